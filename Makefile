@@ -1,0 +1,36 @@
+# earshot: two front doors, `make demo` and `make test`. Both install what
+# they need first through scripts/setup.sh (idempotent).
+GO      ?= go
+BIN     := bin/earshot
+PKGS    := ./...
+
+.PHONY: setup build demo test vet lint fuzz bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+build:
+	$(GO) build -o $(BIN) ./cmd/earshot
+
+demo: setup build
+	@bash scripts/demo.sh
+
+test: setup
+	$(GO) vet $(PKGS)
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+lint:
+	gofmt -l . | (! grep .)
+	$(GO) vet $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
+
+# Short fuzzing passes over every parser; corpora that found bugs are committed
+# under each package's testdata/fuzz.
+fuzz:
+	@bash scripts/fuzz.sh 30s
+
+bench: setup build
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf bin

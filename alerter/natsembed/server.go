@@ -1,0 +1,196 @@
+package natsembed
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+)
+
+// Config says where the embedded server keeps its data and listens.
+type Config struct {
+	// DataDir holds the JetStream store (in DataDir/jetstream). It is
+	// created if missing and must be writable. Required.
+	DataDir string
+	// Host to listen on; default 127.0.0.1.
+	Host string
+	// Port to listen on; 0 or -1 picks a free port (for tests).
+	Port int
+	// NoListen opens no network listener at all: clients connect in-process
+	// through Server.Connect.
+	NoListen bool
+	// Name is the server name; default "earshot".
+	Name string
+	// MaxStore limits JetStream file storage in bytes; 0 means no limit.
+	MaxStore int64
+	// SyncAlways fsyncs every JetStream write before it is acknowledged.
+	// Without it the store fsyncs every two minutes (nats-server default)
+	// and an acknowledged alert survives a process crash but not a power cut.
+	SyncAlways bool
+	// Logger receives the server's logs; default slog.Default().
+	Logger *slog.Logger
+	// Debug and Trace turn on nats-server debug and protocol-trace logs.
+	Debug, Trace bool
+	// ReadyTimeout bounds the wait for the server to come up; default 10s.
+	ReadyTimeout time.Duration
+}
+
+// Server is a running embedded NATS server.
+type Server struct {
+	ns  *server.Server
+	cfg Config
+}
+
+// Start starts the server and returns when it accepts connections with
+// JetStream on, or with an error (port taken, data directory unusable,
+// ctx done), in which case nothing is left running.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	cfg = withDefaults(cfg)
+	if err := checkDataDir(cfg.DataDir); err != nil {
+		return nil, fmt.Errorf("natsembed: data dir: %w", err)
+	}
+	log := &slogLogger{log: cfg.Logger}
+	ns, err := server.NewServer(options(cfg))
+	if err != nil {
+		return nil, fmt.Errorf("natsembed: new server: %w", err)
+	}
+	ns.SetLoggerV2(log, cfg.Debug, cfg.Trace, false)
+	go ns.Start()
+	if err := waitReady(ctx, ns, log, cfg.ReadyTimeout); err != nil {
+		ns.Shutdown()
+		ns.WaitForShutdown()
+		return nil, fmt.Errorf("natsembed: start %s: %w", cfg.addr(), err)
+	}
+	return &Server{ns: ns, cfg: cfg}, nil
+}
+
+func withDefaults(cfg Config) Config {
+	if cfg.Host == "" {
+		cfg.Host = "127.0.0.1"
+	}
+	if cfg.Port <= 0 {
+		cfg.Port = server.RANDOM_PORT
+	}
+	if cfg.Name == "" {
+		cfg.Name = "earshot"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.ReadyTimeout <= 0 {
+		cfg.ReadyTimeout = 10 * time.Second
+	}
+	return cfg
+}
+
+func (c Config) addr() string {
+	if c.NoListen {
+		return "in-process"
+	}
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
+}
+
+func options(cfg Config) *server.Options {
+	return &server.Options{
+		ServerName:        cfg.Name,
+		Host:              cfg.Host,
+		Port:              cfg.Port,
+		DontListen:        cfg.NoListen,
+		JetStream:         true,
+		StoreDir:          cfg.DataDir,
+		JetStreamMaxStore: cfg.MaxStore,
+		SyncAlways:        cfg.SyncAlways,
+		NoSigs:            true,
+		NoLog:             true,
+	}
+}
+
+// checkDataDir creates dir if needed and proves it is writable, so a bad
+// path fails here with a plain error instead of deep inside JetStream.
+func checkDataDir(dir string) error {
+	if dir == "" {
+		return errors.New("empty DataDir")
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return fmt.Errorf("not writable: %w", err)
+	}
+	name := f.Name()
+	_ = f.Close()
+	return os.Remove(filepath.Clean(name))
+}
+
+// waitReady polls until the server is ready, it logged a fatal error, or
+// ctx or timeout runs out.
+func waitReady(ctx context.Context, ns *server.Server, log *slogLogger, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		if err := log.fatalErr(); err != nil {
+			return err
+		}
+		if ns.ReadyForConnections(50*time.Millisecond) && ns.JetStreamEnabled() {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("not ready after %s", timeout)
+		}
+	}
+}
+
+// ClientURL is the nats:// URL clients dial, or "" with NoListen.
+func (s *Server) ClientURL() string {
+	if s.cfg.NoListen {
+		return ""
+	}
+	return s.ns.ClientURL()
+}
+
+// Connect opens a client connection: in-process when the server has no
+// listener, else over ClientURL. The caller closes it.
+func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
+	url := s.ClientURL()
+	if s.cfg.NoListen {
+		opts = append(opts, nats.InProcessServer(s.ns))
+		url = ""
+	}
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("natsembed: connect: %w", err)
+	}
+	return nc, nil
+}
+
+// NATS exposes the underlying server for monitoring; do not shut it down
+// directly.
+func (s *Server) NATS() *server.Server { return s.ns }
+
+// Shutdown stops the server and waits until it has stopped and flushed its
+// store, or until ctx is done. It is safe to call more than once.
+func (s *Server) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.ns.Shutdown()
+		s.ns.WaitForShutdown()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("natsembed: shutdown: %w", ctx.Err())
+	}
+}

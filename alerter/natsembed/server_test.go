@@ -1,0 +1,126 @@
+package natsembed
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func start(t *testing.T, cfg Config) *Server {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if cfg.Logger == nil {
+		cfg.Logger = quiet()
+	}
+	s, err := Start(ctx, cfg)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
+	return s
+}
+
+func TestStartModes(t *testing.T) {
+	tests := []struct {
+		name     string
+		noListen bool
+	}{
+		{"random port", false},
+		{"in-process only", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := start(t, Config{DataDir: t.TempDir(), Port: -1, NoListen: tt.noListen})
+			if got := s.ClientURL(); (got == "") != tt.noListen {
+				t.Fatalf("ClientURL = %q with NoListen=%v", got, tt.noListen)
+			}
+			nc, err := s.Connect()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer nc.Close()
+			js, err := jetstream.New(nc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if _, err := js.AccountInfo(ctx); err != nil {
+				t.Fatalf("JetStream not usable: %v", err)
+			}
+		})
+	}
+}
+
+func TestStartErrors(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = l.Close() }()
+	taken := l.Addr().(*net.TCPAddr).Port
+
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"port taken", Config{DataDir: t.TempDir(), Port: taken}, strconv.Itoa(taken)},
+		{"dir is a file", Config{DataDir: file}, "data dir"},
+		{"dir under a file", Config{DataDir: filepath.Join(file, "sub")}, "data dir"},
+		{"no dir", Config{}, "empty DataDir"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.Logger = quiet()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			s, err := Start(ctx, tt.cfg)
+			if err == nil {
+				_ = s.Shutdown(ctx)
+				t.Fatal("Start succeeded")
+			}
+			t.Logf("error: %v", err)
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %q does not mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestShutdownIdempotent(t *testing.T) {
+	s := start(t, Config{DataDir: t.TempDir()})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for range 2 {
+		if err := s.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestLogsGoToSlog(t *testing.T) {
+	var b strings.Builder
+	log := slog.New(slog.NewTextHandler(&syncWriter{b: &b}, nil))
+	s := start(t, Config{DataDir: t.TempDir(), Logger: log})
+	_ = s.Shutdown(context.Background())
+	if !strings.Contains(b.String(), "Server is ready") {
+		t.Fatalf("no server log in slog output:\n%s", b.String())
+	}
+}

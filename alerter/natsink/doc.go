@@ -1,0 +1,18 @@
+// Package natsink is the NATS alerter.Sink. Send stores an alert in the
+// JetStream stream EARSHOT_ALERTS (subject earshot.alert.<category>.<room>)
+// and returns once the stream has acknowledged it; then, unless the
+// per-room, per-rule cooldown holds, it publishes a Reminder on core NATS
+// subject earshot.room.<room>.reminder. Log reads alerts back from the
+// stream for GET /v1/alerts.
+//
+// Deduplication: every alert carries Nats-Msg-Id = alerter.DedupKey (room,
+// rule, utterance). The stream drops a repeat inside its duplicate window;
+// Send treats that as success and sends no second reminder.
+//
+// Locks: Sink.mu (closed flag, in-flight count) and cooldown.mu are never
+// held together; no lock is held while talking to NATS.
+//
+// This package must never match text, own or close the caller's
+// *nats.Conn, keep package-level mutable state, or put unvalidated text
+// into a subject.
+package natsink

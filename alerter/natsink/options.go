@@ -1,0 +1,94 @@
+package natsink
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/earshot/earshot/alerter"
+)
+
+// Defaults for Options.
+const (
+	DefaultMaxAge      = 30 * 24 * time.Hour
+	DefaultDuplicates  = 2 * time.Minute
+	DefaultCooldown    = 20 * time.Second
+	DefaultRepeatReset = 10 * time.Minute
+	DefaultMaxEntries  = 10000
+	DefaultTimeout     = 5 * time.Second
+)
+
+// Options configure a Sink. The zero value is usable.
+type Options struct {
+	// MaxAge is how long the stream keeps alerts; default 30 days.
+	MaxAge time.Duration
+	// Duplicates is the stream's deduplication window; default 2 minutes.
+	Duplicates time.Duration
+	// Replicas of the stream (clustered servers only); default 1.
+	Replicas int
+
+	// Cooldown is the least time between two reminders for the same rule
+	// in the same room; default 20s.
+	Cooldown time.Duration
+	// CooldownFor, when set, overrides Cooldown per alert (e.g. per rule):
+	// a positive result is used, 0 means Cooldown, a negative result means
+	// no cooldown.
+	CooldownFor func(alerter.Alert) time.Duration
+	// RepeatReset: after this long without a reminder for a rule in a room
+	// its Repeat count starts again at 1; default 10 minutes.
+	RepeatReset time.Duration
+	// MaxEntries bounds the cooldown table (rooms × rules); default 10000.
+	// When full, the entry closest to expiry is dropped.
+	MaxEntries int
+
+	// Timeout bounds Send and the log reader when ctx has no deadline;
+	// default 5s.
+	Timeout time.Duration
+	// Now is the clock for alert times and cooldowns; default time.Now.
+	Now func() time.Time
+	// Logger; default slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() Options {
+	o.MaxAge = orDefault(o.MaxAge, DefaultMaxAge)
+	o.Duplicates = orDefault(o.Duplicates, DefaultDuplicates)
+	o.Cooldown = orDefault(o.Cooldown, DefaultCooldown)
+	o.RepeatReset = orDefault(o.RepeatReset, DefaultRepeatReset)
+	o.Timeout = orDefault(o.Timeout, DefaultTimeout)
+	if o.Replicas <= 0 {
+		o.Replicas = 1
+	}
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = DefaultMaxEntries
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// cooldownFor resolves the cooldown for a; 0 means none.
+func (o Options) cooldownFor(a alerter.Alert) time.Duration {
+	if o.CooldownFor == nil {
+		return o.Cooldown
+	}
+	d := o.CooldownFor(a)
+	switch {
+	case d > 0:
+		return d
+	case d < 0:
+		return 0
+	default:
+		return o.Cooldown
+	}
+}

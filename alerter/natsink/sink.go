@@ -1,0 +1,189 @@
+package natsink
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter"
+)
+
+// Sink is the NATS alerter.Sink. It is safe for concurrent use.
+type Sink struct {
+	nc   *nats.Conn
+	js   jetstream.JetStream
+	opts Options
+	cool *cooldown
+	log  *Log
+
+	mu       sync.Mutex
+	closed   bool
+	inflight sync.WaitGroup
+}
+
+var _ alerter.Sink = (*Sink)(nil)
+
+// New ensures the alert stream exists with the configured limits and returns
+// a Sink publishing through nc. The Sink does not own nc.
+func New(ctx context.Context, nc *nats.Conn, opts Options) (*Sink, error) {
+	if nc == nil {
+		return nil, fmt.Errorf("natsink: nil *nats.Conn")
+	}
+	opts = opts.withDefaults()
+	js, err := jetstream.New(nc, jetstream.WithDefaultTimeout(opts.Timeout))
+	if err != nil {
+		return nil, fmt.Errorf("natsink: jetstream: %w", err)
+	}
+	ctx, cancel := withTimeout(ctx, opts.Timeout)
+	defer cancel()
+	if err := ensureStream(ctx, js, opts); err != nil {
+		return nil, err
+	}
+	return &Sink{
+		nc:   nc,
+		js:   js,
+		opts: opts,
+		cool: newCooldown(opts.RepeatReset, opts.MaxEntries),
+		log:  newLog(js, opts),
+	}, nil
+}
+
+// Send stores a in the alert stream and returns once the stream acknowledged
+// it. Empty Schema, ID and At are filled in. If the stream reports a
+// duplicate (same room, rule and utterance) Send returns nil and sends no
+// reminder; otherwise it publishes a Reminder unless the cooldown for the
+// room and rule holds. An error wrapping ErrReminder means the alert is
+// stored but the reminder could not be published.
+func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("natsink: send: %w", err)
+	}
+	if !s.enter() {
+		return fmt.Errorf("natsink: send: %w", alerter.ErrClosed)
+	}
+	defer s.inflight.Done()
+	ctx, cancel := withTimeout(ctx, s.opts.Timeout)
+	defer cancel()
+
+	now := s.opts.Now()
+	a = alerter.Fill(a, now)
+	dup, err := s.store(ctx, a)
+	if err != nil || dup {
+		return err
+	}
+	return s.remind(a, now)
+}
+
+func (s *Sink) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.inflight.Add(1)
+	return true
+}
+
+// store publishes a to the stream and waits for the ack.
+func (s *Sink) store(ctx context.Context, a alerter.Alert) (duplicate bool, err error) {
+	msg, err := newMsg(alerter.AlertSubject(a.Category, a.Room), a)
+	if err != nil {
+		return false, err
+	}
+	ack, err := s.js.PublishMsg(ctx, msg,
+		jetstream.WithMsgID(alerter.DedupKey(a)),
+		jetstream.WithExpectStream(alerter.AlertStream))
+	if err != nil {
+		return false, fmt.Errorf("natsink: store alert %s in %s: %w", a.ID, msg.Subject, err)
+	}
+	if ack.Duplicate {
+		s.opts.Logger.Debug("duplicate alert dropped", "room", a.Room, "rule", a.RuleID, "utterance", a.Utterance)
+	}
+	return ack.Duplicate, nil
+}
+
+// remind publishes a Reminder for a unless the cooldown holds.
+func (s *Sink) remind(a alerter.Alert, now time.Time) error {
+	repeat, ok := s.cool.take(a.Room, a.RuleID, now, s.opts.cooldownFor(a))
+	if !ok {
+		return nil
+	}
+	msg, err := newMsg(alerter.ReminderSubject(a.Room), reminderFor(a, now, repeat))
+	if err != nil {
+		return err
+	}
+	if err := s.nc.PublishMsg(msg); err != nil {
+		return fmt.Errorf("natsink: %w for alert %s: %w", ErrReminder, a.ID, err)
+	}
+	return nil
+}
+
+func reminderFor(a alerter.Alert, now time.Time, repeat int) alerter.Reminder {
+	return alerter.Reminder{
+		Schema:   alerter.SchemaVersion,
+		AlertID:  a.ID,
+		At:       now,
+		Room:     a.Room,
+		RuleID:   a.RuleID,
+		Category: a.Category,
+		Severity: a.Severity,
+		Text:     a.Reminder,
+		Repeat:   repeat,
+		StartMs:  a.StartMs,
+	}
+}
+
+// newMsg encodes v as JSON with earshot's headers.
+func newMsg(subject string, v any) (*nats.Msg, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("natsink: encode %s: %w", subject, err)
+	}
+	msg := nats.NewMsg(subject)
+	msg.Data = data
+	msg.Header.Set(alerter.HeaderSchema, strconv.Itoa(alerter.SchemaVersion))
+	msg.Header.Set(alerter.HeaderContentType, alerter.ContentTypeJSON)
+	return msg, nil
+}
+
+// Log returns the reader over the stream this Sink writes to.
+func (s *Sink) Log() *Log { return s.log }
+
+// Alerts is s.Log().Alerts.
+func (s *Sink) Alerts(ctx context.Context, q Query) ([]alerter.Alert, error) {
+	return s.log.Alerts(ctx, q)
+}
+
+// Close refuses further sends, waits for sends in flight, and flushes
+// published reminders to the server. It does not close the connection.
+func (s *Sink) Close() error {
+	s.mu.Lock()
+	already := s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if already {
+		return nil
+	}
+	s.inflight.Wait()
+	if s.nc.IsClosed() {
+		return nil
+	}
+	if err := s.nc.FlushTimeout(s.opts.Timeout); err != nil {
+		return fmt.Errorf("natsink: close: flush: %w", err)
+	}
+	return nil
+}
+
+// withTimeout adds d to ctx unless it already has a deadline.
+func withTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, d)
+}

@@ -1,0 +1,16 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "earshot",
+		Short:         "Real-time compliance monitor for live-commerce broadcast speech",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(newScanCmd(), newServeCmd(), newWatchCmd(), newLexiconCmd(), newTokenCmd())
+	return root
+}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/earshot/earshot/internal/app"
+)
+
+func newServeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the monitor: embedded NATS (or --nats-url), HTTP API, room pipelines",
+		Args:  cobra.NoArgs,
+	}
+	cf := addConfigFlags(cmd)
+	var drain time.Duration
+	cmd.Flags().DurationVar(&drain, "drain", 30*time.Second, "on SIGTERM, how long running rooms may take to flush")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		cfg, err := cf.load(cmd)
+		if err != nil {
+			return err
+		}
+		log := newLogger(cfg.LogLevel)
+		svc, err := app.Start(cmd.Context(), cfg, log)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "earshot: HTTP on http://%s, NATS on %s\n", svc.HTTPAddr(), svc.NATSURL())
+		<-cmd.Context().Done()
+		log.Info("shutting down: draining rooms and pending alerts", "timeout", drain)
+		ctx, cancel := context.WithTimeout(context.Background(), drain)
+		defer cancel()
+		svc.Close(ctx)
+		return nil
+	}
+	return cmd
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/spf13/cobra"
+
+	"github.com/earshot/earshot/alerter"
+)
+
+// newWatchCmd prints what an anchor's overlay would show, as it arrives:
+// the simplest NATS subscriber, and the one the demo uses.
+func newWatchCmd() *cobra.Command {
+	var url, room string
+	cmd := &cobra.Command{
+		Use:   "watch --room R",
+		Short: "Print a room's reminders as the anchor receives them (NATS subscriber)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := alerter.ValidRoomID(room); err != nil {
+				return err
+			}
+			nc, err := nats.Connect(url, nats.Name("earshot-watch"))
+			if err != nil {
+				return fmt.Errorf("watch: connecting to %s: %w", url, err)
+			}
+			defer nc.Close()
+			start := time.Now()
+			out := cmd.OutOrStdout()
+			sub, err := nc.Subscribe(alerter.ReminderSubject(room), func(m *nats.Msg) {
+				r, err := alerter.DecodeReminder(m.Data)
+				if err != nil {
+					fmt.Fprintf(out, "bad reminder on %s: %v\n", m.Subject, err)
+					return
+				}
+				fmt.Fprintf(out, "+%6.2fs  [%s/%s] %s  (rule %s, stream %s, #%d)\n",
+					time.Since(start).Seconds(), r.Category, r.Severity, r.Text, r.RuleID, clock(r.StartMs), r.Repeat)
+			})
+			if err != nil {
+				return fmt.Errorf("watch: %w", err)
+			}
+			defer sub.Unsubscribe()
+			if err := nc.Flush(); err != nil {
+				return fmt.Errorf("watch: %w", err)
+			}
+			fmt.Fprintf(out, "watching %s on %s\n", alerter.ReminderSubject(room), url)
+			<-cmd.Context().Done()
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&url, "nats-url", nats.DefaultURL, "NATS server URL")
+	cmd.Flags().StringVar(&room, "room", "", "room id")
+	return cmd
+}

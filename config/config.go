@@ -1,0 +1,125 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is everything `earshot serve` needs to run.
+type Config struct {
+	// DataDir holds JetStream's store, the token key and evidence clips.
+	DataDir    string     `yaml:"data_dir"`
+	HTTP       HTTP       `yaml:"http"`
+	NATS       NATS       `yaml:"nats"`
+	Lexicon    Lexicon    `yaml:"lexicon"`
+	Recognizer Recognizer `yaml:"recognizer"`
+	Alerts     Alerts     `yaml:"alerts"`
+	// LogLevel is debug, info, warn or error.
+	LogLevel string `yaml:"log_level"`
+}
+
+// HTTP configures the API and web listener.
+type HTTP struct {
+	Addr string `yaml:"addr"`
+	// AllowOrigin is sent as Access-Control-Allow-Origin on WHIP and API
+	// responses so pages on other origins can publish and read.
+	AllowOrigin string `yaml:"allow_origin"`
+}
+
+// NATS chooses between the embedded server and an external cluster.
+type NATS struct {
+	// URL of an external NATS cluster; empty starts the embedded server.
+	URL string `yaml:"url"`
+	// Listen is the embedded server's client address (host:port).
+	Listen string `yaml:"listen"`
+	// CredsFile authenticates to an external cluster.
+	CredsFile string `yaml:"creds_file"`
+}
+
+// Lexicon says which rules to load.
+type Lexicon struct {
+	// File is a lexicon YAML file; empty uses the shipped default.
+	File string `yaml:"file"`
+	// Phonetic enables phone-sequence matching of English phrases using the
+	// recognizer's pronouncing dictionary.
+	Phonetic bool `yaml:"phonetic"`
+}
+
+// Recognizer selects and configures the ASR engine.
+type Recognizer struct {
+	// Engine is "sphinx" (embedded PocketSphinx) or "none" (text-only rooms).
+	Engine string `yaml:"engine"`
+	Sphinx Sphinx `yaml:"sphinx"`
+}
+
+// Sphinx locates PocketSphinx's model files.
+type Sphinx struct {
+	HMM   string `yaml:"hmm"`
+	LM    string `yaml:"lm"`
+	Dict  string `yaml:"dict"`
+	NBest int    `yaml:"nbest"`
+}
+
+// Alerts tunes delivery.
+type Alerts struct {
+	// Cooldown is the least time between two reminders of one rule in one room.
+	Cooldown Duration `yaml:"cooldown"`
+	// Retention is how long the alert stream keeps alerts.
+	Retention Duration `yaml:"retention"`
+}
+
+// Duration is a time.Duration written as "20s" in YAML and env.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration as a string.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// Default is the configuration used when nothing else is given.
+func Default() Config {
+	model := "/usr/share/pocketsphinx/model/en-us"
+	return Config{
+		DataDir: "./earshot-data",
+		HTTP:    HTTP{Addr: "127.0.0.1:8080", AllowOrigin: "*"},
+		NATS:    NATS{Listen: "127.0.0.1:4222"},
+		Lexicon: Lexicon{Phonetic: true},
+		Recognizer: Recognizer{Engine: "sphinx", Sphinx: Sphinx{
+			HMM: filepath.Join(model, "en-us"), LM: filepath.Join(model, "en-us.lm.bin"),
+			Dict: filepath.Join(model, "cmudict-en-us.dict"), NBest: 5,
+		}},
+		Alerts:   Alerts{Cooldown: Duration(20 * time.Second), Retention: Duration(30 * 24 * time.Hour)},
+		LogLevel: "info",
+	}
+}
+
+// LoadFile overlays a YAML file on c. Unknown keys are errors, so a typo
+// does not silently leave a default in force.
+func (c *Config) LoadFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	// An empty file is no overrides, not an error.
+	if err := dec.Decode(c); err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("config %s: %w", path, err)
+	}
+	return nil
+}

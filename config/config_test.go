@@ -1,0 +1,72 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLayering(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "earshot.yaml")
+	yaml := "data_dir: /srv/earshot\nalerts:\n  cooldown: 45s\nnats:\n  url: nats://10.1.1.1:4222\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	if err := c.LoadFile(file); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"EARSHOT_COOLDOWN": "5s", "EARSHOT_HTTP": "0.0.0.0:9000"}
+	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if c.DataDir != "/srv/earshot" || c.NATS.URL != "nats://10.1.1.1:4222" {
+		t.Errorf("file values not applied: %+v", c)
+	}
+	if time.Duration(c.Alerts.Cooldown) != 5*time.Second || c.HTTP.Addr != "0.0.0.0:9000" {
+		t.Errorf("env must override file: cooldown=%v http=%s", time.Duration(c.Alerts.Cooldown), c.HTTP.Addr)
+	}
+	if c.Recognizer.Engine != "sphinx" {
+		t.Errorf("untouched default lost: %q", c.Recognizer.Engine)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		name, yaml string
+		env        map[string]string
+		want       string
+	}{
+		{"unknown key", "dta_dir: x\n", nil, "dta_dir"},
+		{"bad duration", "alerts:\n  cooldown: soon\n", nil, "soon"},
+		{"bad engine", "recognizer:\n  engine: magic\n", nil, "recognizer.engine"},
+		{"bad http", "http:\n  addr: nowhere\n", nil, "http.addr"},
+		{"bad env", "", map[string]string{"EARSHOT_COOLDOWN": "x"}, "EARSHOT_COOLDOWN"},
+		{"bad level", "log_level: loud\n", nil, "log_level"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "c.yaml")
+			if err := os.WriteFile(file, []byte(tc.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c := Default()
+			err := c.LoadFile(file)
+			if err == nil {
+				err = c.ApplyEnv(func(k string) string { return tc.env[k] })
+			}
+			if err == nil {
+				err = c.Validate()
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want it to name %q", err, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,77 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ApplyEnv overlays EARSHOT_* variables read through getenv (os.Getenv in
+// production, a map in tests).
+func (c *Config) ApplyEnv(getenv func(string) string) error {
+	str := map[string]*string{
+		"EARSHOT_DATA":         &c.DataDir,
+		"EARSHOT_HTTP":         &c.HTTP.Addr,
+		"EARSHOT_ALLOW_ORIGIN": &c.HTTP.AllowOrigin,
+		"EARSHOT_NATS_URL":     &c.NATS.URL,
+		"EARSHOT_NATS":         &c.NATS.Listen,
+		"EARSHOT_NATS_CREDS":   &c.NATS.CredsFile,
+		"EARSHOT_LEXICON":      &c.Lexicon.File,
+		"EARSHOT_RECOGNIZER":   &c.Recognizer.Engine,
+		"EARSHOT_SPHINX_HMM":   &c.Recognizer.Sphinx.HMM,
+		"EARSHOT_SPHINX_LM":    &c.Recognizer.Sphinx.LM,
+		"EARSHOT_SPHINX_DICT":  &c.Recognizer.Sphinx.Dict,
+		"EARSHOT_LOG_LEVEL":    &c.LogLevel,
+	}
+	for name, dst := range str {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	if v := getenv("EARSHOT_COOLDOWN"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return fmt.Errorf("EARSHOT_COOLDOWN: %w", err)
+		}
+		c.Alerts.Cooldown = Duration(d)
+	}
+	if v := getenv("EARSHOT_PHONETIC"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("EARSHOT_PHONETIC: %w", err)
+		}
+		c.Lexicon.Phonetic = b
+	}
+	return nil
+}
+
+// Validate reports the first setting that cannot work, naming it.
+func (c *Config) Validate() error {
+	if strings.TrimSpace(c.DataDir) == "" {
+		return fmt.Errorf("config: data_dir: must not be empty")
+	}
+	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
+		return fmt.Errorf("config: http.addr %q: %w", c.HTTP.Addr, err)
+	}
+	if c.NATS.URL == "" {
+		if _, _, err := net.SplitHostPort(c.NATS.Listen); err != nil {
+			return fmt.Errorf("config: nats.listen %q: %w", c.NATS.Listen, err)
+		}
+	}
+	switch c.Recognizer.Engine {
+	case "sphinx", "none":
+	default:
+		return fmt.Errorf("config: recognizer.engine %q: want sphinx or none", c.Recognizer.Engine)
+	}
+	if c.Alerts.Cooldown < 0 {
+		return fmt.Errorf("config: alerts.cooldown: must not be negative")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("config: log_level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package whip
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/earshot/earshot/ingest"
+	"github.com/pion/webrtc/v4"
+)
+
+// ErrICEFailed is wrapped by Run's error when the publisher's connection
+// failed (ICE consent lost for FailedTimeout, or DTLS failed).
+var ErrICEFailed = errors.New("whip: connection failed")
+
+// Session is one publisher's WHIP session. It is the ingest.Source the
+// room's pipeline runs: Run emits the decoded audio.
+type Session struct {
+	id, room, etag string
+	srv            *Server
+	pc             *webrtc.PeerConnection
+	log            *slog.Logger
+	started        time.Time
+
+	queue   chan queued   // decoded audio waiting for Run
+	done    chan struct{} // closed by end
+	pcDone  chan struct{} // closed once the peer connection is closed
+	endOnce sync.Once
+	endErr  error
+	running atomic.Bool
+
+	mu      sync.Mutex // guards ended and readers.Add
+	ended   bool
+	readers sync.WaitGroup // track and RTCP read loops
+	track   atomic.Bool    // an audio track is being read
+
+	stats counters
+}
+
+// queued is a chunk and the arrival time of its newest RTP packet.
+type queued struct {
+	chunk   ingest.Chunk
+	arrived time.Time
+}
+
+func newID() string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go >= 1.24)
+	return hex.EncodeToString(b[:])
+}
+
+// newSession creates the peer connection and answers offer. On error
+// nothing is left running.
+func (s *Server) newSession(ctx context.Context, room, offer string) (*Session, string, error) {
+	pc, err := s.api.NewPeerConnection(webrtc.Configuration{ICEServers: s.cfg.ICEServers})
+	if err != nil {
+		return nil, "", fmt.Errorf("whip: new peer connection: %w", err)
+	}
+	id := newID()
+	sess := &Session{
+		id: id, room: room, etag: `"` + id + `"`, srv: s, pc: pc, started: time.Now(),
+		log:   s.log.With("room", room, "session", id),
+		queue: make(chan queued, s.cfg.QueueChunks),
+		done:  make(chan struct{}), pcDone: make(chan struct{}),
+	}
+	answer, err := sess.negotiate(ctx, offer, s.cfg.GatherTimeout)
+	if err != nil {
+		sess.end(nil, "negotiation failed")
+		sess.wait()
+		return nil, "", err
+	}
+	return sess, answer, nil
+}
+
+// negotiate installs the handlers and runs offer/answer. The answer holds
+// every server candidate (the server does not trickle; RFC 9725 Section
+// 4.3.2 lets the WHIP session send all candidates in the answer).
+func (sess *Session) negotiate(ctx context.Context, offer string, gather time.Duration) (string, error) {
+	pc := sess.pc
+	tr, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio,
+		webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
+	if err != nil {
+		return "", fmt.Errorf("whip: add transceiver: %w", err)
+	}
+	pc.OnTrack(sess.onTrack)
+	pc.OnConnectionStateChange(sess.onState)
+	tr.Receiver().Transport().OnStateChange(func(st webrtc.DTLSTransportState) {
+		if st == webrtc.DTLSTransportStateClosed {
+			sess.end(nil, "publisher closed DTLS")
+		}
+	})
+	err = pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer})
+	if err != nil {
+		return "", clientError(http.StatusBadRequest, "offer rejected: %v", err)
+	}
+	answer, err := pc.CreateAnswer(nil)
+	if err != nil {
+		return "", clientError(http.StatusBadRequest, "cannot answer offer: %v", err)
+	}
+	gathered := webrtc.GatheringCompletePromise(pc)
+	if err := pc.SetLocalDescription(answer); err != nil {
+		return "", fmt.Errorf("whip: set local description: %w", err)
+	}
+	select {
+	case <-gathered:
+	case <-time.After(gather):
+		return "", fmt.Errorf("whip: ICE gathering took longer than %v", gather)
+	case <-ctx.Done():
+		return "", fmt.Errorf("whip: client went away: %w", ctx.Err())
+	}
+	return pc.LocalDescription().SDP, nil
+}
+
+func (sess *Session) onState(st webrtc.PeerConnectionState) {
+	sess.log.Debug("whip: connection state", "state", st.String())
+	switch st {
+	case webrtc.PeerConnectionStateConnected:
+		sess.log.Info("whip: publisher connected", "after", time.Since(sess.started).Round(time.Millisecond))
+	case webrtc.PeerConnectionStateFailed:
+		sess.end(ErrICEFailed, "connection failed")
+	case webrtc.PeerConnectionStateClosed:
+		sess.end(nil, "connection closed")
+	}
+}
+
+// end stops the session once: err is what Run returns (nil for a normal
+// end). The peer connection is closed in the background because end runs
+// inside pion callbacks.
+func (sess *Session) end(err error, why string) {
+	sess.endOnce.Do(func() {
+		sess.mu.Lock()
+		sess.ended = true
+		sess.mu.Unlock()
+		sess.endErr = err
+		close(sess.done)
+		sess.srv.forget(sess)
+		sess.log.Info("whip: session ended", "why", why, "err", err)
+		go func() {
+			if cerr := sess.pc.GracefulClose(); cerr != nil {
+				sess.log.Debug("whip: close peer connection", "err", cerr)
+			}
+			sess.readers.Wait()
+			close(sess.pcDone)
+		}()
+	})
+}
+
+// wait blocks until the peer connection and its read loops are gone.
+func (sess *Session) wait() { <-sess.pcDone }
+
+// startReader registers a read loop unless the session already ended.
+func (sess *Session) startReader() bool {
+	sess.mu.Lock()
+	defer sess.mu.Unlock()
+	if sess.ended {
+		return false
+	}
+	sess.readers.Add(1)
+	return true
+}
+
+// ID is the session's identifier, the last element of its Location URL.
+func (sess *Session) ID() string { return sess.id }
+
+// Room is the room the session publishes to.
+func (sess *Session) Room() string { return sess.room }
+
+// Describe names the source for logs and room status.
+func (sess *Session) Describe() string { return "whip:" + sess.room + "/" + sess.id }
+
+// Close ends the session as a DELETE would; Run returns nil.
+func (sess *Session) Close() { sess.end(nil, "closed by server") }
+
+// Done is closed when the session has ended, whether or not Run runs.
+func (sess *Session) Done() <-chan struct{} { return sess.done }

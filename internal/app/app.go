@@ -1,0 +1,154 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/earshot/earshot/alerter/natsembed"
+	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/rooms"
+	"github.com/earshot/earshot/server"
+	"github.com/earshot/earshot/transcript"
+)
+
+// Service is a running `earshot serve`.
+type Service struct {
+	cfg     config.Config
+	log     *slog.Logger
+	nats    *natsembed.Server // nil with an external cluster
+	nc      *nats.Conn
+	sink    *natsink.Sink
+	rec     transcript.Recognizer
+	reg     *rooms.Registry
+	cancel  context.CancelFunc
+	http    *http.Server
+	httpLn  net.Listener
+	Matcher *lexicon.Engine
+	Signer  *auth.Signer
+}
+
+// Start brings every part up; on error, whatever started is stopped again.
+func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service, err error) {
+	s := &Service{cfg: cfg, log: log}
+	defer func() {
+		if err != nil {
+			s.Close(context.Background())
+		}
+	}()
+	if s.Signer, err = auth.LoadOrCreate(cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if s.Matcher, err = LoadMatcher(cfg, log); err != nil {
+		return nil, err
+	}
+	if s.rec, err = NewRecognizer(cfg); err != nil {
+		return nil, err
+	}
+	if err = s.connectNATS(ctx); err != nil {
+		return nil, err
+	}
+	s.sink, err = natsink.New(ctx, s.nc, natsink.Options{
+		Cooldown: time.Duration(cfg.Alerts.Cooldown), MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert stream: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancel = cancel
+	s.reg = rooms.New(runCtx, pipeline.Config{
+		Recognizer: s.rec, Matcher: pipeline.Static(s.Matcher), Sink: s.sink,
+		NewSegmenter: NewSegmenter, Logger: log,
+	}, log)
+	return s, s.listenHTTP()
+}
+
+func (s *Service) connectNATS(ctx context.Context) error {
+	url := s.cfg.NATS.URL
+	if url == "" {
+		host, portStr, _ := net.SplitHostPort(s.cfg.NATS.Listen)
+		port, err := strconv.Atoi(portStr)
+		if err != nil {
+			return fmt.Errorf("nats.listen %q: bad port", s.cfg.NATS.Listen)
+		}
+		s.nats, err = natsembed.Start(ctx, natsembed.Config{
+			DataDir: filepath.Join(s.cfg.DataDir, "nats"), Host: host, Port: port, Logger: s.log,
+		})
+		if err != nil {
+			return err
+		}
+		url = s.nats.ClientURL()
+	}
+	opts := []nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1)}
+	if s.cfg.NATS.CredsFile != "" {
+		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
+	}
+	nc, err := nats.Connect(url, opts...)
+	if err != nil {
+		return fmt.Errorf("connecting to NATS at %s: %w", url, err)
+	}
+	s.nc = nc
+	return nil
+}
+
+func (s *Service) listenHTTP() error {
+	api := server.New(server.Options{
+		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
+		Metrics: metricsHandler(s.reg), Logger: s.log,
+	})
+	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
+	if err != nil {
+		return fmt.Errorf("http: %w", err)
+	}
+	s.httpLn, s.http = ln, api.HTTPServer(s.cfg.HTTP.Addr)
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("http server stopped", "err", err)
+		}
+	}()
+	return nil
+}
+
+// HTTPAddr is where the API listens (useful with port 0).
+func (s *Service) HTTPAddr() string { return s.httpLn.Addr().String() }
+
+// NATSURL is the URL clients use to reach this service's NATS.
+func (s *Service) NATSURL() string { return s.nc.ConnectedUrl() }
+
+// Close stops accepting work, lets running rooms finalize and flush their
+// alerts, then closes the sink, NATS and the embedded server, in that order.
+func (s *Service) Close(ctx context.Context) {
+	if s.http != nil {
+		_ = s.http.Shutdown(ctx)
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	if s.reg != nil {
+		s.reg.Wait()
+	}
+	if s.sink != nil {
+		_ = s.sink.Close()
+	}
+	if s.nc != nil {
+		_ = s.nc.Drain()
+	}
+	if s.rec != nil {
+		_ = s.rec.Close()
+	}
+	if s.nats != nil {
+		_ = s.nats.Shutdown(ctx)
+	}
+}

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/ingest/segment"
+	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/transcript/sphinx"
+)
+
+// NewRecognizer builds the configured ASR engine.
+func NewRecognizer(cfg config.Config) (transcript.Recognizer, error) {
+	switch cfg.Recognizer.Engine {
+	case "sphinx":
+		s := cfg.Recognizer.Sphinx
+		rec, err := sphinx.New(sphinx.Config{HMM: s.HMM, LM: s.LM, Dict: s.Dict, NBest: s.NBest})
+		if err != nil {
+			return nil, fmt.Errorf("recognizer sphinx: %w", err)
+		}
+		return rec, nil
+	case "none":
+		return textOnly{}, nil
+	}
+	return nil, fmt.Errorf("recognizer %q: want sphinx or none", cfg.Recognizer.Engine)
+}
+
+// NewSegmenter is the default voice-activity segmenter of a session.
+func NewSegmenter() segment.Segmenter {
+	seg, err := segment.NewEnergy(segment.Config{})
+	if err != nil {
+		// The zero Config is the documented default; failing here is a bug.
+		panic(fmt.Sprintf("app: default segmenter config rejected: %v", err))
+	}
+	return seg
+}
+
+// errTextOnly explains why a text-only deployment refuses audio.
+var errTextOnly = errors.New("this server runs with recognizer \"none\": post text to /v1/rooms/{room}/utterances instead of audio")
+
+// textOnly is the recognizer of deployments whose platform runs its own
+// ASR and posts text: it refuses audio with a clear error.
+type textOnly struct{}
+
+func (textOnly) Name() string { return "none" }
+func (textOnly) Open(context.Context, transcript.Emit) (transcript.Stream, error) {
+	return nil, errTextOnly
+}
+func (textOnly) Close() error { return nil }

@@ -1,0 +1,256 @@
+package defaults_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/lexicon/defaults"
+	"github.com/earshot/earshot/lexicon/phonetic"
+)
+
+// categories are the ids docs/lexicon.md allows; the default lexicon must
+// cover each of them in both languages.
+var categories = []string{"private-goods", "medical-claim", "absolute-claim",
+	"guarantee-claim", "false-authority", "price-fraud"}
+
+// cmuDict is the pronouncing dictionary production uses for phonetic
+// matching (config: recognizer.sphinx.dict); scripts/setup.sh installs it.
+const cmuDict = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
+
+// minRules is the floor for the shipped lexicon's size.
+const minRules = 150
+
+func TestYAMLIsACopy(t *testing.T) {
+	a := defaults.YAML()
+	if len(a) == 0 {
+		t.Fatal("YAML() is empty")
+	}
+	a[0] ^= 0xff
+	if b := defaults.YAML(); bytes.Equal(a, b) {
+		t.Fatal("YAML() returned shared bytes: a caller's write changed the embedded lexicon")
+	}
+}
+
+func TestDefaultParses(t *testing.T) {
+	lx, err := lexicon.Default()
+	if err != nil {
+		t.Fatalf("Default: %v", err)
+	}
+	if _, err := lexicon.Parse(defaults.FileName, defaults.YAML()); err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if n := len(lx.Rules); n < minRules {
+		t.Errorf("default lexicon has %d rules, want at least %d", n, minRules)
+	}
+	have := map[string]map[string]int{}
+	for _, c := range categories {
+		have[c] = map[string]int{}
+	}
+	for _, r := range lx.Rules {
+		if _, ok := have[r.Category]; !ok {
+			t.Errorf("rule %s: category %q is not one of the six", r.ID, r.Category)
+			continue
+		}
+		for _, l := range r.Languages {
+			have[r.Category][l]++
+		}
+		if strings.TrimSpace(r.Reminder) == "" {
+			t.Errorf("rule %s: no reminder", r.ID)
+		}
+		if strings.TrimSpace(r.Policy) == "" {
+			t.Errorf("rule %s: no policy reference", r.ID)
+		}
+		if strings.TrimSpace(r.Description) == "" {
+			t.Errorf("rule %s: no description", r.ID)
+		}
+		if len(r.Languages) != 1 {
+			t.Errorf("rule %s: languages %v, want exactly one (reminders are per language)", r.ID, r.Languages)
+			continue
+		}
+		// A zh rule speaks to the anchor in Chinese, an en rule in English.
+		hasHan := strings.IndexFunc(r.Reminder, isHan) >= 0
+		if r.Languages[0] == "zh" && !hasHan {
+			t.Errorf("rule %s: zh rule with a reminder in no Chinese: %q", r.ID, r.Reminder)
+		}
+		if r.Languages[0] == "en" && hasHan {
+			t.Errorf("rule %s: en rule with a Chinese reminder: %q", r.ID, r.Reminder)
+		}
+	}
+	for _, c := range categories {
+		if have[c]["zh"] == 0 || have[c]["en"] == 0 {
+			t.Errorf("category %s: %d zh and %d en rules, want both", c, have[c]["zh"], have[c]["en"])
+		}
+		t.Logf("%-16s zh %3d  en %3d", c, have[c]["zh"], have[c]["en"])
+	}
+}
+
+func isHan(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
+
+// regressionCase is one utterance of testdata/cases/*.yaml with the exact set
+// of categories it must fire. A case with known_gap is an engine limitation
+// written down: it is run and logged, never counted as passing.
+type regressionCase struct {
+	Text     string   `yaml:"text"`
+	Expect   []string `yaml:"expect"`
+	Note     string   `yaml:"note"`
+	KnownGap string   `yaml:"known_gap"`
+	// Phonetic marks cases that only match through the pronouncing
+	// dictionary (ASR substitutions); they are skipped without one.
+	Phonetic bool `yaml:"phonetic"`
+}
+
+var (
+	engineOnce sync.Once
+	engine     *lexicon.Engine
+	engineErr  error
+	hasPhon    bool
+)
+
+// defaultEngine compiles the default lexicon the way production does:
+// phonetic matching on when the pronouncing dictionary is installed.
+func defaultEngine(t *testing.T) *lexicon.Engine {
+	t.Helper()
+	engineOnce.Do(func() {
+		lx, err := lexicon.Default()
+		if err != nil {
+			engineErr = err
+			return
+		}
+		var opts lexicon.Options
+		if dict, err := phonetic.LoadDict(cmuDict); err == nil {
+			opts.Phonetic = lexicon.NewPhoneticIndex(phonetic.NewIndex(dict, phonetic.IndexOptions{}))
+			hasPhon = true
+		}
+		engine, engineErr = lexicon.Compile(lx, opts)
+	})
+	if engineErr != nil {
+		t.Fatalf("compiling the default lexicon: %v", engineErr)
+	}
+	if !hasPhon {
+		t.Logf("no pronouncing dictionary at %s: phonetic cases are skipped", cmuDict)
+	}
+	return engine
+}
+
+func loadCases(t *testing.T, path string) []regressionCase {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cs []regressionCase
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cs); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return cs
+}
+
+// TestRegression runs every case file: the categories that fire must be
+// exactly the expected set. Failures name the rules that fired.
+func TestRegression(t *testing.T) {
+	eng := defaultEngine(t)
+	files, err := filepath.Glob(filepath.Join("testdata", "cases", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no case files under testdata/cases (%v)", err)
+	}
+	valid := map[string]bool{}
+	for _, c := range categories {
+		valid[c] = true
+	}
+	total, failed, gaps, skipped := 0, 0, 0, 0
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		cases := loadCases(t, f)
+		t.Run(name, func(t *testing.T) {
+			for i, c := range cases {
+				for _, e := range c.Expect {
+					if !valid[e] {
+						t.Errorf("%s #%d: unknown category %q in expect", name, i+1, e)
+					}
+				}
+				if c.Phonetic && !hasPhon {
+					skipped++
+					t.Logf("skip #%d (needs the pronouncing dictionary): %q", i+1, c.Text)
+					continue
+				}
+				total++
+				hits := eng.MatchText(c.Text)
+				got, ids := firedCategories(hits)
+				ok := equalSets(got, c.Expect)
+				switch {
+				case c.KnownGap != "":
+					gaps++
+					t.Logf("known gap #%d %q: want %v, got %v %v (%s) [passes now: %v]",
+						i+1, c.Text, norm(c.Expect), got, ids, c.KnownGap, ok)
+				case !ok:
+					failed++
+					t.Errorf("#%d %q\n\twant %v\n\tgot  %v  rules %v  note: %s",
+						i+1, c.Text, norm(c.Expect), got, ids, c.Note)
+				}
+			}
+		})
+	}
+	t.Logf("regression: %d cases run, %d failed, %d known gaps logged, %d skipped", total, failed, gaps, skipped)
+}
+
+// TestCaseFilesPerCategory keeps the suite honest: each category has its own
+// file with at least 25 cases that expect it, and clean.yaml expects nothing.
+func TestCaseFilesPerCategory(t *testing.T) {
+	for _, c := range append(append([]string{}, categories...), "clean", "traps") {
+		path := filepath.Join("testdata", "cases", c+".yaml")
+		cs := loadCases(t, path)
+		if len(cs) < 25 {
+			t.Errorf("%s: %d cases, want at least 25", path, len(cs))
+		}
+		for i, k := range cs {
+			if strings.TrimSpace(k.Text) == "" {
+				t.Errorf("%s #%d: empty text", path, i+1)
+			}
+			if c == "clean" && len(k.Expect) != 0 {
+				t.Errorf("%s #%d: clean cases must expect []", path, i+1)
+			}
+		}
+	}
+}
+
+func firedCategories(hits []lexicon.Hit) (cats, ids []string) {
+	seen := map[string]bool{}
+	for _, h := range hits {
+		ids = append(ids, h.RuleID+"("+h.Via+":"+h.MatchedText+")")
+		if !seen[h.Category] {
+			seen[h.Category] = true
+			cats = append(cats, h.Category)
+		}
+	}
+	sort.Strings(cats)
+	return cats, ids
+}
+
+func norm(s []string) []string {
+	out := append([]string{}, s...)
+	sort.Strings(out)
+	return out
+}
+
+func equalSets(got, want []string) bool {
+	w := norm(want)
+	if len(got) != len(w) {
+		return false
+	}
+	for i := range got {
+		if got[i] != w[i] {
+			return false
+		}
+	}
+	return true
+}

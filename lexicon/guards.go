@@ -1,0 +1,87 @@
+package lexicon
+
+import "strings"
+
+// guards are exact phrases around a hit that show it is a false positive.
+type guards struct {
+	followed, preceded, inside [][]elem
+}
+
+// builtinFollowers guard classic false positives of short absolute words,
+// keyed by the pattern's normalized ending: 最近 (recently) is not 最, 第一次
+// (the first time) is not 第一. They apply on top of a rule's own lists.
+var builtinFollowers = map[string][]string{
+	"最":   {"近", "后", "初", "终", "早", "晚", "多", "少"},
+	"第 1": {"次", "天", "步", "时间", "批", "波", "期", "集", "轮", "眼", "口", "回", "位客人"},
+}
+
+// builtinInside cancels hits of a category that overlap the platform's own
+// words: 小黄车 is the platform's cart, so "上小黄车" is not off-platform.
+var builtinInside = map[string][]string{
+	"private-goods": {"小黄车", "购物车", "小店", "橱窗"},
+}
+
+func compileGuards(p Pattern, category string, key string, py *pinyinTable) guards {
+	exact := func(list []string) [][]elem {
+		var out [][]elem
+		for _, s := range list {
+			if els := compilePhrase(s, false, false, py); len(els) > 0 {
+				out = append(out, els)
+			}
+		}
+		return out
+	}
+	follow := p.NotFollowedBy
+	for suffix, extra := range builtinFollowers {
+		if key == suffix || strings.HasSuffix(key, " "+suffix) {
+			follow = append(append([]string(nil), follow...), extra...)
+		}
+	}
+	inside := append(append([]string(nil), p.NotInside...), builtinInside[category]...)
+	return guards{followed: exact(follow), preceded: exact(p.NotPrecededBy), inside: exact(inside)}
+}
+
+// exactAt reports whether els match toks exactly starting at k.
+func exactAt(els []elem, toks []token, k int) bool {
+	if k < 0 || k+len(els) > len(toks) {
+		return false
+	}
+	for i, el := range els {
+		if !sameToken(el.tok, toks[k+i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameToken(a, b token) bool {
+	if a.kind == kindHan && b.kind == kindHan {
+		return a.han == b.han
+	}
+	if a.digits != "" && a.digits == b.digits {
+		return true
+	}
+	return a.kind == b.kind && a.text == b.text
+}
+
+// blocked says which guard, if any, cancels a hit on toks[s:e].
+func (g guards) blocked(toks []token, s, e int) string {
+	for _, els := range g.followed {
+		if exactAt(els, toks, e) {
+			return "not_followed_by " + joinKey(els)
+		}
+	}
+	for _, els := range g.preceded {
+		if exactAt(els, toks, s-len(els)) {
+			return "not_preceded_by " + joinKey(els)
+		}
+	}
+	for _, els := range g.inside {
+		for k := s - len(els) + 1; k < e; k++ {
+			if exactAt(els, toks, k) {
+				return "not_inside " + joinKey(els)
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,184 @@
+package lexicon
+
+import (
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/transcript"
+)
+
+// Match returns the rules h breaks, at most one Hit per rule (its first
+// occurrence that no exception or guard cancels). Partial hypotheses are
+// matched too; the caller deduplicates by (rule, utterance). Alternatives
+// are matched for rules the best reading did not break, at a lower score.
+func (e *Engine) Match(h transcript.Hypothesis) []Hit {
+	text := h.Text
+	if text == "" && len(h.Words) > 0 {
+		text = joinWords(h.Words)
+	}
+	hits := e.run(text, nil)
+	locate(hits, text, h)
+	for _, alt := range h.Alternatives {
+		for _, hit := range e.run(alt, nil) {
+			if !hasRule(hits, hit.RuleID) {
+				hit.Score *= altPenalty
+				hit.Start, hit.End = h.Start, h.End
+				hits = append(hits, hit)
+			}
+		}
+	}
+	return hits
+}
+
+// altPenalty scales hits found only in n-best alternatives.
+const altPenalty = 0.8
+
+// MatchText matches text as a final hypothesis with no words.
+func (e *Engine) MatchText(text string) []Hit {
+	return e.Match(transcript.Hypothesis{Text: text, Final: true})
+}
+
+func hasRule(hits []Hit, id string) bool {
+	for _, h := range hits {
+		if h.RuleID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func joinWords(ws []transcript.Word) string {
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		parts[i] = w.Text
+	}
+	return strings.Join(parts, " ")
+}
+
+// found is a verified, not yet cancelled occurrence of a pattern.
+type found struct {
+	p    *cpattern
+	sp   span
+	why  string // non-empty when cancelled
+	cand bool   // selected by the index (false for digits/phonetic paths)
+}
+
+// run matches text; when tr is non-nil every candidate is recorded there.
+func (e *Engine) run(text string, tr *[]Explanation) []Hit {
+	toks := tokenize(text)
+	if len(toks) == 0 {
+		return nil
+	}
+	sc := e.scratch.Get().(*scratch)
+	defer e.scratch.Put(sc)
+	var hits []Hit
+	emit := func(f found) {
+		if tr != nil {
+			*tr = append(*tr, e.explain(f, text, toks))
+		}
+		if f.why != "" || hasRule(hits, f.p.rule.rule.ID) {
+			return
+		}
+		hits = append(hits, e.hit(f, text, toks))
+	}
+	for _, id := range e.candidates(toks, sc) {
+		e.verify(e.patterns[id], toks, sc.pos[id], tr != nil, emit)
+	}
+	e.matchDigits(toks, emit)
+	e.matchPhonetic(toks, emit)
+	return sortHits(hits)
+}
+
+// verify tries start positions around where the anchor was seen. A Latin
+// element can span up to 4 tokens, hence the generous lower bound.
+func (e *Engine) verify(p *cpattern, toks []token, pos [2]int32, all bool, emit func(found)) {
+	v := verifier{p: p, toks: toks, py: e.py}
+	lo := max(0, int(pos[0])-(len(p.elems)-1)*(p.slop+4))
+	matched := false
+	for k := lo; k <= int(pos[1]) && k < len(toks); k++ {
+		sp, ok := v.at(k)
+		if !ok {
+			continue
+		}
+		sp.score = max(0.05, sp.score*(1-slopPenalty*float64(sp.gaps)))
+		f := found{p: p, sp: sp, cand: true}
+		f.why = e.cancelled(p, toks, sp)
+		matched = true
+		emit(f)
+		if f.why == "" && !all {
+			return
+		}
+		k = max(k, sp.e-1) // next occurrence starts after this one
+	}
+	if all && !matched {
+		emit(found{p: p, cand: true, why: "no match", sp: span{s: -1}})
+	}
+}
+
+// cancelled returns why an occurrence does not count, or "".
+func (e *Engine) cancelled(p *cpattern, toks []token, sp span) string {
+	if why := p.guards.blocked(toks, sp.s, sp.e); why != "" {
+		return "guard " + why
+	}
+	for _, x := range p.rule.exceptions {
+		lo, hi := sp.s-x.window, sp.e+x.window
+		v := verifier{p: x.p, toks: toks, py: e.py}
+		for k := max(0, lo); k < min(hi, len(toks)); k++ {
+			if xs, ok := v.at(k); ok && xs.e <= hi {
+				return "exception " + quote(x.p.src)
+			}
+		}
+	}
+	return ""
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// hit builds the Hit for an occurrence; MatchedText is the original span.
+func (e *Engine) hit(f found, text string, toks []token) Hit {
+	r := f.p.rule.rule
+	bs, be := toks[f.sp.s].start, toks[f.sp.e-1].end
+	return Hit{RuleID: r.ID, Category: r.Category, Severity: r.Severity,
+		Reminder: r.Reminder, Policy: r.Policy, Pattern: f.p.src,
+		MatchedText: text[bs:be], Via: f.sp.via, Score: f.sp.score,
+		Start: time.Duration(bs), End: time.Duration(be)}
+}
+
+// locate turns the byte offsets that hit() parks in Start/End into stream
+// time: the words overlapping the span, else the utterance bounds.
+func locate(hits []Hit, text string, h transcript.Hypothesis) {
+	spans := wordSpans(text, h.Words)
+	for i := range hits {
+		bs, be := int(hits[i].Start), int(hits[i].End)
+		hits[i].Start, hits[i].End = h.Start, h.End
+		first := true
+		for j, ws := range spans {
+			if ws[0] < 0 || ws[1] <= bs || ws[0] >= be {
+				continue
+			}
+			if first {
+				hits[i].Start, first = h.Words[j].Start, false
+			}
+			hits[i].End = h.Words[j].End
+		}
+	}
+}
+
+// wordSpans finds each word's byte range in text, in order; -1 when a word
+// cannot be found (the recognizer's text and words disagree).
+func wordSpans(text string, words []transcript.Word) [][2]int {
+	spans := make([][2]int, len(words))
+	cur := 0
+	for i, w := range words {
+		spans[i] = [2]int{-1, -1}
+		t := strings.TrimSpace(w.Text)
+		if t == "" {
+			continue
+		}
+		if k := strings.Index(text[cur:], t); k >= 0 {
+			spans[i] = [2]int{cur + k, cur + k + len(t)}
+			cur += k + len(t)
+		}
+	}
+	return spans
+}

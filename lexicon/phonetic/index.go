@@ -1,0 +1,163 @@
+package phonetic
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Defaults of IndexOptions.
+const (
+	DefaultMaxEditRatio = 0.25
+	DefaultMinPhones    = 4
+	// maxPhraseVariants caps the pronunciation combinations of one phrase.
+	maxPhraseVariants = 16
+	// FullEditMinPhones is the shortest phrase, in phones, that tolerates a
+	// full edit (an insertion, a deletion or a dissimilar substitution).
+	// Shorter phrases tolerate only similar-phone substitutions: with a full
+	// edit, "the best" would match "the rest" and "the test".
+	FullEditMinPhones = 9
+)
+
+// ErrTooShort is returned by Add for phrases with fewer phones than
+// IndexOptions.MinPhones.
+var ErrTooShort = errors.New("phonetic: phrase too short to match by sound")
+
+// ErrUnknownWord is returned by Add for a word without a pronunciation.
+var ErrUnknownWord = errors.New("phonetic: word not in pronouncing dictionary")
+
+// IndexOptions tune matching. Zero values select the defaults.
+type IndexOptions struct {
+	// MaxEditRatio is the largest weighted edit distance accepted, as a
+	// fraction of the phrase's phone count (default 0.25).
+	MaxEditRatio float64
+	// MinPhones is the shortest phrase, in phones, that Add accepts
+	// (default 4): shorter phrases match too much ordinary speech.
+	MinPhones int
+}
+
+func (o IndexOptions) withDefaults() IndexOptions {
+	if o.MaxEditRatio <= 0 {
+		o.MaxEditRatio = DefaultMaxEditRatio
+	}
+	if o.MinPhones <= 0 {
+		o.MinPhones = DefaultMinPhones
+	}
+	return o
+}
+
+// Match is an approximate occurrence of an indexed phrase.
+type Match struct {
+	// ID is the id given to Add.
+	ID int
+	// StartWord and EndWord (exclusive) locate the match in Find's words.
+	StartWord, EndWord int
+	// Distance is the weighted phone edit distance rounded up to whole
+	// phones; 0 means the phones are identical.
+	Distance int
+	// Score is 1 - weighted distance / phrase phones, in (0, 1].
+	Score float64
+}
+
+// entry is one pronunciation variant of one phrase.
+type entry struct {
+	id      int
+	phones  string // phone ids
+	maxCost int    // in quarter phones
+}
+
+// Index finds approximate occurrences of many phrases. Add all phrases
+// first; Find is then safe for concurrent use. Add must not run
+// concurrently with Find.
+type Index struct {
+	dict    *Dict
+	opts    IndexOptions
+	cost    []uint8 // substitution cost matrix
+	nPhones int
+	entries []entry
+	filter  *pieceFilter
+}
+
+// NewIndex returns an empty index over d's pronunciations.
+func NewIndex(d *Dict, opts IndexOptions) *Index {
+	return &Index{
+		dict:    d,
+		opts:    opts.withDefaults(),
+		cost:    d.phones.costs(),
+		nPhones: len(d.phones.names),
+		filter:  newPieceFilter(d.phones.classes()),
+	}
+}
+
+// Add indexes a phrase under id. Words may also hold several
+// space-separated words. Every word needs a pronunciation, and the phrase's
+// shortest pronunciation at least MinPhones phones.
+func (ix *Index) Add(id int, words []string) error {
+	variants, err := ix.phraseVariants(words)
+	if err != nil {
+		return err
+	}
+	for _, v := range variants {
+		if len(v) < ix.opts.MinPhones {
+			return fmt.Errorf("%w: %q has %d phones, need %d",
+				ErrTooShort, strings.Join(words, " "), len(v), ix.opts.MinPhones)
+		}
+	}
+	for _, v := range variants {
+		ix.addEntry(id, v)
+	}
+	return nil
+}
+
+// phraseVariants returns the phone-id strings of every pronunciation
+// combination of the phrase, capped at maxPhraseVariants.
+func (ix *Index) phraseVariants(words []string) ([]string, error) {
+	variants := []string{""}
+	n := 0
+	for _, w := range words {
+		for _, f := range strings.Fields(w) {
+			prons := ix.dict.lookup(normalizeWord(f))
+			if len(prons) == 0 {
+				return nil, fmt.Errorf("%w: %q", ErrUnknownWord, f)
+			}
+			variants = crossJoin(variants, prons)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("%w: empty phrase", ErrTooShort)
+	}
+	return variants, nil
+}
+
+func crossJoin(prefixes, prons []string) []string {
+	out := make([]string, 0, len(prefixes)*len(prons))
+	for _, p := range prefixes {
+		for _, q := range prons {
+			if len(out) == maxPhraseVariants {
+				return out
+			}
+			out = append(out, p+q)
+		}
+	}
+	return out
+}
+
+func (ix *Index) addEntry(id int, phones string) {
+	e := entry{id: id, phones: phones, maxCost: ix.budget(len(phones))}
+	ix.filter.add(int32(len(ix.entries)), phones, e.maxCost/fullCost)
+	ix.entries = append(ix.entries, e)
+}
+
+// budget is the largest weighted distance accepted for a phrase of m
+// phones, in quarter phones.
+func (ix *Index) budget(m int) int {
+	c := int(ix.opts.MaxEditRatio * float64(m*fullCost))
+	if m < FullEditMinPhones {
+		c = min(c, fullCost-1)
+	}
+	return c
+}
+
+// Len is the number of indexed pronunciation variants.
+func (ix *Index) Len() int { return len(ix.entries) }

@@ -1,0 +1,141 @@
+package lexicon
+
+import (
+	"fmt"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Lexicon is one parsed and validated lexicon file. It is plain data: Compile
+// turns it into an Engine. Treat it as read-only once parsed.
+type Lexicon struct {
+	Format      int    `yaml:"format"`
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	Rules       []Rule `yaml:"rules"`
+	// File is where the lexicon was read from (for messages only).
+	File string `yaml:"-"`
+}
+
+// Rule is one policy rule: any pattern firing (and no exception near it)
+// produces a Hit carrying the reminder.
+type Rule struct {
+	ID          string      `yaml:"id"`
+	Category    string      `yaml:"category"`
+	Severity    string      `yaml:"severity"`
+	Languages   []string    `yaml:"languages"`
+	Description string      `yaml:"description"`
+	Patterns    []Pattern   `yaml:"patterns"`
+	Exceptions  []Exception `yaml:"exceptions"`
+	Reminder    string      `yaml:"reminder"`
+	Policy      string      `yaml:"policy"`
+	Cooldown    string      `yaml:"cooldown"`
+	// CooldownDuration is Cooldown parsed by validation (0 when unset).
+	CooldownDuration time.Duration `yaml:"-"`
+}
+
+// Pattern is a phrase or a digit-run pattern. In YAML a plain string is a
+// phrase with default options.
+type Pattern struct {
+	Phrase string `yaml:"phrase"`
+	// Slop is the number of tokens allowed between consecutive phrase
+	// tokens; nil means the language default (0 zh, 1 en).
+	Slop *int `yaml:"slop"`
+	// Fuzzy enables pinyin/phonetic matching; nil means true.
+	Fuzzy *bool `yaml:"fuzzy"`
+	// Digits > 0 makes this a digit-run pattern of at least Digits digits.
+	Digits int `yaml:"digits"`
+	// NotFollowedBy and NotPrecededBy cancel a hit when one of these
+	// phrases is directly adjacent to it (最 not in 最近, 第一 not in 第一次).
+	NotFollowedBy []string `yaml:"not_followed_by"`
+	NotPrecededBy []string `yaml:"not_preceded_by"`
+	// NotInside cancels a hit that overlaps one of these phrases (上车 is
+	// not off-platform trading inside 上小黄车).
+	NotInside []string `yaml:"not_inside"`
+	// unknown lists keys the YAML had that Pattern does not know.
+	unknown []string
+}
+
+// Exception is a phrase that cancels a rule's hit when it matches within
+// Window tokens of it.
+type Exception struct {
+	Phrase string `yaml:"phrase"`
+	// Window is the number of tokens before the hit start or after its
+	// end searched for the exception; nil means DefaultWindow.
+	Window *int `yaml:"window"`
+	// unknown: see Pattern.
+	unknown []string
+}
+
+// Defaults and limits of the format.
+const (
+	DefaultWindow = 6
+	MaxSlop       = 10
+	MaxWindow     = 50
+	MinDigits     = 3
+	MaxDigits     = 30
+	MaxIDLen      = 64
+)
+
+// String returns the pattern as written in the lexicon.
+func (p Pattern) String() string {
+	if p.Digits > 0 {
+		return fmt.Sprintf("digits: %d", p.Digits)
+	}
+	return p.Phrase
+}
+
+// UnmarshalYAML accepts a plain string or a mapping. A custom unmarshaler
+// does not inherit yaml.v3's KnownFields, and returning a type error would
+// drop the element, so unknown keys are kept for validation to report with
+// their field path.
+func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&p.Phrase)
+	}
+	type plain Pattern
+	var v plain
+	if err := n.Decode(&v); err != nil {
+		return err
+	}
+	*p = Pattern(v)
+	p.unknown = unknownKeys(n, "phrase", "slop", "fuzzy", "digits",
+		"not_followed_by", "not_preceded_by", "not_inside")
+	return nil
+}
+
+// UnmarshalYAML accepts a plain string or a mapping (see Pattern).
+func (x *Exception) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&x.Phrase)
+	}
+	type plain Exception
+	var v plain
+	if err := n.Decode(&v); err != nil {
+		return err
+	}
+	*x = Exception(v)
+	x.unknown = unknownKeys(n, "phrase", "window")
+	return nil
+}
+
+// unknownKeys returns "key (line N)" for each key of mapping n outside
+// allowed.
+func unknownKeys(n *yaml.Node, allowed ...string) []string {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	var out []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		ok := false
+		for _, a := range allowed {
+			ok = ok || k.Value == a
+		}
+		if !ok {
+			out = append(out, fmt.Sprintf("%s\x00%d", k.Value, k.Line))
+		}
+	}
+	return out
+}

@@ -1,0 +1,231 @@
+package lexicon
+
+import "strings"
+
+// Scores by how an element matched; a hit scores its weakest element.
+const (
+	scoreExact    = 1.0
+	scoreStem     = 0.95
+	scoreWildcard = 0.95
+	scorePinyin   = 0.9
+	scoreLetter   = 0.85
+	scoreTyped    = 0.85
+	scoreFuzzyPy  = 0.75
+	scoreInitials = 0.7
+	slopPenalty   = 0.03
+)
+
+// span is one verified occurrence of a phrase in the tokens.
+type span struct {
+	s, e  int // token range [s, e)
+	via   string
+	score float64
+	gaps  int
+}
+
+// verifier matches one phrase against tokens with backtracking. Phrases are
+// short (<= 24 elements) and slop small, so the search is tiny.
+type verifier struct {
+	p    *cpattern
+	toks []token
+	py   *pinyinTable
+}
+
+// at tries to match the whole phrase with its first element at text token k.
+func (v verifier) at(k int) (span, bool) {
+	sp := span{s: k, via: "exact", score: 1}
+	return sp, v.elem(0, k, true, &sp)
+}
+
+// elem matches elements[ei:] with element ei starting within slop of j.
+func (v verifier) elem(ei, j int, first bool, sp *span) bool {
+	if ei == len(v.p.elems) {
+		sp.e = j
+		return true
+	}
+	last := j + v.p.slop
+	if first {
+		last = j
+	}
+	for k := j; k <= last && k < len(v.toks); k++ {
+		saved := *sp
+		sp.gaps += k - j
+		if v.options(ei, k, sp) {
+			return true
+		}
+		*sp = saved
+	}
+	return false
+}
+
+// options tries every way element ei can start at token k.
+func (v verifier) options(ei, k int, sp *span) bool {
+	el, t := &v.p.elems[ei], &v.toks[k]
+	if via, sc, ok := v.one(el, t); ok {
+		saved := *sp
+		sp.note(via, sc)
+		if v.elem(ei+1, k+1, false, sp) {
+			return true
+		}
+		*sp = saved
+	}
+	if !v.p.fuzzy || !v.p.zh {
+		return false
+	}
+	if t.kind == kindWord && el.tok.kind == kindHan {
+		if n, via, sc := v.cover(ei, t.text); n > 0 {
+			sp.note(via, sc)
+			return v.elem(ei+n, k+1, false, sp)
+		}
+	}
+	if len(el.letters) > 0 {
+		if n := v.spell(el, k); n > 0 {
+			sp.note("pinyin", scoreLetter)
+			return v.elem(ei+1, k+n, false, sp)
+		}
+	}
+	return false
+}
+
+func (sp *span) note(via string, sc float64) {
+	if sc < sp.score {
+		sp.score, sp.via = sc, via
+	}
+}
+
+// one matches a single element against a single token.
+func (v verifier) one(el *elem, t *token) (string, float64, bool) {
+	a := el.tok
+	switch {
+	case a.kind == kindHan && t.kind == kindHan && a.han == t.han:
+		return "exact", scoreExact, true
+	case a.kind != kindHan && a.kind == t.kind && a.text == t.text:
+		return "exact", scoreExact, true
+	case a.digits != "" && a.digits == t.digits && a.compound == t.compound:
+		return "exact", scoreExact, true
+	case el.wildcard && t.kind == kindWord && strings.HasPrefix(t.text, a.text):
+		return "wildcard", scoreWildcard, true
+	case el.wildcard && t.kind == kindWord && v.p.fuzzy && strings.HasPrefix(t.stem, a.stem):
+		return "wildcard", scoreWildcard, true // curing: stem cure
+	}
+	if !v.p.fuzzy {
+		return "", 0, false
+	}
+	if a.kind == kindWord && t.kind == kindWord && !el.wildcard && a.stem == t.stem {
+		return "stem", scoreStem, true
+	}
+	if !v.p.zh || len(el.fsyls)+len(a.syls) == 0 || len(t.syls) == 0 {
+		return "", 0, false
+	}
+	return v.sound(el, t)
+}
+
+// sound compares readings: same syllable, or same fuzzy syllable (卫星/微信).
+func (v verifier) sound(el *elem, t *token) (string, float64, bool) {
+	letter := el.tok.kind == kindWord || t.kind == kindWord
+	for _, s := range el.tok.syls {
+		if hasSyl(t.syls, s) {
+			if letter {
+				return "pinyin", scoreLetter, true
+			}
+			return "pinyin", scorePinyin, true
+		}
+	}
+	for _, s := range t.syls {
+		if hasSyl(el.fsyls, v.py.fuzzy[s]) {
+			return "pinyin", scoreFuzzyPy, true
+		}
+	}
+	return "", 0, false
+}
+
+// cover matches a typed Latin word against one or more Han elements from
+// ei: typed pinyin ("weixin", "jia") or initials ("vx", "wx"). It returns
+// how many elements the word covers.
+func (v verifier) cover(ei int, w string) (int, string, float64) {
+	if n := v.typed(ei, w); n > 0 {
+		return n, "pinyin", scoreTyped
+	}
+	els := v.p.elems[ei:]
+	if len(w) < 2 || len(w) > len(els) {
+		return 0, "", 0
+	}
+	if v.letters(els, w) {
+		return len(w), "pinyin", scoreLetter
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c == 'v' {
+			c = 'w'
+		}
+		if els[i].tok.kind != kindHan || !v.hasInitial(els[i].tok.syls, c) {
+			return 0, "", 0
+		}
+	}
+	return len(w), "initials", scoreInitials
+}
+
+func (v verifier) hasInitial(ss []syl, c byte) bool {
+	for _, s := range ss {
+		if v.py.initial(s) == c {
+			return true
+		}
+	}
+	return false
+}
+
+// typed consumes w as consecutive readings of elements from ei.
+func (v verifier) typed(ei int, w string) int {
+	if w == "" {
+		return 0
+	}
+	if ei >= len(v.p.elems) || v.p.elems[ei].tok.kind != kindHan {
+		return -1
+	}
+	for _, s := range v.p.elems[ei].tok.syls {
+		name := v.py.names[s]
+		if !strings.HasPrefix(w, name) {
+			continue
+		}
+		if rest := w[len(name):]; rest == "" {
+			return 1
+		} else if n := v.typed(ei+1, rest); n > 0 {
+			return n + 1
+		}
+	}
+	return -1
+}
+
+// spell matches a short Latin element (QQ) letter by letter against Han
+// tokens read alike (扣扣, 球球); it returns how many tokens it used.
+func (v verifier) spell(el *elem, k int) int {
+	if k+len(el.letters) > len(v.toks) {
+		return 0
+	}
+	for i, want := range el.letters {
+		t := &v.toks[k+i]
+		ok := false
+		for _, s := range t.syls {
+			ok = ok || (t.kind == kindHan && hasSyl(want, v.py.fuzzy[s]))
+		}
+		if !ok {
+			return 0
+		}
+	}
+	return len(el.letters)
+}
+
+// letters matches a typed word letter by letter against Han elements whose
+// readings the letters sound like (qq against 扣扣).
+func (v verifier) letters(els []elem, w string) bool {
+	for i := 0; i < len(w); i++ {
+		ok := false
+		for _, s := range v.py.letters[w[i]] {
+			ok = ok || hasSyl(els[i].fsyls, v.py.fuzzy[s])
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,201 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/ingest/segment"
+	"github.com/earshot/earshot/transcript"
+)
+
+// Config is what a room's pipeline is wired to.
+type Config struct {
+	Recognizer transcript.Recognizer
+	Matcher    MatcherFunc
+	Sink       alerter.Sink
+	// NewSegmenter makes the voice-activity segmenter of one session. With
+	// none, all audio goes to the recognizer as one long utterance.
+	NewSegmenter func() segment.Segmenter
+	// OnAudio, if set, sees every chunk that reaches the recognizer (the
+	// room's evidence ring buffer).
+	OnAudio func(ingest.Chunk)
+	// OnHypothesis, if set, sees every hypothesis (transcript store, logs).
+	OnHypothesis func(transcript.Hypothesis)
+	// QueueChunks bounds audio waiting for the recognizer; beyond it audio
+	// is dropped and counted. Default 500 (10 s of 20 ms chunks).
+	QueueChunks int
+	// Lossless makes the source wait for the recognizer instead of
+	// dropping audio: right for files, wrong for live network sources.
+	Lossless bool
+	// QueueAlerts bounds alerts waiting for the sink. Default 256.
+	QueueAlerts int
+	// DrainTimeout bounds how long pending alerts may take to flush after
+	// the room's context ends. Default 5 s.
+	DrainTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+func (c *Config) withDefaults() error {
+	if c.Recognizer == nil || c.Matcher == nil || c.Sink == nil {
+		return errors.New("pipeline: Recognizer, Matcher and Sink are required")
+	}
+	if c.QueueChunks <= 0 {
+		c.QueueChunks = 500
+	}
+	if c.QueueAlerts <= 0 {
+		c.QueueAlerts = 256
+	}
+	if c.DrainTimeout <= 0 {
+		c.DrainTimeout = 5 * time.Second
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return nil
+}
+
+// Stats counts what a room's pipeline did. Fields are updated atomically and
+// may be read while the room runs.
+type Stats struct {
+	Chunks        atomic.Uint64
+	DroppedChunks atomic.Uint64
+	HeardMs       atomic.Int64
+	Hypotheses    atomic.Uint64
+	Utterances    atomic.Uint64
+	Alerts        atomic.Uint64
+}
+
+// Session is one continuous stream of a room: an upload, a WHIP session, a
+// pulled URL between reconnects.
+type Session struct {
+	Room Room
+	// ID keeps utterance numbers of different sessions of a room apart;
+	// Run sets a fresh one if it is empty.
+	ID     string
+	Source ingest.Source
+	Stats  Stats
+}
+
+// Run streams the session's source through the room's stages until the
+// source ends, fails or ctx is cancelled; then it finalizes the last
+// utterance and flushes pending alerts before returning.
+func Run(ctx context.Context, s *Session, cfg Config) error {
+	if err := cfg.withDefaults(); err != nil {
+		return err
+	}
+	if s.ID == "" {
+		s.ID = alerter.NewID(time.Now())
+	}
+	room, src, stats := s.Room, s.Source, &s.Stats
+	log := cfg.Logger.With("room", room.ID, "session", s.ID, "source", src.Describe())
+	chunks := make(chan ingest.Chunk, cfg.QueueChunks)
+	alerts := make(chan alerter.Alert, cfg.QueueAlerts)
+
+	var wg sync.WaitGroup
+	var sendErr error
+	wg.Go(func() { sendErr = sendLoop(ctx, cfg, log, alerts, stats) })
+
+	recErr := make(chan error, 1)
+	go func() {
+		recErr <- recognizeLoop(ctx, NewDetector(room, s.ID, cfg.Matcher), cfg, chunks, alerts, stats)
+		close(alerts)
+	}()
+
+	srcErr := src.Run(ctx, enqueue(ctx, cfg.Lossless, chunks, stats))
+	close(chunks)
+	rErr := <-recErr
+	wg.Wait()
+	if srcErr != nil && !errors.Is(srcErr, context.Canceled) {
+		return fmt.Errorf("pipeline: room %s: source %s: %w", room.ID, src.Describe(), srcErr)
+	}
+	return errors.Join(rErr, sendErr)
+}
+
+func enqueue(ctx context.Context, lossless bool, chunks chan<- ingest.Chunk, stats *Stats) ingest.Emit {
+	if lossless {
+		return func(c ingest.Chunk) error {
+			select {
+			case chunks <- c:
+				stats.Chunks.Add(1)
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	}
+	return func(c ingest.Chunk) error {
+		select {
+		case chunks <- c:
+			stats.Chunks.Add(1)
+		default:
+			// The recognizer is behind: drop rather than block the read loop.
+			stats.DroppedChunks.Add(1)
+		}
+		return nil
+	}
+}
+
+func recognizeLoop(ctx context.Context, det *Detector, cfg Config, chunks <-chan ingest.Chunk,
+	alerts chan<- alerter.Alert, stats *Stats) error {
+	emit := func(h transcript.Hypothesis) {
+		stats.Hypotheses.Add(1)
+		if h.Final {
+			stats.Utterances.Add(1)
+		}
+		if cfg.OnHypothesis != nil {
+			cfg.OnHypothesis(h)
+		}
+		// Blocking here is deliberate: an alert is never dropped; if the
+		// sink is slow, audio backs up and is dropped (and counted) instead.
+		for _, a := range det.Detect(h) {
+			alerts <- a
+		}
+	}
+	// The stream outlives ctx: after cancellation it still has to finalize
+	// what it heard.
+	stream, err := cfg.Recognizer.Open(context.WithoutCancel(ctx), emit)
+	if err != nil {
+		for range chunks {
+		}
+		return fmt.Errorf("pipeline: opening recognizer %s: %w", cfg.Recognizer.Name(), err)
+	}
+	g := newGate(stream, cfg)
+	var firstErr error
+	for c := range chunks {
+		if firstErr != nil {
+			continue // keep draining so the source never blocks
+		}
+		if cfg.OnAudio != nil {
+			cfg.OnAudio(c)
+		}
+		stats.HeardMs.Store(c.End().Milliseconds())
+		firstErr = g.push(c)
+	}
+	return errors.Join(firstErr, stream.Close())
+}
+
+func sendLoop(ctx context.Context, cfg Config, log *slog.Logger, alerts <-chan alerter.Alert, stats *Stats) error {
+	var errs []error
+	for a := range alerts {
+		sendCtx, cancel := ctx, context.CancelFunc(func() {})
+		if ctx.Err() != nil {
+			// Draining after shutdown: a pending alert still deserves a try.
+			sendCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cfg.DrainTimeout)
+		}
+		err := send(sendCtx, cfg.Sink, log, a)
+		cancel()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		stats.Alerts.Add(1)
+	}
+	return errors.Join(errs...)
+}

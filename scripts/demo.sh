@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# demo.sh: synthesizes a short sample broadcast (clean talk with a few
+# violations), starts `earshot serve` on embedded defaults, streams the sample
+# as a live room in real time, and prints each reminder as the anchor's NATS
+# subscriber receives it, with its timing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-bin/earshot}
+HTTP=${EARSHOT_DEMO_HTTP:-127.0.0.1:8080}
+NATS=${EARSHOT_DEMO_NATS:-127.0.0.1:4222}
+ROOM=${EARSHOT_DEMO_ROOM:-demo}
+VOICE=${EARSHOT_DEMO_VOICE:-slt}
+WORK=$(mktemp -d /tmp/earshot-demo.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# "v" marks a violation the anchor should be reminded of; "-" is clean talk.
+LINES=(
+  "-|Hello everyone and welcome back to the live room."
+  "-|Today I am showing you a lovely winter face cream."
+  "v|This cream cures diabetes and lowers your blood pressure."
+  "-|It comes in three sizes and the texture is very light."
+  "v|It is the best cream in the world."
+  "v|For a better price send the money to my personal bank account."
+  "v|This is the lowest price ever."
+  "-|Thank you all for watching and see you tomorrow."
+)
+
+echo "== synthesizing the sample broadcast (flite voice $VOICE)"
+parts=()
+offset=0
+i=0
+sox -n -r 16000 -c 1 -b 16 "$WORK/gap.wav" trim 0 1.0
+for line in "${LINES[@]}"; do
+  kind=${line%%|*}; text=${line#*|}
+  flite -voice "$VOICE" -t "$text" -o "$WORK/raw$i.wav"
+  sox "$WORK/raw$i.wav" -r 16000 -c 1 -b 16 "$WORK/p$i.wav"
+  dur=$(soxi -D "$WORK/p$i.wav")
+  end=$(echo "$offset + $dur" | bc -l)
+  if [ "$kind" = v ]; then
+    printf '   violation at %6.2fs-%6.2fs: %s\n' "$offset" "$end" "$text"
+  fi
+  parts+=("$WORK/p$i.wav" "$WORK/gap.wav")
+  offset=$(echo "$end + 1.0" | bc -l)
+  i=$((i + 1))
+done
+sox "${parts[@]}" "$WORK/sample.wav"
+printf '   sample: %.1f s of audio\n' "$(soxi -D "$WORK/sample.wav")"
+
+echo "== starting earshot serve (embedded NATS on $NATS, HTTP on $HTTP)"
+"$BIN" serve --data "$WORK/data" --http "$HTTP" --nats "$NATS" --log-level warn &
+for _ in $(seq 1 100); do
+  curl -fsS "http://$HTTP/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://$HTTP/healthz" >/dev/null
+
+echo "== the anchor's subscriber (earshot.room.$ROOM.reminder); times are from the start of the stream"
+"$BIN" watch --nats-url "nats://$NATS" --room "$ROOM" &
+sleep 0.5
+
+echo "== streaming the sample into room $ROOM in real time"
+curl -fsS -X POST --data-binary "@$WORK/sample.wav" "http://$HTTP/v1/rooms/$ROOM/audio?anchor=demo-anchor" >/dev/null
+for _ in $(seq 1 600); do
+  state=$(curl -fsS "http://$HTTP/v1/rooms/$ROOM" | sed -n 's/.*"state": "\([a-z]*\)".*/\1/p')
+  [ "$state" != live ] && break
+  sleep 0.5
+done
+sleep 1
+
+echo "== alerts stored for compliance staff (GET /v1/alerts?room=$ROOM)"
+curl -fsS "http://$HTTP/v1/alerts?room=$ROOM" |
+  sed -n 's/.*"\(rule_id\|category\|matched_text\)": "\([^"]*\)".*/  \1: \2/p' | paste - - -
+echo "== done: try 'nats sub \"earshot.>\" --server nats://$NATS' while it runs, see README.md"

@@ -1,0 +1,126 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/ingest/wavfile"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/rooms"
+)
+
+// postAudio monitors an uploaded WAV as if the room were live.
+func (s *Server) postAudio(w http.ResponseWriter, r *http.Request) {
+	room, ok := roomFromRequest(w, r)
+	if !ok {
+		return
+	}
+	realtime, err := paceParam(r.URL.Query().Get("pace"))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	f, err := s.spool(w, r)
+	if err != nil {
+		return // spool answered
+	}
+	src, err := wavfile.Open(f, wavfile.Options{Realtime: realtime})
+	// Unlinking now is safe: the source holds the file open until it ends.
+	_ = os.Remove(f)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_audio", err.Error())
+		return
+	}
+	session, err := s.opts.Rooms.StartAudio(room, src)
+	if err != nil {
+		_ = src.Close()
+		status := http.StatusBadRequest
+		if errors.Is(err, rooms.ErrBusy) {
+			status = http.StatusConflict
+		} else if errors.Is(err, rooms.ErrClosed) {
+			status = http.StatusServiceUnavailable
+		}
+		writeError(w, status, "not_started", err.Error())
+		return
+	}
+	format := src.Format()
+	writeJSON(w, http.StatusAccepted, map[string]any{
+		"room": room.ID, "session": session, "source": src.Describe(),
+		"format": format.String(), "duration_ms": format.Duration().Milliseconds(),
+		"realtime": realtime,
+	})
+}
+
+// spool copies the body to a file in the upload dir, so a long broadcast
+// never sits in memory. On failure it has already answered the client.
+func (s *Server) spool(w http.ResponseWriter, r *http.Request) (string, error) {
+	if err := os.MkdirAll(s.opts.UploadDir, 0o700); err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "upload dir unusable")
+		return "", err
+	}
+	f, err := os.CreateTemp(s.opts.UploadDir, "upload-*.wav")
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "internal", "cannot store upload")
+		return "", err
+	}
+	defer f.Close()
+	n, err := io.Copy(f, http.MaxBytesReader(w, r.Body, s.opts.MaxUpload))
+	if err == nil && n == 0 {
+		err = errors.New("request body is empty: send a WAV file")
+	}
+	if err != nil {
+		_ = os.Remove(f.Name())
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("upload exceeds %d bytes", tooBig.Limit))
+		} else {
+			writeError(w, http.StatusBadRequest, "bad_audio", err.Error())
+		}
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+func paceParam(v string) (realtime bool, err error) {
+	switch v {
+	case "", "realtime":
+		return true, nil
+	case "fast":
+		return false, nil
+	}
+	return false, fmt.Errorf("pace %q: want realtime or fast", v)
+}
+
+// roomFromRequest validates the {room} path value and the optional anchor
+// and merchant query parameters.
+func roomFromRequest(w http.ResponseWriter, r *http.Request) (pipeline.Room, bool) {
+	room := pipeline.Room{ID: r.PathValue("room"), Anchor: r.URL.Query().Get("anchor"), Merchant: r.URL.Query().Get("merchant")}
+	if err := alerter.ValidRoomID(room.ID); err != nil {
+		writeError(w, http.StatusBadRequest, "bad_room", err.Error())
+		return room, false
+	}
+	for name, v := range map[string]string{"anchor": room.Anchor, "merchant": room.Merchant} {
+		if len(v) > 128 {
+			writeError(w, http.StatusBadRequest, "bad_query", name+" is longer than 128 bytes")
+			return room, false
+		}
+	}
+	return room, true
+}
+
+func (s *Server) listRooms(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"rooms": s.opts.Rooms.Rooms()})
+}
+
+func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
+	st, ok := s.opts.Rooms.Room(r.PathValue("room"))
+	if !ok {
+		writeError(w, http.StatusNotFound, "unknown_room", fmt.Sprintf("room %q has not been seen", r.PathValue("room")))
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}

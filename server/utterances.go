@@ -1,0 +1,152 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/transcript"
+)
+
+// Limits on text from outside recognizers.
+const (
+	maxUtteranceBody  = 4 << 20
+	maxUtterances     = 1000
+	maxUtteranceBytes = 16 << 10
+)
+
+// Utterance is one transcript segment posted by a platform's own ASR.
+type Utterance struct {
+	Text    string `json:"text"`
+	StartMs int64  `json:"start_ms"`
+	EndMs   int64  `json:"end_ms"`
+	// Final defaults to true: a platform usually posts finished sentences.
+	Final *bool `json:"final"`
+}
+
+func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
+	room, ok := roomFromRequest(w, r)
+	if !ok {
+		return
+	}
+	us, err := decodeUtterances(http.MaxBytesReader(w, r.Body, maxUtteranceBody))
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_utterances", err.Error())
+		return
+	}
+	hs := make([]transcript.Hypothesis, len(us))
+	for i, u := range us {
+		hs[i] = transcript.Hypothesis{
+			Text: u.Text, Final: u.Final == nil || *u.Final, Recognizer: "external",
+			Start: time.Duration(u.StartMs) * time.Millisecond, End: time.Duration(u.EndMs) * time.Millisecond,
+		}
+	}
+	alerts, err := s.opts.Rooms.Utterances(r.Context(), room, hs)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "not_delivered", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"room": room.ID, "utterances": len(us), "alerts": nonNil(alerts)})
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// decodeUtterances accepts one object or an array of them.
+func decodeUtterances(r io.Reader) ([]Utterance, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("reading body: %w", err)
+	}
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, errors.New("body is empty: send {\"text\": ...} or an array of them")
+	}
+	var us []Utterance
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if body[0] == '[' {
+		err = dec.Decode(&us)
+	} else {
+		var u Utterance
+		err = dec.Decode(&u)
+		us = []Utterance{u}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("body is not utterance JSON: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("body has data after the JSON value")
+	}
+	if len(us) == 0 || len(us) > maxUtterances {
+		return nil, fmt.Errorf("want 1 to %d utterances, got %d", maxUtterances, len(us))
+	}
+	for i, u := range us {
+		if err := u.validate(); err != nil {
+			return nil, fmt.Errorf("utterance [%d]: %w", i, err)
+		}
+	}
+	return us, nil
+}
+
+func (u Utterance) validate() error {
+	switch {
+	case strings.TrimSpace(u.Text) == "":
+		return errors.New("text: must not be empty")
+	case len(u.Text) > maxUtteranceBytes:
+		return fmt.Errorf("text: longer than %d bytes", maxUtteranceBytes)
+	case !utf8.ValidString(u.Text):
+		return errors.New("text: not valid UTF-8")
+	case u.StartMs < 0 || u.EndMs < 0:
+		return errors.New("start_ms, end_ms: must not be negative")
+	case u.EndMs != 0 && u.EndMs < u.StartMs:
+		return errors.New("end_ms: before start_ms")
+	}
+	return nil
+}
+
+func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
+	q, err := alertQuery(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	alerts, err := s.opts.Alerts.Alerts(r.Context(), q)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "alert_log", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alerts": nonNil(alerts)})
+}
+
+func alertQuery(r *http.Request) (natsink.Query, error) {
+	v := r.URL.Query()
+	q := natsink.Query{Room: v.Get("room"), Category: v.Get("category")}
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > natsink.MaxLimit {
+			return q, fmt.Errorf("limit %q: want a whole number from 1 to %d", s, natsink.MaxLimit)
+		}
+		q.Limit = n
+	}
+	if s := v.Get("since"); s != "" {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return q, fmt.Errorf("since %q: want RFC 3339 time, e.g. 2026-11-25T10:00:00Z", s)
+		}
+		q.Since = t
+	}
+	return q, nil
+}

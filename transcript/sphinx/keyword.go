@@ -1,0 +1,43 @@
+package sphinx
+
+import (
+	"strings"
+
+	"github.com/earshot/earshot/transcript"
+)
+
+// keywordFinal deduplicates keyword hits: the keyword search reports every
+// detection of the utterance, and may report one phrase several times
+// over overlapping frames. Text becomes the distinct phrases in order.
+func keywordFinal(h transcript.Hypothesis) transcript.Hypothesis {
+	h.Words = dedupeHits(h.Words)
+	texts := make([]string, 0, len(h.Words))
+	seen := map[string]bool{}
+	for _, w := range h.Words {
+		if !seen[w.Text] {
+			seen[w.Text] = true
+			texts = append(texts, w.Text)
+		}
+	}
+	h.Text = strings.Join(texts, " ")
+	return h
+}
+
+// dedupeHits drops a hit when an earlier kept hit of the same phrase
+// overlaps it in time.
+func dedupeHits(hits []transcript.Word) []transcript.Word {
+	var out []transcript.Word
+	for _, h := range hits {
+		dup := false
+		for _, k := range out {
+			if k.Text == h.Text && k.Start < h.End && h.Start < k.End {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, h)
+		}
+	}
+	return out
+}
