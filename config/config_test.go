@@ -70,3 +70,15 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestSampleConfig keeps docs/earshot.sample.yaml loadable and equal to the
+// defaults it claims to show.
+func TestSampleConfig(t *testing.T) {
+	c := Default()
+	if err := c.LoadFile("../docs/earshot.sample.yaml"); err != nil {
+		t.Fatal(err)
+	}
+	if c != Default() {
+		t.Errorf("sample config differs from defaults:\n got %+v\nwant %+v", c, Default())
+	}
+}

@@ -7,5 +7,18 @@
 // Sources never block on what comes after them: the pipeline decides what to
 // do with audio it cannot keep up with.
 //
+// Sub-packages:
+//   - wavfile: Source over a WAV file or uploaded body (integer PCM).
+//   - rawpcm: Source over headerless s16le PCM (stdin, ffmpeg pipes).
+//   - whip: Source for WebRTC (WHIP) publishers.
+//   - resample: any rate and channel count, int16 or float32, to 16 kHz
+//     mono int16, streaming; shared by every Source.
+//   - segment: speech start/end events from Chunks (Segmenter interface,
+//     energy-based implementation).
+//   - ring: the last N seconds of a room's audio by stream time, for alert
+//     clips and pre-roll; writes clips as WAV.
+//   - internal/pump: fixed-size chunking with exact offsets and wall-clock
+//     pacing, shared by Sources.
+//
 // This package must never know about recognizers, rules or alerts.
 package ingest

@@ -6,11 +6,12 @@ import "unicode"
 // allocate per pattern. stamp marks patterns seen in this call (gen), pos
 // holds the token range where their anchor keys occurred.
 type scratch struct {
-	gen   uint32
-	stamp []uint32
-	pos   [][2]int32
-	cands []int32
-	key   []byte
+	gen    uint32
+	stamp  []uint32
+	stamp2 []uint32 // second-anchor keys seen in this call
+	pos    [][2]int32
+	cands  []int32
+	key    []byte
 }
 
 // candidates selects the phrase patterns whose anchor keys occur in toks.
@@ -18,13 +19,25 @@ func (e *Engine) candidates(toks []token, sc *scratch) []int32 {
 	sc.gen++
 	if sc.gen == 0 { // wrapped: clear stale stamps
 		clear(sc.stamp)
+		clear(sc.stamp2)
 		sc.gen = 1
 	}
 	sc.cands = sc.cands[:0]
+	if len(e.second) > 0 {
+		for i := range toks {
+			e.tokenKeys(&toks[i], sc, func(key []byte) {
+				for _, id := range e.second[string(key)] {
+					sc.stamp2[id] = sc.gen
+				}
+			})
+		}
+	}
 	for i := range toks {
 		e.tokenKeys(&toks[i], sc, func(key []byte) {
 			for _, id := range e.index[string(key)] {
-				sc.add(id, int32(i))
+				if !e.patterns[id].filtered || sc.stamp2[id] == sc.gen {
+					sc.add(id, int32(i))
+				}
 			}
 		})
 	}

@@ -22,7 +22,8 @@ type Engine struct {
 	py        *pinyinTable
 	rules     []*crule
 	patterns  []*cpattern
-	index     map[string][]int32 // candidate key -> pattern ids
+	index     map[string][]int32 // candidate key -> pattern ids (rarest element)
+	second    map[string][]int32 // key -> ids, second-rarest element (filter)
 	digitPats []*cpattern
 	maxPrefix int // longest wildcard prefix, 0 when none
 	phonetic  PhoneticMatcher
@@ -40,7 +41,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	if lx == nil {
 		return nil, fmt.Errorf("lexicon: compile: nil lexicon")
 	}
-	e := &Engine{lx: lx, py: pinyinData(), index: map[string][]int32{},
+	e := &Engine{lx: lx, py: pinyinData(), index: map[string][]int32{}, second: map[string][]int32{},
 		phonetic: opts.Phonetic, phonIDs: map[int]*cpattern{}}
 	for i := range lx.Rules {
 		e.rules = append(e.rules, e.compileRule(&lx.Rules[i], i+1))
@@ -48,7 +49,9 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	e.buildIndex()
 	e.addPhonetic()
 	n := len(e.patterns)
-	e.scratch.New = func() any { return &scratch{stamp: make([]uint32, n), pos: make([][2]int32, n)} }
+	e.scratch.New = func() any {
+		return &scratch{stamp: make([]uint32, n), stamp2: make([]uint32, n), pos: make([][2]int32, n)}
+	}
 	return e, nil
 }
 
@@ -123,18 +126,15 @@ func (e *Engine) buildIndex() {
 		if p.digits > 0 {
 			continue
 		}
-		best, cost := 0, -1
-		for i, el := range p.elems {
-			c := 0
-			for _, k := range el.keys {
-				c += df[k]
-			}
-			if cost < 0 || c < cost {
-				best, cost = i, c
-			}
-		}
+		best, next := rarest(p, df)
 		for _, k := range anchorKeys(p, best, e.py) {
 			e.index[k] = append(e.index[k], int32(p.id))
+		}
+		if next >= 0 {
+			p.filtered = true
+			for _, k := range anchorKeys(p, next, e.py) {
+				e.second[k] = append(e.second[k], int32(p.id))
+			}
 		}
 		for _, el := range p.elems {
 			if el.wildcard {
@@ -142,10 +142,35 @@ func (e *Engine) buildIndex() {
 			}
 		}
 	}
-	for k, ids := range e.index {
-		sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
-		e.index[k] = compactIDs(ids)
+	for _, m := range []map[string][]int32{e.index, e.second} {
+		for k, ids := range m {
+			sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
+			m[k] = compactIDs(ids)
+		}
 	}
+}
+
+// rarest returns the element with the rarest keys and the next rarest (-1
+// when the phrase has one element). A candidate must show keys of both,
+// which cuts verification work several-fold at 10,000 rules.
+func rarest(p *cpattern, df map[string]int) (int, int) {
+	best, next, bc, nc := -1, -1, 0, 0
+	for i, el := range p.elems {
+		c := 0
+		for _, k := range el.keys {
+			c += df[k]
+		}
+		switch {
+		case best < 0 || c < bc:
+			next, nc = best, bc
+			best, bc = i, c
+		case next < 0 || c < nc:
+			next, nc = i, c
+		}
+	}
+	// A typed word covering several elements (weixin, vx, qq) emits the
+	// keys of each element it covers, so the filter stays sound.
+	return best, next
 }
 
 // anchorKeys adds initials keys (i+letter) for a fuzzy Chinese anchor so a

@@ -1,18 +1,27 @@
 // Package lexicon holds the policy team's rules and matches them against
 // transcripts.
 //
-// A lexicon is a YAML file of rules (see docs/lexicon.md). Loading validates
-// every field and reports file, rule id and field for each error. A loaded
-// lexicon compiles into a Matcher: rules are indexed with bleve so the policy
-// team can search them, and a compiled candidate-selection structure keeps the
-// hot path fast at tens of thousands of rules. Candidates are then verified:
-// phrase order, proximity, exceptions.
+// A lexicon is a YAML file of rules (see docs/lexicon.md). Parse validates
+// every field and reports all problems at once, each naming file, rule and
+// field (ValidationErrors). Compile turns a Lexicon into an immutable Engine
+// that is safe for concurrent use; a new lexicon version is a new Engine.
 //
 // Text is normalized before matching (NFKC, case, full-width, traditional to
-// simplified, numerals to digits) and Chinese is also matched on toneless
-// pinyin, so homophone and spacing evasions are caught without listing every
-// variant.
+// simplified, numerals and number words to digits) and split into tokens:
+// one per Han character, Latin word or digit run, each keeping its byte span
+// in the original text so hits quote the original words and find their
+// timestamps. Chinese is also matched on toneless pinyin (all readings of
+// heteronyms), letters read as syllables (V信), typed pinyin (weixin) and
+// initials (vx); English on stems, suffix wildcards and, through the
+// PhoneticMatcher interface, on phone sequences.
 //
-// This package must never publish anything or know where text came from
-// beyond a transcript.Hypothesis.
+// The hot path never queries bleve: every phrase is registered in a map under
+// the keys of its rarest token (character, fuzzy syllable, word, stem,
+// prefix, digits), the segment's tokens select candidate phrases from it,
+// and a small backtracking verifier checks order, slop, guards and
+// exceptions. The rules are also indexed in an in-memory bleve index, built
+// on first use, for the policy team's SearchRules.
+//
+// This package must never publish anything, keep state between calls, or
+// know where text came from beyond a transcript.Hypothesis.
 package lexicon

@@ -23,6 +23,9 @@ type cpattern struct {
 	digits int
 	guards guards
 	key    string // normalized token texts joined, for built-in guards
+	// filtered patterns are candidates only if their second anchor's
+	// keys also occur in the segment.
+	filtered bool
 }
 
 // crule is a compiled rule.

@@ -31,9 +31,6 @@ type Config struct {
 	// QueueChunks bounds audio waiting for the recognizer; beyond it audio
 	// is dropped and counted. Default 500 (10 s of 20 ms chunks).
 	QueueChunks int
-	// Lossless makes the source wait for the recognizer instead of
-	// dropping audio: right for files, wrong for live network sources.
-	Lossless bool
 	// QueueAlerts bounds alerts waiting for the sink. Default 256.
 	QueueAlerts int
 	// DrainTimeout bounds how long pending alerts may take to flush after
@@ -80,7 +77,11 @@ type Session struct {
 	// Run sets a fresh one if it is empty.
 	ID     string
 	Source ingest.Source
-	Stats  Stats
+	// Lossless makes the source wait for the recognizer instead of
+	// dropping audio: right for files read as fast as possible, wrong for
+	// live network sources.
+	Lossless bool
+	Stats    Stats
 }
 
 // Run streams the session's source through the room's stages until the
@@ -108,7 +109,7 @@ func Run(ctx context.Context, s *Session, cfg Config) error {
 		close(alerts)
 	}()
 
-	srcErr := src.Run(ctx, enqueue(ctx, cfg.Lossless, chunks, stats))
+	srcErr := src.Run(ctx, enqueue(ctx, s.Lossless, chunks, stats))
 	close(chunks)
 	rErr := <-recErr
 	wg.Wait()

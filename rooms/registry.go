@@ -68,8 +68,10 @@ func New(ctx context.Context, tmpl pipeline.Config, log *slog.Logger) *Registry 
 	return &Registry{ctx: ctx, tmpl: tmpl, log: log, now: time.Now, rooms: map[string]*entry{}}
 }
 
-// StartAudio begins monitoring src as room in the background.
-func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source) (string, error) {
+// StartAudio begins monitoring src as room in the background. A lossless
+// session waits for the recognizer instead of dropping audio (a file read as
+// fast as possible); a live one drops and counts what it cannot keep up with.
+func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source, lossless bool) (string, error) {
 	if err := alerter.ValidRoomID(room.ID); err != nil {
 		return "", err
 	}
@@ -82,7 +84,7 @@ func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source) (string, er
 	if e.state == "live" {
 		return "", fmt.Errorf("rooms: %s: %w", room.ID, ErrBusy)
 	}
-	s := &pipeline.Session{Room: room, ID: alerter.NewID(r.now()), Source: src}
+	s := &pipeline.Session{Room: room, ID: alerter.NewID(r.now()), Source: src, Lossless: lossless}
 	e.session, e.state, e.started, e.ended, e.lastErr = s, "live", r.now(), time.Time{}, ""
 	r.wg.Go(func() { r.run(e, s) })
 	return s.ID, nil

@@ -35,7 +35,9 @@ func (s *Server) postAudio(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_audio", err.Error())
 		return
 	}
-	session, err := s.opts.Rooms.StartAudio(room, src)
+	// Paced audio behaves like a live room; a fast upload must not lose
+	// audio just because it arrives faster than it can be recognized.
+	session, err := s.opts.Rooms.StartAudio(room, src, !realtime)
 	if err != nil {
 		_ = src.Close()
 		status := http.StatusBadRequest

@@ -16,7 +16,7 @@ import (
 
 // Rooms is the room registry the API drives.
 type Rooms interface {
-	StartAudio(room pipeline.Room, src ingest.Source) (session string, err error)
+	StartAudio(room pipeline.Room, src ingest.Source, lossless bool) (session string, err error)
 	Utterances(ctx context.Context, room pipeline.Room, hs []transcript.Hypothesis) ([]alerter.Alert, error)
 	Rooms() []rooms.Status
 	Room(id string) (rooms.Status, bool)

@@ -225,7 +225,7 @@ func TestConcurrentSend(t *testing.T) {
 	const workers, each = 8, 25
 	rooms := []string{"R0", "R1", "R2", "R3"}
 	var wg sync.WaitGroup
-	errs := make(chan error, workers*each)
+	errs := make(chan error, 2*workers*each)
 	for w := range workers {
 		wg.Go(func() {
 			for i := range each {

@@ -78,12 +78,11 @@ func newScanCmd() *cobra.Command {
 			return err
 		}
 		defer rec.Close()
-		s := &pipeline.Session{Room: room, Source: src}
+		// A file is read faster than it is recognized: wait, never drop.
+		s := &pipeline.Session{Room: room, Source: src, Lossless: !o.realtime}
 		return pipeline.Run(cmd.Context(), s, pipeline.Config{
 			Recognizer: rec, Matcher: pipeline.Static(eng), Sink: sink,
 			NewSegmenter: app.NewSegmenter, Logger: log,
-			// A file is read faster than it is recognized: wait, never drop.
-			Lossless: true,
 		})
 	}
 	return cmd

@@ -27,11 +27,11 @@ type Converter struct {
 	up, down int64 // output/input rate ratio up/down, in lowest terms
 	bank     *bank // nil when inRate == OutRate
 
-	hist  []float32 // mono input; hist[0] is input sample number base
-	base  int64
-	in    int64 // mono input samples received
-	next  int64 // number of the next output sample
-	mono  []float32
+	hist []float32 // mono input; hist[0] is input sample number base
+	base int64
+	in   int64 // mono input samples received
+	next int64 // number of the next output sample
+	mono []float32
 }
 
 // New returns a Converter for interleaved input at inRate Hz with the

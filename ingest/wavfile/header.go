@@ -47,9 +47,9 @@ type header struct {
 
 // Limits of the preflight walk.
 const (
-	maxFmtSize   = 1 << 10
-	maxMetaSize  = 1 << 20 // a LIST or smpl chunk, which the decoder loads whole
-	unknownSize  = 0xFFFFFFFF
+	maxFmtSize  = 1 << 10
+	maxMetaSize = 1 << 20 // a LIST or smpl chunk, which the decoder loads whole
+	unknownSize = 0xFFFFFFFF
 )
 
 // WAVE format tags (RFC 2361, mmreg.h).

@@ -19,6 +19,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/pion/ice/v4"
+	"github.com/pion/logging"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
 	"github.com/pion/webrtc/v4/pkg/media/oggreader"
@@ -116,7 +117,9 @@ func newClient(t testing.TB) *client {
 	se := webrtc.SettingEngine{}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	se.SetICEUDPMux(webrtc.NewICEUDPMux(nil, conn))
+	quiet := &logging.DefaultLoggerFactory{DefaultLogLevel: logging.LogLevelDisabled}
+	se.LoggerFactory = quiet
+	se.SetICEUDPMux(webrtc.NewICEUDPMux(quiet.NewLogger("mux"), conn))
 	me := &webrtc.MediaEngine{}
 	if err := me.RegisterDefaultCodecs(); err != nil {
 		t.Fatal(err)

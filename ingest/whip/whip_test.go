@@ -144,6 +144,27 @@ func TestPeerVanishes(t *testing.T) {
 	t.Logf("Run returned %v after the peer vanished", time.Since(start).Round(10*time.Millisecond))
 }
 
+// TestHangup: the publisher closes its peer connection; Run returns nil.
+func TestHangup(t *testing.T) {
+	checkLeaks(t)
+	ts := newTestServer(t, nil)
+	c := newClient(t)
+	c.publish(t, ts.URL+"/whip/room1")
+	sess := ts.nextSession(t)
+	runErr := make(chan error, 1)
+	go func() { runErr <- sess.Run(context.Background(), func(ingest.Chunk) error { return nil }) }()
+	pkts := oggPackets(t, "testdata/tone440.ogg")
+	if err := c.send(context.Background(), pkts[:25], 1); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_ = c.pc.Close()
+	if err := waitErr(t, runErr, 5*time.Second); err != nil {
+		t.Fatalf("Run after hang-up = %v, want nil", err)
+	}
+	t.Logf("Run returned %v after the publisher closed", time.Since(start).Round(time.Millisecond))
+}
+
 // TestReplace: a second publisher for a room replaces the first, whose Run
 // returns nil; DELETE of an unknown session is 404.
 func TestReplace(t *testing.T) {

@@ -1,6 +1,7 @@
 package sphinx
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/earshot/earshot/transcript"
@@ -8,8 +9,10 @@ import (
 
 // keywordFinal deduplicates keyword hits: the keyword search reports every
 // detection of the utterance, and may report one phrase several times
-// over overlapping frames. Text becomes the distinct phrases in order.
+// over overlapping frames, newest first. Words become the distinct hits in
+// time order and Text the distinct phrases in that order.
 func keywordFinal(h transcript.Hypothesis) transcript.Hypothesis {
+	sort.SliceStable(h.Words, func(i, j int) bool { return h.Words[i].Start < h.Words[j].Start })
 	h.Words = dedupeHits(h.Words)
 	texts := make([]string, 0, len(h.Words))
 	seen := map[string]bool{}

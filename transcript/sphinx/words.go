@@ -53,11 +53,12 @@ func frameTime(start time.Duration, frame int) time.Duration {
 func toWords(segs []segment, start, limit time.Duration, final bool) []transcript.Word {
 	var out []transcript.Word
 	for _, s := range segs {
-		if isFiller(s.word) {
+		word := strings.TrimSpace(s.word)
+		if isFiller(word) {
 			continue
 		}
 		w := transcript.Word{
-			Text:  cleanWord(s.word),
+			Text:  cleanWord(word),
 			Start: min(frameTime(start, s.start), limit),
 			End:   min(frameTime(start, s.end+1), limit),
 		}

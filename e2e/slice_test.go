@@ -1,0 +1,145 @@
+package e2e
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/tts"
+)
+
+// violations are claims a flite or festival voice says clearly enough for
+// PocketSphinx to hear; each maps to the category that must be reminded.
+var violations = []struct{ line, category string }{
+	{"It is the best cream in the world.", "absolute-claim"},
+	{"Please send the money to my personal bank account.", "private-goods"},
+	{"This is the lowest price ever.", "price-fraud"},
+	{"It has no side effects at all.", "medical-claim"},
+	{"Doctors recommend this product.", "false-authority"},
+}
+
+var cleanTalk = []string{
+	"Hello everyone and welcome back to the live room.",
+	"Today we have a lovely soft sweater in three colors.",
+	"The fabric is cotton and it washes very well.",
+	"If you like it, click the yellow cart below to order.",
+	"We ship within two days and returns are free for seven days.",
+	"Let me show you the back and the sleeves.",
+	"Thank you all for watching and see you tomorrow night.",
+}
+
+// TestSpokenViolationsRemindAnchor: synthesized speech, uploaded as a room's
+// audio, goes through PocketSphinx and the default lexicon, and the anchor's
+// NATS subscriber receives a reminder for every violated category.
+func TestSpokenViolationsRemindAnchor(t *testing.T) {
+	if testing.Short() {
+		t.Skip("speech end-to-end test")
+	}
+	svc := startService(t, nil)
+	base := "http://" + svc.HTTPAddr()
+	for _, voice := range []tts.Voice{tts.FliteSLT, tts.FliteRMS, tts.FestivalSLTHTS} {
+		t.Run(string(voice), func(t *testing.T) {
+			room := "room-" + sanitize(string(voice))
+			got := reminders(t, svc.NATSURL(), room)
+			var lines []string
+			want := map[string]bool{}
+			for _, v := range violations {
+				lines = append(lines, v.line)
+				want[v.category] = true
+			}
+			wav := synth(t, voice, lines...)
+			resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav)
+			if resp.StatusCode != http.StatusAccepted {
+				t.Fatalf("upload: %s", resp.Status)
+			}
+			st := waitEnded(t, base, room, 2*time.Minute)
+			if st["state"] != "ended" {
+				t.Fatalf("room state %v: %v", st["state"], st["last_error"])
+			}
+			seen := collect(got, 2*time.Second)
+			for _, r := range seen {
+				if r.Room != room {
+					t.Errorf("reminder for room %s arrived on %s's subject", r.Room, room)
+				}
+				delete(want, r.Category)
+			}
+			if len(want) > 0 {
+				t.Errorf("no reminder for %v; got %s", keys(want), describe(seen))
+			}
+			// Compliance staff see the same hits in the stored alert log.
+			var log struct{ Alerts []alerter.Alert }
+			getJSON(t, base+"/v1/alerts?room="+room, &log)
+			if len(log.Alerts) < len(seen) {
+				t.Errorf("alert log has %d alerts, fewer than %d reminders", len(log.Alerts), len(seen))
+			}
+		})
+	}
+}
+
+// TestCleanSpeechIsQuiet: ordinary selling talk raises nothing.
+func TestCleanSpeechIsQuiet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("speech end-to-end test")
+	}
+	svc := startService(t, nil)
+	base := "http://" + svc.HTTPAddr()
+	for _, voice := range []tts.Voice{tts.FliteSLT, tts.FliteRMS} {
+		t.Run(string(voice), func(t *testing.T) {
+			room := "clean-" + sanitize(string(voice))
+			got := reminders(t, svc.NATSURL(), room)
+			wav := synth(t, voice, cleanTalk...)
+			if resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav); resp.StatusCode != http.StatusAccepted {
+				t.Fatalf("upload: %s", resp.Status)
+			}
+			st := waitEnded(t, base, room, 2*time.Minute)
+			if n, _ := st["utterances"].(float64); n < 3 {
+				t.Fatalf("recognizer heard only %v utterances: the test would prove nothing", n)
+			}
+			if seen := collect(got, time.Second); len(seen) > 0 {
+				t.Errorf("clean speech raised %s", describe(seen))
+			}
+		})
+	}
+}
+
+func collect(ch <-chan alerter.Reminder, quiet time.Duration) []alerter.Reminder {
+	var out []alerter.Reminder
+	for {
+		select {
+		case r := <-ch:
+			out = append(out, r)
+		case <-time.After(quiet):
+			return out
+		}
+	}
+}
+
+func describe(rs []alerter.Reminder) string {
+	s := fmt.Sprintf("%d reminders:", len(rs))
+	for _, r := range rs {
+		s += fmt.Sprintf(" [%s %s]", r.Category, r.RuleID)
+	}
+	return s
+}
+
+func keys(m map[string]bool) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func sanitize(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
