@@ -25,7 +25,7 @@ func TestNewIDSortsByTime(t *testing.T) {
 		t.Fatal("ids of increasing times are not sorted")
 	}
 	// Same millisecond: unique, random order.
-	if NewID(t0) == NewID(t0) {
+	if a, b := NewID(t0), NewID(t0); a == b {
 		t.Fatal("same-millisecond ids collide")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,5 +123,30 @@ func TestLogsGoToSlog(t *testing.T) {
 	_ = s.Shutdown(context.Background())
 	if !strings.Contains(b.String(), "Server is ready") {
 		t.Fatalf("no server log in slog output:\n%s", b.String())
+	}
+}
+
+func TestNoGoroutinesLeftAfterShutdown(t *testing.T) {
+	before := runtime.NumGoroutine()
+	for _, noListen := range []bool{false, true} {
+		s, err := Start(context.Background(), Config{DataDir: t.TempDir(), NoListen: noListen, Logger: quiet()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc, err := s.Connect()
+		if err != nil {
+			t.Fatal(err)
+		}
+		nc.Close()
+		if err := s.Shutdown(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after shutdown, %d before", n, before)
 	}
 }

@@ -176,15 +176,27 @@ func TestBadInput(t *testing.T) {
 func TestNATSDown(t *testing.T) {
 	tests := []struct {
 		name string
-		down func(e *env)
+		down func(t *testing.T, e *env)
 	}{
-		{"server stopped", func(e *env) { _ = e.srv.Shutdown(context.Background()) }},
-		{"connection closed", func(e *env) { e.nc.Close() }},
+		{"server stopped", func(_ *testing.T, e *env) { _ = e.srv.Shutdown(context.Background()) }},
+		{"connection closed", func(_ *testing.T, e *env) { e.nc.Close() }},
+		{"server stopped, client reconnecting", func(t *testing.T, e *env) {
+			nc, err := e.srv.Connect(nats.MaxReconnects(-1), nats.ReconnectWait(50*time.Millisecond))
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink, err := New(context.Background(), nc, Options{Logger: quiet()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = e.srv.Shutdown(context.Background())
+			e.nc, e.sink = nc, sink
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newEnv(t, Options{})
-			tt.down(e)
+			tt.down(t, e)
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			start := time.Now()
@@ -198,6 +210,10 @@ func TestNATSDown(t *testing.T) {
 			if _, err := e.sink.Alerts(ctx, Query{Room: "R1"}); err == nil {
 				t.Fatal("Alerts succeeded with NATS down")
 			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Fatalf("Send and Alerts took %s past their 2s context", d)
+			}
+			e.nc.Close()
 		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
@@ -32,6 +33,7 @@ type Service struct {
 	nc      *nats.Conn
 	sink    *natsink.Sink
 	rec     transcript.Recognizer
+	whip    *whip.Server
 	reg     *rooms.Registry
 	cancel  context.CancelFunc
 	http    *http.Server
@@ -104,9 +106,14 @@ func (s *Service) connectNATS(ctx context.Context) error {
 }
 
 func (s *Service) listenHTTP() error {
+	var err error
+	if s.whip, err = s.newWHIP(); err != nil {
+		return fmt.Errorf("whip: %w", err)
+	}
 	api := server.New(server.Options{
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: metricsHandler(s.reg), Logger: s.log,
+		Mount: func(mux *http.ServeMux) { mux.Handle("/whip/", s.whip) },
 	})
 	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
 	if err != nil {
@@ -132,6 +139,9 @@ func (s *Service) NATSURL() string { return s.nc.ConnectedUrl() }
 func (s *Service) Close(ctx context.Context) {
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
+	}
+	if s.whip != nil {
+		_ = s.whip.Close()
 	}
 	if s.cancel != nil {
 		s.cancel()

@@ -1,0 +1,110 @@
+//go:build linux
+
+package e2e
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/tts"
+)
+
+const chromium = "/usr/bin/chromium"
+
+// TestBrowserAnchorGetsReminders: an anchor publishes from a real browser
+// (headless Chromium, a synthesized WAV as its microphone) over WHIP, from a
+// page on another origin; their room's NATS subject receives reminders for
+// what they said, and another room's subject receives nothing.
+func TestBrowserAnchorGetsReminders(t *testing.T) {
+	if testing.Short() {
+		t.Skip("real-browser test")
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skipf("%s missing (scripts/setup.sh installs it)", chromium)
+	}
+	svc := startService(t, nil)
+	const room = "browser-anchor"
+	got := reminders(t, svc.NATSURL(), room)
+	other := reminders(t, svc.NATSURL(), "someone-else")
+	wav := synth(t, tts.FliteRMS,
+		"Hello everyone and welcome to the live room.",
+		"It is the best cream in the world.",
+		"This is the lowest price ever.",
+		"It has no side effects at all.")
+
+	token, err := svc.Signer.Sign(auth.Claims{Room: room, Role: "anchor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := publisherPage(t)
+	q := url.Values{"whip": {"http://" + svc.HTTPAddr() + "/whip/" + room}, "token": {token}}
+	startBrowser(t, wav, page.URL+"/publish.html?"+q.Encode())
+
+	want := map[string]bool{"absolute-claim": true, "price-fraud": true, "medical-claim": true}
+	deadline := time.After(90 * time.Second)
+	for len(want) > 0 {
+		select {
+		case r := <-got:
+			t.Logf("reminder: %s %s %q", r.Category, r.RuleID, r.Text)
+			delete(want, r.Category)
+		case s := <-page.status:
+			t.Logf("page: %s", s)
+			if strings.HasPrefix(s, "error:") {
+				t.Fatalf("publish page failed: %s", s)
+			}
+		case <-deadline:
+			t.Fatalf("no reminder for %v within 90 s of browser audio", keys(want))
+		}
+	}
+	select {
+	case r := <-other:
+		t.Errorf("another room received %v", r)
+	default:
+	}
+}
+
+type pageServer struct {
+	*httptest.Server
+	status chan string
+}
+
+func publisherPage(t *testing.T) *pageServer {
+	t.Helper()
+	ps := &pageServer{status: make(chan string, 64)}
+	mux := http.NewServeMux()
+	mux.Handle("/publish.html", http.FileServer(http.Dir("testdata")))
+	mux.HandleFunc("/status", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case ps.status <- r.URL.Query().Get("s"):
+		default:
+		}
+	})
+	ps.Server = httptest.NewServer(mux)
+	t.Cleanup(ps.Close)
+	return ps
+}
+
+func startBrowser(t *testing.T, wav, pageURL string) {
+	t.Helper()
+	cmd := exec.Command(chromium, "--headless=new", "--no-sandbox",
+		"--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+		"--use-file-for-fake-audio-capture="+wav, "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-gpu",
+		"--user-data-dir="+t.TempDir(), pageURL)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+}

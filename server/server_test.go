@@ -1,0 +1,252 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/rooms"
+	"github.com/earshot/earshot/transcript"
+)
+
+// silentRecognizer hears nothing; these tests exercise the API, not ASR.
+type silentRecognizer struct{}
+
+func (silentRecognizer) Name() string { return "silent" }
+func (silentRecognizer) Open(context.Context, transcript.Emit) (transcript.Stream, error) {
+	return silentStream{}, nil
+}
+func (silentRecognizer) Close() error { return nil }
+
+type silentStream struct{}
+
+func (silentStream) Write([]int16, time.Duration) error { return nil }
+func (silentStream) EndUtterance() error                { return nil }
+func (silentStream) Close() error                       { return nil }
+
+// memoryLog keeps sent alerts so /v1/alerts can be read back.
+type memoryLog struct {
+	mu     sync.Mutex
+	alerts []alerter.Alert
+}
+
+func (m *memoryLog) Send(_ context.Context, a alerter.Alert) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.alerts = append(m.alerts, a)
+	return nil
+}
+func (m *memoryLog) Close() error { return nil }
+func (m *memoryLog) Alerts(_ context.Context, q natsink.Query) ([]alerter.Alert, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []alerter.Alert
+	for _, a := range m.alerts {
+		if q.Room == "" || a.Room == q.Room {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+func newTestServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	lx, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := lexicon.Compile(lx, lexicon.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &memoryLog{}
+	ctx, cancel := context.WithCancel(context.Background())
+	reg := rooms.New(ctx, pipeline.Config{Recognizer: silentRecognizer{}, Matcher: pipeline.Static(eng), Sink: log}, nil)
+	srv := httptest.NewServer(New(Options{Rooms: reg, Alerts: log, UploadDir: t.TempDir(), MaxUpload: 1 << 20}))
+	t.Cleanup(func() { srv.Close(); cancel(); reg.Wait() })
+	return srv
+}
+
+// wav16 builds a minimal 16 kHz mono 16-bit WAV of n samples.
+func wav16(n int) []byte {
+	var b bytes.Buffer
+	le := func(v any) { _ = binary.Write(&b, binary.LittleEndian, v) }
+	b.WriteString("RIFF")
+	le(uint32(36 + 2*n))
+	b.WriteString("WAVEfmt ")
+	le(uint32(16))
+	le(uint16(1))
+	le(uint16(1))
+	le(uint32(16000))
+	le(uint32(32000))
+	le(uint16(2))
+	le(uint16(16))
+	b.WriteString("data")
+	le(uint32(2 * n))
+	b.Write(make([]byte, 2*n))
+	return b.Bytes()
+}
+
+func do(t *testing.T, method, url, body string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	data, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("%s %s: response is not JSON: %q", method, url, data)
+	}
+	return resp.StatusCode, v
+}
+
+func TestUtterancesAlertAndLog(t *testing.T) {
+	srv := newTestServer(t)
+	status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/utterances?anchor=a1",
+		`[{"text":"this cream cures diabetes"},{"text":"nice weather today","start_ms":10,"end_ms":20}]`)
+	if status != http.StatusOK {
+		t.Fatalf("status %d: %v", status, v)
+	}
+	alerts, _ := v["alerts"].([]any)
+	if len(alerts) == 0 {
+		t.Fatalf("no alert for a medical claim: %v", v)
+	}
+	first := alerts[0].(map[string]any)
+	if first["category"] != "medical-claim" || first["anchor"] != "a1" {
+		t.Errorf("alert = %v", first)
+	}
+	_, logged := do(t, "GET", srv.URL+"/v1/alerts?room=r1", "")
+	if got, _ := logged["alerts"].([]any); len(got) != len(alerts) {
+		t.Errorf("alert log has %d, want %d", len(got), len(alerts))
+	}
+	_, other := do(t, "GET", srv.URL+"/v1/alerts?room=r2", "")
+	if got, _ := other["alerts"].([]any); len(got) != 0 {
+		t.Errorf("room r2 sees r1's alerts: %v", got)
+	}
+}
+
+func TestAudioUploadRuns(t *testing.T) {
+	srv := newTestServer(t)
+	status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/audio?pace=fast", string(wav16(16000)))
+	if status != http.StatusAccepted || v["duration_ms"] != float64(1000) {
+		t.Fatalf("status %d: %v", status, v)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		_, st := do(t, "GET", srv.URL+"/v1/rooms/r1", "")
+		if st["state"] == "ended" {
+			if st["heard_ms"] != float64(1000) {
+				t.Errorf("heard %v ms of 1000", st["heard_ms"])
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("upload never ended")
+}
+
+func TestBadInput(t *testing.T) {
+	srv := newTestServer(t)
+	cases := []struct {
+		name, method, path, body string
+		status                   int
+		mention                  string
+	}{
+		{"bad room", "POST", "/v1/rooms/a.b/utterances", `{"text":"x"}`, 400, "room"},
+		{"empty body", "POST", "/v1/rooms/r/utterances", ``, 400, "empty"},
+		{"not json", "POST", "/v1/rooms/r/utterances", `{"text":`, 400, "JSON"},
+		{"unknown field", "POST", "/v1/rooms/r/utterances", `{"txt":"x"}`, 400, "txt"},
+		{"empty text", "POST", "/v1/rooms/r/utterances", `{"text":"  "}`, 400, "text"},
+		{"negative time", "POST", "/v1/rooms/r/utterances", `{"text":"x","start_ms":-1}`, 400, "start_ms"},
+		{"end before start", "POST", "/v1/rooms/r/utterances", `{"text":"x","start_ms":9,"end_ms":3}`, 400, "end_ms"},
+		{"trailing data", "POST", "/v1/rooms/r/utterances", `{"text":"x"} {}`, 400, "after"},
+		{"empty array", "POST", "/v1/rooms/r/utterances", `[]`, 400, "utterances"},
+		{"garbage wav", "POST", "/v1/rooms/r/audio", "hello, not audio", 400, "wav"},
+		{"empty wav", "POST", "/v1/rooms/r/audio", "", 400, "empty"},
+		{"truncated wav", "POST", "/v1/rooms/r/audio", string(wav16(100)[:30]), 400, "wav"},
+		{"bad pace", "POST", "/v1/rooms/r/audio?pace=slow", string(wav16(10)), 400, "pace"},
+		{"too large", "POST", "/v1/rooms/r/audio", string(wav16(600000)), 413, "exceeds"},
+		{"bad limit", "GET", "/v1/alerts?limit=0", "", 400, "limit"},
+		{"huge limit", "GET", "/v1/alerts?limit=99999999999999999999", "", 400, "limit"},
+		{"bad since", "GET", "/v1/alerts?since=yesterday", "", 400, "since"},
+		{"unknown room", "GET", "/v1/rooms/nobody", "", 404, "nobody"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			status, v := do(t, tc.method, srv.URL+tc.path, tc.body)
+			msg, _ := json.Marshal(v)
+			if status != tc.status || !strings.Contains(strings.ToLower(string(msg)), strings.ToLower(tc.mention)) {
+				t.Errorf("got %d %s, want %d mentioning %q", status, msg, tc.status, tc.mention)
+			}
+		})
+	}
+}
+
+func TestBusyRoomConflicts(t *testing.T) {
+	srv := newTestServer(t)
+	body := string(wav16(16000 * 30))
+	if status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/audio", body); status != http.StatusAccepted {
+		t.Fatalf("first upload: %d %v", status, v)
+	}
+	if status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/audio", body); status != http.StatusConflict {
+		t.Fatalf("second upload to a live room: %d %v", status, v)
+	}
+}
+
+// FuzzAPI throws arbitrary paths, queries and bodies at the API: it must
+// answer every one with JSON and never a 5xx.
+func FuzzAPI(f *testing.F) {
+	f.Add("POST", "/v1/rooms/r/utterances", `{"text":"加我威信"}`)
+	f.Add("GET", "/v1/alerts?room=r&limit=5&since=2026-01-01T00:00:00Z", "")
+	f.Add("POST", "/v1/rooms/r/audio?pace=fast", string(wav16(8)))
+	srv := New(Options{Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: f.TempDir(), MaxUpload: 1 << 16})
+	f.Fuzz(func(t *testing.T, method, target, body string) {
+		if method != "GET" && method != "POST" {
+			method = "POST"
+		}
+		req, err := http.NewRequest(method, "http://x"+target, strings.NewReader(body))
+		if err != nil || !strings.HasPrefix(req.URL.Path, "/") {
+			return
+		}
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code >= 500 {
+			t.Fatalf("%s %q -> %d %s", method, target, rec.Code, rec.Body)
+		}
+	})
+}
+
+// nopRooms accepts everything and starts nothing, so fuzzing does not leave
+// sessions running.
+type nopRooms struct{}
+
+func (nopRooms) StartAudio(_ pipeline.Room, src ingest.Source, _ bool) (string, error) {
+	if c, ok := src.(io.Closer); ok {
+		_ = c.Close()
+	}
+	return "s", nil
+}
+func (nopRooms) Utterances(context.Context, pipeline.Room, []transcript.Hypothesis) ([]alerter.Alert, error) {
+	return nil, nil
+}
+func (nopRooms) Rooms() []rooms.Status            { return nil }
+func (nopRooms) Room(string) (rooms.Status, bool) { return rooms.Status{}, false }
