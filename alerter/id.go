@@ -34,12 +34,15 @@ func encode128(b [16]byte) string {
 	return string(out[:])
 }
 
-// DedupKey is the stable Nats-Msg-Id of an alert: the same room, rule and
-// utterance give the same key, so a hit seen on a partial transcript and
-// again on the final one is stored once.
+// DedupKey is the stable Nats-Msg-Id of an alert: the same room, session,
+// rule and utterance give the same key, so a hit seen on a partial
+// transcript and again on the final one is stored once, while a new session
+// that numbers its utterances from 1 again is not mistaken for a duplicate.
 func DedupKey(a Alert) string {
 	h := sha256.New()
 	h.Write([]byte(a.Room))
+	h.Write([]byte{0})
+	h.Write([]byte(a.Session))
 	h.Write([]byte{0})
 	h.Write([]byte(a.RuleID))
 	h.Write([]byte{0})

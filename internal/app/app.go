@@ -13,6 +13,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/config"
@@ -63,7 +64,8 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.sink, err = natsink.New(ctx, s.nc, natsink.Options{
-		Cooldown: time.Duration(cfg.Alerts.Cooldown), MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
+		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: ruleCooldowns(s.Matcher.Lexicon()),
+		MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("alert stream: %w", err)
@@ -161,4 +163,16 @@ func (s *Service) Close(ctx context.Context) {
 	if s.nats != nil {
 		_ = s.nats.Shutdown(ctx)
 	}
+}
+
+// ruleCooldowns lets a rule's own cooldown (lexicon `cooldown:`) override
+// the configured default.
+func ruleCooldowns(lx *lexicon.Lexicon) func(alerter.Alert) time.Duration {
+	byRule := map[string]time.Duration{}
+	for _, r := range lx.Rules {
+		if r.CooldownDuration > 0 {
+			byRule[r.ID] = r.CooldownDuration
+		}
+	}
+	return func(a alerter.Alert) time.Duration { return byRule[a.RuleID] }
 }

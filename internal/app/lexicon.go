@@ -31,7 +31,7 @@ func LoadMatcher(cfg config.Config, log *slog.Logger) (*lexicon.Engine, error) {
 			// works on words and stems, just less tolerant of ASR errors.
 			log.Warn("phonetic matching off: pronouncing dictionary unreadable", "err", err)
 		} else {
-			opts.Phonetic = phoneticIndex{phonetic.NewIndex(dict, phonetic.IndexOptions{})}
+			opts.Phonetic = phonetic.NewIndex(dict, phonetic.IndexOptions{})
 		}
 	}
 	eng, err := lexicon.Compile(lx, opts)
@@ -40,19 +40,4 @@ func LoadMatcher(cfg config.Config, log *slog.Logger) (*lexicon.Engine, error) {
 	}
 	log.Info("lexicon loaded", "name", lx.Name, "rules", len(lx.Rules), "phonetic", opts.Phonetic != nil)
 	return eng, nil
-}
-
-// phoneticIndex lets lexicon use a *phonetic.Index without either package
-// importing the other's types.
-type phoneticIndex struct{ ix *phonetic.Index }
-
-func (p phoneticIndex) Add(id int, words []string) error { return p.ix.Add(id, words) }
-
-func (p phoneticIndex) Find(words []string) []lexicon.PhoneticMatch {
-	ms := p.ix.Find(words)
-	out := make([]lexicon.PhoneticMatch, len(ms))
-	for i, m := range ms {
-		out[i] = lexicon.PhoneticMatch{ID: m.ID, StartWord: m.StartWord, EndWord: m.EndWord, Distance: m.Distance, Score: m.Score}
-	}
-	return out
 }
