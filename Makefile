@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/earshot
 PKGS    := ./...
 
-.PHONY: setup build demo test vet lint fuzz bench clean
+.PHONY: setup build demo test vet lint fuzz bench clean nats-cli
 
 setup:
 	@bash scripts/setup.sh
@@ -34,3 +34,8 @@ bench: setup build
 
 clean:
 	rm -rf bin
+
+# The standard NATS CLI (not packaged in Debian 12), built from the Go module
+# proxy into bin/: `bin/nats sub 'earshot.>'` shows every alert and reminder.
+nats-cli:
+	GOBIN=$(CURDIR)/bin $(GO) install github.com/nats-io/natscli/nats@v0.5.0

@@ -30,6 +30,8 @@ type Alert struct {
 	// Session identifies one continuous stream of the room (one upload, one
 	// WHIP session, one text feed): utterance numbers restart per session.
 	Session string `json:"session,omitempty"`
+	// LexiconVersion is the lexicon version that matched, when known.
+	LexiconVersion string `json:"lexicon_version,omitempty"`
 	// Context is the utterance text the hit was found in.
 	Context    string `json:"context"`
 	Utterance  uint64 `json:"utterance"`

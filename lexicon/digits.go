@@ -10,7 +10,7 @@ import (
 // spaces, dashes or fillers between them. Compound numbers (三十五, twenty
 // one) end a run: a phone number is read digit by digit, and 千万 is not
 // eight digits.
-func (e *Engine) matchDigits(toks []token, emit func(found)) {
+func (e *Engine) matchDigits(toks []token, han bool, emit func(found)) {
 	if len(e.digitPats) == 0 {
 		return
 	}
@@ -31,7 +31,7 @@ func (e *Engine) matchDigits(toks []token, emit func(found)) {
 				if spoken {
 					sp.score = 0.9
 				}
-				emit(found{p: p, sp: sp, why: e.cancelled(p, toks, sp)})
+				emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp)})
 			}
 		}
 		i = j
@@ -42,7 +42,7 @@ func runDigit(t *token) bool { return t.digits != "" && !t.compound }
 
 // matchPhonetic asks the phone matcher about the English words of the
 // segment and maps its word positions back to tokens.
-func (e *Engine) matchPhonetic(toks []token, emit func(found)) {
+func (e *Engine) matchPhonetic(toks []token, han bool, emit func(found)) {
 	if e.phonetic == nil || len(e.phonIDs) == 0 {
 		return
 	}
@@ -63,7 +63,11 @@ func (e *Engine) matchPhonetic(toks []token, emit func(found)) {
 			continue
 		}
 		sp := span{s: at[m.StartWord], e: at[m.EndWord-1] + 1, via: "phonetic", score: clampScore(m.Score)}
-		emit(found{p: p, sp: sp, why: e.cancelled(p, toks, sp)})
+		why := phoneticImplausible(p, toks, at[m.StartWord:m.EndWord], sp.score)
+		if why == "" {
+			why = e.cancelled(p, toks, han, sp)
+		}
+		emit(found{p: p, sp: sp, why: why})
 	}
 }
 

@@ -81,18 +81,19 @@ func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 		}
 		hits = append(hits, e.hit(f, text, toks))
 	}
+	han := chineseContext(text, toks)
 	for _, id := range e.candidates(toks, sc) {
-		e.verify(e.patterns[id], toks, sc.pos[id], tr != nil, emit)
+		e.verify(e.patterns[id], toks, han, sc.pos[id], tr != nil, emit)
 	}
-	e.matchDigits(toks, emit)
-	e.matchPhonetic(toks, emit)
+	e.matchDigits(toks, han, emit)
+	e.matchPhonetic(toks, han, emit)
 	return sortHits(hits)
 }
 
 // verify tries start positions around where the anchor was seen. A Latin
 // element can span up to 4 tokens, hence the generous lower bound.
-func (e *Engine) verify(p *cpattern, toks []token, pos [2]int32, all bool, emit func(found)) {
-	v := verifier{p: p, toks: toks, py: e.py}
+func (e *Engine) verify(p *cpattern, toks []token, han bool, pos [2]int32, all bool, emit func(found)) {
+	v := verifier{p: p, toks: toks, py: e.py, han: han}
 	lo := max(0, int(pos[0])-(len(p.elems)-1)*(p.slop+4))
 	matched := false
 	for k := lo; k <= int(pos[1]) && k < len(toks); k++ {
@@ -102,7 +103,7 @@ func (e *Engine) verify(p *cpattern, toks []token, pos [2]int32, all bool, emit 
 		}
 		sp.score = max(0.05, sp.score*(1-slopPenalty*float64(sp.gaps)))
 		f := found{p: p, sp: sp, cand: true}
-		f.why = e.cancelled(p, toks, sp)
+		f.why = e.cancelled(p, toks, han, sp)
 		matched = true
 		emit(f)
 		if f.why == "" && !all {
@@ -115,14 +116,18 @@ func (e *Engine) verify(p *cpattern, toks []token, pos [2]int32, all bool, emit 
 	}
 }
 
-// cancelled returns why an occurrence does not count, or "".
-func (e *Engine) cancelled(p *cpattern, toks []token, sp span) string {
+// cancelled returns why an occurrence does not count, or "". han says
+// whether the segment has Han characters (see latinAsChinese).
+func (e *Engine) cancelled(p *cpattern, toks []token, han bool, sp span) string {
 	if why := p.guards.blocked(toks, sp.s, sp.e); why != "" {
+		return "guard " + why
+	}
+	if why := shortLatin(p, toks, sp); why != "" {
 		return "guard " + why
 	}
 	for _, x := range p.rule.exceptions {
 		lo, hi := sp.s-x.window, sp.e+x.window
-		v := verifier{p: x.p, toks: toks, py: e.py}
+		v := verifier{p: x.p, toks: toks, py: e.py, han: han}
 		for k := max(0, lo); k < min(hi, len(toks)); k++ {
 			if xs, ok := v.at(k); ok && xs.e <= hi {
 				return "exception " + quote(x.p.src)

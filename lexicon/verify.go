@@ -29,6 +29,7 @@ type verifier struct {
 	p    *cpattern
 	toks []token
 	py   *pinyinTable
+	han  bool // the segment has Han characters (see latinAsChinese)
 }
 
 // at tries to match the whole phrase with its first element at text token k.
@@ -72,7 +73,7 @@ func (v verifier) options(ei, k int, sp *span) bool {
 	if !v.p.fuzzy || !v.p.zh {
 		return false
 	}
-	if t.kind == kindWord && el.tok.kind == kindHan {
+	if t.kind == kindWord && el.tok.kind == kindHan && latinAsChinese(t.text, v.han) {
 		if n, via, sc := v.cover(ei, t.text); n > 0 {
 			sp.note(via, sc)
 			return v.elem(ei+n, k+1, false, sp)
@@ -117,10 +118,16 @@ func (v verifier) one(el *elem, t *token) (string, float64, bool) {
 	if !v.p.zh || len(el.fsyls)+len(a.syls) == 0 || len(t.syls) == 0 {
 		return "", 0, false
 	}
+	if t.kind == kindWord && a.kind == kindHan && !latinAsChinese(t.text, v.han) {
+		return "", 0, false // "a", "i" in English speech are not 爱
+	}
 	return v.sound(el, t)
 }
 
 // sound compares readings: same syllable, or same fuzzy syllable (卫星/微信).
+// Between two Han characters the fuzzy merge compares their primary
+// readings only: stacking a rare reading on the merge makes 一次 (yi ci)
+// sound like 医治 (yi zhi, rare reading chi -> ci).
 func (v verifier) sound(el *elem, t *token) (string, float64, bool) {
 	letter := el.tok.kind == kindWord || t.kind == kindWord
 	for _, s := range el.tok.syls {
@@ -130,6 +137,13 @@ func (v verifier) sound(el *elem, t *token) (string, float64, bool) {
 			}
 			return "pinyin", scorePinyin, true
 		}
+	}
+	if !letter {
+		if len(el.fsyls) > 0 && len(el.tok.syls) > 0 &&
+			v.py.fuzzy[t.syls[0]] == v.py.fuzzy[el.tok.syls[0]] {
+			return "pinyin", scoreFuzzyPy, true
+		}
+		return "", 0, false
 	}
 	for _, s := range t.syls {
 		if hasSyl(el.fsyls, v.py.fuzzy[s]) {
@@ -152,6 +166,9 @@ func (v verifier) cover(ei int, w string) (int, string, float64) {
 	}
 	if v.letters(els, w) {
 		return len(w), "pinyin", scoreLetter
+	}
+	if !initialsOK(w, v.han) {
+		return 0, "", 0
 	}
 	for i := 0; i < len(w); i++ {
 		c := w[i]

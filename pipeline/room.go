@@ -12,6 +12,7 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/segment"
+	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -26,8 +27,10 @@ type Config struct {
 	// OnAudio, if set, sees every chunk that reaches the recognizer (the
 	// room's evidence ring buffer).
 	OnAudio func(ingest.Chunk)
-	// OnHypothesis, if set, sees every hypothesis (transcript store, logs).
-	OnHypothesis func(transcript.Hypothesis)
+	// OnHypothesis, if set, sees every hypothesis with all of its hits
+	// (transcript store, live captions). It runs on the recognizer's
+	// goroutine: it must be quick and must not block.
+	OnHypothesis func(s *Session, h transcript.Hypothesis, hits []lexicon.Hit)
 	// QueueChunks bounds audio waiting for the recognizer; beyond it audio
 	// is dropped and counted. Default 500 (10 s of 20 ms chunks).
 	QueueChunks int
@@ -105,7 +108,7 @@ func Run(ctx context.Context, s *Session, cfg Config) error {
 
 	recErr := make(chan error, 1)
 	go func() {
-		recErr <- recognizeLoop(ctx, NewDetector(room, s.ID, cfg.Matcher), cfg, chunks, alerts, stats)
+		recErr <- recognizeLoop(ctx, s, cfg, chunks, alerts)
 		close(alerts)
 	}()
 
@@ -143,19 +146,21 @@ func enqueue(ctx context.Context, lossless bool, chunks chan<- ingest.Chunk, sta
 	}
 }
 
-func recognizeLoop(ctx context.Context, det *Detector, cfg Config, chunks <-chan ingest.Chunk,
-	alerts chan<- alerter.Alert, stats *Stats) error {
+func recognizeLoop(ctx context.Context, s *Session, cfg Config, chunks <-chan ingest.Chunk,
+	alerts chan<- alerter.Alert) error {
+	det, stats := NewDetector(s.Room, s.ID, cfg.Matcher), &s.Stats
 	emit := func(h transcript.Hypothesis) {
 		stats.Hypotheses.Add(1)
 		if h.Final {
 			stats.Utterances.Add(1)
 		}
+		found, hits := det.Detect(h)
 		if cfg.OnHypothesis != nil {
-			cfg.OnHypothesis(h)
+			cfg.OnHypothesis(s, h, hits)
 		}
 		// Blocking here is deliberate: an alert is never dropped; if the
 		// sink is slow, audio backs up and is dropped (and counted) instead.
-		for _, a := range det.Detect(h) {
+		for _, a := range found {
 			alerts <- a
 		}
 	}

@@ -44,6 +44,7 @@ type entry struct {
 	ended   time.Time
 	lastErr string
 	text    *pipeline.Detector
+	textSes *pipeline.Session
 	textSeq uint64
 }
 
@@ -117,11 +118,15 @@ func (r *Registry) Utterances(ctx context.Context, room pipeline.Room, hs []tran
 	if err := alerter.ValidRoomID(room.ID); err != nil {
 		return nil, err
 	}
-	det, base := r.textDetector(room, len(hs))
+	det, ses, base := r.textDetector(room, len(hs))
 	var out []alerter.Alert
 	for i, h := range hs {
 		h.Utterance = base + uint64(i)
-		for _, a := range det.Detect(h) {
+		found, hits := det.Detect(h)
+		if r.tmpl.OnHypothesis != nil {
+			r.tmpl.OnHypothesis(ses, h, hits)
+		}
+		for _, a := range found {
 			if err := r.tmpl.Sink.Send(ctx, a); err != nil {
 				return out, fmt.Errorf("rooms: %s: sending alert for rule %s: %w", room.ID, a.RuleID, err)
 			}
@@ -132,16 +137,17 @@ func (r *Registry) Utterances(ctx context.Context, room pipeline.Room, hs []tran
 }
 
 // textDetector reserves n utterance numbers in room's text session.
-func (r *Registry) textDetector(room pipeline.Room, n int) (*pipeline.Detector, uint64) {
+func (r *Registry) textDetector(room pipeline.Room, n int) (*pipeline.Detector, *pipeline.Session, uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e := r.entryLocked(room)
 	if e.text == nil {
-		e.text = pipeline.NewDetector(room, "text-"+alerter.NewID(r.now()), r.tmpl.Matcher)
+		e.textSes = &pipeline.Session{Room: room, ID: "text-" + alerter.NewID(r.now())}
+		e.text = pipeline.NewDetector(room, e.textSes.ID, r.tmpl.Matcher)
 	}
 	base := e.textSeq + 1
 	e.textSeq += uint64(n)
-	return e.text, base
+	return e.text, e.textSes, base
 }
 
 // Rooms lists every room seen since start, sorted by id.

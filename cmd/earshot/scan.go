@@ -100,7 +100,8 @@ func scanSink(w io.Writer, format string) (alerter.Sink, error) {
 
 func scanText(ctx context.Context, sink alerter.Sink, room pipeline.Room, m pipeline.MatcherFunc, text string) error {
 	det := pipeline.NewDetector(room, "text", m)
-	for _, a := range det.Detect(transcript.Hypothesis{Utterance: 1, Final: true, Text: text}) {
+	found, _ := det.Detect(transcript.Hypothesis{Utterance: 1, Final: true, Text: text})
+	for _, a := range found {
 		if err := sink.Send(ctx, a); err != nil {
 			return err
 		}

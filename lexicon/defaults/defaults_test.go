@@ -126,7 +126,7 @@ func defaultEngine(t *testing.T) *lexicon.Engine {
 		}
 		var opts lexicon.Options
 		if dict, err := phonetic.LoadDict(cmuDict); err == nil {
-			opts.Phonetic = phoneticAdapter{phonetic.NewIndex(dict, phonetic.IndexOptions{})}
+			opts.Phonetic = phonetic.NewIndex(dict, phonetic.IndexOptions{})
 			hasPhon = true
 		}
 		engine, engineErr = lexicon.Compile(lx, opts)
@@ -253,19 +253,4 @@ func equalSets(got, want []string) bool {
 		}
 	}
 	return true
-}
-
-// phoneticAdapter lets a *phonetic.Index serve as the engine's
-// PhoneticMatcher, with the index options production uses.
-type phoneticAdapter struct{ ix *phonetic.Index }
-
-func (a phoneticAdapter) Add(id int, words []string) error { return a.ix.Add(id, words) }
-
-func (a phoneticAdapter) Find(words []string) []lexicon.PhoneticMatch {
-	ms := a.ix.Find(words)
-	out := make([]lexicon.PhoneticMatch, len(ms))
-	for i, m := range ms {
-		out[i] = lexicon.PhoneticMatch{ID: m.ID, StartWord: m.StartWord, EndWord: m.EndWord, Distance: m.Distance, Score: m.Score}
-	}
-	return out
 }
