@@ -40,6 +40,11 @@ type Alert struct {
 	// StartMs and EndMs are stream-time offsets of the match.
 	StartMs int64 `json:"start_ms"`
 	EndMs   int64 `json:"end_ms"`
+	// ClipURL is the API path of the alert's evidence clip (WAV of the
+	// seconds around the hit). It is set before the alert is stored; the
+	// clip itself appears a few seconds later, once the audio after the
+	// hit has been heard (until then the path answers 404).
+	ClipURL string `json:"clip_url,omitempty"`
 }
 
 // Reminder is what the anchor's overlay receives on earshot.room.<room>.reminder.

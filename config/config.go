@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -54,9 +55,46 @@ type Lexicon struct {
 
 // Recognizer selects and configures the ASR engine.
 type Recognizer struct {
-	// Engine is "sphinx" (embedded PocketSphinx) or "none" (text-only rooms).
-	Engine string `yaml:"engine"`
-	Sphinx Sphinx `yaml:"sphinx"`
+	// Engine is "sphinx" (embedded PocketSphinx), "openai" (an
+	// OpenAI-compatible transcription server), "vosk" or "sherpa" (their
+	// WebSocket servers), "replay" (transcripts from a JSONL file) or
+	// "none" (text-only rooms).
+	Engine string       `yaml:"engine"`
+	Sphinx Sphinx       `yaml:"sphinx"`
+	OpenAI OpenAI       `yaml:"openai"`
+	Vosk   StreamServer `yaml:"vosk"`
+	Sherpa StreamServer `yaml:"sherpa"`
+	Replay Replay       `yaml:"replay"`
+}
+
+// Engines are the valid values of recognizer.engine.
+var Engines = []string{"sphinx", "openai", "vosk", "sherpa", "replay", "none"}
+
+// OpenAI configures an OpenAI-compatible transcription server
+// (POST {base_url}/v1/audio/transcriptions). Zero values select the
+// recognizer's defaults.
+type OpenAI struct {
+	BaseURL     string   `yaml:"base_url"`
+	Model       string   `yaml:"model"`
+	APIKey      string   `yaml:"api_key"`
+	Language    string   `yaml:"language"`
+	Concurrency int      `yaml:"concurrency"`
+	Timeout     Duration `yaml:"timeout"`
+	Retries     int      `yaml:"retries"`
+	// PartialEvery re-sends the growing utterance this often for partial
+	// hypotheses; 0 (the default) sends each utterance once.
+	PartialEvery Duration `yaml:"partial_every"`
+}
+
+// StreamServer locates a streaming WebSocket recognizer (Vosk, sherpa-onnx).
+type StreamServer struct {
+	URL     string   `yaml:"url"`
+	Timeout Duration `yaml:"timeout"`
+}
+
+// Replay names the JSONL transcript file the replay recognizer emits.
+type Replay struct {
+	File string `yaml:"file"`
 }
 
 // Sphinx locates PocketSphinx's model files.
@@ -102,7 +140,11 @@ func Default() Config {
 		Recognizer: Recognizer{Engine: "sphinx", Sphinx: Sphinx{
 			HMM: filepath.Join(model, "en-us"), LM: filepath.Join(model, "en-us.lm.bin"),
 			Dict: filepath.Join(model, "cmudict-en-us.dict"), NBest: 5,
-		}},
+		},
+			OpenAI: OpenAI{Model: "whisper-1", Concurrency: 4, Timeout: Duration(30 * time.Second), Retries: 2},
+			Vosk:   StreamServer{Timeout: Duration(10 * time.Second)},
+			Sherpa: StreamServer{Timeout: Duration(10 * time.Second)},
+		},
 		Alerts:   Alerts{Cooldown: Duration(20 * time.Second), Retention: Duration(30 * 24 * time.Hour)},
 		LogLevel: "info",
 	}
@@ -122,4 +164,30 @@ func (c *Config) LoadFile(path string) error {
 		return fmt.Errorf("config %s: %w", path, err)
 	}
 	return nil
+}
+
+// validate checks that the chosen engine has what it needs.
+func (r Recognizer) validate() error {
+	need := func(field, v string) error {
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("config: recognizer.%s: required with engine %q", field, r.Engine)
+		}
+		return nil
+	}
+	switch r.Engine {
+	case "sphinx", "none":
+		return nil
+	case "openai":
+		if r.OpenAI.Timeout < 0 || r.OpenAI.PartialEvery < 0 || r.OpenAI.Concurrency < 0 {
+			return fmt.Errorf("config: recognizer.openai: timeout, partial_every and concurrency must not be negative")
+		}
+		return need("openai.base_url", r.OpenAI.BaseURL)
+	case "vosk":
+		return need("vosk.url", r.Vosk.URL)
+	case "sherpa":
+		return need("sherpa.url", r.Sherpa.URL)
+	case "replay":
+		return need("replay.file", r.Replay.File)
+	}
+	return fmt.Errorf("config: recognizer.engine %q: want one of %s", r.Engine, strings.Join(Engines, ", "))
 }

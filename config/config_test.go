@@ -49,6 +49,11 @@ func TestBadInput(t *testing.T) {
 		{"bad http", "http:\n  addr: nowhere\n", nil, "http.addr"},
 		{"bad env", "", map[string]string{"EARSHOT_COOLDOWN": "x"}, "EARSHOT_COOLDOWN"},
 		{"bad level", "log_level: loud\n", nil, "log_level"},
+		{"openai without url", "recognizer:\n  engine: openai\n", nil, "recognizer.openai.base_url"},
+		{"vosk without url", "recognizer:\n  engine: vosk\n", nil, "recognizer.vosk.url"},
+		{"sherpa without url", "recognizer:\n  engine: sherpa\n", nil, "recognizer.sherpa.url"},
+		{"replay without file", "", map[string]string{"EARSHOT_RECOGNIZER": "replay"}, "recognizer.replay.file"},
+		{"negative partial_every", "recognizer:\n  engine: openai\n  openai:\n    base_url: http://x\n    partial_every: -1s\n", nil, "partial_every"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -68,6 +73,28 @@ func TestBadInput(t *testing.T) {
 				t.Fatalf("error %v, want it to name %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestRecognizerSections(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	yaml := "recognizer:\n  engine: openai\n  openai:\n    base_url: http://127.0.0.1:8081\n    partial_every: 2s\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	if err := c.LoadFile(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ApplyEnv(func(k string) string { return map[string]string{"EARSHOT_OPENAI_API_KEY": "sk"}[k] }); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	o := c.Recognizer.OpenAI
+	if o.BaseURL != "http://127.0.0.1:8081" || o.APIKey != "sk" || o.Model != "whisper-1" || o.PartialEvery != Duration(2*time.Second) {
+		t.Errorf("openai section %+v", o)
 	}
 }
 

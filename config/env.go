@@ -12,18 +12,24 @@ import (
 // production, a map in tests).
 func (c *Config) ApplyEnv(getenv func(string) string) error {
 	str := map[string]*string{
-		"EARSHOT_DATA":         &c.DataDir,
-		"EARSHOT_HTTP":         &c.HTTP.Addr,
-		"EARSHOT_ALLOW_ORIGIN": &c.HTTP.AllowOrigin,
-		"EARSHOT_NATS_URL":     &c.NATS.URL,
-		"EARSHOT_NATS":         &c.NATS.Listen,
-		"EARSHOT_NATS_CREDS":   &c.NATS.CredsFile,
-		"EARSHOT_LEXICON":      &c.Lexicon.File,
-		"EARSHOT_RECOGNIZER":   &c.Recognizer.Engine,
-		"EARSHOT_SPHINX_HMM":   &c.Recognizer.Sphinx.HMM,
-		"EARSHOT_SPHINX_LM":    &c.Recognizer.Sphinx.LM,
-		"EARSHOT_SPHINX_DICT":  &c.Recognizer.Sphinx.Dict,
-		"EARSHOT_LOG_LEVEL":    &c.LogLevel,
+		"EARSHOT_DATA":           &c.DataDir,
+		"EARSHOT_HTTP":           &c.HTTP.Addr,
+		"EARSHOT_ALLOW_ORIGIN":   &c.HTTP.AllowOrigin,
+		"EARSHOT_NATS_URL":       &c.NATS.URL,
+		"EARSHOT_NATS":           &c.NATS.Listen,
+		"EARSHOT_NATS_CREDS":     &c.NATS.CredsFile,
+		"EARSHOT_LEXICON":        &c.Lexicon.File,
+		"EARSHOT_RECOGNIZER":     &c.Recognizer.Engine,
+		"EARSHOT_SPHINX_HMM":     &c.Recognizer.Sphinx.HMM,
+		"EARSHOT_SPHINX_LM":      &c.Recognizer.Sphinx.LM,
+		"EARSHOT_SPHINX_DICT":    &c.Recognizer.Sphinx.Dict,
+		"EARSHOT_LOG_LEVEL":      &c.LogLevel,
+		"EARSHOT_OPENAI_URL":     &c.Recognizer.OpenAI.BaseURL,
+		"EARSHOT_OPENAI_API_KEY": &c.Recognizer.OpenAI.APIKey,
+		"EARSHOT_OPENAI_MODEL":   &c.Recognizer.OpenAI.Model,
+		"EARSHOT_VOSK_URL":       &c.Recognizer.Vosk.URL,
+		"EARSHOT_SHERPA_URL":     &c.Recognizer.Sherpa.URL,
+		"EARSHOT_REPLAY_FILE":    &c.Recognizer.Replay.File,
 	}
 	for name, dst := range str {
 		if v := getenv(name); v != "" {
@@ -60,10 +66,8 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config: nats.listen %q: %w", c.NATS.Listen, err)
 		}
 	}
-	switch c.Recognizer.Engine {
-	case "sphinx", "none":
-	default:
-		return fmt.Errorf("config: recognizer.engine %q: want sphinx or none", c.Recognizer.Engine)
+	if err := c.Recognizer.validate(); err != nil {
+		return err
 	}
 	if c.Alerts.Cooldown < 0 {
 		return fmt.Errorf("config: alerts.cooldown: must not be negative")

@@ -15,7 +15,7 @@ type Detection struct {
 	// AtMs is when the alert was raised on the stream's clock: the stream
 	// position of the audio fed when it was raised (fast runs), or the wall
 	// time since the paced source started (realtime runs).
-	AtMs int64 `json:"at_ms"`
+	AtMs int64  `json:"at_ms"`
 	Text string `json:"text,omitempty"`
 }
 

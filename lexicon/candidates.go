@@ -1,6 +1,9 @@
 package lexicon
 
-import "unicode"
+import (
+	"slices"
+	"unicode"
+)
 
 // scratch is per-call working memory, pooled so the hot path does not
 // allocate per pattern. stamp marks patterns seen in this call (gen), pos
@@ -12,9 +15,14 @@ type scratch struct {
 	pos    [][2]int32
 	cands  []int32
 	key    []byte
+	tk     []int32 // known key ids of every token, flat
+	toff   []int32 // token i's ids are tk[toff[i]:toff[i+1]]
+	runes  []nrune // tokenizer buffers, reused across calls
+	toks   []token
 }
 
-// candidates selects the phrase patterns whose anchor keys occur in toks.
+// candidates selects the phrase patterns whose anchor keys (a pair of
+// adjacent elements, else the rarest element) occur in toks.
 func (e *Engine) candidates(toks []token, sc *scratch) []int32 {
 	sc.gen++
 	if sc.gen == 0 { // wrapped: clear stale stamps
@@ -23,25 +31,89 @@ func (e *Engine) candidates(toks []token, sc *scratch) []int32 {
 		sc.gen = 1
 	}
 	sc.cands = sc.cands[:0]
-	if len(e.second) > 0 {
-		for i := range toks {
-			e.tokenKeys(&toks[i], sc, func(key []byte) {
-				for _, id := range e.second[string(key)] {
-					sc.stamp2[id] = sc.gen
-				}
-			})
+	if e.noIndex {
+		for id, p := range e.patterns {
+			if p.digits == 0 {
+				sc.add(int32(id), 0)
+				sc.add(int32(id), int32(len(toks)-1))
+			}
+		}
+		return sc.cands
+	}
+	e.collectKeys(toks, sc)
+	keys := func(i int) []int32 { return sc.tk[sc.toff[i]:sc.toff[i+1]] }
+	for i := range toks {
+		for _, k := range keys(i) {
+			for _, id := range e.second[k] {
+				sc.stamp2[id] = sc.gen
+			}
 		}
 	}
 	for i := range toks {
-		e.tokenKeys(&toks[i], sc, func(key []byte) {
-			for _, id := range e.index[string(key)] {
+		for _, k := range keys(i) {
+			for _, id := range e.uni[k] {
 				if !e.patterns[id].filtered || sc.stamp2[id] == sc.gen {
 					sc.add(id, int32(i))
 				}
 			}
-		})
+		}
 	}
+	if len(e.pairs) > 0 {
+		e.pairCandidates(toks, sc, keys)
+	}
+	// Lexicon order: when several patterns of a rule match, the first one
+	// listed gives the Hit, whichever key found it.
+	slices.Sort(sc.cands)
 	return sc.cands
+}
+
+func (e *Engine) pairCandidates(toks []token, sc *scratch, keys func(int) []int32) {
+	for i := range toks {
+		ki := keys(i)
+		if toks[i].kind == kindWord { // one word covering two elements
+			e.pairsAt(ki, ki, 0, i, sc)
+		}
+		for d := 1; d <= e.maxDist && i+d < len(toks); d++ {
+			e.pairsAt(ki, keys(i+d), d, i, sc)
+		}
+	}
+}
+
+// pairsAt adds the patterns keyed by a pair of keys seen d tokens apart.
+func (e *Engine) pairsAt(a, b []int32, d, at int, sc *scratch) {
+	for _, x := range a {
+		for _, y := range b {
+			for _, id := range e.pairs[pairKey(x, y)] {
+				if d <= e.patterns[id].slop+1 {
+					sc.add(id, int32(at))
+				}
+			}
+		}
+	}
+}
+
+// collectKeys fills sc.tk/sc.toff with the ids of the keys each token
+// emits that some pattern uses.
+func (e *Engine) collectKeys(toks []token, sc *scratch) {
+	sc.tk, sc.toff = sc.tk[:0], append(sc.toff[:0], 0)
+	for i := range toks {
+		e.tokenKeys(toks, i, sc, func(key []byte) {
+			if id, ok := e.keyIDs[string(key)]; ok {
+				sc.tk = appendID(sc.tk, id, sc.toff[len(sc.toff)-1])
+			}
+		})
+		sc.toff = append(sc.toff, int32(len(sc.tk)))
+	}
+}
+
+// appendID appends id unless the current token (from start) has it.
+func appendID(tk []int32, id, start int32) []int32 {
+	for _, x := range tk[start:] {
+		if x == id {
+			return tk
+		}
+	}
+	return append(tk, id)
 }
 
 func (sc *scratch) add(id, at int32) {
@@ -51,12 +123,14 @@ func (sc *scratch) add(id, at int32) {
 		sc.cands = append(sc.cands, id)
 		return
 	}
-	sc.pos[id][1] = at
+	sc.pos[id][0] = min(sc.pos[id][0], at)
+	sc.pos[id][1] = max(sc.pos[id][1], at)
 }
 
 // tokenKeys emits every index key a text token can satisfy (mirror of
 // elemKeys and anchorKeys).
-func (e *Engine) tokenKeys(t *token, sc *scratch, emit func([]byte)) {
+func (e *Engine) tokenKeys(toks []token, i int, sc *scratch, emit func([]byte)) {
+	t := &toks[i]
 	k := func(prefix byte, s string) {
 		sc.key = append(append(sc.key[:0], prefix), s...)
 		emit(sc.key)
@@ -81,6 +155,7 @@ func (e *Engine) tokenKeys(t *token, sc *scratch, emit func([]byte)) {
 			k('p', t.text[:l])
 		}
 		e.soundKeys(t, ks)
+		e.joinKeys(toks, i, sc, emit)
 		if abbreviation(t.text) {
 			for i := 0; i < len(t.text); i++ {
 				c := t.text[i]
@@ -105,6 +180,23 @@ func (e *Engine) soundKeys(t *token, ks func(byte, syl)) {
 	}
 	for _, s := range e.py.segments(t.text) {
 		ks('s', e.py.fuzzy[s])
+	}
+}
+
+// joinKeys emits "j" keys for 2-3 words starting at i spelled together, so
+// a one-word pattern finds its split ASR spelling (see verifier.join).
+func (e *Engine) joinKeys(toks []token, i int, sc *scratch, emit func([]byte)) {
+	if !e.joins || len(toks[i].text) < minJoinPiece {
+		return
+	}
+	sc.key = append(append(sc.key[:0], 'j'), toks[i].text...)
+	for j := i + 1; j < len(toks) && j < i+maxJoin; j++ {
+		t := &toks[j]
+		if t.kind != kindWord || len(t.text) < minJoinPiece {
+			return
+		}
+		sc.key = append(sc.key, t.text...)
+		emit(sc.key)
 	}
 }
 

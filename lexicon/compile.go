@@ -2,7 +2,6 @@ package lexicon
 
 import (
 	"fmt"
-	"sort"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -22,10 +21,15 @@ type Engine struct {
 	py        *pinyinTable
 	rules     []*crule
 	patterns  []*cpattern
-	index     map[string][]int32 // candidate key -> pattern ids (rarest element)
-	second    map[string][]int32 // key -> ids, second-rarest element (filter)
+	keyIDs    map[string]int32   // candidate key -> dense id
+	uni       [][]int32          // key id -> pattern ids (rarest element)
+	second    [][]int32          // key id -> ids, second-rarest element (filter)
+	pairs     map[uint64][]int32 // (key id, key id) of adjacent elements -> ids
+	maxDist   int                // widest token distance of a pair (slop + 1)
+	noIndex   bool               // tests: every pattern is a candidate
 	digitPats []*cpattern
-	maxPrefix int // longest wildcard prefix, 0 when none
+	maxPrefix int  // longest wildcard prefix, 0 when none
+	joins     bool // some pattern has a joinable element (ven mo: venmo)
 	phonetic  PhoneticMatcher
 	phonIDs   map[int]*cpattern
 	scratch   sync.Pool
@@ -41,7 +45,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	if lx == nil {
 		return nil, fmt.Errorf("lexicon: compile: nil lexicon")
 	}
-	e := &Engine{lx: lx, py: pinyinData(), index: map[string][]int32{}, second: map[string][]int32{},
+	e := &Engine{lx: lx, py: pinyinData(), keyIDs: map[string]int32{}, pairs: map[uint64][]int32{},
 		phonetic: opts.Phonetic, phonIDs: map[int]*cpattern{}}
 	for i := range lx.Rules {
 		e.rules = append(e.rules, e.compileRule(&lx.Rules[i], i+1))
@@ -66,7 +70,7 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 		if cp == nil {
 			continue
 		}
-		cp.id, cp.rule = len(e.patterns), cr
+		cp.id, cp.rule, cp.langs = len(e.patterns), cr, ruleLangs(r)
 		e.patterns = append(e.patterns, cp)
 		cr.patterns = append(cr.patterns, cp)
 		if cp.digits > 0 {
@@ -74,7 +78,7 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 		}
 	}
 	for _, x := range r.Exceptions {
-		xp := e.compilePattern(Pattern{Phrase: x.Phrase}, "", onlyZh)
+		xp := e.compileException(x, onlyZh)
 		if xp == nil {
 			continue
 		}
@@ -85,6 +89,20 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 		cr.exceptions = append(cr.exceptions, cexception{p: xp, window: w})
 	}
 	return cr
+}
+
+// compileException compiles an exception phrase: exact (characters, words,
+// stems) with no slop unless the exception asks for fuzzy or slop.
+func (e *Engine) compileException(x Exception, onlyZh bool) *cpattern {
+	fuzzy, slop := x.Fuzzy != nil && *x.Fuzzy, 0
+	if x.Slop != nil {
+		slop = *x.Slop
+	}
+	xp := e.compilePattern(Pattern{Phrase: x.Phrase, Fuzzy: &fuzzy, Slop: &slop}, "", onlyZh)
+	if xp != nil {
+		xp.stems = true
+	}
+	return xp
 }
 
 // compilePattern returns nil for a phrase that normalizes to nothing
@@ -107,93 +125,9 @@ func (e *Engine) compilePattern(p Pattern, category string, onlyZh bool) *cpatte
 		cp.slop = min(max(*p.Slop, 0), MaxSlop)
 	}
 	cp.key = normKey(cp.elems)
+	cp.short = cp.fuzzy && cp.zh && len(cp.elems) <= 2 && allHan(cp.elems)
 	cp.guards = compileGuards(p, category, cp.key, e.py)
 	return cp
-}
-
-// buildIndex registers each phrase pattern under the keys of its rarest
-// element: any occurrence must contain a token emitting one of them.
-func (e *Engine) buildIndex() {
-	df := map[string]int{}
-	for _, p := range e.patterns {
-		for _, el := range p.elems {
-			for _, k := range el.keys {
-				df[k]++
-			}
-		}
-	}
-	for _, p := range e.patterns {
-		if p.digits > 0 {
-			continue
-		}
-		best, next := rarest(p, df)
-		for _, k := range anchorKeys(p, best, e.py) {
-			e.index[k] = append(e.index[k], int32(p.id))
-		}
-		if next >= 0 {
-			p.filtered = true
-			for _, k := range anchorKeys(p, next, e.py) {
-				e.second[k] = append(e.second[k], int32(p.id))
-			}
-		}
-		for _, el := range p.elems {
-			if el.wildcard {
-				e.maxPrefix = max(e.maxPrefix, len(el.tok.text))
-			}
-		}
-	}
-	for _, m := range []map[string][]int32{e.index, e.second} {
-		for k, ids := range m {
-			sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
-			m[k] = compactIDs(ids)
-		}
-	}
-}
-
-// rarest returns the element with the rarest keys and the next rarest (-1
-// when the phrase has one element). A candidate must show keys of both,
-// which cuts verification work several-fold at 10,000 rules.
-func rarest(p *cpattern, df map[string]int) (int, int) {
-	best, next, bc, nc := -1, -1, 0, 0
-	for i, el := range p.elems {
-		c := 0
-		for _, k := range el.keys {
-			c += df[k]
-		}
-		switch {
-		case best < 0 || c < bc:
-			next, nc = best, bc
-			best, bc = i, c
-		case next < 0 || c < nc:
-			next, nc = i, c
-		}
-	}
-	// A typed word covering several elements (weixin, vx, qq) emits the
-	// keys of each element it covers, so the filter stays sound.
-	return best, next
-}
-
-// anchorKeys adds initials keys (i+letter) for a fuzzy Chinese anchor so a
-// typed abbreviation such as "vx" finds 微信.
-func anchorKeys(p *cpattern, ai int, py *pinyinTable) []string {
-	el := p.elems[ai]
-	keys := append([]string(nil), el.keys...)
-	if p.fuzzy && p.zh && el.tok.kind == kindHan && len(p.elems) > 1 {
-		for _, s := range el.tok.syls {
-			keys = append(keys, "i"+string(py.initial(s)))
-		}
-	}
-	return keys
-}
-
-func compactIDs(ids []int32) []int32 {
-	out := ids[:0]
-	for i, id := range ids {
-		if i == 0 || id != ids[i-1] {
-			out = append(out, id)
-		}
-	}
-	return out
 }
 
 // addPhonetic registers fuzzy English phrases with the phone matcher. A
@@ -221,4 +155,13 @@ func (e *Engine) addPhonetic() {
 			e.phonIDs[p.id] = p
 		}
 	}
+}
+
+func allHan(els []elem) bool {
+	for _, el := range els {
+		if el.tok.kind != kindHan {
+			return false
+		}
+	}
+	return true
 }

@@ -8,6 +8,7 @@ type elem struct {
 	wildcard bool // tok.text is a prefix (cure* )
 	fsyls    []syl
 	letters  [][]syl // zh mode: per-letter syllables of a short Latin word
+	joinable bool    // fuzzy English word adjacent words may spell (ven mo)
 	keys     []string
 }
 
@@ -18,14 +19,19 @@ type cpattern struct {
 	src    string
 	elems  []elem
 	slop   int
-	fuzzy  bool // pinyin, stem, initials, phonetic allowed
-	zh     bool // Chinese mode: letters as syllables, typed pinyin, initials
+	fuzzy  bool  // pinyin, stem, initials, phonetic allowed
+	stems  bool  // English stems allowed even when not fuzzy (exceptions)
+	short  bool  // fuzzy Chinese of 1-2 Han characters: strict sound-alikes
+	langs  uint8 // the rule's languages (langZh, langEn)
+	zh     bool  // Chinese mode: letters as syllables, typed pinyin, initials
 	digits int
 	guards guards
 	key    string // normalized token texts joined, for built-in guards
 	// filtered patterns are candidates only if their second anchor's
 	// keys also occur in the segment.
 	filtered bool
+	// anchor is the element the index saw (the first of a pair).
+	anchor int
 }
 
 // crule is a compiled rule.
@@ -55,6 +61,7 @@ func compilePhrase(phrase string, fuzzy, zh bool, py *pinyinTable) []elem {
 		if zh && t.kind == kindWord && len(t.text) <= 4 && len(t.text) > 1 {
 			el.letters = letterReadings(t.text, py)
 		}
+		el.joinable = fuzzy && !zh && !el.wildcard && t.kind == kindWord && len(t.text) >= minJoinWord
 		el.keys = elemKeys(el, fuzzy, zh, py)
 		els[i] = el
 	}
@@ -113,6 +120,9 @@ func elemKeys(el elem, fuzzy, zh bool, py *pinyinTable) []string {
 		keys = append(keys, "t"+t.stem)
 	default:
 		keys = append(keys, "w"+t.text)
+	}
+	if el.joinable {
+		keys = append(keys, "j"+t.text)
 	}
 	if zh && fuzzy && t.kind == kindWord {
 		rd := el.letters

@@ -65,12 +65,14 @@ type found struct {
 
 // run matches text; when tr is non-nil every candidate is recorded there.
 func (e *Engine) run(text string, tr *[]Explanation) []Hit {
-	toks := tokenize(text)
+	sc := e.scratch.Get().(*scratch)
+	defer e.scratch.Put(sc)
+	var toks []token
+	sc.runes, toks = tokenizeInto(text, sc.runes, sc.toks)
+	sc.toks = toks
 	if len(toks) == 0 {
 		return nil
 	}
-	sc := e.scratch.Get().(*scratch)
-	defer e.scratch.Put(sc)
 	var hits []Hit
 	emit := func(f found) {
 		if tr != nil {
@@ -82,7 +84,11 @@ func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 		hits = append(hits, e.hit(f, text, toks))
 	}
 	han := chineseContext(text, toks)
+	langs := segmentLangs(toks, han)
 	for _, id := range e.candidates(toks, sc) {
+		if e.patterns[id].langs&langs == 0 {
+			continue
+		}
 		e.verify(e.patterns[id], toks, han, sc.pos[id], tr != nil, emit)
 	}
 	e.matchDigits(toks, han, emit)
@@ -90,11 +96,12 @@ func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 	return sortHits(hits)
 }
 
-// verify tries start positions around where the anchor was seen. A Latin
-// element can span up to 4 tokens, hence the generous lower bound.
+// verify tries start positions around where the anchor was seen. Each
+// element before the anchor spans at most slop+4 tokens (a Latin element
+// spelled letter by letter), hence the lower bound.
 func (e *Engine) verify(p *cpattern, toks []token, han bool, pos [2]int32, all bool, emit func(found)) {
 	v := verifier{p: p, toks: toks, py: e.py, han: han}
-	lo := max(0, int(pos[0])-(len(p.elems)-1)*(p.slop+4))
+	lo := max(0, int(pos[0])-p.anchor*(p.slop+4))
 	matched := false
 	for k := lo; k <= int(pos[1]) && k < len(toks); k++ {
 		sp, ok := v.at(k)
@@ -186,4 +193,46 @@ func wordSpans(text string, words []transcript.Word) [][2]int {
 		}
 	}
 	return spans
+}
+
+// Language bits of rules and segments.
+const (
+	langZh uint8 = 1 << iota
+	langEn
+)
+
+// segmentLangs is the language set a segment selects rules by: zh with Han
+// characters or a Chinese-only spelling (vx, weixin), en with Latin words,
+// both when mixed, and every language when it has neither (digits only).
+func segmentLangs(toks []token, han bool) uint8 {
+	var l uint8
+	if han {
+		l |= langZh
+	}
+	for i := range toks {
+		if toks[i].kind == kindWord {
+			l |= langEn
+			break
+		}
+	}
+	if l == 0 {
+		l = langZh | langEn
+	}
+	return l
+}
+
+func ruleLangs(r *Rule) uint8 {
+	var l uint8
+	for _, s := range r.Languages {
+		switch s {
+		case "zh":
+			l |= langZh
+		case "en":
+			l |= langEn
+		}
+	}
+	if l == 0 { // not validated (built in code): match everywhere
+		l = langZh | langEn
+	}
+	return l
 }

@@ -43,8 +43,7 @@ type nrune struct {
 
 // normalizeRunes applies NFKC, width folding, lower case and traditional to
 // simplified per source rune, keeping each output rune's source span.
-func normalizeRunes(s string) []nrune {
-	out := make([]nrune, 0, len(s))
+func normalizeRunes(s string, out []nrune) []nrune {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r < utf8.RuneSelf {
@@ -78,15 +77,24 @@ func normalizeRunes(s string) []nrune {
 
 // tokenize normalizes s and splits it into tokens, dropping fillers.
 func tokenize(s string) []token {
-	rs := normalizeRunes(s)
+	_, toks := tokenizeInto(s, nil, nil)
+	return toks
+}
+
+// tokenizeInto is tokenize reusing the rune and token buffers (the match
+// hot path keeps them in its pooled scratch). Token texts are substrings of
+// s when normalization left them unchanged, so most tokens cost no
+// allocation.
+func tokenizeInto(s string, rs []nrune, toks []token) ([]nrune, []token) {
+	rs = normalizeRunes(s, rs[:0])
 	py := pinyinData()
-	toks := make([]token, 0, len(rs)/2+1)
+	toks = toks[:0]
 	for i := 0; i < len(rs); {
 		r := rs[i].r
 		switch {
 		case unicode.Is(unicode.Han, r) || r == '〇':
-			if !fillers[string(r)] {
-				toks = append(toks, hanToken(rs[i], py))
+			if !isFillerRune(r) {
+				toks = append(toks, hanToken(s, rs[i], py))
 			}
 			i++
 		case r >= '0' && r <= '9':
@@ -94,11 +102,11 @@ func tokenize(s string) []token {
 			for j < len(rs) && rs[j].r >= '0' && rs[j].r <= '9' {
 				j++
 			}
-			toks = append(toks, runToken(kindNum, rs[i:j]))
+			toks = append(toks, runToken(s, kindNum, rs[i:j]))
 			i = j
 		case unicode.IsLetter(r):
 			j := wordEnd(rs, i)
-			t := runToken(kindWord, rs[i:j])
+			t := runToken(s, kindWord, rs[i:j])
 			if t.text != "" && !fillers[t.text] {
 				toks = append(toks, wordToken(t, py))
 			}
@@ -108,7 +116,30 @@ func tokenize(s string) []token {
 		}
 	}
 	markNumbers(toks)
-	return toks
+	return rs, toks
+}
+
+// isFillerRune is fillers[string(r)] without building the string.
+func isFillerRune(r rune) bool {
+	var b [utf8.UTFMax]byte
+	n := utf8.EncodeRune(b[:], r)
+	return fillers[string(b[:n])]
+}
+
+// sameAsSource reports whether the normalized runes rs spell exactly the
+// source bytes they came from, so the token text can be a substring.
+func sameAsSource(s string, rs []nrune) bool {
+	at := rs[0].start
+	for _, r := range rs {
+		if r.start != at || r.end-r.start != utf8.RuneLen(r.r) {
+			return false
+		}
+		if c, _ := utf8.DecodeRuneInString(s[r.start:]); c != r.r {
+			return false
+		}
+		at = r.end
+	}
+	return true
 }
 
 // wordEnd returns the end of the letter run at i; an apostrophe between
@@ -130,22 +161,36 @@ func wordEnd(rs []nrune, i int) int {
 	return j
 }
 
-func runToken(k tokKind, rs []nrune) token {
-	var b strings.Builder
+func runToken(s string, k tokKind, rs []nrune) token {
+	t := token{kind: k, start: rs[0].start, end: rs[len(rs)-1].end}
+	apostrophe := false
 	for _, r := range rs {
-		if r.r != '\'' && r.r != '’' {
-			b.WriteRune(r.r)
-		}
+		apostrophe = apostrophe || r.r == '\'' || r.r == '’'
 	}
-	t := token{kind: k, text: b.String(), start: rs[0].start, end: rs[len(rs)-1].end}
+	if !apostrophe && sameAsSource(s, rs) {
+		t.text = s[t.start:t.end]
+	} else {
+		var b strings.Builder
+		for _, r := range rs {
+			if r.r != '\'' && r.r != '’' {
+				b.WriteRune(r.r)
+			}
+		}
+		t.text = b.String()
+	}
 	if k == kindNum {
 		t.digits = t.text
 	}
 	return t
 }
 
-func hanToken(r nrune, py *pinyinTable) token {
-	t := token{kind: kindHan, han: r.r, text: string(r.r), start: r.start, end: r.end, syls: py.readings[r.r]}
+func hanToken(s string, r nrune, py *pinyinTable) token {
+	t := token{kind: kindHan, han: r.r, start: r.start, end: r.end, syls: py.readings[r.r]}
+	if sameAsSource(s, []nrune{r}) {
+		t.text = s[r.start:r.end]
+	} else {
+		t.text = string(r.r)
+	}
 	if d, ok := hanDigits[r.r]; ok {
 		t.digits = string(d)
 	}
@@ -188,6 +233,21 @@ func markNumbers(toks []token) {
 			continue
 		}
 		i++
+	}
+	markRepeats(toks)
+}
+
+// markRepeats reads "double zero" as 00 and "triple eight" as 888: the
+// repeat word carries the extra copies, so the digit run stays contiguous.
+// Only before a single digit ("double the price" stays a word).
+func markRepeats(toks []token) {
+	for i := 0; i+1 < len(toks); i++ {
+		n := repeatWords[toks[i].text]
+		next := &toks[i+1]
+		if n == 0 || toks[i].kind != kindWord || len(next.digits) != 1 || next.compound {
+			continue
+		}
+		toks[i].digits = strings.Repeat(next.digits, n-1)
 	}
 }
 

@@ -18,6 +18,10 @@ type pinyinTable struct {
 	ids      map[string]syl
 	fuzzy    []syl
 	readings map[rune][]syl
+	// toned holds each character's readings with tones (ids of tonedIDs),
+	// most common first: 威 and 微 share wēi, 秘 (mì) and 别 (bié) do not.
+	toned    map[rune][]uint16
+	tonedIDs map[string]uint16
 	letters  [256][]syl
 	maxLen   int
 }
@@ -34,16 +38,20 @@ var toneless = strings.NewReplacer(
 
 func buildPinyin() *pinyinTable {
 	t := &pinyinTable{ids: map[string]syl{}, names: []string{""}, fuzzy: []syl{0},
-		readings: make(map[rune][]syl, len(pinyin.PinyinDict))}
+		readings: make(map[rune][]syl, len(pinyin.PinyinDict)),
+		toned:    make(map[rune][]uint16, len(pinyin.PinyinDict)), tonedIDs: map[string]uint16{}}
 	for r, v := range pinyin.PinyinDict {
 		var rs []syl
+		var ts []uint16
 		for _, p := range strings.Split(v, ",") {
 			id := t.intern(toneless.Replace(p))
 			if id != 0 && !hasSyl(rs, id) {
 				rs = append(rs, id)
 			}
+			ts = append(ts, t.internToned(p))
 		}
 		t.readings[rune(r)] = rs
+		t.toned[rune(r)] = ts
 	}
 	for b, ss := range letterSyllables {
 		for _, s := range ss {
@@ -70,6 +78,46 @@ func (t *pinyinTable) intern(s string) syl {
 		t.fuzzy[id] = t.intern(f)
 	}
 	return id
+}
+
+func (t *pinyinTable) internToned(s string) uint16 {
+	id, ok := t.tonedIDs[s]
+	if !ok {
+		id = uint16(len(t.tonedIDs) + 1)
+		t.tonedIDs[s] = id
+	}
+	return id
+}
+
+// primaryTone reports whether b has a's most common reading, tone
+// included (行 háng for 航).
+func (t *pinyinTable) primaryTone(a, b rune) bool {
+	ta := t.toned[a]
+	return len(ta) > 0 && hasTone(t.toned[b], ta[0])
+}
+
+// samePrimary reports whether a and b's most common readings are the same,
+// tone included (威 and 微 wēi; not 维 wéi, 卫 wèi, or 支 whose rare zhì
+// is 治's main reading).
+func (t *pinyinTable) samePrimary(a, b rune) bool {
+	ta, tb := t.toned[a], t.toned[b]
+	return len(ta) > 0 && len(tb) > 0 && ta[0] == tb[0]
+}
+
+// sharedTone reports whether a and b share a reading with its tone, one of
+// them being the character's most common reading (行 háng and 航 háng; not
+// 王 and 或, whose shared yù is rare for both).
+func (t *pinyinTable) sharedTone(a, b rune) bool {
+	return t.primaryTone(a, b) || t.primaryTone(b, a)
+}
+
+func hasTone(ts []uint16, id uint16) bool {
+	for _, x := range ts {
+		if x == id {
+			return true
+		}
+	}
+	return false
 }
 
 func fuzzyForm(s string) string {

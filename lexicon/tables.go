@@ -57,6 +57,10 @@ var hanUnits = map[rune]int{'十': 10, '拾': 10, '百': 100, '佰': 100, '千':
 var enDigits = map[string]byte{"zero": '0', "oh": '0', "one": '1', "two": '2',
 	"three": '3', "four": '4', "five": '5', "six": '6', "seven": '7', "eight": '8', "nine": '9'}
 
+// repeatWords say how many times the next spoken digit counts ("double
+// zero" is 00 in phone numbers).
+var repeatWords = map[string]int{"double": 2, "triple": 3}
+
 // enNumbers are English number words read as one number.
 var enNumbers = map[string]int{"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
 	"fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,

@@ -58,12 +58,20 @@ type Pattern struct {
 }
 
 // Exception is a phrase that cancels a rule's hit when it matches within
-// Window tokens of it.
+// Window tokens of it. Exceptions match exactly by default (characters,
+// words and English stems; no pinyin, no phonetic, no slop): a sound-alike
+// exception would cancel real violations (谨防 heard in 进房).
 type Exception struct {
 	Phrase string `yaml:"phrase"`
 	// Window is the number of tokens before the hit start or after its
 	// end searched for the exception; nil means DefaultWindow.
 	Window *int `yaml:"window"`
+	// Fuzzy enables a pattern's sound-alike matching (pinyin homophones,
+	// letters read as syllables, typed pinyin); nil means false.
+	Fuzzy *bool `yaml:"fuzzy"`
+	// Slop is the number of tokens allowed between consecutive exception
+	// tokens; nil means 0.
+	Slop *int `yaml:"slop"`
 	// unknown: see Pattern.
 	unknown []string
 }
@@ -116,7 +124,7 @@ func (x *Exception) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	*x = Exception(v)
-	x.unknown = unknownKeys(n, "phrase", "window")
+	x.unknown = unknownKeys(n, "phrase", "window", "fuzzy", "slop")
 	return nil
 }
 

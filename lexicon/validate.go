@@ -136,6 +136,9 @@ func validateException(x Exception, id string, idx int, field string, c *collect
 	if x.Window != nil && (*x.Window < 0 || *x.Window > MaxWindow) {
 		c.add(id, idx, field+".window", "must be between 0 and %d", MaxWindow)
 	}
+	if x.Slop != nil && (*x.Slop < 0 || *x.Slop > MaxSlop) {
+		c.add(id, idx, field+".slop", "must be between 0 and %d", MaxSlop)
+	}
 }
 
 // phraseProblem says why a phrase cannot be matched, or "". Wildcards are

@@ -12,6 +12,7 @@ const (
 	scoreTyped    = 0.85
 	scoreFuzzyPy  = 0.75
 	scoreInitials = 0.7
+	scoreJoined   = 0.9
 	slopPenalty   = 0.03
 )
 
@@ -70,6 +71,12 @@ func (v verifier) options(ei, k int, sp *span) bool {
 		}
 		*sp = saved
 	}
+	if v.p.fuzzy && !v.p.zh && el.joinable {
+		if n := v.join(el, k); n > 0 {
+			sp.note("joined", scoreJoined)
+			return v.elem(ei+1, k+n, false, sp)
+		}
+	}
 	if !v.p.fuzzy || !v.p.zh {
 		return false
 	}
@@ -106,14 +113,13 @@ func (v verifier) one(el *elem, t *token) (string, float64, bool) {
 		return "exact", scoreExact, true
 	case el.wildcard && t.kind == kindWord && strings.HasPrefix(t.text, a.text):
 		return "wildcard", scoreWildcard, true
-	case el.wildcard && t.kind == kindWord && v.p.fuzzy && strings.HasPrefix(t.stem, a.stem):
+	case el.wildcard && t.kind == kindWord && (v.p.fuzzy || v.p.stems) && strings.HasPrefix(t.stem, a.stem):
 		return "wildcard", scoreWildcard, true // curing: stem cure
+	case a.kind == kindWord && t.kind == kindWord && !el.wildcard && (v.p.fuzzy || v.p.stems) && a.stem == t.stem:
+		return "stem", scoreStem, true
 	}
 	if !v.p.fuzzy {
 		return "", 0, false
-	}
-	if a.kind == kindWord && t.kind == kindWord && !el.wildcard && a.stem == t.stem {
-		return "stem", scoreStem, true
 	}
 	if !v.p.zh || len(el.fsyls)+len(a.syls) == 0 || len(t.syls) == 0 {
 		return "", 0, false
@@ -125,30 +131,45 @@ func (v verifier) one(el *elem, t *token) (string, float64, bool) {
 }
 
 // sound compares readings: same syllable, or same fuzzy syllable (卫星/微信).
-// Between two Han characters the fuzzy merge compares their primary
-// readings only: stacking a rare reading on the merge makes 一次 (yi ci)
-// sound like 医治 (yi zhi, rare reading chi -> ci).
 func (v verifier) sound(el *elem, t *token) (string, float64, bool) {
-	letter := el.tok.kind == kindWord || t.kind == kindWord
+	if el.tok.kind == kindHan && t.kind == kindHan {
+		return v.hanSound(el, t)
+	}
 	for _, s := range el.tok.syls {
 		if hasSyl(t.syls, s) {
-			if letter {
-				return "pinyin", scoreLetter, true
-			}
-			return "pinyin", scorePinyin, true
+			return "pinyin", scoreLetter, true
 		}
-	}
-	if !letter {
-		if len(el.fsyls) > 0 && len(el.tok.syls) > 0 &&
-			v.py.fuzzy[t.syls[0]] == v.py.fuzzy[el.tok.syls[0]] {
-			return "pinyin", scoreFuzzyPy, true
-		}
-		return "", 0, false
 	}
 	for _, s := range t.syls {
 		if hasSyl(el.fsyls, v.py.fuzzy[s]) {
 			return "pinyin", scoreFuzzyPy, true
 		}
+	}
+	return "", 0, false
+}
+
+// hanSound compares two different Han characters. Toneless readings are
+// compared on the primary readings; a rare reading counts only with its
+// tone and against the other's primary reading (单 chán is not 产 chǎn,
+// 王 and 或 share only the rare yù); the fuzzy merge (zh/z, -ng/-n) uses
+// primary readings only, else 一次 (yi ci) would sound like 医治 (治's rare
+// chí). A pattern of one or two characters is so short that only the same
+// main reading with its tone counts (威信 for 微信, not 一直 for 医治 or
+// 是针 for 湿疹).
+func (v verifier) hanSound(el *elem, t *token) (string, float64, bool) {
+	a, b := el.tok.syls, t.syls
+	if len(el.fsyls) == 0 || len(a) == 0 || len(b) == 0 {
+		return "", 0, false // a lone character never matches homophones
+	}
+	switch {
+	case v.p.short:
+		if v.py.samePrimary(el.tok.han, t.han) {
+			return "pinyin", scorePinyin, true
+		}
+	case a[0] == b[0] || v.py.sharedTone(el.tok.han, t.han):
+		return "pinyin", scorePinyin, true
+	case v.py.fuzzy[a[0]] == v.py.fuzzy[b[0]]:
+		return "pinyin", scoreFuzzyPy, true
 	}
 	return "", 0, false
 }
@@ -245,4 +266,33 @@ func (v verifier) letters(els []elem, w string) bool {
 		}
 	}
 	return true
+}
+
+// Limits of joining: ASR splits an unknown brand into pieces ("ven mo" for
+// venmo); joining 1-letter pieces would let fragments spell words.
+const (
+	maxJoin      = 3
+	minJoinPiece = 2
+	minJoinWord  = 5
+)
+
+// join matches a one-word English element against 2-3 adjacent words that
+// spell it together ("ven mo" for venmo); it returns how many tokens it
+// used, or 0.
+func (v verifier) join(el *elem, k int) int {
+	want := el.tok.text
+	for n, j := 0, k; j < len(v.toks) && n < maxJoin; n, j = n+1, j+1 {
+		t := &v.toks[j]
+		if t.kind != kindWord || len(t.text) < minJoinPiece || !strings.HasPrefix(want, t.text) {
+			return 0
+		}
+		want = want[len(t.text):]
+		if want == "" {
+			if n == 0 {
+				return 0 // one word: exact or stem matching handles it
+			}
+			return n + 1
+		}
+	}
+	return 0
 }

@@ -64,6 +64,8 @@ func (c *Config) withDefaults() error {
 // Stats counts what a room's pipeline did. Fields are updated atomically and
 // may be read while the room runs.
 type Stats struct {
+	// Samples counts 16 kHz samples the source delivered, dropped or not.
+	Samples       atomic.Uint64
 	Chunks        atomic.Uint64
 	DroppedChunks atomic.Uint64
 	HeardMs       atomic.Int64
@@ -125,6 +127,7 @@ func Run(ctx context.Context, s *Session, cfg Config) error {
 func enqueue(ctx context.Context, lossless bool, chunks chan<- ingest.Chunk, stats *Stats) ingest.Emit {
 	if lossless {
 		return func(c ingest.Chunk) error {
+			stats.Samples.Add(uint64(len(c.PCM)))
 			select {
 			case chunks <- c:
 				stats.Chunks.Add(1)
@@ -135,6 +138,7 @@ func enqueue(ctx context.Context, lossless bool, chunks chan<- ingest.Chunk, sta
 		}
 	}
 	return func(c ingest.Chunk) error {
+		stats.Samples.Add(uint64(len(c.PCM)))
 		select {
 		case chunks <- c:
 			stats.Chunks.Add(1)

@@ -1,8 +1,19 @@
-// Package rooms keeps the registry of monitored rooms: which are live, what
-// they are fed from, what they have heard, and why they failed. It starts one
-// pipeline per session and waits for all of them on shutdown, so pending
-// alerts are flushed before the process exits.
+// Package rooms keeps the registry of monitored rooms: which are registered
+// and where their audio comes from (a pulled URL or WHIP publishers), which
+// are live, what they have heard, and why they failed or are reconnecting.
+// It runs one pipeline per session, supervises pulled sources (reconnecting
+// with exponential backoff and jitter), keeps each live session's recent
+// audio so that alerts carry an evidence clip, persists the registered rooms
+// in the data dir, and on shutdown waits until every pipeline has finalized
+// its last utterance and flushed its alerts and clips.
 //
 // This package must never decode audio or match text itself: it only starts,
-// tracks and stops pipelines.
+// tracks and stops pipelines. It must never block a pipeline's recognizer
+// or sender on evidence writing: clips are queued, and dropped and counted
+// when the queue is full.
+//
+// Lock order: Registry.saveMu before Registry.mu; ring.Buffer's own lock is
+// taken with neither held by the evidence worker, and under neither by the
+// pipeline. No lock is held while a pipeline runs or a file is written,
+// except saveMu around the room list file.
 package rooms

@@ -5,73 +5,218 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"sync"
 	"time"
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/ingest/ring"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
 
-// ErrBusy is returned when a room already has a live audio session.
-var ErrBusy = errors.New("room already has a live audio session")
+var (
+	// ErrBusy is returned when a room already has a live audio session.
+	ErrBusy = errors.New("room already has a live audio session")
+	// ErrClosed is returned once the registry is shutting down.
+	ErrClosed = errors.New("registry is shutting down")
+	// ErrExists is returned when registering a room id that is registered.
+	ErrExists = errors.New("room already registered")
+	// ErrNotFound is returned for a room the registry does not know.
+	ErrNotFound = errors.New("no such room")
+)
 
-// ErrClosed is returned once the registry is shutting down.
-var ErrClosed = errors.New("registry is shutting down")
-
-// Status is a room as the API shows it.
-type Status struct {
-	Room      pipeline.Room `json:"room"`
-	State     string        `json:"state"` // live, ended, failed
-	Source    string        `json:"source,omitempty"`
-	Session   string        `json:"session,omitempty"`
-	Started   time.Time     `json:"started"`
-	Ended     time.Time     `json:"ended,omitzero"`
-	HeardMs   int64         `json:"heard_ms"`
-	Chunks    uint64        `json:"chunks"`
-	Dropped   uint64        `json:"dropped_chunks"`
-	Utterance uint64        `json:"utterances"`
-	Alerts    uint64        `json:"alerts"`
-	LastError string        `json:"last_error,omitempty"`
-}
-
+// entry is one room. All fields are guarded by Registry.mu.
 type entry struct {
-	session *pipeline.Session
-	state   string
-	started time.Time
-	ended   time.Time
-	lastErr string
-	text    *pipeline.Detector
-	textSes *pipeline.Session
-	textSeq uint64
+	spec       *Spec // nil: an unregistered room (uploads, ad-hoc WHIP)
+	state      string
+	reason     string
+	started    time.Time
+	ended      time.Time
+	lastErr    string
+	attempt    int
+	reconnects uint64
+	sessions   uint64
+	session    *pipeline.Session
+	running    bool
+	cancel     context.CancelFunc // stops the room's worker
+	done       chan struct{}      // closed when that worker returned
+	past       Totals             // finished sessions
+	text       *pipeline.Detector
+	textSes    *pipeline.Session
+	textSeq    uint64
 }
 
 // Registry runs and tracks rooms. It is safe for concurrent use.
 type Registry struct {
-	ctx  context.Context
-	tmpl pipeline.Config
-	log  *slog.Logger
-	now  func() time.Time
+	ctx    context.Context
+	cancel context.CancelFunc
+	tmpl   pipeline.Config
+	opts   Options
+	log    *slog.Logger
+	now    func() time.Time
+	ev     *evidence // nil without Options.EvidenceDir
 
+	saveMu sync.Mutex // serializes writes of the room list; taken before mu
 	mu     sync.Mutex
 	rooms  map[string]*entry
 	closed bool
 	wg     sync.WaitGroup
 }
 
-// New makes a registry whose pipelines use tmpl and live until ctx ends.
+// New makes an in-memory registry whose pipelines use tmpl and live until
+// ctx ends, with no pulled sources and no evidence.
 func New(ctx context.Context, tmpl pipeline.Config, log *slog.Logger) *Registry {
-	if log == nil {
-		log = slog.Default()
+	return newRegistry(ctx, tmpl, Options{Logger: log})
+}
+
+// Open makes a registry with opts and starts every room stored at
+// opts.StorePath.
+func Open(ctx context.Context, tmpl pipeline.Config, opts Options) (*Registry, error) {
+	r := newRegistry(ctx, tmpl, opts)
+	if r.opts.StorePath == "" {
+		return r, nil
 	}
-	return &Registry{ctx: ctx, tmpl: tmpl, log: log, now: time.Now, rooms: map[string]*entry{}}
+	specs, err := loadSpecs(r.opts.StorePath, r.opts.Schemes)
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range specs {
+		e := &entry{spec: &s, started: r.now()}
+		r.rooms[s.ID] = e
+		r.startLocked(e)
+	}
+	if len(specs) > 0 {
+		r.log.Info("rooms restored", "count", len(specs), "from", r.opts.StorePath)
+	}
+	return r, nil
+}
+
+func newRegistry(ctx context.Context, tmpl pipeline.Config, opts Options) *Registry {
+	opts = opts.withDefaults()
+	ctx, cancel := context.WithCancel(ctx)
+	r := &Registry{ctx: ctx, cancel: cancel, tmpl: tmpl, opts: opts, log: opts.Logger, now: time.Now, rooms: map[string]*entry{}}
+	if opts.EvidenceDir != "" {
+		r.ev = newEvidence(opts)
+	}
+	return r
+}
+
+// Add registers a room and starts it: a pulled room starts its supervised
+// puller, a WHIP room waits for publishers. The room list is saved before
+// Add returns.
+func (r *Registry) Add(spec Spec) (Status, error) {
+	if err := spec.Validate(r.opts.Schemes); err != nil {
+		return Status{}, err
+	}
+	if spec.Pulled() && r.opts.OpenSource == nil {
+		return Status{}, fieldErr("source", "this server cannot pull sources; use \"whip\"")
+	}
+	r.saveMu.Lock()
+	defer r.saveMu.Unlock()
+	r.mu.Lock()
+	if r.closed {
+		r.mu.Unlock()
+		return Status{}, ErrClosed
+	}
+	if old, ok := r.rooms[spec.ID]; ok && (old.spec != nil || old.running) {
+		r.mu.Unlock()
+		if old.spec != nil {
+			return Status{}, fmt.Errorf("rooms: %s: %w", spec.ID, ErrExists)
+		}
+		return Status{}, fmt.Errorf("rooms: %s: %w", spec.ID, ErrBusy)
+	}
+	e := &entry{spec: &spec, state: "starting", started: r.now()}
+	r.rooms[spec.ID] = e
+	specs := r.specsLocked()
+	r.mu.Unlock()
+	if err := r.save(specs); err != nil {
+		r.mu.Lock()
+		delete(r.rooms, spec.ID)
+		r.mu.Unlock()
+		return Status{}, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.rooms[spec.ID] == e && !r.closed {
+		r.startLocked(e)
+	}
+	return r.statusLocked(spec.ID, e), nil
+}
+
+// startLocked begins a registered room's worker.
+func (r *Registry) startLocked(e *entry) {
+	if !e.spec.Pulled() {
+		e.state, e.reason = "waiting", "waiting for a WHIP publisher"
+		return
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	e.cancel, e.done = cancel, make(chan struct{})
+	done := e.done
+	r.wg.Go(func() {
+		defer close(done)
+		defer cancel()
+		r.supervise(ctx, e)
+	})
+}
+
+// Remove forgets a room: it stops its worker or live session and waits
+// (until ctx ends) for it to finalize and flush its alerts.
+func (r *Registry) Remove(ctx context.Context, id string) error {
+	r.saveMu.Lock()
+	r.mu.Lock()
+	e, ok := r.rooms[id]
+	if !ok {
+		r.mu.Unlock()
+		r.saveMu.Unlock()
+		return fmt.Errorf("rooms: %q: %w", id, ErrNotFound)
+	}
+	delete(r.rooms, id)
+	cancel, done, registered := e.cancel, e.done, e.spec != nil
+	specs := r.specsLocked()
+	r.mu.Unlock()
+	var err error
+	if registered {
+		err = r.save(specs)
+	}
+	r.saveMu.Unlock()
+	if cancel != nil {
+		cancel()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return fmt.Errorf("rooms: %s: still flushing: %w", id, ctx.Err())
+		}
+	}
+	return err
+}
+
+func (r *Registry) specsLocked() []Spec {
+	var out []Spec
+	for _, e := range r.rooms {
+		if e.spec != nil {
+			out = append(out, *e.spec)
+		}
+	}
+	return out
+}
+
+func (r *Registry) save(specs []Spec) error {
+	if r.opts.StorePath == "" {
+		return nil
+	}
+	return saveSpecs(r.opts.StorePath, sortSpecs(specs))
 }
 
 // StartAudio begins monitoring src as room in the background. A lossless
 // session waits for the recognizer instead of dropping audio (a file read as
 // fast as possible); a live one drops and counts what it cannot keep up with.
+// A room registered as WHIP takes its anchor and merchant from the
+// registration where the caller gives none; a room with a pulled source
+// refuses other audio with ErrBusy.
 func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source, lossless bool) (string, error) {
 	if err := alerter.ValidRoomID(room.ID); err != nil {
 		return "", err
@@ -81,33 +226,84 @@ func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source, lossless bo
 	if r.closed {
 		return "", ErrClosed
 	}
-	e := r.entryLocked(room)
-	if e.state == "live" {
+	e := r.entryLocked(room.ID)
+	if e.spec != nil && e.spec.Pulled() {
+		return "", fmt.Errorf("rooms: %s is fed by its pulled source: %w", room.ID, ErrBusy)
+	}
+	if e.running {
 		return "", fmt.Errorf("rooms: %s: %w", room.ID, ErrBusy)
 	}
+	if e.spec != nil {
+		room = mergeRoom(room, e.spec.Room())
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
 	s := &pipeline.Session{Room: room, ID: alerter.NewID(r.now()), Source: src, Lossless: lossless}
-	e.session, e.state, e.started, e.ended, e.lastErr = s, "live", r.now(), time.Time{}, ""
-	r.wg.Go(func() { r.run(e, s) })
+	e.session, e.running, e.sessions = s, true, e.sessions+1
+	e.state, e.reason, e.started, e.ended, e.lastErr = "live", "", r.now(), time.Time{}, ""
+	e.cancel, e.done = cancel, make(chan struct{})
+	done := e.done
+	r.wg.Go(func() {
+		defer close(done)
+		defer cancel()
+		err := r.runSession(ctx, s)
+		r.finishPushed(e, s, err)
+	})
 	return s.ID, nil
 }
 
-func (r *Registry) run(e *entry, s *pipeline.Session) {
-	err := pipeline.Run(r.ctx, s, r.tmpl)
+func mergeRoom(got, registered pipeline.Room) pipeline.Room {
+	if got.Anchor == "" {
+		got.Anchor = registered.Anchor
+	}
+	if got.Merchant == "" {
+		got.Merchant = registered.Merchant
+	}
+	return got
+}
+
+// runSession runs one session's pipeline, with the session's evidence ring
+// when evidence is on.
+func (r *Registry) runSession(ctx context.Context, s *pipeline.Session) error {
+	cfg := r.tmpl
+	if r.ev != nil {
+		buf, err := ring.New(r.opts.EvidenceWindow)
+		if err != nil {
+			return fmt.Errorf("rooms: evidence buffer: %w", err)
+		}
+		audio := &sessionAudio{buf: buf, done: make(chan struct{})}
+		defer close(audio.done)
+		next := cfg.OnAudio
+		cfg.OnAudio = func(c ingest.Chunk) {
+			audio.write(c)
+			if next != nil {
+				next(c)
+			}
+		}
+		cfg.Sink = evidenceSink{Sink: cfg.Sink, ev: r.ev, audio: audio}
+	}
+	return pipeline.Run(ctx, s, cfg)
+}
+
+func (r *Registry) finishPushed(e *entry, s *pipeline.Session, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e.ended = r.now()
-	e.state = "ended"
+	e.running, e.ended = false, r.now()
+	e.past.add(&s.Stats)
+	e.state, e.reason = "ended", ""
+	if e.spec != nil {
+		e.state, e.reason = "waiting", "waiting for a WHIP publisher"
+	}
 	if err != nil {
 		e.state, e.lastErr = "failed", err.Error()
 		r.log.Warn("room session failed", "room", s.Room.ID, "session", s.ID, "err", err)
 	}
 }
 
-func (r *Registry) entryLocked(room pipeline.Room) *entry {
-	e, ok := r.rooms[room.ID]
+func (r *Registry) entryLocked(id string) *entry {
+	e, ok := r.rooms[id]
 	if !ok {
 		e = &entry{state: "idle", started: r.now()}
-		r.rooms[room.ID] = e
+		r.rooms[id] = e
 	}
 	return e
 }
@@ -140,7 +336,7 @@ func (r *Registry) Utterances(ctx context.Context, room pipeline.Room, hs []tran
 func (r *Registry) textDetector(room pipeline.Room, n int) (*pipeline.Detector, *pipeline.Session, uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e := r.entryLocked(room)
+	e := r.entryLocked(room.ID)
 	if e.text == nil {
 		e.textSes = &pipeline.Session{Room: room, ID: "text-" + alerter.NewID(r.now())}
 		e.text = pipeline.NewDetector(room, e.textSes.ID, r.tmpl.Matcher)
@@ -150,44 +346,39 @@ func (r *Registry) textDetector(room pipeline.Room, n int) (*pipeline.Detector, 
 	return e.text, e.textSes, base
 }
 
-// Rooms lists every room seen since start, sorted by id.
-func (r *Registry) Rooms() []Status {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := make([]Status, 0, len(r.rooms))
-	for id, e := range r.rooms {
-		out = append(out, e.status(id))
+// Evidence reports what the evidence writer did (zero without evidence).
+func (r *Registry) Evidence() EvidenceStats {
+	if r.ev == nil {
+		return EvidenceStats{}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Room.ID < out[j].Room.ID })
-	return out
+	return r.ev.stats()
 }
 
-// Room returns one room's status.
-func (r *Registry) Room(id string) (Status, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e, ok := r.rooms[id]
-	if !ok {
-		return Status{}, false
-	}
-	return e.status(id), true
-}
-
-func (e *entry) status(id string) Status {
-	st := Status{Room: pipeline.Room{ID: id}, State: e.state, Started: e.started, Ended: e.ended, LastError: e.lastErr}
-	if s := e.session; s != nil {
-		st.Room, st.Source, st.Session = s.Room, s.Source.Describe(), s.ID
-		st.HeardMs, st.Chunks, st.Dropped = s.Stats.HeardMs.Load(), s.Stats.Chunks.Load(), s.Stats.DroppedChunks.Load()
-		st.Utterance, st.Alerts = s.Stats.Utterances.Load(), s.Stats.Alerts.Load()
-	}
-	return st
-}
+// EvidenceDir is where clips are stored ("" when evidence is off).
+func (r *Registry) EvidenceDir() string { return r.opts.EvidenceDir }
 
 // Wait blocks new sessions and waits until every running one has drained
-// (the registry's context must be cancelled for live sources to stop).
+// (the registry's context must be cancelled for live sources to stop), then
+// writes every pending evidence clip.
 func (r *Registry) Wait() {
 	r.mu.Lock()
 	r.closed = true
 	r.mu.Unlock()
 	r.wg.Wait()
+	if r.ev != nil {
+		r.ev.close()
+	}
 }
+
+// Close stops every room, lets each finalize and flush its alerts and clips,
+// and returns when all have.
+func (r *Registry) Close() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+	r.cancel()
+	r.Wait()
+}
+
+// Schemes are the URL schemes a pulled source may use.
+func (r *Registry) Schemes() []string { return r.opts.Schemes }

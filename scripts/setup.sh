@@ -49,7 +49,7 @@ cd "$(dirname "$0")/.."
 go mod download
 
 # Browser tests drive Debian's Chromium with playwright-core (no browser download).
-if [ -f e2e/package.json ] && [ ! -d e2e/node_modules/playwright-core ]; then
-  (cd e2e && npm install --no-audit --no-fund --silent)
+if [ -f e2e/browser/package.json ] && [ ! -d e2e/browser/node_modules/playwright-core ]; then
+  (cd e2e/browser && npm install --no-audit --no-fund --silent)
 fi
 echo "setup: ok"

@@ -40,12 +40,24 @@ type Options struct {
 	// Mount adds more routes (WHIP, pages) to the same mux.
 	Mount  func(mux *http.ServeMux)
 	Logger *slog.Logger
+
+	// Tokens checks tokens of the event feeds and alert review
+	// (events.go, dispositions.go); nil refuses them with 503.
+	Tokens Tokens
+	// Bus feeds live alerts, dispositions and reminders to /v1/events.
+	Bus Bus
+	// Dispositions and Lookup serve alert review (dispositions.go).
+	Dispositions Dispositions
+	Lookup       AlertLookup
+	// Lexicons serves /v1/lexicons (lexicons.go); nil serves nothing there.
+	Lexicons LexiconService
 }
 
 // Server is the HTTP API.
 type Server struct {
-	opts Options
-	mux  *http.ServeMux
+	opts    Options
+	mux     *http.ServeMux
+	streams *streams // open event feeds, ended on shutdown
 }
 
 // New builds the API's handler.
@@ -56,7 +68,7 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux()}
+	s := &Server{opts: opts, mux: http.NewServeMux(), streams: newStreams()}
 	s.routes()
 	return s
 }
@@ -73,7 +85,12 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /v1/rooms/{room}/utterances", s.postUtterances)
 	m.HandleFunc("GET /v1/rooms", s.listRooms)
 	m.HandleFunc("GET /v1/rooms/{room}", s.getRoom)
-	m.HandleFunc("GET /v1/alerts", s.listAlerts)
+	m.HandleFunc("GET /v1/alerts", s.listAlertsReviewed)
+	s.eventRoutes(m)
+	s.dispositionRoutes(m)
+	s.pageRoutes(m)
+	s.roomAdminRoutes(m) // POST/DELETE /v1/rooms, evidence clips (rooms_api.go)
+	s.lexiconRoutes(m)   // /v1/lexicons: versions, editor, backtest (lexicons.go)
 	if s.opts.Mount != nil {
 		s.opts.Mount(m)
 	}
@@ -97,9 +114,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // HTTPServer returns an *http.Server with timeouts suited to long uploads
 // and slow clients.
 func (s *Server) HTTPServer(addr string) *http.Server {
-	return &http.Server{
+	srv := &http.Server{
 		Addr: addr, Handler: s,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	srv.RegisterOnShutdown(s.streams.close)
+	return srv
 }

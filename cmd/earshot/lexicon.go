@@ -17,6 +17,7 @@ import (
 func newLexiconCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "lexicon", Short: "Check and test lexicon files"}
 	cmd.AddCommand(newLexiconCheckCmd(), newLexiconTestCmd())
+	addLexiconAdminCmds(cmd) // import, export, diff, publish, rollback, backtest (lexicon_admin.go)
 	return cmd
 }
 

@@ -11,6 +11,7 @@ func newRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newScanCmd(), newServeCmd(), newWatchCmd(), newLexiconCmd(), newTokenCmd())
+	root.AddCommand(newScanCmd(), newServeCmd(), newWatchCmd(), newLexiconCmd(), newTokenCmd(),
+		newEvalCmd(), newCorpusCmd(), newRoomsCmd())
 	return root
 }

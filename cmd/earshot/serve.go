@@ -19,6 +19,9 @@ func newServeCmd() *cobra.Command {
 	cf := addConfigFlags(cmd)
 	var drain time.Duration
 	cmd.Flags().DurationVar(&drain, "drain", 30*time.Second, "on SIGTERM, how long running rooms may take to flush")
+	var consoleTTL time.Duration
+	cmd.Flags().DurationVar(&consoleTTL, "console-token-ttl", 12*time.Hour,
+		"print the console URL with a compliance token valid this long (0: print no URL)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		cfg, err := cf.load(cmd)
 		if err != nil {
@@ -30,6 +33,11 @@ func newServeCmd() *cobra.Command {
 			return err
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "earshot: HTTP on http://%s, NATS on %s\n", svc.HTTPAddr(), svc.NATSURL())
+		if consoleTTL > 0 {
+			if u, err := svc.ConsoleURL(consoleTTL); err == nil {
+				fmt.Fprintf(cmd.OutOrStdout(), "earshot: compliance console (token valid %s): %s\n", consoleTTL, u)
+			}
+		}
 		<-cmd.Context().Done()
 		log.Info("shutting down: draining rooms and pending alerts", "timeout", drain)
 		ctx, cancel := context.WithTimeout(context.Background(), drain)

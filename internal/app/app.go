@@ -13,7 +13,6 @@ import (
 
 	"github.com/nats-io/nats.go"
 
-	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/config"
@@ -41,6 +40,7 @@ type Service struct {
 	httpLn  net.Listener
 	Matcher *lexicon.Engine
 	Signer  *auth.Signer
+	lex     *lexicons // versions, hot swap, /v1/lexicons (lexicons.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -63,8 +63,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err = s.connectNATS(ctx); err != nil {
 		return nil, err
 	}
+	if err = s.startLexicons(ctx); err != nil {
+		return nil, err
+	}
 	s.sink, err = natsink.New(ctx, s.nc, natsink.Options{
-		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: ruleCooldowns(s.Matcher.Lexicon()),
+		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lex.cooldowns,
 		MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
 	})
 	if err != nil {
@@ -72,10 +75,13 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
-	s.reg = rooms.New(runCtx, pipeline.Config{
-		Recognizer: s.rec, Matcher: pipeline.Static(s.Matcher), Sink: s.sink,
+	s.reg, err = s.openRooms(runCtx, pipeline.Config{
+		Recognizer: s.rec, Matcher: s.lex.matcher, Sink: s.sink,
 		NewSegmenter: NewSegmenter, Logger: log,
-	}, log)
+	}) // internal/app/rooms.go: stored rooms, pulled sources, evidence
+	if err != nil {
+		return nil, err
+	}
 	return s, s.listenHTTP()
 }
 
@@ -112,11 +118,16 @@ func (s *Service) listenHTTP() error {
 	if s.whip, err = s.newWHIP(); err != nil {
 		return fmt.Errorf("whip: %w", err)
 	}
-	api := server.New(server.Options{
+	// console.go: compliance console feeds, alert review, pages' tokens.
+	opts, err := s.console(server.Options{
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
-		Metrics: metricsHandler(s.reg), Logger: s.log,
+		Metrics: metricsHandler(s.reg), Logger: s.log, Lexicons: s.lex,
 		Mount: func(mux *http.ServeMux) { mux.Handle("/whip/", s.whip) },
 	})
+	if err != nil {
+		return err
+	}
+	api := server.New(opts)
 	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
@@ -155,6 +166,7 @@ func (s *Service) Close(ctx context.Context) {
 		_ = s.sink.Close()
 	}
 	if s.nc != nil {
+		s.lex.close()
 		_ = s.nc.Drain()
 	}
 	if s.rec != nil {
@@ -163,16 +175,4 @@ func (s *Service) Close(ctx context.Context) {
 	if s.nats != nil {
 		_ = s.nats.Shutdown(ctx)
 	}
-}
-
-// ruleCooldowns lets a rule's own cooldown (lexicon `cooldown:`) override
-// the configured default.
-func ruleCooldowns(lx *lexicon.Lexicon) func(alerter.Alert) time.Duration {
-	byRule := map[string]time.Duration{}
-	for _, r := range lx.Rules {
-		if r.CooldownDuration > 0 {
-			byRule[r.ID] = r.CooldownDuration
-		}
-	}
-	return func(a alerter.Alert) time.Duration { return byRule[a.RuleID] }
 }

@@ -21,10 +21,12 @@ func NewRecognizer(cfg config.Config) (transcript.Recognizer, error) {
 			return nil, fmt.Errorf("recognizer sphinx: %w", err)
 		}
 		return rec, nil
+	case "openai", "vosk", "sherpa", "replay":
+		return newRemoteRecognizer(cfg.Recognizer)
 	case "none":
 		return textOnly{}, nil
 	}
-	return nil, fmt.Errorf("recognizer %q: want sphinx or none", cfg.Recognizer.Engine)
+	return nil, fmt.Errorf("recognizer %q: want one of %v", cfg.Recognizer.Engine, config.Engines)
 }
 
 // NewSegmenter is the default voice-activity segmenter of a session.

@@ -1,0 +1,137 @@
+package ffmpeg
+
+import (
+	"context"
+	"math"
+	"net"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/ingest"
+)
+
+// needFFmpeg skips when ffmpeg is missing; the project's set-up installs it.
+func needFFmpeg(t testing.TB) {
+	t.Helper()
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		t.Skip("ffmpeg not installed:", err)
+	}
+}
+
+// ffmpegRun runs ffmpeg to completion to make test inputs.
+func ffmpegRun(t testing.TB, args ...string) {
+	t.Helper()
+	out, err := exec.Command("ffmpeg", append([]string{"-nostdin", "-hide_banner", "-loglevel", "error", "-y"}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ffmpeg %v: %v\n%s", args, err, out)
+	}
+}
+
+// toneWAV writes secs seconds of a freq Hz tone as 44.1 kHz stereo WAV,
+// so the source must resample and downmix.
+func toneWAV(t testing.TB, dir string, freq, secs int) string {
+	t.Helper()
+	p := filepath.Join(dir, "tone"+strconv.Itoa(freq)+"_"+strconv.Itoa(secs)+".wav")
+	ffmpegRun(t, "-f", "lavfi", "-i", "sine=frequency="+strconv.Itoa(freq)+":duration="+strconv.Itoa(secs)+":sample_rate=44100", "-ac", "2", p)
+	return p
+}
+
+// farEnd starts an ffmpeg acting as the remote server and kills it at the
+// end of the test.
+func farEnd(t testing.TB, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command("ffmpeg", append([]string{"-nostdin", "-hide_banner", "-loglevel", "error"}, args...)...)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	return cmd
+}
+
+// freePort returns a TCP (or UDP) port that was free a moment ago.
+func freePort(t testing.TB, network string) string {
+	t.Helper()
+	if network == "udp" {
+		c, err := net.ListenPacket("udp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		return strconv.Itoa(c.LocalAddr().(*net.UDPAddr).Port)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+// recorder collects emitted audio and checks offsets are contiguous.
+type recorder struct {
+	mu     sync.Mutex
+	pcm    []int16
+	next   time.Duration
+	gaps   int
+	onData func(heard time.Duration)
+}
+
+func (r *recorder) emit(c ingest.Chunk) error {
+	r.mu.Lock()
+	if c.Offset != r.next {
+		r.gaps++
+	}
+	r.next = c.End()
+	r.pcm = append(r.pcm, c.PCM...)
+	heard := r.next
+	f := r.onData
+	r.mu.Unlock()
+	if f != nil {
+		f(heard)
+	}
+	return nil
+}
+
+func (r *recorder) heard() time.Duration {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.next
+}
+
+// toneShare is the share of the signal's power at freq (Goertzel), from
+// 0 to 1; a pure tone gives about 1, speech or noise far less.
+func toneShare(x []int16, freq float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	w := 2 * math.Pi * freq / ingest.SampleRate
+	coeff := 2 * math.Cos(w)
+	var s1, s2, total float64
+	for _, v := range x {
+		f := float64(v)
+		s0 := f + coeff*s1 - s2
+		s2, s1 = s1, s0
+		total += f * f
+	}
+	p := s1*s1 + s2*s2 - coeff*s1*s2
+	if total == 0 {
+		return 0
+	}
+	return 2 * p / (float64(len(x)) * total)
+}
+
+// runWithRetry runs src, retrying while the far end is not listening yet.
+func runWithRetry(ctx context.Context, t *testing.T, src *Source, rec *recorder) error {
+	t.Helper()
+	for {
+		err := src.Run(ctx, rec.emit)
+		if err == nil || rec.heard() > 0 || ctx.Err() != nil || !isRefused(err) {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

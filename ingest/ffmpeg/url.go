@@ -1,0 +1,122 @@
+package ffmpeg
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"unicode"
+)
+
+// ErrBadURL is wrapped by every URL validation error.
+var ErrBadURL = errors.New("bad source URL")
+
+// kind is what ffmpeg input options and protocol whitelist a URL gets.
+type kind int
+
+const (
+	kindFile kind = iota
+	kindHTTP
+	kindRTMP
+	kindRTSP
+	kindSRT
+)
+
+// schemes maps every accepted scheme to its kind.
+var schemes = map[string]kind{
+	"http": kindHTTP, "https": kindHTTP,
+	"rtmp": kindRTMP, "rtmps": kindRTMP,
+	"rtsp": kindRTSP, "rtsps": kindRTSP,
+	"srt":  kindSRT,
+	"file": kindFile,
+}
+
+// maxURL bounds a URL's length; real stream URLs are far shorter.
+const maxURL = 4096
+
+// target is a validated input: what ffmpeg is given and how it is shown.
+type target struct {
+	kind     kind
+	input    string // the -i argument
+	redacted string // for Describe, logs and errors
+}
+
+// parseTarget validates raw, an absolute URL with an accepted scheme or an
+// absolute file path.
+func parseTarget(raw string) (target, error) {
+	if err := checkChars(raw); err != nil {
+		return target{}, err
+	}
+	if strings.HasPrefix(raw, "/") {
+		return fileTarget(raw)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return target{}, fmt.Errorf("%w: %v", ErrBadURL, err)
+	}
+	scheme := strings.ToLower(u.Scheme)
+	k, ok := schemes[scheme]
+	if !ok {
+		return target{}, fmt.Errorf("%w: scheme %q not supported (want http, https, rtmp, rtmps, rtsp, rtsps, srt or file)", ErrBadURL, u.Scheme)
+	}
+	if k == kindFile {
+		if u.Host != "" && u.Host != "localhost" {
+			return target{}, fmt.Errorf("%w: file URL with host %q", ErrBadURL, u.Host)
+		}
+		return fileTarget(u.Path)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return target{}, fmt.Errorf("%w: %s URL without a host", ErrBadURL, scheme)
+	}
+	u.Scheme = scheme
+	return target{kind: k, input: u.String(), redacted: Redact(u.String())}, nil
+}
+
+func fileTarget(path string) (target, error) {
+	if path == "" || !filepath.IsAbs(path) {
+		return target{}, fmt.Errorf("%w: file path %q is not absolute", ErrBadURL, path)
+	}
+	clean := filepath.Clean(path)
+	// "file:" makes ffmpeg treat the rest as a path even if it contains a
+	// colon ("concat:...", "subfile:..." would otherwise be protocols).
+	return target{kind: kindFile, input: "file:" + clean, redacted: "file:" + clean}, nil
+}
+
+// checkChars rejects empty, overlong and control-character URLs, and a
+// leading '-', which ffmpeg would read as an option.
+func checkChars(raw string) error {
+	switch {
+	case raw == "":
+		return fmt.Errorf("%w: empty", ErrBadURL)
+	case len(raw) > maxURL:
+		return fmt.Errorf("%w: longer than %d bytes", ErrBadURL, maxURL)
+	case strings.HasPrefix(raw, "-"):
+		return fmt.Errorf("%w: starts with '-'", ErrBadURL)
+	}
+	for _, r := range raw {
+		if unicode.IsControl(r) || r == unicode.ReplacementChar {
+			return fmt.Errorf("%w: contains control or invalid character %q", ErrBadURL, r)
+		}
+	}
+	return nil
+}
+
+// Redact hides a URL's password and query (stream keys and tokens often
+// travel there) so it can be logged and shown in room status.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "<unparsable URL>"
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	if u.RawQuery != "" {
+		u.RawQuery = "xxxxx"
+	}
+	u.Fragment = ""
+	return u.String()
+}

@@ -1,0 +1,108 @@
+package whep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/ingest"
+)
+
+// Errors Run and New wrap.
+var (
+	ErrBadURL    = errors.New("bad WHEP endpoint URL")
+	ErrRejected  = errors.New("WHEP endpoint rejected the offer")
+	ErrBadAnswer = errors.New("bad WHEP answer")
+	ErrNoAudio   = errors.New("no audio from WHEP server")
+	ErrICEFailed = errors.New("WHEP connection failed")
+)
+
+// Options tune a Source; the zero value works.
+type Options struct {
+	// Token, if set, is sent as "Authorization: Bearer" on POST and DELETE.
+	Token string
+	// HTTPClient defaults to a client with a 10 s timeout.
+	HTTPClient *http.Client
+	// AudioTimeout bounds the wait from POST to the first audio packet;
+	// default 10 s.
+	AudioTimeout time.Duration
+	// QueueChunks is how many decoded chunks wait for a slow emit before
+	// audio is dropped (and counted); default 500 (about 10 s).
+	QueueChunks int
+	// Logger defaults to slog.Default().
+	Logger *slog.Logger
+}
+
+// maxAnswer bounds the SDP answer body.
+const maxAnswer = 64 << 10
+
+// Source pulls one WHEP stream. Run may be called again after it returns
+// (each Run is a new WHEP session), which is how a supervisor reconnects.
+type Source struct {
+	endpoint *url.URL
+	opts     Options
+	log      *slog.Logger
+}
+
+var _ ingest.Source = (*Source)(nil)
+
+// New validates endpoint (an absolute http or https URL) and opts; it does
+// not touch the network.
+func New(endpoint string, opts Options) (*Source, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return nil, fmt.Errorf("whep: %w: %v", ErrBadURL, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("whep: %w: scheme %q (want http or https)", ErrBadURL, u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return nil, fmt.Errorf("whep: %w: no host", ErrBadURL)
+	}
+	if strings.ContainsAny(opts.Token, "\r\n") {
+		return nil, fmt.Errorf("whep: token contains a line break")
+	}
+	if opts.HTTPClient == nil {
+		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	if opts.AudioTimeout <= 0 {
+		opts.AudioTimeout = 10 * time.Second
+	}
+	if opts.QueueChunks <= 0 {
+		opts.QueueChunks = 500
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Source{endpoint: u, opts: opts}
+	s.log = opts.Logger.With("source", s.Describe())
+	return s, nil
+}
+
+// Describe names the source without its query, e.g.
+// "whep:https://media/whep/room1".
+func (s *Source) Describe() string {
+	u := *s.endpoint
+	u.User, u.RawQuery, u.Fragment = nil, "", ""
+	return "whep:" + u.String()
+}
+
+// Run receives audio until the server ends the stream (nil), the session
+// fails (a wrapped Err*), emit fails, or ctx ends.
+func (s *Source) Run(ctx context.Context, emit ingest.Emit) error {
+	sess, err := s.start(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Describe(), err)
+	}
+	err = sess.deliver(ctx, emit, s.opts.AudioTimeout)
+	sess.stop()
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Describe(), err)
+	}
+	return nil
+}

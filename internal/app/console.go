@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"time"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/server"
+)
+
+// console adds what the compliance console and the anchor overlay need to
+// the API's options: token checks, live NATS feeds, alert lookup and the
+// dispositions bucket.
+func (s *Service) console(opts server.Options) (server.Options, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	disp, err := disposition.Open(ctx, s.nc, disposition.Options{Logger: s.log})
+	if err != nil {
+		return opts, fmt.Errorf("dispositions: %w", err)
+	}
+	opts.Tokens, opts.Bus, opts.Dispositions, opts.Lookup = s.Signer, s.nc, disp, s.sink.Log()
+	return opts, nil
+}
+
+// ConsoleURL is the console's address with a fresh compliance token that
+// expires after ttl (0: never), for `earshot serve` to print.
+func (s *Service) ConsoleURL(ttl time.Duration) (string, error) {
+	tok, err := s.sign(auth.Claims{Role: "compliance"}, ttl)
+	if err != nil {
+		return "", err
+	}
+	return s.pageURL("/", tok), nil
+}
+
+// OverlayURL is room's overlay address with a room token.
+func (s *Service) OverlayURL(room string, ttl time.Duration) (string, error) {
+	if err := alerter.ValidRoomID(room); err != nil {
+		return "", err
+	}
+	tok, err := s.sign(auth.Claims{Room: room, Role: "anchor"}, ttl)
+	if err != nil {
+		return "", err
+	}
+	return s.pageURL("/overlay/"+room, tok), nil
+}
+
+func (s *Service) sign(c auth.Claims, ttl time.Duration) (string, error) {
+	if ttl > 0 {
+		c.Expires = time.Now().Add(ttl).Unix()
+	}
+	return s.Signer.Sign(c)
+}
+
+// pageURL uses a browsable host: a wildcard listen address becomes localhost.
+func (s *Service) pageURL(path, tok string) string {
+	host, port, err := net.SplitHostPort(s.HTTPAddr())
+	if err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
+		host = "localhost"
+	}
+	u := url.URL{Scheme: "http", Host: net.JoinHostPort(host, port), Path: path, RawQuery: url.Values{"token": {tok}}.Encode()}
+	return u.String()
+}

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/lexicon/backtest"
+	"github.com/earshot/earshot/lexicon/version"
+	"github.com/earshot/earshot/server"
+)
+
+// Active is the version compiled and in force on this worker, which may
+// trail the bucket by the time a watch update takes.
+func (l *lexicons) Active(ctx context.Context) (version.Version, error) {
+	c := l.watcher.Load()
+	if c == nil {
+		return version.Version{}, version.ErrEmpty
+	}
+	v, err := l.store.Get(ctx, c.Meta.Number)
+	if err != nil {
+		return c.Meta, nil
+	}
+	return v, nil
+}
+
+func (l *lexicons) Versions(ctx context.Context) ([]version.Summary, error) {
+	return l.store.List(ctx)
+}
+
+func (l *lexicons) Version(ctx context.Context, n int) (version.Version, error) {
+	return l.store.Get(ctx, n)
+}
+
+func (l *lexicons) Publish(ctx context.Context, d version.Draft) (version.Version, error) {
+	return l.store.Publish(ctx, d)
+}
+
+func (l *lexicons) Rollback(ctx context.Context, n int, author, message string) (version.Version, error) {
+	return l.store.Rollback(ctx, n, author, message)
+}
+
+func (l *lexicons) Audit(ctx context.Context) ([]version.AuditEntry, error) {
+	return l.store.Audit(ctx)
+}
+
+func (l *lexicons) Check(file string, yaml []byte) (*lexicon.Lexicon, *lexicon.Engine, error) {
+	return l.store.Check(file, yaml)
+}
+
+func (l *lexicons) Live() *lexicon.Engine {
+	if c := l.watcher.Load(); c != nil {
+		return c.Engine
+	}
+	return nil
+}
+
+func (l *lexicons) Backtest(ctx context.Context, draft *lexicon.Engine, from, to time.Time) (*backtest.Report, error) {
+	l.mu.Lock()
+	src, disp := l.transcripts, l.dispositions
+	l.mu.Unlock()
+	if src == nil {
+		return nil, server.ErrNoTranscripts
+	}
+	live := l.watcher.Load()
+	if live == nil {
+		return nil, version.ErrEmpty
+	}
+	return backtest.Run(ctx, src, live, draft, from, to, backtest.Options{Dispositions: disp})
+}
+
+func (l *lexicons) AllowPolicy(token string) error {
+	return l.signer.AllowRole(token, "policy", time.Now())
+}

@@ -1,0 +1,78 @@
+package lexicon
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// TestIndexIsSound: candidate selection (pairs of adjacent elements, rarest
+// elements) never drops a pattern that verification would match. Every
+// regression utterance and benchmark segment gives the same hits with the
+// index as with every pattern verified.
+func TestIndexIsSound(t *testing.T) {
+	var texts []string
+	files, _ := filepath.Glob("defaults/testdata/cases/*.yaml")
+	for _, f := range files {
+		var cs []struct {
+			Text string `yaml:"text"`
+		}
+		if err := yaml.Unmarshal(mustRead(t, f), &cs); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, c := range cs {
+			texts = append(texts, c.Text)
+		}
+	}
+	if len(texts) == 0 {
+		t.Fatal("no regression texts")
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(name string, lx *Lexicon, texts []string) {
+		idx, err := Compile(lx, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, _ := Compile(lx, Options{})
+		all.noIndex = true
+		for _, s := range texts {
+			got, want := idx.MatchText(s), all.MatchText(s)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %q:\n\tindexed %v\n\tall     %v", name, s, brief(got), brief(want))
+			}
+		}
+	}
+	check("default", def, texts)
+	for _, zh := range []bool{true, false} {
+		segs := benchSegments(zh, 7)
+		check(fmt.Sprintf("bench zh=%v", zh), benchLexicon(2000, zh, 42), append(segs, texts...))
+	}
+	if os.Getenv("LEXICON_LONG") == "" {
+		return
+	}
+	check("test", mustLoad(t, "testdata/rules.yaml"), texts)
+}
+
+func mustLoad(t *testing.T, path string) *Lexicon {
+	t.Helper()
+	lx, err := LoadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lx
+}
+
+func brief(hs []Hit) []string {
+	var out []string
+	for _, h := range hs {
+		out = append(out, h.RuleID+"("+h.Via+":"+h.MatchedText+")")
+	}
+	return out
+}

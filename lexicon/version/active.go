@@ -1,0 +1,46 @@
+package version
+
+import (
+	"sync/atomic"
+
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/transcript"
+)
+
+// Compiled is one version with its compiled engine. It is immutable and is
+// the lexicon.Matcher the pipeline pins for an utterance; Version() puts its
+// number into alerts.
+type Compiled struct {
+	Engine *lexicon.Engine
+	Meta   Version // without YAML, to keep every worker's copy small
+}
+
+// Match implements lexicon.Matcher.
+func (c *Compiled) Match(h transcript.Hypothesis) []lexicon.Hit { return c.Engine.Match(h) }
+
+// Version implements pipeline.Versioned.
+func (c *Compiled) Version() string { return c.Meta.Label() }
+
+// Active holds the compiled version in force on this worker. The zero
+// value holds nothing; Load returns nil until the first Swap.
+type Active struct{ p atomic.Pointer[Compiled] }
+
+// Load returns the version in force (nil before the first one).
+func (a *Active) Load() *Compiled { return a.p.Load() }
+
+// Matcher is the pipeline's MatcherFunc: one atomic load per utterance.
+func (a *Active) Matcher() lexicon.Matcher { return a.p.Load() }
+
+// swap installs c if it is newer than what is active; it reports whether
+// it did. Versions only move forward (a rollback is a newer number).
+func (a *Active) swap(c *Compiled) bool {
+	for {
+		old := a.p.Load()
+		if old != nil && old.Meta.Number >= c.Meta.Number {
+			return false
+		}
+		if a.p.CompareAndSwap(old, c) {
+			return true
+		}
+	}
+}

@@ -1,0 +1,208 @@
+package version
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/earshot/earshot/lexicon"
+)
+
+// CSV columns, in this order when the file has no header row.
+var csvColumns = []string{"phrase", "category", "severity", "language", "reminder"}
+
+// maxCSVRows bounds an import.
+const maxCSVRows = 200_000
+
+type csvRow struct {
+	line                                         int
+	phrase, category, severity, language, remind string
+}
+
+// yamlRule is the subset of the lexicon format an import writes, with
+// omitempty so the output reads like a hand-written file.
+type yamlRule struct {
+	ID        string   `yaml:"id"`
+	Category  string   `yaml:"category"`
+	Severity  string   `yaml:"severity"`
+	Languages []string `yaml:"languages,omitempty"`
+	Patterns  []string `yaml:"patterns"`
+	Reminder  string   `yaml:"reminder"`
+}
+
+type yamlLexicon struct {
+	Format      int        `yaml:"format"`
+	Name        string     `yaml:"name"`
+	Description string     `yaml:"description,omitempty"`
+	Rules       []yamlRule `yaml:"rules"`
+}
+
+// ImportCSV turns a word list (phrase, category, severity, language,
+// reminder; a header row naming the columns is optional) into lexicon YAML.
+// Rows sharing category, severity, language and reminder become one rule
+// with one pattern per row. The result is validated; errors name the CSV
+// line.
+func ImportCSV(file, name string, r io.Reader) ([]byte, error) {
+	rows, err := readCSV(file, r)
+	if err != nil {
+		return nil, err
+	}
+	lx := yamlLexicon{Format: lexicon.CurrentFormat, Name: name, Description: "imported from " + file}
+	lines := map[string][]int{} // rule id -> CSV line of each pattern
+	index := map[string]int{}
+	for _, row := range rows {
+		key := strings.Join([]string{row.category, row.severity, row.language, row.remind}, "\x00")
+		i, ok := index[key]
+		if !ok {
+			i = len(lx.Rules)
+			index[key] = i
+			r := yamlRule{ID: ruleID(row, i+1), Category: row.category, Severity: row.severity, Reminder: row.remind}
+			if row.language != "" {
+				r.Languages = []string{row.language}
+			}
+			lx.Rules = append(lx.Rules, r)
+		}
+		lx.Rules[i].Patterns = append(lx.Rules[i].Patterns, row.phrase)
+		lines[lx.Rules[i].ID] = append(lines[lx.Rules[i].ID], row.line)
+	}
+	out, err := yaml.Marshal(lx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", file, err)
+	}
+	if _, err := lexicon.Parse(file, out); err != nil {
+		return nil, withCSVLines(err, lines)
+	}
+	return out, nil
+}
+
+var reSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+func ruleID(row csvRow, n int) string {
+	slug := strings.Trim(reSlug.ReplaceAllString(strings.ToLower(row.category), "-"), "-")
+	if slug == "" {
+		slug = "rule"
+	}
+	if len(slug) > 40 {
+		slug = slug[:40]
+	}
+	lang := reSlug.ReplaceAllString(strings.ToLower(row.language), "")
+	if lang == "" {
+		lang = "any"
+	}
+	return fmt.Sprintf("csv-%s-%.8s-%d", slug, lang, n)
+}
+
+func readCSV(file string, r io.Reader) ([]csvRow, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	col := map[string]int{}
+	for i, c := range csvColumns {
+		col[c] = i
+	}
+	var rows []csvRow
+	for n := 0; ; n++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if n == 0 && isHeader(rec) {
+			if col, err = headerColumns(file, rec); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if len(rows) >= maxCSVRows {
+			return nil, fmt.Errorf("%s: more than %d rows", file, maxCSVRows)
+		}
+		row, err := parseRow(file, line, rec, col)
+		if err != nil {
+			return nil, err
+		}
+		if row.phrase != "" {
+			rows = append(rows, row)
+		}
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no rows (columns: %s)", file, strings.Join(csvColumns, ", "))
+	}
+	return rows, nil
+}
+
+func isHeader(rec []string) bool {
+	for _, f := range rec {
+		if strings.EqualFold(strings.TrimSpace(f), "phrase") {
+			return true
+		}
+	}
+	return false
+}
+
+func headerColumns(file string, rec []string) (map[string]int, error) {
+	col := map[string]int{}
+	for i, f := range rec {
+		name := strings.ToLower(strings.TrimSpace(f))
+		if name == "languages" || name == "lang" {
+			name = "language"
+		}
+		col[name] = i
+	}
+	for _, need := range []string{"phrase", "category", "severity", "reminder"} {
+		if _, ok := col[need]; !ok {
+			return nil, fmt.Errorf("%s: line 1: header has no %q column (columns: %s)", file, need, strings.Join(csvColumns, ", "))
+		}
+	}
+	return col, nil
+}
+
+func parseRow(file string, line int, rec []string, col map[string]int) (csvRow, error) {
+	get := func(name string) string {
+		i, ok := col[name]
+		if !ok || i >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[i])
+	}
+	row := csvRow{line: line, phrase: get("phrase"), category: get("category"), severity: get("severity"),
+		language: strings.ToLower(get("language")), remind: get("reminder")}
+	if row.phrase == "" {
+		return row, nil
+	}
+	for _, f := range []struct{ name, v string }{{"category", row.category}, {"severity", row.severity}, {"reminder", row.remind}} {
+		if f.v == "" {
+			return row, fmt.Errorf("%s: line %d: column %q is empty", file, line, f.name)
+		}
+	}
+	return row, nil
+}
+
+var rePatternIdx = regexp.MustCompile(`^patterns\[(\d+)\]`)
+
+// withCSVLines adds the CSV line to each error about a pattern.
+func withCSVLines(err error, lines map[string][]int) error {
+	var ves lexicon.ValidationErrors
+	if !errors.As(err, &ves) {
+		return err
+	}
+	for i, e := range ves {
+		if m := rePatternIdx.FindStringSubmatch(e.Field); m != nil {
+			k, _ := strconv.Atoi(m[1])
+			if ls := lines[e.RuleID]; k < len(ls) {
+				ves[i].Msg += fmt.Sprintf(" (CSV line %d)", ls[k])
+			}
+		} else if ls := lines[e.RuleID]; len(ls) > 0 {
+			ves[i].Msg += fmt.Sprintf(" (CSV line %d)", ls[0])
+		}
+	}
+	return &InvalidError{Errs: ves}
+}

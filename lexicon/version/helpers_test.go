@@ -1,0 +1,62 @@
+package version
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter/natsembed"
+)
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// startNATS runs a real embedded nats-server with JetStream for one test.
+func startNATS(t testing.TB) *natsembed.Server {
+	t.Helper()
+	ns, err := natsembed.Start(context.Background(), natsembed.Config{DataDir: t.TempDir(), Port: -1, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = ns.Shutdown(context.Background()) })
+	return ns
+}
+
+// openStore opens a Store on its own connection.
+func openStore(t testing.TB, ns *natsembed.Server) *Store {
+	t.Helper()
+	nc, err := nats.Connect(ns.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	s, err := Open(ctx, js, Options{Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// lexiconYAML builds a small valid lexicon; each rule id gets the phrase
+// "<id> word".
+func lexiconYAML(name string, ids ...string) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "format: 1\nname: %s\nrules:\n", name)
+	for _, id := range ids {
+		fmt.Fprintf(&b, "  - id: %s\n    category: private-goods\n    severity: high\n    patterns: [\"%s\"]\n    reminder: stop\n",
+			id, strings.ReplaceAll(id, "-", " "))
+	}
+	return []byte(b.String())
+}

@@ -1,0 +1,145 @@
+package version
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/lexicon"
+)
+
+// WatchOptions configure a Watcher.
+type WatchOptions struct {
+	// Compile must match the publisher's (see Options.Compile).
+	Compile Compiler
+	// OnSwap, if set, runs after each version becomes active here
+	// (metrics, logs, tests measuring publish-to-active latency).
+	OnSwap func(v Version, compiledIn time.Duration)
+	// ReadyTimeout bounds the wait for the first version; default 30s.
+	ReadyTimeout time.Duration
+	Logger       *slog.Logger
+}
+
+// Watcher follows the bucket's active version and keeps Active current.
+type Watcher struct {
+	Active
+	opts WatchOptions
+	done chan struct{}
+}
+
+// Watch starts following kv and returns once the current version is
+// active here, so a worker that starts late begins with the latest one.
+// It fails if nothing is published yet, ctx ends or ReadyTimeout passes
+// first; the watch runs until ctx is cancelled (cancel it on failure too).
+func Watch(ctx context.Context, kv jetstream.KeyValue, opts WatchOptions) (*Watcher, error) {
+	if opts.Compile == nil {
+		opts.Compile = func(lx *lexicon.Lexicon) (*lexicon.Engine, error) { return lexicon.Compile(lx, lexicon.Options{}) }
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.ReadyTimeout <= 0 {
+		opts.ReadyTimeout = 30 * time.Second
+	}
+	kw, err := kv.Watch(ctx, keyActive)
+	if err != nil {
+		return nil, fmt.Errorf("version: watching %s: %w", Bucket, err)
+	}
+	w := &Watcher{opts: opts, done: make(chan struct{})}
+	ready := make(chan struct{})
+	go w.run(ctx, kw, ready)
+	select {
+	case <-ready:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("version: waiting for the active lexicon: %w", ctx.Err())
+	case <-time.After(opts.ReadyTimeout):
+		return nil, fmt.Errorf("version: no active lexicon after %s", opts.ReadyTimeout)
+	}
+	if w.Load() == nil {
+		return nil, fmt.Errorf("version: %w in %s (or it does not compile here)", ErrEmpty, Bucket)
+	}
+	return w, nil
+}
+
+// Done is closed when the watch has stopped.
+func (w *Watcher) Done() <-chan struct{} { return w.done }
+
+func (w *Watcher) run(ctx context.Context, kw jetstream.KeyWatcher, ready chan struct{}) {
+	defer close(w.done)
+	defer func() { _ = kw.Stop() }()
+	initial := true
+	for {
+		select {
+		case <-ctx.Done():
+			if initial {
+				close(ready)
+			}
+			return
+		case e, ok := <-kw.Updates():
+			if !ok {
+				if initial {
+					close(ready)
+				}
+				return
+			}
+			if e == nil { // end of the initial values
+				if initial {
+					initial = false
+					close(ready)
+				}
+				continue
+			}
+			if err := w.apply(e); err != nil {
+				w.opts.Logger.Error("lexicon version not activated; keeping the current one", "revision", e.Revision(), "err", err)
+			}
+		}
+	}
+}
+
+// apply compiles the entry's version and swaps it in; the swap happens only
+// after a successful compile.
+func (w *Watcher) apply(e jetstream.KeyValueEntry) error {
+	if e.Operation() != jetstream.KeyValuePut {
+		return nil
+	}
+	start := time.Now()
+	c, err := CompileVersion(e.Value(), w.opts.Compile)
+	if err != nil {
+		return err
+	}
+	if w.swap(c) {
+		w.opts.Logger.Info("lexicon version active", "version", c.Meta.Number, "rules", c.Meta.Rules)
+		if w.opts.OnSwap != nil {
+			w.opts.OnSwap(c.Meta, time.Since(start))
+		}
+	}
+	return nil
+}
+
+// CompileVersion decodes a stored version, checks its hash and compiles it.
+func CompileVersion(data []byte, compile Compiler) (*Compiled, error) {
+	var v Version
+	if err := decode(data, &v); err != nil {
+		return nil, err
+	}
+	if v.Number <= 0 {
+		return nil, errors.New("version: record without a version number")
+	}
+	if got := Hash([]byte(v.YAML)); got != v.Hash {
+		return nil, fmt.Errorf("version %d: content hash %s does not match %s", v.Number, got, v.Hash)
+	}
+	lx, err := lexicon.Parse(fmt.Sprintf("v%d.yaml", v.Number), []byte(v.YAML))
+	if err != nil {
+		return nil, fmt.Errorf("version %d: %w", v.Number, err)
+	}
+	eng, err := compile(lx)
+	if err != nil {
+		return nil, fmt.Errorf("version %d: compiling: %w", v.Number, err)
+	}
+	v.YAML, v.Diff = "", nil
+	return &Compiled{Engine: eng, Meta: v}, nil
+}

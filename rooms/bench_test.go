@@ -1,0 +1,103 @@
+package rooms
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/pipeline"
+)
+
+// pacedTone is an in-process live source: 20 ms of audio every 20 ms until
+// ctx ends, like a network source with the network taken away.
+type pacedTone struct{}
+
+func (pacedTone) Describe() string { return "tone" }
+func (pacedTone) Run(ctx context.Context, emit ingest.Emit) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for off := time.Duration(0); ; off += 20 * time.Millisecond {
+		pcm := make([]int16, 320)
+		for i := range pcm {
+			pcm[i] = int16(500 * ((i % 32) - 16) / 16)
+		}
+		if err := emit(ingest.Chunk{Offset: off, PCM: pcm}); err != nil {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
+}
+
+// BenchmarkLiveRooms measures the steady cost of n live rooms with a no-op
+// recognizer: the whole room machinery (source callback, queue, segmenter
+// absent, detector, evidence ring) without ASR. Each op is one wall-clock
+// second; the metrics that matter are per room:
+//
+//	cpu-ns/room-s   CPU time per room per second of live audio
+//	heap-B/room     live heap per room (evidence ring included)
+//	goroutines/room
+func BenchmarkLiveRooms(b *testing.B) {
+	for _, n := range []int{10, 100, 1000} {
+		for _, window := range []time.Duration{0, 10 * time.Second} {
+			b.Run(fmt.Sprintf("rooms=%d/evidence=%v", n, window), func(b *testing.B) { benchLive(b, n, window) })
+		}
+	}
+}
+
+func benchLive(b *testing.B, n int, window time.Duration) {
+	opts := Options{Logger: quietLog()}
+	if window > 0 {
+		opts.EvidenceDir, opts.EvidenceWindow = b.TempDir(), window
+	}
+	matcher := defaultMatcher(b) // shared by all rooms: not a per-room cost
+	g0, heap0 := measureHeap()
+	r, err := Open(context.Background(), pipeline.Config{Recognizer: noopRecognizer{}, Matcher: matcher, Sink: &memSink{}, Logger: quietLog()}, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	for i := range n {
+		if _, err := r.StartAudio(pipeline.Room{ID: fmt.Sprintf("b%04d", i)}, pacedTone{}, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+	time.Sleep(time.Second) // warm up: rings filled, queues steady
+	g1, heap1 := measureHeap()
+	cpu0, wall0 := cpuTime(), time.Now()
+	b.ResetTimer()
+	for range b.N {
+		time.Sleep(time.Second)
+	}
+	b.StopTimer()
+	cpu, wall := cpuTime()-cpu0, time.Since(wall0)
+	var dropped uint64
+	for _, st := range r.Rooms() {
+		dropped += st.Dropped
+	}
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(n)/wall.Seconds(), "cpu-ns/room-s")
+	b.ReportMetric(float64(int64(heap1)-int64(heap0))/float64(n), "heap-B/room")
+	b.ReportMetric(float64(g1-g0)/float64(n), "goroutines/room")
+	b.ReportMetric(float64(dropped), "dropped-chunks")
+}
+
+func measureHeap() (int, uint64) {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return runtime.NumGoroutine(), ms.HeapAlloc
+}
+
+// cpuTime is this process's user + system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

@@ -1,0 +1,126 @@
+package rooms
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/earshot/earshot/pipeline"
+)
+
+// Status is a room as the API shows it. The per-session fields (session,
+// heard_ms, chunks, …) describe the current or last session; Total adds up
+// every session since the room was first seen.
+type Status struct {
+	Room pipeline.Room `json:"room"`
+	// State is one of idle, waiting (a WHIP room without publisher),
+	// connecting, live, reconnecting, ended, failed, stopped.
+	State string `json:"state"`
+	// Reason says why the room is in its state, e.g. "reconnecting: …".
+	Reason     string `json:"reason,omitempty"`
+	Registered bool   `json:"registered"`
+	// RegisteredSource is the registered source ("whip" or the URL with its
+	// password and query redacted).
+	RegisteredSource string    `json:"registered_source,omitempty"`
+	Source           string    `json:"source,omitempty"`
+	Session          string    `json:"session,omitempty"`
+	Started          time.Time `json:"started"`
+	Ended            time.Time `json:"ended,omitzero"`
+	HeardMs          int64     `json:"heard_ms"`
+	Chunks           uint64    `json:"chunks"`
+	Dropped          uint64    `json:"dropped_chunks"`
+	Utterance        uint64    `json:"utterances"`
+	Alerts           uint64    `json:"alerts"`
+	LastError        string    `json:"last_error,omitempty"`
+	// Attempt counts consecutive failed connections of a pulled source.
+	Attempt    int    `json:"attempt,omitempty"`
+	Reconnects uint64 `json:"reconnects"`
+	Sessions   uint64 `json:"sessions"`
+	Total      Totals `json:"total"`
+	// LexiconVersion is the lexicon version new utterances are matched with.
+	LexiconVersion string `json:"lexicon_version,omitempty"`
+}
+
+// Totals add up a room's sessions.
+type Totals struct {
+	HeardMs      int64   `json:"heard_ms"`
+	HeardSeconds float64 `json:"heard_seconds"`
+	// PCMBytes is the 16 kHz 16-bit audio the sources delivered, dropped
+	// or not.
+	PCMBytes   uint64 `json:"pcm_bytes"`
+	Chunks     uint64 `json:"chunks"`
+	Dropped    uint64 `json:"dropped_chunks"`
+	Utterances uint64 `json:"utterances"`
+	Alerts     uint64 `json:"alerts"`
+}
+
+func (t *Totals) add(s *pipeline.Stats) {
+	t.HeardMs += s.HeardMs.Load()
+	t.HeardSeconds = float64(t.HeardMs) / 1000
+	t.PCMBytes += 2 * s.Samples.Load()
+	t.Chunks += s.Chunks.Load()
+	t.Dropped += s.DroppedChunks.Load()
+	t.Utterances += s.Utterances.Load()
+	t.Alerts += s.Alerts.Load()
+}
+
+// Rooms lists every room seen since start, sorted by id.
+func (r *Registry) Rooms() []Status {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]Status, 0, len(r.rooms))
+	for id, e := range r.rooms {
+		out = append(out, r.statusLocked(id, e))
+	}
+	slices.SortFunc(out, func(a, b Status) int { return cmp.Compare(a.Room.ID, b.Room.ID) })
+	return out
+}
+
+// Room returns one room's status.
+func (r *Registry) Room(id string) (Status, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.rooms[id]
+	if !ok {
+		return Status{}, false
+	}
+	return r.statusLocked(id, e), true
+}
+
+func (r *Registry) statusLocked(id string, e *entry) Status {
+	st := Status{
+		Room: pipeline.Room{ID: id}, State: e.state, Reason: e.reason, Started: e.started, Ended: e.ended,
+		LastError: e.lastErr, Attempt: e.attempt, Reconnects: e.reconnects, Sessions: e.sessions,
+		Total: e.past, LexiconVersion: r.lexiconVersion(),
+	}
+	if e.spec != nil {
+		st.Registered, st.RegisteredSource, st.Room = true, e.spec.Redacted(), e.spec.Room()
+	}
+	if s := e.session; s != nil {
+		st.Room, st.Source, st.Session = s.Room, s.Source.Describe(), s.ID
+		st.HeardMs, st.Chunks, st.Dropped = s.Stats.HeardMs.Load(), s.Stats.Chunks.Load(), s.Stats.DroppedChunks.Load()
+		st.Utterance, st.Alerts = s.Stats.Utterances.Load(), s.Stats.Alerts.Load()
+		if e.running {
+			st.Total.add(&s.Stats)
+			if e.spec != nil && e.spec.Pulled() && s.Stats.Samples.Load() == 0 {
+				st.State = "connecting"
+			}
+		}
+	}
+	return st
+}
+
+func (r *Registry) lexiconVersion() string {
+	if r.tmpl.Matcher == nil {
+		return ""
+	}
+	if v, ok := r.tmpl.Matcher().(pipeline.Versioned); ok {
+		return v.Version()
+	}
+	return ""
+}
+
+func sortSpecs(specs []Spec) []Spec {
+	slices.SortFunc(specs, func(a, b Spec) int { return cmp.Compare(a.ID, b.ID) })
+	return specs
+}

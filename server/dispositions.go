@@ -1,0 +1,190 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/alerter/natsink"
+)
+
+// Dispositions stores reviewers' decisions on alerts (*disposition.Store).
+type Dispositions interface {
+	Record(ctx context.Context, a alerter.Alert, req disposition.Request) (disposition.Disposition, error)
+	Get(ctx context.Context, alertID string) (disposition.Disposition, error)
+	History(ctx context.Context, alertID string) ([]disposition.Disposition, error)
+	Latest(ctx context.Context) (map[string]disposition.Disposition, error)
+}
+
+// AlertLookup finds one stored alert by id (*natsink.Log); a missing alert
+// is an error wrapping natsink.ErrNotFound.
+type AlertLookup interface {
+	Alert(ctx context.Context, id string) (alerter.Alert, error)
+}
+
+// alertView is an alert as the console sees it: the alert's own fields,
+// its newest disposition and, for one alert, every kept revision.
+type alertView struct {
+	alerter.Alert
+	Disposition *disposition.Disposition  `json:"disposition,omitempty"`
+	History     []disposition.Disposition `json:"history,omitempty"`
+}
+
+func (s *Server) dispositionRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /v1/alerts/{id}", s.getAlert)
+	m.HandleFunc("POST /v1/alerts/{id}/disposition", s.postDisposition)
+}
+
+// findAlert validates {id} and looks the alert up; on failure it has
+// answered.
+func (s *Server) findAlert(w http.ResponseWriter, r *http.Request) (alerter.Alert, bool) {
+	id := r.PathValue("id")
+	if err := disposition.ValidAlertID(id); err != nil {
+		writeError(w, http.StatusBadRequest, "bad_alert_id", err.Error())
+		return alerter.Alert{}, false
+	}
+	if s.opts.Lookup == nil || s.opts.Dispositions == nil {
+		writeError(w, http.StatusServiceUnavailable, "no_dispositions", "alert review is not configured on this server")
+		return alerter.Alert{}, false
+	}
+	a, err := s.opts.Lookup.Alert(r.Context(), id)
+	if errors.Is(err, natsink.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "unknown_alert", fmt.Sprintf("no stored alert has id %q", id))
+		return a, false
+	}
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "alert_log", err.Error())
+		return a, false
+	}
+	return a, true
+}
+
+func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
+	if !s.compliance(w, r) {
+		return
+	}
+	a, ok := s.findAlert(w, r)
+	if !ok {
+		return
+	}
+	hist, err := s.opts.Dispositions.History(r.Context(), a.ID)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "dispositions", err.Error())
+		return
+	}
+	v := alertView{Alert: a, History: hist}
+	if len(hist) > 0 {
+		v.Disposition = &hist[len(hist)-1]
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) postDisposition(w http.ResponseWriter, r *http.Request) {
+	if !s.compliance(w, r) {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, disposition.MaxRequestBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body exceeds %d bytes", tooBig.Limit))
+		} else {
+			writeError(w, http.StatusBadRequest, "bad_disposition", "reading body: "+err.Error())
+		}
+		return
+	}
+	req, err := disposition.DecodeRequest(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_disposition", err.Error())
+		return
+	}
+	a, ok := s.findAlert(w, r)
+	if !ok {
+		return
+	}
+	d, err := s.opts.Dispositions.Record(r.Context(), a, req)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "dispositions", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusCreated, d)
+}
+
+// listAlertsReviewed is GET /v1/alerts with each alert's newest disposition
+// and an optional ?disposition= filter (a decision, "none" or "any").
+// Filtering reads up to natsink.MaxLimit alerts before keeping ?limit= of
+// them, so it sees the newest MaxLimit alerts only.
+func (s *Server) listAlertsReviewed(w http.ResponseWriter, r *http.Request) {
+	want := r.URL.Query().Get("disposition")
+	if s.opts.Dispositions == nil && want == "" {
+		s.listAlerts(w, r)
+		return
+	}
+	if want != "" && want != "none" && want != "any" && !disposition.Decision(want).Valid() {
+		writeError(w, http.StatusBadRequest, "bad_query",
+			fmt.Sprintf("disposition %q: want confirmed, dismissed, needs_review, none or any", want))
+		return
+	}
+	if s.opts.Dispositions == nil {
+		writeError(w, http.StatusServiceUnavailable, "no_dispositions", "alert review is not configured on this server")
+		return
+	}
+	q, err := alertQuery(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	limit := q.Limit
+	if want != "" {
+		q.Limit = natsink.MaxLimit
+	}
+	alerts, err := s.opts.Alerts.Alerts(r.Context(), q)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "alert_log", err.Error())
+		return
+	}
+	latest, err := s.opts.Dispositions.Latest(r.Context())
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "dispositions", err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alerts": reviewed(alerts, latest, want, limit)})
+}
+
+// reviewed joins alerts (oldest first) with their dispositions, keeps those
+// matching want, and returns at most limit of the newest, oldest first.
+func reviewed(alerts []alerter.Alert, latest map[string]disposition.Disposition, want string, limit int) []alertView {
+	out := make([]alertView, 0, len(alerts))
+	for _, a := range alerts {
+		v := alertView{Alert: a}
+		if d, ok := latest[a.ID]; ok {
+			v.Disposition = &d
+		}
+		if matchDecision(v.Disposition, want) {
+			out = append(out, v)
+		}
+	}
+	if limit <= 0 {
+		limit = natsink.DefaultLimit
+	}
+	if len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out
+}
+
+func matchDecision(d *disposition.Disposition, want string) bool {
+	switch want {
+	case "":
+		return true
+	case "none":
+		return d == nil
+	case "any":
+		return d != nil
+	}
+	return d != nil && string(d.Decision) == want
+}

@@ -1,0 +1,287 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/internal/auth"
+)
+
+// Bus is the live side of NATS the event feeds subscribe to (*nats.Conn).
+type Bus interface {
+	Subscribe(subject string, cb nats.MsgHandler) (*nats.Subscription, error)
+}
+
+// Tokens checks bearer tokens (*auth.Signer).
+type Tokens interface {
+	AllowRole(token, role string, now time.Time) error
+	AllowRoom(token, room string, now time.Time) error
+}
+
+// Event feed tuning.
+const (
+	// heartbeat keeps proxies and the browser from closing an idle feed.
+	heartbeat = 15 * time.Second
+	// retryMs tells EventSource how soon to reconnect after a drop.
+	retryMs = 1000
+	// feedBuffer is how many messages a slow client may fall behind before
+	// messages are dropped (and counted in a comment) for it.
+	feedBuffer = 256
+)
+
+// severities are the lexicon's severities, the values ?severity= accepts.
+var severities = []string{"info", "low", "medium", "high", "critical"}
+
+// streams ends every open event feed when the HTTP server shuts down:
+// Shutdown does not cancel request contexts, and a feed never ends by itself.
+type streams struct {
+	once sync.Once
+	done chan struct{}
+}
+
+func newStreams() *streams { return &streams{done: make(chan struct{})} }
+
+func (st *streams) close() { st.once.Do(func() { close(st.done) }) }
+
+func (s *Server) eventRoutes(m *http.ServeMux) {
+	m.HandleFunc("GET /v1/events/alerts", s.alertEvents)
+	m.HandleFunc("GET /v1/events/rooms/{room}/reminders", s.reminderEvents)
+}
+
+// requestToken is the bearer token, or ?token= for clients such as
+// EventSource and <audio> that cannot set headers.
+func requestToken(r *http.Request) string {
+	if t := auth.Bearer(r.Header.Get("Authorization")); t != "" {
+		return t
+	}
+	return r.URL.Query().Get("token")
+}
+
+// authorize answers 401/403/503 and returns false unless check accepts the
+// request's token.
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, what string, check func(tok string, now time.Time) error) bool {
+	if s.opts.Tokens == nil {
+		writeError(w, http.StatusServiceUnavailable, "no_auth", "this server has no token signer configured")
+		return false
+	}
+	tok := requestToken(r)
+	if tok == "" {
+		writeError(w, http.StatusUnauthorized, "unauthorized",
+			what+" needs a token: send Authorization: Bearer TOKEN or ?token=TOKEN")
+		return false
+	}
+	if err := check(tok, time.Now()); err != nil {
+		if errors.Is(err, auth.ErrScope) {
+			writeError(w, http.StatusForbidden, "forbidden", "token does not grant "+what)
+		} else {
+			writeError(w, http.StatusUnauthorized, "unauthorized", "token rejected: "+err.Error())
+		}
+		return false
+	}
+	return true
+}
+
+// compliance admits compliance-role tokens (`earshot token --role compliance`).
+func (s *Server) compliance(w http.ResponseWriter, r *http.Request) bool {
+	return s.authorize(w, r, "the compliance API (earshot token --role compliance)",
+		func(tok string, now time.Time) error { return s.opts.Tokens.AllowRole(tok, "compliance", now) })
+}
+
+// alertFilter is the validated query of the alert feed.
+type alertFilter struct{ category, severity, room string }
+
+func parseAlertFilter(r *http.Request) (alertFilter, error) {
+	v := r.URL.Query()
+	f := alertFilter{category: v.Get("category"), severity: v.Get("severity"), room: v.Get("room")}
+	if f.category != "" {
+		if err := alerter.ValidCategory(f.category); err != nil {
+			return f, err
+		}
+	}
+	if f.room != "" {
+		if err := alerter.ValidRoomID(f.room); err != nil {
+			return f, err
+		}
+	}
+	if f.severity != "" && !contains(severities, f.severity) {
+		return f, fmt.Errorf("severity %q: want one of %s", f.severity, strings.Join(severities, ", "))
+	}
+	return f, nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// subjects are the NATS subjects the filter needs: severity is not in a
+// subject, so it is checked per message.
+func (f alertFilter) subjects() []string {
+	cat, room := "*", "*"
+	if f.category != "" {
+		cat = f.category
+	}
+	if f.room != "" {
+		room = f.room
+	}
+	return []string{alerter.AlertSubject(cat, room), disposition.Subject(cat, room)}
+}
+
+// alertEvents streams new alerts (event "alert") and new dispositions
+// (event "disposition") as Server-Sent Events.
+func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
+	f, err := parseAlertFilter(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		return
+	}
+	if !s.compliance(w, r) {
+		return
+	}
+	s.stream(w, r, f.subjects(), func(m *nats.Msg) (string, string, bool) {
+		if strings.HasPrefix(m.Subject, disposition.SubjectPrefix+".") {
+			d, err := disposition.Decode(m.Data)
+			return "disposition", d.AlertID, err == nil
+		}
+		a, err := alerter.DecodeAlert(m.Data)
+		if err != nil || (f.severity != "" && a.Severity != f.severity) {
+			return "", "", false
+		}
+		return "alert", a.ID, true
+	})
+}
+
+// reminderEvents streams one room's reminders to its overlay. A room token
+// opens its own room only; compliance tokens open every room.
+func (s *Server) reminderEvents(w http.ResponseWriter, r *http.Request) {
+	room := r.PathValue("room")
+	if err := alerter.ValidRoomID(room); err != nil {
+		writeError(w, http.StatusBadRequest, "bad_room", err.Error())
+		return
+	}
+	ok := s.authorize(w, r, "room "+room+" (earshot token --room "+room+")",
+		func(tok string, now time.Time) error { return s.opts.Tokens.AllowRoom(tok, room, now) })
+	if !ok {
+		return
+	}
+	s.stream(w, r, []string{alerter.ReminderSubject(room)}, func(m *nats.Msg) (string, string, bool) {
+		rem, err := alerter.DecodeReminder(m.Data)
+		return "reminder", rem.AlertID, err == nil && rem.Room == room
+	})
+}
+
+// classify names a message's event and id, or rejects it.
+type classify func(*nats.Msg) (event, id string, ok bool)
+
+// stream subscribes to subjects and writes each accepted message as an
+// event until the client leaves or the server shuts down.
+func (s *Server) stream(w http.ResponseWriter, r *http.Request, subjects []string, kind classify) {
+	if s.opts.Bus == nil {
+		writeError(w, http.StatusServiceUnavailable, "no_events", "live events are not configured on this server")
+		return
+	}
+	msgs := make(chan *nats.Msg, feedBuffer)
+	var dropped atomic.Int64
+	push := func(m *nats.Msg) {
+		select {
+		case msgs <- m:
+		default: // a slow client must not slow NATS down
+			dropped.Add(1)
+		}
+	}
+	for _, subj := range subjects {
+		sub, err := s.opts.Bus.Subscribe(subj, push)
+		if err != nil {
+			writeError(w, http.StatusServiceUnavailable, "no_events", "subscribing to "+subj+": "+err.Error())
+			return
+		}
+		defer func() { _ = sub.Unsubscribe() }()
+	}
+	out := newSSE(w)
+	if err := out.open(); err != nil {
+		return
+	}
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		var err error
+		select {
+		case <-r.Context().Done():
+			return
+		case <-s.streams.done:
+			return
+		case <-tick.C:
+			err = out.comment(fmt.Sprintf("ping; %d messages dropped for this slow client", dropped.Load()))
+		case m := <-msgs:
+			if ev, id, ok := kind(m); ok {
+				err = out.event(ev, id, m.Data)
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// sse writes the text/event-stream format
+// (https://html.spec.whatwg.org/multipage/server-sent-events.html).
+type sse struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+func newSSE(w http.ResponseWriter) *sse { return &sse{w: w, rc: http.NewResponseController(w)} }
+
+// open sends the headers, the reconnect delay and a "ready" event, so a
+// client knows it is subscribed before anything is published.
+func (e *sse) open() error {
+	h := e.w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the feed
+	e.w.WriteHeader(http.StatusOK)
+	if _, err := fmt.Fprintf(e.w, "retry: %d\n\n", retryMs); err != nil {
+		return err
+	}
+	return e.event("ready", "", []byte(`{}`))
+}
+
+func (e *sse) comment(text string) error {
+	if _, err := fmt.Fprintf(e.w, ": %s\n\n", text); err != nil {
+		return err
+	}
+	return e.rc.Flush()
+}
+
+// event writes one event; data is JSON, compacted so it fits on one line.
+func (e *sse) event(name, id string, data []byte) error {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, data); err != nil {
+		return nil // not JSON: skip it rather than end the feed
+	}
+	var b strings.Builder
+	b.WriteString("event: " + name + "\n")
+	if id != "" && !strings.ContainsAny(id, "\r\n") {
+		b.WriteString("id: " + id + "\n")
+	}
+	b.WriteString("data: " + buf.String() + "\n\n")
+	if _, err := e.w.Write([]byte(b.String())); err != nil {
+		return err
+	}
+	return e.rc.Flush()
+}

@@ -1,0 +1,133 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/internal/auth"
+)
+
+func TestAlertFeedFiltersAndDispositions(t *testing.T) {
+	e := newReviewEnv(t)
+	feed := openFeed(t, e.url+"/v1/events/alerts?category=medical-claim&token="+url.QueryEscape(e.compliance))
+	e.say(t, "room-a", "It is the best cream in the world.") // absolute-claim: filtered out
+	raised := e.say(t, "room-b", "This cream cures diabetes.")
+	if len(raised) == 0 {
+		t.Fatal("the default lexicon raised no alert for a cure claim")
+	}
+	ev := next(t, feed)
+	var a map[string]any
+	if err := json.Unmarshal([]byte(ev.data), &a); err != nil || ev.name != "alert" || a["category"] != "medical-claim" || ev.id != a["id"] {
+		t.Fatalf("event %+v (%v), want the medical-claim alert", ev, err)
+	}
+	id := a["id"].(string)
+	body := `{"decision":"confirmed","by":"li","note":"clear claim"}`
+	if code := e.do(t, "POST", "/v1/alerts/"+id+"/disposition", e.compliance, body, nil); code != http.StatusCreated {
+		t.Fatalf("disposition: %d", code)
+	}
+	ev = next(t, feed)
+	if ev.name != "disposition" || ev.id != id || !strings.Contains(ev.data, `"confirmed"`) {
+		t.Fatalf("event %+v, want the disposition of %s", ev, id)
+	}
+}
+
+func TestReminderFeedIsOneRoom(t *testing.T) {
+	e := newReviewEnv(t)
+	tok := e.token(t, auth.Claims{Room: "room-a", Role: "anchor"})
+	feed := openFeed(t, e.url+"/v1/events/rooms/room-a/reminders?token="+url.QueryEscape(tok))
+	e.say(t, "room-b", "This cream cures diabetes.")
+	e.say(t, "room-a", "This is the lowest price ever.")
+	ev := next(t, feed)
+	var r map[string]any
+	if err := json.Unmarshal([]byte(ev.data), &r); err != nil || ev.name != "reminder" || r["room"] != "room-a" || r["category"] == "medical-claim" {
+		t.Fatalf("event %+v, want room-a's reminder, not room-b's", ev)
+	}
+}
+
+func TestFeedsRefuseBadRequests(t *testing.T) {
+	e := newReviewEnv(t)
+	roomA := e.token(t, auth.Claims{Room: "room-a", Role: "anchor"})
+	other := auth.NewSigner([]byte("another key, another deployment.."))
+	forged, _ := other.Sign(auth.Claims{Role: "compliance"})
+	expired := e.token(t, auth.Claims{Role: "compliance", Expires: 1})
+	cases := []struct {
+		name, path string
+		want       int
+		code       string
+	}{
+		{"no token", "/v1/events/alerts", 401, "unauthorized"},
+		{"forged token", "/v1/events/alerts?token=" + forged, 401, "unauthorized"},
+		{"expired token", "/v1/events/alerts?token=" + expired, 401, "unauthorized"},
+		{"garbage token", "/v1/events/alerts?token=%00%ff.", 401, "unauthorized"},
+		{"room token on alerts", "/v1/events/alerts?token=" + roomA, 403, "forbidden"},
+		{"room token on other room", "/v1/events/rooms/room-b/reminders?token=" + roomA, 403, "forbidden"},
+		{"no token on reminders", "/v1/events/rooms/room-a/reminders", 401, "unauthorized"},
+		{"bad category", "/v1/events/alerts?category=a.b&token=" + e.compliance, 400, "bad_query"},
+		{"bad severity", "/v1/events/alerts?severity=urgent&token=" + e.compliance, 400, "bad_query"},
+		{"bad room filter", "/v1/events/alerts?room=*&token=" + e.compliance, 400, "bad_query"},
+		{"bad room path", "/v1/events/rooms/" + strings.Repeat("x", 65) + "/reminders?token=" + roomA, 400, "bad_room"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := http.Get(e.url + c.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body struct{ Error apiError }
+			_ = json.NewDecoder(resp.Body).Decode(&body)
+			if resp.StatusCode != c.want || body.Error.Code != c.code || body.Error.Message == "" {
+				t.Fatalf("%s: %d %+v, want %d %s", c.path, resp.StatusCode, body.Error, c.want, c.code)
+			}
+		})
+	}
+}
+
+// TestFeedsEndWithoutLeaks: feeds end when their clients leave and when the
+// server shuts down, and leave no goroutine behind.
+func TestFeedsEndWithoutLeaks(t *testing.T) {
+	e := newReviewEnv(t)
+	before := runtime.NumGoroutine()
+	for range 5 {
+		ctx, cancel := context.WithCancel(context.Background())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/v1/events/alerts?token="+url.QueryEscape(e.compliance), nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 64)
+		_, _ = resp.Body.Read(buf)
+		cancel()
+		resp.Body.Close()
+	}
+	http.DefaultClient.CloseIdleConnections()
+	waitGoroutines(t, before)
+
+	// One feed left open must not hold Shutdown up.
+	feed := openFeed(t, e.url+"/v1/events/alerts?token="+url.QueryEscape(e.compliance))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := e.http.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown with an open feed: %v", err)
+	}
+	for range feed { // drains until the server ended the feed
+	}
+}
+
+func waitGoroutines(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > want+2 {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, had %d before the feeds:\n%s", runtime.NumGoroutine(), want, buf[:runtime.Stack(buf, true)])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/lexicon/backtest"
+	"github.com/earshot/earshot/lexicon/version"
+)
+
+// LexiconService is the lexicon lifecycle behind /v1/lexicons.
+type LexiconService interface {
+	// Active is the version this worker matches with now.
+	Active(ctx context.Context) (version.Version, error)
+	Versions(ctx context.Context) ([]version.Summary, error)
+	Version(ctx context.Context, n int) (version.Version, error)
+	Publish(ctx context.Context, d version.Draft) (version.Version, error)
+	Rollback(ctx context.Context, n int, author, message string) (version.Version, error)
+	Audit(ctx context.Context) ([]version.AuditEntry, error)
+	// Check validates and compiles a draft without publishing it.
+	Check(file string, yaml []byte) (*lexicon.Lexicon, *lexicon.Engine, error)
+	// Live is the compiled active version.
+	Live() *lexicon.Engine
+	// Backtest fails with ErrNoTranscripts when no store is wired.
+	Backtest(ctx context.Context, draft *lexicon.Engine, from, to time.Time) (*backtest.Report, error)
+	// AllowPolicy checks a bearer token grants the policy role.
+	AllowPolicy(token string) error
+}
+
+// ErrNoTranscripts: backtests need the transcript store.
+var ErrNoTranscripts = errors.New("no transcript store is configured")
+
+// Body limits for lexicon requests.
+const (
+	maxLexiconBody = 16 << 20
+	maxTestText    = 64 << 10
+)
+
+func (s *Server) lexiconRoutes(m *http.ServeMux) {
+	if s.opts.Lexicons == nil {
+		return
+	}
+	m.HandleFunc("GET /v1/lexicons/active", s.getActiveLexicon)
+	m.HandleFunc("GET /v1/lexicons", s.listLexicons)
+	m.HandleFunc("GET /v1/lexicons/audit", s.lexiconAudit)
+	m.HandleFunc("GET /v1/lexicons/{version}", s.getLexicon)
+	m.HandleFunc("GET /v1/lexicons/{version}/diff", s.diffLexicon)
+	m.HandleFunc("POST /v1/lexicons/validate", s.validateLexicon)
+	m.HandleFunc("POST /v1/lexicons/test", s.testLexicon)
+	m.HandleFunc("POST /v1/lexicons/backtest", s.backtestLexicon)
+	m.HandleFunc("POST /v1/lexicons/import", s.importLexicon)
+	m.HandleFunc("POST /v1/lexicons", s.publishLexicon)
+	m.HandleFunc("POST /v1/lexicons/rollback", s.rollbackLexicon)
+}
+
+// activeView is GET /v1/lexicons/active.
+type activeView struct {
+	version.Summary
+	Categories map[string]int `json:"categories"`
+}
+
+func (s *Server) getActiveLexicon(w http.ResponseWriter, r *http.Request) {
+	v, err := s.opts.Lexicons.Active(r.Context())
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	view := activeView{Summary: v.Summary(), Categories: map[string]int{}}
+	if eng := s.opts.Lexicons.Live(); eng != nil {
+		for _, rule := range eng.Lexicon().Rules {
+			view.Categories[rule.Category]++
+		}
+	}
+	if wantsYAML(r) {
+		s.writeVersion(w, r, v)
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+func (s *Server) listLexicons(w http.ResponseWriter, r *http.Request) {
+	vs, err := s.opts.Lexicons.Versions(r.Context())
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"versions": vs})
+}
+
+func (s *Server) lexiconAudit(w http.ResponseWriter, r *http.Request) {
+	es, err := s.opts.Lexicons.Audit(r.Context())
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
+}
+
+func (s *Server) getLexicon(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.versionFromPath(w, r, r.PathValue("version"))
+	if ok {
+		s.writeVersion(w, r, v)
+	}
+}
+
+// writeVersion answers YAML for ?format=yaml or Accept: application/yaml,
+// else the whole record as JSON.
+func (s *Server) writeVersion(w http.ResponseWriter, r *http.Request, v version.Version) {
+	if wantsYAML(r) {
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+		w.Header().Set("X-Earshot-Lexicon-Version", v.Label())
+		_, _ = io.WriteString(w, v.YAML)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func wantsYAML(r *http.Request) bool {
+	if f := r.URL.Query().Get("format"); f != "" {
+		return f == "yaml"
+	}
+	return strings.Contains(r.Header.Get("Accept"), "yaml")
+}
+
+func (s *Server) diffLexicon(w http.ResponseWriter, r *http.Request) {
+	v, ok := s.versionFromPath(w, r, r.PathValue("version"))
+	if !ok {
+		return
+	}
+	against := v.Previous
+	if q := r.URL.Query().Get("against"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 0 {
+			writeError(w, http.StatusBadRequest, "bad_against", "against: want a version number, got "+strconv.Quote(q))
+			return
+		}
+		against = n
+	}
+	var base *lexicon.Lexicon
+	if against > 0 {
+		old, ok := s.versionFromPath(w, r, strconv.Itoa(against))
+		if !ok {
+			return
+		}
+		base, _ = lexicon.Parse(old.Label()+".yaml", []byte(old.YAML))
+	}
+	cur, _ := lexicon.Parse(v.Label()+".yaml", []byte(v.YAML))
+	writeJSON(w, http.StatusOK, map[string]any{"version": v.Number, "against": against, "diff": version.Compare(base, cur)})
+}
+
+func (s *Server) versionFromPath(w http.ResponseWriter, r *http.Request, p string) (version.Version, bool) {
+	n, err := strconv.Atoi(p)
+	if err != nil || n <= 0 {
+		writeError(w, http.StatusBadRequest, "bad_version", "version: want a positive number, got "+strconv.Quote(p))
+		return version.Version{}, false
+	}
+	v, err := s.opts.Lexicons.Version(r.Context(), n)
+	if err != nil {
+		s.lexiconError(w, err)
+		return version.Version{}, false
+	}
+	return v, true
+}
+
+// lexiconError maps service errors to statuses: client mistakes are 4xx.
+func (s *Server) lexiconError(w http.ResponseWriter, err error) {
+	var inv *version.InvalidError
+	switch {
+	case errors.As(err, &inv):
+		writeInvalid(w, http.StatusUnprocessableEntity, inv.Errs)
+	case errors.Is(err, version.ErrNotFound):
+		writeError(w, http.StatusNotFound, "not_found", err.Error())
+	case errors.Is(err, version.ErrEmpty):
+		writeError(w, http.StatusNotFound, "no_versions", err.Error())
+	case errors.Is(err, version.ErrConflict):
+		writeError(w, http.StatusConflict, "conflict", err.Error())
+	case errors.Is(err, ErrNoTranscripts):
+		writeError(w, http.StatusServiceUnavailable, "no_transcripts", err.Error())
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		writeError(w, http.StatusServiceUnavailable, "timeout", err.Error())
+	default:
+		s.opts.Logger.Error("lexicon request failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "internal", err.Error())
+	}
+}
+
+// problem is one validation error as the editor shows it.
+type problem struct {
+	File    string `json:"file"`
+	Rule    string `json:"rule,omitempty"`
+	Index   int    `json:"index,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+	Text    string `json:"text"`
+}
+
+func problems(es lexicon.ValidationErrors) []problem {
+	out := make([]problem, len(es))
+	for i, e := range es {
+		out[i] = problem{File: e.File, Rule: e.RuleID, Index: e.Index, Field: e.Field, Message: e.Msg, Text: e.Error()}
+	}
+	return out
+}
+
+func writeInvalid(w http.ResponseWriter, status int, es lexicon.ValidationErrors) {
+	writeJSON(w, status, map[string]any{"error": map[string]any{
+		"code": "invalid_lexicon", "message": es.Error(), "errors": problems(es)}})
+}
+
+func mediaType(r *http.Request) string {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt
+}

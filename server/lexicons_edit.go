@@ -1,0 +1,248 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/lexicon/version"
+)
+
+// draftRequest is the JSON body of validate, test, backtest and publish.
+type draftRequest struct {
+	YAML    string `json:"yaml"`
+	Text    string `json:"text"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Message string `json:"message"`
+	Author  string `json:"author"`
+	Base    int    `json:"base"`
+	Version int    `json:"version"`
+}
+
+// readDraft accepts a JSON draftRequest, or a raw YAML body with the other
+// fields in the query string.
+func readDraft(w http.ResponseWriter, r *http.Request) (draftRequest, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxLexiconBody))
+	if err != nil {
+		return draftRequest{}, fmt.Errorf("reading body (at most %d bytes): %w", maxLexiconBody, err)
+	}
+	q := r.URL.Query()
+	var d draftRequest
+	if mediaType(r) == "application/json" || (mediaType(r) == "" && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))) {
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return d, fmt.Errorf("body: want JSON {\"yaml\", \"text\", \"from\", \"to\", \"message\", \"version\"}: %w", err)
+		}
+	} else {
+		d.YAML, d.Message, d.Text = string(body), q.Get("message"), q.Get("text")
+		if b := q.Get("base"); b != "" {
+			if d.Base, err = strconv.Atoi(b); err != nil {
+				return d, fmt.Errorf("base: want a version number, got %q", b)
+			}
+		}
+	}
+	if d.Author == "" {
+		d.Author = r.Header.Get("X-Earshot-Author")
+	}
+	if d.Author == "" {
+		d.Author = q.Get("author")
+	}
+	return d, nil
+}
+
+func (s *Server) validateLexicon(w http.ResponseWriter, r *http.Request) {
+	d, err := readDraft(w, r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	lx, _, err := s.opts.Lexicons.Check("draft.yaml", []byte(d.YAML))
+	var inv *version.InvalidError
+	if errors.As(err, &inv) {
+		writeJSON(w, http.StatusOK, map[string]any{"valid": false, "errors": problems(inv.Errs)})
+		return
+	}
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	var live *lexicon.Lexicon
+	if eng := s.opts.Lexicons.Live(); eng != nil {
+		live = eng.Lexicon()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"valid": true, "errors": []problem{}, "name": lx.Name,
+		"rules": len(lx.Rules), "rule_list": lx.Rules, "diff": version.Compare(live, lx)})
+}
+
+func (s *Server) testLexicon(w http.ResponseWriter, r *http.Request) {
+	d, err := readDraft(w, r)
+	switch {
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	case strings.TrimSpace(d.Text) == "":
+		writeError(w, http.StatusBadRequest, "bad_request", "text: must not be empty")
+		return
+	case len(d.Text) > maxTestText:
+		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("text: at most %d bytes", maxTestText))
+		return
+	}
+	eng, label := s.opts.Lexicons.Live(), "live"
+	if strings.TrimSpace(d.YAML) != "" {
+		if _, eng, err = s.opts.Lexicons.Check("draft.yaml", []byte(d.YAML)); err != nil {
+			s.lexiconError(w, err)
+			return
+		}
+		label = "draft"
+	}
+	if eng == nil {
+		writeError(w, http.StatusServiceUnavailable, "no_versions", "no lexicon is active yet")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"lexicon": label, "text": d.Text,
+		"hits": nonNil(eng.MatchText(d.Text)), "explanation": nonNil(eng.Explain(d.Text))})
+}
+
+// maxBacktestRange bounds one backtest request.
+const maxBacktestRange = 31 * 24 * time.Hour
+
+func (s *Server) backtestLexicon(w http.ResponseWriter, r *http.Request) {
+	d, err := readDraft(w, r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	from, to, err := backtestRange(d.From, d.To, time.Now())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_range", err.Error())
+		return
+	}
+	_, eng, err := s.opts.Lexicons.Check("draft.yaml", []byte(d.YAML))
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	rep, err := s.opts.Lexicons.Backtest(r.Context(), eng, from, to)
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+// backtestRange parses RFC 3339 bounds; to defaults to now and from to a day
+// before to.
+func backtestRange(fromS, toS string, now time.Time) (time.Time, time.Time, error) {
+	to := now
+	var err error
+	if toS != "" {
+		if to, err = time.Parse(time.RFC3339, toS); err != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("to: want RFC 3339 (2026-01-02T15:04:05Z), got %q", toS)
+		}
+	}
+	from := to.Add(-24 * time.Hour)
+	if fromS != "" {
+		if from, err = time.Parse(time.RFC3339, fromS); err != nil {
+			return time.Time{}, time.Time{}, fmt.Errorf("from: want RFC 3339 (2026-01-02T15:04:05Z), got %q", fromS)
+		}
+	}
+	switch {
+	case !to.After(from):
+		return time.Time{}, time.Time{}, fmt.Errorf("from %s must be before to %s", from.Format(time.RFC3339), to.Format(time.RFC3339))
+	case to.Sub(from) > maxBacktestRange:
+		return time.Time{}, time.Time{}, fmt.Errorf("range %s is longer than %s", to.Sub(from), maxBacktestRange)
+	}
+	return from, to, nil
+}
+
+func (s *Server) importLexicon(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "imported"
+	}
+	out, err := version.ImportCSV("import.csv", name, http.MaxBytesReader(w, r.Body, maxLexiconBody))
+	var inv *version.InvalidError
+	switch {
+	case errors.As(err, &inv):
+		writeInvalid(w, http.StatusUnprocessableEntity, inv.Errs)
+	case err != nil:
+		writeError(w, http.StatusBadRequest, "bad_csv", err.Error())
+	default:
+		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+		_, _ = w.Write(out)
+	}
+}
+
+// policyOnly answers 401/403 unless the request carries a policy token.
+func (s *Server) policyOnly(w http.ResponseWriter, r *http.Request) bool {
+	tok := auth.Bearer(r.Header.Get("Authorization"))
+	if tok == "" {
+		writeError(w, http.StatusUnauthorized, "unauthorized", "Authorization: Bearer <policy token> required (earshot token --role policy)")
+		return false
+	}
+	if err := s.opts.Lexicons.AllowPolicy(tok); err != nil {
+		writeError(w, http.StatusForbidden, "forbidden", "token rejected for the policy role: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func (s *Server) publishLexicon(w http.ResponseWriter, r *http.Request) {
+	if !s.policyOnly(w, r) {
+		return
+	}
+	d, err := readDraft(w, r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	if strings.TrimSpace(d.YAML) == "" {
+		writeError(w, http.StatusBadRequest, "bad_request", "yaml: the lexicon to publish is empty")
+		return
+	}
+	v, err := s.opts.Lexicons.Publish(r.Context(), version.Draft{YAML: []byte(d.YAML), File: "draft.yaml",
+		Author: authorOr(d.Author), Message: d.Message, Base: d.Base})
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, v.Summary())
+}
+
+func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
+	if !s.policyOnly(w, r) {
+		return
+	}
+	d, err := readDraft(w, r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		return
+	}
+	if d.Version <= 0 {
+		writeError(w, http.StatusBadRequest, "bad_version", "version: want the positive version number to roll back to")
+		return
+	}
+	v, err := s.opts.Lexicons.Rollback(r.Context(), d.Version, authorOr(d.Author), d.Message)
+	if err != nil {
+		s.lexiconError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, v.Summary())
+}
+
+func authorOr(a string) string {
+	if strings.TrimSpace(a) == "" {
+		return "policy"
+	}
+	return a
+}

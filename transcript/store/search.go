@@ -1,0 +1,185 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// Limits on one search, so a request cannot ask the index for unbounded work.
+const (
+	MaxSize   = 100
+	MaxWindow = 10000 // offset + size
+	FacetSize = 20
+)
+
+// Sort orders.
+const (
+	SortScore    = "score"
+	SortTime     = "time"
+	SortTimeDesc = "-time"
+)
+
+// Query is one transcript search. Text uses bleve's query-string syntax
+// (phrases "…", fuzzy term~1, field:value, +must -not); the other fields
+// filter exactly, several values of one field ORed.
+type Query struct {
+	Text                                                  string
+	Rooms, Anchors, Merchants, Categories, Rules, Sessions []string
+	// From and To bound Record.At, inclusive; zero is unbounded.
+	From, To time.Time
+	// Sort is score, time or -time; empty: score with Text, else -time.
+	Sort         string
+	Offset, Size int
+}
+
+// Hit is one record found, with its score and highlighted fragments
+// (HTML-escaped text with <mark> around what matched).
+type Hit struct {
+	Record
+	Score      float64             `json:"score"`
+	Highlights map[string][]string `json:"highlights,omitempty"`
+}
+
+// FacetTerm is one value of a facet and how many hits have it.
+type FacetTerm struct {
+	Term  string `json:"term"`
+	Count int    `json:"count"`
+}
+
+// Result is one page of a search.
+type Result struct {
+	Total  uint64                 `json:"total"`
+	Took   time.Duration          `json:"-"`
+	Hits   []Hit                  `json:"hits"`
+	Facets map[string][]FacetTerm `json:"facets"`
+}
+
+// Validate checks the paging and sort of q.
+func (q Query) Validate() error {
+	switch {
+	case q.Size < 0 || q.Size > MaxSize:
+		return badQuery("size", "%d is out of range 1..%d", q.Size, MaxSize)
+	case q.Offset < 0:
+		return badQuery("page", "offset %d is negative", q.Offset)
+	case q.Offset+q.Size > MaxWindow:
+		return badQuery("page", "results beyond %d are not served: narrow the search", MaxWindow)
+	case !q.From.IsZero() && !q.To.IsZero() && q.From.After(q.To):
+		return badQuery("from", "%s is after to %s", q.From.Format(time.RFC3339), q.To.Format(time.RFC3339))
+	}
+	switch q.Sort {
+	case "", SortScore, SortTime, SortTimeDesc:
+	default:
+		return badQuery("sort", "%q: want score, time or -time", q.Sort)
+	}
+	return nil
+}
+
+// Search runs q over the partitions its time range touches. A *QueryError
+// means the query itself is wrong.
+func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
+	if err := q.Validate(); err != nil {
+		return Result{}, err
+	}
+	if q.Size == 0 {
+		q.Size = 20
+	}
+	text, err := textQuery(q.Text)
+	if err != nil {
+		return Result{}, err
+	}
+	req := bleve.NewSearchRequestOptions(filterQuery(q, text), q.Size, q.Offset, false)
+	req.Fields = []string{fRaw}
+	req.IncludeLocations = true
+	req.SortBy(sortOrder(q))
+	for _, f := range []string{fCategory, fRoom, fAnchor} {
+		req.AddFacet(f, bleve.NewFacetRequest(f, FacetSize))
+	}
+	res, err := s.search(ctx, req, q.From, q.To)
+	if err != nil {
+		return Result{}, err
+	}
+	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits)),
+		Facets: map[string][]FacetTerm{}}
+	for _, m := range res.Hits {
+		rec, err := recordOf(m)
+		if err != nil {
+			return Result{}, err
+		}
+		out.Hits = append(out.Hits, Hit{Record: rec, Score: m.Score, Highlights: highlights(rec.Text, m.Locations)})
+	}
+	for name, f := range res.Facets {
+		terms := []FacetTerm{}
+		if f.Terms != nil {
+			for _, t := range f.Terms.Terms() {
+				terms = append(terms, FacetTerm{Term: t.Term, Count: t.Count})
+			}
+		}
+		out.Facets[name] = terms
+	}
+	return out, nil
+}
+
+func sortOrder(q Query) []string {
+	switch {
+	case q.Sort == SortTime:
+		return []string{fAt, "_id"}
+	case q.Sort == SortTimeDesc, q.Sort == "" && q.Text == "":
+		return []string{"-" + fAt, "-_id"}
+	}
+	return []string{"-_score", "-" + fAt}
+}
+
+// search runs req on the partitions overlapping [from, to] while holding
+// the read lock, so retention cannot close a partition under it.
+func (s *Store) search(ctx context.Context, req *bleve.SearchRequest, from, to time.Time) (*bleve.SearchResult, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	target := s.alias
+	if !from.IsZero() || !to.IsZero() {
+		target = bleve.NewIndexAlias(s.partsBetweenLocked(from, to)...)
+	}
+	res, err := target.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("transcript search: %w", err)
+	}
+	return res, nil
+}
+
+// partsBetweenLocked returns the partitions whose day overlaps [from, to].
+func (s *Store) partsBetweenLocked(from, to time.Time) []bleve.Index {
+	lo, hi := "", "9999-12-31"
+	if !from.IsZero() {
+		lo = from.UTC().Format(dayLayout)
+	}
+	if !to.IsZero() {
+		hi = to.UTC().Format(dayLayout)
+	}
+	var out []bleve.Index
+	for day, idx := range s.parts {
+		if day >= lo && day <= hi {
+			out = append(out, idx)
+		}
+	}
+	return out
+}
+
+func recordOf(m *search.DocumentMatch) (Record, error) {
+	raw, _ := m.Fields[fRaw].(string)
+	var r Record
+	if err := json.Unmarshal([]byte(raw), &r); err != nil {
+		return Record{}, fmt.Errorf("transcript store: record %s is unreadable: %w", m.ID, err)
+	}
+	return r, nil
+}
+
+// docIDQuery matches one record id.
+func docIDQuery(id string) query.Query { return bleve.NewDocIDQuery([]string{id}) }

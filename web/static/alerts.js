@@ -1,0 +1,74 @@
+// alerts.js: the live alert feed with category, severity and room filters.
+import { api, feed } from './api.js';
+import { h, badge, fmtTime, announce, problem, setConn, select, CATEGORIES, SEVERITIES } from './dom.js';
+
+export function alertsView(main, _args, params) {
+  const f = { category: params.get('category') || '', severity: params.get('severity') || '', room: params.get('room') || '' };
+  const tbody = h('tbody');
+  const status = h('p', { class: 'muted', role: 'status' });
+  const form = h('form', { class: 'filters', 'aria-label': 'Filter alerts', onchange: apply, onsubmit: (e) => { e.preventDefault(); apply(); } },
+    select('category', 'Category', CATEGORIES, f.category),
+    select('severity', 'Severity', SEVERITIES, f.severity),
+    h('label', { for: 'room' }, 'Room'),
+    h('input', { id: 'room', name: 'room', value: f.room, pattern: '[A-Za-z0-9_-]{1,64}', size: 14 }));
+  main.append(
+    h('h1', {}, 'Alerts'), form, status,
+    h('table', { class: 'alerts' },
+      h('caption', { class: 'sr-only' }, 'Alerts, newest first; new ones appear at the top as they happen'),
+      h('thead', {}, h('tr', {}, ['Time', 'Room', 'Category', 'Severity', 'What was said', 'Decision'].map((c) => h('th', { scope: 'col' }, c)))),
+      tbody));
+
+  function apply() {
+    const q = new URLSearchParams();
+    for (const k of ['category', 'severity', 'room']) {
+      const v = form.elements[k].value.trim();
+      if (v) q.set(k, v);
+    }
+    location.hash = '#/alerts' + (q.toString() ? '?' + q : '');
+  }
+
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v) query.set(k, v);
+  const matches = (a) => !f.severity || a.severity === f.severity;
+
+  const rows = new Map();
+  const add = (a, live) => {
+    if (rows.has(a.id) || !matches(a)) return;
+    const tr = row(a);
+    if (live) tr.classList.add('new');
+    rows.set(a.id, tr);
+    tbody.prepend(tr);
+  };
+
+  status.textContent = 'Loading…';
+  const listQuery = new URLSearchParams(query);
+  listQuery.delete('severity');
+  listQuery.set('limit', '200');
+  api('/v1/alerts?' + listQuery).then((body) => {
+    for (const a of body.alerts || []) add(a, false);
+    status.textContent = rows.size ? '' : 'No alerts yet. New ones appear here as they happen.';
+  }).catch((e) => status.replaceWith(problem(e, 'Could not load stored alerts')));
+
+  return feed('/v1/events/alerts?' + query, {
+    alert: (a) => {
+      add(a, true);
+      status.textContent = '';
+      announce('New ' + a.severity + ' alert in room ' + a.room + ': ' + a.category);
+    },
+    disposition: (d) => {
+      const tr = rows.get(d.alert_id);
+      if (tr) tr.querySelector('.decision').replaceChildren(badge('decision', d.decision));
+    },
+  }, setConn);
+}
+
+function row(a) {
+  const link = h('a', { href: '#/alert/' + encodeURIComponent(a.id) }, a.matched_text || a.rule_id);
+  return h('tr', { 'data-id': a.id, class: 'sev-' + a.severity },
+    h('td', {}, h('time', { datetime: a.at }, fmtTime(a.at))),
+    h('td', {}, a.room),
+    h('td', {}, a.category),
+    h('td', {}, badge('severity', a.severity)),
+    h('td', {}, link, h('span', { class: 'muted small' }, ' ' + (a.rule_id || ''))),
+    h('td', { class: 'decision' }, badge('decision', a.disposition ? a.disposition.decision : 'open')));
+}

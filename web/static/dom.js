@@ -1,0 +1,95 @@
+// dom.js: building nodes safely. Text from the API is never parsed as HTML.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v == null || v === false) continue;
+    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'class') el.className = v;
+    else if (k === 'text') el.textContent = v;
+    else el.setAttribute(k, v === true ? '' : String(v));
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c == null || c === false) continue;
+    el.append(c instanceof Node ? c : String(c));
+  }
+  return el;
+}
+
+const entities = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#34;': '"' };
+const unescape = (s) => s.replace(/&(amp|lt|gt|quot|#39|#34);/g, (m) => entities[m]);
+
+// marked turns a search highlight ("…<mark>x</mark>…") into nodes: only
+// <mark> is honoured, everything else stays text.
+export function marked(fragment) {
+  const out = document.createDocumentFragment();
+  let inMark = false;
+  for (const part of String(fragment).split(/(<\/?mark>)/i)) {
+    if (/^<mark>$/i.test(part)) { inMark = true; continue; }
+    if (/^<\/mark>$/i.test(part)) { inMark = false; continue; }
+    if (!part) continue;
+    const text = document.createTextNode(unescape(part));
+    out.append(inMark ? h('mark', {}, text) : text);
+  }
+  return out;
+}
+
+// highlight marks each occurrence of needle in text, ignoring case.
+export function highlight(text, needle) {
+  const out = document.createDocumentFragment();
+  text = String(text || '');
+  if (!needle) { out.append(text); return out; }
+  const lower = text.toLowerCase();
+  const n = needle.toLowerCase();
+  let i = 0;
+  for (let j = lower.indexOf(n); j >= 0; j = lower.indexOf(n, i)) {
+    out.append(text.slice(i, j), h('mark', {}, text.slice(j, j + n.length)));
+    i = j + n.length;
+  }
+  out.append(text.slice(i));
+  return out;
+}
+
+export function fmtTime(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return isNaN(d) ? String(iso) : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+}
+
+export function fmtMs(ms) {
+  const s = Math.max(0, Math.floor((ms || 0) / 1000));
+  const p = (n) => String(n).padStart(2, '0');
+  return Math.floor(s / 3600) + ':' + p(Math.floor(s / 60) % 60) + ':' + p(s % 60);
+}
+
+export const badge = (kind, value) => h('span', { class: 'badge ' + kind + '-' + String(value || 'none') }, String(value || '—').replace('_', ' '));
+
+export function announce(msg) {
+  const el = document.getElementById('announce');
+  if (el) el.textContent = msg;
+}
+
+export function problem(err, what) {
+  return h('p', { class: 'problem', role: 'alert' }, (what ? what + ': ' : '') + (err && err.message ? err.message : String(err)));
+}
+
+export function setConn(state, detail) {
+  const el = document.getElementById('conn');
+  const names = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', denied: 'Token rejected', idle: '' };
+  const text = state in names ? names[state] : state;
+  el.textContent = text + (detail ? ' — ' + detail : '');
+  el.dataset.state = state;
+  document.body.dataset.live = state === 'live' ? '1' : '0';
+}
+
+export const CATEGORIES = ['private-goods', 'medical-claim', 'absolute-claim', 'guarantee-claim', 'false-authority', 'price-fraud'];
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
+
+export function select(id, label, values, current) {
+  return [
+    h('label', { for: id }, label),
+    h('select', { id, name: id },
+      h('option', { value: '' }, 'any'),
+      values.map((v) => h('option', { value: v, selected: v === current }, v))),
+  ];
+}

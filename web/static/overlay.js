@@ -1,0 +1,49 @@
+// overlay.js: one room's reminders for an OBS browser source.
+// URL: /overlay/{room}?token=ROOM_TOKEN. A rejected token draws nothing and
+// says why on the console; network drops reconnect by themselves.
+import { feed } from './api.js';
+
+// ?hold=MS sets how long a reminder stays (1 to 60 s; default 8 s).
+const hold = parseInt(new URLSearchParams(location.search).get('hold') || '', 10);
+const SHOW_MS = hold >= 1000 && hold <= 60000 ? hold : 8000;
+const MAX_CARDS = 3;
+const box = document.getElementById('reminders');
+const room = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] || '');
+const tok = new URLSearchParams(location.search).get('token') || '';
+
+function show(r) {
+  if (r.room !== room) return; // the server filters too; never draw another room
+  const repeat = Math.max(1, r.repeat | 0);
+  const card = document.createElement('div');
+  card.className = 'reminder sev-' + (r.severity || 'medium') + (repeat > 1 ? ' escalated' : '') + (repeat > 2 ? ' escalated-2' : '');
+  card.dataset.alert = r.alert_id || '';
+  card.dataset.rule = r.rule_id || '';
+  const label = document.createElement('span');
+  label.className = 'label';
+  label.textContent = (r.category || '').replace(/-/g, ' ') + (repeat > 1 ? ' · reminder ×' + repeat : '');
+  card.append(label, document.createTextNode(r.text || r.rule_id || ''));
+  box.append(card);
+  while (box.children.length > MAX_CARDS) box.firstElementChild.remove();
+  setTimeout(() => {
+    card.classList.add('leaving');
+    setTimeout(() => card.remove(), 900);
+  }, SHOW_MS + (repeat - 1) * 2000);
+}
+
+function start() {
+  if (!room || !tok) {
+    console.error('earshot overlay: the URL needs a room and a token: /overlay/ROOM?token=TOKEN (earshot token --room ROOM)');
+    document.body.dataset.state = 'denied';
+    return;
+  }
+  const path = '/v1/events/rooms/' + encodeURIComponent(room) + '/reminders?token=' + encodeURIComponent(tok);
+  // The path carries the room token, so a console token stored in this
+  // browser is never used instead.
+  feed(path, { reminder: show }, (state, detail) => {
+    document.body.dataset.state = state;
+    if (state === 'denied') console.error('earshot overlay: token rejected for room ' + room + ': ' + detail);
+    else if (state === 'reconnecting') console.warn('earshot overlay: reconnecting' + (detail ? ': ' + detail : ''));
+  });
+}
+
+start();

@@ -1,0 +1,36 @@
+// rooms.js: the rooms the service has seen, refreshed every few seconds.
+import { api } from './api.js';
+import { h, fmtTime, fmtMs, badge, problem } from './dom.js';
+
+export function roomsView(main) {
+  const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  main.append(h('h1', {}, 'Rooms'), body);
+  const load = () => api('/v1/rooms')
+    .then((r) => body.replaceChildren(table(r.rooms || [])))
+    .catch((e) => body.replaceChildren(problem(e, 'Could not load rooms')));
+  load();
+  const timer = setInterval(load, 5000);
+  return () => clearInterval(timer);
+}
+
+function table(rooms) {
+  if (!rooms.length) return h('p', { class: 'muted' }, 'No rooms yet. A room appears when audio or text first arrives for it.');
+  return h('table', { class: 'rooms' },
+    h('caption', { class: 'sr-only' }, 'Rooms and their state'),
+    h('thead', {}, h('tr', {}, ['Room', 'Anchor', 'State', 'Source', 'Since', 'Heard', 'Utterances', 'Alerts', 'Reminders', ''].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rooms.map((s) => {
+      const id = s.room && s.room.id ? s.room.id : s.id;
+      return h('tr', {},
+        h('th', { scope: 'row' }, id),
+        h('td', {}, (s.room && s.room.anchor) || s.anchor || ''),
+        h('td', {}, badge('state', s.state), s.last_error ? h('span', { class: 'small problem-text' }, ' ' + s.last_error) : null),
+        h('td', { class: 'small' }, s.source || ''),
+        h('td', {}, fmtTime(s.started)),
+        h('td', {}, fmtMs(s.heard_ms)),
+        h('td', {}, s.utterances ?? ''),
+        h('td', {}, s.alerts ?? ''),
+        h('td', {}, s.reminders ?? '—'),
+        h('td', {}, h('a', { href: '#/alerts?room=' + encodeURIComponent(id) }, 'Alerts'), ' ',
+          h('a', { href: '#/timeline/' + encodeURIComponent(id) }, 'Transcript')));
+    })));
+}
