@@ -59,7 +59,10 @@ type Recognizer struct {
 	// OpenAI-compatible transcription server), "vosk" or "sherpa" (their
 	// WebSocket servers), "replay" (transcripts from a JSONL file) or
 	// "none" (text-only rooms).
-	Engine string       `yaml:"engine"`
+	Engine string `yaml:"engine"`
+	// Also, if set, names a second engine that hears the same audio (e.g.
+	// a server beside the embedded one); hypotheses of both are matched.
+	Also   string       `yaml:"also"`
 	Sphinx Sphinx       `yaml:"sphinx"`
 	OpenAI OpenAI       `yaml:"openai"`
 	Vosk   StreamServer `yaml:"vosk"`
@@ -173,6 +176,16 @@ func (r Recognizer) validate() error {
 			return fmt.Errorf("config: recognizer.%s: required with engine %q", field, r.Engine)
 		}
 		return nil
+	}
+	if r.Also != "" {
+		if r.Also == r.Engine || r.Also == "none" || r.Engine == "none" {
+			return fmt.Errorf("config: recognizer.also %q: want an engine other than %q and none", r.Also, r.Engine)
+		}
+		second := r
+		second.Engine, second.Also = r.Also, ""
+		if err := second.validate(); err != nil {
+			return err
+		}
 	}
 	switch r.Engine {
 	case "sphinx", "none":

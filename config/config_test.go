@@ -50,6 +50,8 @@ func TestBadInput(t *testing.T) {
 		{"bad env", "", map[string]string{"EARSHOT_COOLDOWN": "x"}, "EARSHOT_COOLDOWN"},
 		{"bad level", "log_level: loud\n", nil, "log_level"},
 		{"openai without url", "recognizer:\n  engine: openai\n", nil, "recognizer.openai.base_url"},
+		{"also same engine", "recognizer:\n  also: sphinx\n", nil, "recognizer.also"},
+		{"also without url", "recognizer:\n  also: vosk\n", nil, "recognizer.vosk.url"},
 		{"vosk without url", "recognizer:\n  engine: vosk\n", nil, "recognizer.vosk.url"},
 		{"sherpa without url", "recognizer:\n  engine: sherpa\n", nil, "recognizer.sherpa.url"},
 		{"replay without file", "", map[string]string{"EARSHOT_RECOGNIZER": "replay"}, "recognizer.replay.file"},

@@ -16,8 +16,9 @@
 // PhoneticMatcher interface, on phone sequences.
 //
 // The hot path never queries bleve: every phrase is registered in a map under
-// the keys of its rarest token (character, fuzzy syllable, word, stem,
-// prefix, digits), the segment's tokens select candidate phrases from it,
+// the keys (character, fuzzy syllable, word, stem, prefix, digits) of its
+// rarest pair of adjacent tokens, or of its rarest token when it has no
+// pair (index.go); the segment's tokens select candidate phrases from it,
 // and a small backtracking verifier checks order, slop, guards and
 // exceptions. The rules are also indexed in an in-memory bleve index, built
 // on first use, for the policy team's SearchRules.

@@ -52,7 +52,7 @@ func TestIndexIsSound(t *testing.T) {
 	check("default", def, texts)
 	for _, zh := range []bool{true, false} {
 		segs := benchSegments(zh, 7)
-		check(fmt.Sprintf("bench zh=%v", zh), benchLexicon(2000, zh, 42), append(segs, texts...))
+		check(fmt.Sprintf("bench zh=%v", zh), benchLexicon(500, zh, 42), append(segs, texts...))
 	}
 	if os.Getenv("LEXICON_LONG") == "" {
 		return

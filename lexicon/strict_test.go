@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -139,6 +140,41 @@ rules:
 			t.Errorf("%q: unexpected hit %+v", c.text, *h)
 		case c.matched != "" && (h == nil || h.MatchedText != c.matched):
 			t.Errorf("%q: got %+v, want %q", c.text, h, c.matched)
+		}
+	}
+}
+
+// TestLanguageSelection: a rule fires only on segments of its languages.
+func TestLanguageSelection(t *testing.T) {
+	lx, err := Parse("l.yaml", []byte(`format: 1
+rules:
+  - {id: zh-only, category: private-goods, severity: low, languages: [zh], patterns: [wechat], reminder: r}
+  - {id: en-only, category: private-goods, severity: low, languages: [en], patterns: [wechat], reminder: r}
+  - {id: digits, category: private-goods, severity: low, languages: [en], patterns: [{digits: 7}], reminder: r}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Compile(lx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		text string
+		want []string
+	}{
+		{"add me on wechat", []string{"en-only"}},
+		{"加我wechat", []string{"en-only", "zh-only"}},
+		{"wechat vx", []string{"en-only", "zh-only"}}, // vx is Chinese-only
+		{"幺三八零零幺三八", []string{"digits"}},              // digit runs ignore languages
+	} {
+		var got []string
+		for _, h := range e.MatchText(c.text) {
+			got = append(got, h.RuleID)
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%q: rules %v, want %v", c.text, got, c.want)
 		}
 	}
 }

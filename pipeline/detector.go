@@ -84,8 +84,11 @@ func (d *Detector) Detect(h transcript.Hypothesis) ([]alerter.Alert, []lexicon.H
 }
 
 func (d *Detector) alert(h transcript.Hypothesis, hit lexicon.Hit) alerter.Alert {
+	now := d.now().UTC()
+	// The id is set here, not in the sink, so every caller (the upload
+	// response, evidence clips, logs) knows it before the alert is stored.
 	return alerter.Alert{
-		Schema: alerter.SchemaVersion, At: d.now().UTC(),
+		Schema: alerter.SchemaVersion, ID: alerter.NewID(now), At: now,
 		Room: d.room.ID, Anchor: d.room.Anchor, Merchant: d.room.Merchant,
 		RuleID: hit.RuleID, Category: hit.Category, Severity: hit.Severity,
 		Reminder: hit.Reminder, Policy: hit.Policy, Pattern: hit.Pattern,

@@ -48,12 +48,17 @@ sox "${parts[@]}" "$WORK/sample.wav"
 printf '   sample: %.1f s of audio\n' "$(soxi -D "$WORK/sample.wav")"
 
 echo "== starting earshot serve (embedded NATS on $NATS, HTTP on $HTTP)"
-"$BIN" serve --data "$WORK/data" --http "$HTTP" --nats "$NATS" --log-level warn &
+"$BIN" serve --data "$WORK/data" --http "$HTTP" --nats "$NATS" --log-level warn > "$WORK/serve.out" &
 for _ in $(seq 1 100); do
   curl -fsS "http://$HTTP/healthz" >/dev/null 2>&1 && break
   sleep 0.2
 done
 curl -fsS "http://$HTTP/healthz" >/dev/null
+sed 's/^earshot: /   /' "$WORK/serve.out"
+echo "   anchor overlay (an OBS browser source): http://$HTTP/overlay/$ROOM?token=$("$BIN" token --data "$WORK/data" --room "$ROOM")"
+if [ -t 0 ]; then
+  read -r -t 30 -p "   open the console or overlay now; press Enter to start the broadcast (starts in 30 s) " _ || echo
+fi
 
 echo "== the anchor's subscriber (earshot.room.$ROOM.reminder); times are from the start of the stream"
 "$BIN" watch --nats-url "nats://$NATS" --room "$ROOM" &
@@ -71,4 +76,10 @@ sleep 1
 echo "== alerts stored for compliance staff (GET /v1/alerts?room=$ROOM)"
 curl -fsS "http://$HTTP/v1/alerts?room=$ROOM" |
   sed -n 's/.*"\(rule_id\|category\|matched_text\)": "\([^"]*\)".*/  \1: \2/p' | paste - - -
-echo "== done: try 'nats sub \"earshot.>\" --server nats://$NATS' while it runs, see README.md"
+echo "== transcript search (GET /v1/transcripts?q=\"lowest price\")"
+curl -fsS -G "http://$HTTP/v1/transcripts" --data-urlencode 'q="lowest price"' |
+  sed -n 's/.*"text": "\([^"]*\)".*/  \1/p' | head -3 || echo "  (transcript search unavailable)"
+if [ -t 0 ]; then
+  read -r -p "== the service keeps running for the console and overlay; press Enter to stop " _ || true
+fi
+echo "== done: 'make nats-cli && bin/nats sub \"earshot.>\" --server nats://$NATS' shows the raw messages, see README.md"

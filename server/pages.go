@@ -18,6 +18,8 @@ func (s *Server) pageRoutes(m *http.ServeMux) {
 	files := http.StripPrefix("/static/", http.FileServerFS(static))
 	m.Handle("GET /static/", pageHeaders(files))
 	m.Handle("GET /{$}", pageHeaders(servePage(static, "index.html")))
+	// The policy team's lexicon editor.
+	m.Handle("GET /lexicon", pageHeaders(servePage(static, "editor.html")))
 	m.Handle("GET /overlay/{room}", pageHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := alerter.ValidRoomID(r.PathValue("room")); err != nil {
 			writeError(w, http.StatusBadRequest, "bad_room", err.Error())

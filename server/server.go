@@ -37,6 +37,9 @@ type Options struct {
 	MaxUpload int64
 	// Metrics serves /metrics; nil serves nothing there.
 	Metrics http.Handler
+	// Transcripts serves transcript search and room timelines; nil serves
+	// nothing there.
+	Transcripts Transcripts
 	// Mount adds more routes (WHIP, pages) to the same mux.
 	Mount  func(mux *http.ServeMux)
 	Logger *slog.Logger
@@ -91,6 +94,7 @@ func (s *Server) routes() {
 	s.pageRoutes(m)
 	s.roomAdminRoutes(m) // POST/DELETE /v1/rooms, evidence clips (rooms_api.go)
 	s.lexiconRoutes(m)   // /v1/lexicons: versions, editor, backtest (lexicons.go)
+	s.transcriptRoutes(m)
 	if s.opts.Mount != nil {
 		s.opts.Mount(m)
 	}

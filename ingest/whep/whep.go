@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/pion/webrtc/v4"
 )
 
 // Errors Run and New wrap.
@@ -26,6 +27,9 @@ var (
 type Options struct {
 	// Token, if set, is sent as "Authorization: Bearer" on POST and DELETE.
 	Token string
+	// ICEServers (STUN/TURN) help when the media server is behind NAT;
+	// default none (host candidates only).
+	ICEServers []webrtc.ICEServer
 	// HTTPClient defaults to a client with a 10 s timeout.
 	HTTPClient *http.Client
 	// AudioTimeout bounds the wait from POST to the first audio packet;

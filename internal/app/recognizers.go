@@ -6,6 +6,7 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/transcript/multi"
 	"github.com/earshot/earshot/transcript/openai"
 	"github.com/earshot/earshot/transcript/replay"
 	"github.com/earshot/earshot/transcript/sherpa"
@@ -39,4 +40,28 @@ func newRemoteRecognizer(rc config.Recognizer) (transcript.Recognizer, error) {
 		return nil, fmt.Errorf("recognizer %s: %w", rc.Engine, err)
 	}
 	return rec, nil
+}
+
+// newPair builds recognizer.engine and recognizer.also and runs both on
+// the same audio.
+func newPair(cfg config.Config) (transcript.Recognizer, error) {
+	first, second := cfg, cfg
+	first.Recognizer.Also = ""
+	second.Recognizer.Engine, second.Recognizer.Also = cfg.Recognizer.Also, ""
+	a, err := NewRecognizer(first)
+	if err != nil {
+		return nil, err
+	}
+	b, err := NewRecognizer(second)
+	if err != nil {
+		_ = a.Close()
+		return nil, err
+	}
+	m, err := multi.New(a, b)
+	if err != nil {
+		_ = a.Close()
+		_ = b.Close()
+		return nil, fmt.Errorf("recognizer.also: %w", err)
+	}
+	return m, nil
 }

@@ -13,6 +13,9 @@ import (
 
 // NewRecognizer builds the configured ASR engine.
 func NewRecognizer(cfg config.Config) (transcript.Recognizer, error) {
+	if cfg.Recognizer.Also != "" {
+		return newPair(cfg)
+	}
 	switch cfg.Recognizer.Engine {
 	case "sphinx":
 		s := cfg.Recognizer.Sphinx

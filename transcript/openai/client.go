@@ -135,4 +135,3 @@ func wav(pcm []int16) []byte {
 	}
 	return b
 }
-

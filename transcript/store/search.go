@@ -29,7 +29,7 @@ const (
 // (phrases "…", fuzzy term~1, field:value, +must -not); the other fields
 // filter exactly, several values of one field ORed.
 type Query struct {
-	Text                                                  string
+	Text                                                   string
 	Rooms, Anchors, Merchants, Categories, Rules, Sessions []string
 	// From and To bound Record.At, inclusive; zero is unbounded.
 	From, To time.Time

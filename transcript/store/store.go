@@ -174,6 +174,11 @@ func RecordID(room, session string, n uint64) string {
 func (s *Store) Flush(ctx context.Context) error {
 	done := make(chan error, 1)
 	select {
+	case <-s.stop:
+		return ErrClosed
+	default:
+	}
+	select {
 	case s.queue <- op{flush: done}:
 	case <-s.stop:
 		return ErrClosed
@@ -183,6 +188,8 @@ func (s *Store) Flush(ctx context.Context) error {
 	select {
 	case err := <-done:
 		return err
+	case <-s.done:
+		return ErrClosed // the writer ended before reaching this flush
 	case <-ctx.Done():
 		return ctx.Err()
 	}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/ingest/wavfile"
+	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/pipeline"
+)
+
+func TestNewRecognizerEngines(t *testing.T) {
+	replayFile := filepath.Join(t.TempDir(), "r.jsonl")
+	if err := os.WriteFile(replayFile, []byte(`{"start_ms":0,"end_ms":900,"text":"加我威信"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		engine  string
+		set     func(*config.Recognizer)
+		name    string
+		wantErr string
+	}{
+		{"openai", func(r *config.Recognizer) { r.OpenAI.BaseURL = "http://127.0.0.1:1" }, "openai", ""},
+		{"openai", func(r *config.Recognizer) { r.OpenAI.BaseURL = "ftp://x" }, "", "base url"},
+		{"vosk", func(r *config.Recognizer) { r.Vosk.URL = "ws://127.0.0.1:1" }, "vosk", ""},
+		{"sherpa", func(r *config.Recognizer) { r.Sherpa.URL = "ws://127.0.0.1:1" }, "sherpa", ""},
+		{"sherpa", func(r *config.Recognizer) { r.Sherpa.URL = "http://x" }, "", "url"},
+		{"replay", func(r *config.Recognizer) { r.Replay.File = replayFile }, "replay", ""},
+		{"replay", func(r *config.Recognizer) { r.Replay.File = replayFile + ".missing" }, "", "no such file"},
+		{"magic", func(*config.Recognizer) {}, "", "want one of"},
+		{"replay", func(r *config.Recognizer) {
+			r.Replay.File = replayFile
+			r.Also, r.Vosk.URL = "vosk", "ws://127.0.0.1:1"
+		}, "replay+vosk", ""},
+	}
+	for _, tc := range cases {
+		cfg := config.Default()
+		cfg.Recognizer.Engine = tc.engine
+		tc.set(&cfg.Recognizer)
+		rec, err := NewRecognizer(cfg)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: error %v, want %q", tc.engine, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", tc.engine, err)
+			continue
+		}
+		if rec.Name() != tc.name {
+			t.Errorf("%s: name %q", tc.engine, rec.Name())
+		}
+		_ = rec.Close()
+	}
+}
+
+// TestReplayChineseEndToEnd runs a Mandarin transcript through the real
+// pipeline and default lexicon: what the replay recognizer is for.
+func TestReplayChineseEndToEnd(t *testing.T) {
+	dir := t.TempDir()
+	script := `{"start_ms":200,"end_ms":1500,"text":"大家好欢迎来到直播间"}
+{"start_ms":1600,"end_ms":2800,"text":"想要优惠的宝宝加我威信"}
+`
+	cfg := config.Default()
+	cfg.Recognizer.Engine = "replay"
+	cfg.Recognizer.Replay.File = filepath.Join(dir, "zh.jsonl")
+	wav := filepath.Join(dir, "silence.wav")
+	if err := os.WriteFile(cfg.Recognizer.Replay.File, []byte(script), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := tts.WritePCM(wav, make([]int16, 3*16000)); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := NewRecognizer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := LoadMatcher(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := wavfile.Open(wav, wavfile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &memSink{}
+	s := &pipeline.Session{Room: pipeline.Room{ID: "zh"}, Source: src, Lossless: true}
+	if err := pipeline.Run(context.Background(), s, pipeline.Config{Recognizer: rec, Matcher: pipeline.Static(eng), Sink: sink}); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.alerts) != 1 || sink.alerts[0].Category != "private-goods" || sink.alerts[0].Recognizer != "replay" {
+		t.Fatalf("alerts %+v, want one private-goods alert from replay", sink.alerts)
+	}
+}
+
+type memSink struct {
+	mu     sync.Mutex
+	alerts []alerter.Alert
+}
+
+func (m *memSink) Send(_ context.Context, a alerter.Alert) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.alerts = append(m.alerts, a)
+	return nil
+}
+
+func (m *memSink) Close() error { return nil }

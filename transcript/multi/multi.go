@@ -1,0 +1,97 @@
+package multi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/earshot/earshot/transcript"
+)
+
+// Recognizer fans audio out to several recognizers.
+type Recognizer struct{ recs []transcript.Recognizer }
+
+var _ transcript.Recognizer = (*Recognizer)(nil)
+
+// New combines recs; their names must differ, so hypotheses stay
+// attributable.
+func New(recs ...transcript.Recognizer) (*Recognizer, error) {
+	if len(recs) < 2 {
+		return nil, errors.New("multi: want at least two recognizers")
+	}
+	seen := map[string]bool{}
+	for _, r := range recs {
+		if seen[r.Name()] {
+			return nil, fmt.Errorf("multi: recognizer %q twice", r.Name())
+		}
+		seen[r.Name()] = true
+	}
+	return &Recognizer{recs: recs}, nil
+}
+
+// Name joins the names with "+".
+func (m *Recognizer) Name() string {
+	names := make([]string, len(m.recs))
+	for i, r := range m.recs {
+		names[i] = r.Name()
+	}
+	return strings.Join(names, "+")
+}
+
+// Open opens a stream on each recognizer. Utterance numbers of engine i
+// become n*len+i, so the Detector never mixes two engines' utterances
+// (each engine's hits are deduplicated within its own utterance).
+func (m *Recognizer) Open(ctx context.Context, emit transcript.Emit) (transcript.Stream, error) {
+	if emit == nil {
+		return nil, errors.New("multi: nil emit")
+	}
+	s := &stream{}
+	k := uint64(len(m.recs))
+	for i, r := range m.recs {
+		name := r.Name()
+		sub, err := r.Open(ctx, func(h transcript.Hypothesis) {
+			h.Utterance = h.Utterance*k + uint64(i)
+			h.Recognizer = name
+			emit(h)
+		})
+		if err != nil {
+			_ = s.Close()
+			return nil, fmt.Errorf("multi: open %s: %w", name, err)
+		}
+		s.subs = append(s.subs, sub)
+	}
+	return s, nil
+}
+
+// Close closes every recognizer.
+func (m *Recognizer) Close() error {
+	var errs []error
+	for _, r := range m.recs {
+		errs = append(errs, r.Close())
+	}
+	return errors.Join(errs...)
+}
+
+type stream struct{ subs []transcript.Stream }
+
+func (s *stream) each(f func(transcript.Stream) error) error {
+	var errs []error
+	for _, sub := range s.subs {
+		errs = append(errs, f(sub))
+	}
+	return errors.Join(errs...)
+}
+
+func (s *stream) Write(pcm []int16, offset time.Duration) error {
+	return s.each(func(t transcript.Stream) error { return t.Write(pcm, offset) })
+}
+
+func (s *stream) EndUtterance() error {
+	return s.each(func(t transcript.Stream) error { return t.EndUtterance() })
+}
+
+func (s *stream) Close() error {
+	return s.each(func(t transcript.Stream) error { return t.Close() })
+}
