@@ -24,6 +24,9 @@ type Config struct {
 	Alerts     Alerts     `yaml:"alerts"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `yaml:"log_level"`
+
+	// Transcripts configures the searchable transcript store.
+	Transcripts Transcripts `yaml:"transcripts"`
 }
 
 // HTTP configures the API and web listener.
@@ -116,6 +119,25 @@ type Alerts struct {
 	Retention Duration `yaml:"retention"`
 }
 
+// Transcripts configures the transcript store (transcript/store).
+type Transcripts struct {
+	// Dir holds one search index per UTC day; empty is DataDir/transcripts.
+	Dir string `yaml:"dir"`
+	// RetentionDays drops a day's index once all of it is older than
+	// this many days; 0 keeps transcripts forever.
+	RetentionDays int `yaml:"retention_days"`
+}
+
+// maxRetentionDays bounds retention_days (a century).
+const maxRetentionDays = 36500
+
+func (t Transcripts) validate() error {
+	if t.RetentionDays < 0 || t.RetentionDays > maxRetentionDays {
+		return fmt.Errorf("config: transcripts.retention_days %d: want 0 (keep forever) to %d", t.RetentionDays, maxRetentionDays)
+	}
+	return nil
+}
+
 // Duration is a time.Duration written as "20s" in YAML and env.
 type Duration time.Duration
 
@@ -150,6 +172,8 @@ func Default() Config {
 		},
 		Alerts:   Alerts{Cooldown: Duration(20 * time.Second), Retention: Duration(30 * 24 * time.Hour)},
 		LogLevel: "info",
+
+		Transcripts: Transcripts{RetentionDays: 30},
 	}
 }
 

@@ -49,6 +49,8 @@ func TestBadInput(t *testing.T) {
 		{"bad http", "http:\n  addr: nowhere\n", nil, "http.addr"},
 		{"bad env", "", map[string]string{"EARSHOT_COOLDOWN": "x"}, "EARSHOT_COOLDOWN"},
 		{"bad level", "log_level: loud\n", nil, "log_level"},
+		{"negative transcript retention", "transcripts:\n  retention_days: -1\n", nil, "transcripts.retention_days"},
+		{"transcript retention not a number", "transcripts:\n  retention_days: month\n", nil, "month"},
 		{"openai without url", "recognizer:\n  engine: openai\n", nil, "recognizer.openai.base_url"},
 		{"also same engine", "recognizer:\n  also: sphinx\n", nil, "recognizer.also"},
 		{"also without url", "recognizer:\n  also: vosk\n", nil, "recognizer.vosk.url"},

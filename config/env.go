@@ -58,6 +58,9 @@ func (c *Config) Validate() error {
 	if strings.TrimSpace(c.DataDir) == "" {
 		return fmt.Errorf("config: data_dir: must not be empty")
 	}
+	if err := c.Transcripts.validate(); err != nil {
+		return err
+	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return fmt.Errorf("config: http.addr %q: %w", c.HTTP.Addr, err)
 	}

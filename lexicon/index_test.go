@@ -49,10 +49,19 @@ func TestIndexIsSound(t *testing.T) {
 			}
 		}
 	}
-	check("default", def, texts)
+	// Verifying every pattern is slow under -race: a third of the texts by
+	// default, all of them with LEXICON_LONG=1.
+	sample := texts
+	if os.Getenv("LEXICON_LONG") == "" {
+		sample = nil
+		for i := 0; i < len(texts); i += 3 {
+			sample = append(sample, texts[i])
+		}
+	}
+	check("default", def, sample)
 	for _, zh := range []bool{true, false} {
 		segs := benchSegments(zh, 7)
-		check(fmt.Sprintf("bench zh=%v", zh), benchLexicon(500, zh, 42), append(segs, texts...))
+		check(fmt.Sprintf("bench zh=%v", zh), benchLexicon(300, zh, 42), append(segs, sample...))
 	}
 	if os.Getenv("LEXICON_LONG") == "" {
 		return

@@ -23,6 +23,7 @@ import (
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/transcript/store"
 )
 
 // Service is a running `earshot serve`.
@@ -41,6 +42,8 @@ type Service struct {
 	Matcher *lexicon.Engine
 	Signer  *auth.Signer
 	lex     *lexicons // versions, hot swap, /v1/lexicons (lexicons.go)
+
+	transcripts *store.Store // searchable final utterances (store.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -73,11 +76,15 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err != nil {
 		return nil, fmt.Errorf("alert stream: %w", err)
 	}
+	if s.transcripts, err = openTranscripts(cfg, log); err != nil {
+		return nil, err
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.reg, err = s.openRooms(runCtx, pipeline.Config{
 		Recognizer: s.rec, Matcher: s.lex.matcher, Sink: s.sink,
 		NewSegmenter: NewSegmenter, Logger: log,
+		OnHypothesis: s.storeHypothesis, // store.go: final utterances to the transcript store
 	}) // internal/app/rooms.go: stored rooms, pulled sources, evidence
 	if err != nil {
 		return nil, err
@@ -122,7 +129,8 @@ func (s *Service) listenHTTP() error {
 	opts, err := s.console(server.Options{
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: metricsHandler(s.reg), Logger: s.log, Lexicons: s.lex,
-		Mount: func(mux *http.ServeMux) { mux.Handle("/whip/", s.whip) },
+		Mount:       func(mux *http.ServeMux) { mux.Handle("/whip/", s.whip) },
+		Transcripts: s.transcripts,
 	})
 	if err != nil {
 		return err
@@ -162,6 +170,7 @@ func (s *Service) Close(ctx context.Context) {
 	if s.reg != nil {
 		s.reg.Wait()
 	}
+	s.closeTranscripts(ctx) // after rooms drained: their last utterances are queued
 	if s.sink != nil {
 		_ = s.sink.Close()
 	}

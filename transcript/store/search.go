@@ -144,8 +144,15 @@ func (s *Store) search(ctx context.Context, req *bleve.SearchRequest, from, to t
 		return nil, ErrClosed
 	}
 	target := s.alias
+	n := len(s.parts)
 	if !from.IsZero() || !to.IsZero() {
-		target = bleve.NewIndexAlias(s.partsBetweenLocked(from, to)...)
+		parts := s.partsBetweenLocked(from, to)
+		target, n = bleve.NewIndexAlias(parts...), len(parts)
+	}
+	if n == 0 {
+		// An alias over no index is an error in bleve; here it is simply
+		// nothing found.
+		return &bleve.SearchResult{Request: req}, nil
 	}
 	res, err := target.SearchInContext(ctx, req)
 	if err != nil {

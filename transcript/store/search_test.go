@@ -131,3 +131,16 @@ func TestBadQueries(t *testing.T) {
 		})
 	}
 }
+
+func TestSearchEmptyStore(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	for _, q := range []Query{{}, {Text: "cream"}, {From: base}} {
+		res, err := s.Search(context.Background(), q)
+		if err != nil || res.Total != 0 {
+			t.Errorf("%+v on an empty store: %v %v", q, res.Total, err)
+		}
+	}
+	if _, err := s.Get(context.Background(), "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("get on an empty store: %v", err)
+	}
+}
