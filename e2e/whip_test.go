@@ -80,7 +80,9 @@ func publisherPage(t *testing.T) *pageServer {
 	t.Helper()
 	ps := &pageServer{status: make(chan string, 64)}
 	mux := http.NewServeMux()
-	mux.Handle("/publish.html", http.FileServer(http.Dir("testdata")))
+	mux.HandleFunc("/publish.html", func(w http.ResponseWriter, r *http.Request) {
+		http.ServeFile(w, r, "../ingest/whip/testdata/publish.html") // the one WHIP test page
+	})
 	mux.HandleFunc("/status", func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case ps.status <- r.URL.Query().Get("s"):

@@ -11,8 +11,8 @@ func TestScorer(t *testing.T) {
 	s.add(CaseResult{Name: "a", DurationMs: 60_000,
 		Expect: []Label{{"medical-claim", 10_000, 13_000}, {"price-fraud", 40_000, 42_000}},
 		Detections: []Detection{
-			{Category: "medical-claim", StartMs: 11_000, EndMs: 12_000, AtMs: 13_500}, // hit, 500 ms late
-			{Category: "medical-claim", StartMs: 13_500, EndMs: 13_900, AtMs: 14_000}, // second hit of the same label
+			{Category: "medical-claim", StartMs: 11_000, EndMs: 12_000, AtMs: 13_500},  // hit, 500 ms late
+			{Category: "medical-claim", StartMs: 13_500, EndMs: 13_900, AtMs: 14_000},  // second hit of the same label
 			{Category: "absolute-claim", StartMs: 40_500, EndMs: 41_000, AtMs: 41_200}, // wrong category on a label
 			{Category: "absolute-claim", StartMs: 25_000, EndMs: 26_000, AtMs: 26_100}, // false alarm
 		}})

@@ -22,11 +22,7 @@ type Violation struct {
 
 // CleanSentences are the embedded clean talk sentences.
 func CleanSentences() []string {
-	var out []string
-	for _, l := range lines(cleanEN) {
-		out = append(out, l)
-	}
-	return out
+	return lines(cleanEN)
 }
 
 // Violations are the embedded violation phrasings.

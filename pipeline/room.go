@@ -119,7 +119,7 @@ func Run(ctx context.Context, s *Session, cfg Config) error {
 	rErr := <-recErr
 	wg.Wait()
 	if srcErr != nil && !errors.Is(srcErr, context.Canceled) {
-		return fmt.Errorf("pipeline: room %s: source %s: %w", room.ID, src.Describe(), srcErr)
+		return fmt.Errorf("pipeline: room %s: %w", room.ID, srcErr) // sources name themselves in their errors
 	}
 	return errors.Join(rErr, sendErr)
 }

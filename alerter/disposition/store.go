@@ -47,6 +47,11 @@ type Disposition struct {
 	Room     string `json:"room"`
 	Category string `json:"category"`
 	RuleID   string `json:"rule_id"`
+	// Session, Utterance and AlertAt place the alert in the transcript, so
+	// a lexicon backtest can tell which confirmed hits a draft would lose.
+	Session   string    `json:"session,omitempty"`
+	Utterance uint64    `json:"utterance,omitempty"`
+	AlertAt   time.Time `json:"alert_at,omitzero"`
 	// Revision is the bucket's revision of this entry; it grows with every
 	// decision stored anywhere in the bucket.
 	Revision uint64 `json:"revision"`
@@ -115,6 +120,7 @@ func (s *Store) Record(ctx context.Context, a alerter.Alert, req Request) (Dispo
 	d := Disposition{
 		Schema: alerter.SchemaVersion, AlertID: a.ID, Decision: req.Decision, Note: req.Note, By: req.By,
 		At: s.opts.Now().UTC(), Room: a.Room, Category: a.Category, RuleID: a.RuleID,
+		Session: a.Session, Utterance: a.Utterance, AlertAt: a.At,
 	}
 	data, err := json.Marshal(d)
 	if err != nil {

@@ -13,5 +13,6 @@ func newRootCmd() *cobra.Command {
 	}
 	root.AddCommand(newScanCmd(), newServeCmd(), newWatchCmd(), newLexiconCmd(), newTokenCmd(),
 		newEvalCmd(), newCorpusCmd(), newRoomsCmd())
+	root.AddCommand(newSearchCmd())
 	return root
 }

@@ -1,20 +1,18 @@
 package whep
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testaudio"
 	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
-	"github.com/pion/webrtc/v4/pkg/media/oggreader"
 )
 
 // fakeWHEPServer is a FAKE WHEP media server (no real one can be installed
@@ -34,7 +32,7 @@ type fakeWHEPServer struct {
 }
 
 func newFake(t *testing.T) *fakeWHEPServer {
-	f := &fakeWHEPServer{t: t, packets: oggPackets(t, "../whip/testdata/tone440.ogg"), pcs: map[string]*webrtc.PeerConnection{}}
+	f := &fakeWHEPServer{t: t, packets: testaudio.OggPackets(t, "../whip/testdata/tone440.ogg"), pcs: map[string]*webrtc.PeerConnection{}}
 	t.Cleanup(f.closeAll)
 	return f
 }
@@ -130,30 +128,4 @@ func (f *fakeWHEPServer) closeAll() {
 	}
 	f.mu.Unlock()
 	f.wg.Wait()
-}
-
-// oggPackets reads an Opus file: one packet per page.
-func oggPackets(t testing.TB, path string) []media.Sample {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _, err := oggreader.NewWith(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []media.Sample
-	var last uint64
-	for {
-		page, hdr, err := r.ParseNextPage()
-		if err != nil {
-			return out
-		}
-		if bytes.HasPrefix(page, []byte("OpusTags")) {
-			continue
-		}
-		n := hdr.GranulePosition - last
-		last = hdr.GranulePosition
-		out = append(out, media.Sample{Data: page, Duration: time.Duration(n) * time.Second / 48000})
-	}
 }

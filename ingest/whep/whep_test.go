@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testaudio"
 )
 
 type recorder struct {
@@ -26,21 +26,6 @@ func (r *recorder) emit(c ingest.Chunk) error {
 	defer r.mu.Unlock()
 	r.pcm = append(r.pcm, c.PCM...)
 	return nil
-}
-
-func toneShare(x []int16, freq float64) float64 {
-	w := 2 * math.Pi * freq / ingest.SampleRate
-	coeff := 2 * math.Cos(w)
-	var s1, s2, total float64
-	for _, v := range x {
-		s0 := float64(v) + coeff*s1 - s2
-		s2, s1 = s1, s0
-		total += float64(v) * float64(v)
-	}
-	if total == 0 {
-		return 0
-	}
-	return 2 * (s1*s1 + s2*s2 - coeff*s1*s2) / (float64(len(x)) * total)
 }
 
 // TestPullsFromFakeWHEPServer: the stream's 3 s tone arrives, the server
@@ -65,7 +50,7 @@ func TestPullsFromFakeWHEPServer(t *testing.T) {
 	if secs < 2.5 || secs > 3.2 {
 		t.Errorf("heard %.2fs, want about 3s", secs)
 	}
-	if s := toneShare(rec.pcm[len(rec.pcm)/4:3*len(rec.pcm)/4], 440); s < 0.8 {
+	if s := testaudio.ToneShare(rec.pcm[len(rec.pcm)/4:3*len(rec.pcm)/4], 440); s < 0.8 {
 		t.Errorf("440 Hz share %.3f, want > 0.8", s)
 	}
 	if fake.deletes.Load() != 1 {

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/ingest/internal/opusrx"
+	"github.com/earshot/earshot/internal/testaudio"
 )
 
 // BenchmarkSessions publishes the tone from n in-process pion clients at
@@ -31,7 +33,7 @@ func benchSessions(b *testing.B, n int) {
 	ts := newTestServer(b, func(c *Config) {
 		c.latency = func(d time.Duration) { mu.Lock(); lat = append(lat, d); mu.Unlock() }
 	})
-	pkts := oggPackets(b, "testdata/tone440.ogg")
+	pkts := testaudio.OggPackets(b, "testdata/tone440.ogg")
 	var before runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
@@ -81,15 +83,20 @@ func benchSessions(b *testing.B, n int) {
 }
 
 // BenchmarkDecodePath is the server's per-packet work without the network:
-// Opus decode of the real 20 ms packets plus decimation to 16 kHz.
+// Opus decode of the real 20 ms packets plus resampling to 16 kHz, and
+// publishing the receiver's counters.
 func BenchmarkDecodePath(b *testing.B) {
-	pkts := oggPackets(b, "testdata/tone440.ogg")
-	p := newAudioPipe(newOpusDecoder(), newDownsampler())
+	pkts := testaudio.OggPackets(b, "testdata/tone440.ogg")
+	rx, err := opusrx.New()
+	if err != nil {
+		b.Fatal(err)
+	}
 	var st counters
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		pk := pkts[i%len(pkts)]
-		_, _ = p.push(pk.Data, uint32(i*960), uint16(i), &st)
+		_, _ = rx.PushSeq(pk.Data, uint32(i*960), uint16(i))
+		st.update(rx.Stats())
 	}
 	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(20*time.Millisecond)*100, "cpu%/stream")
 }

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testaudio"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -36,7 +38,7 @@ func TestChromiumPublish(t *testing.T) {
 	status := make(chan string, 16)
 	page := pageServer(t, ts, status)
 
-	startChromium(t, wav, page+"/publish.html?room=chrome&token="+testToken)
+	startChromium(t, wav, page+"/publish.html?whip=/whip/chrome&token="+testToken)
 	sess := waitSession(t, ts, status)
 	var col collector
 	runErr := make(chan error, 1)
@@ -59,7 +61,7 @@ func TestChromiumPublish(t *testing.T) {
 		t.Fatalf("only %d samples from Chromium", len(pcm))
 	}
 	steady := pcm[8000:]
-	f, r := toneFraction(steady, 440, 16000), rms(steady)
+	f, r := testaudio.ToneShare(steady, 440), rms(steady)
 	t.Logf("Chromium audio: %.2fs, 440 Hz fraction %.4f, rms %.0f, offset gaps %d",
 		float64(len(pcm))/16000, f, r, col.gaps)
 	if f < 0.9 || r < 3000 {

@@ -17,10 +17,10 @@
 // whose Run returns nil, so a reloading browser is never locked out.
 //
 // Audio path: RTP (Opus, 48 kHz clock) -> samplebuilder reordering ->
-// pion/opus decode to 48 kHz mono -> silence for lost packets so stream
-// time follows RTP timestamps -> 3:1 FIR decimation to 16 kHz -> bounded
-// queue -> Run -> emit. Chunk offsets are stream time since the first
-// packet.
+// ingest/internal/opusrx (pion/opus decode to 48 kHz mono, silence for
+// lost packets so stream time follows RTP timestamps, ingest/resample to
+// 16 kHz) -> bounded queue -> Run -> emit. Chunk offsets are stream time
+// since the first packet.
 //
 // This package must never block the RTP read loop on a slow consumer:
 // when Run falls behind, chunks are dropped and counted

@@ -1,7 +1,6 @@
 package whip
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"runtime"
 	"strings"
 	"sync"
@@ -22,7 +20,6 @@ import (
 	"github.com/pion/logging"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media"
-	"github.com/pion/webrtc/v4/pkg/media/oggreader"
 )
 
 const testToken = "s3cret"
@@ -192,32 +189,6 @@ func post(t testing.TB, url, token, ctype, body string) *http.Response {
 	return resp
 }
 
-// oggPackets reads the test Opus file: one packet per page.
-func oggPackets(t testing.TB, path string) []media.Sample {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _, err := oggreader.NewWith(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []media.Sample
-	var last uint64
-	for {
-		page, hdr, err := r.ParseNextPage()
-		if err != nil {
-			return out
-		}
-		if bytes.HasPrefix(page, []byte("OpusTags")) {
-			continue
-		}
-		n := hdr.GranulePosition - last
-		last = hdr.GranulePosition
-		out = append(out, media.Sample{Data: page, Duration: time.Duration(n) * time.Second / 48000})
-	}
-}
-
 // send paces packets in real time (speed 1) or faster, until ctx ends.
 func (c *client) send(ctx context.Context, pkts []media.Sample, speed float64) error {
 	for _, p := range pkts {
@@ -266,26 +237,6 @@ func absDur(d time.Duration) time.Duration {
 		return -d
 	}
 	return d
-}
-
-// toneFraction is the share of x's energy at freq Hz (Goertzel-style
-// single-bin DFT), in [0,1].
-func toneFraction(x []int16, freq, rate float64) float64 {
-	if len(x) == 0 {
-		return 0
-	}
-	var re, im, energy float64
-	w := 2 * math.Pi * freq / rate
-	for n, v := range x {
-		f := float64(v)
-		re += f * math.Cos(w*float64(n))
-		im -= f * math.Sin(w*float64(n))
-		energy += f * f
-	}
-	if energy == 0 {
-		return 0
-	}
-	return 2 * (re*re + im*im) / float64(len(x)) / energy
 }
 
 func rms(x []int16) float64 {

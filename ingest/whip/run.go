@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/ingest/internal/opusrx"
 )
 
 // Run delivers the session's audio to emit until the publisher hangs up or
@@ -24,21 +25,21 @@ func (sess *Session) Run(ctx context.Context, emit ingest.Emit) error {
 			if err := sess.deliver(q, emit); err != nil {
 				sess.end(err, "emit failed")
 				sess.wait()
-				return fmt.Errorf("whip: %s: emit: %w", sess.Describe(), err)
+				return fmt.Errorf("%s: emit: %w", sess.Describe(), err)
 			}
 		case <-sess.done:
 			sess.wait()
 			if err := sess.drain(emit); err != nil {
-				return fmt.Errorf("whip: %s: emit: %w", sess.Describe(), err)
+				return fmt.Errorf("%s: emit: %w", sess.Describe(), err)
 			}
 			if sess.endErr != nil {
-				return fmt.Errorf("whip: %s: %w", sess.Describe(), sess.endErr)
+				return fmt.Errorf("%s: %w", sess.Describe(), sess.endErr)
 			}
 			return nil
 		case <-ctx.Done():
 			sess.end(ctx.Err(), "context done")
 			sess.wait()
-			return fmt.Errorf("whip: %s: %w", sess.Describe(), ctx.Err())
+			return fmt.Errorf("%s: %w", sess.Describe(), ctx.Err())
 		}
 	}
 }
@@ -77,22 +78,27 @@ type Stats struct {
 	Started       time.Time
 }
 
+// counters are read by Stats at any time while the read loop writes
+// them: the loop's own fields, plus the opusrx.Receiver's stats copied
+// after every payload.
 type counters struct {
-	packets, bytes, lost, late, decodeErrs atomic.Uint64
-	decoded48, concealed48                 atomic.Uint64 // in 48 kHz samples
-	dropped                                atomic.Uint64
+	packets, bytes, dropped atomic.Uint64
+	rx                      atomic.Pointer[opusrx.Stats]
 }
+
+func (c *counters) update(st opusrx.Stats) { c.rx.Store(&st) }
 
 // Stats returns a snapshot of the session's counters; safe at any time.
 func (sess *Session) Stats() Stats {
 	c := &sess.stats
+	var rx opusrx.Stats
+	if p := c.rx.Load(); p != nil {
+		rx = *p
+	}
 	return Stats{
-		Packets: c.packets.Load(), Bytes: c.bytes.Load(), LostPackets: c.lost.Load(),
-		LatePackets: c.late.Load(), DecodeErrors: c.decodeErrs.Load(),
-		Decoded:       samples48(c.decoded48.Load()),
-		Concealed:     samples48(c.concealed48.Load()),
+		Packets: c.packets.Load(), Bytes: c.bytes.Load(), LostPackets: rx.Lost,
+		LatePackets: rx.Late, DecodeErrors: rx.DecodeErrors,
+		Decoded: rx.Decoded, Concealed: rx.Concealed,
 		DroppedChunks: c.dropped.Load(), Started: sess.started,
 	}
 }
-
-func samples48(n uint64) time.Duration { return time.Duration(n) * time.Second / 48000 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/ingest/internal/opusrx"
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
@@ -46,8 +47,11 @@ func (sess *Session) onTrack(track *webrtc.TrackRemote, recv *webrtc.RTPReceiver
 // decoded chunks go to a bounded queue and are dropped (and counted) when
 // it is full.
 func (sess *Session) readRTP(track *webrtc.TrackRemote) error {
-	pipe := newAudioPipe(newOpusDecoder(), newDownsampler())
-	sb := samplebuilder.New(maxLate, &codecs.OpusPacket{}, 48000,
+	rx, err := opusrx.New()
+	if err != nil {
+		return err
+	}
+	sb := samplebuilder.New(maxLate, &codecs.OpusPacket{}, opusrx.ClockRate,
 		samplebuilder.WithMaxTimeDelay(maxDelay), samplebuilder.WithRTPHeaders(true))
 	var arrivals [1 << 10]time.Time // by sequence number, for latency
 	for {
@@ -65,7 +69,8 @@ func (sess *Session) readRTP(track *webrtc.TrackRemote) error {
 			if len(smp.RTPHeaders) > 0 {
 				seq = smp.RTPHeaders[0].SequenceNumber
 			}
-			chunk, ok := pipe.push(smp.Data, smp.PacketTimestamp, seq, &sess.stats)
+			chunk, ok := rx.PushSeq(smp.Data, smp.PacketTimestamp, seq)
+			sess.stats.update(rx.Stats())
 			if !ok {
 				continue
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testaudio"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestPionPublish(t *testing.T) {
 	checkLeaks(t)
 	ts := newTestServer(t, nil)
-	pkts := oggPackets(t, "testdata/tone440.ogg")
+	pkts := testaudio.OggPackets(t, "testdata/tone440.ogg")
 	c := newClient(t)
 	c.publish(t, ts.URL+"/whip/room1")
 	sess := ts.nextSession(t)
@@ -45,7 +46,7 @@ func TestPionPublish(t *testing.T) {
 	if col.gaps != 0 || col.first != 0 {
 		t.Errorf("offsets not contiguous from 0: first %v, %d gaps", col.first, col.gaps)
 	}
-	if f := toneFraction(pcm[1600:len(pcm)-1600], 440, 16000); f < 0.95 {
+	if f := testaudio.ToneShare(pcm[1600:len(pcm)-1600], 440); f < 0.95 {
 		t.Errorf("440 Hz energy fraction %.3f, want > 0.95", f)
 	}
 	if r := rms(pcm[1600 : len(pcm)-1600]); r < 8000 || r > 15000 {
@@ -153,7 +154,7 @@ func TestHangup(t *testing.T) {
 	sess := ts.nextSession(t)
 	runErr := make(chan error, 1)
 	go func() { runErr <- sess.Run(context.Background(), func(ingest.Chunk) error { return nil }) }()
-	pkts := oggPackets(t, "testdata/tone440.ogg")
+	pkts := testaudio.OggPackets(t, "testdata/tone440.ogg")
 	if err := c.send(context.Background(), pkts[:25], 1); err != nil {
 		t.Fatal(err)
 	}

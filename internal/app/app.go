@@ -79,6 +79,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if s.transcripts, err = openTranscripts(cfg, log); err != nil {
 		return nil, err
 	}
+	s.SetTranscriptSource(s.transcripts)
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	s.reg, err = s.openRooms(runCtx, pipeline.Config{

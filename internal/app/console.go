@@ -24,6 +24,7 @@ func (s *Service) console(opts server.Options) (server.Options, error) {
 		return opts, fmt.Errorf("dispositions: %w", err)
 	}
 	opts.Tokens, opts.Bus, opts.Dispositions, opts.Lookup = s.Signer, s.nc, disp, s.sink.Log()
+	s.SetDispositionSource(verdicts{disp})
 	return opts, nil
 }
 

@@ -1,6 +1,18 @@
 // Package store keeps final transcripts on disk, searchable with bleve, in
 // time partitions so retention is dropping a partition. Compliance staff
-// search it; lexicon backtests rescan it.
+// search it; lexicon backtests rescan it (Scan).
 //
-// This package must never match rules itself: it stores the hits it is given.
+// Layout: one scorch index per UTC day of Record.At under Options.Dir,
+// searched together through a bleve IndexAlias. The utterance text is
+// indexed three ways: English with stemming (en), Chinese as cjk bigrams,
+// and toneless pinyin (so weixin finds 威信 and 微信); room, anchor,
+// merchant, session, category, rule, severity, recognizer and lang are
+// keywords; at is a datetime; start_ms and end_ms are numbers. The whole
+// Record is stored as JSON, so a hit returns it unchanged.
+//
+// Writes are batched by one goroutine: Add never blocks (a full queue drops
+// and counts), Flush waits for what was added before it.
+//
+// This package must never match rules itself: it stores the hits it is
+// given. It must never block the pipeline that feeds it.
 package store

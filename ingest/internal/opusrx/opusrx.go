@@ -32,6 +32,7 @@ func (p *pionDecoder) Decode(packet []byte, out []int16) (int, error) {
 // Stats count what a Receiver saw.
 type Stats struct {
 	Packets, Late, DecodeErrors uint64
+	Lost                        uint64        // sequence-number gaps; only counted by PushSeq
 	Decoded, Concealed          time.Duration // 48 kHz stream time
 }
 
@@ -42,6 +43,8 @@ type Receiver struct {
 
 	started bool
 	lastTS  uint32
+	seqSeen bool
+	lastSeq uint16
 	pos     int64 // unwrapped RTP timestamp of the latest packet, from 0
 	next    int64 // 48 kHz position just after the decoded audio
 	out16   int64 // 16 kHz samples of stream time accounted for
@@ -97,6 +100,21 @@ func (r *Receiver) Push(payload []byte, ts uint32) (c ingest.Chunk, ok bool) {
 	c = ingest.Chunk{Offset: time.Duration(r.out16) * time.Second / ingest.SampleRate, PCM: pcm}
 	r.out16 += int64(len(pcm))
 	return c, true
+}
+
+// PushSeq is Push for callers that keep each payload's RTP sequence
+// number (samplebuilder.WithRTPHeaders): sequence numbers skipped count
+// in Stats.Lost. A packet older than the newest seen counts nothing.
+func (r *Receiver) PushSeq(payload []byte, ts uint32, seq uint16) (ingest.Chunk, bool) {
+	if !r.seqSeen {
+		r.seqSeen, r.lastSeq = true, seq
+	} else if d := seq - r.lastSeq; d < 0x8000 { // ahead, modulo wrap
+		if d > 1 {
+			r.stats.Lost += uint64(d - 1)
+		}
+		r.lastSeq = seq
+	}
+	return r.Push(payload, ts)
 }
 
 // Stats returns the counters so far.

@@ -56,3 +56,36 @@ func TestTiming(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+// TestLossAndLate: PushSeq counts skipped sequence numbers across the
+// 16-bit wrap, a late packet counts as late and not as lost, and a 10 s
+// timestamp jump with consecutive sequence numbers loses nothing.
+func TestLossAndLate(t *testing.T) {
+	base := uint32(math.MaxUint32 - 960) // wraps after the first packet
+	tests := []struct {
+		ts                 uint32
+		seq                uint16
+		wantChunk          bool
+		wantLost, wantLate uint64
+	}{
+		{base, 65535, true, 0, 0},
+		{base + 960, 0, true, 0, 0},
+		{base + 3*960, 2, true, 1, 0},  // one lost: 20 ms of silence first
+		{base + 2*960, 1, false, 1, 1}, // late
+		{base + 4*960, 3, true, 1, 1},
+		{base + 4*960 + 48000*10, 4, true, 1, 1}, // 10 s jump: skipped, not filled
+	}
+	r, err := NewWith(constDecoder{960})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range tests {
+		_, ok := r.PushSeq(nil, tc.ts, tc.seq)
+		if ok != tc.wantChunk {
+			t.Errorf("%d: chunk %v, want %v", i, ok, tc.wantChunk)
+		}
+		if st := r.Stats(); st.Lost != tc.wantLost || st.Late != tc.wantLate {
+			t.Errorf("%d: lost %d late %d, want %d %d", i, st.Lost, st.Late, tc.wantLost, tc.wantLate)
+		}
+	}
+}
