@@ -57,9 +57,6 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if s.Signer, err = auth.LoadOrCreate(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if s.Matcher, err = LoadMatcher(cfg, log); err != nil {
-		return nil, err
-	}
 	if s.rec, err = NewRecognizer(cfg); err != nil {
 		return nil, err
 	}

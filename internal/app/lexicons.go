@@ -79,18 +79,26 @@ func (s *Service) seedLexicon() (string, []byte, error) {
 	return filepath.Base(s.cfg.Lexicon.File), data, nil
 }
 
-// lexiconCompiler compiles every version with the same phonetic index,
-// built once: a publish must not reload the pronouncing dictionary.
+// lexiconCompiler compiles every version against one pronouncing
+// dictionary, loaded once: a publish must not reload it. Each version gets
+// its own phonetic index, because an index is filled by Compile and must
+// not change under the version still matching live audio.
 func (s *Service) lexiconCompiler() version.Compiler {
-	var opts lexicon.Options
+	var dict *phonetic.Dict
 	if s.cfg.Lexicon.Phonetic {
-		if dict, err := phonetic.LoadDict(s.cfg.Recognizer.Sphinx.Dict); err == nil {
-			opts.Phonetic = phonetic.NewIndex(dict, phonetic.IndexOptions{})
-		} else {
+		d, err := phonetic.LoadDict(s.cfg.Recognizer.Sphinx.Dict)
+		if err != nil {
 			s.log.Warn("phonetic matching off: pronouncing dictionary unreadable", "err", err)
 		}
+		dict = d
 	}
-	return func(lx *lexicon.Lexicon) (*lexicon.Engine, error) { return lexicon.Compile(lx, opts) }
+	return func(lx *lexicon.Lexicon) (*lexicon.Engine, error) {
+		var opts lexicon.Options
+		if dict != nil {
+			opts.Phonetic = phonetic.NewIndex(dict, phonetic.IndexOptions{})
+		}
+		return lexicon.Compile(lx, opts)
+	}
 }
 
 func (l *lexicons) close() {
