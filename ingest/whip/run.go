@@ -79,26 +79,30 @@ type Stats struct {
 }
 
 // counters are read by Stats at any time while the read loop writes
-// them: the loop's own fields, plus the opusrx.Receiver's stats copied
-// after every payload.
+// them: the loop's own counts, plus the opusrx.Receiver's stats copied
+// after every payload (plain atomics: no allocation per packet).
 type counters struct {
 	packets, bytes, dropped atomic.Uint64
-	rx                      atomic.Pointer[opusrx.Stats]
+	lost, late, decodeErrs  atomic.Uint64
+	decoded, concealed      atomic.Int64 // time.Duration
 }
 
-func (c *counters) update(st opusrx.Stats) { c.rx.Store(&st) }
+func (c *counters) update(st opusrx.Stats) {
+	c.lost.Store(st.Lost)
+	c.late.Store(st.Late)
+	c.decodeErrs.Store(st.DecodeErrors)
+	c.decoded.Store(int64(st.Decoded))
+	c.concealed.Store(int64(st.Concealed))
+}
 
 // Stats returns a snapshot of the session's counters; safe at any time.
 func (sess *Session) Stats() Stats {
 	c := &sess.stats
-	var rx opusrx.Stats
-	if p := c.rx.Load(); p != nil {
-		rx = *p
-	}
 	return Stats{
-		Packets: c.packets.Load(), Bytes: c.bytes.Load(), LostPackets: rx.Lost,
-		LatePackets: rx.Late, DecodeErrors: rx.DecodeErrors,
-		Decoded: rx.Decoded, Concealed: rx.Concealed,
+		Packets: c.packets.Load(), Bytes: c.bytes.Load(), LostPackets: c.lost.Load(),
+		LatePackets: c.late.Load(), DecodeErrors: c.decodeErrs.Load(),
+		Decoded:       time.Duration(c.decoded.Load()),
+		Concealed:     time.Duration(c.concealed.Load()),
 		DroppedChunks: c.dropped.Load(), Started: sess.started,
 	}
 }
