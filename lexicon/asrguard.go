@@ -94,6 +94,7 @@ func shortLatin(p *cpattern, toks []token, sp span) string {
 const (
 	minPhoneticOneWord = 0.85 // a one-word phrase ("whatsapp" ~ "what's up")
 	minPhoneticShort   = 0.78 // phrases of two or three words
+	minPhoneticLong    = 0.80 // longer phrases
 	shortPhraseWords   = 3
 )
 
@@ -120,7 +121,10 @@ var functionWords = map[string]bool{
 //   - unless the phones are identical ("dee em me" for "d m me"), a
 //     content word of the phrase may not be heard as function words
 //     only: "them in the comments" is not "number in the comments";
-//   - a one-word phrase needs minPhoneticOneWord;
+//   - a one-word phrase needs minPhoneticOneWord, a longer phrase
+//     minPhoneticLong;
+//   - the words that differ may not all be function words: "the handle
+//     is" is not "my handle is";
 //   - the span may not begin with a phrase word other than the first or end
 //     with one other than the last: "guaranteed to" is not "guaranteed to
 //     grow" with "grow" dropped.
@@ -155,9 +159,17 @@ func phoneticImplausible(p *cpattern, toks []token, idx []int, score float64) st
 			spanContent = true
 		}
 	}
-	phraseContent := false // an unanchored content word in the phrase
+	phraseContent := false  // an unanchored content word in the phrase
+	phraseFunction := false // an unanchored function word in the phrase
 	for j := range p.elems {
-		phraseContent = phraseContent || (!anchored[j] && !functionWords[p.elems[j].tok.text])
+		if anchored[j] {
+			continue
+		}
+		if functionWords[p.elems[j].tok.text] {
+			phraseFunction = true
+		} else {
+			phraseContent = true
+		}
 	}
 	same := score >= 1 // identical phones: "dee em me" is "d m me"
 	switch {
@@ -169,12 +181,18 @@ func phoneticImplausible(p *cpattern, toks []token, idx []int, score float64) st
 		return ""
 	case phraseContent && !spanContent:
 		return "phonetic: content word heard as function words"
+	case phraseFunction && !phraseContent:
+		// Only function words differ: "the handle is" is not "my handle
+		// is"; the pronoun is the claim, and ASR hears it fine.
+		return "phonetic: only function words differ"
 	case n == 1 && score < minPhoneticOneWord:
 		return "phonetic: score too low for one word"
 	case n > 1 && n <= shortPhraseWords && !content:
 		return "phonetic: no content word in common"
 	case n > 1 && n <= shortPhraseWords && score < minPhoneticShort:
 		return "phonetic: score too low for a short phrase"
+	case n > shortPhraseWords && score < minPhoneticLong:
+		return "phonetic: score too low"
 	}
 	return ""
 }
