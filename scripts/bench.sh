@@ -5,24 +5,34 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=docs/benchmarks.md
-bt=${BENCHTIME:-10x}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-run() { # name package pattern
-  local name=$1 pkg=$2 pat=$3
+run() { # name package pattern benchtime
+  local name=$1 pkg=$2 pat=$3 bt=${4:-$BT}
   echo "== $name" >&2
-  echo "go test -run '^\$' -bench '$pat' -benchtime $bt -benchmem $pkg" > "$tmp/$name.cmd"
-  go test -run '^$' -bench "$pat" -benchtime "$bt" -benchmem "$pkg" > "$tmp/$name.txt" 2>&1 || true
+  echo "go test -run '^\$' -bench '$pat' -benchtime $bt -benchmem -timeout 30m $pkg" > "$tmp/$name.cmd"
+  go test -run '^$' -bench "$pat" -benchtime "$bt" -benchmem -timeout 30m "$pkg" > "$tmp/$name.txt" 2>&1 || true
 }
 
-run lexicon ./lexicon/ 'BenchmarkMatch'
-run phonetic ./lexicon/phonetic/ .
-run resample ./ingest/resample/ .
-run ring ./ingest/ring/ .
-run natsink ./alerter/natsink/ .
-run whip ./ingest/whip/ .
-run sphinx ./transcript/sphinx/ .
+# Each benchmark's own iteration count: some ops are one segment, some are a
+# whole 100,000-utterance search run. BENCHTIME overrides them all.
+BT=${BENCHTIME:-}
+pick() { echo "${BT:-$1}"; }
+run lexicon ./lexicon/ 'BenchmarkMatch' "$(pick 10x)"
+run phonetic ./lexicon/phonetic/ . "$(pick 20x)"
+run backtest ./lexicon/backtest/ . "$(pick 3x)"
+run lifecycle ./lexicon/version/ PublishToActive "$(pick 30x)"
+run resample ./ingest/resample/ . "$(pick 2000x)"
+run ring ./ingest/ring/ . "$(pick 2000x)"
+run wavfile ./ingest/wavfile/ . "$(pick 20x)"
+run whip ./ingest/whip/ . "$(pick 250x)"
+run ffmpeg ./ingest/ffmpeg/ . "$(pick 5x)"
+run rooms ./rooms/ BenchmarkLiveRooms "$(pick 3x)"
+run natsink ./alerter/natsink/ Send "$(pick 1s)"
+run sphinx ./transcript/sphinx/ . "$(pick 3x)"
+run store-index ./transcript/store/ BenchmarkIndex "$(pick 20000x)"
+run store-search ./transcript/store/ BenchmarkSearch "$(pick 400x)"
 
 # ratios: for each lexicon group, the engine against naive bleve and pure Aho-Corasick.
 ratios() {
@@ -53,13 +63,17 @@ ratios() {
   echo "phonetic, slop, exception or guard work, so it is a lower bound, not a peer."
   echo
   ratios
-  for name in lexicon phonetic resample ring natsink whip sphinx; do
+  echo
+  echo "Earlier, annotated runs with the reasoning behind each benchmark: docs/bench-lexicon.txt,"
+  echo "docs/bench-lexicon-lifecycle.txt, docs/bench-rooms.txt, docs/bench-store.txt, docs/bench-whip.txt,"
+  echo "ingest/BENCHMARKS.md, alerter/natsink/BENCHMARKS.md."
+  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip ffmpeg rooms natsink sphinx store-index store-search; do
     echo
     echo "## $name"
     echo
     echo '```'
     echo "\$ $(cat "$tmp/$name.cmd")"
-    grep -E '^(Benchmark|ok|FAIL|PASS|cpu:)' "$tmp/$name.txt" || echo "(no output)"
+    grep -E '^(Benchmark|ok|FAIL|PASS|cpu:|--- )|^ +[a-z_]+ ' "$tmp/$name.txt" || echo "(no output)"
     echo '```'
   done
 } > "$out"

@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +26,7 @@ func addConfigFlags(cmd *cobra.Command) *configFlags {
 	f.StringVar(&cf.cfg.NATS.Listen, "nats", cf.cfg.NATS.Listen, "embedded NATS client listen address")
 	f.StringVar(&cf.cfg.NATS.URL, "nats-url", "", "external NATS URL (skips the embedded server)")
 	f.StringVar(&cf.cfg.Lexicon.File, "lexicon", "", "lexicon YAML file (default: the shipped lexicon)")
-	f.StringVar(&cf.cfg.Recognizer.Engine, "recognizer", cf.cfg.Recognizer.Engine, "ASR engine: sphinx or none")
+	f.StringVar(&cf.cfg.Recognizer.Engine, "recognizer", cf.cfg.Recognizer.Engine, "ASR engine: "+strings.Join(config.Engines, ", "))
 	f.StringVar(&cf.cfg.LogLevel, "log-level", cf.cfg.LogLevel, "debug, info, warn or error")
 	return cf
 }
