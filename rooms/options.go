@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/transcript"
 )
 
 // OpenFunc makes the source of a pulled room from its URL and optional
@@ -25,6 +26,9 @@ type Options struct {
 	// Schemes are the URL schemes a pulled source may use; nil means
 	// DefaultSchemes.
 	Schemes []string
+	// RecognizerFor resolves a room's Spec.Recognizer to an engine; nil
+	// means every room uses the template's recognizer.
+	RecognizerFor func(name string) (transcript.Recognizer, error)
 	// Backoff paces reconnects of pulled sources.
 	Backoff Backoff
 

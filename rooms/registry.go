@@ -115,6 +115,9 @@ func (r *Registry) Add(spec Spec) (Status, error) {
 	if spec.Pulled() && r.opts.OpenSource == nil {
 		return Status{}, fieldErr("source", "this server cannot pull sources; use \"whip\"")
 	}
+	if err := r.checkRecognizer(spec.Recognizer); err != nil {
+		return Status{}, err
+	}
 	r.saveMu.Lock()
 	defer r.saveMu.Unlock()
 	r.mu.Lock()
@@ -265,6 +268,13 @@ func mergeRoom(got, registered pipeline.Room) pipeline.Room {
 // when evidence is on.
 func (r *Registry) runSession(ctx context.Context, s *pipeline.Session) error {
 	cfg := r.tmpl
+	if name := r.recognizerOf(s.Room.ID); name != "" {
+		rec, err := r.opts.RecognizerFor(name)
+		if err != nil {
+			return fmt.Errorf("rooms: recognizer %q: %w", name, err)
+		}
+		cfg.Recognizer = rec
+	}
 	if r.ev != nil {
 		buf, err := ring.New(r.opts.EvidenceWindow)
 		if err != nil {
@@ -382,3 +392,28 @@ func (r *Registry) Close() {
 
 // Schemes are the URL schemes a pulled source may use.
 func (r *Registry) Schemes() []string { return r.opts.Schemes }
+
+// checkRecognizer tells a client whether the engine a room asks for exists
+// here.
+func (r *Registry) checkRecognizer(name string) error {
+	if name == "" {
+		return nil
+	}
+	if r.opts.RecognizerFor == nil {
+		return fieldErr("recognizer", "this server runs one recognizer for every room")
+	}
+	if _, err := r.opts.RecognizerFor(name); err != nil {
+		return fieldErr("recognizer", "%v", err)
+	}
+	return nil
+}
+
+// recognizerOf is the engine a registered room asked for, or "".
+func (r *Registry) recognizerOf(id string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e, ok := r.rooms[id]; ok && e.spec != nil && r.opts.RecognizerFor != nil {
+		return e.spec.Recognizer
+	}
+	return ""
+}

@@ -45,6 +45,10 @@ type Spec struct {
 	// Token, if set, is passed to the puller (e.g. a WHEP bearer token). It
 	// is stored but never shown by the API.
 	Token string `json:"token,omitempty"`
+	// Recognizer, if set, names the ASR engine for this room (one of the
+	// engines the server is configured for, e.g. "openai" for a room whose
+	// language the embedded model does not speak); empty uses the default.
+	Recognizer string `json:"recognizer,omitempty"`
 }
 
 // Room is the pipeline identity of the spec.
@@ -125,6 +129,9 @@ func (s Spec) Validate(schemes []string) error {
 	if len(s.Token) > maxTokenSize || strings.ContainsFunc(s.Token, unicode.IsSpace) || !printable(s.Token) {
 		return fieldErr("token", "at most %d printable bytes without spaces", maxTokenSize)
 	}
+	if !validEngineName(s.Recognizer) {
+		return fieldErr("recognizer", "want an engine name such as sphinx or openai, got %q", clip(s.Recognizer))
+	}
 	if s.Source == "" {
 		return fieldErr("source", `missing: want "whip" or a URL such as rtmp://host/app/key`)
 	}
@@ -196,4 +203,17 @@ func (s Spec) Redacted() string {
 		u.RawQuery = "redacted"
 	}
 	return u.Redacted()
+}
+
+// validEngineName accepts "" or a short lower-case engine name.
+func validEngineName(name string) bool {
+	if len(name) > 16 {
+		return false
+	}
+	for _, c := range name {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }

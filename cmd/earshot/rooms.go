@@ -55,6 +55,7 @@ func newRoomsAddCmd(server *string) *cobra.Command {
 	f.StringVar(&spec.Anchor, "anchor", "", "anchor id put on the room's alerts")
 	f.StringVar(&spec.Merchant, "merchant", "", "merchant id put on the room's alerts")
 	f.StringVar(&spec.Token, "token", "", "bearer token for the pulled source (e.g. WHEP)")
+	f.StringVar(&spec.Recognizer, "recognizer", "", "ASR engine for this room (one the server is configured for); default: the server's")
 	return cmd
 }
 

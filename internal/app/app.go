@@ -34,6 +34,7 @@ type Service struct {
 	nc      *nats.Conn
 	sink    *natsink.Sink
 	rec     transcript.Recognizer
+	engines *engines
 	whip    *whip.Server
 	reg     *rooms.Registry
 	cancel  context.CancelFunc
@@ -60,6 +61,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if s.rec, err = NewRecognizer(cfg); err != nil {
 		return nil, err
 	}
+	s.engines = newEngines(cfg, s.rec)
 	if err = s.connectNATS(ctx); err != nil {
 		return nil, err
 	}
@@ -175,6 +177,9 @@ func (s *Service) Close(ctx context.Context) {
 	if s.nc != nil {
 		s.lex.close()
 		_ = s.nc.Drain()
+	}
+	if s.engines != nil {
+		s.engines.Close()
 	}
 	if s.rec != nil {
 		_ = s.rec.Close()

@@ -23,6 +23,8 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 		EvidenceDir: filepath.Join(s.cfg.DataDir, "evidence"),
 		OpenSource:  s.pullSource(),
 		Schemes:     pullSchemes,
+		// A room may name another configured engine ("recognizer": "openai").
+		RecognizerFor: s.engines.For,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rooms: %w", err)

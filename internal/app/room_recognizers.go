@@ -1,0 +1,58 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/transcript"
+)
+
+// engines hands rooms the ASR engine they ask for by name: the default
+// one, or another engine from the config, built on first use and shared by
+// every room that names it.
+type engines struct {
+	cfg config.Config
+	def transcript.Recognizer
+
+	mu    sync.Mutex
+	built map[string]transcript.Recognizer
+}
+
+func newEngines(cfg config.Config, def transcript.Recognizer) *engines {
+	return &engines{cfg: cfg, def: def, built: map[string]transcript.Recognizer{}}
+}
+
+// For returns the engine called name.
+func (e *engines) For(name string) (transcript.Recognizer, error) {
+	if name == e.cfg.Recognizer.Engine {
+		return e.def, nil
+	}
+	if !slices.Contains(config.Engines, name) {
+		return nil, fmt.Errorf("unknown engine %q: want one of %v", name, config.Engines)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if rec, ok := e.built[name]; ok {
+		return rec, nil
+	}
+	cfg := e.cfg
+	cfg.Recognizer.Engine, cfg.Recognizer.Also = name, ""
+	rec, err := NewRecognizer(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("engine %q is not usable here: %w", name, err)
+	}
+	e.built[name] = rec
+	return rec, nil
+}
+
+// Close closes the engines built for rooms (not the default one).
+func (e *engines) Close() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, rec := range e.built {
+		_ = rec.Close()
+	}
+	clear(e.built)
+}
