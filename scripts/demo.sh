@@ -74,11 +74,19 @@ done
 sleep 1
 
 echo "== alerts stored for compliance staff (GET /v1/alerts?room=$ROOM)"
-curl -fsS "http://$HTTP/v1/alerts?room=$ROOM" |
-  sed -n 's/.*"\(rule_id\|category\|matched_text\)": "\([^"]*\)".*/  \1: \2/p' | paste - - -
+curl -fsS "http://$HTTP/v1/alerts?room=$ROOM" | python3 -c '
+import json, sys
+for a in json.load(sys.stdin)["alerts"]:
+    print("  %-15s %-22s lexicon v%-3s %-30r clip %s" % (a["category"], a["rule_id"], a.get("lexicon_version", "?"), a["matched_text"], a.get("clip_url", "")))'
+
 echo "== transcript search (GET /v1/transcripts?q=\"lowest price\")"
-curl -fsS -G "http://$HTTP/v1/transcripts" --data-urlencode 'q="lowest price"' |
-  sed -n 's/.*"text": "\([^"]*\)".*/  \1/p' | head -3 || echo "  (transcript search unavailable)"
+curl -fsS -G "http://$HTTP/v1/transcripts" --data-urlencode 'q="lowest price"' | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print("  %d hit(s)" % r["total"])
+for h in r["hits"][:3]:
+    print("  [%s %s ms] %s" % (h["room"], h["start_ms"], " ".join(h.get("highlights", {}).get("text", [h["text"]]))))'
+
 if [ -t 0 ]; then
   read -r -p "== the service keeps running for the console and overlay; press Enter to stop " _ || true
 fi
