@@ -60,7 +60,8 @@ type Lexicon struct {
 type Recognizer struct {
 	// Engine is "sphinx" (embedded PocketSphinx), "openai" (an
 	// OpenAI-compatible transcription server), "vosk" or "sherpa" (their
-	// WebSocket servers), "replay" (transcripts from a JSONL file) or
+	// WebSocket servers), "replay" (transcripts from a JSONL file), "kws"
+	// (PocketSphinx spotting the lexicon's phrases; usually as Also) or
 	// "none" (text-only rooms).
 	Engine string `yaml:"engine"`
 	// Also, if set, names a second engine that hears the same audio (e.g.
@@ -71,10 +72,19 @@ type Recognizer struct {
 	Vosk   StreamServer `yaml:"vosk"`
 	Sherpa StreamServer `yaml:"sherpa"`
 	Replay Replay       `yaml:"replay"`
+	KWS    KWS          `yaml:"kws"`
+}
+
+// KWS configures keyword spotting of the lexicon's English phrases
+// (engine or also "kws"; see transcript/kws).
+type KWS struct {
+	// Thresholds is a JSON file of detection thresholds by phone count;
+	// empty uses the table tuned on the generated corpus, built in.
+	Thresholds string `yaml:"thresholds"`
 }
 
 // Engines are the valid values of recognizer.engine.
-var Engines = []string{"sphinx", "openai", "vosk", "sherpa", "replay", "none"}
+var Engines = []string{"sphinx", "openai", "vosk", "sherpa", "replay", "kws", "none"}
 
 // OpenAI configures an OpenAI-compatible transcription server
 // (POST {base_url}/v1/audio/transcriptions). Zero values select the
@@ -212,7 +222,7 @@ func (r Recognizer) validate() error {
 		}
 	}
 	switch r.Engine {
-	case "sphinx", "none":
+	case "sphinx", "none", "kws":
 		return nil
 	case "openai":
 		if r.OpenAI.Timeout < 0 || r.OpenAI.PartialEvery < 0 || r.OpenAI.Concurrency < 0 {

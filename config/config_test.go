@@ -113,3 +113,37 @@ func TestSampleConfig(t *testing.T) {
 		t.Errorf("sample config differs from defaults:\n got %+v\nwant %+v", c, Default())
 	}
 }
+
+func TestKWSSection(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	yaml := "recognizer:\n  also: kws\n  kws:\n    thresholds: /etc/earshot/kws.json\n"
+	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := Default()
+	if err := c.LoadFile(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Recognizer.Also != "kws" || c.Recognizer.KWS.Thresholds != "/etc/earshot/kws.json" {
+		t.Errorf("kws section %+v", c.Recognizer)
+	}
+	c.Recognizer.Engine = "kws"
+	if err := c.Validate(); err == nil {
+		t.Error("engine kws with also kws accepted")
+	}
+	c.Recognizer.Also = ""
+	if err := c.Validate(); err != nil {
+		t.Errorf("engine kws alone: %v", err)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("recognizer:\n  kws:\n    threshold: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := Default()
+	if err := d.LoadFile(bad); err == nil {
+		t.Error("unknown key in recognizer.kws accepted")
+	}
+}

@@ -40,14 +40,18 @@ ratios() {
       split($1, p, "/"); key = p[2] "/" p[3]; kind = p[4]; sub(/-[0-9]+$/, "", kind)
       ns[key, kind] = $3; keys[key] = 1 }
     END {
-      print "| segment set | engine ns/op | naive bleve / engine | engine / Aho-Corasick |"
-      print "| --- | --- | --- | --- |"
       for (k in keys) {
         e = ns[k, "engine"]; n = ns[k, "naive-bleve"]; a = ns[k, "aho-corasick"]
         printf "| %s | %d | %s | %s |\n", k, e, (n && e) ? sprintf("%.0fx", n / e) : "not run", (a && e) ? sprintf("%.0fx", e / a) : "-"
       }
     }' "$tmp/lexicon.txt" | sort
 }
+
+# value NAME BENCH-REGEX UNIT: the number before UNIT on the first matching line.
+value() {
+  grep -E "$2" "$tmp/$1.txt" | head -1 | awk -v u="$3" '{ for (i = 2; i <= NF; i++) if ($i == u) { print $(i-1); exit } }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 
 {
   echo "# Benchmarks"
@@ -62,7 +66,25 @@ ratios() {
   echo "rules); Aho-Corasick matches the same literal phrases exactly, with none of the pinyin, stem,"
   echo "phonetic, slop, exception or guard work, so it is a lower bound, not a peer."
   echo
+  echo "| segment set | engine ns/op | naive bleve / engine | engine / Aho-Corasick |"
+  echo "| --- | --- | --- | --- |"
   ratios
+  echo
+  echo "## Side by side, in this run"
+  echo
+  echo "| what | ours | baseline | ratio |"
+  echo "| --- | --- | --- | --- |"
+  js=$(value natsink 'Send/jetstream' ns/op); core=$(value natsink 'Send/core' ns/op)
+  echo "| alert Send: JetStream (stored, acked) vs core NATS publish | ${js} ns | ${core} ns | $(ratio "$js" "$core") slower, the price of durability |"
+  sinc=$(value resample 'sinc/48000' ns/frame); lin=$(value resample 'linear/48000' ns/frame)
+  echo "| resample 48 kHz stereo: windowed sinc vs linear interpolation | ${sinc} ns/frame | ${lin} ns/frame | $(ratio "$sinc" "$lin") slower, for a real anti-alias filter |"
+  echo "| lifecycle: publish to active on 3 workers p50 / p99 | $(value lifecycle PublishToActive p50-ms) / $(value lifecycle PublishToActive p99-ms) ms | goal 1000 ms | |"
+  echo "| backtest at 1,000 / 10,000 rules | $(value backtest 1kRules utterances/s) / $(value backtest 10kRules utterances/s) utterances/s | | |"
+  echo "| transcript search at 100k utterances p50 / p99 | $(value store-search Search p50-ms) / $(value store-search Search p99-ms) ms | | |"
+  echo "| transcript indexing | $(value store-index Index utterances/s) utterances/s | | |"
+  echo "| PocketSphinx decode | $(value sphinx BenchmarkDecode rtf) x real time | | |"
+  echo "| live room, no-op recognizer, 1,000 rooms | $(value rooms 'rooms=1000/evidence=0s' cpu-ns/room-s) CPU ns per room-second | | |"
+  echo "| WHIP, 100 sessions: CPU per session, ingest latency p50 / p99 | $(value whip 'Sessions/100' cpu%/session) % / $(value whip 'Sessions/100' p50-ms) / $(value whip 'Sessions/100' p99-ms) ms | | |"
   echo
   echo "Earlier, annotated runs with the reasoning behind each benchmark: docs/bench-lexicon.txt,"
   echo "docs/bench-lexicon-lifecycle.txt, docs/bench-rooms.txt, docs/bench-store.txt, docs/bench-whip.txt,"

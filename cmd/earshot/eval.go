@@ -19,6 +19,7 @@ type evalOpts struct {
 	phonetic bool
 	nbest    int
 	details  bool
+	split    string
 }
 
 func newEvalCmd() *cobra.Command {
@@ -39,6 +40,7 @@ func newEvalCmd() *cobra.Command {
 	f.BoolVar(&o.phonetic, "phonetic", true, "phone-sequence matching (lexicon.phonetic)")
 	f.IntVar(&o.nbest, "nbest", 0, "sphinx n-best alternatives (0: config; -1: none)")
 	f.BoolVar(&o.details, "details", false, "include every case's detections in the JSON")
+	f.StringVar(&o.split, "split", "", "only the audio cases of this manifest.json split (train or test)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if o.format != "json" && o.format != "table" {
 			return fmt.Errorf("eval: --format %q: want json or table", o.format)
@@ -56,6 +58,11 @@ func newEvalCmd() *cobra.Command {
 		corpus, err := eval.LoadCorpus(args[0])
 		if err != nil {
 			return err
+		}
+		if o.split != "" {
+			if corpus, err = corpus.Split(o.split); err != nil {
+				return err
+			}
 		}
 		log := newLogger("warn")
 		eng, err := app.LoadMatcher(cfg, log)
@@ -77,7 +84,8 @@ func newEvalCmd() *cobra.Command {
 			return err
 		}
 		rep.Config = map[string]string{"recognizer": cfg.Recognizer.Engine, "lexicon": cfg.Lexicon.File,
-			"phonetic": strconv.FormatBool(cfg.Lexicon.Phonetic), "nbest": strconv.Itoa(cfg.Recognizer.Sphinx.NBest)}
+			"phonetic": strconv.FormatBool(cfg.Lexicon.Phonetic), "nbest": strconv.Itoa(cfg.Recognizer.Sphinx.NBest),
+			"also": cfg.Recognizer.Also, "split": o.split}
 		if !o.details {
 			rep.Cases = nil
 		}

@@ -14,5 +14,6 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newScanCmd(), newServeCmd(), newWatchCmd(), newLexiconCmd(), newTokenCmd(),
 		newEvalCmd(), newCorpusCmd(), newRoomsCmd())
 	root.AddCommand(newSearchCmd())
+	root.AddCommand(newKWSCmd()) // kws.go: keyphrases derived from the lexicon, threshold tuning
 	return root
 }

@@ -20,7 +20,7 @@ func main() {
 	kps := kws.Derive(lx, d, kws.Tuned(), kws.DeriveOptions{})
 	var sk []sphinx.Keyphrase
 	for _, k := range kps {
-		sk = append(sk, sphinx.Keyphrase{Phrase: k.Phrase, Threshold: 1e-40})
+		sk = append(sk, sphinx.Keyphrase{Phrase: k.Phrase, Threshold: k.Threshold})
 	}
 	t0 := time.Now()
 	r, err := sphinx.New(sphinx.Config{Keyphrases: sk})

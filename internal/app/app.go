@@ -58,7 +58,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if s.Signer, err = auth.LoadOrCreate(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if s.rec, err = NewRecognizer(cfg); err != nil {
+	if s.rec, err = newRecognizer(cfg, s.lexiconInForce); err != nil { // kws follows lexicon versions
 		return nil, err
 	}
 	s.engines = newEngines(cfg, s.rec)

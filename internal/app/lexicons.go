@@ -107,6 +107,18 @@ func (l *lexicons) close() {
 	}
 }
 
+// lexiconInForce is the lexicon of the version active on this worker, nil
+// before the versions are loaded: the keyword spotter follows it.
+func (s *Service) lexiconInForce() *lexicon.Lexicon {
+	if s.lex == nil {
+		return nil
+	}
+	if c := s.lex.watcher.Load(); c != nil {
+		return c.Engine.Lexicon()
+	}
+	return nil
+}
+
 // matcher is the pipeline's MatcherFunc.
 func (l *lexicons) matcher() lexicon.Matcher { return l.watcher.Matcher() }
 

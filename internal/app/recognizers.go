@@ -2,10 +2,13 @@ package app
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/transcript/kws"
 	"github.com/earshot/earshot/transcript/multi"
 	"github.com/earshot/earshot/transcript/openai"
 	"github.com/earshot/earshot/transcript/replay"
@@ -44,15 +47,15 @@ func newRemoteRecognizer(rc config.Recognizer) (transcript.Recognizer, error) {
 
 // newPair builds recognizer.engine and recognizer.also and runs both on
 // the same audio.
-func newPair(cfg config.Config) (transcript.Recognizer, error) {
+func newPair(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Recognizer, error) {
 	first, second := cfg, cfg
 	first.Recognizer.Also = ""
 	second.Recognizer.Engine, second.Recognizer.Also = cfg.Recognizer.Also, ""
-	a, err := NewRecognizer(first)
+	a, err := newRecognizer(first, inForce)
 	if err != nil {
 		return nil, err
 	}
-	b, err := NewRecognizer(second)
+	b, err := newRecognizer(second, inForce)
 	if err != nil {
 		_ = a.Close()
 		return nil, err
@@ -64,4 +67,43 @@ func newPair(cfg config.Config) (transcript.Recognizer, error) {
 		return nil, fmt.Errorf("recognizer.also: %w", err)
 	}
 	return m, nil
+}
+
+// newKWS builds the keyword spotter. It starts from the configured lexicon
+// and, when inForce is set (serve), follows the version in force: at each
+// utterance start it compares that version's keyphrases with its own and
+// rebuilds its decoders in the background when they differ.
+func newKWS(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Recognizer, error) {
+	var start *lexicon.Lexicon
+	var err error
+	if cfg.Lexicon.File != "" {
+		start, err = lexicon.LoadFile(cfg.Lexicon.File)
+	} else {
+		start, err = lexicon.Default()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("recognizer kws: %w", err)
+	}
+	src := func() *lexicon.Lexicon {
+		if inForce != nil {
+			if lx := inForce(); lx != nil {
+				return lx
+			}
+		}
+		return start
+	}
+	kc := kws.Config{Lexicon: src, HMM: cfg.Recognizer.Sphinx.HMM, Dict: cfg.Recognizer.Sphinx.Dict,
+		Logger: slog.Default()}
+	if f := cfg.Recognizer.KWS.Thresholds; f != "" {
+		th, err := kws.LoadThresholds(f)
+		if err != nil {
+			return nil, fmt.Errorf("recognizer.kws.thresholds: %w", err)
+		}
+		kc.Thresholds = &th
+	}
+	rec, err := kws.New(kc)
+	if err != nil {
+		return nil, fmt.Errorf("recognizer kws: %w", err)
+	}
+	return rec, nil
 }

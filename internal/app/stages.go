@@ -7,14 +7,23 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/segment"
+	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/sphinx"
 )
 
-// NewRecognizer builds the configured ASR engine.
+// NewRecognizer builds the configured ASR engine. A "kws" engine spots
+// the configured lexicon's phrases (scan, eval); `serve` builds it with
+// newRecognizer so that it follows published lexicon versions.
 func NewRecognizer(cfg config.Config) (transcript.Recognizer, error) {
+	return newRecognizer(cfg, nil)
+}
+
+// newRecognizer is NewRecognizer with the lexicon version in force for a
+// "kws" engine (nil: the configured lexicon, read once).
+func newRecognizer(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Recognizer, error) {
 	if cfg.Recognizer.Also != "" {
-		return newPair(cfg)
+		return newPair(cfg, inForce)
 	}
 	switch cfg.Recognizer.Engine {
 	case "sphinx":
@@ -26,6 +35,8 @@ func NewRecognizer(cfg config.Config) (transcript.Recognizer, error) {
 		return rec, nil
 	case "openai", "vosk", "sherpa", "replay":
 		return newRemoteRecognizer(cfg.Recognizer)
+	case "kws":
+		return newKWS(cfg, inForce)
 	case "none":
 		return textOnly{}, nil
 	}

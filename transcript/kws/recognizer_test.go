@@ -1,0 +1,194 @@
+package kws
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/transcript"
+)
+
+const hmmDir = "/usr/share/pocketsphinx/model/en-us/en-us"
+
+func skipWithoutModel(tb testing.TB) {
+	tb.Helper()
+	for _, p := range []string{DefaultDict, hmmDir + "/mdef"} {
+		if _, err := os.Stat(p); err != nil {
+			tb.Skip(err)
+		}
+	}
+}
+
+func speak(tb testing.TB, text string) []int16 {
+	tb.Helper()
+	if err := tts.Check(tts.FliteSLT); err != nil {
+		tb.Skip(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	path := filepath.Join(tb.TempDir(), "speech.wav")
+	if err := tts.Synthesize(ctx, tts.FliteSLT, text, path); err != nil {
+		tb.Fatal(err)
+	}
+	pcm, err := tts.ReadPCM(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pcm
+}
+
+func lexiconOf(t *testing.T, id, phrase string) *lexicon.Lexicon {
+	t.Helper()
+	y := "format: 1\nname: " + id + "\nrules:\n  - id: " + id + "\n    category: medical-claim\n" +
+		"    severity: high\n    languages: [en]\n    reminder: r\n    patterns:\n      - " + phrase + "\n"
+	lx, err := lexicon.Parse(id+".yaml", []byte(y))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return lx
+}
+
+type hyps struct {
+	mu  sync.Mutex
+	all []transcript.Hypothesis
+}
+
+func (c *hyps) emit(h transcript.Hypothesis) { c.mu.Lock(); c.all = append(c.all, h); c.mu.Unlock() }
+
+func (c *hyps) finals() []transcript.Hypothesis {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []transcript.Hypothesis
+	for _, h := range c.all {
+		if h.Final {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// utterance feeds pcm as one utterance in 100 ms chunks from offset at.
+func utterance(t *testing.T, s transcript.Stream, pcm []int16, at time.Duration) {
+	t.Helper()
+	for i := 0; i < len(pcm); i += 1600 {
+		if err := s.Write(pcm[i:min(i+1600, len(pcm))], at+tts.Duration(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.EndUtterance(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSpotsViolation: a flite voice says a sentence with a lexicon phrase
+// in it; the phrase comes out as the hypothesis text, with its time, and
+// the lexicon matches it.
+func TestSpotsViolation(t *testing.T) {
+	skipWithoutModel(t)
+	lx := lexiconOf(t, "fa-clinical", "clinically proven")
+	th := Thresholds{Bands: []Band{{MaxPhones: 99, Threshold: 1e-20}}}
+	r, err := New(Config{Lexicon: func() *lexicon.Lexicon { return lx }, Thresholds: &th})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	pcm := speak(t, "This cream is clinically proven to work.")
+	var c hyps
+	s, err := r.Open(context.Background(), c.emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	utterance(t, s, pcm, 2*time.Second)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := c.finals()
+	if len(f) != 1 || f[0].Text != "clinically proven" || f[0].Recognizer != Name || f[0].Utterance != 1 {
+		t.Fatalf("finals %+v, want one spotting \"clinically proven\"", f)
+	}
+	w := f[0].Words[0]
+	if w.Start < 2*time.Second || w.End > 2*time.Second+tts.Duration(len(pcm)) || w.End <= w.Start {
+		t.Errorf("word time %v..%v outside the utterance", w.Start, w.End)
+	}
+	eng, err := lexicon.Compile(lx, lexicon.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hits := eng.Match(f[0]); len(hits) != 1 || hits[0].RuleID != "fa-clinical" {
+		t.Errorf("lexicon hits %+v", hits)
+	}
+}
+
+// TestFollowsLexiconVersions: a new lexicon version is picked up between
+// utterances of an open stream, after a background rebuild.
+func TestFollowsLexiconVersions(t *testing.T) {
+	skipWithoutModel(t)
+	v1, v2 := lexiconOf(t, "v1", "clinically proven"), lexiconOf(t, "v2", "money back guarantee")
+	var cur atomic.Pointer[lexicon.Lexicon]
+	cur.Store(v1)
+	th := Thresholds{Bands: []Band{{MaxPhones: 99, Threshold: 1e-20}}}
+	r, err := New(Config{Lexicon: cur.Load, Thresholds: &th})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	pcm := speak(t, "It is clinically proven, with a money back guarantee.")
+	var c hyps
+	s, err := r.Open(context.Background(), c.emit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	utterance(t, s, pcm, 0)
+	cur.Store(v2)
+	utterance(t, s, pcm, 10*time.Second) // notices v2, starts the rebuild
+	deadline := time.Now().Add(30 * time.Second)
+	for r.Phrases()[0].Phrase != "money back guarantee" {
+		if time.Now().After(deadline) {
+			t.Fatal("keyphrases not rebuilt for v2")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	utterance(t, s, pcm, 20*time.Second)
+	f := c.finals()
+	if len(f) < 2 || f[0].Text != "clinically proven" || f[len(f)-1].Text != "money back guarantee" {
+		t.Fatalf("finals %+v: want v1's phrase first and v2's last", f)
+	}
+	if last := f[len(f)-1]; last.Utterance != 3 {
+		t.Errorf("utterance numbering restarted with the new decoder: %d", last.Utterance)
+	}
+}
+
+func TestSpottedDedupes(t *testing.T) {
+	s := time.Second
+	h := spotted(transcript.Hypothesis{Words: []transcript.Word{
+		{Text: "risk free", Start: 3 * s, End: 4 * s},
+		{Text: "cures cancer", Start: 1 * s, End: 2 * s},
+		{Text: "cures cancer", Start: 1*s + 100*time.Millisecond, End: 2 * s},
+		{Text: "cures cancer", Start: 5 * s, End: 6 * s},
+	}, Alternatives: []string{"x"}})
+	if h.Text != "cures cancer. risk free. cures cancer" || len(h.Words) != 3 || h.Alternatives != nil {
+		t.Fatalf("%+v", h)
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "Lexicon") {
+		t.Errorf("New without a lexicon: %v", err)
+	}
+	lx := lexiconOf(t, "x", "clinically proven")
+	bad := Thresholds{}
+	if _, err := New(Config{Lexicon: func() *lexicon.Lexicon { return lx }, Thresholds: &bad}); err == nil {
+		t.Error("empty thresholds accepted")
+	}
+	if _, err := New(Config{Lexicon: func() *lexicon.Lexicon { return lx }, Dict: "/nonexistent.dict"}); err == nil {
+		t.Error("missing dictionary accepted")
+	}
+}
