@@ -2,7 +2,8 @@
 // through the real pipeline (segmenter, recognizer, lexicon, detector) and
 // scores the alerts against the labels (recall, precision, false alarms per
 // hour of clean speech, detection latency), and it generates such a corpus
-// with internal/tts.
+// with internal/tts. TuneKWS chooses keyword-spotting thresholds per
+// phone-count band on a corpus split (Corpus.Split reads manifest.json).
 //
 // Corpus layout, so any labelled set plugs in: NAME.wav with NAME.json =
 // {"expect": [{"category": "...", "start_ms": N, "end_ms": N}]} (an empty

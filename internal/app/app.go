@@ -61,7 +61,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if s.rec, err = newRecognizer(cfg, s.lexiconInForce); err != nil { // kws follows lexicon versions
 		return nil, err
 	}
-	s.engines = newEngines(cfg, s.rec)
+	s.engines = newEngines(cfg, s.rec, s.lexiconInForce)
 	if err = s.connectNATS(ctx); err != nil {
 		return nil, err
 	}

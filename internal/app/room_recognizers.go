@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -13,15 +14,16 @@ import (
 // one, or another engine from the config, built on first use and shared by
 // every room that names it.
 type engines struct {
-	cfg config.Config
-	def transcript.Recognizer
+	cfg     config.Config
+	def     transcript.Recognizer
+	inForce func() *lexicon.Lexicon // lexicon version in force, for "kws"
 
 	mu    sync.Mutex
 	built map[string]transcript.Recognizer
 }
 
-func newEngines(cfg config.Config, def transcript.Recognizer) *engines {
-	return &engines{cfg: cfg, def: def, built: map[string]transcript.Recognizer{}}
+func newEngines(cfg config.Config, def transcript.Recognizer, inForce func() *lexicon.Lexicon) *engines {
+	return &engines{cfg: cfg, def: def, inForce: inForce, built: map[string]transcript.Recognizer{}}
 }
 
 // For returns the engine called name.
@@ -39,7 +41,7 @@ func (e *engines) For(name string) (transcript.Recognizer, error) {
 	}
 	cfg := e.cfg
 	cfg.Recognizer.Engine, cfg.Recognizer.Also = name, ""
-	rec, err := NewRecognizer(cfg)
+	rec, err := newRecognizer(cfg, e.inForce)
 	if err != nil {
 		return nil, fmt.Errorf("engine %q is not usable here: %w", name, err)
 	}
