@@ -1,15 +1,12 @@
 package sherpa
 
 import (
-	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"net/url"
-	"sync/atomic"
 	"time"
 
 	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/transcript/internal/wsasr"
 )
 
 // Config configures a Recognizer.
@@ -22,46 +19,23 @@ type Config struct {
 	Logger  *slog.Logger
 }
 
+// ErrClosed is returned by a closed stream.
+var ErrClosed = errors.New("sherpa: stream closed")
+
 // Recognizer connects to a sherpa-onnx streaming server. It is safe for
-// concurrent use.
-type Recognizer struct {
-	cfg    Config
-	errors atomic.Uint64
-}
+// concurrent use. Its methods are wsasr's: Name ("sherpa"), Open (the
+// connection is made at an utterance's first audio), Errors (utterances lost
+// to server or network errors) and Close (which does nothing: connections
+// belong to streams).
+type Recognizer struct{ *wsasr.Recognizer }
 
 var _ transcript.Recognizer = (*Recognizer)(nil)
 
 // New checks cfg.
 func New(cfg Config) (*Recognizer, error) {
-	u, err := url.Parse(cfg.URL)
-	if err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-		return nil, fmt.Errorf("sherpa: url %q: want ws://host:port or wss://host:port", cfg.URL)
+	ws, err := wsasr.New(protocol{}, wsasr.Config(cfg), ErrClosed)
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Timeout <= 0 {
-		cfg.Timeout = 10 * time.Second
-	}
-	if cfg.Logger == nil {
-		cfg.Logger = slog.Default()
-	}
-	return &Recognizer{cfg: cfg}, nil
+	return &Recognizer{ws}, nil
 }
-
-// Name is "sherpa".
-func (r *Recognizer) Name() string { return "sherpa" }
-
-// Errors counts utterances lost to server or network errors.
-func (r *Recognizer) Errors() uint64 { return r.errors.Load() }
-
-// Open starts a stream; the connection is made at its first audio.
-func (r *Recognizer) Open(ctx context.Context, emit transcript.Emit) (transcript.Stream, error) {
-	if emit == nil {
-		return nil, errors.New("sherpa: nil emit")
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sherpa: open: %w", err)
-	}
-	return &stream{rec: r, emit: emit, ctx: context.WithoutCancel(ctx)}, nil
-}
-
-// Close does nothing: connections belong to streams.
-func (r *Recognizer) Close() error { return nil }

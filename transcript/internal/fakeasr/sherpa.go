@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"golang.org/x/net/websocket"
 )
 
 // Sherpa is a fake sherpa-onnx online WebSocket server: binary float32
@@ -16,49 +14,30 @@ type Sherpa struct{ wsFake }
 // NewSherpa starts the fake; Close it when done.
 func NewSherpa(text string, b Behavior) *Sherpa {
 	f := &Sherpa{wsFake{Text: text, Behavior: b}}
-	f.start(f.handle)
+	f.start(4, func() session { return &sherpaSession{f: f, words: strings.Fields(text)} })
 	return f
 }
 
-func (f *Sherpa) handle(ws *websocket.Conn) {
-	defer ws.Close()
-	id := f.conn()
-	words := strings.Fields(f.Text)
-	samples, garbage := 0, false
-	for {
-		fr, err := receive(ws)
-		if err != nil {
-			return
-		}
-		msg := fr.data
-		if fr.text {
-			if string(msg) != "Done" {
-				f.violation(fmt.Sprintf("unexpected text frame %q", msg))
-				return
-			}
-			if f.Stall {
-				stall()
-				return
-			}
-			for _, r := range f.results(words, len(words), true) {
-				_ = websocket.Message.Send(ws, r)
-			}
-			_ = websocket.Message.Send(ws, "Done!")
-			return
-		}
-		if len(msg)%4 != 0 {
-			f.violation("PCM frame not a multiple of 4 bytes")
-		}
-		samples += len(msg) / 4
-		f.add(id, len(msg)/4)
-		if f.Garbage != "" && !garbage {
-			garbage = true
-			_ = websocket.Message.Send(ws, f.Garbage)
-		}
-		got := heard(words, float64(samples)/16000)
-		rs := f.results(words, len(got), false)
-		_ = websocket.Message.Send(ws, rs[len(rs)-1])
+type sherpaSession struct {
+	f     *Sherpa
+	words []string
+}
+
+func (s *sherpaSession) control(msg []byte, _ int) (end bool, err error) {
+	if string(msg) != "Done" {
+		return false, fmt.Errorf("unexpected text frame %q", msg)
 	}
+	return true, nil
+}
+
+func (s *sherpaSession) final() []string {
+	return append(s.f.results(s.words, len(s.words), true), "Done!")
+}
+
+func (s *sherpaSession) answer(samples int) []string {
+	got := heard(s.words, float64(samples)/16000)
+	rs := s.f.results(s.words, len(got), false)
+	return rs[len(rs)-1:]
 }
 
 // results renders the first n words as the server's segments: segment 0

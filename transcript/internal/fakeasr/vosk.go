@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-
-	"golang.org/x/net/websocket"
 )
 
 // Vosk is a fake Vosk server (alphacep/vosk-server asr_server.py protocol):
@@ -16,67 +14,49 @@ type Vosk struct{ wsFake }
 // NewVosk starts the fake; Close it when done.
 func NewVosk(text string, b Behavior) *Vosk {
 	f := &Vosk{wsFake{Text: text, Behavior: b}}
-	f.start(f.handle)
+	f.start(2, func() session { return &voskSession{f: &f.wsFake, words: strings.Fields(text)} })
 	return f
 }
 
-func (f *Vosk) handle(ws *websocket.Conn) {
-	defer ws.Close()
-	id := f.conn()
-	words := strings.Fields(f.Text)
-	samples, sent, garbage := 0, 0, false // sent: words already in results
-	for {
-		fr, err := receive(ws)
-		if err != nil {
-			return
-		}
-		msg := fr.data
-		if fr.text {
-			var m struct {
-				Config *struct {
-					SampleRate float64 `json:"sample_rate"`
-				} `json:"config"`
-				EOF *int `json:"eof"`
-			}
-			if err := json.Unmarshal(msg, &m); err != nil {
-				f.violation(fmt.Sprintf("text frame is not JSON: %q", msg))
-				return
-			}
-			if m.Config != nil {
-				if m.Config.SampleRate != 16000 || samples > 0 {
-					f.violation(fmt.Sprintf("config %q", msg))
-				}
-				continue
-			}
-			if m.EOF != nil {
-				if f.Stall {
-					stall()
-					return
-				}
-				_ = websocket.Message.Send(ws, voskResult(words[sent:], float64(sent)*0.3))
-				return
-			}
-			f.violation(fmt.Sprintf("unexpected text frame %q", msg))
-			return
-		}
-		if len(msg)%2 != 0 {
-			f.violation("odd-length PCM frame")
-		}
-		samples += len(msg) / 2
-		f.add(id, len(msg)/2)
-		if f.Garbage != "" && !garbage {
-			garbage = true
-			_ = websocket.Message.Send(ws, f.Garbage)
-		}
-		got := heard(words, float64(samples)/16000)
-		if f.SplitAt > 0 && sent == 0 && len(got) >= f.SplitAt {
-			_ = websocket.Message.Send(ws, voskResult(words[:f.SplitAt], 0))
-			sent = f.SplitAt
-			continue
-		}
-		p, _ := json.MarshalIndent(map[string]string{"partial": strings.Join(got[min(sent, len(got)):], " ")}, "", "  ")
-		_ = websocket.Message.Send(ws, string(p))
+type voskSession struct {
+	f     *wsFake
+	words []string
+	sent  int // words already in results
+}
+
+func (s *voskSession) control(msg []byte, samples int) (end bool, err error) {
+	var m struct {
+		Config *struct {
+			SampleRate float64 `json:"sample_rate"`
+		} `json:"config"`
+		EOF *int `json:"eof"`
 	}
+	switch {
+	case json.Unmarshal(msg, &m) != nil:
+		return false, fmt.Errorf("text frame is not JSON: %q", msg)
+	case m.Config != nil:
+		if m.Config.SampleRate != 16000 || samples > 0 {
+			s.f.violation(fmt.Sprintf("config %q", msg)) // noted; the connection goes on
+		}
+		return false, nil
+	case m.EOF != nil:
+		return true, nil
+	}
+	return false, fmt.Errorf("unexpected text frame %q", msg)
+}
+
+func (s *voskSession) final() []string {
+	return []string{voskResult(s.words[s.sent:], float64(s.sent)*0.3)}
+}
+
+func (s *voskSession) answer(samples int) []string {
+	got := heard(s.words, float64(samples)/16000)
+	if s.f.SplitAt > 0 && s.sent == 0 && len(got) >= s.f.SplitAt {
+		s.sent = s.f.SplitAt
+		return []string{voskResult(s.words[:s.f.SplitAt], 0)}
+	}
+	p, _ := json.MarshalIndent(map[string]string{"partial": strings.Join(got[min(s.sent, len(got)):], " ")}, "", "  ")
+	return []string{string(p)}
 }
 
 // voskResult is a result message as Vosk prints it: indented JSON with

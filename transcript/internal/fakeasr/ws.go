@@ -1,6 +1,7 @@
 package fakeasr
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -31,8 +32,53 @@ type wsFake struct {
 	bad     []string
 }
 
-func (f *wsFake) start(h func(*websocket.Conn)) {
-	f.Server = httptest.NewServer(websocket.Handler(h))
+// session is one connection's side of a fake's protocol.
+type session interface {
+	// control handles a text frame: end is the client's end of stream; an
+	// error is a protocol violation that ends the connection.
+	control(msg []byte, samples int) (end bool, err error)
+	// final is the answer to the end of stream.
+	final() []string
+	// answer is the reply to audio, samples in all so far.
+	answer(samples int) []string
+}
+
+// start serves connections, each with a session from newSession; bytes
+// is the size of one audio sample on the wire.
+func (f *wsFake) start(bytes int, newSession func() session) {
+	f.Server = httptest.NewServer(websocket.Handler(func(ws *websocket.Conn) {
+		defer ws.Close()
+		f.serve(ws, bytes, newSession())
+	}))
+}
+
+func (f *wsFake) serve(ws *websocket.Conn, bytes int, s session) {
+	id := f.conn()
+	samples, garbage := 0, false
+	for {
+		fr, err := receive(ws)
+		if err != nil {
+			return
+		}
+		if fr.text {
+			if f.text(ws, s, fr.data, samples) {
+				return
+			}
+			continue
+		}
+		if len(fr.data)%bytes != 0 {
+			f.violation(fmt.Sprintf("PCM frame of %d bytes, not a multiple of %d", len(fr.data), bytes))
+		}
+		samples += len(fr.data) / bytes
+		f.add(id, len(fr.data)/bytes)
+		if f.Garbage != "" && !garbage {
+			garbage = true
+			_ = websocket.Message.Send(ws, f.Garbage)
+		}
+		for _, m := range s.answer(samples) {
+			_ = websocket.Message.Send(ws, m)
+		}
+	}
 }
 
 // Samples is the audio received on each connection so far.
@@ -66,6 +112,26 @@ func (f *wsFake) add(i, n int) {
 	f.mu.Lock()
 	f.samples[i] += n
 	f.mu.Unlock()
+}
+
+// text handles a text frame; it reports the end of the connection.
+func (f *wsFake) text(ws *websocket.Conn, s session, msg []byte, samples int) (stop bool) {
+	end, err := s.control(msg, samples)
+	if err != nil {
+		f.violation(err.Error())
+		return true
+	}
+	if !end {
+		return false
+	}
+	if f.Stall {
+		stall()
+		return true
+	}
+	for _, m := range s.final() {
+		_ = websocket.Message.Send(ws, m)
+	}
+	return true
 }
 
 // URL is the ws:// address of the fake.
