@@ -273,6 +273,12 @@ func TestLexiconAPI(t *testing.T) {
 	if v.Number != 3 || v.RollbackOf != 1 {
 		t.Fatalf("rollback: %+v", v)
 	}
+	// Read your write: the answer to a publish or rollback comes once this
+	// server runs the new version.
+	var now version.Summary
+	if lexReq(t, "GET", base+"/v1/lexicons/active", "", nil, &now); now.Number != 3 {
+		t.Errorf("active right after the rollback answered: version %d, want 3", now.Number)
+	}
 	var list struct{ Versions []version.Summary }
 	lexReq(t, "GET", base+"/v1/lexicons", "", nil, &list)
 	if len(list.Versions) != 3 || list.Versions[1].Added != 1 || list.Versions[1].Removed != 1 {

@@ -32,12 +32,48 @@ func (l *lexicons) Version(ctx context.Context, n int) (version.Version, error) 
 	return l.store.Get(ctx, n)
 }
 
+// Publish stores d and answers once this worker runs it, so a client that
+// publishes and then reads /v1/lexicons/active sees what it published.
 func (l *lexicons) Publish(ctx context.Context, d version.Draft) (version.Version, error) {
-	return l.store.Publish(ctx, d)
+	v, err := l.store.Publish(ctx, d)
+	if err == nil {
+		l.awaitActive(ctx, v.Number)
+	}
+	return v, err
 }
 
+// Rollback republishes version n and, like Publish, answers once it runs.
 func (l *lexicons) Rollback(ctx context.Context, n int, author, message string) (version.Version, error) {
-	return l.store.Rollback(ctx, n, author, message)
+	v, err := l.store.Rollback(ctx, n, author, message)
+	if err == nil {
+		l.awaitActive(ctx, v.Number)
+	}
+	return v, err
+}
+
+// activeWait bounds how long a publish waits for the local swap: the
+// version is already durable, so past this the answer is still right, only
+// possibly ahead of this worker.
+const activeWait = 5 * time.Second
+
+// awaitActive waits until this worker's active version is at least n.
+func (l *lexicons) awaitActive(ctx context.Context, n int) {
+	deadline := time.NewTimer(activeWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if c := l.watcher.Load(); c != nil && c.Meta.Number >= n {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-deadline.C:
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func (l *lexicons) Audit(ctx context.Context) ([]version.AuditEntry, error) {
