@@ -35,6 +35,9 @@ type HTTP struct {
 	// AllowOrigin is sent as Access-Control-Allow-Origin on WHIP and API
 	// responses so pages on other origins can publish and read.
 	AllowOrigin string `yaml:"allow_origin"`
+	// RequireTokens makes the alert log, transcripts and room API demand a
+	// compliance or policy token (`earshot token --role compliance`).
+	RequireTokens bool `yaml:"require_tokens"`
 }
 
 // NATS chooses between the embedded server and an external cluster.

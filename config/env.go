@@ -43,6 +43,13 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		}
 		c.Alerts.Cooldown = Duration(d)
 	}
+	if v := getenv("EARSHOT_REQUIRE_TOKENS"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("EARSHOT_REQUIRE_TOKENS: %w", err)
+		}
+		c.HTTP.RequireTokens = b
+	}
 	if v := getenv("EARSHOT_PHONETIC"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {

@@ -44,6 +44,10 @@ type Options struct {
 	Mount  func(mux *http.ServeMux)
 	Logger *slog.Logger
 
+	// RequireTokens makes the alert log, transcripts and room API demand a
+	// compliance or policy token. Off by default: platforms often call
+	// these from inside their own network.
+	RequireTokens bool
 	// Tokens checks tokens of the event feeds and alert review
 	// (events.go, dispositions.go); nil refuses them with 503.
 	Tokens Tokens
@@ -112,6 +116,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusInternalServerError, "internal", "internal error")
 		}
 	}()
+	if s.opts.RequireTokens && staffOnly(r) && !s.staff(w, r) {
+		return
+	}
 	s.mux.ServeHTTP(w, r)
 }
 
