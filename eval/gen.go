@@ -50,7 +50,8 @@ type ClipInfo struct {
 
 // Generate synthesizes a labelled corpus into o.Out: clean talk mixed with
 // violations at known offsets, noise, optional reverb, plus the zh text
-// cases. Every other clip is in the "train" split, the rest "test".
+// cases. Alternate rounds of categories (and of clean clips) are in the
+// "train" split, the rest "test", so each split holds every category.
 func Generate(ctx context.Context, o GenOptions) ([]ClipInfo, error) {
 	o, err := o.withDefaults()
 	if err != nil {
@@ -137,6 +138,8 @@ type generator struct {
 	tmp   string
 	cache map[string]string
 	rng   *rand.Rand
+	// categories is how many violation categories the picker deals in turn.
+	categories int
 }
 
 // plan picks a clip's voice, noise, sentences and (for three clips in
@@ -157,20 +160,33 @@ func (g *generator) picker(viol []Violation) func(k int) Violation {
 		vs := byCat[c]
 		g.rng.Shuffle(len(vs), func(i, j int) { vs[i], vs[j] = vs[j], vs[i] })
 	}
+	g.categories = len(cats)
 	return func(k int) Violation {
 		vs := byCat[cats[k%len(cats)]]
 		return vs[(k/len(cats))%len(vs)]
 	}
 }
 
+// split puts whole rounds of categories on one side, alternating, so both
+// train and test hold every category (by clip parity, categories dealt in
+// turn would land each category on one side only). Clean-only clips
+// alternate too.
+func (g *generator) split(i int) string {
+	round := i / 4 // clean-only clips: every fourth
+	if i%4 != 2 && g.categories > 0 {
+		round = (i - (i+1)/4) / g.categories
+	}
+	if round%2 == 1 {
+		return "test"
+	}
+	return "train"
+}
+
 func (g *generator) plan(i int, clean []string, pick func(int) Violation) ClipInfo {
 	o := g.o
 	info := ClipInfo{
 		Voice: o.Voices[i%len(o.Voices)], SNR: o.SNRs[i%len(o.SNRs)],
-		Speed: o.Speeds[(i/len(o.Voices))%len(o.Speeds)], Reverb: o.Reverb && i%4 == 3, Split: "train",
-	}
-	if i%2 == 1 {
-		info.Split = "test"
+		Speed: o.Speeds[(i/len(o.Voices))%len(o.Speeds)], Reverb: o.Reverb && i%4 == 3, Split: g.split(i),
 	}
 	n := 3 + g.rng.IntN(2)
 	for range n {
