@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/pipeline"
 )
 
@@ -59,7 +60,7 @@ func benchLive(b *testing.B, n int, window time.Duration) {
 	}
 	matcher := defaultMatcher(b) // shared by all rooms: not a per-room cost
 	g0, heap0 := measureHeap()
-	r, err := Open(context.Background(), pipeline.Config{Recognizer: noopRecognizer{}, Matcher: matcher, Sink: &memSink{}, Logger: quietLog()}, opts)
+	r, err := Open(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: matcher, Sink: &testdouble.Sink{}, Logger: quietLog()}, opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/rawpcm"
 	"github.com/earshot/earshot/lexicon"
@@ -21,22 +20,6 @@ import (
 
 // quietLog keeps test output readable: reconnect warnings are expected.
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
-// noopRecognizer hears audio and says nothing: the per-room cost of
-// everything but ASR.
-type noopRecognizer struct{}
-
-func (noopRecognizer) Name() string { return "noop" }
-func (noopRecognizer) Open(context.Context, transcript.Emit) (transcript.Stream, error) {
-	return noopStream{}, nil
-}
-func (noopRecognizer) Close() error { return nil }
-
-type noopStream struct{}
-
-func (noopStream) Write([]int16, time.Duration) error { return nil }
-func (noopStream) EndUtterance() error                { return nil }
-func (noopStream) Close() error                       { return nil }
 
 // sayAt is a scripted recognizer: once the stream has heard up to At, it
 // emits Text as a final hypothesis spanning [Start, End]. It stands in for
@@ -68,25 +51,6 @@ func (s *sayStream) Write(pcm []int16, off time.Duration) error {
 }
 func (s *sayStream) EndUtterance() error { return nil }
 func (s *sayStream) Close() error        { return nil }
-
-// memSink keeps alerts in memory.
-type memSink struct {
-	mu     sync.Mutex
-	alerts []alerter.Alert
-}
-
-func (m *memSink) Send(_ context.Context, a alerter.Alert) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.alerts = append(m.alerts, a)
-	return nil
-}
-func (m *memSink) Close() error { return nil }
-func (m *memSink) list() []alerter.Alert {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]alerter.Alert(nil), m.alerts...)
-}
 
 func defaultMatcher(t testing.TB) pipeline.MatcherFunc {
 	t.Helper()

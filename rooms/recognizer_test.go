@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -15,7 +16,7 @@ import (
 // registration, naming the field.
 func TestRoomChoosesRecognizer(t *testing.T) {
 	scripted := sayAt{Text: "add my wechat", Start: time.Second, End: 2 * time.Second, At: 2 * time.Second}
-	r, sink := newTestRegistry(t, noopRecognizer{}, Options{
+	r, sink := newTestRegistry(t, testdouble.Silent{}, Options{
 		RecognizerFor: func(name string) (transcript.Recognizer, error) {
 			if name == "scripted" {
 				return scripted, nil
@@ -30,8 +31,8 @@ func TestRoomChoosesRecognizer(t *testing.T) {
 	if _, err := r.Add(Spec{ID: "plain", Source: "http://127.0.0.1:1/b.pcm"}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "an alert from the scripted engine", func() bool { return len(sink.list()) > 0 })
-	for _, a := range sink.list() {
+	waitFor(t, 10*time.Second, "an alert from the scripted engine", func() bool { return len(sink.List()) > 0 })
+	for _, a := range sink.List() {
 		if a.Room != "other" {
 			t.Errorf("room %s alerted: it runs the default (silent) engine", a.Room)
 		}

@@ -17,13 +17,14 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/rawpcm"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
 
-func newTestRegistry(t testing.TB, rec transcript.Recognizer, opts Options) (*Registry, *memSink) {
+func newTestRegistry(t testing.TB, rec transcript.Recognizer, opts Options) (*Registry, *testdouble.Sink) {
 	t.Helper()
-	sink := &memSink{}
+	sink := &testdouble.Sink{}
 	opts.Logger = quietLog()
 	r, err := Open(context.Background(), pipeline.Config{Recognizer: rec, Matcher: defaultMatcher(t), Sink: sink, Logger: quietLog()}, opts)
 	if err != nil {
@@ -64,7 +65,7 @@ func TestBackoffDelay(t *testing.T) {
 // it back: the room must say it is reconnecting, then be live again.
 func TestPulledSourceReconnects(t *testing.T) {
 	ls := startLive(t)
-	r, _ := newTestRegistry(t, noopRecognizer{}, Options{
+	r, _ := newTestRegistry(t, testdouble.Silent{}, Options{
 		OpenSource: openHTTPPCM, Schemes: []string{"http"},
 		Backoff: Backoff{Min: 50 * time.Millisecond, Max: 200 * time.Millisecond},
 	})
@@ -97,7 +98,7 @@ func TestPulledSourceReconnects(t *testing.T) {
 // goroutines and heap must return to their baseline.
 func TestAddRemoveLoop(t *testing.T) {
 	ls := startLive(t)
-	r, _ := newTestRegistry(t, noopRecognizer{}, Options{
+	r, _ := newTestRegistry(t, testdouble.Silent{}, Options{
 		OpenSource: openHTTPPCM, Schemes: []string{"http"}, EvidenceDir: t.TempDir(), EvidenceWindow: 5 * time.Second,
 		StorePath: filepath.Join(t.TempDir(), "rooms.json"),
 	})
@@ -182,7 +183,7 @@ func TestEvidenceClip(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, 10*time.Second, "the session to end", func() bool { return state(r, "ev1").State == "ended" })
-	alerts := sink.list()
+	alerts := sink.List()
 	waitFor(t, 10*time.Second, "a clip per alert", func() bool { return r.Evidence().Saved == uint64(len(alerts)) })
 	if len(alerts) == 0 {
 		t.Fatal("no alert")
@@ -239,7 +240,7 @@ func TestCloseFlushesLastAlert(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "audio", func() bool { return state(r, "closing").HeardMs > 500 })
 	r.Close()
-	alerts := sink.list()
+	alerts := sink.List()
 	if len(alerts) == 0 {
 		t.Fatal("no alert after Close, want the last utterance's")
 	}
@@ -257,7 +258,7 @@ func TestRegistryRules(t *testing.T) {
 	store := filepath.Join(t.TempDir(), "rooms.json")
 	ls := startLive(t)
 	opts := Options{OpenSource: openHTTPPCM, Schemes: []string{"http"}, StorePath: store}
-	r, _ := newTestRegistry(t, noopRecognizer{}, opts)
+	r, _ := newTestRegistry(t, testdouble.Silent{}, opts)
 	if _, err := r.Add(Spec{ID: "w", Anchor: "anna", Source: "whip"}); err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +293,7 @@ func TestRegistryRules(t *testing.T) {
 	r.Close()
 
 	// A restart restores the registered rooms (not the ad-hoc ones).
-	r2, _ := newTestRegistry(t, noopRecognizer{}, opts)
+	r2, _ := newTestRegistry(t, testdouble.Silent{}, opts)
 	got := r2.Rooms()
 	if len(got) != 2 || got[0].Room.ID != "p" || got[1].Room.ID != "w" || got[1].Room.Anchor != "anna" {
 		t.Fatalf("restored %+v", got)
@@ -302,7 +303,7 @@ func TestRegistryRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2.Close()
-	r3, _ := newTestRegistry(t, noopRecognizer{}, opts)
+	r3, _ := newTestRegistry(t, testdouble.Silent{}, opts)
 	if got := r3.Rooms(); len(got) != 1 {
 		t.Fatalf("after rm and restart: %+v", got)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
@@ -64,7 +65,7 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 		t.Fatal(err)
 	}
 	regCtx, stop := context.WithCancel(context.Background())
-	reg := rooms.New(regCtx, pipeline.Config{Recognizer: silentRecognizer{}, Matcher: pipeline.Static(eng), Sink: sink}, quietLog())
+	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, quietLog())
 	signer := auth.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
 	api := New(Options{
 		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: quietLog(),

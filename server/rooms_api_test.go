@@ -13,6 +13,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/ingest/ring"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
@@ -32,7 +33,7 @@ func newRoomsServer(t *testing.T) (*httptest.Server, string) {
 	}
 	dir := t.TempDir()
 	log := &memoryLog{}
-	reg, err := rooms.Open(context.Background(), pipeline.Config{Recognizer: silentRecognizer{}, Matcher: pipeline.Static(eng), Sink: log},
+	reg, err := rooms.Open(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: log},
 		rooms.Options{StorePath: filepath.Join(dir, "rooms.json"), EvidenceDir: filepath.Join(dir, "evidence")})
 	if err != nil {
 		t.Fatal(err)

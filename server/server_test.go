@@ -9,52 +9,25 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/transcript"
 )
 
-// silentRecognizer hears nothing; these tests exercise the API, not ASR.
-type silentRecognizer struct{}
-
-func (silentRecognizer) Name() string { return "silent" }
-func (silentRecognizer) Open(context.Context, transcript.Emit) (transcript.Stream, error) {
-	return silentStream{}, nil
-}
-func (silentRecognizer) Close() error { return nil }
-
-type silentStream struct{}
-
-func (silentStream) Write([]int16, time.Duration) error { return nil }
-func (silentStream) EndUtterance() error                { return nil }
-func (silentStream) Close() error                       { return nil }
-
 // memoryLog keeps sent alerts so /v1/alerts can be read back.
-type memoryLog struct {
-	mu     sync.Mutex
-	alerts []alerter.Alert
-}
+type memoryLog struct{ testdouble.Sink }
 
-func (m *memoryLog) Send(_ context.Context, a alerter.Alert) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.alerts = append(m.alerts, a)
-	return nil
-}
-func (m *memoryLog) Close() error { return nil }
 func (m *memoryLog) Alerts(_ context.Context, q natsink.Query) ([]alerter.Alert, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	var out []alerter.Alert
-	for _, a := range m.alerts {
+	for _, a := range m.List() {
 		if q.Room == "" || a.Room == q.Room {
 			out = append(out, a)
 		}
@@ -74,7 +47,7 @@ func newTestServer(t *testing.T) *httptest.Server {
 	}
 	log := &memoryLog{}
 	ctx, cancel := context.WithCancel(context.Background())
-	reg := rooms.New(ctx, pipeline.Config{Recognizer: silentRecognizer{}, Matcher: pipeline.Static(eng), Sink: log}, nil)
+	reg := rooms.New(ctx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: log}, nil)
 	srv := httptest.NewServer(New(Options{Rooms: reg, Alerts: log, UploadDir: t.TempDir(), MaxUpload: 1 << 20}))
 	t.Cleanup(func() { srv.Close(); cancel(); reg.Wait() })
 	return srv

@@ -6,12 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/wavfile"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/pipeline"
 )
@@ -91,26 +90,12 @@ func TestReplayChineseEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink := &memSink{}
+	sink := &testdouble.Sink{}
 	s := &pipeline.Session{Room: pipeline.Room{ID: "zh"}, Source: src, Lossless: true}
 	if err := pipeline.Run(context.Background(), s, pipeline.Config{Recognizer: rec, Matcher: pipeline.Static(eng), Sink: sink}); err != nil {
 		t.Fatal(err)
 	}
-	if len(sink.alerts) != 1 || sink.alerts[0].Category != "private-goods" || sink.alerts[0].Recognizer != "replay" {
-		t.Fatalf("alerts %+v, want one private-goods alert from replay", sink.alerts)
+	if alerts := sink.List(); len(alerts) != 1 || alerts[0].Category != "private-goods" || alerts[0].Recognizer != "replay" {
+		t.Fatalf("alerts %+v, want one private-goods alert from replay", alerts)
 	}
 }
-
-type memSink struct {
-	mu     sync.Mutex
-	alerts []alerter.Alert
-}
-
-func (m *memSink) Send(_ context.Context, a alerter.Alert) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.alerts = append(m.alerts, a)
-	return nil
-}
-
-func (m *memSink) Close() error { return nil }

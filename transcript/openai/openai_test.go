@@ -9,26 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/internal/fakeasr"
 )
-
-type collector struct {
-	mu  sync.Mutex
-	hyp []transcript.Hypothesis
-}
-
-func (c *collector) emit(h transcript.Hypothesis) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.hyp = append(c.hyp, h)
-}
-
-func (c *collector) all() []transcript.Hypothesis {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]transcript.Hypothesis(nil), c.hyp...)
-}
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
@@ -76,13 +60,13 @@ func TestTranscribe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c := &collector{}
-			s, _ := r.Open(context.Background(), c.emit)
+			c := &testdouble.Collector{}
+			s, _ := r.Open(context.Background(), c.Emit)
 			utterance(t, s, 1.2, 2*time.Second)
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
-			hyps := c.all()
+			hyps := c.All()
 			if tc.wantText == "" && len(hyps) != 0 {
 				t.Errorf("emitted %+v, want nothing", hyps)
 			}
@@ -116,11 +100,11 @@ func TestPartialsAndConcurrency(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {
-			c := &collector{}
-			s, _ := r.Open(context.Background(), c.emit)
+			c := &testdouble.Collector{}
+			s, _ := r.Open(context.Background(), c.Emit)
 			utterance(t, s, 1.2, 0)
 			_ = s.Close()
-			hyps := c.all()
+			hyps := c.All()
 			if len(hyps) != 2 || hyps[0].Final || !hyps[1].Final {
 				t.Errorf("hyps %+v: want a partial (text changed once) then a final", hyps)
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/tts"
 )
 
@@ -40,7 +41,7 @@ func BenchmarkNewStream(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer r.Close()
-	emit := (&collector{}).emit
+	emit := (&testdouble.Collector{}).Emit
 	before := rssMB(b)
 	var streams []interface{ Close() error }
 	for b.Loop() {
@@ -65,7 +66,7 @@ func BenchmarkPooledStream(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer r.Close()
-	emit := (&collector{}).emit
+	emit := (&testdouble.Collector{}).Emit
 	for b.Loop() {
 		s, err := r.Open(context.Background(), emit)
 		if err != nil {

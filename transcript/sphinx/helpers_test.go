@@ -4,10 +4,10 @@ import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/transcript"
 )
@@ -39,34 +39,6 @@ func speak(tb testing.TB, v tts.Voice, text string) []int16 {
 	return pcm
 }
 
-// collector gathers emitted hypotheses.
-type collector struct {
-	mu  sync.Mutex
-	hyp []transcript.Hypothesis
-}
-
-func (c *collector) emit(h transcript.Hypothesis) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.hyp = append(c.hyp, h)
-}
-
-func (c *collector) all() []transcript.Hypothesis {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]transcript.Hypothesis(nil), c.hyp...)
-}
-
-func (c *collector) finals() []transcript.Hypothesis {
-	var out []transcript.Hypothesis
-	for _, h := range c.all() {
-		if h.Final {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
 // feed writes pcm in 100 ms chunks, as a live source would, starting at
 // stream time at.
 func feed(tb testing.TB, s transcript.Stream, pcm []int16, at time.Duration) {
@@ -81,10 +53,10 @@ func feed(tb testing.TB, s transcript.Stream, pcm []int16, at time.Duration) {
 }
 
 // recognize runs one utterance through a fresh stream of r.
-func recognize(tb testing.TB, r *Recognizer, pcm []int16) *collector {
+func recognize(tb testing.TB, r *Recognizer, pcm []int16) *testdouble.Collector {
 	tb.Helper()
-	c := &collector{}
-	s, err := r.Open(context.Background(), c.emit)
+	c := &testdouble.Collector{}
+	s, err := r.Open(context.Background(), c.Emit)
 	if err != nil {
 		tb.Fatal(err)
 	}

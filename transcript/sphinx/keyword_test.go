@@ -25,7 +25,7 @@ func TestKeywordSpotting(t *testing.T) {
 	}
 	for _, v := range []tts.Voice{tts.FliteSLT, tts.FestivalSLTHTS} {
 		pcm := speak(t, v, sentences[0])
-		finals := recognize(t, r, pcm).finals()
+		finals := recognize(t, r, pcm).Finals()
 		if len(finals) != 1 || finals[0].Text == "" {
 			t.Fatalf("%s: finals %+v, want one with hits", v, finals)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/transcript"
 )
@@ -41,7 +42,7 @@ func TestRecognizeVoices(t *testing.T) {
 		t.Run(string(tt.voice), func(t *testing.T) {
 			var errs, words float64
 			for _, s := range sentences {
-				finals := recognize(t, r, speak(t, tt.voice, s)).finals()
+				finals := recognize(t, r, speak(t, tt.voice, s)).Finals()
 				got := ""
 				if len(finals) == 1 {
 					got = finals[0].Text
@@ -68,8 +69,8 @@ func TestPartialsAndTimestamps(t *testing.T) {
 	}
 	defer r.Close()
 	pcm := speak(t, tts.FliteSLT, sentences[0])
-	c := &collector{}
-	s, err := r.Open(context.Background(), c.emit)
+	c := &testdouble.Collector{}
+	s, err := r.Open(context.Background(), c.Emit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestPartialsAndTimestamps(t *testing.T) {
 		if err := s.EndUtterance(); err != nil {
 			t.Fatal(err)
 		}
-		hs := c.all()
+		hs := c.All()
 		final := hs[len(hs)-1]
 		if !final.Final || final.Utterance != uint64(u+1) {
 			t.Fatalf("last hypothesis %+v, want final of utterance %d", final, u+1)
@@ -134,8 +135,8 @@ func TestBadInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &collector{}
-	s, err := r.Open(context.Background(), c.emit)
+	c := &testdouble.Collector{}
+	s, err := r.Open(context.Background(), c.Emit)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestBadInput(t *testing.T) {
 		{"end after close", s.EndUtterance, ErrClosed},
 		{"close recognizer", r.Close, nil},
 		{"close recognizer twice", r.Close, nil},
-		{"open after close", func() error { _, err := r.Open(context.Background(), c.emit); return err }, ErrClosed},
+		{"open after close", func() error { _, err := r.Open(context.Background(), c.Emit); return err }, ErrClosed},
 	}
 	for _, st := range steps {
 		if err := st.do(); !errors.Is(err, st.want) {
@@ -163,7 +164,7 @@ func TestBadInput(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := r.Open(ctx, c.emit); err == nil {
+	if _, err := r.Open(ctx, c.Emit); err == nil {
 		t.Error("Open with a cancelled context succeeded")
 	}
 }
@@ -176,15 +177,15 @@ func TestConcurrentStreams(t *testing.T) {
 	}
 	defer r.Close()
 	pcm := speak(t, tts.FliteSLT, sentences[1])
-	done := make(chan *collector, 2)
+	done := make(chan *testdouble.Collector, 2)
 	for range 2 {
 		go func() { done <- recognize(t, r, pcm) }()
 	}
 	for range 2 {
 		select {
 		case c := <-done:
-			if len(c.finals()) != 1 {
-				t.Errorf("%d finals, want 1", len(c.finals()))
+			if len(c.Finals()) != 1 {
+				t.Errorf("%d finals, want 1", len(c.Finals()))
 			}
 		case <-time.After(time.Minute):
 			t.Fatal("streams hung")

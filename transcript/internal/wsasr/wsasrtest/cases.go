@@ -33,7 +33,7 @@ func testFinal(t *testing.T, tg Target) {
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
-			fin := c.finals()
+			fin := c.Finals()
 			if tc.wantFinal == "" {
 				if len(fin) != 0 {
 					t.Errorf("finals %+v, want none", fin)
@@ -72,13 +72,11 @@ func testPartials(t *testing.T, tg Target) {
 	_ = s.EndUtterance()
 	feed(t, s, 1.5, 5*time.Second)
 	_ = s.Close()
-	fin := c.finals()
+	fin := c.Finals()
 	if len(fin) != 2 || fin[1].Utterance != 2 || fin[1].Start != 5*time.Second {
 		t.Fatalf("finals %+v, want two utterances", fin)
 	}
-	c.mu.Lock()
-	partials := len(c.hyp) - len(fin)
-	c.mu.Unlock()
+	partials := len(c.All()) - len(fin)
 	if partials < 2 {
 		t.Errorf("%d partials, want several", partials)
 	}
@@ -93,7 +91,7 @@ func testUnreachable(t *testing.T, tg Target) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if r.Errors() != 1 || len(c.hyp) != 0 {
-		t.Errorf("errors %d hyps %d, want 1 error and nothing emitted", r.Errors(), len(c.hyp))
+	if r.Errors() != 1 || len(c.All()) != 0 {
+		t.Errorf("errors %d hyps %d, want 1 error and nothing emitted", r.Errors(), len(c.All()))
 	}
 }

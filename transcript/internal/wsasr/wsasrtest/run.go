@@ -5,10 +5,10 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/internal/fakeasr"
 )
@@ -64,40 +64,17 @@ func Run(t *testing.T, tg Target) {
 	t.Run("bad url", func(t *testing.T) { testBadURL(t, tg) })
 }
 
-type collector struct {
-	mu  sync.Mutex
-	hyp []transcript.Hypothesis
-}
-
-func (c *collector) emit(h transcript.Hypothesis) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.hyp = append(c.hyp, h)
-}
-
-func (c *collector) finals() []transcript.Hypothesis {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	var out []transcript.Hypothesis
-	for _, h := range c.hyp {
-		if h.Final {
-			out = append(out, h)
-		}
-	}
-	return out
-}
-
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // open makes a recognizer for url and opens a stream on it.
-func open(t *testing.T, tg Target, url string, timeout time.Duration) (Recognizer, transcript.Stream, *collector) {
+func open(t *testing.T, tg Target, url string, timeout time.Duration) (Recognizer, transcript.Stream, *testdouble.Collector) {
 	t.Helper()
 	r, err := tg.New(url, timeout, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &collector{}
-	s, err := r.Open(context.Background(), c.emit)
+	c := &testdouble.Collector{}
+	s, err := r.Open(context.Background(), c.Emit)
 	if err != nil {
 		t.Fatal(err)
 	}
