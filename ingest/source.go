@@ -33,7 +33,8 @@ type Emit func(Chunk) error
 
 // Source produces a stream's audio until the stream ends, fails or ctx is
 // cancelled. Run returns nil when the stream ended normally (end of file,
-// publisher hung up) and a wrapped error otherwise.
+// publisher hung up) and a wrapped error otherwise; the error names the
+// source (its Describe), so callers add only their own context.
 type Source interface {
 	// Describe names the source for logs and room status, e.g. "wav:/x.wav".
 	Describe() string
