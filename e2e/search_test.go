@@ -10,37 +10,16 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/server"
 )
-
-// searchResult is the part of GET /v1/transcripts these tests read.
-type searchResult struct {
-	Total int `json:"total"`
-	Hits  []struct {
-		ID         string              `json:"id"`
-		Room       string              `json:"room"`
-		Anchor     string              `json:"anchor"`
-		At         time.Time           `json:"at"`
-		StartMs    int64               `json:"start_ms"`
-		Text       string              `json:"text"`
-		Highlights map[string][]string `json:"highlights"`
-		Hits       []struct {
-			RuleID   string `json:"rule_id"`
-			Category string `json:"category"`
-		} `json:"hits"`
-	} `json:"hits"`
-	Facets map[string][]struct {
-		Term  string `json:"term"`
-		Count int    `json:"count"`
-	} `json:"facets"`
-}
 
 // searchUntil polls the search API until it finds something: the store
 // indexes in batches, a fraction of a second behind the pipeline.
-func searchUntil(t *testing.T, base string, params url.Values, limit time.Duration) searchResult {
+func searchUntil(t *testing.T, base string, params url.Values, limit time.Duration) server.SearchResponse {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		var res searchResult
+		var res server.SearchResponse
 		if code := getJSON(t, base+"/v1/transcripts?"+params.Encode(), &res); code != http.StatusOK {
 			t.Fatalf("search %v: status %d", params, code)
 		}

@@ -39,8 +39,9 @@ var searchParams = map[string]bool{"q": true, "room": true, "anchor": true, "mer
 	"category": true, "rule": true, "session": true, "from": true, "to": true, "sort": true,
 	"page": true, "size": true, "token": true}
 
-// searchResponse is GET /v1/transcripts' JSON.
-type searchResponse struct {
+// SearchResponse is GET /v1/transcripts' JSON; clients (the CLI, tests) decode
+// into it too.
+type SearchResponse struct {
 	Total  uint64                       `json:"total"`
 	TookMs float64                      `json:"took_ms"`
 	Page   int                          `json:"page"`
@@ -69,7 +70,7 @@ func (s *Server) searchTranscripts(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, searchResponse{Total: res.Total, TookMs: float64(res.Took.Microseconds()) / 1000,
+	writeJSON(w, http.StatusOK, SearchResponse{Total: res.Total, TookMs: float64(res.Took.Microseconds()) / 1000,
 		Page: page, Size: q.Size, Hits: nonNil(res.Hits), Facets: res.Facets})
 }
 

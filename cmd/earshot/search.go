@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/earshot/earshot/server"
 )
 
 type searchFlags struct {
@@ -101,28 +103,11 @@ func runSearch(w io.Writer, f searchFlags, q string) error {
 	return printSearchTable(w, body)
 }
 
-type cliSearchResult struct {
-	Total  int     `json:"total"`
-	TookMs float64 `json:"took_ms"`
-	Hits   []struct {
-		ID         string              `json:"id"`
-		Room       string              `json:"room"`
-		Anchor     string              `json:"anchor"`
-		At         time.Time           `json:"at"`
-		StartMs    int64               `json:"start_ms"`
-		Text       string              `json:"text"`
-		Highlights map[string][]string `json:"highlights"`
-		Hits       []struct {
-			Category string `json:"category"`
-		} `json:"hits"`
-	} `json:"hits"`
-}
-
 // markers show highlights in a terminal without HTML.
 var markers = strings.NewReplacer("<mark>", "[", "</mark>", "]")
 
 func printSearchTable(w io.Writer, body []byte) error {
-	var res cliSearchResult
+	var res server.SearchResponse
 	if err := json.Unmarshal(body, &res); err != nil {
 		return fmt.Errorf("search: unreadable answer: %w", err)
 	}
