@@ -60,6 +60,7 @@ type Registry struct {
 	saveMu sync.Mutex // serializes writes of the room list; taken before mu
 	mu     sync.Mutex
 	rooms  map[string]*entry
+	tally  tally // counters behind Summary (summary.go)
 	closed bool
 	wg     sync.WaitGroup
 }
@@ -178,6 +179,7 @@ func (r *Registry) Remove(ctx context.Context, id string) error {
 		return fmt.Errorf("rooms: %q: %w", id, ErrNotFound)
 	}
 	delete(r.rooms, id)
+	r.tally.forgetLocked(e)
 	cancel, done, registered := e.cancel, e.done, e.spec != nil
 	specs := r.specsLocked()
 	r.mu.Unlock()
@@ -242,6 +244,7 @@ func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source, lossless bo
 	ctx, cancel := context.WithCancel(r.ctx)
 	s := &pipeline.Session{Room: room, ID: alerter.NewID(r.now()), Source: src, Lossless: lossless}
 	e.session, e.running, e.sessions = s, true, e.sessions+1
+	r.tally.beginLocked(s, false)
 	e.state, e.reason, e.started, e.ended, e.lastErr = "live", "", r.now(), time.Time{}, ""
 	e.cancel, e.done = cancel, make(chan struct{})
 	done := e.done
@@ -298,7 +301,7 @@ func (r *Registry) finishPushed(e *entry, s *pipeline.Session, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e.running, e.ended = false, r.now()
-	e.past.add(&s.Stats)
+	r.tally.endLocked(e, s)
 	e.state, e.reason = "ended", ""
 	if e.spec != nil {
 		e.state, e.reason = "waiting", "waiting for a WHIP publisher"

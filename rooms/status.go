@@ -89,7 +89,7 @@ func (r *Registry) Room(id string) (Status, bool) {
 
 func (r *Registry) statusLocked(id string, e *entry) Status {
 	st := Status{
-		Room: pipeline.Room{ID: id}, State: e.state, Reason: e.reason, Started: e.started, Ended: e.ended,
+		Room: pipeline.Room{ID: id}, State: r.stateLocked(e), Reason: e.reason, Started: e.started, Ended: e.ended,
 		LastError: e.lastErr, Attempt: e.attempt, Reconnects: e.reconnects, Sessions: e.sessions,
 		Total: e.past, LexiconVersion: r.lexiconVersion(),
 	}
@@ -102,12 +102,18 @@ func (r *Registry) statusLocked(id string, e *entry) Status {
 		st.Utterance, st.Alerts = s.Stats.Utterances.Load(), s.Stats.Alerts.Load()
 		if e.running {
 			st.Total.add(&s.Stats)
-			if e.spec != nil && e.spec.Pulled() && s.Stats.Samples.Load() == 0 {
-				st.State = "connecting"
-			}
 		}
 	}
 	return st
+}
+
+// stateLocked is the room's state as shown: a pulled room whose session
+// has not delivered audio yet is still connecting.
+func (r *Registry) stateLocked(e *entry) string {
+	if s := e.session; s != nil && e.running && e.spec != nil && e.spec.Pulled() && s.Stats.Samples.Load() == 0 {
+		return "connecting"
+	}
+	return e.state
 }
 
 func (r *Registry) lexiconVersion() string {

@@ -59,6 +59,7 @@ func (r *Registry) pullOnce(ctx context.Context, e *entry, spec Spec, retry bool
 	if retry {
 		e.reconnects++
 	}
+	r.tally.beginLocked(s, retry)
 	e.state, e.reason, e.started, e.ended = "live", "", r.now(), time.Time{}
 	r.mu.Unlock()
 
@@ -66,7 +67,7 @@ func (r *Registry) pullOnce(ctx context.Context, e *entry, spec Spec, retry bool
 	heard := time.Duration(s.Stats.HeardMs.Load()) * time.Millisecond
 	r.mu.Lock()
 	e.running, e.ended = false, r.now()
-	e.past.add(&s.Stats)
+	r.tally.endLocked(e, s)
 	if err != nil {
 		e.lastErr = err.Error()
 	}

@@ -128,7 +128,7 @@ func (s *Service) listenHTTP() error {
 	// console.go: compliance console feeds, alert review, pages' tokens.
 	opts, err := s.console(server.Options{
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
-		Metrics: metricsHandler(s.reg), Logger: s.log, Lexicons: s.lex, RequireTokens: s.cfg.HTTP.RequireTokens,
+		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex, RequireTokens: s.cfg.HTTP.RequireTokens,
 		Mount:       func(mux *http.ServeMux) { mux.Handle("/whip/", s.whip) },
 		Transcripts: s.transcripts,
 	})

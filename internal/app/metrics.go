@@ -2,58 +2,171 @@ package app
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/earshot/earshot/rooms"
+	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/transcript/store"
 )
 
-// roomCollector reads the registry at scrape time, so the hot path keeps
-// only its own atomic counters and no metric library calls.
-type roomCollector struct {
-	reg                                  *rooms.Registry
-	live, heard, chunks, dropped, alerts *prometheus.Desc
+// metricSources are what /metrics reads at scrape time; a nil part is left
+// out. Nothing here is labelled by room, session or any other unbounded
+// id: a platform runs 100,000 rooms, and a series per room would make every
+// scrape grow with them (Prometheus' guidance: never label by an unbounded
+// id). Per-room figures are in GET /v1/rooms and GET /v1/rooms/{room}.
+type metricSources struct {
+	rooms       *rooms.Registry
+	transcripts func() store.Stats
+	// recognizers lists the engines built so far; each one that counts its
+	// errors (transcript.ErrorCounter) gets a series labelled by its name,
+	// a bounded set fixed by the configuration.
+	recognizers func() []transcript.Recognizer
 }
 
-func newRoomCollector(reg *rooms.Registry) *roomCollector {
-	room := []string{"room"}
-	return &roomCollector{
-		reg:     reg,
-		live:    prometheus.NewDesc("earshot_rooms_live", "Rooms with a live audio session.", nil, nil),
-		heard:   prometheus.NewDesc("earshot_room_heard_seconds", "Stream time heard in the room's current session.", room, nil),
-		chunks:  prometheus.NewDesc("earshot_room_chunks_total", "Audio chunks handed to the recognizer in the current session.", room, nil),
-		dropped: prometheus.NewDesc("earshot_room_dropped_chunks_total", "Audio chunks dropped because the recognizer was behind.", room, nil),
-		alerts:  prometheus.NewDesc("earshot_room_alerts_total", "Alerts accepted by the sink in the current session.", room, nil),
+// metricsHandler serves the service's /metrics.
+func (s *Service) metricsHandler() http.Handler {
+	src := metricSources{rooms: s.reg, recognizers: func() []transcript.Recognizer {
+		return append([]transcript.Recognizer{s.rec}, s.engines.all()...)
+	}}
+	if st := s.transcripts; st != nil {
+		src.transcripts = st.Stats
 	}
+	return newMetricsHandler(src)
 }
 
-func (c *roomCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.live, c.heard, c.chunks, c.dropped, c.alerts} {
-		ch <- d
-	}
-}
-
-func (c *roomCollector) Collect(ch chan<- prometheus.Metric) {
-	live := 0
-	for _, st := range c.reg.Rooms() {
-		if st.State == "live" {
-			live++
-		}
-		id := st.Room.ID
-		ch <- prometheus.MustNewConstMetric(c.heard, prometheus.GaugeValue, float64(st.HeardMs)/1000, id)
-		ch <- prometheus.MustNewConstMetric(c.chunks, prometheus.CounterValue, float64(st.Chunks), id)
-		ch <- prometheus.MustNewConstMetric(c.dropped, prometheus.CounterValue, float64(st.Dropped), id)
-		ch <- prometheus.MustNewConstMetric(c.alerts, prometheus.CounterValue, float64(st.Alerts), id)
-	}
-	ch <- prometheus.MustNewConstMetric(c.live, prometheus.GaugeValue, float64(live))
-}
-
-// metricsHandler serves Prometheus metrics from a registry of this service's
-// own, not the global default one.
-func metricsHandler(reg *rooms.Registry) http.Handler {
+// newMetricsHandler serves Prometheus metrics from a registry of this
+// service's own, not the global default one.
+func newMetricsHandler(src metricSources) http.Handler {
 	pr := prometheus.NewRegistry()
-	pr.MustRegister(newRoomCollector(reg), collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	pr.MustRegister(newCollector(src), collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return promhttp.HandlerFor(pr, promhttp.HandlerOpts{})
+}
+
+// sample is one series of a scrape.
+type sample struct {
+	desc  *prometheus.Desc
+	kind  prometheus.ValueType
+	value func(*snapshot) float64
+}
+
+// snapshot is everything one scrape reads, taken once so that the values
+// of one scrape agree with each other.
+type snapshot struct {
+	sum         rooms.Summary
+	evidence    rooms.EvidenceStats
+	transcripts store.Stats
+}
+
+// collector reads the registry at scrape time, so the hot path keeps only
+// its own atomic counters and makes no metric library calls.
+type collector struct {
+	src                   metricSources
+	rooms, recErrors      *prometheus.Desc
+	samples, transcriptsS []sample
+}
+
+func counter(name, help string, value func(*snapshot) float64) sample {
+	return sample{prometheus.NewDesc(name, help, nil, nil), prometheus.CounterValue, value}
+}
+
+func gauge(name, help string, value func(*snapshot) float64) sample {
+	return sample{prometheus.NewDesc(name, help, nil, nil), prometheus.GaugeValue, value}
+}
+
+func newCollector(src metricSources) *collector {
+	tot := func(f func(rooms.Totals) float64) func(*snapshot) float64 {
+		return func(s *snapshot) float64 { return f(s.sum.Total) }
+	}
+	return &collector{
+		src:       src,
+		rooms:     prometheus.NewDesc("earshot_rooms", "Rooms known to the registry, by state.", []string{"state"}, nil),
+		recErrors: prometheus.NewDesc("earshot_recognizer_errors_total", "Utterances a recognizer lost to errors (server, network), by engine.", []string{"engine"}, nil),
+		samples: []sample{
+			counter("earshot_sessions_total", "Audio sessions started (uploads, WHIP sessions, pulled connections).",
+				func(s *snapshot) float64 { return float64(s.sum.Sessions) }),
+			counter("earshot_reconnects_total", "Pulled sessions started after the previous one failed or ended.",
+				func(s *snapshot) float64 { return float64(s.sum.Reconnects) }),
+			counter("earshot_audio_heard_seconds_total", "Stream time heard by the recognizers.",
+				tot(func(t rooms.Totals) float64 { return float64(t.HeardMs) / 1000 })),
+			counter("earshot_audio_received_bytes_total", "16 kHz 16-bit PCM the sources delivered, dropped or not.",
+				tot(func(t rooms.Totals) float64 { return float64(t.PCMBytes) })),
+			counter("earshot_audio_chunks_total", "Audio chunks handed to the recognizers.",
+				tot(func(t rooms.Totals) float64 { return float64(t.Chunks) })),
+			counter("earshot_audio_dropped_chunks_total", "Audio chunks dropped because a recognizer was behind.",
+				tot(func(t rooms.Totals) float64 { return float64(t.Dropped) })),
+			counter("earshot_utterances_total", "Final utterances recognized or posted as text.",
+				tot(func(t rooms.Totals) float64 { return float64(t.Utterances) })),
+			counter("earshot_alerts_total", "Alerts accepted by the sink.",
+				tot(func(t rooms.Totals) float64 { return float64(t.Alerts) })),
+			counter("earshot_evidence_clips_saved_total", "Evidence clips written.",
+				func(s *snapshot) float64 { return float64(s.evidence.Saved) }),
+			counter("earshot_evidence_clips_dropped_total", "Evidence clips not written because the queue was full (the alert was kept).",
+				func(s *snapshot) float64 { return float64(s.evidence.Dropped) }),
+			counter("earshot_evidence_clips_failed_total", "Evidence clips lost to missing audio or a disk error.",
+				func(s *snapshot) float64 { return float64(s.evidence.Failed) }),
+		},
+		transcriptsS: []sample{
+			counter("earshot_transcripts_indexed_total", "Final utterances indexed by the transcript store.",
+				func(s *snapshot) float64 { return float64(s.transcripts.Indexed) }),
+			counter("earshot_transcripts_dropped_total", "Final utterances the transcript store dropped (queue full or closed).",
+				func(s *snapshot) float64 { return float64(s.transcripts.Dropped) }),
+			counter("earshot_transcripts_expired_total", "Final utterances older than the retention when they arrived.",
+				func(s *snapshot) float64 { return float64(s.transcripts.Expired) }),
+			counter("earshot_transcripts_failed_total", "Final utterances in batches the index refused.",
+				func(s *snapshot) float64 { return float64(s.transcripts.Failed) }),
+			gauge("earshot_transcript_partitions", "Daily partitions the transcript store holds.",
+				func(s *snapshot) float64 { return float64(s.transcripts.Partitions) }),
+		},
+	}
+}
+
+func (c *collector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.rooms
+	ch <- c.recErrors
+	for _, s := range slices.Concat(c.samples, c.transcriptsS) {
+		ch <- s.desc
+	}
+}
+
+func (c *collector) Collect(ch chan<- prometheus.Metric) {
+	var snap snapshot
+	if c.src.rooms != nil {
+		snap.sum, snap.evidence = c.src.rooms.Summary(), c.src.rooms.Evidence()
+		for state, n := range snap.sum.States {
+			ch <- prometheus.MustNewConstMetric(c.rooms, prometheus.GaugeValue, float64(n), state)
+		}
+		c.emit(ch, c.samples, &snap)
+	}
+	if c.src.transcripts != nil {
+		snap.transcripts = c.src.transcripts()
+		c.emit(ch, c.transcriptsS, &snap)
+	}
+	if c.src.recognizers != nil {
+		c.recognizerErrors(ch)
+	}
+}
+
+func (c *collector) emit(ch chan<- prometheus.Metric, samples []sample, snap *snapshot) {
+	for _, s := range samples {
+		ch <- prometheus.MustNewConstMetric(s.desc, s.kind, s.value(snap))
+	}
+}
+
+// recognizerErrors adds up the engines by name: two instances of one
+// engine (the default and a room's) are one series.
+func (c *collector) recognizerErrors(ch chan<- prometheus.Metric) {
+	byName := map[string]uint64{}
+	for _, rec := range c.src.recognizers() {
+		if ec, ok := rec.(transcript.ErrorCounter); ok {
+			byName[rec.Name()] += ec.Errors()
+		}
+	}
+	for name, n := range byName {
+		ch <- prometheus.MustNewConstMetric(c.recErrors, prometheus.CounterValue, float64(n), name)
+	}
 }

@@ -49,6 +49,17 @@ func (e *engines) For(name string) (transcript.Recognizer, error) {
 	return rec, nil
 }
 
+// all lists the engines built for rooms so far (not the default one).
+func (e *engines) all() []transcript.Recognizer {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]transcript.Recognizer, 0, len(e.built))
+	for _, rec := range e.built {
+		out = append(out, rec)
+	}
+	return out
+}
+
 // Close closes the engines built for rooms (not the default one).
 func (e *engines) Close() {
 	e.mu.Lock()

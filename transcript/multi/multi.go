@@ -13,7 +13,10 @@ import (
 // Recognizer fans audio out to several recognizers.
 type Recognizer struct{ recs []transcript.Recognizer }
 
-var _ transcript.Recognizer = (*Recognizer)(nil)
+var (
+	_ transcript.Recognizer   = (*Recognizer)(nil)
+	_ transcript.ErrorCounter = (*Recognizer)(nil)
+)
 
 // New combines recs; their names must differ, so hypotheses stay
 // attributable.
@@ -63,6 +66,18 @@ func (m *Recognizer) Open(ctx context.Context, emit transcript.Emit) (transcript
 		s.subs = append(s.subs, sub)
 	}
 	return s, nil
+}
+
+// Errors adds up the errors of the recognizers that count theirs
+// (transcript.ErrorCounter).
+func (m *Recognizer) Errors() uint64 {
+	var n uint64
+	for _, r := range m.recs {
+		if ec, ok := r.(transcript.ErrorCounter); ok {
+			n += ec.Errors()
+		}
+	}
+	return n
 }
 
 // Close closes every recognizer.

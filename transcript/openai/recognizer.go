@@ -55,7 +55,10 @@ type Recognizer struct {
 	errors   atomic.Uint64
 }
 
-var _ transcript.Recognizer = (*Recognizer)(nil)
+var (
+	_ transcript.Recognizer   = (*Recognizer)(nil)
+	_ transcript.ErrorCounter = (*Recognizer)(nil)
+)
 
 // New checks cfg.
 func New(cfg Config) (*Recognizer, error) {

@@ -29,7 +29,10 @@ var ErrClosed = errors.New("sherpa: stream closed")
 // belong to streams).
 type Recognizer struct{ *wsasr.Recognizer }
 
-var _ transcript.Recognizer = (*Recognizer)(nil)
+var (
+	_ transcript.Recognizer   = (*Recognizer)(nil)
+	_ transcript.ErrorCounter = (*Recognizer)(nil)
+)
 
 // New checks cfg.
 func New(cfg Config) (*Recognizer, error) {

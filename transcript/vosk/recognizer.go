@@ -28,7 +28,10 @@ var ErrClosed = errors.New("vosk: stream closed")
 // errors) and Close (which does nothing: connections belong to streams).
 type Recognizer struct{ *wsasr.Recognizer }
 
-var _ transcript.Recognizer = (*Recognizer)(nil)
+var (
+	_ transcript.Recognizer   = (*Recognizer)(nil)
+	_ transcript.ErrorCounter = (*Recognizer)(nil)
+)
 
 // New checks cfg.
 func New(cfg Config) (*Recognizer, error) {

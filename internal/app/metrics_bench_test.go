@@ -1,0 +1,91 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/rooms"
+)
+
+// heldSource emits one chunk and then holds the session open until ctx ends,
+// so a room counts as live with non-zero counters.
+type heldSource struct{}
+
+func (heldSource) Describe() string { return "held" }
+func (heldSource) Run(ctx context.Context, emit ingest.Emit) error {
+	if err := emit(ingest.Chunk{PCM: make([]int16, 320)}); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
+
+func liveRegistry(tb testing.TB, n int) *rooms.Registry {
+	tb.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	reg := rooms.New(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{},
+		Matcher: pipeline.Static(nil), Sink: &testdouble.Sink{}, Logger: log}, log)
+	tb.Cleanup(reg.Close)
+	for i := range n {
+		if _, err := reg.StartAudio(pipeline.Room{ID: fmt.Sprintf("room%05d", i)}, heldSource{}, false); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		chunks := uint64(0)
+		for _, st := range reg.Rooms() {
+			chunks += st.Chunks
+		}
+		if chunks == uint64(n) {
+			return reg
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("%d of %d rooms heard their chunk", chunks, n)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// BenchmarkScrape measures one /metrics scrape with n live rooms: its size
+// and how many earshot_ series it carries must not grow with n.
+//
+// Measured on a 2-core AMD EPYC VM, Go 1.26 (bytes include the Go and
+// process collectors, about 9 KB):
+//
+//	rooms   before: B/scrape  time    earshot_ series   after: B/scrape  time    earshot_ series
+//	100             28,457    0.8 ms    401                     10,421    0.4 ms  20
+//	1000           204,888    5.4 ms  4,001                     10,440    0.3 ms  20
+//	3000           596,896   15.0 ms 12,001                     10,452    0.4 ms  20
+//
+// (the store and recognizer series add 6 more, also independent of n).
+func BenchmarkScrape(b *testing.B) {
+	for _, n := range []int{100, 1000, 3000} {
+		b.Run(fmt.Sprintf("rooms=%d", n), func(b *testing.B) {
+			h := newMetricsHandler(metricSources{rooms: liveRegistry(b, n)})
+			var body string
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+				body = rec.Body.String()
+			}
+			series := 0
+			for line := range strings.Lines(body) {
+				if strings.HasPrefix(line, "earshot_") {
+					series++
+				}
+			}
+			b.ReportMetric(float64(len(body)), "bytes/scrape")
+			b.ReportMetric(float64(series), "earshot-series")
+		})
+	}
+}

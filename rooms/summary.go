@@ -1,0 +1,82 @@
+package rooms
+
+import "github.com/earshot/earshot/pipeline"
+
+// Summary is the whole registry at one instant without any per-room
+// detail: what /metrics exports. Its size does not grow with the number of
+// rooms, so a scrape stays small at any scale; per-room figures are in
+// Status.
+type Summary struct {
+	// States counts the rooms known now by state (idle, waiting, live, …);
+	// every state is present, zero or not.
+	States map[string]int
+	// Total adds up every session since the registry started, including
+	// those of rooms removed since: it never decreases, so each field is a
+	// Prometheus counter.
+	Total Totals
+	// Sessions counts sessions started; Reconnects counts pulled sessions
+	// that followed a failed or ended one.
+	Sessions, Reconnects uint64
+}
+
+// summaryStates are always in Summary.States, zero or not, so a gauge per
+// state does not come and go with its rooms.
+var summaryStates = []string{"idle", "starting", "waiting", "connecting", "live", "reconnecting", "ended", "failed", "stopped"}
+
+// tally is the registry's own bookkeeping behind Summary. Guarded by
+// Registry.mu. A session moves from live to ended under that one lock, so
+// a scrape counts it exactly once.
+type tally struct {
+	live                 map[*pipeline.Session]struct{}
+	ended                Totals // sessions that finished, whatever became of their room
+	sessions, reconnects uint64
+}
+
+// beginLocked counts a session that starts now.
+func (t *tally) beginLocked(s *pipeline.Session, reconnect bool) {
+	if t.live == nil {
+		t.live = map[*pipeline.Session]struct{}{}
+	}
+	t.live[s] = struct{}{}
+	t.sessions++
+	if reconnect {
+		t.reconnects++
+	}
+}
+
+// endLocked moves a finished session's counts from live to ended, and into
+// its room's past sessions.
+func (t *tally) endLocked(e *entry, s *pipeline.Session) {
+	delete(t.live, s)
+	t.ended.add(&s.Stats)
+	e.past.add(&s.Stats)
+}
+
+// forgetLocked keeps the counts of a removed room's text session (its audio
+// sessions end through endLocked, removed or not).
+func (t *tally) forgetLocked(e *entry) {
+	if e.textSes != nil {
+		t.ended.add(&e.textSes.Stats)
+	}
+}
+
+// Summary counts rooms by state and adds up every session's counters.
+func (r *Registry) Summary() Summary {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sum := Summary{States: make(map[string]int, len(summaryStates)), Total: r.tally.ended,
+		Sessions: r.tally.sessions, Reconnects: r.tally.reconnects}
+	for _, st := range summaryStates {
+		sum.States[st] = 0
+	}
+	for _, e := range r.rooms {
+		sum.States[r.stateLocked(e)]++
+		if e.textSes != nil {
+			sum.Total.add(&e.textSes.Stats)
+		}
+	}
+	for s := range r.tally.live {
+		sum.Total.add(&s.Stats)
+	}
+	return sum
+}
