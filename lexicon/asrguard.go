@@ -1,6 +1,10 @@
 package lexicon
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+
+	"github.com/earshot/earshot/analysis"
+)
 
 // Guards against false alarms on real ASR output. PocketSphinx and Kaldi
 // transcripts of clean English contain short fragments ("ca" for "cart",
@@ -39,12 +43,12 @@ var chineseOnly = map[string]bool{"vx": true, "wx": true, "qq": true, "vxin": tr
 
 // chineseContext reports whether a segment is Chinese speech: it has Han
 // characters or a Chinese-only Latin spelling.
-func chineseContext(text string, toks []token) bool {
-	if hasHan(text) {
+func chineseContext(text string, toks []analysis.Token) bool {
+	if analysis.HasHan(text) {
 		return true
 	}
 	for i := range toks {
-		if toks[i].kind == kindWord && chineseOnly[toks[i].text] {
+		if toks[i].Kind == analysis.Word && chineseOnly[toks[i].Text] {
 			return true
 		}
 	}
@@ -76,12 +80,12 @@ func initialsOK(w string, han bool) bool {
 // or two letters ("ya", "ca", "a"), unless the rule is about contact apps
 // (v, q, vx). Such fragments are what ASR emits for noise and clipped
 // words; they never prove a medical or price claim.
-func shortLatin(p *cpattern, toks []token, sp span) string {
+func shortLatin(p *cpattern, toks []analysis.Token, sp span) string {
 	if p.rule == nil || p.rule.rule.Category == "private-goods" || sp.s < 0 || sp.e <= sp.s || sp.via == "exact" {
 		return ""
 	}
 	for _, t := range toks[sp.s:sp.e] {
-		if t.kind != kindWord || utf8.RuneCountInString(t.text) > 2 {
+		if t.Kind != analysis.Word || utf8.RuneCountInString(t.Text) > 2 {
 			return ""
 		}
 	}
@@ -128,7 +132,7 @@ var functionWords = map[string]bool{
 //   - the span may not begin with a phrase word other than the first or end
 //     with one other than the last: "guaranteed to" is not "guaranteed to
 //     grow" with "grow" dropped.
-func phoneticImplausible(p *cpattern, toks []token, idx []int, score float64) string {
+func phoneticImplausible(p *cpattern, toks []analysis.Token, idx []int, score float64) string {
 	n := len(p.elems)
 	if n == 0 || len(idx) == 0 {
 		return ""
@@ -142,7 +146,7 @@ func phoneticImplausible(p *cpattern, toks []token, idx []int, score float64) st
 		hit := false
 		for j := cur; j < n; j++ {
 			el := &p.elems[j]
-			if el.tok.text != t.text && el.tok.stem != t.stem {
+			if el.tok.Text != t.Text && el.tok.Stem != t.Stem {
 				continue
 			}
 			if wi == 0 {
@@ -151,11 +155,11 @@ func phoneticImplausible(p *cpattern, toks []token, idx []int, score float64) st
 			if wi == len(idx)-1 {
 				last = j
 			}
-			content = content || !functionWords[el.tok.text]
+			content = content || !functionWords[el.tok.Text]
 			anchored[j], hit, cur = true, true, j+1
 			break
 		}
-		if !hit && !functionWords[t.text] {
+		if !hit && !functionWords[t.Text] {
 			spanContent = true
 		}
 	}
@@ -165,7 +169,7 @@ func phoneticImplausible(p *cpattern, toks []token, idx []int, score float64) st
 		if anchored[j] {
 			continue
 		}
-		if functionWords[p.elems[j].tok.text] {
+		if functionWords[p.elems[j].tok.Text] {
 			phraseFunction = true
 		} else {
 			phraseContent = true

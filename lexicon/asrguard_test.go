@@ -1,11 +1,15 @@
 package lexicon
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/earshot/earshot/analysis/pinyin"
+)
 
 // TestCoverInitialsStrict: "ca" (ASR for "cart") is not the initials of a
 // Chinese phrase, in English or Chinese speech; vx is, wherever it appears.
 func TestCoverInitialsStrict(t *testing.T) {
-	py := pinyinData()
+	py := pinyin.Default()
 	p := &cpattern{elems: compilePhrase("从爱", true, true, py), fuzzy: true, zh: true}
 	w := &cpattern{elems: compilePhrase("微信", true, true, py), fuzzy: true, zh: true}
 	tests := []struct {
@@ -27,7 +31,7 @@ func TestCoverInitialsStrict(t *testing.T) {
 			n, _, _ = v.cover(0, tt.word)
 		}
 		if n != tt.want {
-			t.Errorf("cover(%q, han=%v) on %s = %d, want %d", tt.word, tt.han, tt.p.elems[0].tok.text, n, tt.want)
+			t.Errorf("cover(%q, han=%v) on %s = %d, want %d", tt.word, tt.han, tt.p.elems[0].tok.Text, n, tt.want)
 		}
 	}
 }

@@ -3,6 +3,9 @@ package lexicon
 import (
 	"slices"
 	"unicode"
+
+	"github.com/earshot/earshot/analysis"
+	"github.com/earshot/earshot/analysis/pinyin"
 )
 
 // scratch is per-call working memory, pooled so the hot path does not
@@ -15,15 +18,14 @@ type scratch struct {
 	pos    [][2]int32
 	cands  []int32
 	key    []byte
-	tk     []int32 // known key ids of every token, flat
-	toff   []int32 // token i's ids are tk[toff[i]:toff[i+1]]
-	runes  []nrune // tokenizer buffers, reused across calls
-	toks   []token
+	tk     []int32            // known key ids of every token, flat
+	toff   []int32            // token i's ids are tk[toff[i]:toff[i+1]]
+	tz     analysis.Tokenizer // its buffers are reused across calls
 }
 
 // candidates selects the phrase patterns whose anchor keys (a pair of
 // adjacent elements, else the rarest element) occur in toks.
-func (e *Engine) candidates(toks []token, sc *scratch) []int32 {
+func (e *Engine) candidates(toks []analysis.Token, sc *scratch) []int32 {
 	sc.gen++
 	if sc.gen == 0 { // wrapped: clear stale stamps
 		clear(sc.stamp)
@@ -67,10 +69,10 @@ func (e *Engine) candidates(toks []token, sc *scratch) []int32 {
 	return sc.cands
 }
 
-func (e *Engine) pairCandidates(toks []token, sc *scratch, keys func(int) []int32) {
+func (e *Engine) pairCandidates(toks []analysis.Token, sc *scratch, keys func(int) []int32) {
 	for i := range toks {
 		ki := keys(i)
-		if toks[i].kind == kindWord { // one word covering two elements
+		if toks[i].Kind == analysis.Word { // one word covering two elements
 			e.pairsAt(ki, ki, 0, i, sc)
 		}
 		for d := 1; d <= e.maxDist && i+d < len(toks); d++ {
@@ -94,7 +96,7 @@ func (e *Engine) pairsAt(a, b []int32, d, at int, sc *scratch) {
 
 // collectKeys fills sc.tk/sc.toff with the ids of the keys each token
 // emits that some pattern uses.
-func (e *Engine) collectKeys(toks []token, sc *scratch) {
+func (e *Engine) collectKeys(toks []analysis.Token, sc *scratch) {
 	sc.tk, sc.toff = sc.tk[:0], append(sc.toff[:0], 0)
 	for i := range toks {
 		e.tokenKeys(toks, i, sc, func(key []byte) {
@@ -129,36 +131,36 @@ func (sc *scratch) add(id, at int32) {
 
 // tokenKeys emits every index key a text token can satisfy (mirror of
 // elemKeys and anchorKeys).
-func (e *Engine) tokenKeys(toks []token, i int, sc *scratch, emit func([]byte)) {
+func (e *Engine) tokenKeys(toks []analysis.Token, i int, sc *scratch, emit func([]byte)) {
 	t := &toks[i]
 	k := func(prefix byte, s string) {
 		sc.key = append(append(sc.key[:0], prefix), s...)
 		emit(sc.key)
 	}
-	ks := func(prefix byte, s syl) {
+	ks := func(prefix byte, s pinyin.Syllable) {
 		sc.key = append(sc.key[:0], prefix, byte(s>>8), byte(s))
 		emit(sc.key)
 	}
-	if t.digits != "" {
-		k('d', t.digits)
+	if t.Digits != "" {
+		k('d', t.Digits)
 	}
-	switch t.kind {
-	case kindHan:
-		k('h', t.text)
-		for _, s := range t.syls {
-			ks('s', e.py.fuzzy[s])
+	switch t.Kind {
+	case analysis.Han:
+		k('h', t.Text)
+		for _, s := range t.Syllables {
+			ks('s', e.py.Fuzzy(s))
 		}
-	case kindWord:
-		k('w', t.text)
-		k('t', t.stem)
-		for l := 2; l <= min(len(t.text), e.maxPrefix); l++ {
-			k('p', t.text[:l])
+	case analysis.Word:
+		k('w', t.Text)
+		k('t', t.Stem)
+		for l := 2; l <= min(len(t.Text), e.maxPrefix); l++ {
+			k('p', t.Text[:l])
 		}
 		e.soundKeys(t, ks)
 		e.joinKeys(toks, i, sc, emit)
-		if abbreviation(t.text) {
-			for i := 0; i < len(t.text); i++ {
-				c := t.text[i]
+		if abbreviation(t.Text) {
+			for i := 0; i < len(t.Text); i++ {
+				c := t.Text[i]
 				if c == 'v' {
 					c = 'w'
 				}
@@ -170,32 +172,32 @@ func (e *Engine) tokenKeys(toks []token, i int, sc *scratch, emit func([]byte)) 
 
 // soundKeys emits syllable keys for a Latin word read as Chinese: letters
 // (V, QQ) or typed pinyin (weixin).
-func (e *Engine) soundKeys(t *token, ks func(byte, syl)) {
-	if len(t.text) <= 4 {
-		for i := 0; i < len(t.text); i++ {
-			for _, s := range e.py.letters[t.text[i]] {
-				ks('s', e.py.fuzzy[s])
+func (e *Engine) soundKeys(t *analysis.Token, ks func(byte, pinyin.Syllable)) {
+	if len(t.Text) <= 4 {
+		for i := 0; i < len(t.Text); i++ {
+			for _, s := range e.py.Letter(t.Text[i]) {
+				ks('s', e.py.Fuzzy(s))
 			}
 		}
 	}
-	for _, s := range e.py.segments(t.text) {
-		ks('s', e.py.fuzzy[s])
+	for _, s := range e.py.Segments(t.Text) {
+		ks('s', e.py.Fuzzy(s))
 	}
 }
 
 // joinKeys emits "j" keys for 2-3 words starting at i spelled together, so
 // a one-word pattern finds its split ASR spelling (see verifier.join).
-func (e *Engine) joinKeys(toks []token, i int, sc *scratch, emit func([]byte)) {
-	if !e.joins || len(toks[i].text) < minJoinPiece {
+func (e *Engine) joinKeys(toks []analysis.Token, i int, sc *scratch, emit func([]byte)) {
+	if !e.joins || len(toks[i].Text) < minJoinPiece {
 		return
 	}
-	sc.key = append(append(sc.key[:0], 'j'), toks[i].text...)
+	sc.key = append(append(sc.key[:0], 'j'), toks[i].Text...)
 	for j := i + 1; j < len(toks) && j < i+maxJoin; j++ {
 		t := &toks[j]
-		if t.kind != kindWord || len(t.text) < minJoinPiece {
+		if t.Kind != analysis.Word || len(t.Text) < minJoinPiece {
 			return
 		}
-		sc.key = append(sc.key, t.text...)
+		sc.key = append(sc.key, t.Text...)
 		emit(sc.key)
 	}
 }

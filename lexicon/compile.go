@@ -5,6 +5,9 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/earshot/earshot/analysis"
+	"github.com/earshot/earshot/analysis/pinyin"
 )
 
 // Options tune compilation.
@@ -18,7 +21,7 @@ type Options struct {
 // concurrent use: a new lexicon version is a new Engine.
 type Engine struct {
 	lx        *Lexicon
-	py        *pinyinTable
+	py        *pinyin.Table
 	rules     []*crule
 	patterns  []*cpattern
 	keyIDs    map[string]int32   // candidate key -> dense id
@@ -45,7 +48,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	if lx == nil {
 		return nil, fmt.Errorf("lexicon: compile: nil lexicon")
 	}
-	e := &Engine{lx: lx, py: pinyinData(), keyIDs: map[string]int32{}, pairs: map[uint64][]int32{},
+	e := &Engine{lx: lx, py: pinyin.Default(), keyIDs: map[string]int32{}, pairs: map[uint64][]int32{},
 		phonetic: opts.Phonetic, phonIDs: map[int]*cpattern{}}
 	for i := range lx.Rules {
 		e.rules = append(e.rules, e.compileRule(&lx.Rules[i], i+1))
@@ -112,7 +115,7 @@ func (e *Engine) compilePattern(p Pattern, category string, onlyZh bool) *cpatte
 	if p.Digits > 0 {
 		return cp
 	}
-	cp.zh = onlyZh || hasHan(p.Phrase)
+	cp.zh = onlyZh || analysis.HasHan(p.Phrase)
 	cp.elems = compilePhrase(p.Phrase, cp.fuzzy, cp.zh, e.py)
 	if len(cp.elems) == 0 {
 		return nil
@@ -142,11 +145,11 @@ func (e *Engine) addPhonetic() {
 		}
 		words := make([]string, 0, len(p.elems))
 		for _, el := range p.elems {
-			if el.tok.kind != kindWord || el.wildcard {
+			if el.tok.Kind != analysis.Word || el.wildcard {
 				words = nil
 				break
 			}
-			words = append(words, el.tok.text)
+			words = append(words, el.tok.Text)
 		}
 		if len(words) == 0 {
 			continue
@@ -159,7 +162,7 @@ func (e *Engine) addPhonetic() {
 
 func allHan(els []elem) bool {
 	for _, el := range els {
-		if el.tok.kind != kindHan {
+		if el.tok.Kind != analysis.Han {
 			return false
 		}
 	}

@@ -3,54 +3,40 @@ package lexicon
 import (
 	"sort"
 	"strings"
+
+	"github.com/earshot/earshot/analysis"
 )
 
-// matchDigits fires digits patterns on runs of digit tokens: written
-// (13800138000), spoken (five five five ..., 幺三八 ...) or mixed, with any
-// spaces, dashes or fillers between them. Compound numbers (三十五, twenty
-// one) end a run: a phone number is read digit by digit, and 千万 is not
-// eight digits.
-func (e *Engine) matchDigits(toks []token, han bool, emit func(found)) {
+// matchDigits fires digits patterns on the segment's digit runs (see
+// analysis.DigitRuns): written, spoken or mixed; a spoken run scores 0.9.
+func (e *Engine) matchDigits(toks []analysis.Token, han bool, emit func(found)) {
 	if len(e.digitPats) == 0 {
 		return
 	}
-	for i := 0; i < len(toks); {
-		if !runDigit(&toks[i]) {
-			i++
-			continue
-		}
-		j, n, spoken := i, 0, false
-		for j < len(toks) && runDigit(&toks[j]) {
-			n += len(toks[j].digits)
-			spoken = spoken || toks[j].kind != kindNum
-			j++
-		}
+	for run := range analysis.DigitRuns(toks) {
 		for _, p := range e.digitPats {
-			if n >= p.digits {
-				sp := span{s: i, e: j, via: "digits", score: 1}
-				if spoken {
+			if run.Len >= p.digits {
+				sp := span{s: run.Start, e: run.End, via: "digits", score: 1}
+				if run.Spoken {
 					sp.score = 0.9
 				}
 				emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp)})
 			}
 		}
-		i = j
 	}
 }
 
-func runDigit(t *token) bool { return t.digits != "" && !t.compound }
-
 // matchPhonetic asks the phone matcher about the English words of the
 // segment and maps its word positions back to tokens.
-func (e *Engine) matchPhonetic(toks []token, han bool, emit func(found)) {
+func (e *Engine) matchPhonetic(toks []analysis.Token, han bool, emit func(found)) {
 	if e.phonetic == nil || len(e.phonIDs) == 0 {
 		return
 	}
 	var words []string
 	var at []int
 	for i, t := range toks {
-		if t.kind == kindWord {
-			words = append(words, t.text)
+		if t.Kind == analysis.Word {
+			words = append(words, t.Text)
 			at = append(at, i)
 		}
 	}

@@ -7,10 +7,10 @@
 // that is safe for concurrent use; a new lexicon version is a new Engine.
 //
 // Text is normalized before matching (NFKC, case, full-width, traditional to
-// simplified, numerals and number words to digits) and split into tokens:
-// one per Han character, Latin word or digit run, each keeping its byte span
-// in the original text so hits quote the original words and find their
-// timestamps. Chinese is also matched on toneless pinyin (all readings of
+// simplified, numerals and number words to digits) and split into tokens by
+// package analysis: one per Han character, Latin word or digit run, each
+// keeping its byte span in the original text so hits quote the original
+// words and find their timestamps. Chinese is also matched on toneless pinyin (all readings of
 // heteronyms), letters read as syllables (V信), typed pinyin (weixin) and
 // initials (vx); English on stems, suffix wildcards and, through the
 // PhoneticMatcher interface, on phone sequences.

@@ -1,14 +1,19 @@
 package lexicon
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/earshot/earshot/analysis"
+	"github.com/earshot/earshot/analysis/pinyin"
+)
 
 // elem is one compiled phrase token with everything verification needs.
 type elem struct {
-	tok      token
-	wildcard bool // tok.text is a prefix (cure* )
-	fsyls    []syl
-	letters  [][]syl // zh mode: per-letter syllables of a short Latin word
-	joinable bool    // fuzzy English word adjacent words may spell (ven mo)
+	tok      analysis.Token
+	wildcard bool // tok.Text is a prefix (cure* )
+	fsyls    []pinyin.Syllable
+	letters  [][]pinyin.Syllable // zh mode: per-letter syllables of a short Latin word
+	joinable bool                // fuzzy English word adjacent words may spell (ven mo)
 	keys     []string
 }
 
@@ -49,25 +54,25 @@ type cexception struct {
 
 // compilePhrase turns a phrase into elements. Tokens written with a
 // trailing '*' become prefix wildcards.
-func compilePhrase(phrase string, fuzzy, zh bool, py *pinyinTable) []elem {
-	toks := tokenize(phrase)
+func compilePhrase(phrase string, fuzzy, zh bool, py *pinyin.Table) []elem {
+	toks := analysis.Tokenize(phrase)
 	els := make([]elem, len(toks))
 	for i, t := range toks {
 		el := elem{tok: t}
-		el.wildcard = t.kind == kindWord && t.end < len(phrase) && phrase[t.end] == '*'
-		for _, s := range t.syls {
-			el.fsyls = appendSyl(el.fsyls, py.fuzzy[s])
+		el.wildcard = t.Kind == analysis.Word && t.End < len(phrase) && phrase[t.End] == '*'
+		for _, s := range t.Syllables {
+			el.fsyls = appendSyl(el.fsyls, py.Fuzzy(s))
 		}
-		if zh && t.kind == kindWord && len(t.text) <= 4 && len(t.text) > 1 {
-			el.letters = letterReadings(t.text, py)
+		if zh && t.Kind == analysis.Word && len(t.Text) <= 4 && len(t.Text) > 1 {
+			el.letters = letterReadings(t.Text, py)
 		}
-		el.joinable = fuzzy && !zh && !el.wildcard && t.kind == kindWord && len(t.text) >= minJoinWord
+		el.joinable = fuzzy && !zh && !el.wildcard && t.Kind == analysis.Word && len(t.Text) >= minJoinWord
 		el.keys = elemKeys(el, fuzzy, zh, py)
 		els[i] = el
 	}
 	// A lone Han character is too short for sound-alike matching: 最 would
 	// fire on 醉 and 罪.
-	if len(els) == 1 && els[0].tok.kind == kindHan {
+	if len(els) == 1 && els[0].tok.Kind == analysis.Han {
 		els[0].fsyls = nil
 		els[0].keys = elemKeys(els[0], false, zh, py)
 	}
@@ -76,69 +81,69 @@ func compilePhrase(phrase string, fuzzy, zh bool, py *pinyinTable) []elem {
 
 // letterReadings returns per-letter syllables when every letter has one
 // (qq -> kou/qiu...), else nil.
-func letterReadings(w string, py *pinyinTable) [][]syl {
-	out := make([][]syl, len(w))
+func letterReadings(w string, py *pinyin.Table) [][]pinyin.Syllable {
+	out := make([][]pinyin.Syllable, len(w))
 	for i := 0; i < len(w); i++ {
-		if len(py.letters[w[i]]) == 0 {
+		if len(py.Letter(w[i])) == 0 {
 			return nil
 		}
-		for _, s := range py.letters[w[i]] {
-			out[i] = appendSyl(out[i], py.fuzzy[s])
+		for _, s := range py.Letter(w[i]) {
+			out[i] = appendSyl(out[i], py.Fuzzy(s))
 		}
 	}
 	return out
 }
 
-func appendSyl(ss []syl, s syl) []syl {
-	if s == 0 || hasSyl(ss, s) {
+func appendSyl(ss []pinyin.Syllable, s pinyin.Syllable) []pinyin.Syllable {
+	if s == 0 || pinyin.Contains(ss, s) {
 		return ss
 	}
 	return append(ss, s)
 }
 
 // elemKeys lists the index keys any text token matching el must emit.
-func elemKeys(el elem, fuzzy, zh bool, py *pinyinTable) []string {
+func elemKeys(el elem, fuzzy, zh bool, py *pinyin.Table) []string {
 	t := el.tok
 	var keys []string
-	if t.digits != "" && !t.compound {
-		keys = append(keys, "d"+t.digits)
+	if t.Digits != "" && !t.Compound {
+		keys = append(keys, "d"+t.Digits)
 	}
 	switch {
-	case t.kind == kindNum:
-		keys = append(keys, "d"+t.digits)
-	case t.kind == kindHan && fuzzy && len(el.fsyls) > 0:
+	case t.Kind == analysis.Number:
+		keys = append(keys, "d"+t.Digits)
+	case t.Kind == analysis.Han && fuzzy && len(el.fsyls) > 0:
 		for _, s := range el.fsyls {
 			keys = append(keys, sylKey('s', s))
 		}
-	case t.kind == kindHan:
-		keys = append(keys, "h"+t.text)
+	case t.Kind == analysis.Han:
+		keys = append(keys, "h"+t.Text)
 	case el.wildcard && fuzzy:
-		keys = append(keys, "p"+t.text, "t"+t.stem)
+		keys = append(keys, "p"+t.Text, "t"+t.Stem)
 	case el.wildcard:
-		keys = append(keys, "p"+t.text)
+		keys = append(keys, "p"+t.Text)
 	case fuzzy:
-		keys = append(keys, "t"+t.stem)
+		keys = append(keys, "t"+t.Stem)
 	default:
-		keys = append(keys, "w"+t.text)
+		keys = append(keys, "w"+t.Text)
 	}
 	if el.joinable {
-		keys = append(keys, "j"+t.text)
+		keys = append(keys, "j"+t.Text)
 	}
-	if zh && fuzzy && t.kind == kindWord {
+	if zh && fuzzy && t.Kind == analysis.Word {
 		rd := el.letters
-		if len(t.text) == 1 {
-			rd = [][]syl{t.syls}
+		if len(t.Text) == 1 {
+			rd = [][]pinyin.Syllable{t.Syllables}
 		}
 		if len(rd) > 0 {
 			for _, s := range rd[0] {
-				keys = append(keys, sylKey('s', py.fuzzy[s]))
+				keys = append(keys, sylKey('s', py.Fuzzy(s)))
 			}
 		}
 	}
 	return keys
 }
 
-func sylKey(prefix byte, s syl) string {
+func sylKey(prefix byte, s pinyin.Syllable) string {
 	return string([]byte{prefix, byte(s >> 8), byte(s)})
 }
 
@@ -146,7 +151,7 @@ func sylKey(prefix byte, s syl) string {
 func joinKey(els []elem) string {
 	parts := make([]string, len(els))
 	for i, e := range els {
-		parts[i] = e.tok.text
+		parts[i] = e.tok.Text
 	}
 	return strings.Join(parts, " ")
 }
@@ -155,9 +160,9 @@ func joinKey(els []elem) string {
 func normKey(els []elem) string {
 	parts := make([]string, len(els))
 	for i, e := range els {
-		parts[i] = e.tok.text
-		if e.tok.digits != "" && !e.tok.compound {
-			parts[i] = e.tok.digits
+		parts[i] = e.tok.Text
+		if e.tok.Digits != "" && !e.tok.Compound {
+			parts[i] = e.tok.Digits
 		}
 	}
 	return strings.Join(parts, " ")

@@ -1,5 +1,9 @@
 package lexicon
 
+import (
+	"github.com/earshot/earshot/analysis"
+)
+
 // Explanation tells the policy team why a pattern did or did not fire on a
 // text (`earshot lexicon test`). Candidates that were selected by the index
 // but failed verification appear with Matched false.
@@ -37,13 +41,13 @@ func (e *Engine) Explain(text string) []Explanation {
 	return tr
 }
 
-func (e *Engine) explain(f found, text string, toks []token) Explanation {
+func (e *Engine) explain(f found, text string, toks []analysis.Token) Explanation {
 	x := Explanation{RuleID: f.p.rule.rule.ID, Pattern: f.p.src, Candidate: f.cand,
 		Cancelled: f.why}
 	if f.sp.s < 0 {
 		return x
 	}
 	x.Matched, x.Via, x.Score = true, f.sp.via, f.sp.score
-	x.MatchedText = text[toks[f.sp.s].start:toks[f.sp.e-1].end]
+	x.MatchedText = text[toks[f.sp.s].Start:toks[f.sp.e-1].End]
 	return x
 }

@@ -1,6 +1,11 @@
 package lexicon
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/earshot/earshot/analysis"
+	"github.com/earshot/earshot/analysis/pinyin"
+)
 
 // guards are exact phrases around a hit that show it is a false positive.
 type guards struct {
@@ -21,7 +26,7 @@ var builtinInside = map[string][]string{
 	"private-goods": {"小黄车", "购物车", "小店", "橱窗"},
 }
 
-func compileGuards(p Pattern, category string, key string, py *pinyinTable) guards {
+func compileGuards(p Pattern, category string, key string, py *pinyin.Table) guards {
 	exact := func(list []string) [][]elem {
 		var out [][]elem
 		for _, s := range list {
@@ -42,7 +47,7 @@ func compileGuards(p Pattern, category string, key string, py *pinyinTable) guar
 }
 
 // exactAt reports whether els match toks exactly starting at k.
-func exactAt(els []elem, toks []token, k int) bool {
+func exactAt(els []elem, toks []analysis.Token, k int) bool {
 	if k < 0 || k+len(els) > len(toks) {
 		return false
 	}
@@ -54,18 +59,18 @@ func exactAt(els []elem, toks []token, k int) bool {
 	return true
 }
 
-func sameToken(a, b token) bool {
-	if a.kind == kindHan && b.kind == kindHan {
-		return a.han == b.han
+func sameToken(a, b analysis.Token) bool {
+	if a.Kind == analysis.Han && b.Kind == analysis.Han {
+		return a.Han == b.Han
 	}
-	if a.digits != "" && a.digits == b.digits {
+	if a.Digits != "" && a.Digits == b.Digits {
 		return true
 	}
-	return a.kind == b.kind && a.text == b.text
+	return a.Kind == b.Kind && a.Text == b.Text
 }
 
 // blocked says which guard, if any, cancels a hit on toks[s:e].
-func (g guards) blocked(toks []token, s, e int) string {
+func (g guards) blocked(toks []analysis.Token, s, e int) string {
 	for _, els := range g.followed {
 		if exactAt(els, toks, e) {
 			return "not_followed_by " + joinKey(els)

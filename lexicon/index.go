@@ -1,6 +1,11 @@
 package lexicon
 
-import "sort"
+import (
+	"sort"
+
+	"github.com/earshot/earshot/analysis"
+	"github.com/earshot/earshot/analysis/pinyin"
+)
 
 // Candidate selection. Every phrase pattern is registered under the keys
 // its tokens can emit (character, fuzzy syllable, word, stem, prefix,
@@ -30,7 +35,7 @@ func (e *Engine) buildIndex() {
 		}
 		for _, el := range p.elems {
 			if el.wildcard {
-				e.maxPrefix = max(e.maxPrefix, len(el.tok.text))
+				e.maxPrefix = max(e.maxPrefix, len(el.tok.Text))
 			}
 			e.joins = e.joins || el.joinable
 		}
@@ -96,9 +101,9 @@ func sortIDs(ids []int32) []int32 {
 
 // pairKeys are the keys a token matching element i emits: its own keys,
 // plus pinyin initials for a fuzzy Chinese character (vx covers 微信).
-func pairKeys(p *cpattern, i int, py *pinyinTable) []string {
+func pairKeys(p *cpattern, i int, py *pinyin.Table) []string {
 	el := p.elems[i]
-	if !(p.fuzzy && p.zh && el.tok.kind == kindHan && len(p.elems) > 1) {
+	if !(p.fuzzy && p.zh && el.tok.Kind == analysis.Han && len(p.elems) > 1) {
 		return el.keys
 	}
 	return anchorKeys(p, i, py)
@@ -111,7 +116,7 @@ func multiToken(el *elem) bool { return len(el.letters) > 0 || el.joinable }
 
 // bestPair returns the first element of the pair of adjacent elements with
 // the rarest keys, or -1.
-func bestPair(p *cpattern, df map[string]int, py *pinyinTable) int {
+func bestPair(p *cpattern, df map[string]int, py *pinyin.Table) int {
 	best, bc := -1, 0
 	for i := 0; i+1 < len(p.elems); i++ {
 		if multiToken(&p.elems[i]) {
@@ -125,7 +130,7 @@ func bestPair(p *cpattern, df map[string]int, py *pinyinTable) int {
 	return best
 }
 
-func keyDF(p *cpattern, i int, df map[string]int, py *pinyinTable) int {
+func keyDF(p *cpattern, i int, df map[string]int, py *pinyin.Table) int {
 	c := 0
 	for _, k := range pairKeys(p, i, py) {
 		c += df[k]
@@ -155,12 +160,12 @@ func rarest(p *cpattern, df map[string]int) (int, int) {
 
 // anchorKeys adds initials keys (i+letter) for a fuzzy Chinese element so
 // a typed abbreviation such as "vx" finds 微信.
-func anchorKeys(p *cpattern, ai int, py *pinyinTable) []string {
+func anchorKeys(p *cpattern, ai int, py *pinyin.Table) []string {
 	el := p.elems[ai]
 	keys := append([]string(nil), el.keys...)
-	if p.fuzzy && p.zh && el.tok.kind == kindHan && len(p.elems) > 1 {
-		for _, s := range el.tok.syls {
-			keys = append(keys, "i"+string(py.initial(s)))
+	if p.fuzzy && p.zh && el.tok.Kind == analysis.Han && len(p.elems) > 1 {
+		for _, s := range el.tok.Syllables {
+			keys = append(keys, "i"+string(py.Initial(s)))
 		}
 	}
 	return keys

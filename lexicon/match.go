@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/analysis"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -67,9 +68,7 @@ type found struct {
 func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 	sc := e.scratch.Get().(*scratch)
 	defer e.scratch.Put(sc)
-	var toks []token
-	sc.runes, toks = tokenizeInto(text, sc.runes, sc.toks)
-	sc.toks = toks
+	toks := sc.tz.Tokenize(text)
 	if len(toks) == 0 {
 		return nil
 	}
@@ -99,7 +98,7 @@ func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 // verify tries start positions around where the anchor was seen. Each
 // element before the anchor spans at most slop+4 tokens (a Latin element
 // spelled letter by letter), hence the lower bound.
-func (e *Engine) verify(p *cpattern, toks []token, han bool, pos [2]int32, all bool, emit func(found)) {
+func (e *Engine) verify(p *cpattern, toks []analysis.Token, han bool, pos [2]int32, all bool, emit func(found)) {
 	v := verifier{p: p, toks: toks, py: e.py, han: han}
 	lo := max(0, int(pos[0])-p.anchor*(p.slop+4))
 	matched := false
@@ -125,7 +124,7 @@ func (e *Engine) verify(p *cpattern, toks []token, han bool, pos [2]int32, all b
 
 // cancelled returns why an occurrence does not count, or "". han says
 // whether the segment has Han characters (see latinAsChinese).
-func (e *Engine) cancelled(p *cpattern, toks []token, han bool, sp span) string {
+func (e *Engine) cancelled(p *cpattern, toks []analysis.Token, han bool, sp span) string {
 	if why := p.guards.blocked(toks, sp.s, sp.e); why != "" {
 		return "guard " + why
 	}
@@ -147,9 +146,9 @@ func (e *Engine) cancelled(p *cpattern, toks []token, han bool, sp span) string 
 func quote(s string) string { return `"` + s + `"` }
 
 // hit builds the Hit for an occurrence; MatchedText is the original span.
-func (e *Engine) hit(f found, text string, toks []token) Hit {
+func (e *Engine) hit(f found, text string, toks []analysis.Token) Hit {
 	r := f.p.rule.rule
-	bs, be := toks[f.sp.s].start, toks[f.sp.e-1].end
+	bs, be := toks[f.sp.s].Start, toks[f.sp.e-1].End
 	return Hit{RuleID: r.ID, Category: r.Category, Severity: r.Severity,
 		Reminder: r.Reminder, Policy: r.Policy, Pattern: f.p.src,
 		MatchedText: text[bs:be], Via: f.sp.via, Score: f.sp.score,
@@ -204,13 +203,13 @@ const (
 // segmentLangs is the language set a segment selects rules by: zh with Han
 // characters or a Chinese-only spelling (vx, weixin), en with Latin words,
 // both when mixed, and every language when it has neither (digits only).
-func segmentLangs(toks []token, han bool) uint8 {
+func segmentLangs(toks []analysis.Token, han bool) uint8 {
 	var l uint8
 	if han {
 		l |= langZh
 	}
 	for i := range toks {
-		if toks[i].kind == kindWord {
+		if toks[i].Kind == analysis.Word {
 			l |= langEn
 			break
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/earshot/earshot/analysis"
 )
 
 // The closed vocabularies of the format (docs/lexicon.md).
@@ -141,6 +143,9 @@ func validateException(x Exception, id string, idx int, field string, c *collect
 	}
 }
 
+// maxPhraseTokens bounds a phrase so verification stays cheap.
+const maxPhraseTokens = 24
+
 // phraseProblem says why a phrase cannot be matched, or "". Wildcards are
 // only allowed in patterns, at the end of a Latin word of two or more
 // letters: a bare or leading '*' would match everything.
@@ -148,7 +153,7 @@ func phraseProblem(s string, wildcards bool) string {
 	if strings.TrimSpace(s) == "" {
 		return "must not be empty"
 	}
-	toks := tokenize(s)
+	toks := analysis.Tokenize(s)
 	if len(toks) == 0 {
 		return fmt.Sprintf("%q normalizes to nothing (only punctuation or fillers)", s)
 	}

@@ -1,6 +1,11 @@
 package lexicon
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/earshot/earshot/analysis"
+	"github.com/earshot/earshot/analysis/pinyin"
+)
 
 // Scores by how an element matched; a hit scores its weakest element.
 const (
@@ -28,8 +33,8 @@ type span struct {
 // short (<= 24 elements) and slop small, so the search is tiny.
 type verifier struct {
 	p    *cpattern
-	toks []token
-	py   *pinyinTable
+	toks []analysis.Token
+	py   *pinyin.Table
 	han  bool // the segment has Han characters (see latinAsChinese)
 }
 
@@ -80,8 +85,8 @@ func (v verifier) options(ei, k int, sp *span) bool {
 	if !v.p.fuzzy || !v.p.zh {
 		return false
 	}
-	if t.kind == kindWord && el.tok.kind == kindHan && latinAsChinese(t.text, v.han) {
-		if n, via, sc := v.cover(ei, t.text); n > 0 {
+	if t.Kind == analysis.Word && el.tok.Kind == analysis.Han && latinAsChinese(t.Text, v.han) {
+		if n, via, sc := v.cover(ei, t.Text); n > 0 {
 			sp.note(via, sc)
 			return v.elem(ei+n, k+1, false, sp)
 		}
@@ -102,46 +107,46 @@ func (sp *span) note(via string, sc float64) {
 }
 
 // one matches a single element against a single token.
-func (v verifier) one(el *elem, t *token) (string, float64, bool) {
+func (v verifier) one(el *elem, t *analysis.Token) (string, float64, bool) {
 	a := el.tok
 	switch {
-	case a.kind == kindHan && t.kind == kindHan && a.han == t.han:
+	case a.Kind == analysis.Han && t.Kind == analysis.Han && a.Han == t.Han:
 		return "exact", scoreExact, true
-	case a.kind != kindHan && a.kind == t.kind && a.text == t.text:
+	case a.Kind != analysis.Han && a.Kind == t.Kind && a.Text == t.Text:
 		return "exact", scoreExact, true
-	case a.digits != "" && a.digits == t.digits && a.compound == t.compound:
+	case a.Digits != "" && a.Digits == t.Digits && a.Compound == t.Compound:
 		return "exact", scoreExact, true
-	case el.wildcard && t.kind == kindWord && strings.HasPrefix(t.text, a.text):
+	case el.wildcard && t.Kind == analysis.Word && strings.HasPrefix(t.Text, a.Text):
 		return "wildcard", scoreWildcard, true
-	case el.wildcard && t.kind == kindWord && (v.p.fuzzy || v.p.stems) && strings.HasPrefix(t.stem, a.stem):
+	case el.wildcard && t.Kind == analysis.Word && (v.p.fuzzy || v.p.stems) && strings.HasPrefix(t.Stem, a.Stem):
 		return "wildcard", scoreWildcard, true // curing: stem cure
-	case a.kind == kindWord && t.kind == kindWord && !el.wildcard && (v.p.fuzzy || v.p.stems) && a.stem == t.stem:
+	case a.Kind == analysis.Word && t.Kind == analysis.Word && !el.wildcard && (v.p.fuzzy || v.p.stems) && a.Stem == t.Stem:
 		return "stem", scoreStem, true
 	}
 	if !v.p.fuzzy {
 		return "", 0, false
 	}
-	if !v.p.zh || len(el.fsyls)+len(a.syls) == 0 || len(t.syls) == 0 {
+	if !v.p.zh || len(el.fsyls)+len(a.Syllables) == 0 || len(t.Syllables) == 0 {
 		return "", 0, false
 	}
-	if t.kind == kindWord && a.kind == kindHan && !latinAsChinese(t.text, v.han) {
+	if t.Kind == analysis.Word && a.Kind == analysis.Han && !latinAsChinese(t.Text, v.han) {
 		return "", 0, false // "a", "i" in English speech are not 爱
 	}
 	return v.sound(el, t)
 }
 
 // sound compares readings: same syllable, or same fuzzy syllable (卫星/微信).
-func (v verifier) sound(el *elem, t *token) (string, float64, bool) {
-	if el.tok.kind == kindHan && t.kind == kindHan {
+func (v verifier) sound(el *elem, t *analysis.Token) (string, float64, bool) {
+	if el.tok.Kind == analysis.Han && t.Kind == analysis.Han {
 		return v.hanSound(el, t)
 	}
-	for _, s := range el.tok.syls {
-		if hasSyl(t.syls, s) {
+	for _, s := range el.tok.Syllables {
+		if pinyin.Contains(t.Syllables, s) {
 			return "pinyin", scoreLetter, true
 		}
 	}
-	for _, s := range t.syls {
-		if hasSyl(el.fsyls, v.py.fuzzy[s]) {
+	for _, s := range t.Syllables {
+		if pinyin.Contains(el.fsyls, v.py.Fuzzy(s)) {
 			return "pinyin", scoreFuzzyPy, true
 		}
 	}
@@ -156,19 +161,19 @@ func (v verifier) sound(el *elem, t *token) (string, float64, bool) {
 // chí). A pattern of one or two characters is so short that only the same
 // main reading with its tone counts (威信 for 微信, not 一直 for 医治 or
 // 是针 for 湿疹).
-func (v verifier) hanSound(el *elem, t *token) (string, float64, bool) {
-	a, b := el.tok.syls, t.syls
+func (v verifier) hanSound(el *elem, t *analysis.Token) (string, float64, bool) {
+	a, b := el.tok.Syllables, t.Syllables
 	if len(el.fsyls) == 0 || len(a) == 0 || len(b) == 0 {
 		return "", 0, false // a lone character never matches homophones
 	}
 	switch {
 	case v.p.short:
-		if v.py.samePrimary(el.tok.han, t.han) {
+		if v.py.SamePrimary(el.tok.Han, t.Han) {
 			return "pinyin", scorePinyin, true
 		}
-	case a[0] == b[0] || v.py.sharedTone(el.tok.han, t.han):
+	case a[0] == b[0] || v.py.SharedTone(el.tok.Han, t.Han):
 		return "pinyin", scorePinyin, true
-	case v.py.fuzzy[a[0]] == v.py.fuzzy[b[0]]:
+	case v.py.Fuzzy(a[0]) == v.py.Fuzzy(b[0]):
 		return "pinyin", scoreFuzzyPy, true
 	}
 	return "", 0, false
@@ -196,16 +201,16 @@ func (v verifier) cover(ei int, w string) (int, string, float64) {
 		if c == 'v' {
 			c = 'w'
 		}
-		if els[i].tok.kind != kindHan || !v.hasInitial(els[i].tok.syls, c) {
+		if els[i].tok.Kind != analysis.Han || !v.hasInitial(els[i].tok.Syllables, c) {
 			return 0, "", 0
 		}
 	}
 	return len(w), "initials", scoreInitials
 }
 
-func (v verifier) hasInitial(ss []syl, c byte) bool {
+func (v verifier) hasInitial(ss []pinyin.Syllable, c byte) bool {
 	for _, s := range ss {
-		if v.py.initial(s) == c {
+		if v.py.Initial(s) == c {
 			return true
 		}
 	}
@@ -217,11 +222,11 @@ func (v verifier) typed(ei int, w string) int {
 	if w == "" {
 		return 0
 	}
-	if ei >= len(v.p.elems) || v.p.elems[ei].tok.kind != kindHan {
+	if ei >= len(v.p.elems) || v.p.elems[ei].tok.Kind != analysis.Han {
 		return -1
 	}
-	for _, s := range v.p.elems[ei].tok.syls {
-		name := v.py.names[s]
+	for _, s := range v.p.elems[ei].tok.Syllables {
+		name := v.py.Name(s)
 		if !strings.HasPrefix(w, name) {
 			continue
 		}
@@ -243,8 +248,8 @@ func (v verifier) spell(el *elem, k int) int {
 	for i, want := range el.letters {
 		t := &v.toks[k+i]
 		ok := false
-		for _, s := range t.syls {
-			ok = ok || (t.kind == kindHan && hasSyl(want, v.py.fuzzy[s]))
+		for _, s := range t.Syllables {
+			ok = ok || (t.Kind == analysis.Han && pinyin.Contains(want, v.py.Fuzzy(s)))
 		}
 		if !ok {
 			return 0
@@ -258,8 +263,8 @@ func (v verifier) spell(el *elem, k int) int {
 func (v verifier) letters(els []elem, w string) bool {
 	for i := 0; i < len(w); i++ {
 		ok := false
-		for _, s := range v.py.letters[w[i]] {
-			ok = ok || hasSyl(els[i].fsyls, v.py.fuzzy[s])
+		for _, s := range v.py.Letter(w[i]) {
+			ok = ok || pinyin.Contains(els[i].fsyls, v.py.Fuzzy(s))
 		}
 		if !ok {
 			return false
@@ -280,13 +285,13 @@ const (
 // spell it together ("ven mo" for venmo); it returns how many tokens it
 // used, or 0.
 func (v verifier) join(el *elem, k int) int {
-	want := el.tok.text
+	want := el.tok.Text
 	for n, j := 0, k; j < len(v.toks) && n < maxJoin; n, j = n+1, j+1 {
 		t := &v.toks[j]
-		if t.kind != kindWord || len(t.text) < minJoinPiece || !strings.HasPrefix(want, t.text) {
+		if t.Kind != analysis.Word || len(t.Text) < minJoinPiece || !strings.HasPrefix(want, t.Text) {
 			return 0
 		}
-		want = want[len(t.text):]
+		want = want[len(t.Text):]
 		if want == "" {
 			if n == 0 {
 				return 0 // one word: exact or stem matching handles it

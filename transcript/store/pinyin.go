@@ -8,7 +8,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
 
-	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/analysis/pinyin"
 )
 
 // pinyinAnalyzerName is registered with bleve's analyzer registry, the way
@@ -38,7 +38,7 @@ func (pinyinAnalyzer) Analyze(input []byte) analysis.TokenStream {
 		r, size := utf8.DecodeRune(input[i:])
 		switch {
 		case isHan(r):
-			if readings := lexicon.HanPinyin(r); len(readings) > 0 {
+			if readings := pinyin.Readings(r); len(readings) > 0 {
 				pos++
 				for _, p := range readings {
 					out = append(out, &analysis.Token{Start: i, End: i + size, Term: []byte(p),
@@ -68,7 +68,7 @@ func (pinyinAnalyzer) Analyze(input []byte) analysis.TokenStream {
 // pinyin, else kept whole (lower case).
 func appendWord(out analysis.TokenStream, word []byte, start int, pos *int) analysis.TokenStream {
 	w := strings.ToLower(string(word))
-	parts := lexicon.SplitPinyin(w)
+	parts := pinyin.Split(w)
 	if parts == nil {
 		parts = []string{w}
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
-	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/analysis/pinyin"
 )
 
 // QueryError is a search the caller got wrong (an HTTP 400), as opposed
@@ -144,7 +144,7 @@ func rewriteMatch(m *query.MatchQuery) (query.Query, error) {
 		return p, nil
 	}
 	m.SetField(fText)
-	if syl := lexicon.SplitPinyin(strings.ToLower(m.Match)); len(syl) >= 2 {
+	if syl := pinyin.Split(strings.ToLower(m.Match)); len(syl) >= 2 {
 		py := bleve.NewMatchPhraseQuery(m.Match)
 		py.SetField(fPinyin)
 		return bleve.NewDisjunctionQuery(m, py), nil

@@ -1,12 +1,12 @@
-package lexicon
+package pinyin
 
 import "sync"
 
-// HanPinyin returns the toneless pinyin readings of a Han character, most
+// Readings returns the toneless pinyin readings of a Han character, most
 // common first (信 → xin, shen), or nil for anything else. The transcript
 // store indexes them so staff find 威信 by typing weixin.
-func HanPinyin(r rune) []string {
-	t := pinyinData()
+func Readings(r rune) []string {
+	t := Default()
 	ids := t.readings[r]
 	if len(ids) == 0 {
 		return nil
@@ -21,7 +21,7 @@ func HanPinyin(r rune) []string {
 // realSyllables are the syllables some Han character is read as (the
 // table also holds letter names like "kiu" that are not pinyin).
 var realSyllables = sync.OnceValue(func() map[string]bool {
-	t := pinyinData()
+	t := Default()
 	set := map[string]bool{}
 	for _, ids := range t.readings {
 		for _, id := range ids {
@@ -31,11 +31,11 @@ var realSyllables = sync.OnceValue(func() map[string]bool {
 	return set
 })
 
-// SplitPinyin splits a lower-case Latin word into toneless pinyin syllables
+// Split splits a lower-case Latin word into toneless pinyin syllables
 // ("weixin" → wei, xin), preferring the fewest syllables; it returns nil when
 // the word is not a run of syllables. Ambiguous words (fangan: fang-an or
 // fan-gan) get one of their readings.
-func SplitPinyin(word string) []string {
+func Split(word string) []string {
 	n := len(word)
 	if n == 0 || n > 60 {
 		return nil

@@ -1,7 +1,7 @@
-package lexicon
+package analysis
 
-// Immutable tables used by normalization and matching. They are built once
-// at package init and never written afterwards.
+// Immutable tables used by normalization and tokenizing. They are built
+// once at package init and never written afterwards.
 
 // t2sPairs lists common traditional characters, each followed by its
 // simplified form, chosen from commerce, medical and advertising speech.
@@ -72,12 +72,3 @@ var enNumbers = map[string]int{"ten": 10, "eleven": 11, "twelve": 12, "thirteen"
 var fillers = map[string]bool{"嗯": true, "呃": true, "额": true, "啊": true, "哦": true,
 	"唉": true, "诶": true, "哎": true, "um": true, "uh": true, "umm": true, "uhm": true,
 	"erm": true, "er": true, "hmm": true, "mm": true, "ah": true}
-
-// letterSyllables are Latin letters as Chinese speakers say them (V信 for
-// 微信, QQ heard as 扣扣/球球), as toneless pinyin-like syllables.
-var letterSyllables = map[byte][]string{
-	'a': {"ei", "ai"}, 'b': {"bi"}, 'c': {"xi", "sei", "si"}, 'd': {"di"}, 'e': {"yi"},
-	'g': {"ji"}, 'i': {"ai"}, 'j': {"jie", "zhei"}, 'k': {"kai", "kei"}, 'n': {"en"},
-	'o': {"ou", "o"}, 'p': {"pi"}, 'q': {"kiu", "kou", "qiu", "ku"}, 't': {"ti"},
-	'u': {"you"}, 'v': {"wei", "wi"}, 'y': {"wai"}, 'z': {"zei", "zi"},
-}

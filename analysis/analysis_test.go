@@ -1,0 +1,175 @@
+package analysis
+
+import (
+	"strings"
+	"testing"
+)
+
+// tokenView is the comparable part of a token, written text|digits with a
+// trailing + for compound parts.
+func tokenView(toks []Token) string {
+	var parts []string
+	for _, t := range toks {
+		p := t.Text
+		if t.Digits != "" {
+			p += "|" + t.Digits
+		}
+		if t.Compound {
+			p += "+"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, " ")
+}
+
+func TestTokenize(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"full width and case", "加ＶＸ　Add Me", "加 vx add me"},
+		{"traditional", "醫療證號", "医 疗 证 号"},
+		{"nfkc", "ﬁne ① ㎏", "fine 1|1 kg"},
+		{"fillers dropped", "嗯 加 um 我 uh", "加 我"},
+		{"apostrophes", "don't anyone’s", "dont anyones"},
+		{"written digits", "138-0013", "138|138 0013|0013"},
+		{"spoken digits", "幺三八 five five", "幺|1 三|3 八|8 five|5 five|5"},
+		{"oh only beside digits", "oh five oh", "oh|0 five|5 oh|0"},
+		{"oh alone", "oh no", "oh no"},
+		{"liang beside digits", "两 五", "两|2 五|5"},
+		{"liang alone", "两个", "两 个"},
+		{"han compound", "三十五", "三|35+ 十+ 五+"},
+		{"han compound liang", "两千零八", "两|2008+ 千+ 零+ 八+"},
+		{"han compound wan", "三万五千", "三|35000+ 万+ 五+ 千+"},
+		{"en compound", "twenty one", "twenty|21+ one+"},
+		{"en hundred", "three hundred", "three|300+ hundred+"},
+		{"double", "double zero seven", "double|0 zero|0 seven|7"},
+		{"double the price", "double the price", "double the price"},
+		{"triple", "triple eight", "triple|88 eight|8"},
+		{"invalid utf8", "加\xff我", "加 我"},
+		{"only punctuation", "，。!?", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tokenView(Tokenize(tt.in)); got != tt.want {
+				t.Errorf("Tokenize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestTokenSpans: every token's span lies in the source, in order, and a
+// token whose text is unchanged by normalization quotes the source.
+func TestTokenSpans(t *testing.T) {
+	in := "Ｖ信 加我 138 醫療 don't ﬁne"
+	prev := 0
+	for _, tok := range Tokenize(in) {
+		if tok.Start < prev || tok.End <= tok.Start || tok.End > len(in) {
+			t.Fatalf("token %q span %d-%d out of order or bounds", tok.Text, tok.Start, tok.End)
+		}
+		prev = tok.End
+	}
+	toks := Tokenize(in)
+	if got := in[toks[0].Start:toks[0].End]; got != "Ｖ" || toks[0].Text != "v" {
+		t.Errorf("first token %q quotes %q, want v quoting Ｖ", toks[0].Text, got)
+	}
+}
+
+func TestTokenizerReuse(t *testing.T) {
+	var z Tokenizer
+	first := tokenView(z.Tokenize("加微信 13800138000"))
+	z.Tokenize("something else entirely, much longer than the first text was")
+	if got := tokenView(z.Tokenize("加微信 13800138000")); got != first {
+		t.Errorf("reused tokenizer: %q, want %q", got, first)
+	}
+	if got := tokenView(Tokenize("加微信 13800138000")); got != first {
+		t.Errorf("Tokenize %q, Tokenizer %q", got, first)
+	}
+}
+
+func TestTokenReadings(t *testing.T) {
+	toks := Tokenize("微 v cures")
+	if len(toks[0].Syllables) == 0 || len(toks[1].Syllables) == 0 {
+		t.Errorf("微 and v should carry syllables: %v %v", toks[0].Syllables, toks[1].Syllables)
+	}
+	if toks[2].Stem != "cure" || len(toks[2].Syllables) != 0 {
+		t.Errorf("cures: stem %q syllables %v", toks[2].Stem, toks[2].Syllables)
+	}
+	if toks[0].Kind != Han || toks[1].Kind != Word || Tokenize("42")[0].Kind != Number {
+		t.Error("kinds")
+	}
+}
+
+func TestDigitRuns(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string // digits, with "*" when spoken
+	}{
+		{"13800138000", []string{"13800138000"}},
+		{"幺三八 零零 一三八 零零零", []string{"13800138000*"}},
+		{"千万不要", nil},
+		{"call 555 then five five five", []string{"555", "555*"}},
+		{"三十五 块 八", []string{"8*"}},
+		{"twenty one 5", []string{"5"}},
+		{"no digits here", nil},
+	}
+	for _, tt := range tests {
+		toks := Tokenize(tt.in)
+		var got []string
+		for run := range DigitRuns(toks) {
+			d := run.Digits(toks)
+			if len(d) != run.Len {
+				t.Errorf("%q: run %q has Len %d", tt.in, d, run.Len)
+			}
+			if run.Spoken {
+				d += "*"
+			}
+			got = append(got, d)
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("DigitRuns(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	for range DigitRuns(Tokenize("1 a 2 b 3")) {
+		break // stopping early must not panic
+	}
+}
+
+func TestNormalizeHelpers(t *testing.T) {
+	if Simplified('醫') != '医' || Simplified('医') != '医' || Simplified('a') != 'a' {
+		t.Error("Simplified")
+	}
+	if !IsFiller("嗯") || IsFiller("加") {
+		t.Error("IsFiller")
+	}
+	if !HasHan("abc加") || HasHan("abc 123") {
+		t.Error("HasHan")
+	}
+	if got := Normalize("ＡＢＣ 帳號"); got != "abc 账号" {
+		t.Errorf("Normalize = %q", got)
+	}
+}
+
+func FuzzTokenize(f *testing.F) {
+	for _, s := range []string{"加我威信", "三十五万一千零八", "twenty one hundred", "ＶＸ　加", "\xff\xfe加", "ﬁ ① ㎏ 醫療", "don't"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		prev := 0
+		for _, tok := range Tokenize(s) {
+			if tok.Start < prev || tok.End <= tok.Start || tok.End > len(s) || tok.Text == "" {
+				t.Fatalf("bad token %+v in %q", tok, s)
+			}
+			prev = tok.Start
+		}
+	})
+}
+
+func BenchmarkTokenize(b *testing.B) {
+	s := "家人们，这款面霜能治糖尿病，全网最低价，加我V信幺三八零零幺三八零零零 this cream cures diabetes, add me on wechat"
+	var z Tokenizer
+	b.SetBytes(int64(len(s)))
+	b.ReportAllocs()
+	for b.Loop() {
+		z.Tokenize(s)
+	}
+}

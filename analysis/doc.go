@@ -1,0 +1,27 @@
+// Package analysis turns text into the normalized tokens that rules and
+// searches compare: the text analysis shared by the lexicon (which matches
+// rules against transcripts) and the transcript store (which indexes them
+// for search), kept apart from both so that neither imports the other.
+//
+// NormalizeRunes and Normalize fold what speech recognizers and typists
+// vary on: NFKC (ﬁ → fi, ① → 1), full-width forms (ＶＸ → vx), case, and
+// traditional to simplified characters (Simplified; 醫療 → 医疗). Every
+// normalized rune keeps the byte span of its source rune.
+//
+// Tokenize splits normalized text into tokens: one per Han character,
+// letter run or digit run, each with its span in the original text, the
+// Porter stem of a word, and the pinyin readings of a character (package
+// pinyin). Numerals and number words are read as digits (八, eight, 8);
+// positional numerals and tens are compound numbers (三十五 = 35, twenty
+// one = 21) that never join a digit string; "oh" and 两 count as digits
+// only next to other digits, "double"/"triple" repeat the next one. Fillers
+// that ASR emits between words (嗯, um) are dropped. DigitRuns finds the
+// phone-number-like runs of digit tokens.
+//
+// Tokenizer reuses its buffers across calls for hot paths. All tables are
+// built once and never written afterwards.
+//
+// This package must never depend on the lexicon, the transcript store or
+// any other pipeline stage, never keep state between calls other than a
+// Tokenizer's own buffers, and never decide what a match means.
+package analysis
