@@ -5,7 +5,10 @@
 // Every origin (a WAV file, a WHIP session, an ffmpeg pull) is a Source; each
 // kind lives in its own sub-package so that adding one touches one folder.
 // Sources never block on what comes after them: the pipeline decides what to
-// do with audio it cannot keep up with.
+// do with audio it cannot keep up with. A source that receives over a
+// network or decodes a compressed stream also reports what the PCM cannot
+// show (packet loss, concealment, decode errors) through the optional
+// StatsProvider interface.
 //
 // Sub-packages:
 //   - wavfile: Source over a WAV file or uploaded body (integer PCM).

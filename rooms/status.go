@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/pipeline"
 )
 
@@ -31,7 +32,11 @@ type Status struct {
 	Dropped          uint64    `json:"dropped_chunks"`
 	Utterance        uint64    `json:"utterances"`
 	Alerts           uint64    `json:"alerts"`
-	LastError        string    `json:"last_error,omitempty"`
+	// SourceStats are the current or last session's network and decoder
+	// counters (packet loss, concealment, decode errors), for sources that
+	// keep them (ingest.StatsProvider: WHIP, WHEP, ffmpeg).
+	SourceStats *ingest.SourceStats `json:"source_stats,omitempty"`
+	LastError   string              `json:"last_error,omitempty"`
 	// Attempt counts consecutive failed connections of a pulled source.
 	Attempt    int    `json:"attempt,omitempty"`
 	Reconnects uint64 `json:"reconnects"`
@@ -52,9 +57,16 @@ type Totals struct {
 	Dropped    uint64 `json:"dropped_chunks"`
 	Utterances uint64 `json:"utterances"`
 	Alerts     uint64 `json:"alerts"`
+	// Source adds up the sessions' source counters (SourceStats).
+	Source ingest.SourceStats `json:"source"`
 }
 
-func (t *Totals) add(s *pipeline.Stats) {
+// add counts session ses, including its source's counters.
+func (t *Totals) add(ses *pipeline.Session) {
+	if st, ok := ingest.StatsOf(ses.Source); ok {
+		t.Source = t.Source.Add(st)
+	}
+	s := &ses.Stats
 	t.HeardMs += s.HeardMs.Load()
 	t.HeardSeconds = float64(t.HeardMs) / 1000
 	t.PCMBytes += 2 * s.Samples.Load()
@@ -100,8 +112,11 @@ func (r *Registry) statusLocked(id string, e *entry) Status {
 		st.Room, st.Source, st.Session = s.Room, s.Source.Describe(), s.ID
 		st.HeardMs, st.Chunks, st.Dropped = s.Stats.HeardMs.Load(), s.Stats.Chunks.Load(), s.Stats.DroppedChunks.Load()
 		st.Utterance, st.Alerts = s.Stats.Utterances.Load(), s.Stats.Alerts.Load()
+		if src, ok := ingest.StatsOf(s.Source); ok {
+			st.SourceStats = &src
+		}
 		if e.running {
-			st.Total.add(&s.Stats)
+			st.Total.add(s)
 		}
 	}
 	return st

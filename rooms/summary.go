@@ -48,15 +48,15 @@ func (t *tally) beginLocked(s *pipeline.Session, reconnect bool) {
 // its room's past sessions.
 func (t *tally) endLocked(e *entry, s *pipeline.Session) {
 	delete(t.live, s)
-	t.ended.add(&s.Stats)
-	e.past.add(&s.Stats)
+	t.ended.add(s)
+	e.past.add(s)
 }
 
 // forgetLocked keeps the counts of a removed room's text session (its audio
 // sessions end through endLocked, removed or not).
 func (t *tally) forgetLocked(e *entry) {
 	if e.textSes != nil {
-		t.ended.add(&e.textSes.Stats)
+		t.ended.add(e.textSes)
 	}
 }
 
@@ -72,11 +72,11 @@ func (r *Registry) Summary() Summary {
 	for _, e := range r.rooms {
 		sum.States[r.stateLocked(e)]++
 		if e.textSes != nil {
-			sum.Total.add(&e.textSes.Stats)
+			sum.Total.add(e.textSes)
 		}
 	}
 	for s := range r.tally.live {
-		sum.Total.add(&s.Stats)
+		sum.Total.add(s)
 	}
 	return sum
 }

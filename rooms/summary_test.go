@@ -19,6 +19,12 @@ type chunksThenWait struct {
 }
 
 func (c chunksThenWait) Describe() string { return "chunks" }
+
+// SourceStats makes it an ingest.StatsProvider: one packet per chunk, one
+// of them lost.
+func (c chunksThenWait) SourceStats() ingest.SourceStats {
+	return ingest.SourceStats{Packets: uint64(c.n), PacketsLost: 1, ConcealedMs: 20}
+}
 func (c chunksThenWait) Run(ctx context.Context, emit ingest.Emit) error {
 	for i := range c.n {
 		if err := emit(ingest.Chunk{Offset: time.Duration(i) * 20 * time.Millisecond, PCM: make([]int16, 320)}); err != nil {
@@ -50,6 +56,13 @@ func TestSummaryNeverDecreases(t *testing.T) {
 	if sum.States["live"] != 3 || sum.Sessions != 3 || sum.Total.PCMBytes != 15*640 {
 		t.Fatalf("with 3 live rooms: %+v", sum)
 	}
+	want := ingest.SourceStats{Packets: 15, PacketsLost: 3, ConcealedMs: 60}
+	if sum.Total.Source != want {
+		t.Errorf("source totals %+v, want %+v", sum.Total.Source, want)
+	}
+	if st := state(r, "s2"); st.SourceStats == nil || st.SourceStats.PacketsLost != 1 || st.Total.Source.Packets != 5 {
+		t.Errorf("room status source stats %+v, totals %+v", st.SourceStats, st.Total.Source)
+	}
 
 	close(stops["s0"]) // s0's publisher hangs up: its session ends
 	waitFor(t, 10*time.Second, "s0 ended", func() bool { return state(r, "s0").State == "ended" })
@@ -65,6 +78,7 @@ func TestSummaryNeverDecreases(t *testing.T) {
 		{"pcm bytes", func(s Summary) uint64 { return s.Total.PCMBytes }, 15 * 640},
 		{"heard ms", func(s Summary) uint64 { return uint64(s.Total.HeardMs) }, 3 * 100},
 		{"sessions", func(s Summary) uint64 { return s.Sessions }, 3},
+		{"packets lost", func(s Summary) uint64 { return s.Total.Source.PacketsLost }, 3},
 		{"live rooms", func(s Summary) uint64 { return uint64(s.States["live"]) }, 1},
 		{"ended rooms", func(s Summary) uint64 { return uint64(s.States["ended"]) }, 1},
 	}

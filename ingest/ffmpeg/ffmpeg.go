@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -48,9 +49,24 @@ type Source struct {
 
 	mu      sync.Mutex
 	lastPID int // for tests: the process of the latest Run
+
+	decodeErrs atomic.Uint64 // "Error while decoding" lines, all Runs
 }
 
-var _ ingest.Source = (*Source)(nil)
+var (
+	_ ingest.Source        = (*Source)(nil)
+	_ ingest.StatsProvider = (*Source)(nil)
+)
+
+// decodeErrLine is how ffmpeg reports a packet its decoder rejected (the
+// decoder's own line before it says why); the stream goes on without it.
+const decodeErrLine = "Error while decoding stream"
+
+// SourceStats reports the packets ffmpeg could not decode, over all Runs
+// (ingest.StatsProvider). ffmpeg's network counters are not read.
+func (s *Source) SourceStats() ingest.SourceStats {
+	return ingest.SourceStats{DecodeErrors: s.decodeErrs.Load()}
+}
 
 // New validates rawURL (see the package doc for schemes; a plain absolute
 // path is a file) and opts. It does not start ffmpeg or touch the network.
@@ -145,7 +161,12 @@ func (s *Source) command(ctx context.Context) (*exec.Cmd, *tail, error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
-	st := &tail{onLine: func(l string) { s.log.Debug("ffmpeg", "line", s.scrub(l)) }}
+	st := &tail{onLine: func(l string) {
+		if strings.Contains(l, decodeErrLine) {
+			s.decodeErrs.Add(1)
+		}
+		s.log.Debug("ffmpeg", "line", s.scrub(l))
+	}}
 	cmd.Stderr = st
 	return cmd, st, nil
 }

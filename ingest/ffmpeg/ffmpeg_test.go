@@ -232,3 +232,56 @@ func TestEmitErrorStopsRun(t *testing.T) {
 		t.Fatalf("got %v, want boom", err)
 	}
 }
+
+// TestCountsDecodeErrors: a stream with corrupt packets still plays, and
+// each packet ffmpeg's decoder rejected counts in SourceStats, over Runs.
+func TestCountsDecodeErrors(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	clean, corrupt := filepath.Join(dir, "clean.aac"), filepath.Join(dir, "corrupt.aac")
+	ffmpegRun(t, "-f", "lavfi", "-i", "sine=frequency=440:duration=3", "-c:a", "aac", "-f", "adts", clean)
+	b, err := os.ReadFile(clean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 2000; i < len(b)-2000; i += 997 { // flip a byte every ~4 frames
+		b[i] ^= 0xff
+	}
+	if err := os.WriteFile(corrupt, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path      string
+		wantErrs  bool
+		wantAudio time.Duration
+	}{
+		{clean, false, 2900 * time.Millisecond},
+		{corrupt, true, 2 * time.Second},
+	}
+	for _, tc := range tests {
+		src, err := New(tc.path, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var first uint64
+		for run := range 2 {
+			rec := &recorder{}
+			if err := src.Run(context.Background(), rec.emit); err != nil {
+				t.Fatalf("%s: %v", filepath.Base(tc.path), err)
+			}
+			if heard := rec.heard(); heard < tc.wantAudio {
+				t.Errorf("%s: heard %v, want at least %v", filepath.Base(tc.path), heard, tc.wantAudio)
+			}
+			n := src.SourceStats().DecodeErrors
+			switch {
+			case (n > 0) != tc.wantErrs:
+				t.Errorf("%s: %d decode errors, want some: %v", filepath.Base(tc.path), n, tc.wantErrs)
+			case run == 0:
+				first = n
+			case n != 2*first:
+				t.Errorf("%s: %d decode errors after two Runs, want twice %d", filepath.Base(tc.path), n, first)
+			}
+		}
+		t.Logf("%s: %d decode errors", filepath.Base(tc.path), src.SourceStats().DecodeErrors)
+	}
+}

@@ -95,6 +95,17 @@ func (c *counters) update(st opusrx.Stats) {
 	c.concealed.Store(int64(st.Concealed))
 }
 
+// SourceStats is the session's counters as every source reports them
+// (ingest.StatsProvider); safe at any time.
+func (sess *Session) SourceStats() ingest.SourceStats {
+	st := sess.Stats()
+	return ingest.SourceStats{Packets: st.Packets, Bytes: st.Bytes, PacketsLost: st.LostPackets,
+		PacketsLate: st.LatePackets, DecodeErrors: st.DecodeErrors, ConcealedMs: st.Concealed.Milliseconds(),
+		DroppedChunks: st.DroppedChunks}
+}
+
+var _ ingest.StatsProvider = (*Session)(nil)
+
 // Stats returns a snapshot of the session's counters; safe at any time.
 func (sess *Session) Stats() Stats {
 	c := &sess.stats

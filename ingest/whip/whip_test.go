@@ -55,6 +55,9 @@ func TestPionPublish(t *testing.T) {
 	if st.Packets < uint64(len(pkts))-2 || st.DecodeErrors != 0 {
 		t.Errorf("stats %+v, sent %d packets", st, len(pkts))
 	}
+	if ss, ok := ingest.StatsOf(sess); !ok || ss.Packets != st.Packets || ss.Bytes != st.Bytes || ss.PacketsLost != st.LostPackets {
+		t.Errorf("SourceStats %+v, want the session's %+v", ss, st)
+	}
 }
 
 // TestFaults: bad requests are refused with the right status and start

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/store"
@@ -82,6 +83,9 @@ func newCollector(src metricSources) *collector {
 	tot := func(f func(rooms.Totals) float64) func(*snapshot) float64 {
 		return func(s *snapshot) float64 { return f(s.sum.Total) }
 	}
+	srcTot := func(f func(ingest.SourceStats) float64) func(*snapshot) float64 {
+		return func(s *snapshot) float64 { return f(s.sum.Total.Source) }
+	}
 	return &collector{
 		src:       src,
 		rooms:     prometheus.NewDesc("earshot_rooms", "Rooms known to the registry, by state.", []string{"state"}, nil),
@@ -103,6 +107,20 @@ func newCollector(src metricSources) *collector {
 				tot(func(t rooms.Totals) float64 { return float64(t.Utterances) })),
 			counter("earshot_alerts_total", "Alerts accepted by the sink.",
 				tot(func(t rooms.Totals) float64 { return float64(t.Alerts) })),
+			counter("earshot_source_packets_received_total", "Network packets the sources received (RTP of WHIP and WHEP audio tracks).",
+				srcTot(func(s ingest.SourceStats) float64 { return float64(s.Packets) })),
+			counter("earshot_source_received_bytes_total", "Payload bytes of those packets.",
+				srcTot(func(s ingest.SourceStats) float64 { return float64(s.Bytes) })),
+			counter("earshot_source_packets_lost_total", "Packets never received in time (sequence gaps after reordering).",
+				srcTot(func(s ingest.SourceStats) float64 { return float64(s.PacketsLost) })),
+			counter("earshot_source_packets_late_total", "Packets that arrived after the audio around them was decoded.",
+				srcTot(func(s ingest.SourceStats) float64 { return float64(s.PacketsLate) })),
+			counter("earshot_source_decode_errors_total", "Packets or frames the sources' decoders rejected (Opus; ffmpeg).",
+				srcTot(func(s ingest.SourceStats) float64 { return float64(s.DecodeErrors) })),
+			counter("earshot_source_concealed_seconds_total", "Stream time filled with silence for lost or undecodable audio.",
+				srcTot(func(s ingest.SourceStats) float64 { return float64(s.ConcealedMs) / 1000 })),
+			counter("earshot_source_dropped_chunks_total", "Decoded chunks a source dropped because its consumer fell behind.",
+				srcTot(func(s ingest.SourceStats) float64 { return float64(s.DroppedChunks) })),
 			counter("earshot_evidence_clips_saved_total", "Evidence clips written.",
 				func(s *snapshot) float64 { return float64(s.evidence.Saved) }),
 			counter("earshot_evidence_clips_dropped_total", "Evidence clips not written because the queue was full (the alert was kept).",

@@ -21,6 +21,11 @@ import (
 type heldSource struct{}
 
 func (heldSource) Describe() string { return "held" }
+
+// SourceStats reports 50 packets, 2 of them lost.
+func (heldSource) SourceStats() ingest.SourceStats {
+	return ingest.SourceStats{Packets: 50, PacketsLost: 2, DecodeErrors: 1}
+}
 func (heldSource) Run(ctx context.Context, emit ingest.Emit) error {
 	if err := emit(ingest.Chunk{PCM: make([]int16, 320)}); err != nil {
 		return err

@@ -76,6 +76,8 @@ func TestMetricsNoUnboundedLabels(t *testing.T) {
 			{"earshot_audio_chunks_total", "", float64(n)},
 			{"earshot_audio_received_bytes_total", "", float64(n * 640)},
 			{"earshot_alerts_total", "", 0},
+			{"earshot_source_packets_lost_total", "", float64(2 * n)},
+			{"earshot_source_decode_errors_total", "", float64(n)},
 			{"earshot_transcripts_dropped_total", "", 0},
 			{"earshot_recognizer_errors_total", "engine=openai", 0},
 		}

@@ -1,0 +1,88 @@
+package e2e
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/earshot/earshot/internal/tts"
+)
+
+// TestMetricsCarryNoRoom: with several rooms monitored, /metrics counts
+// their sessions and audio in series that name no room: per-room figures
+// are GET /v1/rooms' job.
+func TestMetricsCarryNoRoom(t *testing.T) {
+	if testing.Short() {
+		t.Skip("speech end-to-end test")
+	}
+	svc := startService(t, nil)
+	base := "http://" + svc.HTTPAddr()
+	wav := synth(t, tts.FliteSLT, "Hello everyone and welcome to the live room.")
+	rooms := []string{"metrics-a", "metrics-b", "metrics-c"}
+	for _, room := range rooms {
+		if resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav); resp.StatusCode != http.StatusAccepted {
+			t.Fatalf("upload to %s: %s", room, resp.Status)
+		}
+	}
+	var heardMs, utterances float64
+	for _, room := range rooms {
+		st := waitEnded(t, base, room, 2*time.Minute)
+		heardMs += st["heard_ms"].(float64)
+		utterances += st["utterances"].(float64)
+	}
+
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("parsing /metrics: %v", err)
+	}
+	for name, fam := range fams {
+		for _, m := range fam.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == "room" || strings.HasPrefix(l.GetValue(), "metrics-") {
+					t.Errorf("%s carries %s=%q", name, l.GetName(), l.GetValue())
+				}
+			}
+		}
+	}
+	one := func(name string) float64 {
+		fam := fams[name]
+		if fam == nil || len(fam.GetMetric()) != 1 {
+			t.Fatalf("%s: want one series, got %v", name, fam)
+		}
+		m := fam.GetMetric()[0]
+		if m.Counter != nil {
+			return m.Counter.GetValue()
+		}
+		return m.Gauge.GetValue()
+	}
+	if got := one("earshot_sessions_total"); got != float64(len(rooms)) {
+		t.Errorf("earshot_sessions_total %v, want %d", got, len(rooms))
+	}
+	if got, want := one("earshot_audio_heard_seconds_total"), heardMs/1000; fmt.Sprintf("%.3f", got) != fmt.Sprintf("%.3f", want) {
+		t.Errorf("earshot_audio_heard_seconds_total %v, want the rooms' %v", got, want)
+	}
+	for _, m := range fams["earshot_rooms"].GetMetric() {
+		if l := m.GetLabel(); len(l) == 1 && l[0].GetValue() == "ended" && m.GetGauge().GetValue() != float64(len(rooms)) {
+			t.Errorf(`earshot_rooms{state="ended"} %v, want %d`, m.GetGauge().GetValue(), len(rooms))
+		}
+	}
+	if got := one("earshot_utterances_total"); got != utterances || got == 0 {
+		t.Errorf("earshot_utterances_total %v, want the rooms' %v (and some)", got, utterances)
+	}
+}
