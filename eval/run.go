@@ -117,7 +117,8 @@ func RunCase(ctx context.Context, ac AudioCase, o Options) (CaseResult, error) {
 	s := &pipeline.Session{Room: pipeline.Room{ID: "eval"}, Source: src, Lossless: !o.Realtime}
 	err = pipeline.Run(ctx, s, pipeline.Config{
 		Recognizer: o.Recognizer, Matcher: o.Matcher, Sink: rec,
-		NewSegmenter: o.NewSegmenter, OnHypothesis: rec.onHypothesis, Logger: o.Logger,
+		NewSegmenter: o.NewSegmenter, Logger: o.Logger,
+		OnHypothesis: func(h pipeline.Heard, hits []lexicon.Hit) { rec.onHypothesis(s, h.Hypothesis, hits) },
 	})
 	if err != nil {
 		return res, fmt.Errorf("eval: %s: %w", ac.Name, err)

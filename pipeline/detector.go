@@ -1,9 +1,6 @@
 package pipeline
 
 import (
-	"context"
-	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -32,9 +29,10 @@ func Static(m lexicon.Matcher) MatcherFunc { return func() lexicon.Matcher { ret
 // were compiled from; alerts then name it.
 type Versioned interface{ Version() string }
 
-// Detector turns one room's hypotheses into alerts. It remembers which rules
-// already fired in the current utterance, so a hit seen on a partial and
-// again on the final is alerted once.
+// Detector turns one session's hypotheses into alerts: it is the Scanner's
+// per-session state. It remembers which rules already fired in the current
+// utterance, so a hit seen on a partial and again on the final is alerted
+// once.
 type Detector struct {
 	room    Room
 	session string
@@ -96,12 +94,4 @@ func (d *Detector) alert(h transcript.Hypothesis, hit lexicon.Hit) alerter.Alert
 		Session: d.session, LexiconVersion: d.version, Context: h.Text, Utterance: h.Utterance, Final: h.Final, Recognizer: h.Recognizer,
 		StartMs: hit.Start.Milliseconds(), EndMs: hit.End.Milliseconds(),
 	}
-}
-
-func send(ctx context.Context, sink alerter.Sink, log *slog.Logger, a alerter.Alert) error {
-	if err := sink.Send(ctx, a); err != nil {
-		log.Error("alert not delivered", "rule", a.RuleID, "utterance", a.Utterance, "err", err)
-		return fmt.Errorf("pipeline: sending alert for rule %s: %w", a.RuleID, err)
-	}
-	return nil
 }

@@ -28,9 +28,10 @@ type Config struct {
 	// room's evidence ring buffer).
 	OnAudio func(ingest.Chunk)
 	// OnHypothesis, if set, sees every hypothesis with all of its hits
-	// (transcript store, live captions). It runs on the recognizer's
-	// goroutine: it must be quick and must not block.
-	OnHypothesis func(s *Session, h transcript.Hypothesis, hits []lexicon.Hit)
+	// (transcript store, live captions); see ScanConfig.OnHypothesis. It
+	// runs on the recognizer's goroutine: it must be quick and must not
+	// block.
+	OnHypothesis func(h Heard, hits []lexicon.Hit)
 	// QueueChunks bounds audio waiting for the recognizer; beyond it audio
 	// is dropped and counted. Default 500 (10 s of 20 ms chunks).
 	QueueChunks int
@@ -100,17 +101,23 @@ func Run(ctx context.Context, s *Session, cfg Config) error {
 		s.ID = alerter.NewID(time.Now())
 	}
 	room, src, stats := s.Room, s.Source, &s.Stats
-	log := cfg.Logger.With("room", room.ID, "session", s.ID, "source", src.Describe())
+	log := cfg.Logger.With("source", src.Describe()) // the scanner names room and session
+	sc, err := NewScanner(ScanConfig{Matcher: cfg.Matcher, Sink: cfg.Sink, OnHypothesis: cfg.OnHypothesis, Logger: log})
+	if err != nil {
+		return err
+	}
+	sc.Begin(room, s.ID, stats)
+	defer sc.End(room.ID, s.ID)
 	chunks := make(chan ingest.Chunk, cfg.QueueChunks)
 	alerts := make(chan alerter.Alert, cfg.QueueAlerts)
 
 	var wg sync.WaitGroup
 	var sendErr error
-	wg.Go(func() { sendErr = sendLoop(ctx, cfg, log, alerts, stats) })
+	wg.Go(func() { sendErr = sendLoop(ctx, cfg, sc, alerts) })
 
 	recErr := make(chan error, 1)
 	go func() {
-		recErr <- recognizeLoop(ctx, s, cfg, chunks, alerts)
+		recErr <- recognizeLoop(ctx, s, cfg, sc, chunks, alerts)
 		close(alerts)
 	}()
 
@@ -150,21 +157,16 @@ func enqueue(ctx context.Context, lossless bool, chunks chan<- ingest.Chunk, sta
 	}
 }
 
-func recognizeLoop(ctx context.Context, s *Session, cfg Config, chunks <-chan ingest.Chunk,
+// recognizeLoop feeds the recognizer and runs the first half of the
+// scanner (match, transcript hook, counts) on the recognizer's goroutine, so
+// a hit is raised at the stream time it was heard; sendLoop delivers.
+func recognizeLoop(ctx context.Context, s *Session, cfg Config, sc *Scanner, chunks <-chan ingest.Chunk,
 	alerts chan<- alerter.Alert) error {
-	det, stats := NewDetector(s.Room, s.ID, cfg.Matcher), &s.Stats
+	stats := &s.Stats
 	emit := func(h transcript.Hypothesis) {
-		stats.Hypotheses.Add(1)
-		if h.Final {
-			stats.Utterances.Add(1)
-		}
-		found, hits := det.Detect(h)
-		if cfg.OnHypothesis != nil {
-			cfg.OnHypothesis(s, h, hits)
-		}
 		// Blocking here is deliberate: an alert is never dropped; if the
 		// sink is slow, audio backs up and is dropped (and counted) instead.
-		for _, a := range found {
+		for _, a := range sc.detect(Heard{Room: s.Room, Session: s.ID, Hypothesis: h}) {
 			alerts <- a
 		}
 	}
@@ -191,7 +193,7 @@ func recognizeLoop(ctx context.Context, s *Session, cfg Config, chunks <-chan in
 	return errors.Join(firstErr, stream.Close())
 }
 
-func sendLoop(ctx context.Context, cfg Config, log *slog.Logger, alerts <-chan alerter.Alert, stats *Stats) error {
+func sendLoop(ctx context.Context, cfg Config, sc *Scanner, alerts <-chan alerter.Alert) error {
 	var errs []error
 	for a := range alerts {
 		sendCtx, cancel := ctx, context.CancelFunc(func() {})
@@ -199,13 +201,10 @@ func sendLoop(ctx context.Context, cfg Config, log *slog.Logger, alerts <-chan a
 			// Draining after shutdown: a pending alert still deserves a try.
 			sendCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cfg.DrainTimeout)
 		}
-		err := send(sendCtx, cfg.Sink, log, a)
-		cancel()
-		if err != nil {
+		if err := sc.deliver(sendCtx, a); err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		stats.Alerts.Add(1)
+		cancel()
 	}
 	return errors.Join(errs...)
 }

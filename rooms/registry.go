@@ -42,9 +42,10 @@ type entry struct {
 	cancel     context.CancelFunc // stops the room's worker
 	done       chan struct{}      // closed when that worker returned
 	past       Totals             // finished sessions
-	text       *pipeline.Detector
-	textSes    *pipeline.Session
-	textSeq    uint64
+	// text is the room's text feed (utterances posted by a platform's
+	// own ASR): a session that lasts as long as the entry.
+	text    *pipeline.Session
+	textSeq uint64 // last utterance number handed out in text
 }
 
 // Registry runs and tracks rooms. It is safe for concurrent use.
@@ -56,6 +57,9 @@ type Registry struct {
 	log    *slog.Logger
 	now    func() time.Time
 	ev     *evidence // nil without Options.EvidenceDir
+	// text scans every room's text feed: the same path as audio, without
+	// evidence (text has no audio). Nil when tmpl has no matcher or sink.
+	text *pipeline.Scanner
 
 	saveMu sync.Mutex // serializes writes of the room list; taken before mu
 	mu     sync.Mutex
@@ -103,6 +107,9 @@ func newRegistry(ctx context.Context, tmpl pipeline.Config, opts Options) *Regis
 	if opts.EvidenceDir != "" {
 		r.ev = newEvidence(opts)
 	}
+	r.text, _ = pipeline.NewScanner(pipeline.ScanConfig{ // nil without matcher or sink: Utterances says so
+		Matcher: tmpl.Matcher, Sink: tmpl.Sink, OnHypothesis: tmpl.OnHypothesis, Logger: tmpl.Logger,
+	})
 	return r
 }
 
@@ -180,6 +187,9 @@ func (r *Registry) Remove(ctx context.Context, id string) error {
 	}
 	delete(r.rooms, id)
 	r.tally.forgetLocked(e)
+	if e.text != nil {
+		r.text.End(id, e.text.ID)
+	}
 	cancel, done, registered := e.cancel, e.done, e.spec != nil
 	specs := r.specsLocked()
 	r.mu.Unlock()
@@ -321,42 +331,53 @@ func (r *Registry) entryLocked(id string) *entry {
 	return e
 }
 
-// Utterances matches text from an outside recognizer as room's speech and
-// sends the alerts; it returns them once the sink accepted them.
+// Utterances runs text from an outside recognizer down the same path as
+// recognized speech (pipeline.Scanner): matched, stored as transcript,
+// counted in the room's status and alerted. It returns the alerts once the
+// sink accepted them; it stops at the first utterance whose alert the sink
+// refused.
 func (r *Registry) Utterances(ctx context.Context, room pipeline.Room, hs []transcript.Hypothesis) ([]alerter.Alert, error) {
 	if err := alerter.ValidRoomID(room.ID); err != nil {
 		return nil, err
 	}
-	det, ses, base := r.textDetector(room, len(hs))
+	if r.text == nil {
+		return nil, errors.New("rooms: this registry has no matcher and sink for text")
+	}
+	ses, base, err := r.textSession(room, len(hs))
+	if err != nil {
+		return nil, err
+	}
 	var out []alerter.Alert
 	for i, h := range hs {
 		h.Utterance = base + uint64(i)
-		found, hits := det.Detect(h)
-		if r.tmpl.OnHypothesis != nil {
-			r.tmpl.OnHypothesis(ses, h, hits)
-		}
-		for _, a := range found {
-			if err := r.tmpl.Sink.Send(ctx, a); err != nil {
-				return out, fmt.Errorf("rooms: %s: sending alert for rule %s: %w", room.ID, a.RuleID, err)
-			}
-			out = append(out, a)
+		found, err := r.text.Scan(ctx, pipeline.Heard{Room: ses.Room, Session: ses.ID, Hypothesis: h})
+		out = append(out, found...)
+		if err != nil {
+			return out, fmt.Errorf("rooms: %s: %w", room.ID, err)
 		}
 	}
 	return out, nil
 }
 
-// textDetector reserves n utterance numbers in room's text session.
-func (r *Registry) textDetector(room pipeline.Room, n int) (*pipeline.Detector, *pipeline.Session, uint64) {
+// textSession reserves n utterance numbers in room's text feed, starting
+// the feed on first use.
+func (r *Registry) textSession(room pipeline.Room, n int) (*pipeline.Session, uint64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.closed {
+		return nil, 0, ErrClosed
+	}
 	e := r.entryLocked(room.ID)
 	if e.text == nil {
-		e.textSes = &pipeline.Session{Room: room, ID: "text-" + alerter.NewID(r.now())}
-		e.text = pipeline.NewDetector(room, e.textSes.ID, r.tmpl.Matcher)
+		if e.spec != nil {
+			room = mergeRoom(room, e.spec.Room())
+		}
+		e.text = &pipeline.Session{Room: room, ID: "text-" + alerter.NewID(r.now())}
+		r.text.Begin(room, e.text.ID, &e.text.Stats)
 	}
 	base := e.textSeq + 1
 	e.textSeq += uint64(n)
-	return e.text, e.textSes, base
+	return e.text, base, nil
 }
 
 // Evidence reports what the evidence writer did (zero without evidence).

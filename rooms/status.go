@@ -30,8 +30,10 @@ type Status struct {
 	HeardMs          int64     `json:"heard_ms"`
 	Chunks           uint64    `json:"chunks"`
 	Dropped          uint64    `json:"dropped_chunks"`
-	Utterance        uint64    `json:"utterances"`
-	Alerts           uint64    `json:"alerts"`
+	// Utterance and Alerts count the current or last audio session plus
+	// the room's text feed (POST /v1/rooms/{room}/utterances).
+	Utterance uint64 `json:"utterances"`
+	Alerts    uint64 `json:"alerts"`
 	// SourceStats are the current or last session's network and decoder
 	// counters (packet loss, concealment, decode errors), for sources that
 	// keep them (ingest.StatsProvider: WHIP, WHEP, ffmpeg).
@@ -118,6 +120,11 @@ func (r *Registry) statusLocked(id string, e *entry) Status {
 		if e.running {
 			st.Total.add(s)
 		}
+	}
+	if t := e.text; t != nil { // the text feed never ends: it counts as current
+		st.Utterance += t.Stats.Utterances.Load()
+		st.Alerts += t.Stats.Alerts.Load()
+		st.Total.add(t)
 	}
 	return st
 }

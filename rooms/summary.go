@@ -55,8 +55,8 @@ func (t *tally) endLocked(e *entry, s *pipeline.Session) {
 // forgetLocked keeps the counts of a removed room's text session (its audio
 // sessions end through endLocked, removed or not).
 func (t *tally) forgetLocked(e *entry) {
-	if e.textSes != nil {
-		t.ended.add(e.textSes)
+	if e.text != nil {
+		t.ended.add(e.text)
 	}
 }
 
@@ -71,8 +71,8 @@ func (r *Registry) Summary() Summary {
 	}
 	for _, e := range r.rooms {
 		sum.States[r.stateLocked(e)]++
-		if e.textSes != nil {
-			sum.Total.add(e.textSes)
+		if e.text != nil {
+			sum.Total.add(e.text)
 		}
 	}
 	for s := range r.tally.live {

@@ -98,15 +98,15 @@ func scanSink(w io.Writer, format string) (alerter.Sink, error) {
 	return nil, fmt.Errorf("scan: --format %q: want text or jsonl", format)
 }
 
+// scanText runs text down the same path as a room's speech.
 func scanText(ctx context.Context, sink alerter.Sink, room pipeline.Room, m pipeline.MatcherFunc, text string) error {
-	det := pipeline.NewDetector(room, "text", m)
-	found, _ := det.Detect(transcript.Hypothesis{Utterance: 1, Final: true, Text: text})
-	for _, a := range found {
-		if err := sink.Send(ctx, a); err != nil {
-			return err
-		}
+	sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: m, Sink: sink})
+	if err != nil {
+		return err
 	}
-	return nil
+	_, err = sc.Scan(ctx, pipeline.Heard{Room: room, Session: "text",
+		Hypothesis: transcript.Hypothesis{Utterance: 1, Final: true, Text: text}})
+	return err
 }
 
 func scanSource(arg string, o scanOpts, stdin io.Reader) (ingest.Source, error) {

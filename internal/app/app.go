@@ -20,6 +20,7 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/pipeline/transcripts"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript"
@@ -84,7 +85,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	s.reg, err = s.openRooms(runCtx, pipeline.Config{
 		Recognizer: s.rec, Matcher: s.lex.matcher, Sink: s.sink,
 		NewSegmenter: NewSegmenter, Logger: log,
-		OnHypothesis: s.storeHypothesis, // store.go: final utterances to the transcript store
+		OnHypothesis: transcripts.Hook(s.transcripts, time.Now), // final utterances to the transcript store
 	}) // internal/app/rooms.go: stored rooms, pulled sources, evidence
 	if err != nil {
 		return nil, err

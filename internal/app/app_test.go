@@ -1,0 +1,150 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/earshot/earshot/config"
+)
+
+// startText runs a whole service (embedded NATS, JetStream alert stream,
+// lexicon versions, transcript store, HTTP API) for text-only rooms.
+func startText(t *testing.T) (*Service, string) {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	cfg.HTTP.Addr, cfg.NATS.Listen = "127.0.0.1:0", "127.0.0.1:0"
+	cfg.Recognizer.Engine = "none"
+	svc, err := Start(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("starting service: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		svc.Close(ctx)
+	})
+	return svc, "http://" + svc.HTTPAddr()
+}
+
+func call(t *testing.T, method, url, body string, v any) int {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if v != nil {
+		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// metricSum adds up every series of the counter or gauge families whose
+// name ends in suffix (with or without per-room labels).
+func metricSum(t *testing.T, base, suffix string) float64 {
+	t.Helper()
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("/metrics: %v", err)
+	}
+	sum, found := 0.0, false
+	for name, f := range fams {
+		if !strings.HasSuffix(name, suffix) {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			found = true
+			sum += m.GetCounter().GetValue() + m.GetGauge().GetValue() + m.GetUntyped().GetValue()
+		}
+	}
+	if !found {
+		t.Logf("no series ending in %q in /metrics", suffix)
+	}
+	return sum
+}
+
+// TestPostedTextIsCounted: text posted through the utterances API takes
+// the one path from hypothesis to alert: a violation raises the room's
+// utterances and alerts by one each, /metrics counts the alert, and the
+// alert is in the durable alert log.
+func TestPostedTextIsCounted(t *testing.T) {
+	_, base := startText(t)
+	type roomStatus struct {
+		State      string `json:"state"`
+		Utterances uint64 `json:"utterances"`
+		Alerts     uint64 `json:"alerts"`
+		Total      struct {
+			Utterances uint64 `json:"utterances"`
+			Alerts     uint64 `json:"alerts"`
+		} `json:"total"`
+	}
+	steps := []struct {
+		body       string
+		alerts     int // -1: at least one
+		utterances uint64
+	}{
+		{`{"text": "this cream cures diabetes", "start_ms": 0, "end_ms": 1800}`, 1, 1},
+		{`[{"text": "welcome back everyone"}, {"text": "see you tomorrow"}]`, 0, 3},
+		{`{"text": "加我威信，私聊给你优惠"}`, -1, 4},
+	}
+	var alertsSum uint64
+	for i, st := range steps {
+		var res struct {
+			Alerts []struct {
+				RuleID string `json:"rule_id"`
+			} `json:"alerts"`
+		}
+		if code := call(t, "POST", base+"/v1/rooms/r1/utterances", st.body, &res); code != http.StatusOK {
+			t.Fatalf("step %d: POST utterances: %d", i, code)
+		}
+		if len(res.Alerts) != st.alerts && (st.alerts >= 0 || len(res.Alerts) == 0) {
+			t.Fatalf("step %d: %d alerts in the answer, want %d", i, len(res.Alerts), st.alerts)
+		}
+		alertsSum += uint64(len(res.Alerts))
+		var rs roomStatus
+		if code := call(t, "GET", base+"/v1/rooms/r1", "", &rs); code != http.StatusOK {
+			t.Fatalf("step %d: GET room: %d", i, code)
+		}
+		if rs.Utterances != st.utterances || rs.Alerts != alertsSum ||
+			rs.Total.Utterances != st.utterances || rs.Total.Alerts != alertsSum {
+			t.Errorf("step %d: room %+v, want %d utterances and %d alerts", i, rs, st.utterances, alertsSum)
+		}
+		if got := metricSum(t, base, "alerts_total"); got != float64(alertsSum) {
+			t.Errorf("step %d: /metrics counts %v alerts, want %d", i, got, alertsSum)
+		}
+	}
+	var log struct {
+		Alerts []struct {
+			Room string `json:"room"`
+		} `json:"alerts"`
+	}
+	if code := call(t, "GET", base+"/v1/alerts?room=r1", "", &log); code != http.StatusOK || uint64(len(log.Alerts)) != alertsSum {
+		t.Errorf("alert log: %d %+v, want the %d alerts", code, log, alertsSum)
+	}
+}
