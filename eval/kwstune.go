@@ -7,7 +7,6 @@ import (
 	"log/slog"
 
 	"github.com/earshot/earshot/ingest/segment"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript/kws"
 )
@@ -21,9 +20,10 @@ var DefaultKWSGrid = []float64{1e-5, 1e-10, 1e-15, 1e-20, 1e-25, 1e-30, 1e-35, 1
 
 // TuneOptions configure TuneKWS.
 type TuneOptions struct {
-	// Lexicon is the lexicon whose keyphrases are spotted; Matcher its
-	// compiled engine, which turns spotted phrases into alerts.
-	Lexicon *lexicon.Lexicon
+	// Phrases are the lexicon's phrases to spot (app.KWSPhrases); Matcher
+	// the lexicon's compiled engine, which turns spotted phrases into
+	// alerts.
+	Phrases *kws.Phrases
 	Matcher pipeline.MatcherFunc
 	HMM     string
 	Dict    string
@@ -62,8 +62,8 @@ type TuneRow struct {
 // keyword search clears every phrase after any detection, so bands do
 // interact a little: measure the chosen table as a whole afterwards.
 func TuneKWS(ctx context.Context, c *Corpus, o TuneOptions) (kws.Thresholds, []TuneRow, error) {
-	if o.Lexicon == nil || o.Matcher == nil {
-		return kws.Thresholds{}, nil, errors.New("eval: tune kws: Lexicon and Matcher are required")
+	if o.Phrases == nil || o.Matcher == nil {
+		return kws.Thresholds{}, nil, errors.New("eval: tune kws: Phrases and Matcher are required")
 	}
 	if len(o.Bands) == 0 {
 		o.Bands = DefaultKWSBands
@@ -108,8 +108,8 @@ func tunePoint(ctx context.Context, c *Corpus, o TuneOptions, band int, t float6
 		}
 		th.Bands = append(th.Bands, b)
 	}
-	lx := o.Lexicon
-	rec, err := kws.New(kws.Config{Lexicon: func() *lexicon.Lexicon { return lx },
+	ph := o.Phrases
+	rec, err := kws.New(kws.Config{Phrases: func() *kws.Phrases { return ph },
 		HMM: o.HMM, Dict: o.Dict, Thresholds: &th, Logger: o.Logger})
 	if err != nil {
 		return TuneRow{}, fmt.Errorf("eval: tune kws: %w", err)

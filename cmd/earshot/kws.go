@@ -42,7 +42,7 @@ func newKWSListCmd() *cobra.Command {
 			}
 		}
 		enc := json.NewEncoder(cmd.OutOrStdout())
-		for _, k := range kws.Derive(eng.Lexicon(), d, th, kws.DeriveOptions{}) {
+		for _, k := range kws.Derive(app.KWSPhrases(eng.Lexicon()).List, d, th, kws.DeriveOptions{}) {
 			if err := enc.Encode(k); err != nil {
 				return err
 			}
@@ -89,7 +89,7 @@ func newKWSTuneCmd() *cobra.Command {
 			return err
 		}
 		th, _, err := eval.TuneKWS(cmd.Context(), eval.Merge(cs...), eval.TuneOptions{
-			Lexicon: eng.Lexicon(), Matcher: pipeline.Static(eng), HMM: cfg.Recognizer.Sphinx.HMM,
+			Phrases: app.KWSPhrases(eng.Lexicon()), Matcher: pipeline.Static(eng), HMM: cfg.Recognizer.Sphinx.HMM,
 			Dict: cfg.Recognizer.Sphinx.Dict, BudgetPerHour: budget, NewSegmenter: app.NewSegmenter,
 			Parallel: parallel, Logger: log,
 			Progress: func(r eval.TuneRow) {

@@ -92,7 +92,7 @@ func newKWS(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Reco
 		}
 		return start
 	}
-	kc := kws.Config{Lexicon: src, HMM: cfg.Recognizer.Sphinx.HMM, Dict: cfg.Recognizer.Sphinx.Dict,
+	kc := kws.Config{Phrases: (&kwsSource{lexicon: src}).Phrases, HMM: cfg.Recognizer.Sphinx.HMM, Dict: cfg.Recognizer.Sphinx.Dict,
 		Logger: slog.Default()}
 	if f := cfg.Recognizer.KWS.Thresholds; f != "" {
 		th, err := kws.LoadThresholds(f)

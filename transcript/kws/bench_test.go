@@ -3,12 +3,11 @@ package kws
 import (
 	"os"
 	"testing"
-
-	"github.com/earshot/earshot/lexicon"
 )
 
-// BenchmarkDerive measures deriving the default lexicon's keyphrases: the
-// work done off the audio path when a lexicon version is published.
+// BenchmarkDerive measures deriving the keyphrases of the default
+// lexicon's English phrases: the work done off the audio path when a
+// lexicon version is published.
 func BenchmarkDerive(b *testing.B) {
 	if _, err := os.Stat(DefaultDict); err != nil {
 		b.Skip(err)
@@ -17,31 +16,25 @@ func BenchmarkDerive(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	lx, err := lexicon.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
+	ph := benchPhrases(b)
 	th := Tuned()
 	for b.Loop() {
-		Derive(lx, d, th, DeriveOptions{})
+		Derive(ph.List, d, th, DeriveOptions{})
 	}
 }
 
 // BenchmarkRebuild measures a new decoder pool for the default lexicon's
-// keyphrases (the background part of a hot swap).
+// English keyphrases (the background part of a hot swap).
 func BenchmarkRebuild(b *testing.B) {
 	skipWithoutModel(b)
-	lx, err := lexicon.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	r, err := New(Config{Lexicon: func() *lexicon.Lexicon { return lx }})
+	ph := benchPhrases(b)
+	r, err := New(Config{Phrases: func() *Phrases { return ph }})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer r.Close()
 	for b.Loop() {
-		g, err := r.build(lx, nil)
+		g, err := r.build(ph, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,11 +3,10 @@ package kws
 import (
 	"slices"
 	"strings"
-
-	"github.com/earshot/earshot/lexicon"
 )
 
-// Keyphrase is one phrase to spot, with the rules it came from.
+// Keyphrase is one phrase to spot, with the IDs of the phrases it came
+// from (Phrase.ID: rule ids when the list comes from a lexicon).
 type Keyphrase struct {
 	Phrase    string   `json:"phrase"`
 	Words     int      `json:"words"`
@@ -44,37 +43,29 @@ func (o DeriveOptions) withDefaults() DeriveOptions {
 	return o
 }
 
-// Derive lists the keyphrases of lx's English phrase patterns, in lexicon
-// order, each once, with thresholds from th. Patterns with a word the
-// dictionary lacks, digits, or a zero threshold (band off) are skipped:
-// the free-text recognizer still covers them.
-func Derive(lx *lexicon.Lexicon, d *Dict, th Thresholds, o DeriveOptions) []Keyphrase {
+// Derive lists the keyphrases of phrases, in list order, each once, with
+// thresholds from th. Phrases with a word the dictionary lacks or a zero
+// threshold (band off) are skipped: the free-text recognizer still covers
+// them.
+func Derive(phrases []Phrase, d *Dict, th Thresholds, o DeriveOptions) []Keyphrase {
 	o = o.withDefaults()
 	var out []Keyphrase
 	index := map[string]int{}
-	for _, r := range lx.Rules {
-		if !english(r) {
-			continue
-		}
-		for _, p := range r.Patterns {
-			if p.Digits > 0 {
+	for _, p := range phrases {
+		for _, ph := range expand(p.Text, d, o) {
+			if i, ok := index[ph]; ok {
+				if !slices.Contains(out[i].Rules, p.ID) {
+					out[i].Rules = append(out[i].Rules, p.ID)
+				}
 				continue
 			}
-			for _, ph := range expand(p.Phrase, d, o) {
-				if i, ok := index[ph]; ok {
-					if !slices.Contains(out[i].Rules, r.ID) {
-						out[i].Rules = append(out[i].Rules, r.ID)
-					}
-					continue
-				}
-				kp, ok := keyphrase(ph, d, th, o)
-				if !ok {
-					continue
-				}
-				kp.Rules = []string{r.ID}
-				index[ph] = len(out)
-				out = append(out, kp)
+			kp, ok := keyphrase(ph, d, th, o)
+			if !ok {
+				continue
 			}
+			kp.Rules = []string{p.ID}
+			index[ph] = len(out)
+			out = append(out, kp)
 		}
 	}
 	return out
@@ -94,12 +85,6 @@ func keyphrase(ph string, d *Dict, th Thresholds, o DeriveOptions) (Keyphrase, b
 		return Keyphrase{}, false
 	}
 	return Keyphrase{Phrase: ph, Words: len(words), Phones: n, Threshold: t}, true
-}
-
-// english reports rules that apply to English: languages lists "en", or
-// lists nothing (the patterns decide; non-Latin ones fail the dictionary).
-func english(r lexicon.Rule) bool {
-	return len(r.Languages) == 0 || slices.Contains(r.Languages, "en")
 }
 
 // expand returns the dictionary spellings of a phrase pattern: lower case,

@@ -5,8 +5,6 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/earshot/earshot/lexicon"
 )
 
 // smallDict is a hand-written CMU-format dictionary.
@@ -26,62 +24,35 @@ the DH AH
 the(2) DH IY
 `
 
-const smallLexicon = `format: 1
-name: small
-rules:
-  - id: md-cure
-    category: medical-claim
-    severity: high
-    languages: [en]
-    reminder: No cure claims.
-    patterns:
-      - cure* diabetes
-      - cures diabetes
-      - cure* xqzwidget
-      - telegram
-      - cell
-      - {digits: 6}
-  - id: fa-clinical
-    category: false-authority
-    severity: medium
-    languages: [en]
-    reminder: No authority claims.
-    patterns:
-      - clinically proven
-      - risk-free
-  - id: gc-clinical
-    category: guarantee-claim
-    severity: medium
-    languages: [en]
-    reminder: No guarantees.
-    patterns:
-      - clinically proven
-  - id: zh-rule
-    category: medical-claim
-    severity: high
-    languages: [zh]
-    reminder: 不要说治愈。
-    patterns:
-      - 治愈糖尿病
-`
+// smallPhrases is what the wiring hands kws for a small lexicon: English
+// phrase patterns with their rule ids (and a Chinese one, which no
+// dictionary word can spell).
+var smallPhrases = []Phrase{
+	{Text: "cure* diabetes", ID: "md-cure"},
+	{Text: "cures diabetes", ID: "md-cure"},
+	{Text: "cure* xqzwidget", ID: "md-cure"},
+	{Text: "telegram", ID: "md-cure"},
+	{Text: "cell", ID: "md-cure"},
+	{Text: "Clinically proven", ID: "fa-clinical"},
+	{Text: "risk-free", ID: "fa-clinical"},
+	{Text: "clinically proven", ID: "gc-clinical"},
+	{Text: "治愈糖尿病", ID: "zh-rule"},
+	{Text: "", ID: "empty"},
+}
 
-func parseSmall(t *testing.T) (*lexicon.Lexicon, *Dict) {
+func smallDictionary(t testing.TB) *Dict {
 	t.Helper()
-	lx, err := lexicon.Parse("small.yaml", []byte(smallLexicon))
-	if err != nil {
-		t.Fatal(err)
-	}
 	d, err := ParseDict(strings.NewReader(smallDict))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return lx, d
+	return d
 }
 
 func TestDerive(t *testing.T) {
-	lx, d := parseSmall(t)
+	d := smallDictionary(t)
 	th := Thresholds{Bands: []Band{{MaxPhones: 8, Threshold: 1e-10}, {MaxPhones: 20, Threshold: 1e-25}}}
-	got := Derive(lx, d, th, DeriveOptions{})
+	got := Derive(smallPhrases, d, th, DeriveOptions{})
 	want := []Keyphrase{
 		// cure* expands to the dictionary's inflections, not to curettage;
 		// "cures diabetes" is listed once although two patterns yield it.
@@ -90,7 +61,7 @@ func TestDerive(t *testing.T) {
 		{Phrase: "cured diabetes", Words: 2, Phones: 13, Threshold: 1e-25, Rules: []string{"md-cure"}},
 		// a long single word is kept; "cell" (3 phones) is not.
 		{Phrase: "telegram", Words: 1, Phones: 8, Threshold: 1e-10, Rules: []string{"md-cure"}},
-		// one phrase of two rules maps back to both.
+		// one phrase of two rules maps back to both (case folded).
 		{Phrase: "clinically proven", Words: 2, Phones: 14, Threshold: 1e-25, Rules: []string{"fa-clinical", "gc-clinical"}},
 		// hyphens split words.
 		{Phrase: "risk free", Words: 2, Phones: 7, Threshold: 1e-10, Rules: []string{"fa-clinical"}},
@@ -101,19 +72,19 @@ func TestDerive(t *testing.T) {
 }
 
 func TestDeriveBandOff(t *testing.T) {
-	lx, d := parseSmall(t)
+	d := smallDictionary(t)
 	th := Thresholds{Bands: []Band{{MaxPhones: 8, Threshold: 0}, {MaxPhones: 20, Threshold: 1e-25}}}
-	for _, k := range Derive(lx, d, th, DeriveOptions{}) {
+	for _, k := range Derive(smallPhrases, d, th, DeriveOptions{}) {
 		if k.Phones <= 8 {
 			t.Errorf("%q (%d phones) derived although its band is off", k.Phrase, k.Phones)
 		}
 	}
 }
 
-// TestDeriveDefaultLexicon checks the shipped lexicon against the real
-// dictionary: every word known, no phrase twice, and the lexicon matches
-// nearly every keyphrase as text, for one of the rules it maps back to.
-func TestDeriveDefaultLexicon(t *testing.T) {
+// TestDeriveBenchPhrases derives the benchmark workload (the default
+// lexicon's English phrases as the wiring lists them) with the real
+// dictionary: many keyphrases, every word known, no phrase twice.
+func TestDeriveBenchPhrases(t *testing.T) {
 	if _, err := os.Stat(DefaultDict); err != nil {
 		t.Skip(err)
 	}
@@ -121,20 +92,11 @@ func TestDeriveDefaultLexicon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lx, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	kps := Derive(lx, d, Tuned(), DeriveOptions{})
+	kps := Derive(benchPhrases(t).List, d, Tuned(), DeriveOptions{})
 	if len(kps) < 100 {
-		t.Fatalf("only %d keyphrases from the default lexicon", len(kps))
+		t.Fatalf("only %d keyphrases", len(kps))
 	}
 	seen := map[string]bool{}
-	unmatched := 0
 	for _, k := range kps {
 		if seen[k.Phrase] {
 			t.Errorf("%q twice", k.Phrase)
@@ -145,23 +107,22 @@ func TestDeriveDefaultLexicon(t *testing.T) {
 				t.Errorf("%q: %q not in the dictionary", k.Phrase, w)
 			}
 		}
-		if !matchesOwnRule(eng, k) {
-			unmatched++
-		}
 	}
-	if unmatched*50 > len(kps) {
-		t.Errorf("%d of %d keyphrases not matched by their own rules", unmatched, len(kps))
-	}
-	t.Logf("%d keyphrases, %d not matched by their rules as bare text", len(kps), unmatched)
 }
 
-func matchesOwnRule(eng *lexicon.Engine, k Keyphrase) bool {
-	for _, h := range eng.MatchText(k.Phrase) {
-		for _, r := range k.Rules {
-			if h.RuleID == r {
-				return true
-			}
+// benchPhrases reads testdata/phrases.tsv.
+func benchPhrases(tb testing.TB) *Phrases {
+	tb.Helper()
+	data, err := os.ReadFile("testdata/phrases.tsv")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ph := &Phrases{Name: "testdata/phrases.tsv"}
+	for _, line := range strings.Split(string(data), "\n") {
+		id, text, ok := strings.Cut(line, "\t")
+		if ok && !strings.HasPrefix(line, "#") {
+			ph.List = append(ph.List, Phrase{ID: id, Text: text})
 		}
 	}
-	return false
+	return ph
 }

@@ -4,21 +4,12 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript/kws"
 )
 
 func ExampleDerive() {
-	lx, _ := lexicon.Parse("x.yaml", []byte(`format: 1
-name: x
-rules:
-  - id: fa-clinical
-    category: false-authority
-    severity: medium
-    languages: [en]
-    reminder: No authority claims.
-    patterns: [clinically proven, "cure* gout", fda approved]
-`))
+	phrases := []kws.Phrase{{Text: "clinically proven", ID: "fa-clinical"},
+		{Text: "cure* gout", ID: "fa-clinical"}, {Text: "fda approved", ID: "fa-clinical"}}
 	dict, _ := kws.ParseDict(strings.NewReader(`clinically K L IH N IH K L IY
 proven P R UW V AH N
 cure K Y UH R
@@ -26,7 +17,7 @@ cures K Y UH R Z
 gout G AW T
 `))
 	th := kws.Thresholds{Bands: []kws.Band{{MaxPhones: 8, Threshold: 1e-10}, {MaxPhones: 99, Threshold: 1e-25}}}
-	for _, k := range kws.Derive(lx, dict, th, kws.DeriveOptions{}) {
+	for _, k := range kws.Derive(phrases, dict, th, kws.DeriveOptions{}) {
 		fmt.Println(k.Phrase, k.Phones, k.Threshold, k.Rules)
 	}
 	// Output:

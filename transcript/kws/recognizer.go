@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/sphinx"
 )
@@ -19,9 +18,10 @@ const Name = "kws"
 
 // Config configures a Recognizer.
 type Config struct {
-	// Lexicon returns the lexicon version in force; it is called at every
-	// utterance start, so it must be cheap (an atomic load). Required.
-	Lexicon func() *lexicon.Lexicon
+	// Phrases returns the phrase list in force; it is called at every
+	// utterance start, so it must be cheap (an atomic load), and return
+	// the same pointer until the list changes. Required.
+	Phrases func() *Phrases
 	// HMM and Dict locate the acoustic model and the pronouncing
 	// dictionary (defaults: the Debian en-us model).
 	HMM, Dict string
@@ -31,7 +31,7 @@ type Config struct {
 	Logger     *slog.Logger
 }
 
-// Recognizer spots the lexicon's phrases. It is safe for concurrent use.
+// Recognizer spots the phrases in force. It is safe for concurrent use.
 type Recognizer struct {
 	cfg  Config
 	dict *Dict
@@ -39,7 +39,7 @@ type Recognizer struct {
 
 	mu       sync.Mutex
 	cur      *generation
-	seen     *lexicon.Lexicon // the last lexicon a rebuild was started for
+	seen     *Phrases // the last list a rebuild was started for
 	building bool
 	closed   bool
 	wg       sync.WaitGroup
@@ -49,16 +49,16 @@ type Recognizer struct {
 type generation struct {
 	key     string
 	phrases []Keyphrase
-	rec     *sphinx.Recognizer // nil when the lexicon has no keyphrase
+	rec     *sphinx.Recognizer // nil when the list has no keyphrase
 }
 
 var _ transcript.Recognizer = (*Recognizer)(nil)
 
-// New loads the dictionary and builds the decoder for the lexicon in
+// New loads the dictionary and builds the decoder for the phrase list in
 // force now, so configuration errors surface here.
 func New(cfg Config) (*Recognizer, error) {
-	if cfg.Lexicon == nil {
-		return nil, errors.New("kws: Config.Lexicon is required")
+	if cfg.Phrases == nil {
+		return nil, errors.New("kws: Config.Phrases is required")
 	}
 	if cfg.Dict == "" {
 		cfg.Dict = DefaultDict
@@ -78,15 +78,15 @@ func New(cfg Config) (*Recognizer, error) {
 		return nil, err
 	}
 	r := &Recognizer{cfg: cfg, dict: d, th: th}
-	lx := cfg.Lexicon()
-	if lx == nil {
-		return nil, errors.New("kws: no lexicon in force")
+	ph := cfg.Phrases()
+	if ph == nil {
+		return nil, errors.New("kws: no phrase list in force")
 	}
-	g, err := r.build(lx, nil)
+	g, err := r.build(ph, nil)
 	if err != nil {
 		return nil, err
 	}
-	r.cur, r.seen = g, lx
+	r.cur, r.seen = g, ph
 	return r, nil
 }
 
@@ -100,10 +100,10 @@ func (r *Recognizer) Phrases() []Keyphrase {
 	return r.cur.phrases
 }
 
-// build derives lx's keyphrases and, unless they equal those of old,
+// build derives ph's keyphrases and, unless they equal those of old,
 // creates a decoder pool for them.
-func (r *Recognizer) build(lx *lexicon.Lexicon, old *generation) (*generation, error) {
-	kps := Derive(lx, r.dict, r.th, r.cfg.Derive)
+func (r *Recognizer) build(ph *Phrases, old *generation) (*generation, error) {
+	kps := Derive(ph.List, r.dict, r.th, r.cfg.Derive)
 	g := &generation{key: keyOf(kps), phrases: kps}
 	if old != nil && old.key == g.key {
 		return old, nil
@@ -117,7 +117,7 @@ func (r *Recognizer) build(lx *lexicon.Lexicon, old *generation) (*generation, e
 	}
 	rec, err := sphinx.New(sphinx.Config{HMM: r.cfg.HMM, Dict: r.cfg.Dict, Keyphrases: sk})
 	if err != nil {
-		return nil, fmt.Errorf("kws: %d keyphrases of lexicon %s: %w", len(kps), lx.Name, err)
+		return nil, fmt.Errorf("kws: %d keyphrases of %s: %w", len(kps), ph.Name, err)
 	}
 	g.rec = rec
 	return g, nil
@@ -131,36 +131,36 @@ func keyOf(kps []Keyphrase) string {
 	return strconv.FormatUint(h.Sum64(), 16)
 }
 
-// current returns the generation in force and, when the lexicon source
+// current returns the generation in force and, when the phrase source
 // moved on, starts a rebuild in the background (one at a time; a version
 // published during a rebuild is picked up at the next utterance start).
 func (r *Recognizer) current() *generation {
-	lx := r.cfg.Lexicon()
+	ph := r.cfg.Phrases()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if lx != nil && lx != r.seen && !r.building && !r.closed {
-		r.seen, r.building = lx, true
+	if ph != nil && ph != r.seen && !r.building && !r.closed {
+		r.seen, r.building = ph, true
 		old := r.cur
-		r.wg.Go(func() { r.rebuild(lx, old) })
+		r.wg.Go(func() { r.rebuild(ph, old) })
 	}
 	return r.cur
 }
 
-func (r *Recognizer) rebuild(lx *lexicon.Lexicon, old *generation) {
-	g, err := r.build(lx, old)
+func (r *Recognizer) rebuild(ph *Phrases, old *generation) {
+	g, err := r.build(ph, old)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.building = false
 	switch {
 	case err != nil:
-		r.cfg.Logger.Error("kws: keyphrases not rebuilt; keeping the previous list", "lexicon", lx.Name, "err", err)
+		r.cfg.Logger.Error("kws: keyphrases not rebuilt; keeping the previous list", "phrases", ph.Name, "err", err)
 	case g == old:
 	case r.closed:
 		g.close()
 	default:
 		r.cur = g
 		old.close() // streams on it keep their decoders until they move
-		r.cfg.Logger.Info("kws: keyphrases rebuilt", "lexicon", lx.Name, "phrases", len(g.phrases))
+		r.cfg.Logger.Info("kws: keyphrases rebuilt", "phrases", ph.Name, "keyphrases", len(g.phrases))
 	}
 }
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/tts"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -44,15 +43,9 @@ func speak(tb testing.TB, text string) []int16 {
 	return pcm
 }
 
-func lexiconOf(t *testing.T, id, phrase string) *lexicon.Lexicon {
-	t.Helper()
-	y := "format: 1\nname: " + id + "\nrules:\n  - id: " + id + "\n    category: medical-claim\n" +
-		"    severity: high\n    languages: [en]\n    reminder: r\n    patterns:\n      - " + phrase + "\n"
-	lx, err := lexicon.Parse(id+".yaml", []byte(y))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return lx
+// phrasesOf is a one-phrase list named and tagged id.
+func phrasesOf(id, phrase string) *Phrases {
+	return &Phrases{Name: id, List: []Phrase{{Text: phrase, ID: id}}}
 }
 
 type hyps struct {
@@ -87,14 +80,13 @@ func utterance(t *testing.T, s transcript.Stream, pcm []int16, at time.Duration)
 	}
 }
 
-// TestSpotsViolation: a flite voice says a sentence with a lexicon phrase
-// in it; the phrase comes out as the hypothesis text, with its time, and
-// the lexicon matches it.
+// TestSpotsViolation: a flite voice says a sentence with a listed phrase
+// in it; the phrase comes out as the hypothesis text, with its time.
 func TestSpotsViolation(t *testing.T) {
 	skipWithoutModel(t)
-	lx := lexiconOf(t, "fa-clinical", "clinically proven")
+	ph := phrasesOf("fa-clinical", "clinically proven")
 	th := Thresholds{Bands: []Band{{MaxPhones: 99, Threshold: 1e-20}}}
-	r, err := New(Config{Lexicon: func() *lexicon.Lexicon { return lx }, Thresholds: &th})
+	r, err := New(Config{Phrases: func() *Phrases { return ph }, Thresholds: &th})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,24 +109,20 @@ func TestSpotsViolation(t *testing.T) {
 	if w.Start < 2*time.Second || w.End > 2*time.Second+tts.Duration(len(pcm)) || w.End <= w.Start {
 		t.Errorf("word time %v..%v outside the utterance", w.Start, w.End)
 	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if hits := eng.Match(f[0]); len(hits) != 1 || hits[0].RuleID != "fa-clinical" {
-		t.Errorf("lexicon hits %+v", hits)
+	if kps := r.Phrases(); len(kps) != 1 || kps[0].Rules[0] != "fa-clinical" {
+		t.Errorf("keyphrases %+v, want one from fa-clinical", kps)
 	}
 }
 
-// TestFollowsLexiconVersions: a new lexicon version is picked up between
+// TestFollowsPhraseVersions: a new phrase list is picked up between
 // utterances of an open stream, after a background rebuild.
-func TestFollowsLexiconVersions(t *testing.T) {
+func TestFollowsPhraseVersions(t *testing.T) {
 	skipWithoutModel(t)
-	v1, v2 := lexiconOf(t, "v1", "clinically proven"), lexiconOf(t, "v2", "money back guarantee")
-	var cur atomic.Pointer[lexicon.Lexicon]
+	v1, v2 := phrasesOf("v1", "clinically proven"), phrasesOf("v2", "money back guarantee")
+	var cur atomic.Pointer[Phrases]
 	cur.Store(v1)
 	th := Thresholds{Bands: []Band{{MaxPhones: 99, Threshold: 1e-20}}}
-	r, err := New(Config{Lexicon: cur.Load, Thresholds: &th})
+	r, err := New(Config{Phrases: cur.Load, Thresholds: &th})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,15 +168,18 @@ func TestSpottedDedupes(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
-	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "Lexicon") {
-		t.Errorf("New without a lexicon: %v", err)
+	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "Phrases") {
+		t.Errorf("New without phrases: %v", err)
 	}
-	lx := lexiconOf(t, "x", "clinically proven")
+	ph := phrasesOf("x", "clinically proven")
 	bad := Thresholds{}
-	if _, err := New(Config{Lexicon: func() *lexicon.Lexicon { return lx }, Thresholds: &bad}); err == nil {
+	if _, err := New(Config{Phrases: func() *Phrases { return ph }, Thresholds: &bad}); err == nil {
 		t.Error("empty thresholds accepted")
 	}
-	if _, err := New(Config{Lexicon: func() *lexicon.Lexicon { return lx }, Dict: "/nonexistent.dict"}); err == nil {
+	if _, err := New(Config{Phrases: func() *Phrases { return nil }}); err == nil || !strings.Contains(err.Error(), "no phrase list") {
+		t.Errorf("nil phrase list: %v", err)
+	}
+	if _, err := New(Config{Phrases: func() *Phrases { return ph }, Dict: "/nonexistent.dict"}); err == nil {
 		t.Error("missing dictionary accepted")
 	}
 }
