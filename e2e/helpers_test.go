@@ -19,6 +19,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/rooms"
 )
 
 // startService runs a whole `earshot serve` in-process on free ports.
@@ -134,7 +135,7 @@ func waitEnded(t *testing.T, base, room string, limit time.Duration) map[string]
 	deadline := time.Now().Add(limit)
 	for time.Now().Before(deadline) {
 		var st map[string]any
-		if getJSON(t, base+"/v1/rooms/"+room, &st) == http.StatusOK && st["state"] != "live" {
+		if getJSON(t, base+"/v1/rooms/"+room, &st) == http.StatusOK && st["state"] != string(rooms.StateLive) {
 			return st
 		}
 		time.Sleep(100 * time.Millisecond)

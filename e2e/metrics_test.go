@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/rooms"
 )
 
 // TestMetricsCarryNoRoom: with several rooms monitored, /metrics counts
@@ -24,6 +25,7 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 	svc := startService(t, nil)
 	base := "http://" + svc.HTTPAddr()
 	wav := synth(t, tts.FliteSLT, "Hello everyone and welcome to the live room.")
+	ended := string(rooms.StateEnded) // before the package name is shadowed
 	rooms := []string{"metrics-a", "metrics-b", "metrics-c"}
 	for _, room := range rooms {
 		if resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav); resp.StatusCode != http.StatusAccepted {
@@ -78,7 +80,7 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 		t.Errorf("earshot_audio_heard_seconds_total %v, want the rooms' %v", got, want)
 	}
 	for _, m := range fams["earshot_rooms"].GetMetric() {
-		if l := m.GetLabel(); len(l) == 1 && l[0].GetValue() == "ended" && m.GetGauge().GetValue() != float64(len(rooms)) {
+		if l := m.GetLabel(); len(l) == 1 && l[0].GetValue() == ended && m.GetGauge().GetValue() != float64(len(rooms)) {
 			t.Errorf(`earshot_rooms{state="ended"} %v, want %d`, m.GetGauge().GetValue(), len(rooms))
 		}
 	}

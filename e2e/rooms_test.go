@@ -19,6 +19,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/rooms"
 )
 
 // TestCloseDrainsLastAlert closes the whole service while a room streams,
@@ -117,10 +118,10 @@ func TestPulledRTMPRoom(t *testing.T) {
 		getJSON(t, base+"/v1/rooms/rtmp1", &st)
 		return st
 	}
-	waitState(t, room, "reconnecting")
+	waitState(t, room, rooms.StateReconnecting)
 	t.Logf("while the server is gone: %v", room()["reason"])
 	serveRTMP(t, wav, url)
-	waitState(t, room, "live")
+	waitState(t, room, rooms.StateLive)
 	if st := room(); st["reconnects"].(float64) < 1 {
 		t.Errorf("reconnects not counted: %v", st)
 	}
@@ -129,10 +130,10 @@ func TestPulledRTMPRoom(t *testing.T) {
 	}
 }
 
-func waitState(t *testing.T, room func() map[string]any, want string) {
+func waitState(t *testing.T, room func() map[string]any, want rooms.State) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
-	for room()["state"] != want {
+	for room()["state"] != string(want) {
 		if time.Now().After(deadline) {
 			t.Fatalf("room never %s: %v", want, room())
 		}

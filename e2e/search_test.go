@@ -10,6 +10,7 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
 )
 
@@ -88,7 +89,7 @@ func TestSearchFindsSpokenPhrase(t *testing.T) {
 	if resp := postFile(t, base+"/v1/rooms/spoken/audio?pace=fast&anchor=amy", wav); resp.StatusCode != http.StatusAccepted {
 		t.Fatalf("upload: %s", resp.Status)
 	}
-	if st := waitEnded(t, base, "spoken", 2*time.Minute); st["state"] != "ended" {
+	if st := waitEnded(t, base, "spoken", 2*time.Minute); st["state"] != string(rooms.StateEnded) {
 		t.Fatalf("room state %v: %v", st["state"], st["last_error"])
 	}
 	res := searchUntil(t, base, url.Values{"q": {"cream"}, "room": {"spoken"}}, 10*time.Second)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/internal/tts"
+	"github.com/earshot/earshot/rooms"
 )
 
 // violations are claims a flite or festival voice says clearly enough for
@@ -56,7 +57,7 @@ func TestSpokenViolationsRemindAnchor(t *testing.T) {
 				t.Fatalf("upload: %s", resp.Status)
 			}
 			st := waitEnded(t, base, room, 2*time.Minute)
-			if st["state"] != "ended" {
+			if st["state"] != string(rooms.StateEnded) {
 				t.Fatalf("room state %v: %v", st["state"], st["last_error"])
 			}
 			seen := collect(got, 2*time.Second)

@@ -5,7 +5,9 @@
 // with exponential backoff and jitter), keeps each live session's recent
 // audio so that alerts carry an evidence clip, persists the registered rooms
 // in the data dir, and on shutdown waits until every pipeline has finalized
-// its last utterance and flushed its alerts and clips.
+// its last utterance and flushed its alerts and clips. A room's State is one
+// of the typed constants in states.go, whose table says what each means and
+// how a room moves between them.
 //
 // This package must never decode audio or match text itself: it only starts,
 // tracks and stops pipelines. It must never block a pipeline's recognizer

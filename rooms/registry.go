@@ -29,7 +29,7 @@ var (
 // entry is one room. All fields are guarded by Registry.mu.
 type entry struct {
 	spec       *Spec // nil: an unregistered room (uploads, ad-hoc WHIP)
-	state      string
+	state      State
 	reason     string
 	started    time.Time
 	ended      time.Time
@@ -90,7 +90,7 @@ func Open(ctx context.Context, tmpl pipeline.Config, opts Options) (*Registry, e
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, s := range specs {
-		e := &entry{spec: &s, started: r.now()}
+		e := &entry{spec: &s, state: StateStarting, started: r.now()}
 		r.rooms[s.ID] = e
 		r.startLocked(e)
 	}
@@ -140,7 +140,7 @@ func (r *Registry) Add(spec Spec) (Status, error) {
 		}
 		return Status{}, fmt.Errorf("rooms: %s: %w", spec.ID, ErrBusy)
 	}
-	e := &entry{spec: &spec, state: "starting", started: r.now()}
+	e := &entry{spec: &spec, state: StateStarting, started: r.now()}
 	r.rooms[spec.ID] = e
 	specs := r.specsLocked()
 	r.mu.Unlock()
@@ -161,7 +161,7 @@ func (r *Registry) Add(spec Spec) (Status, error) {
 // startLocked begins a registered room's worker.
 func (r *Registry) startLocked(e *entry) {
 	if !e.spec.Pulled() {
-		e.state, e.reason = "waiting", "waiting for a WHIP publisher"
+		e.state, e.reason = StateWaiting, reasonWaiting
 		return
 	}
 	ctx, cancel := context.WithCancel(r.ctx)
@@ -255,7 +255,7 @@ func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source, lossless bo
 	s := &pipeline.Session{Room: room, ID: alerter.NewID(r.now()), Source: src, Lossless: lossless}
 	e.session, e.running, e.sessions = s, true, e.sessions+1
 	r.tally.beginLocked(s, false)
-	e.state, e.reason, e.started, e.ended, e.lastErr = "live", "", r.now(), time.Time{}, ""
+	e.state, e.reason, e.started, e.ended, e.lastErr = StateLive, "", r.now(), time.Time{}, ""
 	e.cancel, e.done = cancel, make(chan struct{})
 	done := e.done
 	r.wg.Go(func() {
@@ -312,12 +312,12 @@ func (r *Registry) finishPushed(e *entry, s *pipeline.Session, err error) {
 	defer r.mu.Unlock()
 	e.running, e.ended = false, r.now()
 	r.tally.endLocked(e, s)
-	e.state, e.reason = "ended", ""
+	e.state, e.reason = StateEnded, ""
 	if e.spec != nil {
-		e.state, e.reason = "waiting", "waiting for a WHIP publisher"
+		e.state, e.reason = StateWaiting, reasonWaiting
 	}
 	if err != nil {
-		e.state, e.lastErr = "failed", err.Error()
+		e.state, e.lastErr = StateFailed, err.Error()
 		r.log.Warn("room session failed", "room", s.Room.ID, "session", s.ID, "err", err)
 	}
 }
@@ -325,7 +325,7 @@ func (r *Registry) finishPushed(e *entry, s *pipeline.Session, err error) {
 func (r *Registry) entryLocked(id string) *entry {
 	e, ok := r.rooms[id]
 	if !ok {
-		e = &entry{state: "idle", started: r.now()}
+		e = &entry{state: StateIdle, started: r.now()}
 		r.rooms[id] = e
 	}
 	return e

@@ -74,19 +74,19 @@ func TestPulledSourceReconnects(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "live with audio", func() bool {
 		st := state(r, "pull1")
-		return st.State == "live" && st.HeardMs > 200
+		return st.State == StateLive && st.HeardMs > 200
 	})
 	ls.down()
 	waitFor(t, 10*time.Second, "reconnecting", func() bool {
 		st := state(r, "pull1")
-		return st.State == "reconnecting" && strings.HasPrefix(st.Reason, "reconnecting: ") && st.Attempt >= 1
+		return st.State == StateReconnecting && strings.HasPrefix(st.Reason, "reconnecting: ") && st.Attempt >= 1
 	})
 	st := state(r, "pull1")
 	t.Logf("while down: %s (attempt %d)", st.Reason, st.Attempt)
 	ls.up()
 	waitFor(t, 10*time.Second, "live again", func() bool {
 		st := state(r, "pull1")
-		return st.State == "live" && st.HeardMs > 200 && st.Reconnects >= 1
+		return st.State == StateLive && st.HeardMs > 200 && st.Reconnects >= 1
 	})
 	st = state(r, "pull1")
 	if st.Total.HeardMs <= st.HeardMs || st.Total.PCMBytes == 0 || st.Room.Anchor != "a1" {
@@ -182,7 +182,7 @@ func TestEvidenceClip(t *testing.T) {
 	if _, err := r.StartAudio(pipeline.Room{ID: "ev1"}, src, true); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "the session to end", func() bool { return state(r, "ev1").State == "ended" })
+	waitFor(t, 10*time.Second, "the session to end", func() bool { return state(r, "ev1").State == StateEnded })
 	alerts := sink.List()
 	waitFor(t, 10*time.Second, "a clip per alert", func() bool { return r.Evidence().Saved == uint64(len(alerts)) })
 	if len(alerts) == 0 {
@@ -268,7 +268,7 @@ func TestRegistryRules(t *testing.T) {
 	if _, err := r.Add(Spec{ID: "w", Source: "whip"}); !errors.Is(err, ErrExists) {
 		t.Errorf("second Add: %v", err)
 	}
-	if st := state(r, "w"); st.State != "waiting" || !st.Registered {
+	if st := state(r, "w"); st.State != StateWaiting || !st.Registered {
 		t.Errorf("whip room: %+v", st)
 	}
 	if _, err := r.StartAudio(pipeline.Room{ID: "p"}, pcmSource(t, time.Second), true); !errors.Is(err, ErrBusy) {
@@ -277,7 +277,7 @@ func TestRegistryRules(t *testing.T) {
 	if _, err := r.StartAudio(pipeline.Room{ID: "w"}, pcmSource(t, time.Second), true); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "whip room session to end", func() bool { return state(r, "w").State == "waiting" })
+	waitFor(t, 5*time.Second, "whip room session to end", func() bool { return state(r, "w").State == StateWaiting })
 	if st := state(r, "w"); st.Room.Anchor != "anna" || st.Sessions != 1 {
 		t.Errorf("registered anchor not applied: %+v", st)
 	}

@@ -14,9 +14,8 @@ import (
 // every session since the room was first seen.
 type Status struct {
 	Room pipeline.Room `json:"room"`
-	// State is one of idle, waiting (a WHIP room without publisher),
-	// connecting, live, reconnecting, ended, failed, stopped.
-	State string `json:"state"`
+	// State is one of the State constants (states.go documents each).
+	State State `json:"state"`
 	// Reason says why the room is in its state, e.g. "reconnecting: …".
 	Reason     string `json:"reason,omitempty"`
 	Registered bool   `json:"registered"`
@@ -131,9 +130,9 @@ func (r *Registry) statusLocked(id string, e *entry) Status {
 
 // stateLocked is the room's state as shown: a pulled room whose session
 // has not delivered audio yet is still connecting.
-func (r *Registry) stateLocked(e *entry) string {
+func (r *Registry) stateLocked(e *entry) State {
 	if s := e.session; s != nil && e.running && e.spec != nil && e.spec.Pulled() && s.Stats.Samples.Load() == 0 {
-		return "connecting"
+		return StateConnecting
 	}
 	return e.state
 }

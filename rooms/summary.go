@@ -9,7 +9,7 @@ import "github.com/earshot/earshot/pipeline"
 type Summary struct {
 	// States counts the rooms known now by state (idle, waiting, live, …);
 	// every state is present, zero or not.
-	States map[string]int
+	States map[State]int
 	// Total adds up every session since the registry started, including
 	// those of rooms removed since: it never decreases, so each field is a
 	// Prometheus counter.
@@ -18,10 +18,6 @@ type Summary struct {
 	// that followed a failed or ended one.
 	Sessions, Reconnects uint64
 }
-
-// summaryStates are always in Summary.States, zero or not, so a gauge per
-// state does not come and go with its rooms.
-var summaryStates = []string{"idle", "starting", "waiting", "connecting", "live", "reconnecting", "ended", "failed", "stopped"}
 
 // tally is the registry's own bookkeeping behind Summary. Guarded by
 // Registry.mu. A session moves from live to ended under that one lock, so
@@ -64,9 +60,10 @@ func (t *tally) forgetLocked(e *entry) {
 func (r *Registry) Summary() Summary {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	sum := Summary{States: make(map[string]int, len(summaryStates)), Total: r.tally.ended,
+	all := States() // every state present, zero or not: a gauge per state must not come and go
+	sum := Summary{States: make(map[State]int, len(all)), Total: r.tally.ended,
 		Sessions: r.tally.sessions, Reconnects: r.tally.reconnects}
-	for _, st := range summaryStates {
+	for _, st := range all {
 		sum.States[st] = 0
 	}
 	for _, e := range r.rooms {

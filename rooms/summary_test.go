@@ -53,7 +53,7 @@ func TestSummaryNeverDecreases(t *testing.T) {
 	}
 	waitFor(t, 10*time.Second, "15 chunks counted", func() bool { return r.Summary().Total.Chunks == 15 })
 	sum := r.Summary()
-	if sum.States["live"] != 3 || sum.Sessions != 3 || sum.Total.PCMBytes != 15*640 {
+	if sum.States[StateLive] != 3 || sum.Sessions != 3 || sum.Total.PCMBytes != 15*640 {
 		t.Fatalf("with 3 live rooms: %+v", sum)
 	}
 	want := ingest.SourceStats{Packets: 15, PacketsLost: 3, ConcealedMs: 60}
@@ -65,7 +65,7 @@ func TestSummaryNeverDecreases(t *testing.T) {
 	}
 
 	close(stops["s0"]) // s0's publisher hangs up: its session ends
-	waitFor(t, 10*time.Second, "s0 ended", func() bool { return state(r, "s0").State == "ended" })
+	waitFor(t, 10*time.Second, "s0 ended", func() bool { return state(r, "s0").State == StateEnded })
 	if err := r.Remove(context.Background(), "s1"); err != nil { // s1 is removed while live
 		t.Fatal(err)
 	}
@@ -79,8 +79,8 @@ func TestSummaryNeverDecreases(t *testing.T) {
 		{"heard ms", func(s Summary) uint64 { return uint64(s.Total.HeardMs) }, 3 * 100},
 		{"sessions", func(s Summary) uint64 { return s.Sessions }, 3},
 		{"packets lost", func(s Summary) uint64 { return s.Total.Source.PacketsLost }, 3},
-		{"live rooms", func(s Summary) uint64 { return uint64(s.States["live"]) }, 1},
-		{"ended rooms", func(s Summary) uint64 { return uint64(s.States["ended"]) }, 1},
+		{"live rooms", func(s Summary) uint64 { return uint64(s.States[StateLive]) }, 1},
+		{"ended rooms", func(s Summary) uint64 { return uint64(s.States[StateEnded]) }, 1},
 	}
 	sum = r.Summary()
 	for _, tc := range tests {

@@ -23,7 +23,7 @@ func (r *Registry) supervise(ctx context.Context, e *entry) {
 	for {
 		heard, err := r.pullOnce(ctx, e, spec, attempt > 0)
 		if ctx.Err() != nil {
-			r.setState(e, "stopped", "", 0)
+			r.setState(e, StateStopped, "", 0)
 			return
 		}
 		if heard >= b.Healthy {
@@ -32,13 +32,13 @@ func (r *Registry) supervise(ctx context.Context, e *entry) {
 		attempt++
 		delay := b.Delay(attempt, jitterRand())
 		r.log.Warn("pulled source down; reconnecting", "room", spec.ID, "attempt", attempt, "in", delay, "err", err)
-		r.setState(e, "reconnecting",
+		r.setState(e, StateReconnecting,
 			fmt.Sprintf("reconnecting: %v (attempt %d, next try in %v)", err, attempt, delay.Round(time.Millisecond)), attempt)
 		t := time.NewTimer(delay)
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			r.setState(e, "stopped", "", 0)
+			r.setState(e, StateStopped, "", 0)
 			return
 		case <-t.C:
 		}
@@ -60,7 +60,7 @@ func (r *Registry) pullOnce(ctx context.Context, e *entry, spec Spec, retry bool
 		e.reconnects++
 	}
 	r.tally.beginLocked(s, retry)
-	e.state, e.reason, e.started, e.ended = "live", "", r.now(), time.Time{}
+	e.state, e.reason, e.started, e.ended = StateLive, "", r.now(), time.Time{}
 	r.mu.Unlock()
 
 	err = r.runSession(ctx, s)
@@ -84,7 +84,7 @@ func (r *Registry) recordErr(e *entry, err error) {
 	e.lastErr = err.Error()
 }
 
-func (r *Registry) setState(e *entry, state, reason string, attempt int) {
+func (r *Registry) setState(e *entry, state State, reason string, attempt int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	e.state, e.reason, e.attempt = state, reason, attempt

@@ -76,7 +76,7 @@ func TestPostRoomErrors(t *testing.T) {
 		}
 	}
 	status, v := do(t, "GET", srv.URL+"/v1/rooms/r1", "")
-	if status != http.StatusOK || v["state"] != "waiting" || v["registered"] != true || v["registered_source"] != "whip" {
+	if status != http.StatusOK || v["state"] != string(rooms.StateWaiting) || v["registered"] != true || v["registered_source"] != "whip" {
 		t.Errorf("GET r1: %d %v", status, v)
 	}
 	if status, v := do(t, "DELETE", srv.URL+"/v1/rooms/r1", ""); status != http.StatusOK {

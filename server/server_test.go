@@ -126,7 +126,7 @@ func TestAudioUploadRuns(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		_, st := do(t, "GET", srv.URL+"/v1/rooms/r1", "")
-		if st["state"] == "ended" {
+		if st["state"] == string(rooms.StateEnded) {
 			if st["heard_ms"] != float64(1000) {
 				t.Errorf("heard %v ms of 1000", st["heard_ms"])
 			}

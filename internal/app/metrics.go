@@ -156,7 +156,7 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	if c.src.rooms != nil {
 		snap.sum, snap.evidence = c.src.rooms.Summary(), c.src.rooms.Evidence()
 		for state, n := range snap.sum.States {
-			ch <- prometheus.MustNewConstMetric(c.rooms, prometheus.GaugeValue, float64(n), state)
+			ch <- prometheus.MustNewConstMetric(c.rooms, prometheus.GaugeValue, float64(n), string(state))
 		}
 		c.emit(ch, c.samples, &snap)
 	}
