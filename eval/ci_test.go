@@ -51,7 +51,7 @@ func TestAccuracyGate(t *testing.T) {
 		}
 	}
 	cfg := config.Default()
-	rec, err := app.NewRecognizer(cfg)
+	rec, err := app.NewRecognizer(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Skip("no PocketSphinx:", err)
 	}

@@ -72,7 +72,7 @@ func newEvalCmd() *cobra.Command {
 		opts := eval.Options{Matcher: pipeline.Static(eng), NewSegmenter: app.NewSegmenter,
 			Realtime: o.realtime, Parallel: o.parallel, Logger: log}
 		if len(corpus.Audio) > 0 && cfg.Recognizer.Engine != "none" {
-			rec, err := app.NewRecognizer(cfg)
+			rec, err := app.NewRecognizer(cfg, log)
 			if err != nil {
 				return err
 			}

@@ -73,7 +73,7 @@ func newScanCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		rec, err := app.NewRecognizer(cfg)
+		rec, err := app.NewRecognizer(cfg, log)
 		if err != nil {
 			return err
 		}

@@ -38,7 +38,7 @@ type session struct {
 // start builds the peer connection, runs offer/answer and returns a
 // session receiving audio. On error nothing is left running.
 func (s *Source) start(ctx context.Context) (*session, error) {
-	api, err := newAPI()
+	api, err := newAPI(s.log)
 	if err != nil {
 		return nil, err
 	}

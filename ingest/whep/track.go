@@ -1,10 +1,12 @@
 package whep
 
 import (
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/earshot/earshot/ingest/internal/opusrx"
+	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/rtp/codecs"
@@ -22,7 +24,7 @@ const (
 // newAPI builds an Opus-only pion API with the default interceptors (NACK,
 // RTCP reports), loopback candidates on (same-host servers and tests) and
 // mDNS off (media servers cannot resolve .local names).
-func newAPI() (*webrtc.API, error) {
+func newAPI(log *slog.Logger) (*webrtc.API, error) {
 	me := &webrtc.MediaEngine{}
 	if err := me.RegisterCodec(webrtc.RTPCodecParameters{
 		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
@@ -35,7 +37,7 @@ func newAPI() (*webrtc.API, error) {
 	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
 		return nil, err
 	}
-	se := webrtc.SettingEngine{}
+	se := webrtc.SettingEngine{LoggerFactory: webrtcaudio.LoggerFactory(log)}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	// Notice a vanished server within seconds, not pion's default 30 s.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
@@ -128,7 +129,7 @@ func newAPI(c Config) (*webrtc.API, func() error, error) {
 }
 
 func settingEngine(c Config) (webrtc.SettingEngine, func() error, error) {
-	se := webrtc.SettingEngine{}
+	se := webrtc.SettingEngine{LoggerFactory: webrtcaudio.LoggerFactory(c.Logger.With("component", "whip"))}
 	se.SetIncludeLoopbackCandidate(*c.LoopbackCandidates)
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetICETimeouts(c.DisconnectedTimeout, c.FailedTimeout, c.KeepaliveInterval)

@@ -59,10 +59,10 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if s.Signer, err = auth.LoadOrCreate(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if s.rec, err = newRecognizer(cfg, s.lexiconInForce); err != nil { // kws follows lexicon versions
+	if s.rec, err = newRecognizer(cfg, s.lexiconInForce, log); err != nil { // kws follows lexicon versions
 		return nil, err
 	}
-	s.engines = newEngines(cfg, s.rec, s.lexiconInForce)
+	s.engines = newEngines(cfg, s.rec, s.lexiconInForce, log)
 	if err = s.connectNATS(ctx); err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -19,7 +20,7 @@ func TestKWSRecognizer(t *testing.T) {
 		t.Skip(err)
 	}
 	cfg.Recognizer.Also = "kws"
-	rec, err := NewRecognizer(cfg)
+	rec, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,12 +34,12 @@ func TestKWSRecognizer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Recognizer.Engine, cfg.Recognizer.Also, cfg.Recognizer.KWS.Thresholds = "kws", "", bad
-	if _, err := NewRecognizer(cfg); err == nil || !strings.Contains(err.Error(), "recognizer.kws.thresholds") {
+	if _, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "recognizer.kws.thresholds") {
 		t.Errorf("bad thresholds file: %v", err)
 	}
 	cfg.Recognizer.KWS.Thresholds = ""
 	calls := 0
-	rec, err = newRecognizer(cfg, func() *lexicon.Lexicon { calls++; return nil })
+	rec, err = newRecognizer(cfg, func() *lexicon.Lexicon { calls++; return nil }, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

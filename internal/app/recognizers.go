@@ -18,7 +18,7 @@ import (
 
 // newRemoteRecognizer builds the recognizers that are not embedded: the
 // server-backed ones and replay.
-func newRemoteRecognizer(rc config.Recognizer) (transcript.Recognizer, error) {
+func newRemoteRecognizer(rc config.Recognizer, log *slog.Logger) (transcript.Recognizer, error) {
 	var rec transcript.Recognizer
 	var err error
 	switch rc.Engine {
@@ -26,15 +26,15 @@ func newRemoteRecognizer(rc config.Recognizer) (transcript.Recognizer, error) {
 		o := rc.OpenAI
 		rec, err = openai.New(openai.Config{BaseURL: o.BaseURL, Model: o.Model, APIKey: o.APIKey,
 			Language: o.Language, Concurrency: o.Concurrency, Timeout: time.Duration(o.Timeout),
-			Retries: o.Retries, PartialEvery: time.Duration(o.PartialEvery)})
+			Retries: o.Retries, PartialEvery: time.Duration(o.PartialEvery), Logger: log})
 	case "vosk":
-		rec, err = vosk.New(vosk.Config{URL: rc.Vosk.URL, Timeout: time.Duration(rc.Vosk.Timeout)})
+		rec, err = vosk.New(vosk.Config{URL: rc.Vosk.URL, Timeout: time.Duration(rc.Vosk.Timeout), Logger: log})
 	case "sherpa":
-		rec, err = sherpa.New(sherpa.Config{URL: rc.Sherpa.URL, Timeout: time.Duration(rc.Sherpa.Timeout)})
+		rec, err = sherpa.New(sherpa.Config{URL: rc.Sherpa.URL, Timeout: time.Duration(rc.Sherpa.Timeout), Logger: log})
 	case "replay":
 		var lines []replay.Line
 		if lines, err = replay.Load(rc.Replay.File); err == nil {
-			rec = replay.New(lines)
+			rec = replay.New(lines, replay.WithLogger(log))
 		}
 	default:
 		err = fmt.Errorf("not a remote engine")
@@ -47,20 +47,20 @@ func newRemoteRecognizer(rc config.Recognizer) (transcript.Recognizer, error) {
 
 // newPair builds recognizer.engine and recognizer.also and runs both on
 // the same audio.
-func newPair(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Recognizer, error) {
+func newPair(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog.Logger) (transcript.Recognizer, error) {
 	first, second := cfg, cfg
 	first.Recognizer.Also = ""
 	second.Recognizer.Engine, second.Recognizer.Also = cfg.Recognizer.Also, ""
-	a, err := newRecognizer(first, inForce)
+	a, err := newRecognizer(first, inForce, log)
 	if err != nil {
 		return nil, err
 	}
-	b, err := newRecognizer(second, inForce)
+	b, err := newRecognizer(second, inForce, log)
 	if err != nil {
 		_ = a.Close()
 		return nil, err
 	}
-	m, err := multi.New(a, b)
+	m, err := multi.NewWith(multi.Options{Logger: log}, a, b)
 	if err != nil {
 		_ = a.Close()
 		_ = b.Close()
@@ -73,7 +73,7 @@ func newPair(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Rec
 // and, when inForce is set (serve), follows the version in force: at each
 // utterance start it compares that version's keyphrases with its own and
 // rebuilds its decoders in the background when they differ.
-func newKWS(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Recognizer, error) {
+func newKWS(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog.Logger) (transcript.Recognizer, error) {
 	var start *lexicon.Lexicon
 	var err error
 	if cfg.Lexicon.File != "" {
@@ -93,7 +93,7 @@ func newKWS(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Reco
 		return start
 	}
 	kc := kws.Config{Phrases: (&kwsSource{lexicon: src}).Phrases, HMM: cfg.Recognizer.Sphinx.HMM, Dict: cfg.Recognizer.Sphinx.Dict,
-		Logger: slog.Default()}
+		Logger: log}
 	if f := cfg.Recognizer.KWS.Thresholds; f != "" {
 		th, err := kws.LoadThresholds(f)
 		if err != nil {

@@ -1,11 +1,16 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/earshot/earshot/config"
@@ -13,6 +18,7 @@ import (
 	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/transcript"
 )
 
 func TestNewRecognizerEngines(t *testing.T) {
@@ -43,7 +49,7 @@ func TestNewRecognizerEngines(t *testing.T) {
 		cfg := config.Default()
 		cfg.Recognizer.Engine = tc.engine
 		tc.set(&cfg.Recognizer)
-		rec, err := NewRecognizer(cfg)
+		rec, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler))
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %v, want %q", tc.engine, err, tc.wantErr)
@@ -59,6 +65,83 @@ func TestNewRecognizerEngines(t *testing.T) {
 		}
 		_ = rec.Close()
 	}
+}
+
+// TestRecognizersLogToServiceLogger: every engine logs to the logger it
+// was built with (the service's, so --log-level reaches it), with the
+// engine named, never to slog.Default.
+func TestRecognizersLogToServiceLogger(t *testing.T) {
+	replayFile := filepath.Join(t.TempDir(), "r.jsonl")
+	if err := os.WriteFile(replayFile, []byte(`{"start_ms":0,"end_ms":900,"text":"hello"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "model not loaded", http.StatusBadRequest)
+	}))
+	defer refuse.Close()
+	cases := []struct {
+		engine, also string
+		set          func(*config.Recognizer)
+		want         string // a message logged with recognizer=<engine>
+		wantEngine   string
+	}{
+		{"sphinx", "", func(*config.Recognizer) {}, "sphinx: recognizer ready", "sphinx"},
+		{"kws", "", func(*config.Recognizer) {}, "sphinx: recognizer ready", "kws"},
+		{"openai", "", func(r *config.Recognizer) { r.OpenAI.BaseURL = refuse.URL }, "openai: transcription failed", "openai"},
+		{"vosk", "", func(r *config.Recognizer) { r.Vosk.URL = "ws://127.0.0.1:1" }, "vosk: utterance lost", "vosk"},
+		{"replay", "", func(r *config.Recognizer) { r.Replay.File = replayFile }, "replay: stream closed", "replay"},
+		{"replay", "sherpa", func(r *config.Recognizer) { r.Replay.File, r.Sherpa.URL = replayFile, "ws://127.0.0.1:1" },
+			"sherpa: utterance lost", "sherpa"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.engine+"+"+tc.also, func(t *testing.T) {
+			var buf syncBuffer
+			log := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			cfg := config.Default()
+			cfg.Recognizer.Engine, cfg.Recognizer.Also = tc.engine, tc.also
+			tc.set(&cfg.Recognizer)
+			rec, err := NewRecognizer(cfg, log)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rec.Close()
+			st, err := rec.Open(context.Background(), func(transcript.Hypothesis) {})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = st.Write(make([]int16, 16000), 0)
+			_ = st.EndUtterance()
+			_ = st.Close()
+			found := false
+			for line := range strings.Lines(buf.String()) {
+				var rec struct{ Msg, Recognizer string }
+				if err := json.Unmarshal([]byte(line), &rec); err == nil && rec.Msg == tc.want && rec.Recognizer == tc.wantEngine {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no %q with recognizer=%s in the service log:\n%s", tc.want, tc.wantEngine, buf.String())
+			}
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the recognizers' goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // TestReplayChineseEndToEnd runs a Mandarin transcript through the real
@@ -78,7 +161,7 @@ func TestReplayChineseEndToEnd(t *testing.T) {
 	if err := tts.WritePCM(wav, make([]int16, 3*16000)); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := NewRecognizer(cfg)
+	rec, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"log/slog"
 	"slices"
 	"sync"
 
@@ -17,13 +18,14 @@ type engines struct {
 	cfg     config.Config
 	def     transcript.Recognizer
 	inForce func() *lexicon.Lexicon // lexicon version in force, for "kws"
+	log     *slog.Logger
 
 	mu    sync.Mutex
 	built map[string]transcript.Recognizer
 }
 
-func newEngines(cfg config.Config, def transcript.Recognizer, inForce func() *lexicon.Lexicon) *engines {
-	return &engines{cfg: cfg, def: def, inForce: inForce, built: map[string]transcript.Recognizer{}}
+func newEngines(cfg config.Config, def transcript.Recognizer, inForce func() *lexicon.Lexicon, log *slog.Logger) *engines {
+	return &engines{cfg: cfg, def: def, inForce: inForce, log: log, built: map[string]transcript.Recognizer{}}
 }
 
 // For returns the engine called name.
@@ -41,7 +43,7 @@ func (e *engines) For(name string) (transcript.Recognizer, error) {
 	}
 	cfg := e.cfg
 	cfg.Recognizer.Engine, cfg.Recognizer.Also = name, ""
-	rec, err := newRecognizer(cfg, e.inForce)
+	rec, err := newRecognizer(cfg, e.inForce, e.log)
 	if err != nil {
 		return nil, fmt.Errorf("engine %q is not usable here: %w", name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/segment"
@@ -12,31 +13,33 @@ import (
 	"github.com/earshot/earshot/transcript/sphinx"
 )
 
-// NewRecognizer builds the configured ASR engine. A "kws" engine spots
-// the configured lexicon's phrases (scan, eval); `serve` builds it with
-// newRecognizer so that it follows published lexicon versions.
-func NewRecognizer(cfg config.Config) (transcript.Recognizer, error) {
-	return newRecognizer(cfg, nil)
+// NewRecognizer builds the configured ASR engine, logging to log (so that
+// --log-level reaches it). A "kws" engine spots the configured lexicon's
+// phrases (scan, eval); `serve` builds it with newRecognizer so that it
+// follows published lexicon versions.
+func NewRecognizer(cfg config.Config, log *slog.Logger) (transcript.Recognizer, error) {
+	return newRecognizer(cfg, nil, log)
 }
 
 // newRecognizer is NewRecognizer with the lexicon version in force for a
 // "kws" engine (nil: the configured lexicon, read once).
-func newRecognizer(cfg config.Config, inForce func() *lexicon.Lexicon) (transcript.Recognizer, error) {
+func newRecognizer(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog.Logger) (transcript.Recognizer, error) {
 	if cfg.Recognizer.Also != "" {
-		return newPair(cfg, inForce)
+		return newPair(cfg, inForce, log)
 	}
+	log = log.With("recognizer", cfg.Recognizer.Engine)
 	switch cfg.Recognizer.Engine {
 	case "sphinx":
 		s := cfg.Recognizer.Sphinx
-		rec, err := sphinx.New(sphinx.Config{HMM: s.HMM, LM: s.LM, Dict: s.Dict, NBest: s.NBest})
+		rec, err := sphinx.New(sphinx.Config{HMM: s.HMM, LM: s.LM, Dict: s.Dict, NBest: s.NBest, Logger: log})
 		if err != nil {
 			return nil, fmt.Errorf("recognizer sphinx: %w", err)
 		}
 		return rec, nil
 	case "openai", "vosk", "sherpa", "replay":
-		return newRemoteRecognizer(cfg.Recognizer)
+		return newRemoteRecognizer(cfg.Recognizer, log)
 	case "kws":
-		return newKWS(cfg, inForce)
+		return newKWS(cfg, inForce, log)
 	case "none":
 		return textOnly{}, nil
 	}

@@ -115,7 +115,7 @@ func (r *Recognizer) build(ph *Phrases, old *generation) (*generation, error) {
 	for i, k := range kps {
 		sk[i] = sphinx.Keyphrase{Phrase: k.Phrase, Threshold: k.Threshold}
 	}
-	rec, err := sphinx.New(sphinx.Config{HMM: r.cfg.HMM, Dict: r.cfg.Dict, Keyphrases: sk})
+	rec, err := sphinx.New(sphinx.Config{HMM: r.cfg.HMM, Dict: r.cfg.Dict, Keyphrases: sk, Logger: r.cfg.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("kws: %d keyphrases of %s: %w", len(kps), ph.Name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -11,7 +12,17 @@ import (
 )
 
 // Recognizer fans audio out to several recognizers.
-type Recognizer struct{ recs []transcript.Recognizer }
+type Recognizer struct {
+	recs []transcript.Recognizer
+	log  *slog.Logger
+}
+
+// Options tune a Recognizer.
+type Options struct {
+	// Logger receives which engine failed when one of them returns an
+	// error (the error itself is returned as well); default: discarded.
+	Logger *slog.Logger
+}
 
 var (
 	_ transcript.Recognizer   = (*Recognizer)(nil)
@@ -21,6 +32,14 @@ var (
 // New combines recs; their names must differ, so hypotheses stay
 // attributable.
 func New(recs ...transcript.Recognizer) (*Recognizer, error) {
+	return NewWith(Options{}, recs...)
+}
+
+// NewWith is New with opts.
+func NewWith(opts Options, recs ...transcript.Recognizer) (*Recognizer, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	if len(recs) < 2 {
 		return nil, errors.New("multi: want at least two recognizers")
 	}
@@ -31,7 +50,7 @@ func New(recs ...transcript.Recognizer) (*Recognizer, error) {
 		}
 		seen[r.Name()] = true
 	}
-	return &Recognizer{recs: recs}, nil
+	return &Recognizer{recs: recs, log: opts.Logger}, nil
 }
 
 // Name joins the names with "+".
@@ -50,7 +69,7 @@ func (m *Recognizer) Open(ctx context.Context, emit transcript.Emit) (transcript
 	if emit == nil {
 		return nil, errors.New("multi: nil emit")
 	}
-	s := &stream{}
+	s := &stream{log: m.log}
 	k := uint64(len(m.recs))
 	for i, r := range m.recs {
 		name := r.Name()
@@ -63,7 +82,7 @@ func (m *Recognizer) Open(ctx context.Context, emit transcript.Emit) (transcript
 			_ = s.Close()
 			return nil, fmt.Errorf("multi: open %s: %w", name, err)
 		}
-		s.subs = append(s.subs, sub)
+		s.subs, s.names = append(s.subs, sub), append(s.names, name)
 	}
 	return s, nil
 }
@@ -89,12 +108,19 @@ func (m *Recognizer) Close() error {
 	return errors.Join(errs...)
 }
 
-type stream struct{ subs []transcript.Stream }
+type stream struct {
+	subs  []transcript.Stream
+	names []string // engine of each sub-stream
+	log   *slog.Logger
+}
 
 func (s *stream) each(f func(transcript.Stream) error) error {
 	var errs []error
-	for _, sub := range s.subs {
-		errs = append(errs, f(sub))
+	for i, sub := range s.subs {
+		if err := f(sub); err != nil {
+			s.log.Warn("multi: engine failed", "engine", s.names[i], "err", err)
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -78,15 +79,35 @@ func Load(path string) ([]Line, error) {
 }
 
 // Recognizer replays Lines to every stream it opens.
-type Recognizer struct{ lines []Line }
+type Recognizer struct {
+	lines []Line
+	log   *slog.Logger
+}
 
 var _ transcript.Recognizer = (*Recognizer)(nil)
 
+// Option tunes a Recognizer.
+type Option func(*Recognizer)
+
+// WithLogger sends the recognizer's events (a stream closed, and how many
+// of its lines it emitted) to log; default: discarded.
+func WithLogger(log *slog.Logger) Option {
+	return func(r *Recognizer) {
+		if log != nil {
+			r.log = log
+		}
+	}
+}
+
 // New replays lines, ordered by end time.
-func New(lines []Line) *Recognizer {
+func New(lines []Line, opts ...Option) *Recognizer {
 	l := append([]Line(nil), lines...)
 	sort.SliceStable(l, func(i, j int) bool { return l[i].EndMs < l[j].EndMs })
-	return &Recognizer{lines: l}
+	r := &Recognizer{lines: l, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		o(r)
+	}
+	return r
 }
 
 // Name is "replay".
@@ -100,7 +121,7 @@ func (r *Recognizer) Open(ctx context.Context, emit transcript.Emit) (transcript
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("replay: open: %w", err)
 	}
-	return &stream{lines: r.lines, emit: emit}, nil
+	return &stream{lines: r.lines, emit: emit, log: r.log}, nil
 }
 
 // Close does nothing.
@@ -109,6 +130,7 @@ func (r *Recognizer) Close() error { return nil }
 type stream struct {
 	lines []Line
 	emit  transcript.Emit
+	log   *slog.Logger
 
 	mu     sync.Mutex
 	closed bool
@@ -163,5 +185,8 @@ func (s *stream) Close() error {
 	}
 	s.closed = true
 	s.flush(func(l Line) bool { return time.Duration(l.StartMs)*time.Millisecond < s.pos })
+	// A stream that ends with lines left over heard less audio than the
+	// file covers: usually a replay file for another broadcast.
+	s.log.Debug("replay: stream closed", "emitted", s.next, "lines", len(s.lines), "heard", s.pos)
 	return nil
 }

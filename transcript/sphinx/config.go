@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strconv"
 	"strings"
@@ -58,6 +59,9 @@ type Config struct {
 	// Debug lets the C library log to stderr. Logging is process-wide in
 	// the library: the last decoder created decides.
 	Debug bool
+	// Logger receives the recognizer's own events (decoders created and
+	// freed, decoders dropped after an error); default: discarded.
+	Logger *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -77,6 +81,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxIdle == 0 {
 		c.MaxIdle = DefaultMaxIdle
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	return c
 }

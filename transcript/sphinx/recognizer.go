@@ -48,6 +48,8 @@ func New(cfg Config) (*Recognizer, error) {
 		return nil, fmt.Errorf("sphinx: new recognizer: %w", err)
 	}
 	r.idle = append(r.idle, d)
+	cfg.Logger.Debug("sphinx: recognizer ready", "name", r.Name(), "hmm", cfg.HMM, "dict", cfg.Dict,
+		"keyphrases", len(cfg.Keyphrases), "nbest", cfg.NBest)
 	return r, nil
 }
 
@@ -111,6 +113,9 @@ func (r *Recognizer) take() (*decoder, error) {
 		return d, nil
 	}
 	r.mu.Unlock()
+	// Each decoder holds the models (~100 MB): worth seeing when streams
+	// outnumber the idle pool.
+	r.cfg.Logger.Debug("sphinx: idle pool empty, loading another decoder", "name", r.Name())
 	d, err := newDecoder(r.args, !r.cfg.Debug)
 	if err != nil {
 		return nil, fmt.Errorf("sphinx: open: %w", err)

@@ -135,6 +135,7 @@ func (s *stream) Close() error {
 	s.dec = nil
 	if err != nil {
 		d.free() // its state is unknown
+		s.rec.cfg.Logger.Warn("sphinx: decoder freed after an error", "name", s.rec.Name(), "err", err)
 		return err
 	}
 	s.rec.release(d)
