@@ -1,0 +1,13 @@
+// Package archtest holds the architecture test: the import rules that the
+// doc.go files state ("This package must never know about rules or
+// alerts") and the one-way data flow (ingest -> transcript -> lexicon ->
+// alerter -> pipeline, rooms, server -> internal/app -> cmd), checked
+// against `go list` on every `go test ./...`, so an import against the
+// flow fails CI instead of waiting for a review.
+//
+// The rules are one table (rules_test.go), each with the sentence it
+// enforces; doc.go rules about behaviour rather than imports are listed
+// there too, in a comment, so the table shows what is and is not checked.
+//
+// This package must never hold production code: it is a test.
+package archtest
