@@ -8,19 +8,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
-	"github.com/earshot/earshot/server"
 )
 
 // searchUntil polls the search API until it finds something: the store
 // indexes in batches, a fraction of a second behind the pipeline.
-func searchUntil(t *testing.T, base string, params url.Values, limit time.Duration) server.SearchResponse {
+func searchUntil(t *testing.T, base string, params url.Values, limit time.Duration) api.SearchResponse {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for {
-		var res server.SearchResponse
+		var res api.SearchResponse
 		if code := getJSON(t, base+"/v1/transcripts?"+params.Encode(), &res); code != http.StatusOK {
 			t.Fatalf("search %v: status %d", params, code)
 		}

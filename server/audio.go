@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/ingest/wavfile"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
@@ -21,7 +22,7 @@ func (s *Server) postAudio(w http.ResponseWriter, r *http.Request) {
 	}
 	realtime, err := paceParam(r.URL.Query().Get("pace"))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
 	f, err := s.spool(w, r)
@@ -32,7 +33,7 @@ func (s *Server) postAudio(w http.ResponseWriter, r *http.Request) {
 	// Unlinking now is safe: the source holds the file open until it ends.
 	_ = os.Remove(f)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_audio", err.Error())
+		writeError(w, api.CodeBadAudio, err.Error())
 		return
 	}
 	// Paced audio behaves like a live room; a fast upload must not lose
@@ -40,20 +41,19 @@ func (s *Server) postAudio(w http.ResponseWriter, r *http.Request) {
 	session, err := s.opts.Rooms.StartAudio(room, src, !realtime)
 	if err != nil {
 		_ = src.Close()
-		status := http.StatusBadRequest
+		code := api.CodeNotStarted
 		if errors.Is(err, rooms.ErrBusy) {
-			status = http.StatusConflict
+			code = api.CodeRoomBusy
 		} else if errors.Is(err, rooms.ErrClosed) {
-			status = http.StatusServiceUnavailable
+			code = api.CodeShuttingDown
 		}
-		writeError(w, status, "not_started", err.Error())
+		writeError(w, code, err.Error())
 		return
 	}
 	format := src.Format()
-	writeJSON(w, http.StatusAccepted, map[string]any{
-		"room": room.ID, "session": session, "source": src.Describe(),
-		"format": format.String(), "duration_ms": format.Duration().Milliseconds(),
-		"realtime": realtime,
+	writeJSON(w, http.StatusAccepted, api.AudioAccepted{
+		Room: room.ID, Session: session, Source: src.Describe(),
+		Format: format.String(), DurationMs: format.Duration().Milliseconds(), Realtime: realtime,
 	})
 }
 
@@ -61,12 +61,12 @@ func (s *Server) postAudio(w http.ResponseWriter, r *http.Request) {
 // never sits in memory. On failure it has already answered the client.
 func (s *Server) spool(w http.ResponseWriter, r *http.Request) (string, error) {
 	if err := os.MkdirAll(s.opts.UploadDir, 0o700); err != nil {
-		writeError(w, http.StatusInternalServerError, "internal", "upload dir unusable")
+		writeError(w, api.CodeInternal, "upload dir unusable")
 		return "", err
 	}
 	f, err := os.CreateTemp(s.opts.UploadDir, "upload-*.wav")
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "internal", "cannot store upload")
+		writeError(w, api.CodeInternal, "cannot store upload")
 		return "", err
 	}
 	defer f.Close()
@@ -78,9 +78,9 @@ func (s *Server) spool(w http.ResponseWriter, r *http.Request) (string, error) {
 		_ = os.Remove(f.Name())
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("upload exceeds %d bytes", tooBig.Limit))
+			writeError(w, api.CodeTooLarge, fmt.Sprintf("upload exceeds %d bytes", tooBig.Limit))
 		} else {
-			writeError(w, http.StatusBadRequest, "bad_audio", err.Error())
+			writeError(w, api.CodeBadAudio, err.Error())
 		}
 		return "", err
 	}
@@ -102,12 +102,12 @@ func paceParam(v string) (realtime bool, err error) {
 func roomFromRequest(w http.ResponseWriter, r *http.Request) (pipeline.Room, bool) {
 	room := pipeline.Room{ID: r.PathValue("room"), Anchor: r.URL.Query().Get("anchor"), Merchant: r.URL.Query().Get("merchant")}
 	if err := alerter.ValidRoomID(room.ID); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_room", err.Error())
+		writeError(w, api.CodeBadRoom, err.Error())
 		return room, false
 	}
 	for name, v := range map[string]string{"anchor": room.Anchor, "merchant": room.Merchant} {
 		if len(v) > 128 {
-			writeError(w, http.StatusBadRequest, "bad_query", name+" is longer than 128 bytes")
+			writeError(w, api.CodeBadQuery, name+" is longer than 128 bytes")
 			return room, false
 		}
 	}
@@ -115,14 +115,14 @@ func roomFromRequest(w http.ResponseWriter, r *http.Request) (pipeline.Room, boo
 }
 
 func (s *Server) listRooms(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"rooms": s.opts.Rooms.Rooms()})
+	writeJSON(w, http.StatusOK, api.RoomList{Rooms: each(s.opts.Rooms.Rooms(), wireRoomStatus)})
 }
 
 func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
 	st, ok := s.opts.Rooms.Room(r.PathValue("room"))
 	if !ok {
-		writeError(w, http.StatusNotFound, "unknown_room", fmt.Sprintf("room %q has not been seen", r.PathValue("room")))
+		writeError(w, api.CodeUnknownRoom, fmt.Sprintf("room %q has not been seen", r.PathValue("room")))
 		return
 	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, http.StatusOK, wireRoomStatus(st))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/api"
 )
 
 // Dispositions stores reviewers' decisions on alerts (*disposition.Store).
@@ -26,38 +27,25 @@ type AlertLookup interface {
 	Alert(ctx context.Context, id string) (alerter.Alert, error)
 }
 
-// alertView is an alert as the console sees it: the alert's own fields,
-// its newest disposition and, for one alert, every kept revision.
-type alertView struct {
-	alerter.Alert
-	Disposition *disposition.Disposition  `json:"disposition,omitempty"`
-	History     []disposition.Disposition `json:"history,omitempty"`
-}
-
-func (s *Server) dispositionRoutes(m *http.ServeMux) {
-	m.HandleFunc("GET /v1/alerts/{id}", s.getAlert)
-	m.HandleFunc("POST /v1/alerts/{id}/disposition", s.postDisposition)
-}
-
 // findAlert validates {id} and looks the alert up; on failure it has
 // answered.
 func (s *Server) findAlert(w http.ResponseWriter, r *http.Request) (alerter.Alert, bool) {
 	id := r.PathValue("id")
 	if err := disposition.ValidAlertID(id); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_alert_id", err.Error())
+		writeError(w, api.CodeBadAlertID, err.Error())
 		return alerter.Alert{}, false
 	}
 	if s.opts.Lookup == nil || s.opts.Dispositions == nil {
-		writeError(w, http.StatusServiceUnavailable, "no_dispositions", "alert review is not configured on this server")
+		writeError(w, api.CodeNoDispositions, "alert review is not configured on this server")
 		return alerter.Alert{}, false
 	}
 	a, err := s.opts.Lookup.Alert(r.Context(), id)
 	if errors.Is(err, natsink.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "unknown_alert", fmt.Sprintf("no stored alert has id %q", id))
+		writeError(w, api.CodeUnknownAlert, fmt.Sprintf("no stored alert has id %q", id))
 		return a, false
 	}
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "alert_log", err.Error())
+		writeError(w, api.CodeAlertLog, err.Error())
 		return a, false
 	}
 	return a, true
@@ -73,12 +61,13 @@ func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
 	}
 	hist, err := s.opts.Dispositions.History(r.Context(), a.ID)
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "dispositions", err.Error())
+		writeError(w, api.CodeDispositions, err.Error())
 		return
 	}
-	v := alertView{Alert: a, History: hist}
+	v := api.AlertView{Alert: wireAlert(a), History: each(hist, wireDisposition)}
 	if len(hist) > 0 {
-		v.Disposition = &hist[len(hist)-1]
+		last := wireDisposition(hist[len(hist)-1])
+		v.Disposition = &last
 	}
 	writeJSON(w, http.StatusOK, v)
 }
@@ -91,15 +80,15 @@ func (s *Server) postDisposition(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "too_large", fmt.Sprintf("body exceeds %d bytes", tooBig.Limit))
+			writeError(w, api.CodeTooLarge, fmt.Sprintf("body exceeds %d bytes", tooBig.Limit))
 		} else {
-			writeError(w, http.StatusBadRequest, "bad_disposition", "reading body: "+err.Error())
+			writeError(w, api.CodeBadDisposition, "reading body: "+err.Error())
 		}
 		return
 	}
 	req, err := disposition.DecodeRequest(body)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_disposition", err.Error())
+		writeError(w, api.CodeBadDisposition, err.Error())
 		return
 	}
 	a, ok := s.findAlert(w, r)
@@ -108,10 +97,10 @@ func (s *Server) postDisposition(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.opts.Dispositions.Record(r.Context(), a, req)
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "dispositions", err.Error())
+		writeError(w, api.CodeDispositions, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusCreated, d)
+	writeJSON(w, http.StatusCreated, wireDisposition(d))
 }
 
 // listAlertsReviewed is GET /v1/alerts with each alert's newest disposition
@@ -125,17 +114,17 @@ func (s *Server) listAlertsReviewed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if want != "" && want != "none" && want != "any" && !disposition.Decision(want).Valid() {
-		writeError(w, http.StatusBadRequest, "bad_query",
+		writeError(w, api.CodeBadQuery,
 			fmt.Sprintf("disposition %q: want confirmed, dismissed, needs_review, none or any", want))
 		return
 	}
 	if s.opts.Dispositions == nil {
-		writeError(w, http.StatusServiceUnavailable, "no_dispositions", "alert review is not configured on this server")
+		writeError(w, api.CodeNoDispositions, "alert review is not configured on this server")
 		return
 	}
 	q, err := alertQuery(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
 	limit := q.Limit
@@ -144,25 +133,26 @@ func (s *Server) listAlertsReviewed(w http.ResponseWriter, r *http.Request) {
 	}
 	alerts, err := s.opts.Alerts.Alerts(r.Context(), q)
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "alert_log", err.Error())
+		writeError(w, api.CodeAlertLog, err.Error())
 		return
 	}
 	latest, err := s.opts.Dispositions.Latest(r.Context())
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "dispositions", err.Error())
+		writeError(w, api.CodeDispositions, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"alerts": reviewed(alerts, latest, want, limit)})
+	writeJSON(w, http.StatusOK, api.AlertList{Alerts: reviewed(alerts, latest, want, limit)})
 }
 
 // reviewed joins alerts (oldest first) with their dispositions, keeps those
 // matching want, and returns at most limit of the newest, oldest first.
-func reviewed(alerts []alerter.Alert, latest map[string]disposition.Disposition, want string, limit int) []alertView {
-	out := make([]alertView, 0, len(alerts))
+func reviewed(alerts []alerter.Alert, latest map[string]disposition.Disposition, want string, limit int) []api.AlertView {
+	out := make([]api.AlertView, 0, len(alerts))
 	for _, a := range alerts {
-		v := alertView{Alert: a}
+		v := api.AlertView{Alert: wireAlert(a)}
 		if d, ok := latest[a.ID]; ok {
-			v.Disposition = &d
+			wd := wireDisposition(d)
+			v.Disposition = &wd
 		}
 		if matchDecision(v.Disposition, want) {
 			out = append(out, v)
@@ -177,7 +167,7 @@ func reviewed(alerts []alerter.Alert, latest map[string]disposition.Disposition,
 	return out
 }
 
-func matchDecision(d *disposition.Disposition, want string) bool {
+func matchDecision(d *api.Disposition, want string) bool {
 	switch want {
 	case "":
 		return true

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 )
 
@@ -89,9 +90,9 @@ func TestDispositionRefusesBadRequests(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var body struct{ Error apiError }
+			var body api.ErrorResponse
 			code := e.do(t, c.method, c.path, c.tok, c.body, &body)
-			if code != c.want || body.Error.Code != c.code {
+			if code != c.want || string(body.Error.Code) != c.code {
 				t.Fatalf("%d %+v, want %d %s", code, body.Error, c.want, c.code)
 			}
 		})

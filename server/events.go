@@ -15,6 +15,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 )
 
@@ -54,11 +55,6 @@ func newStreams() *streams { return &streams{done: make(chan struct{})} }
 
 func (st *streams) close() { st.once.Do(func() { close(st.done) }) }
 
-func (s *Server) eventRoutes(m *http.ServeMux) {
-	m.HandleFunc("GET /v1/events/alerts", s.alertEvents)
-	m.HandleFunc("GET /v1/events/rooms/{room}/reminders", s.reminderEvents)
-}
-
 // requestToken is the bearer token, or ?token= for clients such as
 // EventSource and <audio> that cannot set headers.
 func requestToken(r *http.Request) string {
@@ -72,20 +68,20 @@ func requestToken(r *http.Request) string {
 // request's token.
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request, what string, check func(tok string, now time.Time) error) bool {
 	if s.opts.Tokens == nil {
-		writeError(w, http.StatusServiceUnavailable, "no_auth", "this server has no token signer configured")
+		writeError(w, api.CodeNoAuth, "this server has no token signer configured")
 		return false
 	}
 	tok := requestToken(r)
 	if tok == "" {
-		writeError(w, http.StatusUnauthorized, "unauthorized",
+		writeError(w, api.CodeUnauthorized,
 			what+" needs a token: send Authorization: Bearer TOKEN or ?token=TOKEN")
 		return false
 	}
 	if err := check(tok, time.Now()); err != nil {
 		if errors.Is(err, auth.ErrScope) {
-			writeError(w, http.StatusForbidden, "forbidden", "token does not grant "+what)
+			writeError(w, api.CodeForbidden, "token does not grant "+what)
 		} else {
-			writeError(w, http.StatusUnauthorized, "unauthorized", "token rejected: "+err.Error())
+			writeError(w, api.CodeUnauthorized, "token rejected: "+err.Error())
 		}
 		return false
 	}
@@ -147,7 +143,7 @@ func (f alertFilter) subjects() []string {
 func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 	f, err := parseAlertFilter(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
 	if !s.compliance(w, r) {
@@ -156,13 +152,13 @@ func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 	s.stream(w, r, f.subjects(), func(m *nats.Msg) (string, string, bool) {
 		if strings.HasPrefix(m.Subject, disposition.SubjectPrefix+".") {
 			d, err := disposition.Decode(m.Data)
-			return "disposition", d.AlertID, err == nil
+			return api.EventDisposition, d.AlertID, err == nil
 		}
 		a, err := alerter.DecodeAlert(m.Data)
 		if err != nil || (f.severity != "" && a.Severity != f.severity) {
 			return "", "", false
 		}
-		return "alert", a.ID, true
+		return api.EventAlert, a.ID, true
 	})
 }
 
@@ -171,7 +167,7 @@ func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 func (s *Server) reminderEvents(w http.ResponseWriter, r *http.Request) {
 	room := r.PathValue("room")
 	if err := alerter.ValidRoomID(room); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_room", err.Error())
+		writeError(w, api.CodeBadRoom, err.Error())
 		return
 	}
 	ok := s.authorize(w, r, "room "+room+" (earshot token --room "+room+")",
@@ -181,7 +177,7 @@ func (s *Server) reminderEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	s.stream(w, r, []string{alerter.ReminderSubject(room)}, func(m *nats.Msg) (string, string, bool) {
 		rem, err := alerter.DecodeReminder(m.Data)
-		return "reminder", rem.AlertID, err == nil && rem.Room == room
+		return api.EventReminder, rem.AlertID, err == nil && rem.Room == room
 	})
 }
 
@@ -192,7 +188,7 @@ type classify func(*nats.Msg) (event, id string, ok bool)
 // event until the client leaves or the server shuts down.
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, subjects []string, kind classify) {
 	if s.opts.Bus == nil {
-		writeError(w, http.StatusServiceUnavailable, "no_events", "live events are not configured on this server")
+		writeError(w, api.CodeNoEvents, "live events are not configured on this server")
 		return
 	}
 	msgs := make(chan *nats.Msg, feedBuffer)
@@ -207,7 +203,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, subjects []strin
 	for _, subj := range subjects {
 		sub, err := s.opts.Bus.Subscribe(subj, push)
 		if err != nil {
-			writeError(w, http.StatusServiceUnavailable, "no_events", "subscribing to "+subj+": "+err.Error())
+			writeError(w, api.CodeNoEvents, "subscribing to "+subj+": "+err.Error())
 			return
 		}
 		defer func() { _ = sub.Unsubscribe() }()
@@ -258,7 +254,7 @@ func (e *sse) open() error {
 	if _, err := fmt.Fprintf(e.w, "retry: %d\n\n", retryMs); err != nil {
 		return err
 	}
-	return e.event("ready", "", []byte(`{}`))
+	return e.event(api.EventReady, "", []byte(`{}`))
 }
 
 func (e *sse) comment(text string) error {

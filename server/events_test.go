@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 )
 
@@ -80,9 +81,9 @@ func TestFeedsRefuseBadRequests(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer resp.Body.Close()
-			var body struct{ Error apiError }
+			var body api.ErrorResponse
 			_ = json.NewDecoder(resp.Body).Decode(&body)
-			if resp.StatusCode != c.want || body.Error.Code != c.code || body.Error.Message == "" {
+			if resp.StatusCode != c.want || string(body.Error.Code) != c.code || body.Error.Message == "" {
 				t.Fatalf("%s: %d %+v, want %d %s", c.path, resp.StatusCode, body.Error, c.want, c.code)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/rooms"
 )
 
@@ -19,28 +20,28 @@ type evidenceStore interface {
 func (s *Server) getClip(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if !rooms.ValidAlertID(id) {
-		writeError(w, http.StatusBadRequest, "bad_alert_id", "alert id must be 26 characters of Crockford base32 (0-9, A-Z without I, L, O, U)")
+		writeError(w, api.CodeBadAlertID, "alert id must be 26 characters of Crockford base32 (0-9, A-Z without I, L, O, U)")
 		return
 	}
 	ev, ok := s.opts.Rooms.(evidenceStore)
 	if !ok || ev.EvidenceDir() == "" {
-		writeError(w, http.StatusNotFound, "no_clip", "this server keeps no evidence clips")
+		writeError(w, api.CodeNoClip, "this server keeps no evidence clips")
 		return
 	}
 	path, _ := rooms.EvidenceFile(ev.EvidenceDir(), id)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		writeError(w, http.StatusNotFound, "no_clip", "no clip for alert "+id+" (yet: clips are written a few seconds after the alert)")
+		writeError(w, api.CodeNoClip, "no clip for alert "+id+" (yet: clips are written a few seconds after the alert)")
 		return
 	}
 	if err != nil {
-		writeError(w, http.StatusInternalServerError, "internal", "clip unreadable")
+		writeError(w, api.CodeInternal, "clip unreadable")
 		return
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil || !fi.Mode().IsRegular() {
-		writeError(w, http.StatusNotFound, "no_clip", "no clip for alert "+id)
+		writeError(w, api.CodeNoClip, "no clip for alert "+id)
 		return
 	}
 	w.Header().Set("Content-Type", "audio/wav")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/backtest"
 	"github.com/earshot/earshot/lexicon/version"
@@ -43,36 +44,13 @@ const (
 	maxTestText    = 64 << 10
 )
 
-func (s *Server) lexiconRoutes(m *http.ServeMux) {
-	if s.opts.Lexicons == nil {
-		return
-	}
-	m.HandleFunc("GET /v1/lexicons/active", s.getActiveLexicon)
-	m.HandleFunc("GET /v1/lexicons", s.listLexicons)
-	m.HandleFunc("GET /v1/lexicons/audit", s.lexiconAudit)
-	m.HandleFunc("GET /v1/lexicons/{version}", s.getLexicon)
-	m.HandleFunc("GET /v1/lexicons/{version}/diff", s.diffLexicon)
-	m.HandleFunc("POST /v1/lexicons/validate", s.validateLexicon)
-	m.HandleFunc("POST /v1/lexicons/test", s.testLexicon)
-	m.HandleFunc("POST /v1/lexicons/backtest", s.backtestLexicon)
-	m.HandleFunc("POST /v1/lexicons/import", s.importLexicon)
-	m.HandleFunc("POST /v1/lexicons", s.publishLexicon)
-	m.HandleFunc("POST /v1/lexicons/rollback", s.rollbackLexicon)
-}
-
-// activeView is GET /v1/lexicons/active.
-type activeView struct {
-	version.Summary
-	Categories map[string]int `json:"categories"`
-}
-
 func (s *Server) getActiveLexicon(w http.ResponseWriter, r *http.Request) {
 	v, err := s.opts.Lexicons.Active(r.Context())
 	if err != nil {
 		s.lexiconError(w, err)
 		return
 	}
-	view := activeView{Summary: v.Summary(), Categories: map[string]int{}}
+	view := api.ActiveLexicon{LexiconSummary: wireSummary(v.Summary()), Categories: map[string]int{}}
 	if eng := s.opts.Lexicons.Live(); eng != nil {
 		for _, rule := range eng.Lexicon().Rules {
 			view.Categories[rule.Category]++
@@ -91,7 +69,7 @@ func (s *Server) listLexicons(w http.ResponseWriter, r *http.Request) {
 		s.lexiconError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"versions": vs})
+	writeJSON(w, http.StatusOK, api.LexiconList{Versions: each(vs, wireSummary)})
 }
 
 func (s *Server) lexiconAudit(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +78,7 @@ func (s *Server) lexiconAudit(w http.ResponseWriter, r *http.Request) {
 		s.lexiconError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": es})
+	writeJSON(w, http.StatusOK, api.AuditLog{Entries: each(es, wireAudit)})
 }
 
 func (s *Server) getLexicon(w http.ResponseWriter, r *http.Request) {
@@ -119,7 +97,7 @@ func (s *Server) writeVersion(w http.ResponseWriter, r *http.Request, v version.
 		_, _ = io.WriteString(w, v.YAML)
 		return
 	}
-	writeJSON(w, http.StatusOK, v)
+	writeJSON(w, http.StatusOK, wireVersion(v))
 }
 
 func wantsYAML(r *http.Request) bool {
@@ -138,7 +116,7 @@ func (s *Server) diffLexicon(w http.ResponseWriter, r *http.Request) {
 	if q := r.URL.Query().Get("against"); q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 0 {
-			writeError(w, http.StatusBadRequest, "bad_against", "against: want a version number, got "+strconv.Quote(q))
+			writeError(w, api.CodeBadAgainst, "against: want a version number, got "+strconv.Quote(q))
 			return
 		}
 		against = n
@@ -152,13 +130,13 @@ func (s *Server) diffLexicon(w http.ResponseWriter, r *http.Request) {
 		base, _ = lexicon.Parse(old.Label()+".yaml", []byte(old.YAML))
 	}
 	cur, _ := lexicon.Parse(v.Label()+".yaml", []byte(v.YAML))
-	writeJSON(w, http.StatusOK, map[string]any{"version": v.Number, "against": against, "diff": version.Compare(base, cur)})
+	writeJSON(w, http.StatusOK, api.DiffResult{Version: v.Number, Against: against, Diff: wireDiff(version.Compare(base, cur))})
 }
 
 func (s *Server) versionFromPath(w http.ResponseWriter, r *http.Request, p string) (version.Version, bool) {
 	n, err := strconv.Atoi(p)
 	if err != nil || n <= 0 {
-		writeError(w, http.StatusBadRequest, "bad_version", "version: want a positive number, got "+strconv.Quote(p))
+		writeError(w, api.CodeBadVersion, "version: want a positive number, got "+strconv.Quote(p))
 		return version.Version{}, false
 	}
 	v, err := s.opts.Lexicons.Version(r.Context(), n)
@@ -174,44 +152,21 @@ func (s *Server) lexiconError(w http.ResponseWriter, err error) {
 	var inv *version.InvalidError
 	switch {
 	case errors.As(err, &inv):
-		writeInvalid(w, http.StatusUnprocessableEntity, inv.Errs)
+		writeInvalid(w, inv.Errs)
 	case errors.Is(err, version.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", err.Error())
+		writeError(w, api.CodeNotFound, err.Error())
 	case errors.Is(err, version.ErrEmpty):
-		writeError(w, http.StatusNotFound, "no_versions", err.Error())
+		writeError(w, api.CodeNoVersions, err.Error())
 	case errors.Is(err, version.ErrConflict):
-		writeError(w, http.StatusConflict, "conflict", err.Error())
+		writeError(w, api.CodeConflict, err.Error())
 	case errors.Is(err, ErrNoTranscripts):
-		writeError(w, http.StatusServiceUnavailable, "no_transcripts", err.Error())
+		writeError(w, api.CodeNoTranscripts, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		writeError(w, http.StatusServiceUnavailable, "timeout", err.Error())
+		writeError(w, api.CodeTimeout, err.Error())
 	default:
 		s.opts.Logger.Error("lexicon request failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "internal", err.Error())
+		writeError(w, api.CodeInternal, err.Error())
 	}
-}
-
-// problem is one validation error as the editor shows it.
-type problem struct {
-	File    string `json:"file"`
-	Rule    string `json:"rule,omitempty"`
-	Index   int    `json:"index,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-	Text    string `json:"text"`
-}
-
-func problems(es lexicon.ValidationErrors) []problem {
-	out := make([]problem, len(es))
-	for i, e := range es {
-		out[i] = problem{File: e.File, Rule: e.RuleID, Index: e.Index, Field: e.Field, Message: e.Msg, Text: e.Error()}
-	}
-	return out
-}
-
-func writeInvalid(w http.ResponseWriter, status int, es lexicon.ValidationErrors) {
-	writeJSON(w, status, map[string]any{"error": map[string]any{
-		"code": "invalid_lexicon", "message": es.Error(), "errors": problems(es)}})
 }
 
 func mediaType(r *http.Request) string {

@@ -11,32 +11,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/version"
 )
 
-// draftRequest is the JSON body of validate, test, backtest and publish.
-type draftRequest struct {
-	YAML    string `json:"yaml"`
-	Text    string `json:"text"`
-	From    string `json:"from"`
-	To      string `json:"to"`
-	Message string `json:"message"`
-	Author  string `json:"author"`
-	Base    int    `json:"base"`
-	Version int    `json:"version"`
-}
-
-// readDraft accepts a JSON draftRequest, or a raw YAML body with the other
-// fields in the query string.
-func readDraft(w http.ResponseWriter, r *http.Request) (draftRequest, error) {
+// readDraft accepts a JSON api.DraftRequest, or a raw YAML body with the
+// other fields in the query string.
+func readDraft(w http.ResponseWriter, r *http.Request) (api.DraftRequest, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxLexiconBody))
 	if err != nil {
-		return draftRequest{}, fmt.Errorf("reading body (at most %d bytes): %w", maxLexiconBody, err)
+		return api.DraftRequest{}, fmt.Errorf("reading body (at most %d bytes): %w", maxLexiconBody, err)
 	}
 	q := r.URL.Query()
-	var d draftRequest
+	var d api.DraftRequest
 	if mediaType(r) == "application/json" || (mediaType(r) == "" && bytes.HasPrefix(bytes.TrimSpace(body), []byte("{"))) {
 		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.DisallowUnknownFields()
@@ -63,13 +52,13 @@ func readDraft(w http.ResponseWriter, r *http.Request) (draftRequest, error) {
 func (s *Server) validateLexicon(w http.ResponseWriter, r *http.Request) {
 	d, err := readDraft(w, r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		writeError(w, api.CodeBadRequest, err.Error())
 		return
 	}
 	lx, _, err := s.opts.Lexicons.Check("draft.yaml", []byte(d.YAML))
 	var inv *version.InvalidError
 	if errors.As(err, &inv) {
-		writeJSON(w, http.StatusOK, map[string]any{"valid": false, "errors": problems(inv.Errs)})
+		writeJSON(w, http.StatusOK, api.ValidateResult{Valid: false, Errors: list(inv.Errs, wireProblem)})
 		return
 	}
 	if err != nil {
@@ -80,21 +69,21 @@ func (s *Server) validateLexicon(w http.ResponseWriter, r *http.Request) {
 	if eng := s.opts.Lexicons.Live(); eng != nil {
 		live = eng.Lexicon()
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"valid": true, "errors": []problem{}, "name": lx.Name,
-		"rules": len(lx.Rules), "rule_list": lx.Rules, "diff": version.Compare(live, lx)})
+	writeJSON(w, http.StatusOK, api.ValidateResult{Valid: true, Errors: []api.Problem{}, Name: lx.Name,
+		Rules: len(lx.Rules), RuleList: each(lx.Rules, wireRule), Diff: wireDiff(version.Compare(live, lx))})
 }
 
 func (s *Server) testLexicon(w http.ResponseWriter, r *http.Request) {
 	d, err := readDraft(w, r)
 	switch {
 	case err != nil:
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		writeError(w, api.CodeBadRequest, err.Error())
 		return
 	case strings.TrimSpace(d.Text) == "":
-		writeError(w, http.StatusBadRequest, "bad_request", "text: must not be empty")
+		writeError(w, api.CodeBadRequest, "text: must not be empty")
 		return
 	case len(d.Text) > maxTestText:
-		writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("text: at most %d bytes", maxTestText))
+		writeError(w, api.CodeBadRequest, fmt.Sprintf("text: at most %d bytes", maxTestText))
 		return
 	}
 	eng, label := s.opts.Lexicons.Live(), "live"
@@ -106,11 +95,11 @@ func (s *Server) testLexicon(w http.ResponseWriter, r *http.Request) {
 		label = "draft"
 	}
 	if eng == nil {
-		writeError(w, http.StatusServiceUnavailable, "no_versions", "no lexicon is active yet")
+		writeError(w, api.CodeNoVersions, "no lexicon is active yet")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"lexicon": label, "text": d.Text,
-		"hits": nonNil(eng.MatchText(d.Text)), "explanation": nonNil(eng.Explain(d.Text))})
+	writeJSON(w, http.StatusOK, api.TestResult{Lexicon: label, Text: d.Text,
+		Hits: list(eng.MatchText(d.Text), wireHit), Explanation: list(eng.Explain(d.Text), wireExplanation)})
 }
 
 // maxBacktestRange bounds one backtest request.
@@ -119,12 +108,12 @@ const maxBacktestRange = 31 * 24 * time.Hour
 func (s *Server) backtestLexicon(w http.ResponseWriter, r *http.Request) {
 	d, err := readDraft(w, r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		writeError(w, api.CodeBadRequest, err.Error())
 		return
 	}
 	from, to, err := backtestRange(d.From, d.To, time.Now())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_range", err.Error())
+		writeError(w, api.CodeBadRange, err.Error())
 		return
 	}
 	_, eng, err := s.opts.Lexicons.Check("draft.yaml", []byte(d.YAML))
@@ -137,7 +126,7 @@ func (s *Server) backtestLexicon(w http.ResponseWriter, r *http.Request) {
 		s.lexiconError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	writeJSON(w, http.StatusOK, wireReport(rep))
 }
 
 // backtestRange parses RFC 3339 bounds; to defaults to now and from to a day
@@ -174,9 +163,9 @@ func (s *Server) importLexicon(w http.ResponseWriter, r *http.Request) {
 	var inv *version.InvalidError
 	switch {
 	case errors.As(err, &inv):
-		writeInvalid(w, http.StatusUnprocessableEntity, inv.Errs)
+		writeInvalid(w, inv.Errs)
 	case err != nil:
-		writeError(w, http.StatusBadRequest, "bad_csv", err.Error())
+		writeError(w, api.CodeBadCSV, err.Error())
 	default:
 		w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
 		_, _ = w.Write(out)
@@ -187,11 +176,11 @@ func (s *Server) importLexicon(w http.ResponseWriter, r *http.Request) {
 func (s *Server) policyOnly(w http.ResponseWriter, r *http.Request) bool {
 	tok := auth.Bearer(r.Header.Get("Authorization"))
 	if tok == "" {
-		writeError(w, http.StatusUnauthorized, "unauthorized", "Authorization: Bearer <policy token> required (earshot token --role policy)")
+		writeError(w, api.CodeUnauthorized, "Authorization: Bearer <policy token> required (earshot token --role policy)")
 		return false
 	}
 	if err := s.opts.Lexicons.AllowPolicy(tok); err != nil {
-		writeError(w, http.StatusForbidden, "forbidden", "token rejected for the policy role: "+err.Error())
+		writeError(w, api.CodeForbidden, "token rejected for the policy role: "+err.Error())
 		return false
 	}
 	return true
@@ -203,11 +192,11 @@ func (s *Server) publishLexicon(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := readDraft(w, r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		writeError(w, api.CodeBadRequest, err.Error())
 		return
 	}
 	if strings.TrimSpace(d.YAML) == "" {
-		writeError(w, http.StatusBadRequest, "bad_request", "yaml: the lexicon to publish is empty")
+		writeError(w, api.CodeBadRequest, "yaml: the lexicon to publish is empty")
 		return
 	}
 	v, err := s.opts.Lexicons.Publish(r.Context(), version.Draft{YAML: []byte(d.YAML), File: "draft.yaml",
@@ -216,7 +205,7 @@ func (s *Server) publishLexicon(w http.ResponseWriter, r *http.Request) {
 		s.lexiconError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, v.Summary())
+	writeJSON(w, http.StatusCreated, wireSummary(v.Summary()))
 }
 
 func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
@@ -225,11 +214,11 @@ func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := readDraft(w, r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", err.Error())
+		writeError(w, api.CodeBadRequest, err.Error())
 		return
 	}
 	if d.Version <= 0 {
-		writeError(w, http.StatusBadRequest, "bad_version", "version: want the positive version number to roll back to")
+		writeError(w, api.CodeBadVersion, "version: want the positive version number to roll back to")
 		return
 	}
 	v, err := s.opts.Lexicons.Rollback(r.Context(), d.Version, authorOr(d.Author), d.Message)
@@ -237,7 +226,7 @@ func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
 		s.lexiconError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, v.Summary())
+	writeJSON(w, http.StatusCreated, wireSummary(v.Summary()))
 }
 
 func authorOr(a string) string {

@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/earshot/earshot/alerter"
-	"github.com/earshot/earshot/web"
+	"github.com/earshot/earshot/api"
 )
 
 // pageCSP lets the pages load only this origin's scripts, styles, data and
@@ -13,20 +13,16 @@ import (
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
 
-func (s *Server) pageRoutes(m *http.ServeMux) {
-	static := web.Static()
-	files := http.StripPrefix("/static/", http.FileServerFS(static))
-	m.Handle("GET /static/", pageHeaders(files))
-	m.Handle("GET /{$}", pageHeaders(servePage(static, "index.html")))
-	// The policy team's lexicon editor.
-	m.Handle("GET /lexicon", pageHeaders(servePage(static, "editor.html")))
-	m.Handle("GET /overlay/{room}", pageHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// overlayPage is the anchor's overlay; the room must be a valid id.
+func (s *Server) overlayPage(static fs.FS) http.Handler {
+	page := servePage(static, "overlay.html")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := alerter.ValidRoomID(r.PathValue("room")); err != nil {
-			writeError(w, http.StatusBadRequest, "bad_room", err.Error())
+			writeError(w, api.CodeBadRoom, err.Error())
 			return
 		}
-		servePage(static, "overlay.html").ServeHTTP(w, r)
-	})))
+		page.ServeHTTP(w, r)
+	})
 }
 
 // servePage answers with one embedded HTML file.
@@ -34,7 +30,7 @@ func servePage(static fs.FS, name string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		data, err := fs.ReadFile(static, name)
 		if err != nil {
-			writeError(w, http.StatusInternalServerError, "internal", "page "+name+" is not embedded")
+			writeError(w, api.CodeInternal, "page "+name+" is not embedded")
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")

@@ -3,12 +3,10 @@ package server
 import (
 	"encoding/json"
 	"net/http"
-)
 
-type apiError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/lexicon"
+)
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
@@ -18,8 +16,14 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// writeError answers with {"error": {"code": ..., "message": ...}}; code is
-// a stable machine-readable word, message says what was wrong.
-func writeError(w http.ResponseWriter, status int, code, msg string) {
-	writeJSON(w, status, map[string]apiError{"error": {Code: code, Message: msg}})
+// writeError answers with the envelope {"error": {"code": ..., "message":
+// ...}} and the status api.Errors gives code; msg says what was wrong.
+func writeError(w http.ResponseWriter, code api.Code, msg string) {
+	writeJSON(w, code.Status(), api.ErrorResponse{Error: api.ErrorBody{Code: code, Message: msg}})
+}
+
+// writeInvalid answers invalid_lexicon with every validation problem.
+func writeInvalid(w http.ResponseWriter, es lexicon.ValidationErrors) {
+	writeJSON(w, api.CodeInvalidLexicon.Status(), api.ErrorResponse{Error: api.ErrorBody{
+		Code: api.CodeInvalidLexicon, Message: es.Error(), Errors: list(es, wireProblem)}})
 }

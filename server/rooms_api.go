@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/rooms"
 )
 
@@ -22,16 +23,10 @@ type RoomAdmin interface {
 // removeWait bounds how long DELETE waits for a room to flush.
 const removeWait = 30 * time.Second
 
-func (s *Server) roomAdminRoutes(m *http.ServeMux) {
-	m.HandleFunc("POST /v1/rooms", s.postRoom)
-	m.HandleFunc("DELETE /v1/rooms/{room}", s.deleteRoom)
-	m.HandleFunc("GET /v1/alerts/{id}/clip", s.getClip)
-}
-
 func (s *Server) admin(w http.ResponseWriter) (RoomAdmin, bool) {
 	a, ok := s.opts.Rooms.(RoomAdmin)
 	if !ok {
-		writeError(w, http.StatusNotImplemented, "not_supported", "this server does not register rooms")
+		writeError(w, api.CodeNotSupported, "this server does not register rooms")
 	}
 	return a, ok
 }
@@ -44,17 +39,16 @@ func (s *Server) postRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	spec, err := rooms.DecodeSpec(r.Body, admin.Schemes())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_room", roomErrMessage(err))
+		writeError(w, api.CodeBadRoom, roomErrMessage(err))
 		return
 	}
 	st, err := admin.Add(spec)
 	if err != nil {
-		status, code := roomErrStatus(err)
-		writeError(w, status, code, roomErrMessage(err))
+		writeError(w, roomErrCode(err), roomErrMessage(err))
 		return
 	}
-	w.Header().Set("Location", "/v1/rooms/"+spec.ID)
-	writeJSON(w, http.StatusCreated, st)
+	w.Header().Set("Location", api.Expand("/v1/rooms/{room}", spec.ID))
+	writeJSON(w, http.StatusCreated, wireRoomStatus(st))
 }
 
 func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) {
@@ -64,35 +58,34 @@ func (s *Server) deleteRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("room")
 	if err := alerter.ValidRoomID(id); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_room", err.Error())
+		writeError(w, api.CodeBadRoom, err.Error())
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), removeWait)
 	defer cancel()
 	if err := admin.Remove(ctx, id); err != nil {
-		status, code := roomErrStatus(err)
-		writeError(w, status, code, err.Error())
+		writeError(w, roomErrCode(err), err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"room": id, "removed": true})
+	writeJSON(w, http.StatusOK, api.RoomRemoved{Room: id, Removed: true})
 }
 
-func roomErrStatus(err error) (int, string) {
+func roomErrCode(err error) api.Code {
 	switch {
 	case errors.Is(err, rooms.ErrInvalid):
-		return http.StatusBadRequest, "bad_room"
+		return api.CodeBadRoom
 	case errors.Is(err, rooms.ErrExists):
-		return http.StatusConflict, "room_exists"
+		return api.CodeRoomExists
 	case errors.Is(err, rooms.ErrBusy):
-		return http.StatusConflict, "room_busy"
+		return api.CodeRoomBusy
 	case errors.Is(err, rooms.ErrNotFound):
-		return http.StatusNotFound, "unknown_room"
+		return api.CodeUnknownRoom
 	case errors.Is(err, rooms.ErrClosed):
-		return http.StatusServiceUnavailable, "shutting_down"
+		return api.CodeShuttingDown
 	case errors.Is(err, context.DeadlineExceeded):
-		return http.StatusAccepted, "still_flushing"
+		return api.CodeStillFlushing
 	}
-	return http.StatusInternalServerError, "internal"
+	return api.CodeInternal
 }
 
 // roomErrMessage is the field problem alone when there is one ("source:

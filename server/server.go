@@ -4,14 +4,18 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/web"
 )
 
 // Rooms is the room registry the API drives.
@@ -40,8 +44,9 @@ type Options struct {
 	// Transcripts serves transcript search and room timelines; nil serves
 	// nothing there.
 	Transcripts Transcripts
-	// Mount adds more routes (WHIP, pages) to the same mux.
-	Mount  func(mux *http.ServeMux)
+	// WHIP serves the WHIP routes of api.Routes (*whip.Server); nil serves
+	// nothing there.
+	WHIP   http.Handler
 	Logger *slog.Logger
 
 	// RequireTokens makes the alert log, transcripts and room API demand a
@@ -65,6 +70,10 @@ type Server struct {
 	opts    Options
 	mux     *http.ServeMux
 	streams *streams // open event feeds, ended on shutdown
+	// served are the routes of api.Routes this server answers; unlisted
+	// the handlers without a table entry (a bug TestRouteTable catches).
+	served   []api.Route
+	unlisted []string
 }
 
 // New builds the API's handler.
@@ -80,29 +89,108 @@ func New(opts Options) *Server {
 	return s
 }
 
+// routes registers the handlers against api.Routes: a route is served when
+// its feature is configured, always through guard, which applies its
+// Access.
 func (s *Server) routes() {
-	m := s.mux
-	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
-	})
-	if s.opts.Metrics != nil {
-		m.Handle("GET /metrics", s.opts.Metrics)
+	hs := s.handlers()
+	for _, rt := range api.Routes {
+		h, ok := hs[rt.Pattern()]
+		if !ok || !s.enabled(rt.Feature) {
+			continue
+		}
+		delete(hs, rt.Pattern())
+		s.mux.Handle(rt.Pattern(), s.guard(rt, h))
+		s.served = append(s.served, rt)
 	}
-	m.HandleFunc("POST /v1/rooms/{room}/audio", s.postAudio)
-	m.HandleFunc("POST /v1/rooms/{room}/utterances", s.postUtterances)
-	m.HandleFunc("GET /v1/rooms", s.listRooms)
-	m.HandleFunc("GET /v1/rooms/{room}", s.getRoom)
-	m.HandleFunc("GET /v1/alerts", s.listAlertsReviewed)
-	s.eventRoutes(m)
-	s.dispositionRoutes(m)
-	s.pageRoutes(m)
-	s.roomAdminRoutes(m) // POST/DELETE /v1/rooms, evidence clips (rooms_api.go)
-	s.lexiconRoutes(m)   // /v1/lexicons: versions, editor, backtest (lexicons.go)
-	s.transcriptRoutes(m)
-	if s.opts.Mount != nil {
-		s.opts.Mount(m)
+	for p := range hs {
+		if rt, ok := routeOf(p); !ok || s.enabled(rt.Feature) {
+			s.unlisted = append(s.unlisted, p)
+		}
 	}
+	slices.Sort(s.unlisted)
 }
+
+// handlers maps each route pattern to its handler.
+func (s *Server) handlers() map[string]http.Handler {
+	static := web.Static()
+	hs := map[string]http.HandlerFunc{
+		"GET /healthz": func(w http.ResponseWriter, _ *http.Request) {
+			writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
+		},
+		"POST /v1/rooms/{room}/audio":           s.postAudio,
+		"POST /v1/rooms/{room}/utterances":      s.postUtterances,
+		"GET /v1/rooms":                         s.listRooms,
+		"GET /v1/rooms/{room}":                  s.getRoom,
+		"POST /v1/rooms":                        s.postRoom, // rooms_api.go
+		"DELETE /v1/rooms/{room}":               s.deleteRoom,
+		"GET /v1/rooms/{room}/timeline":         s.roomTimeline,       // transcripts.go
+		"GET /v1/alerts":                        s.listAlertsReviewed, // dispositions.go
+		"GET /v1/alerts/{id}":                   s.getAlert,
+		"POST /v1/alerts/{id}/disposition":      s.postDisposition,
+		"GET /v1/alerts/{id}/clip":              s.getClip,     // evidence.go
+		"GET /v1/events/alerts":                 s.alertEvents, // events.go
+		"GET /v1/events/rooms/{room}/reminders": s.reminderEvents,
+		"GET /v1/transcripts":                   s.searchTranscripts,
+		"GET /v1/transcripts/{id}":              s.getTranscript,
+		"GET /v1/lexicons/active":               s.getActiveLexicon, // lexicons.go, lexicons_edit.go
+		"GET /v1/lexicons":                      s.listLexicons,
+		"GET /v1/lexicons/audit":                s.lexiconAudit,
+		"GET /v1/lexicons/{version}":            s.getLexicon,
+		"GET /v1/lexicons/{version}/diff":       s.diffLexicon,
+		"POST /v1/lexicons/validate":            s.validateLexicon,
+		"POST /v1/lexicons/test":                s.testLexicon,
+		"POST /v1/lexicons/backtest":            s.backtestLexicon,
+		"POST /v1/lexicons/import":              s.importLexicon,
+		"POST /v1/lexicons":                     s.publishLexicon,
+		"POST /v1/lexicons/rollback":            s.rollbackLexicon,
+	}
+	out := map[string]http.Handler{
+		"GET /{$}":            pageHeaders(servePage(static, "index.html")), // pages.go
+		"GET /lexicon":        pageHeaders(servePage(static, "editor.html")),
+		"GET /overlay/{room}": pageHeaders(s.overlayPage(static)),
+		"GET /static/":        pageHeaders(http.StripPrefix("/static/", http.FileServerFS(static))),
+	}
+	for p, h := range hs {
+		out[p] = h
+	}
+	if s.opts.Metrics != nil {
+		out["GET /metrics"] = s.opts.Metrics
+	}
+	if s.opts.WHIP != nil {
+		// The WHIP server routes by method and path itself (RFC 9725).
+		for _, p := range []string{"POST /whip/{room}", "OPTIONS /whip/{room}",
+			"PATCH /whip/{room}/{session}", "DELETE /whip/{room}/{session}", "OPTIONS /whip/{room}/{session}"} {
+			out[p] = s.opts.WHIP
+		}
+	}
+	return out
+}
+
+func routeOf(pattern string) (api.Route, bool) {
+	method, path, _ := strings.Cut(pattern, " ")
+	return api.RouteOf(method, path)
+}
+
+// enabled reports whether the option a feature needs is set.
+func (s *Server) enabled(f api.Feature) bool {
+	switch f {
+	case "":
+		return true
+	case api.FeatureMetrics:
+		return s.opts.Metrics != nil
+	case api.FeatureTranscripts:
+		return s.opts.Transcripts != nil
+	case api.FeatureLexicons:
+		return s.opts.Lexicons != nil
+	case api.FeatureWHIP:
+		return s.opts.WHIP != nil
+	}
+	return false
+}
+
+// Routes returns the routes this server answers, in api.Routes order.
+func (s *Server) Routes() []api.Route { return slices.Clone(s.served) }
 
 // ServeHTTP recovers from handler panics so one bad request cannot take the
 // process down; a recovered panic is a bug and is logged as one.
@@ -113,12 +201,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				panic(v)
 			}
 			s.opts.Logger.Error("panic in handler", "path", r.URL.Path, "panic", v)
-			writeError(w, http.StatusInternalServerError, "internal", "internal error")
+			writeError(w, api.CodeInternal, "internal error")
 		}
 	}()
-	if s.opts.RequireTokens && staffOnly(r) && !s.staff(w, r) {
-		return
-	}
 	s.mux.ServeHTTP(w, r)
 }
 

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/transcript/store"
 )
 
@@ -39,30 +40,10 @@ var searchParams = map[string]bool{"q": true, "room": true, "anchor": true, "mer
 	"category": true, "rule": true, "session": true, "from": true, "to": true, "sort": true,
 	"page": true, "size": true, "token": true}
 
-// SearchResponse is GET /v1/transcripts' JSON; clients (the CLI, tests) decode
-// into it too.
-type SearchResponse struct {
-	Total  uint64                       `json:"total"`
-	TookMs float64                      `json:"took_ms"`
-	Page   int                          `json:"page"`
-	Size   int                          `json:"size"`
-	Hits   []store.Hit                  `json:"hits"`
-	Facets map[string][]store.FacetTerm `json:"facets"`
-}
-
-func (s *Server) transcriptRoutes(m *http.ServeMux) {
-	if s.opts.Transcripts == nil {
-		return
-	}
-	m.HandleFunc("GET /v1/transcripts", s.searchTranscripts)
-	m.HandleFunc("GET /v1/transcripts/{id}", s.getTranscript)
-	m.HandleFunc("GET /v1/rooms/{room}/timeline", s.roomTimeline)
-}
-
 func (s *Server) searchTranscripts(w http.ResponseWriter, r *http.Request) {
 	q, page, err := parseTranscriptQuery(r.URL.Query())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
 	res, err := s.opts.Transcripts.Search(r.Context(), q)
@@ -70,8 +51,8 @@ func (s *Server) searchTranscripts(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, SearchResponse{Total: res.Total, TookMs: float64(res.Took.Microseconds()) / 1000,
-		Page: page, Size: q.Size, Hits: nonNil(res.Hits), Facets: res.Facets})
+	writeJSON(w, http.StatusOK, api.SearchResponse{Total: res.Total, TookMs: float64(res.Took.Microseconds()) / 1000,
+		Page: page, Size: q.Size, Hits: list(res.Hits, wireSearchHit), Facets: wireFacets(res.Facets)})
 }
 
 // parseTranscriptQuery turns the query string into a store query, naming
@@ -179,21 +160,21 @@ func (s *Server) storeError(w http.ResponseWriter, err error) {
 	var qe *store.QueryError
 	switch {
 	case errors.As(err, &qe):
-		writeError(w, http.StatusBadRequest, "bad_query", qe.Error())
+		writeError(w, api.CodeBadQuery, qe.Error())
 	case errors.Is(err, store.ErrNotFound):
-		writeError(w, http.StatusNotFound, "not_found", err.Error())
+		writeError(w, api.CodeNotFound, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		writeError(w, http.StatusServiceUnavailable, "cancelled", err.Error())
+		writeError(w, api.CodeCancelled, err.Error())
 	default:
 		s.opts.Logger.Error("transcript store", "err", err)
-		writeError(w, http.StatusInternalServerError, "store_failed", "transcript store failed")
+		writeError(w, api.CodeStoreFailed, "transcript store failed")
 	}
 }
 
 func (s *Server) getTranscript(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if id == "" || len(id) > 256 || !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 {
-		writeError(w, http.StatusBadRequest, "bad_id", "id: want printable UTF-8 of at most 256 bytes")
+		writeError(w, api.CodeBadID, "id: want printable UTF-8 of at most 256 bytes")
 		return
 	}
 	rec, err := s.opts.Transcripts.Get(r.Context(), id)
@@ -201,7 +182,7 @@ func (s *Server) getTranscript(w http.ResponseWriter, r *http.Request) {
 		s.storeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rec)
+	writeJSON(w, http.StatusOK, wireRecord(rec))
 }
 
 // roomTimeline answers GET /v1/rooms/{room}/timeline?at=&before=&after=:
@@ -209,12 +190,12 @@ func (s *Server) getTranscript(w http.ResponseWriter, r *http.Request) {
 func (s *Server) roomTimeline(w http.ResponseWriter, r *http.Request) {
 	room := r.PathValue("room")
 	if err := alerter.ValidRoomID(room); err != nil {
-		writeError(w, http.StatusBadRequest, "bad_room", err.Error())
+		writeError(w, api.CodeBadRoom, err.Error())
 		return
 	}
 	at, before, after, err := parseTimeline(r.URL.Query())
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
 	recs, err := s.opts.Transcripts.Around(r.Context(), room, at, before, after)
@@ -229,12 +210,12 @@ func (s *Server) roomTimeline(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if !known {
-			writeError(w, http.StatusNotFound, "unknown_room", "room "+room+" has no stored transcripts")
+			writeError(w, api.CodeUnknownRoom, "room "+room+" has no stored transcripts")
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"room": room, "at": at,
-		"from": at.Add(-before), "to": at.Add(after), "records": nonNil(recs)})
+	writeJSON(w, http.StatusOK, api.Timeline{Room: room, At: at,
+		From: at.Add(-before), To: at.Add(after), Records: list(recs, wireRecord)})
 }
 
 func parseTimeline(v url.Values) (at time.Time, before, after time.Duration, err error) {

@@ -12,7 +12,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -23,15 +25,6 @@ const (
 	maxUtteranceBytes = 16 << 10
 )
 
-// Utterance is one transcript segment posted by a platform's own ASR.
-type Utterance struct {
-	Text    string `json:"text"`
-	StartMs int64  `json:"start_ms"`
-	EndMs   int64  `json:"end_ms"`
-	// Final defaults to true: a platform usually posts finished sentences.
-	Final *bool `json:"final"`
-}
-
 func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 	room, ok := roomFromRequest(w, r)
 	if !ok {
@@ -39,7 +32,7 @@ func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 	}
 	us, err := decodeUtterances(http.MaxBytesReader(w, r.Body, maxUtteranceBody))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_utterances", err.Error())
+		writeError(w, api.CodeBadUtterances, err.Error())
 		return
 	}
 	hs := make([]transcript.Hypothesis, len(us))
@@ -51,21 +44,14 @@ func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 	}
 	alerts, err := s.opts.Rooms.Utterances(r.Context(), room, hs)
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "not_delivered", err.Error())
+		writeError(w, api.CodeNotDelivered, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"room": room.ID, "utterances": len(us), "alerts": nonNil(alerts)})
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
+	writeJSON(w, http.StatusOK, api.UtterancesResult{Room: room.ID, Utterances: len(us), Alerts: list(alerts, wireAlert)})
 }
 
 // decodeUtterances accepts one object or an array of them.
-func decodeUtterances(r io.Reader) ([]Utterance, error) {
+func decodeUtterances(r io.Reader) ([]api.Utterance, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading body: %w", err)
@@ -74,15 +60,15 @@ func decodeUtterances(r io.Reader) ([]Utterance, error) {
 	if len(body) == 0 {
 		return nil, errors.New("body is empty: send {\"text\": ...} or an array of them")
 	}
-	var us []Utterance
+	var us []api.Utterance
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if body[0] == '[' {
 		err = dec.Decode(&us)
 	} else {
-		var u Utterance
+		var u api.Utterance
 		err = dec.Decode(&u)
-		us = []Utterance{u}
+		us = []api.Utterance{u}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("body is not utterance JSON: %w", err)
@@ -94,14 +80,14 @@ func decodeUtterances(r io.Reader) ([]Utterance, error) {
 		return nil, fmt.Errorf("want 1 to %d utterances, got %d", maxUtterances, len(us))
 	}
 	for i, u := range us {
-		if err := u.validate(); err != nil {
+		if err := validUtterance(u); err != nil {
 			return nil, fmt.Errorf("utterance [%d]: %w", i, err)
 		}
 	}
 	return us, nil
 }
 
-func (u Utterance) validate() error {
+func validUtterance(u api.Utterance) error {
 	switch {
 	case strings.TrimSpace(u.Text) == "":
 		return errors.New("text: must not be empty")
@@ -120,15 +106,20 @@ func (u Utterance) validate() error {
 func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
 	q, err := alertQuery(r)
 	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_query", err.Error())
+		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
 	alerts, err := s.opts.Alerts.Alerts(r.Context(), q)
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "alert_log", err.Error())
+		writeError(w, api.CodeAlertLog, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"alerts": nonNil(alerts)})
+	writeJSON(w, http.StatusOK, api.AlertList{Alerts: alertViews(alerts)})
+}
+
+// alertViews are alerts without review data (no dispositions configured).
+func alertViews(as []alerter.Alert) []api.AlertView {
+	return list(as, func(a alerter.Alert) api.AlertView { return api.AlertView{Alert: wireAlert(a)} })
 }
 
 func alertQuery(r *http.Request) (natsink.Query, error) {

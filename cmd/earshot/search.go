@@ -13,7 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/earshot/earshot/server"
+	"github.com/earshot/earshot/api"
 )
 
 type searchFlags struct {
@@ -107,7 +107,7 @@ func runSearch(w io.Writer, f searchFlags, q string) error {
 var markers = strings.NewReplacer("<mark>", "[", "</mark>", "]")
 
 func printSearchTable(w io.Writer, body []byte) error {
-	var res server.SearchResponse
+	var res api.SearchResponse
 	if err := json.Unmarshal(body, &res); err != nil {
 		return fmt.Errorf("search: unreadable answer: %w", err)
 	}

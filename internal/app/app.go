@@ -130,8 +130,7 @@ func (s *Service) listenHTTP() error {
 	opts, err := s.console(server.Options{
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex, RequireTokens: s.cfg.HTTP.RequireTokens,
-		Mount:       func(mux *http.ServeMux) { mux.Handle("/whip/", s.whip) },
-		Transcripts: s.transcripts,
+		WHIP: s.whip, Transcripts: s.transcripts,
 	})
 	if err != nil {
 		return err

@@ -1,0 +1,186 @@
+package api
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+)
+
+// Code is a stable, machine-readable error code: the "code" of the error
+// envelope. Codes are data (Errors); a client switches on them, never on
+// messages.
+type Code string
+
+// The codes the server answers with. Each is listed in Errors with its HTTP
+// status; a test checks the two lists agree and that server/ uses no other.
+const (
+	CodeBadRequest     Code = "bad_request"
+	CodeBadQuery       Code = "bad_query"
+	CodeBadRoom        Code = "bad_room"
+	CodeBadAudio       Code = "bad_audio"
+	CodeBadUtterances  Code = "bad_utterances"
+	CodeBadAlertID     Code = "bad_alert_id"
+	CodeBadDisposition Code = "bad_disposition"
+	CodeBadID          Code = "bad_id"
+	CodeBadVersion     Code = "bad_version"
+	CodeBadAgainst     Code = "bad_against"
+	CodeBadRange       Code = "bad_range"
+	CodeBadCSV         Code = "bad_csv"
+	CodeNotStarted     Code = "not_started"
+	CodeUnauthorized   Code = "unauthorized"
+	CodeForbidden      Code = "forbidden"
+	CodeNotFound       Code = "not_found"
+	CodeUnknownRoom    Code = "unknown_room"
+	CodeUnknownAlert   Code = "unknown_alert"
+	CodeNoClip         Code = "no_clip"
+	CodeNoVersions     Code = "no_versions"
+	CodeRoomExists     Code = "room_exists"
+	CodeRoomBusy       Code = "room_busy"
+	CodeConflict       Code = "conflict"
+	CodeTooLarge       Code = "too_large"
+	CodeInvalidLexicon Code = "invalid_lexicon"
+	CodeInternal       Code = "internal"
+	CodeStoreFailed    Code = "store_failed"
+	CodeNotSupported   Code = "not_supported"
+	CodeNotDelivered   Code = "not_delivered"
+	CodeAlertLog       Code = "alert_log"
+	CodeDispositions   Code = "dispositions"
+	CodeNoDispositions Code = "no_dispositions"
+	CodeNoEvents       Code = "no_events"
+	CodeNoAuth         Code = "no_auth"
+	CodeNoTranscripts  Code = "no_transcripts"
+	CodeShuttingDown   Code = "shutting_down"
+	CodeTimeout        Code = "timeout"
+	CodeCancelled      Code = "cancelled"
+	CodeStillFlushing  Code = "still_flushing"
+)
+
+// ErrorSpec is one entry of the error table.
+type ErrorSpec struct {
+	Code Code
+	// Status is the HTTP status every answer with this code carries.
+	Status      int
+	Description string
+}
+
+// Errors is the table of error codes, in the spirit of nats-server's
+// errors.json: one code, one status, one meaning. Add to it; never reuse or
+// rename a code, clients switch on them.
+var Errors = []ErrorSpec{
+	{CodeBadRequest, http.StatusBadRequest, "the body of a lexicon request is malformed or misses a field; the message names it"},
+	{CodeBadQuery, http.StatusBadRequest, "a query parameter is wrong or unknown; the message names it"},
+	{CodeBadRoom, http.StatusBadRequest, "the room id or room registration is invalid; the message names the field"},
+	{CodeBadAudio, http.StatusBadRequest, "the uploaded body is empty or not a readable WAV file"},
+	{CodeBadUtterances, http.StatusBadRequest, "the utterance JSON is malformed; the message names the utterance and field"},
+	{CodeBadAlertID, http.StatusBadRequest, "the alert id is not 26 characters of Crockford base32"},
+	{CodeBadDisposition, http.StatusBadRequest, "the disposition body is malformed or its decision unknown"},
+	{CodeBadID, http.StatusBadRequest, "the transcript record id is empty, too long or not printable"},
+	{CodeBadVersion, http.StatusBadRequest, "the lexicon version is not a positive number"},
+	{CodeBadAgainst, http.StatusBadRequest, "?against= of a lexicon diff is not a version number"},
+	{CodeBadRange, http.StatusBadRequest, "the backtest time range is malformed, reversed or too long"},
+	{CodeBadCSV, http.StatusBadRequest, "the CSV word list cannot be read"},
+	{CodeNotStarted, http.StatusBadRequest, "the uploaded audio could not be started as a session"},
+	{CodeUnauthorized, http.StatusUnauthorized, "the route needs a token and the request carries none, or one that does not verify"},
+	{CodeForbidden, http.StatusForbidden, "the token verifies but does not grant this route (wrong role or room)"},
+	{CodeNotFound, http.StatusNotFound, "no lexicon version or transcript record has this id"},
+	{CodeUnknownRoom, http.StatusNotFound, "the room has not been seen, is not registered, or has no stored transcripts"},
+	{CodeUnknownAlert, http.StatusNotFound, "no stored alert has this id"},
+	{CodeNoClip, http.StatusNotFound, "no evidence clip for this alert (yet: clips are written a few seconds after the alert)"},
+	{CodeNoVersions, http.StatusNotFound, "no lexicon version has been published yet"},
+	{CodeRoomExists, http.StatusConflict, "a room with this id is already registered"},
+	{CodeRoomBusy, http.StatusConflict, "the room has a live session; wait for it to end or remove the room"},
+	{CodeConflict, http.StatusConflict, "the live lexicon is no longer the base version the draft was written against"},
+	{CodeTooLarge, http.StatusRequestEntityTooLarge, "the body exceeds the route's size limit"},
+	{CodeInvalidLexicon, http.StatusUnprocessableEntity, "the lexicon does not validate; \"errors\" lists every problem"},
+	{CodeInternal, http.StatusInternalServerError, "a bug or a failure of the server itself; it is logged"},
+	{CodeStoreFailed, http.StatusInternalServerError, "the transcript store failed; it is logged"},
+	{CodeNotSupported, http.StatusNotImplemented, "this server is built without the feature (e.g. room registration)"},
+	{CodeNotDelivered, http.StatusServiceUnavailable, "the utterances' alerts could not be delivered; retry"},
+	{CodeAlertLog, http.StatusServiceUnavailable, "the alert log (JetStream) cannot be read now; retry"},
+	{CodeDispositions, http.StatusServiceUnavailable, "the dispositions store cannot be read or written now; retry"},
+	{CodeNoDispositions, http.StatusServiceUnavailable, "alert review is not configured on this server"},
+	{CodeNoEvents, http.StatusServiceUnavailable, "live events are not configured, or the feed cannot subscribe now"},
+	{CodeNoAuth, http.StatusServiceUnavailable, "this server has no token signer configured"},
+	{CodeNoTranscripts, http.StatusServiceUnavailable, "no transcript store is configured (needed by backtests)"},
+	{CodeShuttingDown, http.StatusServiceUnavailable, "the server is shutting down"},
+	{CodeTimeout, http.StatusServiceUnavailable, "a lexicon request ran out of time or was cancelled"},
+	{CodeCancelled, http.StatusServiceUnavailable, "a transcript request ran out of time or was cancelled"},
+	{CodeStillFlushing, http.StatusAccepted, "the room is removed but its last alerts are still being flushed"},
+}
+
+var errorIndex = func() map[Code]ErrorSpec {
+	m := make(map[Code]ErrorSpec, len(Errors))
+	for _, e := range Errors {
+		m[e.Code] = e
+	}
+	return m
+}()
+
+// Lookup returns the table entry of c.
+func Lookup(c Code) (ErrorSpec, bool) {
+	e, ok := errorIndex[c]
+	return e, ok
+}
+
+// Status is the HTTP status of c; a code missing from the table (a bug the
+// tests catch) is a 500.
+func (c Code) Status() int {
+	if e, ok := errorIndex[c]; ok {
+		return e.Status
+	}
+	return http.StatusInternalServerError
+}
+
+// ErrorResponse is the envelope of every JSON error answer:
+// {"error": {"code": "...", "message": "..."}}.
+type ErrorResponse struct {
+	Error ErrorBody `json:"error"`
+}
+
+// ErrorBody is the envelope's content. Message says, for a person, what was
+// wrong; Errors lists every validation problem of an invalid_lexicon.
+type ErrorBody struct {
+	Code    Code      `json:"code"`
+	Message string    `json:"message"`
+	Errors  []Problem `json:"errors,omitempty"`
+}
+
+// Error is what Client returns for a non-2xx answer; use errors.As to read
+// it, or IsCode.
+type Error struct {
+	// Status is the HTTP status.
+	Status int
+	// Code is the envelope's code; empty when the answer was not the JSON
+	// envelope (a proxy's page, the mux's 404 for a route this server does
+	// not serve).
+	Code    Code
+	Message string
+	// Problems are the validation problems of an invalid_lexicon answer.
+	Problems []Problem
+	// Method and Path name the request, e.g. "GET" and "/v1/rooms".
+	Method, Path string
+}
+
+func (e *Error) Error() string {
+	code := string(e.Code)
+	if code == "" {
+		code = strings.ToLower(http.StatusText(e.Status))
+	}
+	return fmt.Sprintf("%d %s: %s", e.Status, code, e.Message)
+}
+
+// IsCode reports whether err is (or wraps) an *Error with code c.
+func IsCode(err error, c Code) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == c
+}
+
+// StatusOf returns the HTTP status of an *Error in err's chain, or 0.
+func StatusOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status
+	}
+	return 0
+}

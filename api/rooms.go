@@ -1,0 +1,124 @@
+package api
+
+import "time"
+
+// Room is a room's identity as alerts carry it.
+type Room struct {
+	ID       string `json:"id"`
+	Anchor   string `json:"anchor,omitempty"`
+	Merchant string `json:"merchant,omitempty"`
+}
+
+// RoomSpec is the body of POST /v1/rooms.
+type RoomSpec struct {
+	ID       string `json:"id"`
+	Anchor   string `json:"anchor,omitempty"`
+	Merchant string `json:"merchant,omitempty"`
+	// Source is "whip" (publishers push to /whip/{id}) or a URL the server
+	// pulls (rtmp://, srt://, https://…/index.m3u8, whep+https://…).
+	Source string `json:"source"`
+	// Token is passed to the pulled source (e.g. a WHEP bearer token); it
+	// is stored but never shown.
+	Token string `json:"token,omitempty"`
+	// Recognizer names one of the server's ASR engines; empty: the default.
+	Recognizer string `json:"recognizer,omitempty"`
+}
+
+// RoomStatus is GET /v1/rooms/{room}: the room's state and counters.
+type RoomStatus struct {
+	Room Room `json:"room"`
+	// State is the room's state (idle, waiting, connecting, live,
+	// reconnecting, ended, failed, stopped; package rooms documents each).
+	State string `json:"state"`
+	// Reason says why the room is in its state, e.g. "reconnecting: …".
+	Reason     string `json:"reason,omitempty"`
+	Registered bool   `json:"registered"`
+	// RegisteredSource is "whip" or the pulled URL with its password and
+	// query redacted.
+	RegisteredSource string    `json:"registered_source,omitempty"`
+	Source           string    `json:"source,omitempty"`
+	Session          string    `json:"session,omitempty"`
+	Started          time.Time `json:"started"`
+	Ended            time.Time `json:"ended,omitzero"`
+	HeardMs          int64     `json:"heard_ms"`
+	Chunks           uint64    `json:"chunks"`
+	Dropped          uint64    `json:"dropped_chunks"`
+	Utterances       uint64    `json:"utterances"`
+	Alerts           uint64    `json:"alerts"`
+	LastError        string    `json:"last_error,omitempty"`
+	// Attempt counts consecutive failed connections of a pulled source.
+	Attempt    int        `json:"attempt,omitempty"`
+	Reconnects uint64     `json:"reconnects"`
+	Sessions   uint64     `json:"sessions"`
+	Total      RoomTotals `json:"total"`
+	// LexiconVersion is the version new utterances are matched with.
+	LexiconVersion string `json:"lexicon_version,omitempty"`
+}
+
+// RoomTotals add up all of a room's sessions.
+type RoomTotals struct {
+	HeardMs      int64   `json:"heard_ms"`
+	HeardSeconds float64 `json:"heard_seconds"`
+	PCMBytes     uint64  `json:"pcm_bytes"`
+	Chunks       uint64  `json:"chunks"`
+	Dropped      uint64  `json:"dropped_chunks"`
+	Utterances   uint64  `json:"utterances"`
+	Alerts       uint64  `json:"alerts"`
+}
+
+// RoomList is GET /v1/rooms.
+type RoomList struct {
+	Rooms []RoomStatus `json:"rooms"`
+}
+
+// RoomRemoved is DELETE /v1/rooms/{room}.
+type RoomRemoved struct {
+	Room    string `json:"room"`
+	Removed bool   `json:"removed"`
+}
+
+// Pace is ?pace= of an audio upload.
+type Pace string
+
+// The paces of an upload.
+const (
+	// PaceRealtime plays the upload as a live room would hear it (the
+	// default); audio a slow recognizer cannot keep up with is dropped and
+	// counted.
+	PaceRealtime Pace = "realtime"
+	// PaceFast reads the upload as fast as it is recognized, losing nothing.
+	PaceFast Pace = "fast"
+)
+
+// AudioAccepted is the 202 answer to POST /v1/rooms/{room}/audio.
+type AudioAccepted struct {
+	Room       string `json:"room"`
+	Session    string `json:"session"`
+	Source     string `json:"source"`
+	Format     string `json:"format"`
+	DurationMs int64  `json:"duration_ms"`
+	Realtime   bool   `json:"realtime"`
+}
+
+// Utterance is one transcript segment posted by a platform's own ASR to
+// POST /v1/rooms/{room}/utterances (one object or an array of them).
+type Utterance struct {
+	Text    string `json:"text"`
+	StartMs int64  `json:"start_ms"`
+	EndMs   int64  `json:"end_ms"`
+	// Final defaults to true: a platform usually posts finished sentences.
+	Final *bool `json:"final"`
+}
+
+// UtterancesResult is the answer to POST /v1/rooms/{room}/utterances: the
+// alerts the text raised, in order.
+type UtterancesResult struct {
+	Room       string  `json:"room"`
+	Utterances int     `json:"utterances"`
+	Alerts     []Alert `json:"alerts"`
+}
+
+// Health is GET /healthz.
+type Health struct {
+	Status string `json:"status"`
+}

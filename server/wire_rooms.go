@@ -1,0 +1,45 @@
+package server
+
+import (
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/rooms"
+)
+
+func wireRoom(r pipeline.Room) api.Room {
+	return api.Room{ID: r.ID, Anchor: r.Anchor, Merchant: r.Merchant}
+}
+
+func wireRoomStatus(st rooms.Status) api.RoomStatus {
+	return api.RoomStatus{
+		Room: wireRoom(st.Room), State: string(st.State), Reason: st.Reason, Registered: st.Registered,
+		RegisteredSource: st.RegisteredSource, Source: st.Source, Session: st.Session,
+		Started: st.Started, Ended: st.Ended, HeardMs: st.HeardMs, Chunks: st.Chunks, Dropped: st.Dropped,
+		Utterances: st.Utterance, Alerts: st.Alerts, LastError: st.LastError, Attempt: st.Attempt,
+		Reconnects: st.Reconnects, Sessions: st.Sessions, LexiconVersion: st.LexiconVersion,
+		Total: api.RoomTotals{
+			HeardMs: st.Total.HeardMs, HeardSeconds: st.Total.HeardSeconds, PCMBytes: st.Total.PCMBytes,
+			Chunks: st.Total.Chunks, Dropped: st.Total.Dropped, Utterances: st.Total.Utterances, Alerts: st.Total.Alerts,
+		},
+	}
+}
+
+func wireAlert(a alerter.Alert) api.Alert {
+	return api.Alert{
+		Schema: a.Schema, ID: a.ID, At: a.At, Room: a.Room, Anchor: a.Anchor, Merchant: a.Merchant,
+		RuleID: a.RuleID, Category: a.Category, Severity: a.Severity, Reminder: a.Reminder, Policy: a.Policy,
+		Pattern: a.Pattern, MatchedText: a.MatchedText, Via: a.Via, Score: a.Score,
+		Session: a.Session, LexiconVersion: a.LexiconVersion, Context: a.Context, Utterance: a.Utterance,
+		Final: a.Final, Recognizer: a.Recognizer, StartMs: a.StartMs, EndMs: a.EndMs, ClipURL: a.ClipURL,
+	}
+}
+
+func wireDisposition(d disposition.Disposition) api.Disposition {
+	return api.Disposition{
+		Schema: d.Schema, AlertID: d.AlertID, Decision: api.Decision(d.Decision), Note: d.Note, By: d.By, At: d.At,
+		Room: d.Room, Category: d.Category, RuleID: d.RuleID, Session: d.Session, Utterance: d.Utterance,
+		AlertAt: d.AlertAt, Revision: d.Revision,
+	}
+}
