@@ -43,9 +43,14 @@ type RoomStatus struct {
 	HeardMs          int64     `json:"heard_ms"`
 	Chunks           uint64    `json:"chunks"`
 	Dropped          uint64    `json:"dropped_chunks"`
-	Utterances       uint64    `json:"utterances"`
-	Alerts           uint64    `json:"alerts"`
-	LastError        string    `json:"last_error,omitempty"`
+	// Utterances and Alerts count the current or last audio session plus
+	// the room's text feed.
+	Utterances uint64 `json:"utterances"`
+	Alerts     uint64 `json:"alerts"`
+	// SourceStats are the current or last session's network and decoder
+	// counters, for sources that report them (WHIP, WHEP).
+	SourceStats *SourceStats `json:"source_stats,omitempty"`
+	LastError   string       `json:"last_error,omitempty"`
 	// Attempt counts consecutive failed connections of a pulled source.
 	Attempt    int        `json:"attempt,omitempty"`
 	Reconnects uint64     `json:"reconnects"`
@@ -64,6 +69,26 @@ type RoomTotals struct {
 	Dropped      uint64  `json:"dropped_chunks"`
 	Utterances   uint64  `json:"utterances"`
 	Alerts       uint64  `json:"alerts"`
+	// Source adds up the sessions' SourceStats.
+	Source SourceStats `json:"source"`
+}
+
+// SourceStats are a source's network and decoder counters.
+type SourceStats struct {
+	// Packets counts network packets received; Bytes their payload bytes.
+	Packets uint64 `json:"packets"`
+	Bytes   uint64 `json:"bytes"`
+	// PacketsLost never arrived in time; PacketsLate came after the audio
+	// around them was decoded.
+	PacketsLost  uint64 `json:"packets_lost"`
+	PacketsLate  uint64 `json:"packets_late"`
+	DecodeErrors uint64 `json:"decode_errors"`
+	// ConcealedMs is the stream time filled with silence for lost or
+	// undecodable audio.
+	ConcealedMs int64 `json:"concealed_ms"`
+	// DroppedChunks were dropped by the source because its consumer fell
+	// behind.
+	DroppedChunks uint64 `json:"dropped_chunks"`
 }
 
 // RoomList is GET /v1/rooms.

@@ -4,6 +4,7 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 )
@@ -13,7 +14,7 @@ func wireRoom(r pipeline.Room) api.Room {
 }
 
 func wireRoomStatus(st rooms.Status) api.RoomStatus {
-	return api.RoomStatus{
+	out := api.RoomStatus{
 		Room: wireRoom(st.Room), State: string(st.State), Reason: st.Reason, Registered: st.Registered,
 		RegisteredSource: st.RegisteredSource, Source: st.Source, Session: st.Session,
 		Started: st.Started, Ended: st.Ended, HeardMs: st.HeardMs, Chunks: st.Chunks, Dropped: st.Dropped,
@@ -22,8 +23,19 @@ func wireRoomStatus(st rooms.Status) api.RoomStatus {
 		Total: api.RoomTotals{
 			HeardMs: st.Total.HeardMs, HeardSeconds: st.Total.HeardSeconds, PCMBytes: st.Total.PCMBytes,
 			Chunks: st.Total.Chunks, Dropped: st.Total.Dropped, Utterances: st.Total.Utterances, Alerts: st.Total.Alerts,
+			Source: wireSourceStats(st.Total.Source),
 		},
 	}
+	if st.SourceStats != nil {
+		src := wireSourceStats(*st.SourceStats)
+		out.SourceStats = &src
+	}
+	return out
+}
+
+func wireSourceStats(s ingest.SourceStats) api.SourceStats {
+	return api.SourceStats{Packets: s.Packets, Bytes: s.Bytes, PacketsLost: s.PacketsLost, PacketsLate: s.PacketsLate,
+		DecodeErrors: s.DecodeErrors, ConcealedMs: s.ConcealedMs, DroppedChunks: s.DroppedChunks}
 }
 
 func wireAlert(a alerter.Alert) api.Alert {
