@@ -19,7 +19,8 @@
 // they are always exactly one subject token and never a wildcard.
 // Subscribers: an anchor overlay listens on earshot.room.<room>.reminder,
 // a compliance console on earshot.alert.> (or earshot.alert.*.<room>), and
-// should parse bodies with DecodeAlert and DecodeReminder.
+// should parse bodies with DecodeAlert and DecodeReminder. Each needs
+// credentials of its role (natsauth, docs/nats-permissions.md).
 //
 // Sinks: natsink (NATS, see above), Writer (JSON lines or text to an
 // io.Writer, for `earshot scan`) and Multi (fan-out). natsembed runs a NATS

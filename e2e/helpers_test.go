@@ -16,8 +16,10 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
 )
@@ -48,16 +50,13 @@ func startService(t *testing.T, mutate func(*config.Config)) *app.Service {
 	return svc
 }
 
-// reminders subscribes like an anchor's overlay and collects what arrives.
-func reminders(t *testing.T, url, room string) <-chan alerter.Reminder {
+// reminders subscribes like an anchor's overlay, with the room's anchor
+// creds, and collects what arrives.
+func reminders(t *testing.T, svc *app.Service, room string) <-chan alerter.Reminder {
 	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	nc := natstest.Connect(t, svc.NATSURL(), svc.NATSAuth(), natsauth.Anchor(room))
 	ch := make(chan alerter.Reminder, 100)
-	_, err = nc.Subscribe(alerter.ReminderSubject(room), func(m *nats.Msg) {
+	_, err := nc.Subscribe(alerter.ReminderSubject(room), func(m *nats.Msg) {
 		r, err := alerter.DecodeReminder(m.Data)
 		if err != nil {
 			t.Errorf("undecodable reminder: %v", err)

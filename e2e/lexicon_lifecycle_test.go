@@ -14,13 +14,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/lexicon/version"
 )
 
@@ -125,11 +126,7 @@ func TestLexiconHotPublish(t *testing.T) {
 	var mu sync.Mutex
 	swapped := map[int]time.Time{}
 	for w := range 3 {
-		nc, err := nats.Connect(svc.NATSURL())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(nc.Close)
+		nc := natstest.Connect(t, svc.NATSURL(), svc.NATSAuth(), natsauth.Service())
 		js, _ := jetstream.New(nc)
 		kv, err := js.KeyValue(ctx, version.Bucket)
 		if err != nil {

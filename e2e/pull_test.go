@@ -50,7 +50,7 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			room := "pulled-" + tc.name
-			got := reminders(t, svc.NATSURL(), room)
+			got := reminders(t, svc, room)
 			body, _ := json.Marshal(map[string]string{"id": room, "anchor": "a1", "source": tc.serve(t)})
 			if resp := post(t, base+"/v1/rooms", "application/json", body); resp.StatusCode != http.StatusCreated {
 				t.Fatalf("POST /v1/rooms: %s", resp.Status)

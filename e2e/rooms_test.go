@@ -101,7 +101,7 @@ func TestPulledRTMPRoom(t *testing.T) {
 	base := "http://" + svc.HTTPAddr()
 	url := "rtmp://127.0.0.1:" + freePort(t) + "/live/room"
 	stop := serveRTMP(t, wav, url)
-	got := reminders(t, svc.NATSURL(), "rtmp1")
+	got := reminders(t, svc, "rtmp1")
 	status, v := doJSON(t, "POST", base+"/v1/rooms", `{"id":"rtmp1","anchor":"anna","source":"`+url+`"}`)
 	if status != http.StatusCreated {
 		t.Fatalf("POST /v1/rooms: %d %v", status, v)

@@ -44,7 +44,7 @@ func TestSpokenViolationsRemindAnchor(t *testing.T) {
 	for _, voice := range []tts.Voice{tts.FliteSLT, tts.FliteRMS, tts.FestivalSLTHTS} {
 		t.Run(string(voice), func(t *testing.T) {
 			room := "room-" + sanitize(string(voice))
-			got := reminders(t, svc.NATSURL(), room)
+			got := reminders(t, svc, room)
 			var lines []string
 			want := map[string]bool{}
 			for _, v := range violations {
@@ -90,7 +90,7 @@ func TestCleanSpeechIsQuiet(t *testing.T) {
 	for _, voice := range []tts.Voice{tts.FliteSLT, tts.FliteRMS} {
 		t.Run(string(voice), func(t *testing.T) {
 			room := "clean-" + sanitize(string(voice))
-			got := reminders(t, svc.NATSURL(), room)
+			got := reminders(t, svc, room)
 			wav := synth(t, voice, cleanTalk...)
 			if resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav); resp.StatusCode != http.StatusAccepted {
 				t.Fatalf("upload: %s", resp.Status)

@@ -32,8 +32,8 @@ func TestBrowserAnchorGetsReminders(t *testing.T) {
 	}
 	svc := startService(t, nil)
 	const room = "browser-anchor"
-	got := reminders(t, svc.NATSURL(), room)
-	other := reminders(t, svc.NATSURL(), "someone-else")
+	got := reminders(t, svc, room)
+	other := reminders(t, svc, "someone-else")
 	wav := synth(t, tts.FliteRMS,
 		"Hello everyone and welcome to the live room.",
 		"It is the best cream in the world.",

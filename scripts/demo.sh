@@ -60,8 +60,9 @@ if [ -t 0 ]; then
   read -r -t 30 -p "   open the console or overlay now; press Enter to start the broadcast (starts in 30 s) " _ || echo
 fi
 
-echo "== the anchor's subscriber (earshot.room.$ROOM.reminder); times are from the start of the stream"
-"$BIN" watch --nats-url "nats://$NATS" --room "$ROOM" &
+echo "== the anchor's subscriber (earshot.room.$ROOM.reminder, with the room's anchor creds); times are from the start of the stream"
+"$BIN" creds --data "$WORK/data" --room "$ROOM" --out "$WORK/anchor.creds" 2>/dev/null
+"$BIN" watch --nats-url "nats://$NATS" --nats-creds "$WORK/anchor.creds" --room "$ROOM" &
 sleep 0.5
 
 echo "== streaming the sample into room $ROOM in real time"
@@ -90,4 +91,4 @@ for h in r["hits"][:3]:
 if [ -t 0 ]; then
   read -r -p "== the service keeps running for the console and overlay; press Enter to stop " _ || true
 fi
-echo "== done: 'make nats-cli && bin/nats sub \"earshot.>\" --server nats://$NATS' shows the raw messages, see README.md"
+echo "== done: 'bin/earshot creds --data DATA --role compliance --out c.creds; make nats-cli && bin/nats sub \"earshot.alert.>\" --creds c.creds --server nats://$NATS' shows the raw alerts, see docs/nats-permissions.md"

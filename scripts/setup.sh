@@ -48,6 +48,12 @@ fi
 cd "$(dirname "$0")/.."
 go mod download
 
+# The standard NATS CLI (not in Debian 12): tests check that `nats --creds`
+# accepts the .creds files `earshot creds` prints.
+if [ ! -x bin/nats ]; then
+  make --no-print-directory nats-cli >/dev/null
+fi
+
 # Browser tests drive Debian's Chromium with playwright-core (no browser download).
 if [ -f e2e/browser/package.json ] && [ ! -d e2e/browser/node_modules/playwright-core ]; then
   (cd e2e/browser && npm install --no-audit --no-fund --silent)

@@ -15,9 +15,9 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/earshot/earshot/alerter/disposition"
-	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
@@ -40,10 +40,7 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ns, err := natsembed.Start(ctx, natsembed.Config{DataDir: t.TempDir(), Port: -1, Logger: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ns := natstest.Start(t, "")
 	nc, err := ns.Connect()
 	if err != nil {
 		t.Fatal(err)

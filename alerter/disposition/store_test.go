@@ -12,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsembed"
+	"github.com/earshot/earshot/internal/natstest"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -19,12 +20,7 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // startNATS runs a real embedded server with JetStream in dir.
 func startNATS(t *testing.T, dir string) (*natsembed.Server, *nats.Conn) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	srv, err := natsembed.Start(ctx, natsembed.Config{DataDir: dir, Port: -1, Logger: quiet()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := natstest.Start(t, dir)
 	nc, err := srv.Connect(nats.MaxReconnects(0))
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
+
+	"github.com/earshot/earshot/alerter/natsauth"
 )
 
 // Config says where the embedded server keeps its data and listens.
@@ -41,6 +43,20 @@ type Config struct {
 	Debug, Trace bool
 	// ReadyTimeout bounds the wait for the server to come up; default 10s.
 	ReadyTimeout time.Duration
+	// Auth is the installation whose operator the server trusts; every
+	// client authenticates as one of its users. Required: the embedded
+	// server never runs without authentication.
+	Auth *natsauth.Authority
+	// TLS, if CertFile is set, makes the listener require TLS.
+	TLS TLS
+}
+
+// TLS configures the client listener's certificate.
+type TLS struct {
+	CertFile, KeyFile string
+	// CAFile, if set, makes the server demand a client certificate signed
+	// by this CA (mutual TLS) besides the user's credentials.
+	CAFile string
 }
 
 // Server is a running embedded NATS server.
@@ -57,8 +73,18 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := checkDataDir(cfg.DataDir); err != nil {
 		return nil, fmt.Errorf("natsembed: data dir: %w", err)
 	}
+	if cfg.Auth == nil {
+		return nil, errors.New("natsembed: Config.Auth is required: the embedded server never runs without authentication")
+	}
+	if err := adoptGlobalStore(cfg.DataDir, cfg.Auth.AccountKey(), cfg.Logger); err != nil {
+		return nil, err
+	}
+	opts, err := options(cfg)
+	if err != nil {
+		return nil, err
+	}
 	log := &slogLogger{log: cfg.Logger}
-	ns, err := server.NewServer(options(cfg))
+	ns, err := server.NewServer(opts)
 	if err != nil {
 		return nil, fmt.Errorf("natsembed: new server: %w", err)
 	}
@@ -98,8 +124,8 @@ func (c Config) addr() string {
 	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
 }
 
-func options(cfg Config) *server.Options {
-	return &server.Options{
+func options(cfg Config) (*server.Options, error) {
+	opts := &server.Options{
 		ServerName:        cfg.Name,
 		Host:              cfg.Host,
 		Port:              cfg.Port,
@@ -111,6 +137,13 @@ func options(cfg Config) *server.Options {
 		NoSigs:            true,
 		NoLog:             true,
 	}
+	if err := trust(opts, cfg.Auth); err != nil {
+		return nil, err
+	}
+	if err := listenTLS(opts, cfg.TLS); err != nil {
+		return nil, err
+	}
+	return opts, nil
 }
 
 // checkDataDir creates dir if needed and proves it is writable, so a bad
@@ -159,20 +192,24 @@ func (s *Server) ClientURL() string {
 	return s.ns.ClientURL()
 }
 
-// Connect opens a client connection: in-process when the server has no
-// listener, else over ClientURL. The caller closes it.
+// Connect opens an in-process client connection (no socket, no TLS) as
+// the installation's service user; opts may add to or override that. The
+// caller closes it.
 func (s *Server) Connect(opts ...nats.Option) (*nats.Conn, error) {
-	url := s.ClientURL()
-	if s.cfg.NoListen {
-		opts = append(opts, nats.InProcessServer(s.ns))
-		url = ""
+	creds, err := s.cfg.Auth.ServiceCreds()
+	if err != nil {
+		return nil, fmt.Errorf("natsembed: connect: %w", err)
 	}
-	nc, err := nats.Connect(url, opts...)
+	opts = append([]nats.Option{creds.Option(), nats.InProcessServer(s.ns)}, opts...)
+	nc, err := nats.Connect("", opts...)
 	if err != nil {
 		return nil, fmt.Errorf("natsembed: connect: %w", err)
 	}
 	return nc, nil
 }
+
+// Auth is the authority the server trusts.
+func (s *Server) Auth() *natsauth.Authority { return s.cfg.Auth }
 
 // NATS exposes the underlying server for monitoring; do not shut it down
 // directly.

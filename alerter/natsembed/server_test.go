@@ -14,9 +14,22 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter/natsauth"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// authority is a fresh key set for one test (natstest imports this
+// package, so its tests build their own).
+func authority(t *testing.T) *natsauth.Authority {
+	t.Helper()
+	a, err := natsauth.Open(filepath.Join(t.TempDir(), "keys"), natsauth.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
 
 func start(t *testing.T, cfg Config) *Server {
 	t.Helper()
@@ -24,6 +37,9 @@ func start(t *testing.T, cfg Config) *Server {
 	defer cancel()
 	if cfg.Logger == nil {
 		cfg.Logger = quiet()
+	}
+	if cfg.Auth == nil {
+		cfg.Auth = authority(t)
 	}
 	s, err := Start(ctx, cfg)
 	if err != nil {
@@ -86,10 +102,16 @@ func TestStartErrors(t *testing.T) {
 		{"dir is a file", Config{DataDir: file}, "data dir"},
 		{"dir under a file", Config{DataDir: filepath.Join(file, "sub")}, "data dir"},
 		{"no dir", Config{}, "empty DataDir"},
+		{"no authority", Config{DataDir: t.TempDir()}, "Auth is required"},
+		{"TLS without key", Config{DataDir: t.TempDir(), TLS: TLS{CertFile: "x.pem"}}, "certificate and a key"},
 	}
+	auth := authority(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.cfg.Logger = quiet()
+			if tt.name != "no authority" {
+				tt.cfg.Auth = auth
+			}
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			s, err := Start(ctx, tt.cfg)
@@ -129,7 +151,7 @@ func TestLogsGoToSlog(t *testing.T) {
 func TestNoGoroutinesLeftAfterShutdown(t *testing.T) {
 	before := runtime.NumGoroutine()
 	for _, noListen := range []bool{false, true} {
-		s, err := Start(context.Background(), Config{DataDir: t.TempDir(), NoListen: noListen, Logger: quiet()})
+		s, err := Start(context.Background(), Config{DataDir: t.TempDir(), NoListen: noListen, Logger: quiet(), Auth: authority(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

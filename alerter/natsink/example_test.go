@@ -6,9 +6,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 )
@@ -21,20 +25,36 @@ func Example() {
 	dir, _ := os.MkdirTemp("", "earshot-example-")
 	defer func() { _ = os.RemoveAll(dir) }()
 
-	srv, err := natsembed.Start(ctx, natsembed.Config{DataDir: dir, Port: -1, Logger: discard})
+	// The data dir's NATS keys: the server trusts them, users are minted
+	// from them (what `earshot creds` does).
+	keys, err := natsauth.Open(filepath.Join(dir, "keys"), natsauth.Options{Create: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv, err := natsembed.Start(ctx, natsembed.Config{DataDir: dir, Port: -1, Logger: discard, Auth: keys})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer func() { _ = srv.Shutdown(ctx) }()
 
-	// The overlay: any NATS client on earshot.room.<room>.reminder.
-	overlay, _ := srv.Connect()
+	// The overlay: the room's anchor may subscribe to its reminders only.
+	anchor, err := keys.Mint(natsauth.Anchor("room-42"))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	overlay, err := nats.Connect(srv.ClientURL(), anchor.Option())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	defer overlay.Close()
 	sub, _ := overlay.SubscribeSync(alerter.ReminderSubject("room-42"))
 	_ = overlay.Flush()
 
-	// The monitor.
+	// The monitor, as the service user.
 	nc, _ := srv.Connect()
 	defer nc.Close()
 	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: discard})

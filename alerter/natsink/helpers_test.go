@@ -13,6 +13,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsembed"
+	"github.com/earshot/earshot/internal/natstest"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -46,12 +47,7 @@ func testCtx(t testing.TB) context.Context {
 // startServer runs an embedded server with a random port in dir.
 func startServer(t testing.TB, dir string) *natsembed.Server {
 	t.Helper()
-	s, err := natsembed.Start(testCtx(t), natsembed.Config{DataDir: dir, Port: -1, Logger: quiet()})
-	if err != nil {
-		t.Fatalf("natsembed.Start: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Shutdown(context.Background()) })
-	return s
+	return natstest.Start(t, dir)
 }
 
 func connect(t testing.TB, s *natsembed.Server) *nats.Conn {

@@ -5,18 +5,12 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
-	"github.com/earshot/earshot/alerter/natsembed"
 )
 
 func TestAlertsSurviveRestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := testCtx(t)
-	cfg := natsembed.Config{DataDir: dir, Port: -1, Logger: quiet()}
-
-	srv, err := natsembed.Start(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := startServer(t, dir)
 	nc, err := srv.Connect()
 	if err != nil {
 		t.Fatal(err)

@@ -12,7 +12,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.AddCommand(newScanCmd(), newServeCmd(), newWatchCmd(), newLexiconCmd(), newTokenCmd(),
-		newEvalCmd(), newCorpusCmd(), newRoomsCmd())
+		newEvalCmd(), newCorpusCmd(), newRoomsCmd(), newCredsCmd())
 	root.AddCommand(newSearchCmd())
 	root.AddCommand(newKWSCmd()) // kws.go: keyphrases derived from the lexicon, threshold tuning
 	return root

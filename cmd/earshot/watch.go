@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // newWatchCmd prints what an anchor's overlay would show, as it arrives:
 // the simplest NATS subscriber, and the one the demo uses.
 func newWatchCmd() *cobra.Command {
-	var url, room string
+	var url, room, creds string
 	cmd := &cobra.Command{
 		Use:   "watch --room R",
 		Short: "Print a room's reminders as the anchor receives them (NATS subscriber)",
@@ -22,7 +23,14 @@ func newWatchCmd() *cobra.Command {
 			if err := alerter.ValidRoomID(room); err != nil {
 				return err
 			}
-			nc, err := nats.Connect(url, nats.Name("earshot-watch"))
+			opts := []nats.Option{nats.Name("earshot-watch")}
+			if creds != "" {
+				opts = append(opts, nats.UserCredentials(creds))
+			}
+			nc, err := nats.Connect(url, opts...)
+			if errors.Is(err, nats.ErrAuthorization) && creds == "" {
+				return fmt.Errorf("watch: %s wants credentials: `earshot creds --data DIR --room %s --out anchor.creds`, then --nats-creds anchor.creds: %w", url, room, err)
+			}
 			if err != nil {
 				return fmt.Errorf("watch: connecting to %s: %w", url, err)
 			}
@@ -52,5 +60,6 @@ func newWatchCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&url, "nats-url", nats.DefaultURL, "NATS server URL")
 	cmd.Flags().StringVar(&room, "room", "", "room id")
+	cmd.Flags().StringVar(&creds, "nats-creds", "", "the anchor's .creds file (earshot creds --room R)")
 	return cmd
 }

@@ -8,11 +8,11 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/config"
@@ -31,7 +31,8 @@ import (
 type Service struct {
 	cfg     config.Config
 	log     *slog.Logger
-	nats    *natsembed.Server // nil with an external cluster
+	nats    *natsembed.Server   // nil with an external cluster
+	natsKey *natsauth.Authority // the embedded server's keys; nil with an external cluster
 	nc      *nats.Conn
 	sink    *natsink.Sink
 	rec     transcript.Recognizer
@@ -93,34 +94,6 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	return s, s.listenHTTP()
 }
 
-func (s *Service) connectNATS(ctx context.Context) error {
-	url := s.cfg.NATS.URL
-	if url == "" {
-		host, portStr, _ := net.SplitHostPort(s.cfg.NATS.Listen)
-		port, err := strconv.Atoi(portStr)
-		if err != nil {
-			return fmt.Errorf("nats.listen %q: bad port", s.cfg.NATS.Listen)
-		}
-		s.nats, err = natsembed.Start(ctx, natsembed.Config{
-			DataDir: filepath.Join(s.cfg.DataDir, "nats"), Host: host, Port: port, Logger: s.log,
-		})
-		if err != nil {
-			return err
-		}
-		url = s.nats.ClientURL()
-	}
-	opts := []nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1)}
-	if s.cfg.NATS.CredsFile != "" {
-		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
-	}
-	nc, err := nats.Connect(url, opts...)
-	if err != nil {
-		return fmt.Errorf("connecting to NATS at %s: %w", url, err)
-	}
-	s.nc = nc
-	return nil
-}
-
 func (s *Service) listenHTTP() error {
 	var err error
 	if s.whip, err = s.newWHIP(); err != nil {
@@ -151,9 +124,6 @@ func (s *Service) listenHTTP() error {
 
 // HTTPAddr is where the API listens (useful with port 0).
 func (s *Service) HTTPAddr() string { return s.httpLn.Addr().String() }
-
-// NATSURL is the URL clients use to reach this service's NATS.
-func (s *Service) NATSURL() string { return s.nc.ConnectedUrl() }
 
 // Close stops accepting work, lets running rooms finalize and flush their
 // alerts, then closes the sink, NATS and the embedded server, in that order.

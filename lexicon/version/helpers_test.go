@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter/natsembed"
+	"github.com/earshot/earshot/internal/natstest"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -20,22 +20,13 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 // startNATS runs a real embedded nats-server with JetStream for one test.
 func startNATS(t testing.TB) *natsembed.Server {
 	t.Helper()
-	ns, err := natsembed.Start(context.Background(), natsembed.Config{DataDir: t.TempDir(), Port: -1, Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = ns.Shutdown(context.Background()) })
-	return ns
+	return natstest.Start(t, "")
 }
 
 // openStore opens a Store on its own connection.
 func openStore(t testing.TB, ns *natsembed.Server) *Store {
 	t.Helper()
-	nc, err := nats.Connect(ns.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
+	nc := natstest.Service(t, ns)
 	js, err := jetstream.New(nc)
 	if err != nil {
 		t.Fatal(err)

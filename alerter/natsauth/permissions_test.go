@@ -1,0 +1,251 @@
+package natsauth_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/alerter/natsembed"
+	"github.com/earshot/earshot/internal/natstest"
+)
+
+// violations records the asynchronous permission errors of a connection.
+type violations struct {
+	mu   sync.Mutex
+	errs []error
+}
+
+func (v *violations) handler() nats.Option {
+	return nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+		v.mu.Lock()
+		defer v.mu.Unlock()
+		v.errs = append(v.errs, err)
+	})
+}
+
+// waitFor polls until a permission violation naming subject arrives.
+func (v *violations) waitFor(t *testing.T, nc *nats.Conn, kind, subject string) {
+	t.Helper()
+	_ = nc.Flush()
+	want := `Permissions Violation for ` + kind + ` to "` + subject + `"`
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		v.mu.Lock()
+		for _, err := range v.errs {
+			if errors.Is(err, nats.ErrPermissionViolation) && strings.Contains(err.Error(), want) {
+				v.mu.Unlock()
+				return
+			}
+		}
+		v.mu.Unlock()
+	}
+	t.Fatalf("no %q; errors seen: %v", want, v.errs)
+}
+
+// receives reports whether sub gets a message published by pub on subject.
+func receives(t *testing.T, pub, subConn *nats.Conn, sub *nats.Subscription, subject string) bool {
+	t.Helper()
+	if err := subConn.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Publish(subject, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := pub.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sub.NextMsg(2 * time.Second)
+	return err == nil
+}
+
+func TestNoCredentialsNoConnection(t *testing.T) {
+	srv := natstest.Start(t, "")
+	other := natstest.Authority(t) // another installation's keys
+	expired := natstest.Mint(t, srv.Auth(), natsauth.User{Role: natsauth.RoleCompliance, TTL: time.Second})
+	cases := []struct {
+		name string
+		opts []nats.Option
+	}{
+		{"anonymous", nil},
+		{"user and password", []nats.Option{nats.UserInfo("earshot", "earshot")}},
+		{"creds of another installation", []nats.Option{natstest.Mint(t, other, natsauth.Service()).Option()}},
+		{"expired creds", []nats.Option{expired.Option()}},
+	}
+	// The expired user must be past its expiry (whole seconds) before it dials.
+	for time.Now().Before(expired.Expires.Add(time.Second)) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := append([]nats.Option{nats.Timeout(5 * time.Second), nats.MaxReconnects(0)}, tc.opts...)
+			nc, err := nats.Connect(srv.ClientURL(), opts...)
+			if err == nil {
+				nc.Close()
+				t.Fatal("connected")
+			}
+			if !errors.Is(err, nats.ErrAuthorization) && !strings.Contains(strings.ToLower(err.Error()), "authorization") {
+				t.Fatalf("error %v is not an authorization error", err)
+			}
+		})
+	}
+}
+
+func TestAnchorOnlyHearsItsRoom(t *testing.T) {
+	srv := natstest.Start(t, "")
+	svc := natstest.Service(t, srv)
+	var v violations
+	r1 := natstest.Connect(t, srv.ClientURL(), srv.Auth(), natsauth.Anchor("r1"), v.handler())
+
+	own, err := r1.SubscribeSync(alerter.ReminderSubject("r1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !receives(t, svc, r1, own, alerter.ReminderSubject("r1")) {
+		t.Fatal("anchor of r1 did not get its own reminder")
+	}
+	for _, subj := range []string{alerter.ReminderSubject("r2"), alerter.AlertSubjects, "earshot.>", "$JS.API.>", "$KV.>"} {
+		if _, err := r1.SubscribeSync(subj); err != nil {
+			t.Fatal(err)
+		}
+		v.waitFor(t, r1, "Subscription", subj)
+	}
+	for _, subj := range []string{alerter.ReminderSubject("r1"), alerter.AlertSubject("medical", "r1"), "$JS.API.INFO"} {
+		if err := r1.Publish(subj, []byte("forged")); err != nil {
+			t.Fatal(err)
+		}
+		v.waitFor(t, r1, "Publish", subj)
+	}
+}
+
+func TestComplianceReadsAlertsOnly(t *testing.T) {
+	srv := natstest.Start(t, "")
+	svc := natstest.Service(t, srv)
+	var v violations
+	c := natstest.Connect(t, srv.ClientURL(), srv.Auth(), natsauth.Compliance(), v.handler())
+	alerts, err := c.SubscribeSync(alerter.AlertSubjects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !receives(t, svc, c, alerts, alerter.AlertSubject("medical", "r1")) {
+		t.Fatal("compliance did not get the alert")
+	}
+	for _, subj := range []string{alerter.ReminderSubject("r1"), "earshot.disposition.>", "$KV.EARSHOT_LEXICON.>"} {
+		if _, err := c.SubscribeSync(subj); err != nil {
+			t.Fatal(err)
+		}
+		v.waitFor(t, c, "Subscription", subj)
+	}
+	for _, subj := range []string{alerter.AlertSubject("medical", "r1"), alerter.ReminderSubject("r1"), "$KV.EARSHOT_LEXICON.active"} {
+		if err := c.Publish(subj, []byte("forged")); err != nil {
+			t.Fatal(err)
+		}
+		v.waitFor(t, c, "Publish", subj)
+	}
+}
+
+// TestOnlyServiceTouchesJetStream: the JetStream API (stream delete, KV
+// writes) answers the service user and nobody else.
+func TestOnlyServiceTouchesJetStream(t *testing.T) {
+	srv := natstest.Start(t, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	js, err := jetstream.New(natstest.Service(t, srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: alerter.AlertStream, Subjects: []string{alerter.AlertSubjects}}); err != nil {
+		t.Fatalf("service cannot create the alert stream: %v", err)
+	}
+	for _, u := range []natsauth.User{natsauth.Anchor("r1"), natsauth.Compliance()} {
+		t.Run(string(u.Role), func(t *testing.T) {
+			var v violations
+			nc := natstest.Connect(t, srv.ClientURL(), srv.Auth(), u, v.handler())
+			subj := "$JS.API.STREAM.DELETE." + alerter.AlertStream
+			if err := nc.Publish(subj, nil); err != nil {
+				t.Fatal(err)
+			}
+			v.waitFor(t, nc, "Publish", subj)
+			ujs, _ := jetstream.New(nc)
+			short, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+			defer cancel()
+			if _, err := ujs.AccountInfo(short); err == nil {
+				t.Fatal("JetStream account info answered")
+			}
+		})
+	}
+	if _, err := js.Stream(ctx, alerter.AlertStream); err != nil {
+		t.Fatalf("alert stream gone: %v", err)
+	}
+}
+
+// TestRevokedCredsAreCutOff: a revocation pushed to the running server
+// closes the user's connection at once, refuses it afterwards, and still
+// holds after a restart (rebuilt from revocations.json).
+func TestRevokedCredsAreCutOff(t *testing.T) {
+	dir := t.TempDir()
+	srv := natstest.Start(t, dir)
+	a := srv.Auth()
+	victim := natstest.Mint(t, a, natsauth.Compliance())
+	bystander := natstest.Mint(t, a, natsauth.Compliance())
+	closed := make(chan struct{})
+	nc, err := natstest.Dial(srv.ClientURL(), victim, nats.ClosedHandler(func(*nats.Conn) { close(closed) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	other, err := natstest.Dial(srv.ClientURL(), bystander)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+
+	token, err := a.Revoke(victim.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := a.SystemCreds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snc, err := natstest.Dial(srv.ClientURL(), sys)
+	if err != nil {
+		t.Fatalf("system user: %v", err)
+	}
+	defer snc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.Push(ctx, snc, token); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("revoked user still connected")
+	}
+	if !other.IsConnected() {
+		t.Fatal("a user who was not revoked lost its connection")
+	}
+	if c, err := natstest.Dial(srv.ClientURL(), victim); err == nil {
+		c.Close()
+		t.Fatal("revoked creds connected again")
+	}
+
+	_ = srv.Shutdown(ctx)
+	srv = natstest.Start(t, dir, func(c *natsembed.Config) { c.Auth = a })
+	if c, err := natstest.Dial(srv.ClientURL(), victim); err == nil {
+		c.Close()
+		t.Fatal("revoked creds connected after a restart")
+	}
+	if c, err := natstest.Dial(srv.ClientURL(), bystander); err != nil {
+		t.Fatalf("bystander after restart: %v", err)
+	} else {
+		c.Close()
+	}
+}

@@ -1,0 +1,145 @@
+package natsauth
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nats-io/jwt/v2"
+
+	"github.com/earshot/earshot/alerter"
+)
+
+// Role is a kind of NATS user; its scoped signing key fixes what the user
+// may do.
+type Role string
+
+// The roles of an earshot installation.
+const (
+	// RoleService is earshot's own processes (`earshot serve`, cluster
+	// workers): they run the streams and buckets.
+	RoleService Role = "service"
+	// RoleAnchor receives one room's reminders.
+	RoleAnchor Role = "anchor"
+	// RoleCompliance reads alerts.
+	RoleCompliance Role = "compliance"
+)
+
+// Permissions is what a role may publish and subscribe to. An empty allow
+// list with a deny of ">" means nothing at all; deny wins over allow.
+type Permissions struct {
+	PubAllow, PubDeny []string
+	SubAllow, SubDeny []string
+	// Responses lets the user answer requests it received (NATS
+	// allow_responses) without a publish permission on _INBOX.>.
+	Responses bool
+}
+
+// roleSpec is one row of the role table.
+type roleSpec struct {
+	perms Permissions
+	// ttl is the default lifetime of a minted user; 0 never expires.
+	ttl  time.Duration
+	desc string
+}
+
+// roomTemplate is expanded by the server from the user JWT's name, which
+// Mint sets to the room id (tags are lower-cased by the JWT library, room
+// ids are not).
+const roomTemplate = "{{name()}}"
+
+// roles is the whole permission model. Subjects follow alerter/subject.go,
+// alerter/disposition and lexicon/version; docs/nats-permissions.md lists
+// the same table (a test compares them).
+var roles = map[Role]roleSpec{
+	RoleAnchor: {
+		perms: Permissions{
+			PubDeny:  []string{">"},
+			SubAllow: []string{alerter.ReminderSubject(roomTemplate)},
+		},
+		ttl:  24 * time.Hour,
+		desc: "anchor of one room: its reminders only",
+	},
+	RoleCompliance: {
+		perms: Permissions{
+			PubDeny:  []string{">"},
+			SubAllow: []string{alerter.AlertSubjects},
+		},
+		ttl:  12 * time.Hour,
+		desc: "compliance staff: read alerts only",
+	},
+	RoleService: {
+		perms: Permissions{
+			PubAllow: []string{
+				"earshot.>", // alerts (into EARSHOT_ALERTS), reminders, dispositions
+				"$JS.API.>", // streams, consumers, KV buckets, direct gets
+				"$KV.>",     // KV puts (EARSHOT_LEXICON, EARSHOT_DISPOSITIONS)
+				"$JS.ACK.>", // acknowledging consumed messages
+				"$JS.FC.>",  // flow-control replies of ordered consumers (KV watch)
+			},
+			// _INBOX.>: replies of the JetStream API and KV watch deliveries.
+			SubAllow: []string{"earshot.>", "_INBOX.>"},
+			// Answering requests (the cluster's search fan-out) without a
+			// publish permission on every inbox.
+			Responses: true,
+		},
+		desc: "earshot's own services: JetStream, KV, alerts, reminders",
+	},
+}
+
+// Roles lists the roles, sorted.
+func Roles() []Role {
+	out := make([]Role, 0, len(roles))
+	for r := range roles {
+		out = append(out, r)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// ParseRole checks a role name.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.TrimSpace(s))
+	if _, ok := roles[r]; !ok {
+		names := make([]string, 0, len(roles))
+		for _, r := range Roles() {
+			names = append(names, string(r))
+		}
+		return "", fmt.Errorf("natsauth: role %q: want one of %s", s, strings.Join(names, ", "))
+	}
+	return r, nil
+}
+
+// PermissionsOf returns a copy of the role's permissions (anchor subjects
+// still carry the {{name()}} template the server fills in).
+func PermissionsOf(r Role) (Permissions, bool) {
+	spec, ok := roles[r]
+	if !ok {
+		return Permissions{}, false
+	}
+	p := spec.perms
+	p.PubAllow, p.PubDeny = slices.Clone(p.PubAllow), slices.Clone(p.PubDeny)
+	p.SubAllow, p.SubDeny = slices.Clone(p.SubAllow), slices.Clone(p.SubDeny)
+	return p, true
+}
+
+// DefaultTTL is how long a user of the role lives unless asked otherwise;
+// 0 means it never expires.
+func DefaultTTL(r Role) time.Duration { return roles[r].ttl }
+
+// scope is the role's scoped signing key entry in the account JWT.
+func (r Role) scope(key string) *jwt.UserScope {
+	spec := roles[r]
+	sc := jwt.NewUserScope()
+	sc.Key, sc.Role, sc.Description = key, string(r), spec.desc
+	p := spec.perms
+	sc.Template.Pub.Allow.Add(p.PubAllow...)
+	sc.Template.Pub.Deny.Add(p.PubDeny...)
+	sc.Template.Sub.Allow.Add(p.SubAllow...)
+	sc.Template.Sub.Deny.Add(p.SubDeny...)
+	if p.Responses {
+		sc.Template.Resp = &jwt.ResponsePermission{MaxMsgs: 1, Expires: time.Minute}
+	}
+	return sc
+}

@@ -1,0 +1,94 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"path/filepath"
+	"slices"
+	"strconv"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/alerter/natsembed"
+)
+
+// connectNATS starts the embedded server (with authentication, always) and
+// connects to it in-process as the service user, or connects to the
+// external cluster of nats.url with nats.creds_file.
+func (s *Service) connectNATS(ctx context.Context) error {
+	if s.cfg.NATS.URL != "" {
+		return s.connectExternal()
+	}
+	host, portStr, _ := net.SplitHostPort(s.cfg.NATS.Listen)
+	port, err := strconv.Atoi(portStr)
+	if err != nil {
+		return fmt.Errorf("nats.listen %q: bad port", s.cfg.NATS.Listen)
+	}
+	storeDir := filepath.Join(s.cfg.DataDir, "nats")
+	if s.natsKey, err = OpenNATSKeys(s.cfg.DataDir); err != nil {
+		return err
+	}
+	if s.natsKey.Created() {
+		s.log.Info("created the NATS keys of this data dir", "dir", s.natsKey.Dir(), "account", s.natsKey.AccountKey())
+	}
+	s.nats, err = natsembed.Start(ctx, natsembed.Config{
+		DataDir: storeDir, Host: host, Port: port, Logger: s.log, Auth: s.natsKey,
+	})
+	if err != nil {
+		return err
+	}
+	s.nc, err = s.nats.Connect(nats.Name("earshot"), nats.MaxReconnects(-1))
+	return err
+}
+
+func (s *Service) connectExternal() error {
+	opts := []nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1)}
+	if s.cfg.NATS.CredsFile != "" {
+		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
+	} else {
+		s.log.Warn("connecting to the external NATS without credentials (nats.creds_file is empty)", "url", s.cfg.NATS.URL)
+	}
+	nc, err := nats.Connect(s.cfg.NATS.URL, opts...)
+	if err != nil {
+		return fmt.Errorf("connecting to NATS at %s: %w", s.cfg.NATS.URL, err)
+	}
+	s.nc = nc
+	return nil
+}
+
+// OpenNATSKeys opens the NATS keys of an earshot data dir (DATA/keys/nats).
+// They are created only when the data dir has never held an authenticated
+// JetStream store: a new data dir, or one written by an earshot without
+// NATS authentication (its store is then adopted by the new account). Keys
+// missing beside an existing store are an error, never regenerated.
+func OpenNATSKeys(dataDir string) (*natsauth.Authority, error) {
+	accounts, err := natsembed.StoreAccounts(filepath.Join(dataDir, "nats"))
+	if err != nil {
+		return nil, err
+	}
+	fresh := !slices.ContainsFunc(accounts, func(a string) bool { return !natsembed.IsGlobalAccount(a) })
+	a, err := natsauth.Open(natsauth.KeysDir(dataDir), natsauth.Options{Create: fresh})
+	if errors.Is(err, natsauth.ErrNoKeys) {
+		return nil, fmt.Errorf("data dir %s holds a JetStream store but its NATS keys are gone: restore %s from a backup (new keys would lock out every credential handed out and hide the store): %w",
+			dataDir, natsauth.KeysDir(dataDir), err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data dir %s: %w", dataDir, err)
+	}
+	return a, nil
+}
+
+// NATSURL is the URL other processes use to reach this service's NATS.
+func (s *Service) NATSURL() string {
+	if s.nats != nil {
+		return s.nats.ClientURL()
+	}
+	return s.cfg.NATS.URL
+}
+
+// NATSAuth is the embedded server's authority (nil with an external
+// cluster): `earshot creds` and tests mint users with it.
+func (s *Service) NATSAuth() *natsauth.Authority { return s.natsKey }
