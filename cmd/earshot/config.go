@@ -3,11 +3,11 @@ package main
 import (
 	"log/slog"
 	"os"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/app"
 )
 
 // configFlags binds the flags every long-running command shares onto a
@@ -27,7 +27,7 @@ func addConfigFlags(cmd *cobra.Command) *configFlags {
 	f.StringVar(&cf.cfg.NATS.URL, "nats-url", "", "external NATS URL (skips the embedded server)")
 	f.StringVar(&cf.cfg.NATS.CredsFile, "nats-creds", "", "the .creds file for --nats-url (earshot creds --role service)")
 	f.StringVar(&cf.cfg.Lexicon.File, "lexicon", "", "lexicon YAML file (default: the shipped lexicon)")
-	f.StringVar(&cf.cfg.Recognizer.Engine, "recognizer", cf.cfg.Recognizer.Engine, "ASR engine: "+strings.Join(config.Engines, ", "))
+	f.StringVar(&cf.cfg.Recognizer.Engine, "recognizer", cf.cfg.Recognizer.Engine, "ASR engine: "+app.EnginesHelp())
 	f.StringVar(&cf.cfg.LogLevel, "log-level", cf.cfg.LogLevel, "debug, info, warn or error")
 	return cf
 }

@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/config"
@@ -13,8 +15,55 @@ import (
 	"github.com/earshot/earshot/transcript/openai"
 	"github.com/earshot/earshot/transcript/replay"
 	"github.com/earshot/earshot/transcript/sherpa"
+	"github.com/earshot/earshot/transcript/sphinx"
 	"github.com/earshot/earshot/transcript/vosk"
 )
+
+// UnavailableEngines are the recognizer engines this build cannot run:
+// sphinx and kws are PocketSphinx, linked through cgo, so a build with
+// CGO_ENABLED=0 (a deployment that uses a remote recognizer) lacks them.
+func UnavailableEngines() []string {
+	var out []string
+	if !sphinx.Available {
+		out = append(out, "sphinx")
+	}
+	if !kws.Available {
+		out = append(out, "kws")
+	}
+	return out
+}
+
+// EnginesHelp lists the engines for a flag's help, saying which ones this
+// build lacks and why.
+func EnginesHelp() string {
+	out := availableEngines()
+	if off := UnavailableEngines(); len(off) > 0 {
+		return strings.Join(out, ", ") + " (" + strings.Join(off, ", ") + ": not available in this build, built without cgo)"
+	}
+	return strings.Join(out, ", ")
+}
+
+func availableEngines() []string {
+	off := UnavailableEngines()
+	var out []string
+	for _, e := range config.Engines {
+		if !slices.Contains(off, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// engineAvailable explains why this build cannot run engine, naming the
+// engines it can.
+func engineAvailable(engine string) error {
+	if !slices.Contains(UnavailableEngines(), engine) {
+		return nil
+	}
+	ok := availableEngines()
+	return fmt.Errorf("recognizer %s is not available in this build (built without cgo); use %s or %s",
+		engine, strings.Join(ok[:len(ok)-1], ", "), ok[len(ok)-1])
+}
 
 // newRemoteRecognizer builds the recognizers that are not embedded: the
 // server-backed ones and replay.

@@ -27,6 +27,9 @@ func newRecognizer(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog
 	if cfg.Recognizer.Also != "" {
 		return newPair(cfg, inForce, log)
 	}
+	if err := engineAvailable(cfg.Recognizer.Engine); err != nil {
+		return nil, err
+	}
 	log = log.With("recognizer", cfg.Recognizer.Engine)
 	switch cfg.Recognizer.Engine {
 	case "sphinx":

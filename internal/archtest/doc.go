@@ -5,6 +5,10 @@
 // against `go list` on every `go test ./...`, so an import against the
 // flow fails CI instead of waiting for a review.
 //
+// TestBuildsWithoutCgo keeps the build without cgo working (CGO_ENABLED=0
+// go build ./cmd/earshot: no PocketSphinx, so no sphinx or kws engine),
+// with those engines reported unavailable.
+//
 // The rules are one table (rules_test.go), each with the sentence it
 // enforces; doc.go rules about behaviour rather than imports are listed
 // there too, in a comment, so the table shows what is and is not checked.

@@ -16,6 +16,10 @@ import (
 // Name is the recognizer name hypotheses carry.
 const Name = "kws"
 
+// Available says whether this build can spot keywords: the decoder is
+// PocketSphinx, which a build without cgo lacks (sphinx.Available).
+const Available = sphinx.Available
+
 // Config configures a Recognizer.
 type Config struct {
 	// Phrases returns the phrase list in force; it is called at every
@@ -55,8 +59,12 @@ type generation struct {
 var _ transcript.Recognizer = (*Recognizer)(nil)
 
 // New loads the dictionary and builds the decoder for the phrase list in
-// force now, so configuration errors surface here.
+// force now, so configuration errors surface here (sphinx.ErrUnavailable
+// in a build without cgo).
 func New(cfg Config) (*Recognizer, error) {
+	if !Available {
+		return nil, fmt.Errorf("kws: %w", sphinx.ErrUnavailable)
+	}
 	if cfg.Phrases == nil {
 		return nil, errors.New("kws: Config.Phrases is required")
 	}

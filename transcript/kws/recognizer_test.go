@@ -2,6 +2,7 @@ package kws
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,12 +13,16 @@ import (
 
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/transcript"
+	"github.com/earshot/earshot/transcript/sphinx"
 )
 
 const hmmDir = "/usr/share/pocketsphinx/model/en-us/en-us"
 
 func skipWithoutModel(tb testing.TB) {
 	tb.Helper()
+	if !Available {
+		tb.Skip("keyword spotting needs PocketSphinx: built without cgo")
+	}
 	for _, p := range []string{DefaultDict, hmmDir + "/mdef"} {
 		if _, err := os.Stat(p); err != nil {
 			tb.Skip(err)
@@ -168,6 +173,12 @@ func TestSpottedDedupes(t *testing.T) {
 }
 
 func TestNewErrors(t *testing.T) {
+	if !Available {
+		if _, err := New(Config{}); !errors.Is(err, sphinx.ErrUnavailable) {
+			t.Errorf("New without cgo: %v, want sphinx.ErrUnavailable", err)
+		}
+		return
+	}
 	if _, err := New(Config{}); err == nil || !strings.Contains(err.Error(), "Phrases") {
 		t.Errorf("New without phrases: %v", err)
 	}

@@ -1,3 +1,5 @@
+//go:build cgo
+
 package sphinx
 
 /*
@@ -31,18 +33,8 @@ import (
 	"unsafe"
 )
 
-// sampleRate is the rate of the PCM a Stream accepts.
-const sampleRate = 16000
-
-// frameRate is PocketSphinx's default frames per second (10 ms frames).
-const frameRate = 100
-
-// segment is one word of a C segmentation, frames inclusive.
-type segment struct {
-	word       string
-	start, end int
-	prob       float64
-}
+// Available is true: this build links PocketSphinx.
+const Available = true
 
 // decoder wraps one ps_decoder_t. It is not safe for concurrent use.
 type decoder struct {

@@ -12,6 +12,10 @@
 // Config.Keyphrases the decoder spots keyphrases instead of transcribing
 // freely.
 //
+// Without cgo (CGO_ENABLED=0) the package still builds, for deployments
+// that use a remote recognizer: Available is false and New returns
+// ErrUnavailable.
+//
 // This package must never let bad input reach the C library (empty writes,
 // writes after Close, a missing model are Go errors), never call a decoder
 // from two goroutines at once, never write to stderr unless Config.Debug is

@@ -12,9 +12,13 @@ import (
 	"github.com/earshot/earshot/transcript"
 )
 
-// skipWithoutModel skips when the Debian model is not installed.
+// skipWithoutModel skips when the Debian model is not installed, or the
+// build has no cgo (no decoder at all).
 func skipWithoutModel(tb testing.TB) {
 	tb.Helper()
+	if !Available {
+		tb.Skip(ErrUnavailable)
+	}
 	if err := (Config{}).withDefaults().check(); err != nil {
 		tb.Skip(err)
 	}

@@ -28,10 +28,14 @@ type Recognizer struct {
 
 var _ transcript.Recognizer = (*Recognizer)(nil)
 
-// New checks the model files and returns a Recognizer. It creates one
+// New checks the model files and returns a Recognizer (ErrUnavailable in
+// a build without cgo). It creates one
 // decoder up front, so that configuration errors surface here, and keeps
 // it for the first stream.
 func New(cfg Config) (*Recognizer, error) {
+	if !Available {
+		return nil, fmt.Errorf("sphinx: %w", ErrUnavailable)
+	}
 	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {
 		return nil, err

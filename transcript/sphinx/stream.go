@@ -11,6 +11,9 @@ import (
 // maxNBestVisits bounds the n-best search per final hypothesis.
 const maxNBestVisits = 50
 
+// sampleRate is the rate of the PCM a Stream accepts.
+const sampleRate = 16000
+
 // stream is one audio stream on one decoder. A mutex serializes its
 // methods, so Close may come from another goroutine.
 type stream struct {

@@ -7,6 +7,16 @@ import (
 	"github.com/earshot/earshot/transcript"
 )
 
+// frameRate is PocketSphinx's default frames per second (10 ms frames).
+const frameRate = 100
+
+// segment is one word of a C segmentation, frames inclusive.
+type segment struct {
+	word       string
+	start, end int
+	prob       float64
+}
+
 // isFiller reports tokens that are not words: sentence markers, silence
 // and noise fillers such as [NOISE] or ++BREATH++.
 func isFiller(w string) bool {
