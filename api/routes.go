@@ -12,14 +12,14 @@ type Access string
 
 // The access levels.
 const (
-	// Public routes take no token: health, metrics, the pages (which carry
-	// their own tokens to the routes they call) and, today, the lexicon
-	// reads and draft checks.
+	// Public routes take no token: health, metrics and the pages (which
+	// carry their own tokens to the routes they call).
 	Public Access = "public"
 	// AnyStaff routes take a compliance or policy token when the server
 	// runs with http.require_tokens (EARSHOT_REQUIRE_TOKENS=1); without it
 	// they are open, for platforms that call them from inside their own
-	// network.
+	// network. The room registry, uploads and text feeds, the alert log,
+	// transcripts, and the lexicon reads and draft checks are AnyStaff.
 	AnyStaff Access = "any-staff"
 	// Compliance routes always need a compliance token (earshot token
 	// --role compliance).
@@ -96,15 +96,15 @@ var Routes = []Route{
 	{Method: get, Path: "/v1/transcripts", Access: AnyStaff, QueryToken: true, Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
 	{Method: get, Path: "/v1/transcripts/{id}", Access: AnyStaff, QueryToken: true, Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},
 
-	{Method: get, Path: "/v1/lexicons/active", Access: Public, Feature: FeatureLexicons, Summary: "the live version (ActiveLexicon, or YAML with ?format=yaml)"},
-	{Method: get, Path: "/v1/lexicons", Access: Public, Feature: FeatureLexicons, Summary: "every published version (LexiconList)"},
-	{Method: get, Path: "/v1/lexicons/audit", Access: Public, Feature: FeatureLexicons, Summary: "who published, rolled back or was refused, when (AuditLog)"},
-	{Method: get, Path: "/v1/lexicons/{version}", Access: Public, Feature: FeatureLexicons, Summary: "one version (LexiconVersion, or YAML with ?format=yaml)"},
-	{Method: get, Path: "/v1/lexicons/{version}/diff", Access: Public, Feature: FeatureLexicons, Summary: "rules changed from ?against= (default: the previous version) (DiffResult)"},
-	{Method: post, Path: "/v1/lexicons/validate", Access: Public, Feature: FeatureLexicons, Summary: "validate a draft and diff it against the live version (DraftRequest -> ValidateResult)"},
-	{Method: post, Path: "/v1/lexicons/test", Access: Public, Feature: FeatureLexicons, Summary: "match a text with a draft or the live version (DraftRequest -> TestResult)"},
-	{Method: post, Path: "/v1/lexicons/backtest", Access: Public, Feature: FeatureLexicons, Summary: "run a draft over stored transcripts (DraftRequest -> BacktestReport)"},
-	{Method: post, Path: "/v1/lexicons/import", Access: Public, Feature: FeatureLexicons, Summary: "turn a CSV word list into lexicon YAML"},
+	{Method: get, Path: "/v1/lexicons/active", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "the live version (ActiveLexicon, or YAML with ?format=yaml)"},
+	{Method: get, Path: "/v1/lexicons", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "every published version (LexiconList)"},
+	{Method: get, Path: "/v1/lexicons/audit", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "who published, rolled back or was refused, when (AuditLog)"},
+	{Method: get, Path: "/v1/lexicons/{version}", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "one version (LexiconVersion, or YAML with ?format=yaml)"},
+	{Method: get, Path: "/v1/lexicons/{version}/diff", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "rules changed from ?against= (default: the previous version) (DiffResult)"},
+	{Method: post, Path: "/v1/lexicons/validate", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "validate a draft and diff it against the live version (DraftRequest -> ValidateResult)"},
+	{Method: post, Path: "/v1/lexicons/test", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "match a text with a draft or the live version (DraftRequest -> TestResult)"},
+	{Method: post, Path: "/v1/lexicons/backtest", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "run a draft over stored transcripts (DraftRequest -> BacktestReport)"},
+	{Method: post, Path: "/v1/lexicons/import", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "turn a CSV word list into lexicon YAML"},
 	{Method: post, Path: "/v1/lexicons", Access: Policy, Feature: FeatureLexicons, Summary: "publish a draft as the next version (DraftRequest -> LexiconSummary)"},
 	{Method: post, Path: "/v1/lexicons/rollback", Access: Policy, Feature: FeatureLexicons, Summary: "publish an old version again (DraftRequest.Version -> LexiconSummary)"},
 

@@ -1,49 +1,54 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 
 	"github.com/spf13/cobra"
 
-	"github.com/earshot/earshot/lexicon/backtest"
+	"github.com/earshot/earshot/api"
 )
 
 func newLexiconBacktestCmd() *cobra.Command {
-	var api apiFlags
 	var from, to, format string
 	cmd := &cobra.Command{
 		Use:   "backtest --server URL --from T --to T FILE",
 		Short: "Run FILE over stored transcripts and show hits gained and lost against the live version",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			body, _ := json.Marshal(map[string]any{"yaml": string(data), "from": from, "to": to})
-			var rep backtest.Report
-			if err := api.call(http.MethodPost, "/v1/lexicons/backtest", "application/json", body, &rep, nil); err != nil {
-				return err
-			}
-			if format == "json" {
-				return writeIndented(cmd.OutOrStdout(), rep)
-			}
-			printBacktest(cmd.OutOrStdout(), &rep)
-			return nil
-		},
 	}
-	api.add(cmd, true)
+	withServer(cmd, func(cmd *cobra.Command, c *api.Client, args []string) error {
+		if format != "text" && format != "json" {
+			return fmt.Errorf("--format %q: want text or json", format)
+		}
+		data, err := os.ReadFile(args[0])
+		if err != nil {
+			return err
+		}
+		req := api.BacktestRequest{YAML: data}
+		if req.From, err = parseTimeFlag("from", from); err != nil {
+			return err
+		}
+		if req.To, err = parseTimeFlag("to", to); err != nil {
+			return err
+		}
+		rep, err := c.Backtest(cmd.Context(), req)
+		if err != nil {
+			return err
+		}
+		if format == "json" {
+			return writeIndented(cmd.OutOrStdout(), rep)
+		}
+		printBacktest(cmd.OutOrStdout(), &rep)
+		return nil
+	})
 	cmd.Flags().StringVar(&from, "from", "", "start, RFC 3339 (default: a day before --to)")
 	cmd.Flags().StringVar(&to, "to", "", "end, RFC 3339 (default: now)")
 	cmd.Flags().StringVar(&format, "format", "text", "text or json")
 	return cmd
 }
 
-func printBacktest(w io.Writer, r *backtest.Report) {
+func printBacktest(w io.Writer, r *api.BacktestReport) {
 	fmt.Fprintf(w, "%d utterances %s .. %s (%.0f utterances/s)\n", r.Utterances,
 		r.From.Format("2006-01-02 15:04"), r.To.Format("2006-01-02 15:04"), r.PerSecond)
 	fmt.Fprintf(w, "hits: live %d, draft %d: +%d gained, -%d lost, %d kept\n", r.LiveHits, r.DraftHits, r.Gained, r.Lost, r.Kept)

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"html"
 	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -17,7 +15,7 @@ import (
 )
 
 type searchFlags struct {
-	server, format, from, to, sort  string
+	format, from, to, sort          string
 	rooms, anchors, merchants, cats []string
 	rules                           []string
 	page, size                      int
@@ -32,16 +30,15 @@ func newSearchCmd() *cobra.Command {
 fuzzy~1, field:value (room: anchor: category: rule: pinyin:), +must -not.
 Latin words that spell pinyin also find Chinese: weixin finds 威信.`,
 		Args: cobra.MaximumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			q := ""
-			if len(args) == 1 {
-				q = args[0]
-			}
-			return runSearch(cmd.OutOrStdout(), f, q)
-		},
 	}
+	withServer(cmd, func(cmd *cobra.Command, c *api.Client, args []string) error {
+		q := ""
+		if len(args) == 1 {
+			q = args[0]
+		}
+		return runSearch(cmd.Context(), cmd.OutOrStdout(), c, f, q)
+	})
 	fl := cmd.Flags()
-	fl.StringVar(&f.server, "server", "http://127.0.0.1:8080", "earshot serve HTTP address")
 	fl.StringVar(&f.format, "format", "table", "table or json")
 	fl.StringArrayVar(&f.rooms, "room", nil, "only these rooms (repeatable)")
 	fl.StringArrayVar(&f.anchors, "anchor", nil, "only these anchors (repeatable)")
@@ -56,61 +53,33 @@ Latin words that spell pinyin also find Chinese: weixin finds 威信.`,
 	return cmd
 }
 
-func runSearch(w io.Writer, f searchFlags, q string) error {
+func runSearch(ctx context.Context, w io.Writer, c *api.Client, f searchFlags, q string) error {
 	if f.format != "table" && f.format != "json" {
 		return fmt.Errorf("--format %q: want table or json", f.format)
 	}
-	v := url.Values{}
-	set := func(k, val string) {
-		if val != "" {
-			v.Set(k, val)
-		}
-	}
-	set("q", q)
-	set("from", f.from)
-	set("to", f.to)
-	set("sort", f.sort)
-	v.Set("page", fmt.Sprint(f.page))
-	v.Set("size", fmt.Sprint(f.size))
-	for k, vals := range map[string][]string{"room": f.rooms, "anchor": f.anchors, "merchant": f.merchants,
-		"category": f.cats, "rule": f.rules} {
-		v[k] = vals
-	}
-	base := strings.TrimRight(f.server, "/")
-	client := &http.Client{Timeout: 30 * time.Second}
-	resp, err := client.Get(base + "/v1/transcripts?" + v.Encode())
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("search: reading answer: %w", err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct {
-			Error struct{ Code, Message string }
-		}
-		if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
-			return fmt.Errorf("search: %s (%s)", e.Error.Message, resp.Status)
-		}
-		return fmt.Errorf("search: %s", resp.Status)
-	}
-	if f.format == "json" {
-		_, err := w.Write(body)
+	sq := api.SearchQuery{Q: q, Rooms: f.rooms, Anchors: f.anchors, Merchants: f.merchants, Categories: f.cats,
+		Rules: f.rules, Sort: f.sort, Page: f.page, Size: f.size}
+	var err error
+	if sq.From, err = parseTimeFlag("from", f.from); err != nil {
 		return err
 	}
-	return printSearchTable(w, body)
+	if sq.To, err = parseTimeFlag("to", f.to); err != nil {
+		return err
+	}
+	res, err := c.SearchTranscripts(ctx, sq)
+	if err != nil {
+		return err
+	}
+	if f.format == "json" {
+		return writeIndented(w, res)
+	}
+	return printSearchTable(w, res)
 }
 
 // markers show highlights in a terminal without HTML.
 var markers = strings.NewReplacer("<mark>", "[", "</mark>", "]")
 
-func printSearchTable(w io.Writer, body []byte) error {
-	var res api.SearchResponse
-	if err := json.Unmarshal(body, &res); err != nil {
-		return fmt.Errorf("search: unreadable answer: %w", err)
-	}
+func printSearchTable(w io.Writer, res api.SearchResponse) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "AT (UTC)\tROOM\tANCHOR\tSTREAM\tCATEGORIES\tTEXT")
 	for _, h := range res.Hits {

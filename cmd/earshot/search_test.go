@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript/store"
 )
@@ -30,9 +31,14 @@ func TestSearchCommand(t *testing.T) {
 	srv := httptest.NewServer(server.New(server.Options{Transcripts: st, Logger: log}))
 	defer srv.Close()
 
+	c, err := api.New(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
 	var out bytes.Buffer
-	f := searchFlags{server: srv.URL, format: "table", page: 1, size: 20, rooms: []string{"demo"}}
-	if err := runSearch(&out, f, "cure"); err != nil {
+	f := searchFlags{format: "table", page: 1, size: 20, rooms: []string{"demo"}}
+	if err := runSearch(ctx, &out, c, f, "cure"); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"demo", "amy", "01:05.5", "medical-claim", "[cures] diabetes & more.", "1 found"} {
@@ -42,11 +48,11 @@ func TestSearchCommand(t *testing.T) {
 	}
 	out.Reset()
 	f.format = "json"
-	if err := runSearch(&out, f, "cure"); err != nil || !strings.Contains(out.String(), `"took_ms"`) {
+	if err := runSearch(ctx, &out, c, f, "cure"); err != nil || !strings.Contains(out.String(), `"took_ms"`) {
 		t.Errorf("json: %v %s", err, out.String())
 	}
 	f.format, f.size = "table", 500
-	if err := runSearch(&out, f, "cure"); err == nil || !strings.Contains(err.Error(), "size") {
+	if err := runSearch(ctx, &out, c, f, "cure"); err == nil || !strings.Contains(err.Error(), "size") {
 		t.Errorf("a 400 must come back as the server's message, got %v", err)
 	}
 }

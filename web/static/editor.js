@@ -4,7 +4,9 @@ const $ = (s) => document.querySelector(s);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
 let rules = [];
 
-async function api(method, path, body, token) {
+// api calls earshot with the policy token of the form, which every route
+// needs when the server requires tokens.
+async function api(method, path, body, token = $('#token').value.trim()) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = 'Bearer ' + token;
@@ -149,7 +151,10 @@ async function loadVersions() {
 async function init() {
   $('#token').value = sessionStorage.getItem('earshot-policy-token') || '';
   const v = await loadActive();
-  if (v) { const y = await fetch('/v1/lexicons/active?format=yaml'); $('#yaml').value = await y.text(); }
+  if (v) {
+    const auth = $('#token').value ? { Authorization: 'Bearer ' + $('#token').value.trim() } : {};
+    const y = await fetch('/v1/lexicons/active?format=yaml', { headers: auth }); $('#yaml').value = await y.text();
+  }
   const now = new Date(); const day = new Date(now - 864e5);
   const local = (d) => new Date(d - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16);
   $('#bt-from').value = local(day); $('#bt-to').value = local(now);
