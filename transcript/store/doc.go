@@ -13,6 +13,19 @@
 // Writes are batched by one goroutine: Add never blocks (a full queue drops
 // and counts), Flush waits for what was added before it.
 //
+// Faults: a batch is not attempted while the disk has less than MinFree
+// left, and a batch that fails (or makes bleve panic) is kept, in order, and
+// retried with backoff, its partition reopened from disk; once space is
+// back the store writes again by itself (Ready says how it stands). A
+// partition that does not open, or whose segments fail their checksums
+// (checked in the background after Open, and after any search panic), is
+// quarantined: moved aside as <day>.quarantined-<time>, listed by
+// Quarantined, and its day continues in a new partition. A search that a
+// partition fails is an error, never a silently partial answer.
+//
+// This package must never delete a damaged partition (only retention
+// removes data), and never let a bleve panic reach the process.
+//
 // This package must never match rules itself: it stores the hits it is
 // given. It must never block the pipeline that feeds it.
 package store

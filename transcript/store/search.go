@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -157,6 +158,16 @@ func (s *Store) search(ctx context.Context, req *bleve.SearchRequest, from, to t
 	res, err := target.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("transcript search: %w", err)
+	}
+	// The alias answers with what the other partitions found when one
+	// fails; a search that silently skipped a day would mislead, so the
+	// failure is the answer.
+	if res.Status != nil && len(res.Status.Errors) > 0 {
+		errs := make([]error, 0, len(res.Status.Errors))
+		for _, e := range res.Status.Errors {
+			errs = append(errs, e)
+		}
+		return nil, fmt.Errorf("transcript search: %d of %d partitions failed: %w", len(errs), n, errors.Join(errs...))
 	}
 	return res, nil
 }

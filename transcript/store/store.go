@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
 // dayLayout names a partition: one index per UTC day of Record.At.
@@ -38,6 +37,14 @@ type Options struct {
 	// or BatchEvery, whichever comes first. Defaults 512 and 250 ms.
 	BatchSize  int
 	BatchEvery time.Duration
+	// MinFree is the space the file system holding Dir must keep free:
+	// below it a batch is not handed to bleve (whose background persister
+	// does not recover from a write cut short) but kept and retried, and
+	// Ready reports the store unwritable. Default 8 MiB.
+	MinFree uint64
+	// RetryEvery is the wait before a failed batch is tried again; it
+	// doubles after each failure up to RetryMax. Defaults 250 ms and 5 s.
+	RetryEvery, RetryMax time.Duration
 	// Now is the clock (tests); default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -56,6 +63,15 @@ func (o *Options) defaults() {
 	if o.BatchEvery <= 0 {
 		o.BatchEvery = 250 * time.Millisecond
 	}
+	if o.MinFree == 0 {
+		o.MinFree = 8 << 20
+	}
+	if o.RetryEvery <= 0 {
+		o.RetryEvery = 250 * time.Millisecond
+	}
+	if o.RetryMax < o.RetryEvery {
+		o.RetryMax = max(5*time.Second, o.RetryEvery)
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -71,29 +87,44 @@ type Stats struct {
 	Dropped uint64 `json:"dropped"`
 	// Expired: older than retention when they arrived.
 	Expired uint64 `json:"expired"`
-	// Failed: the index refused the batch (logged).
-	Failed     uint64 `json:"failed"`
+	// Failed: the index refused a record for good (logged).
+	Failed uint64 `json:"failed"`
+	// Retried counts batches tried again after a failure; Waiting is the
+	// records kept for the next try.
+	Retried    uint64 `json:"retried"`
+	Waiting    int    `json:"waiting"`
 	Partitions int    `json:"partitions"`
+	// Quarantined counts damaged partitions moved aside (Quarantined()).
+	Quarantined int `json:"quarantined"`
 }
 
 // Store is the on-disk transcript index. It is safe for concurrent use.
 //
-// Lock order: mu only. Index reads and batch writes hold mu.RLock; opening
-// and dropping partitions hold mu.Lock, so a partition is never closed under
-// a running search or batch.
+// Lock order: mu, and health.mu on its own (never held with mu). Index
+// reads and batch writes hold mu.RLock; opening, dropping and quarantining
+// partitions hold mu.Lock, so a partition is never closed under a running
+// search or batch.
 type Store struct {
 	opts  Options
 	queue chan op
 	stop  chan struct{}
-	done  chan struct{}
+	done  chan struct{} // the writer ended
 	once  sync.Once
+	// suspect receives days whose partition panicked in a search; the
+	// checker verifies them (partition.go, quarantine.go).
+	suspect chan string
+	checked chan struct{} // the checker ended
 
-	mu     sync.RWMutex
-	parts  map[string]bleve.Index // by day
-	alias  bleve.IndexAlias
-	closed bool
+	mu          sync.RWMutex
+	parts       map[string]*partition // by day
+	alias       bleve.IndexAlias
+	closed      bool
+	quarantined []Quarantine
+	unopened    map[string]error // days left closed for lack of space, retried
 
-	indexed, dropped, expired, failed atomic.Uint64
+	health writeHealth // health.go
+
+	indexed, dropped, expired, failed, retried atomic.Uint64
 }
 
 type op struct {
@@ -112,33 +143,58 @@ func Open(opts Options) (*Store, error) {
 		return nil, fmt.Errorf("transcript store: %w", err)
 	}
 	s := &Store{opts: opts, queue: make(chan op, opts.QueueSize), stop: make(chan struct{}),
-		done: make(chan struct{}), parts: map[string]bleve.Index{}, alias: bleve.NewIndexAlias()}
+		done: make(chan struct{}), suspect: make(chan string, 16), checked: make(chan struct{}),
+		parts: map[string]*partition{}, alias: bleve.NewIndexAlias(), unopened: map[string]error{}}
 	if err := s.openExisting(); err != nil {
 		s.closeIndexes()
 		return nil, err
 	}
 	s.dropExpired()
 	go s.run()
+	go s.check(s.Partitions())
 	return s, nil
 }
 
+// openExisting opens every partition under Dir. A partition bleve cannot
+// open is quarantined (a damaged day must not keep the service from
+// starting); one that cannot be opened for lack of space is retried later.
+// Only a partition that cannot be read at all (permissions) fails Open.
 func (s *Store) openExisting() error {
 	entries, err := os.ReadDir(s.opts.Dir)
 	if err != nil {
 		return fmt.Errorf("transcript store: %w", err)
 	}
 	for _, e := range entries {
+		if q, ok := s.parseQuarantined(e.Name()); ok && e.IsDir() {
+			s.quarantined = append(s.quarantined, q)
+			continue
+		}
 		if _, err := time.Parse(dayLayout, e.Name()); err != nil || !e.IsDir() {
 			continue // not a partition
 		}
-		idx, err := bleve.Open(filepath.Join(s.opts.Dir, e.Name()))
-		if err != nil {
+		idx, err := openIndex(filepath.Join(s.opts.Dir, e.Name()), false)
+		switch {
+		case err == nil:
+			s.addLocked(e.Name(), idx)
+		case os.IsPermission(err):
 			return fmt.Errorf("transcript store: opening partition %s: %w", e.Name(), err)
+		case s.lowOnSpace():
+			s.opts.Logger.Error("transcript store: partition left closed until space is freed", "partition", e.Name(), "err", err)
+			s.unopened[e.Name()] = err
+		default:
+			s.quarantineLocked(e.Name(), err)
 		}
-		s.parts[e.Name()] = idx
-		s.alias.Add(idx)
 	}
 	return nil
+}
+
+// addLocked serves idx as day's partition; the caller holds mu (or is Open).
+func (s *Store) addLocked(day string, idx bleve.Index) *partition {
+	p := &partition{bleveIndex: idx, day: day, damaged: s.suspectDamage}
+	s.parts[day] = p
+	s.alias.Add(p)
+	delete(s.unopened, day)
+	return p
 }
 
 // Add queues rec for indexing without blocking: when the queue is full (or
@@ -200,10 +256,12 @@ func (s *Store) Flush(ctx context.Context) error {
 func (s *Store) Close(ctx context.Context) error {
 	s.once.Do(func() { close(s.stop) })
 	var err error
-	select {
-	case <-s.done:
-	case <-ctx.Done():
-		err = fmt.Errorf("transcript store: closing: %w", ctx.Err())
+	for _, done := range []chan struct{}{s.done, s.checked} {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			err = fmt.Errorf("transcript store: closing: %w", ctx.Err())
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -222,9 +280,9 @@ func (s *Store) closeIndexes() {
 
 func (s *Store) closeIndexesLocked() error {
 	var errs []error
-	for day, idx := range s.parts {
-		s.alias.Remove(idx)
-		if err := idx.Close(); err != nil {
+	for day, p := range s.parts {
+		s.alias.Remove(p)
+		if err := closeIndex(p.bleveIndex); err != nil {
 			errs = append(errs, fmt.Errorf("closing partition %s: %w", day, err))
 		}
 		delete(s.parts, day)
@@ -235,10 +293,11 @@ func (s *Store) closeIndexesLocked() error {
 // Stats reports counters and the number of partitions.
 func (s *Store) Stats() Stats {
 	s.mu.RLock()
-	n := len(s.parts)
+	n, q := len(s.parts), len(s.quarantined)
 	s.mu.RUnlock()
 	return Stats{Indexed: s.indexed.Load(), Dropped: s.dropped.Load(), Expired: s.expired.Load(),
-		Failed: s.failed.Load(), Partitions: n}
+		Failed: s.failed.Load(), Retried: s.retried.Load(), Waiting: s.health.waitingNow(),
+		Partitions: n, Quarantined: q}
 }
 
 // Partitions lists the days held, oldest first.
@@ -253,26 +312,38 @@ func (s *Store) Partitions() []string {
 	return days
 }
 
-// partition returns the index of day, creating it when missing. The caller
-// must not hold mu.
-func (s *Store) partition(day string) (bleve.Index, error) {
+// partition returns the partition of day, opening or creating it when
+// missing. A partition that does not open is quarantined and a new one made
+// in its place, unless space is short: then the error is returned and the
+// caller retries later. The caller must not hold mu.
+func (s *Store) partition(day string) (*partition, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return nil, ErrClosed
 	}
-	if idx, ok := s.parts[day]; ok {
-		return idx, nil
+	if p, ok := s.parts[day]; ok {
+		return p, nil
 	}
 	path := filepath.Join(s.opts.Dir, day)
-	idx, err := bleve.NewUsing(path, newMapping(), scorch.Name, scorch.Name, nil)
-	if errors.Is(err, bleve.ErrorIndexPathExists) {
-		idx, err = bleve.Open(path)
+	_, statErr := os.Stat(path)
+	existed := statErr == nil
+	idx, err := openIndex(path, true)
+	if err != nil && existed && !s.lowOnSpace() && !os.IsPermission(err) {
+		if !s.quarantineLocked(day, err) {
+			return nil, fmt.Errorf("transcript store: partition %s is damaged and could not be moved aside: %w", day, err)
+		}
+		existed = false
+		idx, err = openIndex(path, true)
 	}
 	if err != nil {
+		if !existed {
+			// A partition half made (the disk filled while bleve wrote its
+			// first files) holds nothing yet: remove it, so the next try
+			// starts clean instead of finding it "damaged".
+			_ = os.RemoveAll(path)
+		}
 		return nil, fmt.Errorf("transcript store: partition %s: %w", day, err)
 	}
-	s.parts[day] = idx
-	s.alias.Add(idx)
-	return idx, nil
+	return s.addLocked(day, idx), nil
 }

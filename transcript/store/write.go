@@ -2,12 +2,28 @@ package store
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 )
 
+// errPermanent marks a record the index can never take (it is counted as
+// Failed and dropped, not retried).
+var errPermanent = errors.New("record cannot be indexed")
+
+// writer is the state of the single writer goroutine.
+type writer struct {
+	pending  []Record // added, or failed and kept for the next try, oldest first
+	retryAt  time.Time
+	backoff  time.Duration
+	failures int
+}
+
 // run is the single writer: it batches queued records by count and time,
-// answers flush requests in queue order, and enforces retention.
+// answers flush requests in queue order, retries failed batches with
+// backoff, and enforces retention.
 func (s *Store) run() {
 	defer close(s.done)
 	batch := time.NewTicker(s.opts.BatchEvery)
@@ -18,59 +34,108 @@ func (s *Store) run() {
 		defer t.Stop()
 		retention = t.C
 	}
-	var pending []Record
+	w := &writer{}
 	for {
 		select {
 		case o := <-s.queue:
 			if o.flush != nil {
-				o.flush <- s.commit(pending)
-				pending = pending[:0]
+				o.flush <- s.write(w, true)
 				continue
 			}
-			pending = append(pending, o.rec)
-			if len(pending) >= s.opts.BatchSize {
-				_ = s.commit(pending)
-				pending = pending[:0]
+			s.keep(w, o.rec)
+			if len(w.pending) >= s.opts.BatchSize && w.failures == 0 {
+				_ = s.write(w, false)
 			}
 		case <-batch.C:
-			if len(pending) > 0 {
-				_ = s.commit(pending)
-				pending = pending[:0]
+			if len(w.pending) > 0 {
+				_ = s.write(w, false)
 			}
+			s.reopenUnopened()
 		case <-retention:
 			s.dropExpired()
 		case <-s.stop:
-			s.drain(pending)
+			s.drain(w)
 			return
 		}
 	}
 }
 
-// drain indexes what is still queued at Close and fails pending flushes.
-func (s *Store) drain(pending []Record) {
+// keep appends rec to the pending records; past QueueSize (only while
+// batches fail) the oldest is dropped and counted.
+func (s *Store) keep(w *writer, rec Record) {
+	w.pending = append(w.pending, rec)
+	if over := len(w.pending) - s.opts.QueueSize; over > 0 {
+		s.dropped.Add(uint64(over))
+		s.opts.Logger.Warn("transcript store: dropping records kept for retry", "dropped", over)
+		w.pending = append(w.pending[:0], w.pending[over:]...)
+	}
+}
+
+// drain indexes what is still queued at Close and answers pending flushes.
+func (s *Store) drain(w *writer) {
 	for {
 		select {
 		case o := <-s.queue:
 			if o.flush != nil {
-				o.flush <- s.commit(pending)
-				pending = pending[:0]
+				o.flush <- s.write(w, true)
 				continue
 			}
-			pending = append(pending, o.rec)
+			s.keep(w, o.rec)
 		default:
-			_ = s.commit(pending)
+			if err := s.write(w, true); err != nil {
+				s.dropped.Add(uint64(len(w.pending)))
+				s.opts.Logger.Error("transcript store: records not written at close", "records", len(w.pending), "err", err)
+			}
 			return
 		}
 	}
 }
 
-// commit writes recs, one batch per day partition. Records older than the
-// retention are skipped: their partition would be dropped anyway.
-func (s *Store) commit(recs []Record) error {
-	if len(recs) == 0 {
+// write tries the pending records unless a retry is not due yet (force
+// tries anyway: a flush wants the answer now). Failed records stay pending,
+// in order; the store's health says how it went.
+func (s *Store) write(w *writer, force bool) error {
+	if len(w.pending) == 0 {
+		s.health.set(nil, 0, s.opts.Now())
 		return nil
 	}
+	now := time.Now()
+	if !force && w.failures > 0 && now.Before(w.retryAt) {
+		_, _, err := s.health.get()
+		return err
+	}
+	if w.failures > 0 {
+		s.retried.Add(1)
+	}
+	kept, err := s.commit(w.pending)
+	w.pending = append(w.pending[:0], kept...)
+	if err == nil {
+		if w.failures > 0 {
+			s.opts.Logger.Info("transcript store: writing again", "after_failures", w.failures)
+		}
+		w.failures, w.backoff = 0, 0
+	} else {
+		w.failures++
+		w.backoff = min(max(2*w.backoff, s.opts.RetryEvery), s.opts.RetryMax)
+		w.retryAt = now.Add(w.backoff)
+		if w.failures == 1 || w.failures%20 == 0 {
+			s.opts.Logger.Error("transcript store: batch failed; records kept and retried",
+				"records", len(w.pending), "failures", w.failures, "retry_in", w.backoff, "err", err)
+		}
+	}
+	s.health.set(err, len(w.pending), s.opts.Now())
+	return err
+}
+
+// commit writes recs, one batch per day partition, and returns the records
+// to try again. Records older than the retention are skipped: their
+// partition would be dropped anyway.
+func (s *Store) commit(recs []Record) (kept []Record, err error) {
+	if err := s.roomToWrite(); err != nil {
+		return recs, err // do not let bleve find out halfway through a segment
+	}
 	byDay := map[string][]Record{}
+	var days []string
 	cutoff := s.cutoffDay()
 	for _, r := range recs {
 		day := r.At.UTC().Format(dayLayout)
@@ -78,21 +143,27 @@ func (s *Store) commit(recs []Record) error {
 			s.expired.Add(1)
 			continue
 		}
+		if _, ok := byDay[day]; !ok {
+			days = append(days, day)
+		}
 		byDay[day] = append(byDay[day], r)
 	}
-	var firstErr error
-	for day, rs := range byDay {
+	var errs []error
+	for _, day := range days {
+		rs := byDay[day]
 		if err := s.commitDay(day, rs); err != nil {
-			s.failed.Add(uint64(len(rs)))
-			s.opts.Logger.Error("transcript store: batch failed", "partition", day, "records", len(rs), "err", err)
-			if firstErr == nil {
-				firstErr = err
+			if errors.Is(err, errPermanent) {
+				s.failed.Add(uint64(len(rs)))
+				s.opts.Logger.Error("transcript store: records refused", "partition", day, "records", len(rs), "err", err)
+				continue
 			}
+			kept = append(kept, rs...)
+			errs = append(errs, err)
 			continue
 		}
 		s.indexed.Add(uint64(len(rs)))
 	}
-	return firstErr
+	return kept, errors.Join(errs...)
 }
 
 func (s *Store) commitDay(day string, recs []Record) error {
@@ -100,22 +171,84 @@ func (s *Store) commitDay(day string, recs []Record) error {
 		return err
 	}
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	idx, ok := s.parts[day]
+	p, ok := s.parts[day]
 	if !ok {
+		s.mu.RUnlock()
 		return fmt.Errorf("partition %s dropped while writing", day)
 	}
-	b := idx.NewBatch()
+	b := p.NewBatch()
 	for _, r := range recs {
 		d, err := toDoc(r)
-		if err != nil {
-			return err
+		if err == nil {
+			err = b.Index(r.ID, d)
 		}
-		if err := b.Index(r.ID, d); err != nil {
-			return fmt.Errorf("record %s: %w", r.ID, err)
+		if err != nil {
+			s.mu.RUnlock()
+			return fmt.Errorf("%w: record %s: %w", errPermanent, r.ID, err)
 		}
 	}
-	return idx.Batch(b)
+	err := p.batch(b)
+	s.mu.RUnlock()
+	if err != nil {
+		// Whatever bleve kept in memory of a failed batch is suspect (the
+		// next batch may panic on it): start again from what is on disk.
+		s.reopen(day, p, err)
+		return fmt.Errorf("transcript store: partition %s: %w", day, err)
+	}
+	return nil
+}
+
+// reopen closes p and opens day's partition again from its files. If they do
+// not open, the partition is quarantined; if space is short it stays closed
+// until there is room (reopenUnopened).
+func (s *Store) reopen(day string, p *partition, cause error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.parts[day] != p || s.closed {
+		return
+	}
+	s.alias.Remove(p)
+	delete(s.parts, day)
+	if err := closeIndex(p.bleveIndex); err != nil {
+		s.opts.Logger.Warn("transcript store: closing partition after a failed batch", "partition", day, "err", err)
+	}
+	s.openLocked(day, cause)
+}
+
+// openLocked opens day's existing partition, or quarantines it or leaves it
+// for later as openExisting does. The caller holds mu.
+func (s *Store) openLocked(day string, cause error) {
+	idx, err := openIndex(filepath.Join(s.opts.Dir, day), false)
+	switch {
+	case err == nil:
+		s.addLocked(day, idx)
+	case s.lowOnSpace() || os.IsPermission(err):
+		s.unopened[day] = err
+	default:
+		s.quarantineLocked(day, fmt.Errorf("%w (after %v)", err, cause))
+	}
+}
+
+// reopenUnopened retries the partitions left closed for lack of space.
+func (s *Store) reopenUnopened() {
+	s.mu.RLock()
+	n := len(s.unopened)
+	s.mu.RUnlock()
+	if n == 0 || s.lowOnSpace() {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for day, err := range s.unopened {
+		if s.closed {
+			return
+		}
+		delete(s.unopened, day)
+		s.openLocked(day, err)
+		if _, ok := s.parts[day]; ok {
+			s.opts.Logger.Info("transcript store: partition open again", "partition", day)
+		}
+	}
 }
 
 func toDoc(r Record) (doc, error) {

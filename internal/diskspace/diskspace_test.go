@@ -1,0 +1,49 @@
+package diskspace
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+)
+
+func TestFreeMeasuresNearestExistingParent(t *testing.T) {
+	dir := t.TempDir()
+	got, err := Free(filepath.Join(dir, "not", "yet", "there"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Free(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Both measure the same file system; others may write in between.
+	if got == 0 || want == 0 {
+		t.Fatalf("free space 0 on a test temp dir: %d, %d", got, want)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "not")); !os.IsNotExist(err) {
+		t.Errorf("Free created a directory: %v", err)
+	}
+}
+
+func TestIsNoSpace(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"nil", nil, false},
+		{"ENOSPC", &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}, true},
+		{"wrapped", fmt.Errorf("batch: %w", syscall.ENOSPC), true},
+		{"EDQUOT", fmt.Errorf("batch: %w", syscall.EDQUOT), true},
+		{"flattened by a library", errors.New("persist err: write /d/1.zap: no space left on device"), true},
+		{"other", errors.New("permission denied"), false},
+		{"EIO", syscall.EIO, false},
+	} {
+		if got := IsNoSpace(tc.err); got != tc.want {
+			t.Errorf("%s: IsNoSpace(%v) = %v, want %v", tc.name, tc.err, got, tc.want)
+		}
+	}
+}

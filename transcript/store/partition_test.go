@@ -1,0 +1,52 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// panicky is an index whose searches panic, as bleve does on some damaged
+// segments.
+type panicky struct{ bleveIndex }
+
+func (panicky) SearchInContext(context.Context, *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	panic("index out of range [7] with length 3")
+}
+
+func (panicky) Name() string { return "panicky" }
+
+// TestSearchPanicBecomesError: a partition that panics while the alias
+// searches it (on a goroutine of the alias's own) gives the search an error
+// naming ErrDamaged, and is handed to the checker; the process lives on.
+func TestSearchPanicBecomesError(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	addAll(t, s, corpus()...)
+	s.mu.Lock()
+	p := &partition{bleveIndex: panicky{}, day: "2026-03-11", damaged: func(day string, err error) {
+		if day != "2026-03-11" || !errors.Is(err, ErrDamaged) {
+			t.Errorf("damaged(%q, %v)", day, err)
+		}
+	}}
+	s.parts[p.day] = p
+	s.alias.Add(p)
+	s.mu.Unlock()
+	_, err := s.Search(context.Background(), Query{Text: "weixin"})
+	if !errors.Is(err, ErrDamaged) {
+		t.Fatalf("search over a panicking partition: %v, want ErrDamaged", err)
+	}
+	// The same partition reported through the store's own hook reaches the
+	// checker, which finds nothing to verify in a non-scorch index.
+	s.suspectDamage(p.day, err)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(s.suspect) > 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.mu.Lock()
+	s.alias.Remove(p)
+	delete(s.parts, p.day)
+	s.mu.Unlock()
+}
