@@ -5,8 +5,10 @@
 //
 // NormalizeRunes and Normalize fold what speech recognizers and typists
 // vary on: NFKC (ﬁ → fi, ① → 1), full-width forms (ＶＸ → vx), case, and
-// traditional to simplified characters (Simplified; 醫療 → 医疗). Every
-// normalized rune keeps the byte span of its source rune.
+// traditional and variant characters to simplified with OpenCC's
+// dictionaries, phrases included (醫療 → 医疗, 反覆 → 反复; opencc.go), with
+// a small commerce overlay where OpenCC differs (帳 → 账). Every normalized
+// rune keeps the byte span of its source rune.
 //
 // Tokenize splits normalized text into tokens: one per Han character,
 // letter run or digit run, each with its span in the original text, the

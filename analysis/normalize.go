@@ -20,13 +20,24 @@ type Rune struct {
 
 // NormalizeRunes appends to out the normalized runes of s: NFKC, width
 // folding (full-width Ｖ信 is V信), lower case and traditional to
-// simplified (Simplified), each keeping its source span. Invalid UTF-8
+// simplified (OpenCC, see opencc.go), each keeping its source span. Invalid UTF-8
 // becomes a space. Pass a reused out[:0] to avoid allocating.
 func NormalizeRunes(s string, out []Rune) []Rune {
+	start, cjk := len(out), false
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r < utf8.RuneSelf {
-			out = append(out, Rune{unicode.ToLower(r), i, i + n})
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			out = append(out, Rune{r, i, i + n})
+			i += n
+			continue
+		}
+		if 0x3400 <= r && r <= 0x9fff {
+			// CJK ideographs: NFKC, width and case leave them alone.
+			out = append(out, Rune{r, i, i + n})
+			cjk = true
 			i += n
 			continue
 		}
@@ -38,14 +49,20 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 		if f := width.LookupRune(r).Folded(); f != 0 {
 			r = f
 		}
-		src := string(r)
-		if !norm.NFKC.IsNormalString(src) {
-			src = norm.NFKC.String(src)
+		var buf [utf8.UTFMax]byte
+		src := buf[:utf8.EncodeRune(buf[:], r)]
+		if !norm.NFKC.IsNormal(src) {
+			src = norm.NFKC.Bytes(src)
 		}
-		for _, c := range src {
-			out = append(out, Rune{Simplified(unicode.ToLower(c)), i, i + n})
+		for _, c := range string(src) {
+			c = unicode.ToLower(c)
+			cjk = cjk || c >= bmpBase
+			out = append(out, Rune{c, i, i + n})
 		}
 		i += n
+	}
+	if cjk {
+		t2sConverter().convert(out[start:])
 	}
 	return out
 }
@@ -60,15 +77,11 @@ func Normalize(s string) string {
 	return b.String()
 }
 
-// Simplified returns the simplified form of a traditional character from
-// the table in tables.go (commerce, medical and advertising speech), or r
-// itself.
-func Simplified(r rune) rune {
-	if sc, ok := t2s[r]; ok {
-		return sc
-	}
-	return r
-}
+// Simplified returns the simplified form of a traditional or variant
+// character out of context (OpenCC's character tables with the commerce
+// overlay, see opencc.go), or r itself. NormalizeRunes also converts
+// OpenCC's phrases (反覆 → 反复).
+func Simplified(r rune) rune { return t2sConverter().rune(r) }
 
 // IsFiller reports a hesitation sound ASR emits between words (嗯, um,
 // uh): the tokenizer drops them so they never break a phrase or a digit
