@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -40,3 +41,11 @@ type Source interface {
 	Describe() string
 	Run(ctx context.Context, emit Emit) error
 }
+
+// ErrUnreachable is what every pulled Source returns when it could not
+// reach its far end or lost it before any audio, whatever the cause
+// (refused, timed out, reset, no route, unknown name). It is one neutral
+// message on purpose: errors shown to whoever registered the URL must not
+// tell an open port from a closed or filtered one. Sources log the detail
+// at debug level.
+var ErrUnreachable = errors.New("could not connect to the source")

@@ -11,14 +11,15 @@ import (
 var whitelist = map[kind]string{
 	kindFile: "file",
 	kindHTTP: "http,https,tcp,tls,crypto,hls,httpproxy",
-	kindRTMP: "rtmp,rtmps,tcp,tls",
-	kindRTSP: "rtsp,rtsps,rtp,srtp,udp,tcp,tls",
+	kindRTMP: "rtmp,rtmps,tcp,tls,httpproxy",
+	kindRTSP: "rtsp,rtsps,rtp,srtp,tcp,tls,httpproxy",
 	kindSRT:  "srt,udp",
 }
 
-// args builds ffmpeg's command line for t. No shell is involved: every
-// element is one argv entry.
-func args(t target, timeout time.Duration) []string {
+// args builds ffmpeg's command line for t read from input (t.input, or
+// the same URL pinned to a checked address) with extra input options. No
+// shell is involved: every element is one argv entry.
+func args(t target, input string, extra []string, timeout time.Duration) []string {
 	a := []string{"-nostdin", "-hide_banner", "-loglevel", "error",
 		"-protocol_whitelist", whitelist[t.kind]}
 	us := strconv.FormatInt(timeout.Microseconds(), 10)
@@ -31,9 +32,11 @@ func args(t target, timeout time.Duration) []string {
 	case kindRTMP, kindSRT:
 		a = append(a, "-rw_timeout", us)
 	case kindRTSP:
-		// -timeout is RTSP's socket I/O timeout; TCP interleaving first
-		// passes firewalls and NATs that drop RTP over UDP.
-		a = append(a, "-timeout", us, "-rtsp_flags", "prefer_tcp")
+		// -timeout is RTSP's socket I/O timeout. TCP only (interleaved):
+		// over UDP the server names where ffmpeg sends RTP/RTCP packets
+		// (the Transport header's source= and multicast destination), an
+		// address this process has not checked.
+		a = append(a, "-timeout", us, "-rtsp_transport", "tcp")
 	}
 	if t.kind != kindFile {
 		// ffmpeg's default 5 s probe delays the first audio of a live
@@ -41,8 +44,9 @@ func args(t target, timeout time.Duration) []string {
 		// the streams an FLV/TS/RTSP header announces.
 		a = append(a, "-analyzeduration", "500000", "-probesize", "131072")
 	}
+	a = append(a, extra...)
 	return append(a,
-		"-i", t.input,
+		"-i", input,
 		"-map", "0:a:0", // the first audio stream, or a clear "matches no streams"
 		"-vn", "-sn", "-dn",
 		"-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", "-f", "s16le",

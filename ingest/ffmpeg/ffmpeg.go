@@ -14,6 +14,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/rawpcm"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // Options tune a Source; the zero value works.
@@ -31,6 +32,10 @@ type Options struct {
 	// Logger receives ffmpeg's stderr lines at debug level; default
 	// slog.Default().
 	Logger *slog.Logger
+	// Guard is the outbound address policy every network pull is checked
+	// against, at every Run; nil refuses loopback, private and other
+	// special addresses (netguard.Default).
+	Guard *netguard.Policy
 }
 
 // DefaultTimeout is Options.Timeout's default.
@@ -43,9 +48,10 @@ const waitDelay = 2 * time.Second
 // again after it returns (each Run starts a new process), which is how a
 // supervisor reconnects.
 type Source struct {
-	t    target
-	opts Options
-	log  *slog.Logger
+	t     target
+	opts  Options
+	log   *slog.Logger
+	guard *netguard.Policy
 
 	mu      sync.Mutex
 	lastPID int // for tests: the process of the latest Run
@@ -90,15 +96,21 @@ func New(rawURL string, opts Options) (*Source, error) {
 	if _, err := rawpcm.New(nil, t.redacted, rawpcm.Options{SampleRate: ingest.SampleRate, Channels: 1, Chunk: opts.Chunk}); err != nil {
 		return nil, fmt.Errorf("ffmpeg: %w", err)
 	}
-	return &Source{t: t, opts: opts, log: opts.Logger.With("source", "ffmpeg:"+t.redacted)}, nil
+	guard := opts.Guard
+	if guard == nil {
+		guard = netguard.Default()
+	}
+	return &Source{t: t, opts: opts, guard: guard, log: opts.Logger.With("source", "ffmpeg:"+t.redacted)}, nil
 }
 
 // Describe names the source with credentials and query hidden, e.g.
 // "ffmpeg:rtmp://host/live/x".
 func (s *Source) Describe() string { return "ffmpeg:" + s.t.redacted }
 
-// Args returns the ffmpeg command line Run uses (without the binary).
-func (s *Source) Args() []string { return args(s.t, s.opts.Timeout) }
+// Args returns the ffmpeg command line for the target as given (without
+// the binary). Run's differs only by the pinned address of a network
+// source (see run).
+func (s *Source) Args() []string { return args(s.t, s.t.input, nil, s.opts.Timeout) }
 
 // Run starts ffmpeg and emits its audio until the stream ends (nil), ffmpeg
 // fails (an error wrapping one of the package's sentinel errors), emit
@@ -112,12 +124,14 @@ func (s *Source) Run(ctx context.Context, emit ingest.Emit) error {
 }
 
 func (s *Source) run(ctx context.Context, emit ingest.Emit) error {
-	runCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	cmd, stderr, err := s.command(runCtx)
+	r, err := s.prepare(ctx)
 	if err != nil {
 		return err
 	}
+	defer r.close()
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cmd, stderr := s.command(runCtx, r)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return fmt.Errorf("stdout pipe: %w", err)
@@ -151,13 +165,14 @@ func (s *Source) run(ctx context.Context, emit ingest.Emit) error {
 	if emitErr != nil {
 		return readErr
 	}
-	return s.outcome(ctx, readErr, waitErr, stderr.Lines(), heard)
+	return s.outcome(ctx, r, readErr, waitErr, stderr.Lines(), heard)
 }
 
 // command prepares ffmpeg in its own process group, so that cancelling
 // kills it and anything it spawned, never the caller's group.
-func (s *Source) command(ctx context.Context) (*exec.Cmd, *tail, error) {
-	cmd := exec.CommandContext(ctx, s.opts.Path, s.Args()...)
+func (s *Source) command(ctx context.Context, r *run) (*exec.Cmd, *tail) {
+	cmd := exec.CommandContext(ctx, s.opts.Path, args(s.t, r.input, r.opts, s.opts.Timeout)...)
+	cmd.Env = r.env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = waitDelay
@@ -165,27 +180,38 @@ func (s *Source) command(ctx context.Context) (*exec.Cmd, *tail, error) {
 		if strings.Contains(l, decodeErrLine) {
 			s.decodeErrs.Add(1)
 		}
-		s.log.Debug("ffmpeg", "line", s.scrub(l))
+		s.log.Debug("ffmpeg", "line", s.scrub(r, l))
 	}}
 	cmd.Stderr = st
-	return cmd, st, nil
+	return cmd, st
 }
 
 // outcome turns how the read and the process ended into Run's result.
-func (s *Source) outcome(ctx context.Context, readErr, waitErr error, lines []string, heard time.Duration) error {
+func (s *Source) outcome(ctx context.Context, r *run, readErr, waitErr error, lines []string, heard time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if r.proxy != nil {
+		// A refusal explains whatever ffmpeg made of the proxy's 403.
+		if err := r.proxy.Refused(); err != nil {
+			return err
+		}
+		// The proxy's 502 for a closed port must read like a timeout.
+		if err := r.proxy.LastFailure(); heard == 0 && netguard.IsConnectFailure(err) {
+			s.log.Debug("ffmpeg: could not connect", "detail", err)
+			return ErrUnreachable
+		}
 	}
 	if waitErr != nil {
 		line, kind := classify(lines)
 		if kind == nil {
 			kind, line = ErrFFmpeg, lastLine(lines, waitErr)
 		}
-		return fmt.Errorf("%w %s: %s", kind, when(heard), s.scrub(line))
+		return s.failure(r, kind, line, heard)
 	}
 	if line, lost := brokeOff(lines); lost && s.t.kind != kindFile {
 		_, kind := classify([]string{line})
-		return fmt.Errorf("%w %s: %s", kind, when(heard), s.scrub(line))
+		return s.failure(r, kind, line, heard)
 	}
 	if readErr != nil {
 		return readErr
@@ -215,12 +241,28 @@ func when(heard time.Duration) string {
 // a pointer, noise in room status.
 var ctxPrefix = regexp.MustCompile(`^\[[^\]]* @ 0x[0-9a-f]+\] `)
 
-// scrub drops the context prefix and replaces the raw URL in an ffmpeg
-// line with its redacted form.
-func (s *Source) scrub(line string) string {
-	line = ctxPrefix.ReplaceAllString(line, "")
-	if s.t.input == s.t.redacted {
-		return line
+// failure is the error for a run that ended with ffmpeg's line. A
+// failure to connect, before any audio, gets one neutral message whatever
+// ffmpeg said (refused, timed out, reset, no route): its words would tell
+// an open port from a closed or filtered one. The line goes to the debug
+// log.
+func (s *Source) failure(r *run, kind error, line string, heard time.Duration) error {
+	line = s.scrub(r, line)
+	if heard == 0 && connectLevel(kind, line) {
+		s.log.Debug("ffmpeg: could not connect", "detail", line)
+		return ErrUnreachable
 	}
-	return strings.ReplaceAll(line, s.t.input, s.t.redacted)
+	return fmt.Errorf("%w %s: %s", kind, when(heard), line)
+}
+
+// scrub drops the context prefix and replaces the raw and pinned URLs in
+// an ffmpeg line with the redacted form.
+func (s *Source) scrub(r *run, line string) string {
+	line = ctxPrefix.ReplaceAllString(line, "")
+	for _, raw := range []string{r.input, s.t.input} {
+		if raw != s.t.redacted {
+			line = strings.ReplaceAll(line, raw, s.t.redacted)
+		}
+	}
+	return line
 }

@@ -42,7 +42,7 @@ func TestPullsHTTPWAVAndHLS(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src, err := New(tc.url, Options{})
+			src, err := New(tc.url, Options{Guard: loopback})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -68,19 +68,28 @@ func TestPullsHTTPWAVAndHLS(t *testing.T) {
 func TestPullsLiveStreams(t *testing.T) {
 	needFFmpeg(t)
 	wav := toneWAV(t, t.TempDir(), 1000, 2)
+	named := guardFor(t, "media.test")
 	tests := []struct{ name, url string }{
 		{"rtmp", "rtmp://127.0.0.1:" + freePort(t, "tcp") + "/live/x"},
+		{"rtmp by name", "rtmp://media.test:" + freePort(t, "tcp") + "/live/x"}, // pinned to the checked address
 		{"srt", "srt://127.0.0.1:" + freePort(t, "udp")},
+		{"srt by name", "srt://media.test:" + freePort(t, "udp")},
 		{"http-flv", "http://127.0.0.1:" + freePort(t, "tcp") + "/live/x.flv"},
+		{"http-flv by name", "http://media.test:" + freePort(t, "tcp") + "/live/x.flv"}, // through the proxy
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.name != "srt" {
-				farEnd(t, "-re", "-i", wav, "-c:a", "aac", "-f", "flv", "-listen", "1", tc.url)
+			listen := strings.Replace(tc.url, "media.test", "127.0.0.1", 1)
+			if !strings.HasPrefix(tc.name, "srt") {
+				farEnd(t, "-re", "-i", wav, "-c:a", "aac", "-f", "flv", "-listen", "1", listen)
 			} else {
-				farEnd(t, "-re", "-i", wav, "-c:a", "aac", "-f", "mpegts", tc.url+"?mode=listener")
+				farEnd(t, "-re", "-i", wav, "-c:a", "aac", "-f", "mpegts", listen+"?mode=listener")
 			}
-			src, err := New(tc.url, Options{Timeout: 3 * time.Second})
+			guard := loopback
+			if strings.HasSuffix(tc.name, "by name") {
+				guard = named
+			}
+			src, err := New(tc.url, Options{Guard: guard, Timeout: 3 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -111,7 +120,7 @@ func TestFarEndDiesMidStream(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			url := "rtmp://127.0.0.1:" + freePort(t, "tcp") + "/live/x"
 			far := farEnd(t, "-re", "-i", wav, "-c:a", "aac", "-f", "flv", "-listen", "1", url)
-			src, err := New(url, Options{Timeout: time.Second})
+			src, err := New(url, Options{Guard: loopback, Timeout: time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -172,7 +181,7 @@ func TestFaultsAreClear(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			src, err := New(tc.url, Options{Timeout: 3 * time.Second})
+			src, err := New(tc.url, Options{Guard: loopback, Timeout: 3 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,11 +4,18 @@ import (
 	"errors"
 	"strings"
 	"sync"
+
+	"github.com/earshot/earshot/ingest"
 )
 
 // Errors a Run can wrap, read from ffmpeg's stderr.
 var (
-	ErrUnreachable  = errors.New("source unreachable")
+	// ErrUnreachable is the one neutral error for a source that could not
+	// be reached or dropped the connection before any audio: refused,
+	// timed out, reset, no route, name not resolved. It carries no detail,
+	// so that it cannot be used to scan ports (the detail is logged at
+	// debug level).
+	ErrUnreachable  = ingest.ErrUnreachable
 	ErrNotFound     = errors.New("stream not found")
 	ErrUnauthorized = errors.New("access refused by source")
 	ErrInvalidData  = errors.New("invalid or unsupported media data")
@@ -44,6 +51,19 @@ var patterns = []struct {
 	{"Broken pipe", ErrStreamLost},
 	{"Input/output error", ErrStreamLost},
 	{"End of file", ErrStreamLost},
+}
+
+// connectLevel reports whether a failure before any audio is about
+// reaching the far end rather than what it answered: an HTTP status
+// ("Server returned 503") is an answer and keeps its words.
+func connectLevel(kind error, line string) bool {
+	switch kind {
+	case ErrTimeout, ErrStreamLost:
+		return true
+	case ErrUnreachable:
+		return !strings.Contains(line, "Server returned")
+	}
+	return false
 }
 
 // lostPatterns are the lines that, even when ffmpeg exits 0, mean the input

@@ -5,6 +5,15 @@
 // answer, receives the Opus track, decodes it to 16 kHz mono through
 // ingest/internal/opusrx, and DELETEs the session resource when it stops.
 //
+// Every Run checks the endpoint against an outbound address policy
+// (Options.Guard, internal/netguard) before any WebRTC state exists; the
+// HTTP client checks every dial (redirects, the session resource), and the
+// answer's ICE candidates on refused addresses are dropped before pion
+// sees them, so a WHEP server cannot make this host send STUN to an
+// address of its choosing. A failure to connect is the one neutral
+// ErrUnreachable. What remains: pion learns peer-reflexive candidates from
+// the source address of STUN checks it receives; those answer the sender.
+//
 // It must never block the RTP read loop on a slow consumer (chunks are
 // dropped and counted instead), never apply an answer it has not checked
 // (status, content type, size, an audio section with Opus), never log the

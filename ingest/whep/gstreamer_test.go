@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/testaudio"
 	"github.com/earshot/earshot/internal/testnet"
 )
@@ -45,7 +46,11 @@ func TestPullsFromGStreamerWHEPServer(t *testing.T) {
 		_ = srv.Wait()
 		t.Fatalf("server did not start: %q %s", line, stderr.String())
 	}
-	src, err := New("http://"+ns.PeerIP+":8890/whep", Options{Token: token})
+	guard, err := netguard.New(netguard.Options{Allow: []string{ns.PeerIP}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := New("http://"+ns.PeerIP+":8890/whep", Options{Token: token, Guard: guard})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -22,7 +23,8 @@ import (
 type session struct {
 	src      *Source
 	pc       *webrtc.PeerConnection
-	resource string // Location of the session, "" if the server sent none
+	resource string       // Location of the session, "" if the server sent none
+	peer     []netip.Addr // the endpoint's checked addresses
 
 	queue   chan ingest.Chunk
 	audio   chan struct{} // closed at the first audio packet
@@ -38,6 +40,10 @@ type session struct {
 // start builds the peer connection, runs offer/answer and returns a
 // session receiving audio. On error nothing is left running.
 func (s *Source) start(ctx context.Context) (*session, error) {
+	peer, err := s.checkEndpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
 	api, err := newAPI(s.log)
 	if err != nil {
 		return nil, err
@@ -46,7 +52,7 @@ func (s *Source) start(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("new peer connection: %w", err)
 	}
-	sess := &session{src: s, pc: pc, queue: make(chan ingest.Chunk, s.opts.QueueChunks),
+	sess := &session{src: s, pc: pc, peer: peer, queue: make(chan ingest.Chunk, s.opts.QueueChunks),
 		audio: make(chan struct{}), ended: make(chan struct{}), failed: make(chan struct{})}
 	if err := sess.negotiate(ctx); err != nil {
 		sess.stop()
@@ -87,6 +93,9 @@ func (sess *session) negotiate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if answer, err = sess.src.filterCandidates(answer, sess.peer); err != nil {
+		return err
+	}
 	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answer}); err != nil {
 		return fmt.Errorf("%w: %v", ErrBadAnswer, err)
 	}
@@ -105,12 +114,12 @@ func (sess *session) post(ctx context.Context, offer string) (string, error) {
 	s.authorize(req)
 	resp, err := s.opts.HTTPClient.Do(req)
 	if err != nil {
-		return "", fmt.Errorf("POST offer: %w", err)
+		return "", s.httpErr("POST offer", err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if err != nil {
-		return "", fmt.Errorf("read answer: %w", err)
+		return "", s.httpErr("read answer", err)
 	}
 	if loc := resp.Header.Get("Location"); loc != "" {
 		if ref, err := url.Parse(loc); err == nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/netguard"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -30,7 +31,13 @@ type Options struct {
 	// ICEServers (STUN/TURN) help when the media server is behind NAT;
 	// default none (host candidates only).
 	ICEServers []webrtc.ICEServer
-	// HTTPClient defaults to a client with a 10 s timeout.
+	// Guard is the outbound address policy for the endpoint, its
+	// redirects, the session resource and the answer's ICE candidates;
+	// nil refuses loopback, private and other special addresses
+	// (netguard.Default).
+	Guard *netguard.Policy
+	// HTTPClient defaults to Guard's client (every dial checked) with a
+	// 10 s timeout. One given here must check its dials itself.
 	HTTPClient *http.Client
 	// AudioTimeout bounds the wait from POST to the first audio packet;
 	// default 10 s.
@@ -50,6 +57,7 @@ const maxAnswer = 64 << 10
 type Source struct {
 	endpoint *url.URL
 	opts     Options
+	guard    *netguard.Policy
 	log      *slog.Logger
 }
 
@@ -71,8 +79,12 @@ func New(endpoint string, opts Options) (*Source, error) {
 	if strings.ContainsAny(opts.Token, "\r\n") {
 		return nil, fmt.Errorf("whep: token contains a line break")
 	}
+	guard := opts.Guard
+	if guard == nil {
+		guard = netguard.Default()
+	}
 	if opts.HTTPClient == nil {
-		opts.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+		opts.HTTPClient = guard.HTTPClient(10 * time.Second)
 	}
 	if opts.AudioTimeout <= 0 {
 		opts.AudioTimeout = 10 * time.Second
@@ -83,7 +95,7 @@ func New(endpoint string, opts Options) (*Source, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Source{endpoint: u, opts: opts}
+	s := &Source{endpoint: u, opts: opts, guard: guard}
 	s.log = opts.Logger.With("source", s.Describe())
 	return s, nil
 }

@@ -13,8 +13,19 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/testaudio"
 )
+
+// loopback allows the fake servers these tests start on 127.0.0.1, which
+// the default policy refuses.
+var loopback = func() *netguard.Policy {
+	p, err := netguard.New(netguard.Options{Allow: []string{"127.0.0.1/32"}})
+	if err != nil {
+		panic(err)
+	}
+	return p
+}()
 
 type recorder struct {
 	mu  sync.Mutex
@@ -36,7 +47,7 @@ func TestPullsFromFakeWHEPServer(t *testing.T) {
 	fake.token = "s3cret"
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	src, err := New(srv.URL+"/whep/room1", Options{Token: "s3cret"})
+	src, err := New(srv.URL+"/whep/room1", Options{Token: "s3cret", Guard: loopback})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +77,7 @@ func TestCancelDeletesSession(t *testing.T) {
 	fake := newFake(t)
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	src, _ := New(srv.URL+"/whep", Options{})
+	src, _ := New(srv.URL+"/whep", Options{Guard: loopback})
 	ctx, cancel := context.WithCancel(context.Background())
 	var once sync.Once
 	err := src.Run(ctx, func(ingest.Chunk) error { once.Do(cancel); return nil })
@@ -124,7 +135,7 @@ func TestBadAnswers(t *testing.T) {
 			fake.answer = tc.answer
 			srv := httptest.NewServer(fake)
 			defer srv.Close()
-			src, _ := New(srv.URL+"/whep", Options{AudioTimeout: 3 * time.Second})
+			src, _ := New(srv.URL+"/whep", Options{Guard: loopback, AudioTimeout: 3 * time.Second})
 			err := src.Run(context.Background(), (&recorder{}).emit)
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.text) {
 				t.Fatalf("got %v, want %v containing %q", err, tc.want, tc.text)
@@ -139,7 +150,7 @@ func TestSilentServer(t *testing.T) {
 	fake.packets = nil
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
-	src, _ := New(srv.URL+"/whep", Options{})
+	src, _ := New(srv.URL+"/whep", Options{Guard: loopback})
 	if err := src.Run(context.Background(), (&recorder{}).emit); !errors.Is(err, ErrNoAudio) {
 		t.Fatalf("got %v, want ErrNoAudio", err)
 	}

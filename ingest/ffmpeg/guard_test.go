@@ -1,0 +1,245 @@
+package ffmpeg
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/internal/netguard"
+)
+
+// tcpServer accepts connections on loopback and hands each to serve; it
+// counts them.
+func tcpServer(t *testing.T, serve func(net.Conn)) (string, *atomic.Int32) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var n atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			n.Add(1)
+			go serve(c)
+		}
+	}()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return port, &n
+}
+
+// mediaTest resolves media.test to loopback, the way a public name could
+// be made to by whoever controls its DNS.
+var mediaTest = netguard.StaticResolver{Names: map[string][]netip.Addr{"media.test": {netip.MustParseAddr("127.0.0.1")}}}
+
+func guardFor(t *testing.T, allow ...string) *netguard.Policy {
+	t.Helper()
+	p, err := netguard.New(netguard.Options{Allow: allow, Setting: "ingest.allow_hosts", Resolver: mediaTest})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestPolicyRefusesBeforeConnecting: with the default policy no pull of
+// a loopback, private or link-local address, or of a name resolving to
+// one, starts ffmpeg or reaches the server.
+func TestPolicyRefusesBeforeConnecting(t *testing.T) {
+	port, hits := tcpServer(t, func(c net.Conn) { c.Close() })
+	for _, raw := range []string{
+		"rtmp://127.0.0.1:" + port + "/live/x",
+		"http://localhost:" + port + "/live.flv",
+		"http://media.test:" + port + "/index.m3u8",
+		"rtmp://media.test:" + port + "/live/x",
+		"srt://[::1]:" + port,
+		"rtsp://[::ffff:127.0.0.1]:" + port + "/cam",
+		"rtsp://10.1.2.3/cam",
+		"https://192.168.1.10/live.m3u8",
+		"http://169.254.169.254/latest/meta-data/",
+		"rtmps://100.64.0.1/live/x",
+	} {
+		src, err := New(raw, Options{Guard: guardFor(t), Timeout: time.Second})
+		if err != nil {
+			t.Fatalf("%s: %v", raw, err)
+		}
+		err = src.Run(context.Background(), (&recorder{}).emit)
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "ingest.allow_hosts") {
+			t.Errorf("%s: got %v, want a refusal naming ingest.allow_hosts", raw, err)
+		}
+		if src.lastPID != 0 {
+			t.Errorf("%s: ffmpeg was started", raw)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("%d connections reached the server", n)
+	}
+}
+
+// TestRedirectToLoopbackRefused: an allowed HTTP source answers 302 to
+// http://127.0.0.1:...; ffmpeg follows it through the checking proxy,
+// which refuses it. Likewise a playlist whose segment is on loopback.
+func TestRedirectToLoopbackRefused(t *testing.T) {
+	needFFmpeg(t)
+	dir := t.TempDir()
+	wav := toneWAV(t, dir, 440, 1)
+	var secret atomic.Int32
+	internal := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		secret.Add(1)
+		http.ServeFile(w, r, wav)
+	}))
+	defer internal.Close()
+	playlist := "#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\n" + internal.URL + "/seg.wav\n#EXT-X-ENDLIST\n"
+	if err := os.WriteFile(filepath.Join(dir, "evil.m3u8"), []byte(playlist), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	media := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/redirect.wav":
+			http.Redirect(w, r, internal.URL+"/a.wav", http.StatusFound)
+		case "/evil.m3u8":
+			http.ServeFile(w, r, filepath.Join(dir, "evil.m3u8"))
+		default:
+			http.ServeFile(w, r, wav)
+		}
+	}))
+	defer media.Close()
+	_, port, _ := net.SplitHostPort(media.Listener.Addr().String())
+	base := "http://media.test:" + port
+	// The allowed name works...
+	src, err := New(base+"/ok.wav", Options{Guard: guardFor(t, "media.test"), Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	if err := src.Run(context.Background(), rec.emit); err != nil || rec.heard() < 900*time.Millisecond {
+		t.Fatalf("allowed source: %v, heard %v", err, rec.heard())
+	}
+	// ...its redirects and playlist entries to loopback do not.
+	for _, path := range []string{"/redirect.wav", "/evil.m3u8"} {
+		src, err := New(base+path, Options{Guard: guardFor(t, "media.test"), Timeout: 3 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := &recorder{}
+		err = src.Run(context.Background(), rec.emit)
+		if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "127.0.0.1") {
+			t.Errorf("%s: got %v, want a refusal of 127.0.0.1", path, err)
+		}
+		if len(rec.pcm) > 0 {
+			t.Errorf("%s: emitted %d samples", path, len(rec.pcm))
+		}
+	}
+	if n := secret.Load(); n != 0 {
+		t.Errorf("the loopback server was reached %d times", n)
+	}
+}
+
+// TestConnectErrorsAreNeutral: a closed port, a port that accepts and
+// hangs up, and one that accepts and never answers all give the same
+// error text, so room status cannot be used to scan ports.
+func TestConnectErrorsAreNeutral(t *testing.T) {
+	needFFmpeg(t)
+	closed := freePort(t, "tcp")
+	hangup, _ := tcpServer(t, func(c net.Conn) { c.Close() })
+	silent, _ := tcpServer(t, func(c net.Conn) {
+		defer c.Close()
+		_, _ = io.Copy(io.Discard, c)
+	})
+	for _, scheme := range []string{"rtmp", "http"} {
+		for name, port := range map[string]string{"closed": closed, "hangup": hangup, "silent": silent} {
+			raw := scheme + "://127.0.0.1:" + port + "/live/x"
+			if scheme == "http" {
+				raw += ".flv"
+			}
+			src, err := New(raw, Options{Guard: loopback, Timeout: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			err = src.Run(ctx, (&recorder{}).emit)
+			cancel()
+			if got := strings.TrimPrefix(errString(err), src.Describe()+": "); got != "could not connect to the source" || !errors.Is(err, ErrUnreachable) {
+				t.Errorf("%s %s: %q, want the neutral message", scheme, name, got)
+			}
+		}
+	}
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
+
+func TestRTMPApp(t *testing.T) {
+	for path, want := range map[string]string{
+		"/live/x":             "live",
+		"/live/inst/x":        "live/inst",
+		"/live/mp4:a/b":       "live",
+		"/x":                  "",
+		"/":                   "",
+		"/ondemand/a/b":       "ondemand",
+		"/app?slist=stream":   "app",
+		"/live/x?key=a/b":     "live/x?key=a", // as ffmpeg splits it
+		"/a/b/c/d":            "a/b",
+		"/live/stream?token=": "live",
+	} {
+		if got := rtmpApp(path); got != want {
+			t.Errorf("%q: %q, want %q", path, got, want)
+		}
+	}
+}
+
+// TestPinnedArgs: a named RTMP source is dialed at its checked address
+// with the name kept in tcUrl; an HTTP source goes through the proxy.
+func TestPinnedArgs(t *testing.T) {
+	src, err := New("rtmp://media.test/live/x?k=v", Options{Guard: guardFor(t, "media.test")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := src.prepare(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	if r.input != "rtmp://127.0.0.1/live/x?k=v" || strings.Join(r.opts, " ") != "-rtmp_tcurl rtmp://media.test:1935/live" || r.proxy != nil {
+		t.Errorf("rtmp: input %q opts %q", r.input, r.opts)
+	}
+	src, _ = New("https://media.test/a.m3u8", Options{Guard: guardFor(t, "media.test")})
+	r, err = src.prepare(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	if r.input != "https://media.test/a.m3u8" || r.proxy == nil || !hasEnv(r.env, "http_proxy="+r.proxy.URL()) {
+		t.Errorf("https: input %q, proxy %v", r.input, r.proxy)
+	}
+}
+
+func hasEnv(env []string, kv string) bool {
+	n := 0
+	for _, e := range env {
+		if strings.HasPrefix(strings.ToLower(e), "http_proxy=") || strings.HasPrefix(strings.ToLower(e), "no_proxy=") {
+			n++
+		}
+		if e == kv {
+			n += 100
+		}
+	}
+	return n == 101
+}
