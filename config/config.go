@@ -27,6 +27,21 @@ type Config struct {
 
 	// Transcripts configures the searchable transcript store.
 	Transcripts Transcripts `yaml:"transcripts"`
+
+	// Ingest configures how the server pulls sources.
+	Ingest Ingest `yaml:"ingest"`
+}
+
+// Ingest configures pulled sources.
+type Ingest struct {
+	// AllowHosts lists the far ends a pulled room (POST /v1/rooms with a
+	// URL) may reach although their address is loopback, private,
+	// link-local or otherwise special, which the server refuses by
+	// default: host names ("media.example.com"), wildcards
+	// ("*.example.com"), IP addresses and CIDRs ("10.2.0.0/16"). Public
+	// addresses need no entry. The entries are parsed, and bad ones
+	// reported, when the server starts (internal/netguard).
+	AllowHosts []string `yaml:"allow_hosts"`
 }
 
 // HTTP configures the API and web listener.
@@ -187,6 +202,7 @@ func Default() Config {
 		LogLevel: "info",
 
 		Transcripts: Transcripts{RetentionDays: 30},
+		Ingest:      Ingest{AllowHosts: []string{}},
 	}
 }
 

@@ -3,6 +3,7 @@ package config
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,7 @@ import (
 func TestLayering(t *testing.T) {
 	dir := t.TempDir()
 	file := filepath.Join(dir, "earshot.yaml")
-	yaml := "data_dir: /srv/earshot\nalerts:\n  cooldown: 45s\nnats:\n  url: nats://10.1.1.1:4222\n"
+	yaml := "data_dir: /srv/earshot\nalerts:\n  cooldown: 45s\nnats:\n  url: nats://10.1.1.1:4222\ningest:\n  allow_hosts: [old.example.com]\n"
 	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -19,7 +20,8 @@ func TestLayering(t *testing.T) {
 	if err := c.LoadFile(file); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{"EARSHOT_COOLDOWN": "5s", "EARSHOT_HTTP": "0.0.0.0:9000"}
+	env := map[string]string{"EARSHOT_COOLDOWN": "5s", "EARSHOT_HTTP": "0.0.0.0:9000",
+		"EARSHOT_INGEST_ALLOW_HOSTS": "media.example.com, 10.2.0.0/16 *.cdn.example.com"}
 	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
@@ -31,6 +33,9 @@ func TestLayering(t *testing.T) {
 	}
 	if c.Recognizer.Engine != "sphinx" {
 		t.Errorf("untouched default lost: %q", c.Recognizer.Engine)
+	}
+	if want := []string{"media.example.com", "10.2.0.0/16", "*.cdn.example.com"}; !reflect.DeepEqual(c.Ingest.AllowHosts, want) {
+		t.Errorf("ingest.allow_hosts from env: %q, want %q", c.Ingest.AllowHosts, want)
 	}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
@@ -109,7 +114,7 @@ func TestSampleConfig(t *testing.T) {
 	if err := c.LoadFile("../docs/earshot.sample.yaml"); err != nil {
 		t.Fatal(err)
 	}
-	if c != Default() {
+	if !reflect.DeepEqual(c, Default()) {
 		t.Errorf("sample config differs from defaults:\n got %+v\nwant %+v", c, Default())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ApplyEnv overlays EARSHOT_* variables read through getenv (os.Getenv in
@@ -49,6 +50,10 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			return fmt.Errorf("EARSHOT_REQUIRE_TOKENS: %w", err)
 		}
 		c.HTTP.RequireTokens = b
+	}
+	if v := getenv("EARSHOT_INGEST_ALLOW_HOSTS"); v != "" {
+		// Comma- or space-separated, replacing the file's list.
+		c.Ingest.AllowHosts = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 	}
 	if v := getenv("EARSHOT_PHONETIC"); v != "" {
 		b, err := strconv.ParseBool(v)

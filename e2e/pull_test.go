@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/tts"
 )
 
@@ -25,7 +26,7 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
 		t.Skip("ffmpeg not installed")
 	}
-	svc := startService(t, nil)
+	svc := startService(t, allowLoopback)
 	base := "http://" + svc.HTTPAddr()
 	wav := synth(t, tts.FliteSLT, "Hello and welcome to the live room.",
 		"It is the best cream in the world.", "This is the lowest price ever.")
@@ -79,6 +80,10 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 		})
 	}
 }
+
+// allowLoopback lists 127.0.0.1 in ingest.allow_hosts, for tests whose far
+// ends run on loopback, which the default policy refuses.
+func allowLoopback(c *config.Config) { c.Ingest.AllowHosts = []string{"127.0.0.1/32"} }
 
 func farEndFFmpeg(t *testing.T, args ...string) {
 	t.Helper()

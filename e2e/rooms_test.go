@@ -97,7 +97,7 @@ func TestPulledRTMPRoom(t *testing.T) {
 		t.Skip("ffmpeg not installed (scripts/setup.sh installs it)")
 	}
 	wav := synth(t, tts.FliteSLT, "Please send the money to my personal bank account.")
-	svc := startService(t, nil)
+	svc := startService(t, allowLoopback)
 	base := "http://" + svc.HTTPAddr()
 	url := "rtmp://127.0.0.1:" + freePort(t) + "/live/room"
 	stop := serveRTMP(t, wav, url)

@@ -1,6 +1,7 @@
 package rooms
 
 import (
+	"context"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -26,6 +27,11 @@ type Options struct {
 	// Schemes are the URL schemes a pulled source may use; nil means
 	// DefaultSchemes.
 	Schemes []string
+	// CheckSource, if set, vets a pulled source's URL when it is
+	// registered (the server's outbound address policy): an error refuses
+	// the registration as the client's, naming the source field. The
+	// source itself checks again at every connect.
+	CheckSource func(ctx context.Context, rawURL string) error
 	// RecognizerFor resolves a room's Spec.Recognizer to an engine; nil
 	// means every room uses the template's recognizer.
 	RecognizerFor func(name string) (transcript.Recognizer, error)

@@ -113,6 +113,9 @@ func newRegistry(ctx context.Context, tmpl pipeline.Config, opts Options) *Regis
 	return r
 }
 
+// checkSourceTimeout bounds Options.CheckSource (a DNS lookup).
+const checkSourceTimeout = 5 * time.Second
+
 // Add registers a room and starts it: a pulled room starts its supervised
 // puller, a WHIP room waits for publishers. The room list is saved before
 // Add returns.
@@ -122,6 +125,14 @@ func (r *Registry) Add(spec Spec) (Status, error) {
 	}
 	if spec.Pulled() && r.opts.OpenSource == nil {
 		return Status{}, fieldErr("source", "this server cannot pull sources; use \"whip\"")
+	}
+	if spec.Pulled() && r.opts.CheckSource != nil {
+		ctx, cancel := context.WithTimeout(r.ctx, checkSourceTimeout)
+		err := r.opts.CheckSource(ctx, spec.Source)
+		cancel()
+		if err != nil {
+			return Status{}, fieldErr("source", "%v", err)
+		}
 	}
 	if err := r.checkRecognizer(spec.Recognizer); err != nil {
 		return Status{}, err

@@ -323,3 +323,36 @@ func TestOpenRejectsBadStore(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckSourceRefusesRegistration: a source the check refuses is a
+// client error on the source field, and nothing is registered or stored.
+func TestCheckSourceRefusesRegistration(t *testing.T) {
+	store := filepath.Join(t.TempDir(), "rooms.json")
+	var checked []string
+	opts := Options{OpenSource: openHTTPPCM, Schemes: []string{"http"}, StorePath: store,
+		CheckSource: func(ctx context.Context, rawURL string) error {
+			if _, ok := ctx.Deadline(); !ok {
+				t.Error("check without a deadline")
+			}
+			checked = append(checked, rawURL)
+			return errors.New("refused by the outbound address policy: 127.0.0.1 is a loopback address")
+		}}
+	r, _ := newTestRegistry(t, testdouble.Silent{}, opts)
+	_, err := r.Add(Spec{ID: "p", Source: "http://127.0.0.1:1/x"})
+	var fe *FieldError
+	if !errors.Is(err, ErrInvalid) || !errors.As(err, &fe) || fe.Field != "source" || !strings.Contains(fe.Problem, "outbound address policy") {
+		t.Fatalf("got %v, want an invalid source field", err)
+	}
+	if _, err := r.Add(Spec{ID: "w", Source: "whip"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(checked) != 1 {
+		t.Errorf("checked %q, want only the pulled source", checked)
+	}
+	if got := r.Rooms(); len(got) != 1 || got[0].Room.ID != "w" {
+		t.Errorf("rooms %+v", got)
+	}
+	if data, _ := os.ReadFile(store); strings.Contains(string(data), "127.0.0.1") {
+		t.Errorf("refused source stored:\n%s", data)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testnet"
 )
 
 func isRefused(err error) bool { return errors.Is(err, ErrUnreachable) }
@@ -68,7 +69,7 @@ func TestPullsHTTPWAVAndHLS(t *testing.T) {
 func TestPullsLiveStreams(t *testing.T) {
 	needFFmpeg(t)
 	wav := toneWAV(t, t.TempDir(), 1000, 2)
-	named := guardFor(t, "media.test")
+	named := testnet.Policy(t, testnet.MediaName)
 	tests := []struct{ name, url string }{
 		{"rtmp", "rtmp://127.0.0.1:" + freePort(t, "tcp") + "/live/x"},
 		{"rtmp by name", "rtmp://media.test:" + freePort(t, "tcp") + "/live/x"}, // pinned to the checked address

@@ -68,9 +68,11 @@ func (s *Source) prepare(ctx context.Context) (*run, error) {
 	switch {
 	case errors.Is(err, netguard.ErrRefused):
 		return nil, err
+	case errors.Is(err, netguard.ErrBadHost):
+		return nil, fmt.Errorf("%w: %v", ErrBadURL, err)
 	case err != nil:
 		s.log.Debug("ffmpeg: resolving the source", "err", err)
-		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return nil, fmt.Errorf("%w: could not resolve %s", ErrUnreachable, u.Hostname())
 	}
 	if s.t.kind == kindHTTP || u.Scheme == "rtmps" || u.Scheme == "rtsps" {
 		px, err := s.guard.StartProxy()

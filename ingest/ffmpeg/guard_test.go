@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,51 +14,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/testnet"
 )
-
-// tcpServer accepts connections on loopback and hands each to serve; it
-// counts them.
-func tcpServer(t *testing.T, serve func(net.Conn)) (string, *atomic.Int32) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var n atomic.Int32
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			n.Add(1)
-			go serve(c)
-		}
-	}()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	return port, &n
-}
-
-// mediaTest resolves media.test to loopback, the way a public name could
-// be made to by whoever controls its DNS.
-var mediaTest = netguard.StaticResolver{Names: map[string][]netip.Addr{"media.test": {netip.MustParseAddr("127.0.0.1")}}}
-
-func guardFor(t *testing.T, allow ...string) *netguard.Policy {
-	t.Helper()
-	p, err := netguard.New(netguard.Options{Allow: allow, Setting: "ingest.allow_hosts", Resolver: mediaTest})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // TestPolicyRefusesBeforeConnecting: with the default policy no pull of
 // a loopback, private or link-local address, or of a name resolving to
 // one, starts ffmpeg or reaches the server.
 func TestPolicyRefusesBeforeConnecting(t *testing.T) {
-	port, hits := tcpServer(t, func(c net.Conn) { c.Close() })
+	addr, hits := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) { c.Close() })
+	_, port, _ := net.SplitHostPort(addr)
 	for _, raw := range []string{
 		"rtmp://127.0.0.1:" + port + "/live/x",
 		"http://localhost:" + port + "/live.flv",
@@ -72,7 +35,7 @@ func TestPolicyRefusesBeforeConnecting(t *testing.T) {
 		"http://169.254.169.254/latest/meta-data/",
 		"rtmps://100.64.0.1/live/x",
 	} {
-		src, err := New(raw, Options{Guard: guardFor(t), Timeout: time.Second})
+		src, err := New(raw, Options{Guard: testnet.Policy(t), Timeout: time.Second})
 		if err != nil {
 			t.Fatalf("%s: %v", raw, err)
 		}
@@ -120,7 +83,7 @@ func TestRedirectToLoopbackRefused(t *testing.T) {
 	_, port, _ := net.SplitHostPort(media.Listener.Addr().String())
 	base := "http://media.test:" + port
 	// The allowed name works...
-	src, err := New(base+"/ok.wav", Options{Guard: guardFor(t, "media.test"), Timeout: 3 * time.Second})
+	src, err := New(base+"/ok.wav", Options{Guard: testnet.Policy(t, testnet.MediaName), Timeout: 3 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +93,7 @@ func TestRedirectToLoopbackRefused(t *testing.T) {
 	}
 	// ...its redirects and playlist entries to loopback do not.
 	for _, path := range []string{"/redirect.wav", "/evil.m3u8"} {
-		src, err := New(base+path, Options{Guard: guardFor(t, "media.test"), Timeout: 3 * time.Second})
+		src, err := New(base+path, Options{Guard: testnet.Policy(t, testnet.MediaName), Timeout: 3 * time.Second})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -153,15 +116,15 @@ func TestRedirectToLoopbackRefused(t *testing.T) {
 // error text, so room status cannot be used to scan ports.
 func TestConnectErrorsAreNeutral(t *testing.T) {
 	needFFmpeg(t)
-	closed := freePort(t, "tcp")
-	hangup, _ := tcpServer(t, func(c net.Conn) { c.Close() })
-	silent, _ := tcpServer(t, func(c net.Conn) {
+	closed := "127.0.0.1:" + freePort(t, "tcp")
+	hangup, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) { c.Close() })
+	silent, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) {
 		defer c.Close()
 		_, _ = io.Copy(io.Discard, c)
 	})
 	for _, scheme := range []string{"rtmp", "http"} {
-		for name, port := range map[string]string{"closed": closed, "hangup": hangup, "silent": silent} {
-			raw := scheme + "://127.0.0.1:" + port + "/live/x"
+		for name, addr := range map[string]string{"closed": closed, "hangup": hangup, "silent": silent} {
+			raw := scheme + "://" + addr + "/live/x"
 			if scheme == "http" {
 				raw += ".flv"
 			}
@@ -208,7 +171,7 @@ func TestRTMPApp(t *testing.T) {
 // TestPinnedArgs: a named RTMP source is dialed at its checked address
 // with the name kept in tcUrl; an HTTP source goes through the proxy.
 func TestPinnedArgs(t *testing.T) {
-	src, err := New("rtmp://media.test/live/x?k=v", Options{Guard: guardFor(t, "media.test")})
+	src, err := New("rtmp://media.test/live/x?k=v", Options{Guard: testnet.Policy(t, testnet.MediaName)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,7 +183,7 @@ func TestPinnedArgs(t *testing.T) {
 	if r.input != "rtmp://127.0.0.1/live/x?k=v" || strings.Join(r.opts, " ") != "-rtmp_tcurl rtmp://media.test:1935/live" || r.proxy != nil {
 		t.Errorf("rtmp: input %q opts %q", r.input, r.opts)
 	}
-	src, _ = New("https://media.test/a.m3u8", Options{Guard: guardFor(t, "media.test")})
+	src, _ = New("https://media.test/a.m3u8", Options{Guard: testnet.Policy(t, testnet.MediaName)})
 	r, err = src.prepare(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -12,18 +12,11 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
-	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/testnet"
 )
 
-// loopback allows the far ends these tests start on 127.0.0.1, which the
-// default policy refuses.
-var loopback = func() *netguard.Policy {
-	p, err := netguard.New(netguard.Options{Allow: []string{"127.0.0.1/32"}})
-	if err != nil {
-		panic(err)
-	}
-	return p
-}()
+// loopback allows the far ends these tests start on 127.0.0.1.
+var loopback = testnet.Loopback()
 
 // needFFmpeg skips when ffmpeg is missing; the project's set-up installs it.
 func needFFmpeg(t testing.TB) {

@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/ingest/ffmpeg"
 	"github.com/earshot/earshot/ingest/wavfile"
 	"github.com/earshot/earshot/ingest/whep"
+	"github.com/earshot/earshot/internal/netguard"
 )
 
 // ErrUnsupported is wrapped when a URL's scheme is not one New knows.
@@ -28,6 +29,10 @@ type Options struct {
 	Realtime bool
 	// Logger defaults to slog.Default().
 	Logger *slog.Logger
+	// Guard is the outbound address policy network sources are checked
+	// against at every Run; nil refuses loopback, private and other
+	// special addresses (netguard.Default).
+	Guard *netguard.Policy
 }
 
 // New validates rawURL and returns the Source that pulls it. Nothing is
@@ -47,7 +52,7 @@ func New(rawURL string, opts Options) (ingest.Source, error) {
 	switch strings.ToLower(scheme) {
 	case "whep+http", "whep+https":
 		src, err := whep.New(strings.TrimPrefix(strings.ToLower(scheme), "whep+")+"://"+rest,
-			whep.Options{Token: opts.Token, Logger: opts.Logger})
+			whep.Options{Token: opts.Token, Logger: opts.Logger, Guard: opts.Guard})
 		if err != nil {
 			return nil, fmt.Errorf("pull: %w", err)
 		}
@@ -103,7 +108,7 @@ func (w *wavSource) Run(ctx context.Context, emit ingest.Emit) error {
 }
 
 func viaFFmpeg(raw string, opts Options) (ingest.Source, error) {
-	src, err := ffmpeg.New(raw, ffmpeg.Options{Path: opts.FFmpegPath, Realtime: opts.Realtime, Logger: opts.Logger})
+	src, err := ffmpeg.New(raw, ffmpeg.Options{Path: opts.FFmpegPath, Realtime: opts.Realtime, Logger: opts.Logger, Guard: opts.Guard})
 	if err != nil {
 		return nil, fmt.Errorf("pull: %w", err)
 	}

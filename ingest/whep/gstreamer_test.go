@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
-	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/testaudio"
 	"github.com/earshot/earshot/internal/testnet"
 )
@@ -46,11 +45,7 @@ func TestPullsFromGStreamerWHEPServer(t *testing.T) {
 		_ = srv.Wait()
 		t.Fatalf("server did not start: %q %s", line, stderr.String())
 	}
-	guard, err := netguard.New(netguard.Options{Allow: []string{ns.PeerIP}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := New("http://"+ns.PeerIP+":8890/whep", Options{Token: token, Guard: guard})
+	src, err := New("http://"+ns.PeerIP+":8890/whep", Options{Token: token, Guard: testnet.Policy(t, ns.PeerIP)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,11 +27,14 @@ var ErrUnreachable = ingest.ErrUnreachable
 // too (see filterCandidates).
 func (s *Source) checkEndpoint(ctx context.Context) ([]netip.Addr, error) {
 	addrs, err := s.guard.Resolve(ctx, s.endpoint.Hostname())
-	if err == nil || errors.Is(err, netguard.ErrRefused) {
+	switch {
+	case err == nil || errors.Is(err, netguard.ErrRefused):
 		return addrs, err
+	case errors.Is(err, netguard.ErrBadHost):
+		return nil, fmt.Errorf("%w: %v", ErrBadURL, err)
 	}
 	s.log.Debug("whep: resolving the endpoint", "err", err)
-	return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+	return nil, fmt.Errorf("%w: could not resolve %s", ErrUnreachable, s.endpoint.Hostname())
 }
 
 // httpErr turns a failed request into what Run shows: a refusal as is,

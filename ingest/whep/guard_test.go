@@ -15,18 +15,8 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/netguard"
+	"github.com/earshot/earshot/internal/testnet"
 )
-
-var mediaTest = netguard.StaticResolver{Names: map[string][]netip.Addr{"media.test": {netip.MustParseAddr("127.0.0.1")}}}
-
-func guardFor(t *testing.T, allow ...string) *netguard.Policy {
-	t.Helper()
-	p, err := netguard.New(netguard.Options{Allow: allow, Setting: "ingest.allow_hosts", Resolver: mediaTest})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
 
 // counting wraps a handler and counts the requests it saw.
 func counting(h http.Handler) (http.Handler, *atomic.Int32) {
@@ -44,7 +34,7 @@ func TestEndpointPolicy(t *testing.T) {
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	for _, u := range []string{srv.URL + "/whep", "http://localhost:" + port + "/whep", "http://media.test:" + port + "/whep",
 		"http://[::ffff:127.0.0.1]:" + port + "/whep", "http://169.254.169.254/whep", "https://10.0.0.8/whep"} {
-		src, err := New(u, Options{Guard: guardFor(t)})
+		src, err := New(u, Options{Guard: testnet.Policy(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,7 +48,7 @@ func TestEndpointPolicy(t *testing.T) {
 	}
 	// Listed by name, its loopback ICE candidates are the endpoint's own
 	// address and are kept.
-	src, err := New("http://media.test:"+port+"/whep", Options{Guard: guardFor(t, "media.test")})
+	src, err := New("http://media.test:"+port+"/whep", Options{Guard: testnet.Policy(t, testnet.MediaName)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +71,7 @@ func TestRedirectToLoopbackRefused(t *testing.T) {
 	}))
 	defer redirector.Close()
 	_, port, _ := net.SplitHostPort(redirector.Listener.Addr().String())
-	src, err := New("http://media.test:"+port+"/whep", Options{Guard: guardFor(t, "media.test")})
+	src, err := New("http://media.test:"+port+"/whep", Options{Guard: testnet.Policy(t, testnet.MediaName)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +150,9 @@ func TestFilterCandidates(t *testing.T) {
 		endpoint []netip.Addr
 		want     []string // candidate foundations kept
 	}{
-		{"default", guardFor(t), nil, []string{"4"}},
+		{"default", testnet.Policy(t), nil, []string{"4"}},
 		{"loopback listed", loopback, nil, []string{"1", "4", "6"}},
-		{"endpoint's own address", guardFor(t, "media.test"), []netip.Addr{netip.MustParseAddr("10.0.0.5")}, []string{"2", "4"}},
+		{"endpoint's own address", testnet.Policy(t, testnet.MediaName), []netip.Addr{netip.MustParseAddr("10.0.0.5")}, []string{"2", "4"}},
 	}
 	for _, tc := range tests {
 		src, _ := New("http://media.test/whep", Options{Guard: tc.policy})
@@ -180,7 +170,7 @@ func TestFilterCandidates(t *testing.T) {
 			t.Errorf("%s: kept %v, want %v\n%s", tc.name, kept, tc.want, got)
 		}
 	}
-	src, _ := New("http://media.test/whep", Options{Guard: guardFor(t)})
+	src, _ := New("http://media.test/whep", Options{Guard: testnet.Policy(t)})
 	if _, err := src.filterCandidates("v=0\r\na=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n", nil); !errors.Is(err, ErrRefused) {
 		t.Errorf("only loopback candidates: got %v, want a refusal", err)
 	}

@@ -13,19 +13,12 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
-	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/testaudio"
+	"github.com/earshot/earshot/internal/testnet"
 )
 
-// loopback allows the fake servers these tests start on 127.0.0.1, which
-// the default policy refuses.
-var loopback = func() *netguard.Policy {
-	p, err := netguard.New(netguard.Options{Allow: []string{"127.0.0.1/32"}})
-	if err != nil {
-		panic(err)
-	}
-	return p
-}()
+// loopback allows the fake servers these tests start on 127.0.0.1.
+var loopback = testnet.Loopback()
 
 type recorder struct {
 	mu  sync.Mutex

@@ -2,12 +2,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/pull"
+	"github.com/earshot/earshot/internal/netguard"
 
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
@@ -17,11 +19,16 @@ import (
 // DATA/rooms.json and restarted from it, evidence clips go to
 // DATA/evidence/<alert-id>.wav, and pulled URLs are opened by pullSource.
 func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.Registry, error) {
+	guard, err := s.outboundPolicy()
+	if err != nil {
+		return nil, err
+	}
 	reg, err := rooms.Open(ctx, tmpl, rooms.Options{
 		Logger:      s.log,
 		StorePath:   filepath.Join(s.cfg.DataDir, "rooms.json"),
 		EvidenceDir: filepath.Join(s.cfg.DataDir, "evidence"),
-		OpenSource:  s.pullSource(),
+		OpenSource:  s.pullSource(guard),
+		CheckSource: checkSource(guard),
 		Schemes:     pullSchemes,
 		// A room may name another configured engine ("recognizer": "openai").
 		RecognizerFor: s.engines.For,
@@ -39,9 +46,35 @@ var pullSchemes = slices.Concat(rooms.DefaultSchemes, []string{"whep+http", "whe
 
 // pullSource opens the source of a pulled room with ingest/pull (ffmpeg for
 // RTMP/RTSP/SRT/HLS/HTTP, WHEP for whep+http(s)).
-func (s *Service) pullSource() rooms.OpenFunc {
+func (s *Service) pullSource(guard *netguard.Policy) rooms.OpenFunc {
 	log := s.log.With("component", "pull")
 	return func(rawURL, token string) (ingest.Source, error) {
-		return pull.New(rawURL, pull.Options{Token: token, Realtime: true, Logger: log})
+		return pull.New(rawURL, pull.Options{Token: token, Realtime: true, Logger: log, Guard: guard})
+	}
+}
+
+// outboundPolicy is the address policy of pulled sources: special
+// addresses refused unless listed in ingest.allow_hosts.
+func (s *Service) outboundPolicy() (*netguard.Policy, error) {
+	guard, err := netguard.New(netguard.Options{Allow: s.cfg.Ingest.AllowHosts, Setting: "ingest.allow_hosts"})
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if len(s.cfg.Ingest.AllowHosts) > 0 {
+		s.log.Info("pulled sources may also reach", "ingest.allow_hosts", s.cfg.Ingest.AllowHosts)
+	}
+	return guard, nil
+}
+
+// checkSource refuses, at registration, a source the policy refuses or
+// whose host is malformed. A name that does not resolve yet is let
+// through: the source checks again at every connect.
+func checkSource(guard *netguard.Policy) func(context.Context, string) error {
+	return func(ctx context.Context, rawURL string) error {
+		err := guard.CheckURL(ctx, rawURL)
+		if errors.Is(err, netguard.ErrRefused) || errors.Is(err, netguard.ErrBadHost) {
+			return err
+		}
+		return nil
 	}
 }

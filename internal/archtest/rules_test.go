@@ -69,6 +69,11 @@ var rules = []rule{
 		Not:  []string{"./...", "net"}, Allow: []string{"./lexicon/phonetic"},
 	},
 	{
+		Doc:  "internal/netguard/doc.go: This package must never depend on what the connection is for (no ingest, rooms or webhook specifics).",
+		From: []string{"./internal/netguard"},
+		Not:  []string{"./..."}, Allow: []string{"./internal/netguard"},
+	},
+	{
 		Doc:  "alerter/doc.go: This package must never match text or touch audio.",
 		From: []string{"./alerter/..."},
 		Not:  append([]string{"./lexicon/...", "./analysis/...", "./transcript/...", "./ingest/..."}, upper...),

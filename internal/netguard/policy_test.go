@@ -211,6 +211,44 @@ func TestCheckURL(t *testing.T) {
 	}
 }
 
+// TestDialRebinding: the name is resolved on every dial, and the second
+// answer (loopback) is refused although the first was public.
+func TestDialRebinding(t *testing.T) {
+	r := &testResolver{seq: map[string][][]string{"rebind.test": {{"93.184.216.34"}, {"127.0.0.1"}}}}
+	p := mustPolicy(t, r)
+	if _, err := p.Resolve(context.Background(), "rebind.test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DialContext(context.Background(), "tcp", "rebind.test:80"); !errors.Is(err, ErrRefused) {
+		t.Fatalf("second resolution: got %v, want a refusal", err)
+	}
+}
+
+// TestControlChecksTheDialedAddress: the hook refuses an address that was
+// not the one checked, and special addresses even then.
+func TestControlChecksTheDialedAddress(t *testing.T) {
+	p := Default()
+	ctl := p.pinned([]netip.Addr{netip.MustParseAddr("93.184.216.34")}, false)
+	for addr, ok := range map[string]bool{"93.184.216.34:80": true, "127.0.0.1:80": false, "[::ffff:93.184.216.34]:443": true, "8.8.8.8:53": false} {
+		if err := ctl("tcp4", addr, nil); (err == nil) != ok {
+			t.Errorf("%s: %v", addr, err)
+		}
+	}
+	if err := p.Control("tcp4", "169.254.169.254:80", nil); !errors.Is(err, ErrRefused) {
+		t.Errorf("metadata: %v", err)
+	}
+	d := net.Dialer{Control: p.Control}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	if _, err := d.Dial("tcp", addr); !errors.Is(err, ErrRefused) {
+		t.Errorf("dialer with Control reached %s: %v", addr, err)
+	}
+}
+
 // FuzzNew: any entry is accepted or refused with an error, never a
 // panic; an accepted name entry never opens an address.
 func FuzzNew(f *testing.F) {
