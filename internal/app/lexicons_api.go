@@ -56,24 +56,12 @@ func (l *lexicons) Rollback(ctx context.Context, n int, author, message string) 
 // possibly ahead of this worker.
 const activeWait = 5 * time.Second
 
-// awaitActive waits until this worker's active version is at least n.
+// awaitActive waits, woken by the watch, until this worker's active version
+// is at least n.
 func (l *lexicons) awaitActive(ctx context.Context, n int) {
-	deadline := time.NewTimer(activeWait)
-	defer deadline.Stop()
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		if c := l.watcher.Load(); c != nil && c.Meta.Number >= n {
-			return
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-deadline.C:
-			return
-		case <-tick.C:
-		}
-	}
+	ctx, cancel := context.WithTimeout(ctx, activeWait)
+	defer cancel()
+	_, _ = l.watcher.WaitFor(ctx, n) // timed out or stopped: answer anyway, see activeWait
 }
 
 func (l *lexicons) Audit(ctx context.Context) ([]version.AuditEntry, error) {

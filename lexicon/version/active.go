@@ -1,6 +1,8 @@
 package version
 
 import (
+	"context"
+	"sync"
 	"sync/atomic"
 
 	"github.com/earshot/earshot/lexicon"
@@ -23,7 +25,12 @@ func (c *Compiled) Version() string { return c.Meta.Label() }
 
 // Active holds the compiled version in force on this worker. The zero
 // value holds nothing; Load returns nil until the first Swap.
-type Active struct{ p atomic.Pointer[Compiled] }
+type Active struct {
+	p atomic.Pointer[Compiled]
+
+	mu      sync.Mutex
+	swapped chan struct{} // closed and cleared by the next swap; nil: nobody waits
+}
 
 // Load returns the version in force (nil before the first one).
 func (a *Active) Load() *Compiled { return a.p.Load() }
@@ -40,7 +47,41 @@ func (a *Active) swap(c *Compiled) bool {
 			return false
 		}
 		if a.p.CompareAndSwap(old, c) {
+			a.mu.Lock()
+			if a.swapped != nil {
+				close(a.swapped)
+				a.swapped = nil
+			}
+			a.mu.Unlock()
 			return true
+		}
+	}
+}
+
+// next returns a channel closed by the next swap.
+func (a *Active) next() <-chan struct{} {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.swapped == nil {
+		a.swapped = make(chan struct{})
+	}
+	return a.swapped
+}
+
+// waitFor blocks until version n or a later one is in force, ctx ends or
+// stop is closed.
+func (a *Active) waitFor(ctx context.Context, n int, stop <-chan struct{}) (*Compiled, error) {
+	for {
+		swapped := a.next() // before Load: a swap between the two is not missed
+		if c := a.Load(); c != nil && c.Meta.Number >= n {
+			return c, nil
+		}
+		select {
+		case <-swapped:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-stop:
+			return nil, ErrStopped
 		}
 	}
 }

@@ -14,7 +14,9 @@
 // compiles the new version and only then swaps an atomic pointer, so the
 // pipeline (which asks for the matcher once per utterance) always sees one
 // complete compiled version and a version that fails to compile never
-// becomes active anywhere.
+// becomes active anywhere. Watcher.WaitFor blocks until a given version is
+// in force here, woken by the swap itself (a publish answers once its
+// version runs on the publishing worker), never by polling.
 //
 // This package must never edit a published version, write "active" without
 // the revision it read, or swap in a matcher that has not compiled.

@@ -68,6 +68,17 @@ func Watch(ctx context.Context, kv jetstream.KeyValue, opts WatchOptions) (*Watc
 // Done is closed when the watch has stopped.
 func (w *Watcher) Done() <-chan struct{} { return w.done }
 
+// ErrStopped is returned by WaitFor once the watch has stopped.
+var ErrStopped = errors.New("version: the watch has stopped")
+
+// WaitFor blocks until version n (or a later one: versions only move
+// forward) is compiled and in force here, and returns it. It is woken by
+// the watch itself, not by polling. It fails with ctx's error when ctx
+// ends first, and with ErrStopped when the watch stops first.
+func (w *Watcher) WaitFor(ctx context.Context, n int) (*Compiled, error) {
+	return w.waitFor(ctx, n, w.done)
+}
+
 func (w *Watcher) run(ctx context.Context, kw jetstream.KeyWatcher, ready chan struct{}) {
 	defer close(w.done)
 	defer func() { _ = kw.Stop() }()
