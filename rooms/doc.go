@@ -2,12 +2,14 @@
 // and where their audio comes from (a pulled URL or WHIP publishers), which
 // are live, what they have heard, and why they failed or are reconnecting.
 // It runs one pipeline per session, supervises pulled sources (reconnecting
-// with exponential backoff and jitter), keeps each live session's recent
-// audio so that alerts carry an evidence clip, persists the registered rooms
-// in the data dir, and on shutdown waits until every pipeline has finalized
-// its last utterance and flushed its alerts and clips. A room's State is one
-// of the typed constants in states.go, whose table says what each means and
-// how a room moves between them.
+// with exponential backoff and jitter), hands a room over from one WHIP
+// publisher to the next (ReplaceAudio: the old session drains, then the
+// new one starts), keeps each live session's recent audio so that alerts
+// carry an evidence clip, persists the registered rooms in the data dir,
+// and on shutdown waits until every pipeline has finalized its last
+// utterance and flushed its alerts and clips. A room's State is one of the
+// typed constants in states.go, whose table says what each means and how a
+// room moves between them.
 //
 // This package must never decode audio or match text itself: it only starts,
 // tracks and stops pipelines. It must never block a pipeline's recognizer

@@ -42,6 +42,11 @@ type entry struct {
 	cancel     context.CancelFunc // stops the room's worker
 	done       chan struct{}      // closed when that worker returned
 	past       Totals             // finished sessions
+	// replaceable is set while the running session is a publisher's
+	// (ReplaceAudio), which a newer publisher may take over; next is that
+	// newer publisher, waiting for the running session to finish.
+	replaceable bool
+	next        *pending
 	// text is the room's text feed (utterances posted by a platform's
 	// own ASR): a session that lasts as long as the entry.
 	text    *pipeline.Session
@@ -198,6 +203,10 @@ func (r *Registry) Remove(ctx context.Context, id string) error {
 	}
 	delete(r.rooms, id)
 	r.tally.forgetLocked(e)
+	if n := e.next; n != nil {
+		e.next = nil
+		go n.abandon(fmt.Errorf("rooms: %s: %w", id, ErrNotFound))
+	}
 	if e.text != nil {
 		r.text.End(id, e.text.ID)
 	}
@@ -235,47 +244,6 @@ func (r *Registry) save(specs []Spec) error {
 		return nil
 	}
 	return saveSpecs(r.opts.StorePath, sortSpecs(specs))
-}
-
-// StartAudio begins monitoring src as room in the background. A lossless
-// session waits for the recognizer instead of dropping audio (a file read as
-// fast as possible); a live one drops and counts what it cannot keep up with.
-// A room registered as WHIP takes its anchor and merchant from the
-// registration where the caller gives none; a room with a pulled source
-// refuses other audio with ErrBusy.
-func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source, lossless bool) (string, error) {
-	if err := alerter.ValidRoomID(room.ID); err != nil {
-		return "", err
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.closed {
-		return "", ErrClosed
-	}
-	e := r.entryLocked(room.ID)
-	if e.spec != nil && e.spec.Pulled() {
-		return "", fmt.Errorf("rooms: %s is fed by its pulled source: %w", room.ID, ErrBusy)
-	}
-	if e.running {
-		return "", fmt.Errorf("rooms: %s: %w", room.ID, ErrBusy)
-	}
-	if e.spec != nil {
-		room = mergeRoom(room, e.spec.Room())
-	}
-	ctx, cancel := context.WithCancel(r.ctx)
-	s := &pipeline.Session{Room: room, ID: alerter.NewID(r.now()), Source: src, Lossless: lossless}
-	e.session, e.running, e.sessions = s, true, e.sessions+1
-	r.tally.beginLocked(s, false)
-	e.state, e.reason, e.started, e.ended, e.lastErr = StateLive, "", r.now(), time.Time{}, ""
-	e.cancel, e.done = cancel, make(chan struct{})
-	done := e.done
-	r.wg.Go(func() {
-		defer close(done)
-		defer cancel()
-		err := r.runSession(ctx, s)
-		r.finishPushed(e, s, err)
-	})
-	return s.ID, nil
 }
 
 func mergeRoom(got, registered pipeline.Room) pipeline.Room {
@@ -316,21 +284,6 @@ func (r *Registry) runSession(ctx context.Context, s *pipeline.Session) error {
 		cfg.Sink = evidenceSink{Sink: cfg.Sink, ev: r.ev, audio: audio}
 	}
 	return pipeline.Run(ctx, s, cfg)
-}
-
-func (r *Registry) finishPushed(e *entry, s *pipeline.Session, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e.running, e.ended = false, r.now()
-	r.tally.endLocked(e, s)
-	e.state, e.reason = StateEnded, ""
-	if e.spec != nil {
-		e.state, e.reason = StateWaiting, reasonWaiting
-	}
-	if err != nil {
-		e.state, e.lastErr = StateFailed, err.Error()
-		r.log.Warn("room session failed", "room", s.Room.ID, "session", s.ID, "err", err)
-	}
 }
 
 func (r *Registry) entryLocked(id string) *entry {

@@ -1,22 +1,18 @@
 package app
 
 import (
-	"errors"
 	"net/http"
 	"time"
 
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/pipeline"
-	"github.com/earshot/earshot/rooms"
 )
 
-// replaceWait bounds how long a new WHIP publisher waits for the session it
-// replaced to finish flushing before its own pipeline starts.
-const replaceWait = 5 * time.Second
-
 // newWHIP serves WHIP publishers at /whip/{room}: a room token authorizes
-// the room, and each accepted session becomes the room's live source.
+// the room, and each accepted session takes the room over (rooms'
+// ReplaceAudio: the previous publisher's session drains, then this one
+// runs).
 func (s *Service) newWHIP() (*whip.Server, error) {
 	return whip.New(whip.Config{
 		AllowOrigin: s.cfg.HTTP.AllowOrigin,
@@ -25,26 +21,13 @@ func (s *Service) newWHIP() (*whip.Server, error) {
 			return s.Signer.AllowRoom(auth.Bearer(r.Header.Get("Authorization")), room, time.Now())
 		},
 		OnSession: func(room string, sess *whip.Session) {
-			go s.startWHIP(pipeline.Room{ID: room}, sess)
+			drop := func(err error) {
+				s.log.Warn("whip session not started", "room", room, "err", err)
+				sess.Close()
+			}
+			if err := s.reg.ReplaceAudio(pipeline.Room{ID: room}, sess, drop); err != nil {
+				go drop(err) // OnSession must not block: the 201 answer waits for it
+			}
 		},
 	})
-}
-
-// startWHIP hands sess to the registry. A publisher that reconnects
-// replaces its old session, which may still be flushing: wait for it
-// rather than refuse the anchor.
-func (s *Service) startWHIP(room pipeline.Room, sess *whip.Session) {
-	deadline := time.Now().Add(replaceWait)
-	for {
-		_, err := s.reg.StartAudio(room, sess, false)
-		if err == nil {
-			return
-		}
-		if !errors.Is(err, rooms.ErrBusy) || time.Now().After(deadline) {
-			s.log.Warn("whip session not started", "room", room.ID, "err", err)
-			sess.Close()
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
