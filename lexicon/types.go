@@ -18,6 +18,17 @@ type Lexicon struct {
 	File string `yaml:"-"`
 }
 
+// Cooldown is rule id's own reminder cooldown: 0 when the rule sets none
+// or the lexicon has no such rule, and the alert sink's default applies.
+func (lx *Lexicon) Cooldown(id string) time.Duration {
+	for i := range lx.Rules {
+		if lx.Rules[i].ID == id {
+			return lx.Rules[i].CooldownDuration
+		}
+	}
+	return 0
+}
+
 // Rule is one policy rule: any pattern firing (and no exception near it)
 // produces a Hit carrying the reminder.
 type Rule struct {

@@ -18,7 +18,6 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/pipeline/transcripts"
 	"github.com/earshot/earshot/rooms"
@@ -42,9 +41,11 @@ type Service struct {
 	cancel  context.CancelFunc
 	http    *http.Server
 	httpLn  net.Listener
-	Matcher *lexicon.Engine
 	Signer  *auth.Signer
 	lex     *lexicons // versions, hot swap, /v1/lexicons (lexicons.go)
+	// lexLoader is the one source of the lexicon (lexicon.go): configured
+	// until the versions are watched, then the active version.
+	lexLoader *lexiconLoader
 
 	transcripts *store.Store // searchable final utterances (store.go)
 }
@@ -60,10 +61,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if s.Signer, err = auth.LoadOrCreate(cfg.DataDir); err != nil {
 		return nil, err
 	}
-	if s.rec, err = newRecognizer(cfg, s.lexiconInForce, log); err != nil { // kws follows lexicon versions
+	s.lexLoader = newLexiconLoader(cfg, log)
+	if s.rec, err = newRecognizer(cfg, s.lexLoader, log); err != nil { // kws follows lexicon versions
 		return nil, err
 	}
-	s.engines = newEngines(cfg, s.rec, s.lexiconInForce, log)
+	s.engines = newEngines(cfg, s.rec, s.lexLoader, log)
 	if err = s.connectNATS(ctx); err != nil {
 		return nil, err
 	}
@@ -71,7 +73,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.sink, err = natsink.New(ctx, s.nc, natsink.Options{
-		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lex.cooldowns,
+		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lexLoader.Cooldown,
 		MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/lexicon/version"
 	"github.com/earshot/earshot/transcript/kws"
 )
 
@@ -39,7 +40,13 @@ func TestKWSRecognizer(t *testing.T) {
 	}
 	cfg.Recognizer.KWS.Thresholds = ""
 	calls := 0
-	rec, err = newRecognizer(cfg, func() *lexicon.Lexicon { calls++; return nil }, slog.New(slog.DiscardHandler))
+	active, err := LoadMatcher(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex := newLexiconLoader(cfg, nil)
+	lex.follow(func() *version.Compiled { calls++; return &version.Compiled{Engine: active} })
+	rec, err = newRecognizer(cfg, lex, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

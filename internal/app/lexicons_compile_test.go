@@ -19,8 +19,7 @@ func TestCompilerVersionsDoNotShareIndexes(t *testing.T) {
 	if _, err := os.Stat(cfg.Recognizer.Sphinx.Dict); err != nil {
 		t.Skipf("pronouncing dictionary missing (scripts/setup.sh installs it): %v", err)
 	}
-	s := &Service{cfg: cfg, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	compile := s.lexiconCompiler()
+	compile := newLexiconLoader(cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).Compile
 	parse := func(yaml string) *lexicon.Lexicon {
 		lx, err := lexicon.Parse("t.yaml", []byte(yaml))
 		if err != nil {

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/config"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/kws"
 	"github.com/earshot/earshot/transcript/multi"
@@ -96,15 +95,15 @@ func newRemoteRecognizer(rc config.Recognizer, log *slog.Logger) (transcript.Rec
 
 // newPair builds recognizer.engine and recognizer.also and runs both on
 // the same audio.
-func newPair(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog.Logger) (transcript.Recognizer, error) {
+func newPair(cfg config.Config, lex *lexiconLoader, log *slog.Logger) (transcript.Recognizer, error) {
 	first, second := cfg, cfg
 	first.Recognizer.Also = ""
 	second.Recognizer.Engine, second.Recognizer.Also = cfg.Recognizer.Also, ""
-	a, err := newRecognizer(first, inForce, log)
+	a, err := newRecognizer(first, lex, log)
 	if err != nil {
 		return nil, err
 	}
-	b, err := newRecognizer(second, inForce, log)
+	b, err := newRecognizer(second, lex, log)
 	if err != nil {
 		_ = a.Close()
 		return nil, err
@@ -118,30 +117,15 @@ func newPair(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog.Logge
 	return m, nil
 }
 
-// newKWS builds the keyword spotter. It starts from the configured lexicon
-// and, when inForce is set (serve), follows the version in force: at each
-// utterance start it compares that version's keyphrases with its own and
-// rebuilds its decoders in the background when they differ.
-func newKWS(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog.Logger) (transcript.Recognizer, error) {
-	var start *lexicon.Lexicon
-	var err error
-	if cfg.Lexicon.File != "" {
-		start, err = lexicon.LoadFile(cfg.Lexicon.File)
-	} else {
-		start, err = lexicon.Default()
-	}
-	if err != nil {
+// newKWS builds the keyword spotter. It spots the phrases of the lexicon
+// in force (lex: the configured one, or in serve the active version): at
+// each utterance start it compares that lexicon's keyphrases with its own
+// and rebuilds its decoders in the background when they differ.
+func newKWS(cfg config.Config, lex *lexiconLoader, log *slog.Logger) (transcript.Recognizer, error) {
+	if _, err := lex.Lexicon(); err != nil {
 		return nil, fmt.Errorf("recognizer kws: %w", err)
 	}
-	src := func() *lexicon.Lexicon {
-		if inForce != nil {
-			if lx := inForce(); lx != nil {
-				return lx
-			}
-		}
-		return start
-	}
-	kc := kws.Config{Phrases: (&kwsSource{lexicon: src}).Phrases, HMM: cfg.Recognizer.Sphinx.HMM, Dict: cfg.Recognizer.Sphinx.Dict,
+	kc := kws.Config{Phrases: (&kwsSource{lexicon: lex.InForce}).Phrases, HMM: cfg.Recognizer.Sphinx.HMM, Dict: cfg.Recognizer.Sphinx.Dict,
 		Logger: log}
 	if f := cfg.Recognizer.KWS.Thresholds; f != "" {
 		th, err := kws.LoadThresholds(f)

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/earshot/earshot/config"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -15,17 +14,17 @@ import (
 // one, or another engine from the config, built on first use and shared by
 // every room that names it.
 type engines struct {
-	cfg     config.Config
-	def     transcript.Recognizer
-	inForce func() *lexicon.Lexicon // lexicon version in force, for "kws"
-	log     *slog.Logger
+	cfg config.Config
+	def transcript.Recognizer
+	lex *lexiconLoader // the lexicon in force, for "kws"
+	log *slog.Logger
 
 	mu    sync.Mutex
 	built map[string]transcript.Recognizer
 }
 
-func newEngines(cfg config.Config, def transcript.Recognizer, inForce func() *lexicon.Lexicon, log *slog.Logger) *engines {
-	return &engines{cfg: cfg, def: def, inForce: inForce, log: log, built: map[string]transcript.Recognizer{}}
+func newEngines(cfg config.Config, def transcript.Recognizer, lex *lexiconLoader, log *slog.Logger) *engines {
+	return &engines{cfg: cfg, def: def, lex: lex, log: log, built: map[string]transcript.Recognizer{}}
 }
 
 // For returns the engine called name.
@@ -43,7 +42,7 @@ func (e *engines) For(name string) (transcript.Recognizer, error) {
 	}
 	cfg := e.cfg
 	cfg.Recognizer.Engine, cfg.Recognizer.Also = name, ""
-	rec, err := newRecognizer(cfg, e.inForce, e.log)
+	rec, err := newRecognizer(cfg, e.lex, e.log)
 	if err != nil {
 		return nil, fmt.Errorf("engine %q is not usable here: %w", name, err)
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/segment"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/sphinx"
 )
@@ -18,14 +17,14 @@ import (
 // phrases (scan, eval); `serve` builds it with newRecognizer so that it
 // follows published lexicon versions.
 func NewRecognizer(cfg config.Config, log *slog.Logger) (transcript.Recognizer, error) {
-	return newRecognizer(cfg, nil, log)
+	return newRecognizer(cfg, newLexiconLoader(cfg, log), log)
 }
 
-// newRecognizer is NewRecognizer with the lexicon version in force for a
-// "kws" engine (nil: the configured lexicon, read once).
-func newRecognizer(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog.Logger) (transcript.Recognizer, error) {
+// newRecognizer is NewRecognizer with the lexicon a "kws" engine spots
+// taken from lex.
+func newRecognizer(cfg config.Config, lex *lexiconLoader, log *slog.Logger) (transcript.Recognizer, error) {
 	if cfg.Recognizer.Also != "" {
-		return newPair(cfg, inForce, log)
+		return newPair(cfg, lex, log)
 	}
 	if err := engineAvailable(cfg.Recognizer.Engine); err != nil {
 		return nil, err
@@ -42,7 +41,7 @@ func newRecognizer(cfg config.Config, inForce func() *lexicon.Lexicon, log *slog
 	case "openai", "vosk", "sherpa", "replay":
 		return newRemoteRecognizer(cfg.Recognizer, log)
 	case "kws":
-		return newKWS(cfg, inForce, log)
+		return newKWS(cfg, lex, log)
 	case "none":
 		return textOnly{}, nil
 	}
