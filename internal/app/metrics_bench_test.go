@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testdouble"
@@ -16,9 +16,9 @@ import (
 	"github.com/earshot/earshot/rooms"
 )
 
-// heldSource emits one chunk and then holds the session open until ctx ends,
-// so a room counts as live with non-zero counters.
-type heldSource struct{}
+// heldSource emits one chunk, tells emitted, and then holds the session
+// open until ctx ends, so a room counts as live with non-zero counters.
+type heldSource struct{ emitted *sync.WaitGroup }
 
 func (heldSource) Describe() string { return "held" }
 
@@ -26,8 +26,10 @@ func (heldSource) Describe() string { return "held" }
 func (heldSource) SourceStats() ingest.SourceStats {
 	return ingest.SourceStats{Packets: 50, PacketsLost: 2, DecodeErrors: 1}
 }
-func (heldSource) Run(ctx context.Context, emit ingest.Emit) error {
-	if err := emit(ingest.Chunk{PCM: make([]int16, 320)}); err != nil {
+func (h heldSource) Run(ctx context.Context, emit ingest.Emit) error {
+	err := emit(ingest.Chunk{PCM: make([]int16, 320)}) // counted in Stats.Chunks before it returns
+	h.emitted.Done()
+	if err != nil {
 		return err
 	}
 	<-ctx.Done()
@@ -40,25 +42,22 @@ func liveRegistry(tb testing.TB, n int) *rooms.Registry {
 	reg := rooms.New(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{},
 		Matcher: pipeline.Static(nil), Sink: &testdouble.Sink{}, Logger: log}, log)
 	tb.Cleanup(reg.Close)
+	var emitted sync.WaitGroup
+	emitted.Add(n)
 	for i := range n {
-		if _, err := reg.StartAudio(pipeline.Room{ID: fmt.Sprintf("room%05d", i)}, heldSource{}, false); err != nil {
+		if _, err := reg.StartAudio(pipeline.Room{ID: fmt.Sprintf("room%05d", i)}, heldSource{&emitted}, false); err != nil {
 			tb.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		chunks := uint64(0)
-		for _, st := range reg.Rooms() {
-			chunks += st.Chunks
-		}
-		if chunks == uint64(n) {
-			return reg
-		}
-		if time.Now().After(deadline) {
-			tb.Fatalf("%d of %d rooms heard their chunk", chunks, n)
-		}
-		time.Sleep(10 * time.Millisecond)
+	emitted.Wait()
+	chunks := uint64(0)
+	for _, st := range reg.Rooms() {
+		chunks += st.Chunks
 	}
+	if chunks != uint64(n) {
+		tb.Fatalf("%d of %d rooms counted their chunk", chunks, n)
+	}
+	return reg
 }
 
 // BenchmarkScrape measures one /metrics scrape with n live rooms: its size
