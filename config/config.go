@@ -72,6 +72,10 @@ type Lexicon struct {
 	// Phonetic enables phone-sequence matching of English phrases using the
 	// recognizer's pronouncing dictionary.
 	Phonetic bool `yaml:"phonetic"`
+	// TrustedKeys are public keys (A...) whose lexicon versions this node
+	// accepts besides its own signing key's (DATA/keys/lexicon.nk): the
+	// previous key during a key rotation.
+	TrustedKeys []string `yaml:"trusted_keys"`
 }
 
 // Recognizer selects and configures the ASR engine.

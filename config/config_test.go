@@ -54,6 +54,7 @@ func TestBadInput(t *testing.T) {
 		{"bad http", "http:\n  addr: nowhere\n", nil, "http.addr"},
 		{"bad env", "", map[string]string{"EARSHOT_COOLDOWN": "x"}, "EARSHOT_COOLDOWN"},
 		{"bad level", "log_level: loud\n", nil, "log_level"},
+		{"bad lexicon trusted key", "lexicon:\n  trusted_keys: [nope]\n", nil, "lexicon.trusted_keys"},
 		{"negative transcript retention", "transcripts:\n  retention_days: -1\n", nil, "transcripts.retention_days"},
 		{"transcript retention not a number", "transcripts:\n  retention_days: month\n", nil, "month"},
 		{"openai without url", "recognizer:\n  engine: openai\n", nil, "recognizer.openai.base_url"},

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/nats-io/nkeys"
 )
 
 // ApplyEnv overlays EARSHOT_* variables read through getenv (os.Getenv in
@@ -83,6 +85,11 @@ func (c *Config) Validate() error {
 	}
 	if err := c.Recognizer.validate(); err != nil {
 		return err
+	}
+	for _, k := range c.Lexicon.TrustedKeys {
+		if !nkeys.IsValidPublicAccountKey(k) {
+			return fmt.Errorf("config: lexicon.trusted_keys: %q is not a public key (A..., as `earshot serve` logs it)", k)
+		}
 	}
 	if c.Alerts.Cooldown < 0 {
 		return fmt.Errorf("config: alerts.cooldown: must not be negative")

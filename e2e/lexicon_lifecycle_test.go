@@ -132,7 +132,7 @@ func TestLexiconHotPublish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = version.Watch(ctx, kv, version.WatchOptions{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OnSwap: func(v version.Version, _ time.Duration) {
+		_, err = version.Watch(ctx, kv, version.WatchOptions{Keys: svc.LexiconKeys(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OnSwap: func(v version.Version, _ time.Duration) {
 			if v.Number == 2 {
 				mu.Lock()
 				swapped[w] = time.Now()

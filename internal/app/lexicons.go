@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -20,6 +21,7 @@ import (
 type lexicons struct {
 	store   *version.Store
 	watcher *version.Watcher
+	keys    *version.Keys
 	signer  *auth.Signer
 	cancel  context.CancelFunc
 
@@ -38,24 +40,39 @@ func (s *Service) startLexicons(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("lexicon versions: %w", err)
 	}
-	store, err := version.Open(ctx, js, version.Options{Compile: s.lexLoader.Compile, Logger: s.log})
+	keys, created, err := s.lexiconKeys(ctx, js) // lexicon_keys.go
 	if err != nil {
 		return err
+	}
+	store, err := version.Open(ctx, js, version.Options{Compile: s.lexLoader.Compile, Logger: s.log, Keys: keys})
+	if err != nil {
+		return err
+	}
+	if created { // versions from before signing: sign the active one now, once
+		if v, ok, err := store.AdoptUnsigned(ctx); err != nil {
+			s.log.Error("lexicon: the unsigned active version was not adopted", "err", err)
+		} else if ok {
+			s.log.Warn("lexicon: signed the active version published before versions were signed", "version", v.Number)
+		}
 	}
 	seed := s.lexLoader.configured()
 	if seed.err != nil {
 		return seed.err
 	}
-	if _, err := store.Bootstrap(ctx, seed.file, seed.yaml); err != nil {
+	if _, err := store.Bootstrap(ctx, seed.file, seed.yaml); errors.Is(err, version.ErrRefused) {
+		// The watcher runs the newest signed version; the next publish
+		// replaces the forgery.
+		s.log.Error("lexicon: the active version is not signed by a trusted key", "err", err)
+	} else if err != nil {
 		return fmt.Errorf("lexicon versions: publishing %s as version 1: %w", seed.file, err)
 	}
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	w, err := version.Watch(wctx, store.KV(), version.WatchOptions{Compile: s.lexLoader.Compile, Logger: s.log})
+	w, err := version.Watch(wctx, store.KV(), version.WatchOptions{Compile: s.lexLoader.Compile, Logger: s.log, Keys: keys})
 	if err != nil {
 		cancel()
 		return err
 	}
-	s.lex = &lexicons{store: store, watcher: w, signer: s.Signer, cancel: cancel}
+	s.lex = &lexicons{store: store, watcher: w, keys: keys, signer: s.Signer, cancel: cancel}
 	s.lexLoader.follow(w.Load)
 	return nil
 }

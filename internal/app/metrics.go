@@ -26,6 +26,9 @@ type metricSources struct {
 	// errors (transcript.ErrorCounter) gets a series labelled by its name,
 	// a bounded set fixed by the configuration.
 	recognizers func() []transcript.Recognizer
+	// lexiconRefused counts lexicon version records refused for their
+	// signature (lexicon/version.Watcher.Refused).
+	lexiconRefused func() uint64
 }
 
 // metricsHandler serves the service's /metrics.
@@ -35,6 +38,9 @@ func (s *Service) metricsHandler() http.Handler {
 	}}
 	if st := s.transcripts; st != nil {
 		src.transcripts = st.Stats
+	}
+	if s.lex != nil {
+		src.lexiconRefused = s.lex.watcher.Refused
 	}
 	return newMetricsHandler(src)
 }
@@ -68,6 +74,7 @@ type snapshot struct {
 type collector struct {
 	src                   metricSources
 	rooms, recErrors      *prometheus.Desc
+	lexiconRefused        *prometheus.Desc
 	samples, transcriptsS []sample
 }
 
@@ -90,6 +97,8 @@ func newCollector(src metricSources) *collector {
 		src:       src,
 		rooms:     prometheus.NewDesc("earshot_rooms", "Rooms known to the registry, by state.", []string{"state"}, nil),
 		recErrors: prometheus.NewDesc("earshot_recognizer_errors_total", "Utterances a recognizer lost to errors (server, network), by engine.", []string{"engine"}, nil),
+		lexiconRefused: prometheus.NewDesc("earshot_lexicon_versions_refused_total",
+			"Lexicon version records refused because no trusted key signed them (forged, altered or unsigned); alert on any increase.", nil, nil),
 		samples: []sample{
 			counter("earshot_sessions_total", "Audio sessions started (uploads, WHIP sessions, pulled connections).",
 				func(s *snapshot) float64 { return float64(s.sum.Sessions) }),
@@ -146,6 +155,7 @@ func newCollector(src metricSources) *collector {
 func (c *collector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.rooms
 	ch <- c.recErrors
+	ch <- c.lexiconRefused
 	for _, s := range slices.Concat(c.samples, c.transcriptsS) {
 		ch <- s.desc
 	}
@@ -166,6 +176,9 @@ func (c *collector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if c.src.recognizers != nil {
 		c.recognizerErrors(ch)
+	}
+	if c.src.lexiconRefused != nil {
+		ch <- prometheus.MustNewConstMetric(c.lexiconRefused, prometheus.CounterValue, float64(c.src.lexiconRefused()))
 	}
 }
 

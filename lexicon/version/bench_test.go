@@ -27,7 +27,7 @@ func BenchmarkPublishToActive3Workers(b *testing.B) {
 	const workers = 3
 	swaps := make(chan swap, 64)
 	for w := range workers {
-		_, err := Watch(ctx, openStore(b, ns).KV(), WatchOptions{Logger: quiet, OnSwap: func(v Version, _ time.Duration) {
+		_, err := Watch(ctx, openStore(b, ns).KV(), WatchOptions{Logger: quiet, Keys: testKeys, OnSwap: func(v Version, _ time.Duration) {
 			swaps <- swap{worker: w, version: v.Number, at: time.Now()}
 		}})
 		if err != nil {

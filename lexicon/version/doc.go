@@ -18,6 +18,17 @@
 // in force here, woken by the swap itself (a publish answers once its
 // version runs on the publishing worker), never by polling.
 //
+// Versions are signed. Each record ("active", "v.<n>") is an envelope with
+// the Version's JSON, the signer's public key and an ed25519 signature
+// (nkeys) made by the API node that published it (Keys). A record that is
+// unsigned, signed by a key the node does not trust, or altered, is refused
+// everywhere (ErrRefused): the Watcher logs it at error level, counts it
+// (Refused, OnRefused) and keeps the version in force; a worker starting
+// while "active" is forged runs the newest signed archived version; the
+// next publish writes over the forgery. Holding write access to the bucket
+// (the NATS service user) is not enough to change what workers match.
+//
 // This package must never edit a published version, write "active" without
-// the revision it read, or swap in a matcher that has not compiled.
+// the revision it read, swap in a matcher that has not compiled, or use a
+// record whose signature it has not verified.
 package version

@@ -26,12 +26,15 @@ func FuzzImportCSV(f *testing.F) {
 // FuzzCompileVersion: a hostile KV value is rejected, never activated and
 // never a panic.
 func FuzzCompileVersion(f *testing.F) {
-	good, _ := encode(Version{Number: 1, YAML: "format: 1\nrules: []\n", Hash: Hash([]byte("format: 1\nrules: []\n"))})
+	v := Version{Number: 1, YAML: "format: 1\nrules: []\n", Hash: Hash([]byte("format: 1\nrules: []\n"))}
+	good, _ := testKeys.seal(v)
+	unsigned, _ := encode(v)
 	f.Add(good)
+	f.Add(unsigned)
 	f.Add([]byte("\x1f\x8b\x08\x00garbage"))
 	f.Add([]byte("{}"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		c, err := CompileVersion(in, func(lx *lexicon.Lexicon) (*lexicon.Engine, error) { return lexicon.Compile(lx, lexicon.Options{}) })
+		c, err := CompileVersion(in, testKeys, func(lx *lexicon.Lexicon) (*lexicon.Engine, error) { return lexicon.Compile(lx, lexicon.Options{}) })
 		if err == nil && (c == nil || c.Meta.Number <= 0) {
 			t.Fatalf("accepted a version without a number: %+v", c)
 		}

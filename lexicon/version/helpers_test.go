@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nkeys"
 
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/internal/natstest"
@@ -17,10 +19,29 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// testKeys sign and verify every test's versions, as one API node would.
+var testKeys = func() *Keys {
+	kp, err := nkeys.CreateAccount()
+	if err != nil {
+		panic(err)
+	}
+	k, err := NewKeys(kp)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
 // startNATS runs a real embedded nats-server with JetStream for one test.
 func startNATS(t testing.TB) *natsembed.Server {
 	t.Helper()
 	return natstest.Start(t, "")
+}
+
+// natsConn is a service-user connection of its own.
+func natsConn(t testing.TB, ns *natsembed.Server) *nats.Conn {
+	t.Helper()
+	return natstest.Service(t, ns)
 }
 
 // openStore opens a Store on its own connection.
@@ -33,7 +54,7 @@ func openStore(t testing.TB, ns *natsembed.Server) *Store {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := Open(ctx, js, Options{Logger: quiet})
+	s, err := Open(ctx, js, Options{Logger: quiet, Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}

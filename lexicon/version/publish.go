@@ -25,10 +25,12 @@ type Draft struct {
 	// with ErrConflict if another version was published since. 0 means
 	// last writer wins.
 	Base int
-	// rollbackOf and action are set by Rollback and Bootstrap.
+	// rollbackOf and action are set by Rollback and Bootstrap; over by
+	// AdoptUnsigned: the unsigned active version the draft replaces.
 	rollbackOf int
 	action     string
 	onlyFirst  bool
+	over       *Version
 }
 
 // maxAttempts bounds compare-and-set retries under contention.
@@ -65,7 +67,20 @@ func (s *Store) Publish(ctx context.Context, d Draft) (Version, error) {
 // publish won the race and the caller should retry on the new state.
 func (s *Store) tryPublish(ctx context.Context, d Draft, lx *lexicon.Lexicon) (Version, bool, error) {
 	cur, rev, err := s.active(ctx)
-	if err != nil && !errors.Is(err, ErrEmpty) {
+	refused := errors.Is(err, ErrRefused)
+	switch {
+	case refused && d.onlyFirst:
+		return Version{}, true, err
+	case refused && d.over != nil:
+		cur = *d.over
+	case refused:
+		// Someone wrote "active" without the key: publish over it, after
+		// the newest version that is ours.
+		s.opts.Logger.Error("lexicon: active record refused; publishing over it", "revision", rev, "err", err)
+		if cur, err = s.newestArchived(ctx); err != nil {
+			return Version{}, true, err
+		}
+	case err != nil && !errors.Is(err, ErrEmpty):
 		return Version{}, false, err
 	}
 	if d.onlyFirst && rev != 0 {
@@ -75,7 +90,7 @@ func (s *Store) tryPublish(ctx context.Context, d Draft, lx *lexicon.Lexicon) (V
 		return Version{}, true, fmt.Errorf("%w: draft based on version %d, active is %d", ErrConflict, d.Base, cur.Number)
 	}
 	var prev *lexicon.Lexicon
-	if rev != 0 {
+	if rev != 0 && cur.Number > 0 {
 		// Keep the invariant that every version below active is archived,
 		// even if cur's publisher stopped right after its compare-and-set.
 		if err := s.archive(ctx, cur); err != nil {
@@ -88,7 +103,7 @@ func (s *Store) tryPublish(ctx context.Context, d Draft, lx *lexicon.Lexicon) (V
 		Author: d.Author, Message: d.Message, Hash: Hash(d.YAML), Previous: cur.Number,
 		RollbackOf: d.rollbackOf, YAML: string(d.YAML), Diff: Compare(prev, lx),
 	}
-	data, err := encode(v)
+	data, err := s.opts.Keys.seal(v)
 	if err != nil {
 		return Version{}, true, err
 	}
@@ -134,6 +149,55 @@ func (s *Store) Bootstrap(ctx context.Context, file string, yaml []byte) (Versio
 	}
 	return s.Publish(ctx, Draft{YAML: yaml, File: file, Author: "earshot",
 		Message: "initial version from " + file, action: "bootstrap", onlyFirst: true})
+}
+
+// newestArchived is the newest archived version that verifies; the zero
+// Version if there is none.
+func (s *Store) newestArchived(ctx context.Context) (Version, error) {
+	lister, err := s.kv.ListKeysFiltered(ctx, archivePref+">")
+	if err != nil {
+		return Version{}, fmt.Errorf("version: listing versions: %w", err)
+	}
+	var keys []string
+	for k := range lister.Keys() {
+		keys = append(keys, k)
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(keys))) // zero-padded numbers
+	for _, k := range keys {
+		e, err := s.kv.Get(ctx, k)
+		if err != nil {
+			continue
+		}
+		if v, err := s.opts.Keys.open(e.Value()); err == nil && archiveKey(v.Number) == k {
+			return v, nil
+		}
+	}
+	return Version{}, nil
+}
+
+// AdoptUnsigned signs the active version of an earshot from before
+// versions were signed: its YAML is published again as the next version,
+// signed. Call it only on the start that created this node's signing key
+// (see ActiveSigner): later, an unsigned active record is a forgery and
+// stays refused. It reports whether it published.
+func (s *Store) AdoptUnsigned(ctx context.Context) (Version, bool, error) {
+	e, err := s.kv.Get(ctx, keyActive)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return Version{}, false, nil
+	}
+	if err != nil {
+		return Version{}, false, fmt.Errorf("version: reading active: %w", err)
+	}
+	if _, err := readEnvelope(e.Value()); err == nil || !errors.Is(err, ErrRefused) {
+		return Version{}, false, err
+	}
+	old, err := legacy(e.Value())
+	if err != nil {
+		return Version{}, false, err
+	}
+	v, err := s.Publish(ctx, Draft{YAML: []byte(old.YAML), File: fmt.Sprintf("v%d.yaml", old.Number), Author: "earshot",
+		Message: fmt.Sprintf("version %d signed: it was published before versions were signed", old.Number), action: "sign", over: &old})
+	return v, err == nil, err
 }
 
 // audit appends an entry; a failure is logged, not returned, because the

@@ -44,6 +44,9 @@ type Compiler func(*lexicon.Lexicon) (*lexicon.Engine, error)
 
 // Options configure a Store.
 type Options struct {
+	// Keys sign what Publish writes and verify what is read. Required:
+	// a record not signed by a trusted key is never used.
+	Keys *Keys
 	// Compile defaults to lexicon.Compile with no phonetic matcher.
 	Compile Compiler
 	// History is how many revisions of each key the bucket keeps; default 16.
@@ -61,6 +64,9 @@ type Store struct {
 
 // Open creates the bucket if missing and returns a Store on it.
 func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Store, error) {
+	if opts.Keys == nil {
+		return nil, errors.New("version: Options.Keys is required: lexicon versions are signed")
+	}
 	if opts.Compile == nil {
 		opts.Compile = func(lx *lexicon.Lexicon) (*lexicon.Engine, error) { return lexicon.Compile(lx, lexicon.Options{}) }
 	}
@@ -121,9 +127,9 @@ func (s *Store) active(ctx context.Context) (Version, uint64, error) {
 	if err != nil {
 		return Version{}, 0, fmt.Errorf("version: reading active: %w", err)
 	}
-	var v Version
-	if err := decode(e.Value(), &v); err != nil {
-		return Version{}, 0, err
+	v, err := s.opts.Keys.open(e.Value())
+	if err != nil {
+		return Version{}, e.Revision(), fmt.Errorf("version: active (revision %d): %w", e.Revision(), err)
 	}
 	return v, e.Revision(), nil
 }
@@ -144,9 +150,9 @@ func (s *Store) Get(ctx context.Context, n int) (Version, error) {
 	if err != nil {
 		return Version{}, fmt.Errorf("version: reading %d: %w", n, err)
 	}
-	var v Version
-	if err := decode(e.Value(), &v); err != nil {
-		return Version{}, err
+	v, err := s.opts.Keys.open(e.Value())
+	if err != nil {
+		return Version{}, fmt.Errorf("version %d: %w", n, err)
 	}
 	return v, nil
 }
@@ -163,6 +169,12 @@ func (s *Store) List(ctx context.Context) ([]Summary, error) {
 	out := make([]Summary, 0, act.Number)
 	for n := 1; n < act.Number; n++ {
 		v, err := s.Get(ctx, n)
+		if errors.Is(err, ErrRefused) {
+			// Versions from before signing, or planted ones: listed
+			// nowhere, never a rollback target.
+			s.opts.Logger.Error("lexicon version record refused", "version", n, "err", err)
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -176,7 +188,7 @@ func archiveKey(n int) string { return fmt.Sprintf("%s%010d", archivePref, n) }
 // archive writes v under its number once; a second writer of the same
 // immutable record is harmless.
 func (s *Store) archive(ctx context.Context, v Version) error {
-	data, err := encode(v)
+	data, err := s.opts.Keys.seal(v)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -14,6 +15,11 @@ import (
 
 // WatchOptions configure a Watcher.
 type WatchOptions struct {
+	// Keys verify each version before it is compiled. Required.
+	Keys *Keys
+	// OnRefused, if set, runs for each record refused because it is not
+	// signed by a trusted key (metrics); it is logged at error level too.
+	OnRefused func(revision uint64, err error)
 	// Compile must match the publisher's (see Options.Compile).
 	Compile Compiler
 	// OnSwap, if set, runs after each version becomes active here
@@ -27,8 +33,11 @@ type WatchOptions struct {
 // Watcher follows the bucket's active version and keeps Active current.
 type Watcher struct {
 	Active
-	opts WatchOptions
-	done chan struct{}
+	opts    WatchOptions
+	kv      jetstream.KeyValue
+	done    chan struct{}
+	refused atomic.Uint64
+	lastErr atomic.Pointer[error]
 }
 
 // Watch starts following kv and returns once the current version is
@@ -36,6 +45,9 @@ type Watcher struct {
 // It fails if nothing is published yet, ctx ends or ReadyTimeout passes
 // first; the watch runs until ctx is cancelled (cancel it on failure too).
 func Watch(ctx context.Context, kv jetstream.KeyValue, opts WatchOptions) (*Watcher, error) {
+	if opts.Keys == nil {
+		return nil, errors.New("version: WatchOptions.Keys is required: lexicon versions are verified")
+	}
 	if opts.Compile == nil {
 		opts.Compile = func(lx *lexicon.Lexicon) (*lexicon.Engine, error) { return lexicon.Compile(lx, lexicon.Options{}) }
 	}
@@ -49,7 +61,7 @@ func Watch(ctx context.Context, kv jetstream.KeyValue, opts WatchOptions) (*Watc
 	if err != nil {
 		return nil, fmt.Errorf("version: watching %s: %w", Bucket, err)
 	}
-	w := &Watcher{opts: opts, done: make(chan struct{})}
+	w := &Watcher{opts: opts, kv: kv, done: make(chan struct{})}
 	ready := make(chan struct{})
 	go w.run(ctx, kw, ready)
 	select {
@@ -60,9 +72,41 @@ func Watch(ctx context.Context, kv jetstream.KeyValue, opts WatchOptions) (*Watc
 		return nil, fmt.Errorf("version: no active lexicon after %s", opts.ReadyTimeout)
 	}
 	if w.Load() == nil {
+		w.fallBack(ctx)
+	}
+	if w.Load() == nil {
+		if errp := w.lastErr.Load(); errp != nil {
+			return nil, fmt.Errorf("version: no usable lexicon version in %s: %w", Bucket, *errp)
+		}
 		return nil, fmt.Errorf("version: %w in %s (or it does not compile here)", ErrEmpty, Bucket)
 	}
 	return w, nil
+}
+
+// Refused counts the records this watcher refused for their signature.
+func (w *Watcher) Refused() uint64 { return w.refused.Load() }
+
+// fallBack activates the newest archived version that verifies when the
+// active record was refused at start, so a forged "active" cannot keep a
+// worker from starting: it runs what was last published with the key.
+func (w *Watcher) fallBack(ctx context.Context) {
+	errp := w.lastErr.Load()
+	if errp == nil || !errors.Is(*errp, ErrRefused) {
+		return
+	}
+	s := &Store{kv: w.kv, opts: Options{Keys: w.opts.Keys}}
+	v, err := s.newestArchived(ctx)
+	if err != nil || v.Number == 0 {
+		return
+	}
+	c, err := compileVerified(v, w.opts.Compile)
+	if err != nil {
+		w.opts.Logger.Error("lexicon: newest signed version does not compile either", "version", v.Number, "err", err)
+		return
+	}
+	if w.swap(c) {
+		w.opts.Logger.Error("lexicon: active record refused at start; running the newest signed version", "version", v.Number)
+	}
 }
 
 // Done is closed when the watch has stopped.
@@ -105,7 +149,14 @@ func (w *Watcher) run(ctx context.Context, kw jetstream.KeyWatcher, ready chan s
 				continue
 			}
 			if err := w.apply(e); err != nil {
+				w.lastErr.Store(&err)
 				w.opts.Logger.Error("lexicon version not activated; keeping the current one", "revision", e.Revision(), "err", err)
+				if errors.Is(err, ErrRefused) {
+					w.refused.Add(1)
+					if w.opts.OnRefused != nil {
+						w.opts.OnRefused(e.Revision(), err)
+					}
+				}
 			}
 		}
 	}
@@ -118,7 +169,7 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) error {
 		return nil
 	}
 	start := time.Now()
-	c, err := CompileVersion(e.Value(), w.opts.Compile)
+	c, err := CompileVersion(e.Value(), w.opts.Keys, w.opts.Compile)
 	if err != nil {
 		return err
 	}
@@ -131,12 +182,17 @@ func (w *Watcher) apply(e jetstream.KeyValueEntry) error {
 	return nil
 }
 
-// CompileVersion decodes a stored version, checks its hash and compiles it.
-func CompileVersion(data []byte, compile Compiler) (*Compiled, error) {
-	var v Version
-	if err := decode(data, &v); err != nil {
+// CompileVersion verifies a stored version's signature against keys,
+// checks its hash and compiles it.
+func CompileVersion(data []byte, keys *Keys, compile Compiler) (*Compiled, error) {
+	v, err := keys.open(data)
+	if err != nil {
 		return nil, err
 	}
+	return compileVerified(v, compile)
+}
+
+func compileVerified(v Version, compile Compiler) (*Compiled, error) {
 	if v.Number <= 0 {
 		return nil, errors.New("version: record without a version number")
 	}
