@@ -51,7 +51,7 @@ func TestWatcherWaitFor(t *testing.T) {
 	}
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	w, err := Watch(wctx, openStore(t, ns).KV(), WatchOptions{Logger: quiet})
+	w, err := Watch(wctx, openStore(t, ns).KV(), WatchOptions{Logger: quiet, Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
