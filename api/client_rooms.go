@@ -17,6 +17,12 @@ func (c *Client) Health(ctx context.Context) (Health, error) {
 	return h, c.getJSON(ctx, "/healthz", nil, &h)
 }
 
+// Metrics returns the Prometheus text exposition of GET /metrics.
+func (c *Client) Metrics(ctx context.Context) ([]byte, error) {
+	var text []byte
+	return text, c.do(ctx, request{method: http.MethodGet, path: "/metrics", accept: "text/plain", raw: &text, rawType: "text/plain"})
+}
+
 // Rooms lists every room the server has seen (GET /v1/rooms).
 func (c *Client) Rooms(ctx context.Context) ([]RoomStatus, error) {
 	var l RoomList

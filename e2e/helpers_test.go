@@ -1,15 +1,14 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -17,9 +16,11 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
 )
@@ -96,49 +97,65 @@ func synth(t *testing.T, voice tts.Voice, lines ...string) string {
 	return out
 }
 
-func postFile(t *testing.T, url, path string) *http.Response {
+// apiClient is a client of svc's HTTP API; opts add a token.
+func apiClient(t *testing.T, svc *app.Service, opts ...api.Option) *api.Client {
 	t.Helper()
-	body, err := os.ReadFile(path)
+	c, err := api.New("http://"+svc.HTTPAddr(), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return post(t, url, "audio/wav", body)
+	return c
 }
 
-func post(t *testing.T, url, ctype string, body []byte) *http.Response {
+// upload monitors the WAV file at path as room's audio.
+func upload(t *testing.T, c *api.Client, room api.Room, pace api.Pace, path string) api.AudioAccepted {
 	t.Helper()
-	resp, err := http.Post(url, ctype, bytes.NewReader(body))
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { resp.Body.Close() })
-	return resp
-}
-
-func getJSON(t *testing.T, url string, v any) int {
-	t.Helper()
-	resp, err := http.Get(url)
+	defer f.Close()
+	acc, err := c.UploadAudio(context.Background(), room, pace, f)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("uploading %s to room %s: %v", path, room.ID, err)
 	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
-	return resp.StatusCode
+	return acc
 }
 
 // waitEnded polls the room until its session is no longer live.
-func waitEnded(t *testing.T, base, room string, limit time.Duration) map[string]any {
+func waitEnded(t *testing.T, c *api.Client, room string, limit time.Duration) api.RoomStatus {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for time.Now().Before(deadline) {
-		var st map[string]any
-		if getJSON(t, base+"/v1/rooms/"+room, &st) == http.StatusOK && st["state"] != string(rooms.StateLive) {
-			return st
+	var st api.RoomStatus
+	testutil.Eventually(t, limit, func() error {
+		var err error
+		if st, err = c.Room(context.Background(), room); err == nil && st.State == string(rooms.StateLive) {
+			err = fmt.Errorf("room %s is still live", room)
 		}
-		time.Sleep(100 * time.Millisecond)
+		return err
+	})
+	return st
+}
+
+// waitState polls the room until it is in state want.
+func waitState(t *testing.T, c *api.Client, room string, want rooms.State, limit time.Duration) api.RoomStatus {
+	t.Helper()
+	var st api.RoomStatus
+	testutil.Eventually(t, limit, func() error {
+		var err error
+		if st, err = c.Room(context.Background(), room); err == nil && st.State != string(want) {
+			err = fmt.Errorf("room %s is %s (%s), want %s", room, st.State, st.Reason, want)
+		}
+		return err
+	})
+	return st
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("room %s still live after %v", room, limit)
-	return nil
+	defer ln.Close()
+	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/transcript/store"
 )
 
@@ -40,7 +41,11 @@ func TestLexiconEditorBrowser(t *testing.T) {
 	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
 		t.Skip("chromium not installed")
 	}
-	svc, base, tok := startLexiconService(t)
+	svc, c, _ := startLexiconService(t)
+	tok, err := svc.Signer.Sign(auth.Claims{Role: "policy"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var recs memTranscripts
 	now := time.Now().Add(-time.Hour)
 	for i := range 40 {
@@ -56,7 +61,7 @@ func TestLexiconEditorBrowser(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, "editor.mjs")
 	cmd.Dir = "browser"
-	cmd.Env = append(os.Environ(), "EARSHOT_URL="+base, "EARSHOT_POLICY_TOKEN="+tok,
+	cmd.Env = append(os.Environ(), "EARSHOT_URL="+c.BaseURL(), "EARSHOT_POLICY_TOKEN="+tok,
 		"ARTIFACTS_DIR="+filepath.Join(t.TempDir()))
 	out, err := cmd.CombinedOutput()
 	t.Logf("editor.mjs:\n%s", out)

@@ -3,7 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,61 +16,29 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
-	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon/version"
 )
 
 // startLexiconService runs earshot with testdata/lexicon/v1.yaml as the
-// seed and returns it with a policy token.
-func startLexiconService(t *testing.T) (*app.Service, string, string) {
+// seed and returns it with a client without a token and one with a policy
+// token.
+func startLexiconService(t *testing.T) (svc *app.Service, anon, policy *api.Client) {
 	t.Helper()
-	svc := startService(t, func(c *config.Config) {
+	svc = startService(t, func(c *config.Config) {
 		c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
 	})
 	tok, err := svc.Signer.Sign(auth.Claims{Role: "policy"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return svc, "http://" + svc.HTTPAddr(), tok
-}
-
-// lexReq sends one request and decodes the JSON answer; it returns the status.
-func lexReq(t *testing.T, method, url, token string, body any, out any) int {
-	t.Helper()
-	var rd io.Reader
-	ctype := ""
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		rd, ctype = bytes.NewReader(b), "application/yaml"
-	default:
-		data, _ := json.Marshal(b)
-		rd, ctype = bytes.NewReader(data), "application/json"
-	}
-	req, _ := http.NewRequest(method, url, rd)
-	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
-	if out != nil {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: %d %s: %v", method, url, resp.StatusCode, data, err)
-		}
-	}
-	return resp.StatusCode
+	return svc, apiClient(t, svc), apiClient(t, svc, api.WithToken(tok))
 }
 
 func readFile(t *testing.T, p string) []byte {
@@ -85,12 +53,12 @@ func readFile(t *testing.T, p string) []byte {
 // uttResult is one posted utterance and the alerts it raised.
 type uttResult struct {
 	seq    int
-	alerts []alerter.Alert
+	alerts []api.Alert
 }
 
 // streamRoom posts numbered utterances naming both rules until stop, one
 // request per utterance, and returns what each raised, in order.
-func streamRoom(t *testing.T, base, room string, stop <-chan struct{}) []uttResult {
+func streamRoom(t *testing.T, c *api.Client, room string, stop <-chan struct{}) []uttResult {
 	var out []uttResult
 	for i := 0; ; i++ {
 		select {
@@ -98,15 +66,13 @@ func streamRoom(t *testing.T, base, room string, stop <-chan struct{}) []uttResu
 			return out
 		default:
 		}
-		var resp struct {
-			Alerts []alerter.Alert `json:"alerts"`
-		}
-		body := map[string]any{"text": fmt.Sprintf("alpha phrase and beta phrase number %d", i)}
-		if code := lexReq(t, "POST", base+"/v1/rooms/"+room+"/utterances", "", body, &resp); code != http.StatusOK {
-			t.Errorf("%s: utterance %d: status %d", room, i, code)
+		res, err := c.PostUtterances(context.Background(), api.Room{ID: room},
+			api.Utterance{Text: fmt.Sprintf("alpha phrase and beta phrase number %d", i)})
+		if err != nil {
+			t.Errorf("%s: utterance %d: %v", room, i, err)
 			return out
 		}
-		out = append(out, uttResult{seq: i, alerts: resp.Alerts})
+		out = append(out, uttResult{seq: i, alerts: res.Alerts})
 	}
 }
 
@@ -116,10 +82,9 @@ func streamRoom(t *testing.T, base, room string, stop <-chan struct{}) []uttResu
 // watchers on their own NATS connections (standing in for three worker
 // processes) all activate version 2.
 func TestLexiconHotPublish(t *testing.T) {
-	svc, base, tok := startLexiconService(t)
-	var active version.Summary
-	if code := lexReq(t, "GET", base+"/v1/lexicons/active", "", nil, &active); code != 200 || active.Number != 1 || active.Name != "lifecycle" {
-		t.Fatalf("active before publish: %d %+v", code, active)
+	svc, c, policy := startLexiconService(t)
+	if active, err := c.ActiveLexicon(context.Background()); err != nil || active.Number != 1 || active.Name != "lifecycle" {
+		t.Fatalf("active before publish: %v %+v", err, active)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -152,15 +117,14 @@ func TestLexiconHotPublish(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[r] = streamRoom(t, base, fmt.Sprintf("hot-%02d", r), stop)
+			results[r] = streamRoom(t, c, fmt.Sprintf("hot-%02d", r), stop)
 		}()
 	}
 	time.Sleep(500 * time.Millisecond)
 	published := time.Now()
-	var v2 version.Summary
-	body := map[string]any{"yaml": string(readFile(t, "testdata/lexicon/v2.yaml")), "message": "alpha out, beta in", "author": "ann"}
-	if code := lexReq(t, "POST", base+"/v1/lexicons", tok, body, &v2); code != http.StatusCreated || v2.Number != 2 {
-		t.Fatalf("publish: %d %+v", code, v2)
+	v2, err := policy.Publish(ctx, api.PublishRequest{YAML: readFile(t, "testdata/lexicon/v2.yaml"), Message: "alpha out, beta in", Author: "ann"})
+	if err != nil || v2.Number != 2 {
+		t.Fatalf("publish: %v %+v", err, v2)
 	}
 	var serviceSeen time.Duration
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
@@ -227,87 +191,76 @@ func checkOneVersionPerUtterance(t *testing.T, results [][]uttResult) {
 // TestLexiconAPI covers validation errors, draft tests, auth, rollback,
 // listing, diff, audit and CSV import through the HTTP API.
 func TestLexiconAPI(t *testing.T) {
-	_, base, tok := startLexiconService(t)
+	svc, c, policy := startLexiconService(t)
+	ctx := context.Background()
 	bad := readFile(t, "testdata/lexicon/bad-category.yaml")
+	v2 := readFile(t, "testdata/lexicon/v2.yaml")
 
-	var val struct {
-		Valid  bool `json:"valid"`
-		Errors []struct{ File, Rule, Field, Message string }
+	val, err := c.ValidateLexicon(ctx, bad)
+	if err != nil || val.Valid || len(val.Errors) != 1 || val.Errors[0].Rule != "gamma-rule" || val.Errors[0].Field != "category" {
+		t.Fatalf("validate: %v %+v", err, val)
 	}
-	lexReq(t, "POST", base+"/v1/lexicons/validate", "", bad, &val)
-	if val.Valid || len(val.Errors) != 1 || val.Errors[0].Rule != "gamma-rule" || val.Errors[0].Field != "category" {
-		t.Fatalf("validate: %+v", val)
+	if _, err := c.Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusUnauthorized {
+		t.Errorf("publish without token: %v", err)
 	}
-	if code := lexReq(t, "POST", base+"/v1/lexicons", "", bad, nil); code != http.StatusUnauthorized {
-		t.Errorf("publish without token: %d", code)
+	foreign, _ := auth.NewSigner([]byte("x")).Sign(auth.Claims{Role: "policy"})
+	if _, err := apiClient(t, svc, api.WithToken(foreign)).Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusForbidden {
+		t.Errorf("publish with a foreign token: %v", err)
 	}
-	anchor, _ := auth.NewSigner([]byte("x")).Sign(auth.Claims{Role: "policy"})
-	if code := lexReq(t, "POST", base+"/v1/lexicons", anchor, bad, nil); code != http.StatusForbidden {
-		t.Errorf("publish with a foreign token: %d", code)
+	_, err = policy.PublishYAML(ctx, bad, "")
+	var inv *api.Error
+	if !errors.As(err, &inv) || inv.Status != http.StatusUnprocessableEntity || inv.Code != api.CodeInvalidLexicon ||
+		len(inv.Problems) != 1 || inv.Problems[0].Rule != "gamma-rule" {
+		t.Errorf("publish invalid: %v %+v", err, inv)
 	}
-	var inv struct {
-		Error struct {
-			Code   string
-			Errors []struct{ Rule, Field string }
-		}
+	test, err := c.TestLexicon(ctx, v2, "a beta phrase here")
+	if err != nil || test.Lexicon != "draft" || len(test.Hits) != 1 || test.Hits[0].RuleID != "beta-rule" {
+		t.Errorf("test draft: %v %+v", err, test)
 	}
-	if code := lexReq(t, "POST", base+"/v1/lexicons", tok, bad, &inv); code != http.StatusUnprocessableEntity || inv.Error.Code != "invalid_lexicon" {
-		t.Errorf("publish invalid: %d %+v", code, inv)
+	if _, err := policy.PublishYAML(ctx, v2, ""); err != nil { // the raw YAML form curl users send
+		t.Fatal(err)
 	}
-	var test struct {
-		Lexicon string
-		Hits    []struct {
-			RuleID string `json:"rule_id"`
-		}
-	}
-	lexReq(t, "POST", base+"/v1/lexicons/test", "", map[string]any{"yaml": string(readFile(t, "testdata/lexicon/v2.yaml")), "text": "a beta phrase here"}, &test)
-	if test.Lexicon != "draft" || len(test.Hits) != 1 || test.Hits[0].RuleID != "beta-rule" {
-		t.Errorf("test draft: %+v", test)
-	}
-	var v version.Summary
-	lexReq(t, "POST", base+"/v1/lexicons", tok, readFile(t, "testdata/lexicon/v2.yaml"), &v)
-	lexReq(t, "POST", base+"/v1/lexicons/rollback", tok, map[string]any{"version": 1}, &v)
-	if v.Number != 3 || v.RollbackOf != 1 {
-		t.Fatalf("rollback: %+v", v)
+	v, err := policy.Rollback(ctx, api.RollbackRequest{Version: 1})
+	if err != nil || v.Number != 3 || v.RollbackOf != 1 {
+		t.Fatalf("rollback: %v %+v", err, v)
 	}
 	// Read your write: the answer to a publish or rollback comes once this
 	// server runs the new version.
-	var now version.Summary
-	if lexReq(t, "GET", base+"/v1/lexicons/active", "", nil, &now); now.Number != 3 {
-		t.Errorf("active right after the rollback answered: version %d, want 3", now.Number)
+	if now, err := c.ActiveLexicon(ctx); err != nil || now.Number != 3 {
+		t.Errorf("active right after the rollback answered: %v version %d, want 3", err, now.Number)
 	}
-	var list struct{ Versions []version.Summary }
-	lexReq(t, "GET", base+"/v1/lexicons", "", nil, &list)
-	if len(list.Versions) != 3 || list.Versions[1].Added != 1 || list.Versions[1].Removed != 1 {
-		t.Errorf("versions: %+v", list.Versions)
+	list, err := c.Lexicons(ctx)
+	if err != nil || len(list) != 3 || list[1].Added != 1 || list[1].Removed != 1 {
+		t.Errorf("versions: %v %+v", err, list)
 	}
-	var diff struct{ Diff version.Diff }
-	lexReq(t, "GET", base+"/v1/lexicons/3/diff?against=2", "", nil, &diff)
-	if len(diff.Diff.Added) != 1 || diff.Diff.Added[0].ID != "alpha-rule" {
-		t.Errorf("diff 3 against 2: %+v", diff)
+	diff, err := c.DiffLexicon(ctx, 3, 2)
+	if err != nil || len(diff.Diff.Added) != 1 || diff.Diff.Added[0].ID != "alpha-rule" {
+		t.Errorf("diff 3 against 2: %v %+v", err, diff)
 	}
-	var audit struct{ Entries []version.AuditEntry }
-	lexReq(t, "GET", base+"/v1/lexicons/audit", "", nil, &audit)
+	audit, err := c.LexiconAudit(ctx)
 	var actions []string
-	for _, e := range audit.Entries {
+	for _, e := range audit {
 		actions = append(actions, e.Action)
 	}
-	if !slices.Equal(actions, []string{"bootstrap", "rejected", "publish", "rollback"}) {
-		t.Errorf("audit actions %v", actions)
+	if err != nil || !slices.Equal(actions, []string{"bootstrap", "rejected", "publish", "rollback"}) {
+		t.Errorf("audit actions %v %v", actions, err)
 	}
-	for _, path := range []string{"/v1/lexicons/abc", "/v1/lexicons/99", "/v1/lexicons/1/diff?against=x"} {
-		var e map[string]any
-		if code := lexReq(t, "GET", base+path, "", nil, &e); code < 400 || code >= 500 {
-			t.Errorf("GET %s: %d", path, code)
+	if _, err := c.Lexicon(ctx, 99); !api.IsCode(err, api.CodeNotFound) {
+		t.Errorf("GET /v1/lexicons/99: %v", err)
+	}
+	// Malformed paths the typed client cannot send.
+	for _, path := range []string{"/v1/lexicons/abc", "/v1/lexicons/1/diff?against=x"} {
+		var e api.ErrorResponse
+		if code := testutil.DoJSON(t, "GET", c.BaseURL()+path, "", "", &e); code != http.StatusBadRequest || e.Error.Code == "" {
+			t.Errorf("GET %s: %d %+v", path, code, e)
 		}
 	}
-	resp, err := http.Post(base+"/v1/lexicons/import?name=words", "text/csv", bytes.NewReader(readFile(t, "testdata/lexicon/words.csv")))
+	csv, err := os.Open("testdata/lexicon/words.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	yml, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !bytes.Contains(yml, []byte("delta phrase")) {
-		t.Errorf("import: %d %s", resp.StatusCode, yml)
+	defer csv.Close()
+	if yml, err := c.ImportCSV(ctx, "words", csv); err != nil || !bytes.Contains(yml, []byte("delta phrase")) {
+		t.Errorf("import: %v %s", err, yml)
 	}
 }

@@ -1,9 +1,8 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
 )
@@ -23,28 +23,21 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 		t.Skip("speech end-to-end test")
 	}
 	svc := startService(t, nil)
-	base := "http://" + svc.HTTPAddr()
+	c := apiClient(t, svc)
 	wav := synth(t, tts.FliteSLT, "Hello everyone and welcome to the live room.")
 	ended := string(rooms.StateEnded) // before the package name is shadowed
 	rooms := []string{"metrics-a", "metrics-b", "metrics-c"}
 	for _, room := range rooms {
-		if resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav); resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("upload to %s: %s", room, resp.Status)
-		}
+		upload(t, c, api.Room{ID: room}, api.PaceFast, wav)
 	}
 	var heardMs, utterances float64
 	for _, room := range rooms {
-		st := waitEnded(t, base, room, 2*time.Minute)
-		heardMs += st["heard_ms"].(float64)
-		utterances += st["utterances"].(float64)
+		st := waitEnded(t, c, room, 2*time.Minute)
+		heardMs += float64(st.HeardMs)
+		utterances += float64(st.Utterances)
 	}
 
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := c.Metrics(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,17 +1,16 @@
 package e2e
 
 import (
-	"encoding/json"
-	"net"
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/tts"
 )
@@ -27,7 +26,7 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 		t.Skip("ffmpeg not installed")
 	}
 	svc := startService(t, allowLoopback)
-	base := "http://" + svc.HTTPAddr()
+	c := apiClient(t, svc)
 	wav := synth(t, tts.FliteSLT, "Hello and welcome to the live room.",
 		"It is the best cream in the world.", "This is the lowest price ever.")
 	tests := []struct {
@@ -35,7 +34,7 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 		serve func(t *testing.T) string // starts the far end, returns the URL
 	}{
 		{"rtmp", func(t *testing.T) string {
-			url := "rtmp://127.0.0.1:" + freeTCPPort(t) + "/live/anchor"
+			url := "rtmp://127.0.0.1:" + freePort(t) + "/live/anchor"
 			farEndFFmpeg(t, "-re", "-i", wav, "-c:a", "aac", "-f", "flv", "-listen", "1", url)
 			return url
 		}},
@@ -52,9 +51,9 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			room := "pulled-" + tc.name
 			got := reminders(t, svc, room)
-			body, _ := json.Marshal(map[string]string{"id": room, "anchor": "a1", "source": tc.serve(t)})
-			if resp := post(t, base+"/v1/rooms", "application/json", body); resp.StatusCode != http.StatusCreated {
-				t.Fatalf("POST /v1/rooms: %s", resp.Status)
+			ctx := context.Background()
+			if _, err := c.AddRoom(ctx, api.RoomSpec{ID: room, Anchor: "a1", Source: tc.serve(t)}); err != nil {
+				t.Fatalf("registering the room: %v", err)
 			}
 			want := map[string]bool{"absolute-claim": true, "price-fraud": true}
 			deadline := time.After(40 * time.Second)
@@ -63,19 +62,12 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 				case r := <-got:
 					delete(want, r.Category)
 				case <-deadline:
-					var st map[string]any
-					getJSON(t, base+"/v1/rooms/"+room, &st)
-					t.Fatalf("no reminder for %v; room status %v", keys(want), st)
+					st, err := c.Room(ctx, room)
+					t.Fatalf("no reminder for %v; room status %+v %v", keys(want), st, err)
 				}
 			}
-			req, _ := http.NewRequest(http.MethodDelete, base+"/v1/rooms/"+room, nil)
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusOK {
-				t.Errorf("DELETE: %s", resp.Status)
+			if _, _, err := c.RemoveRoom(ctx, room); err != nil {
+				t.Errorf("removing the room: %v", err)
 			}
 		})
 	}
@@ -93,14 +85,4 @@ func farEndFFmpeg(t *testing.T, args ...string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-}
-
-func freeTCPPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }

@@ -1,12 +1,11 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,9 +14,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
 )
@@ -37,37 +37,32 @@ func TestCloseDrainsLastAlert(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := "http://" + svc.HTTPAddr()
-	resp := postFile(t, base+"/v1/rooms/drain/audio", wav) // paced like a live room
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("upload: %s", resp.Status)
-	}
+	c := apiClient(t, svc)
+	ctx := context.Background()
+	upload(t, c, api.Room{ID: "drain"}, api.PaceRealtime, wav) // paced like a live room
 	// The synthesized line is followed by 1 s of silence: close as soon as
 	// the speech has been heard, before the pause ends the utterance.
 	speechEnd := wavDuration(t, wav) - time.Second
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		var st struct {
-			HeardMs int64 `json:"heard_ms"`
+	testutil.Eventually(t, 30*time.Second, func() error {
+		st, err := c.Room(ctx, "drain")
+		if err == nil && time.Duration(st.HeardMs)*time.Millisecond < speechEnd {
+			err = fmt.Errorf("heard %d ms of the %v of speech", st.HeardMs, speechEnd)
 		}
-		getJSON(t, base+"/v1/rooms/drain", &st)
-		if time.Duration(st.HeardMs)*time.Millisecond >= speechEnd {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("room never heard the speech")
-		}
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	svc.Close(ctx)
+		return err
+	})
+	closeCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	svc.Close(closeCtx)
 	cancel()
 
-	svc2 := startService(t, func(c *config.Config) { c.DataDir = dir })
-	var log struct{ Alerts []alerter.Alert }
-	getJSON(t, "http://"+svc2.HTTPAddr()+"/v1/alerts?room=drain", &log)
-	if len(log.Alerts) == 0 {
+	c2 := apiClient(t, startService(t, func(c *config.Config) { c.DataDir = dir }))
+	alerts, err := c2.Alerts(ctx, api.AlertQuery{Room: "drain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(alerts) == 0 {
 		t.Fatal("the last alert was lost on shutdown")
 	}
-	for _, a := range log.Alerts {
+	for _, a := range alerts {
 		if a.ClipURL == "" {
 			t.Errorf("alert %s has no clip URL", a.ID)
 			continue
@@ -75,13 +70,8 @@ func TestCloseDrainsLastAlert(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "evidence", a.ID+".wav")); err != nil {
 			t.Errorf("clip of alert %s not flushed: %v", a.ID, err)
 		}
-		clip, err := http.Get("http://" + svc2.HTTPAddr() + a.ClipURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		clip.Body.Close()
-		if clip.StatusCode != http.StatusOK || clip.Header.Get("Content-Type") != "audio/wav" {
-			t.Errorf("GET %s: %s %s", a.ClipURL, clip.Status, clip.Header.Get("Content-Type"))
+		if wav, err := c2.Clip(ctx, a.ID); err != nil || !bytes.HasPrefix(wav, []byte("RIFF")) {
+			t.Errorf("clip of alert %s (%s): %v, %d bytes", a.ID, a.ClipURL, err, len(wav))
 		}
 	}
 }
@@ -98,13 +88,13 @@ func TestPulledRTMPRoom(t *testing.T) {
 	}
 	wav := synth(t, tts.FliteSLT, "Please send the money to my personal bank account.")
 	svc := startService(t, allowLoopback)
-	base := "http://" + svc.HTTPAddr()
+	c := apiClient(t, svc)
+	ctx := context.Background()
 	url := "rtmp://127.0.0.1:" + freePort(t) + "/live/room"
 	stop := serveRTMP(t, wav, url)
 	got := reminders(t, svc, "rtmp1")
-	status, v := doJSON(t, "POST", base+"/v1/rooms", `{"id":"rtmp1","anchor":"anna","source":"`+url+`"}`)
-	if status != http.StatusCreated {
-		t.Fatalf("POST /v1/rooms: %d %v", status, v)
+	if _, err := c.AddRoom(ctx, api.RoomSpec{ID: "rtmp1", Anchor: "anna", Source: url}); err != nil {
+		t.Fatalf("registering the room: %v", err)
 	}
 	select {
 	case r := <-got:
@@ -113,31 +103,14 @@ func TestPulledRTMPRoom(t *testing.T) {
 		t.Fatal("no reminder from the pulled RTMP room")
 	}
 	stop()
-	room := func() map[string]any {
-		var st map[string]any
-		getJSON(t, base+"/v1/rooms/rtmp1", &st)
-		return st
-	}
-	waitState(t, room, rooms.StateReconnecting)
-	t.Logf("while the server is gone: %v", room()["reason"])
+	st := waitState(t, c, "rtmp1", rooms.StateReconnecting, time.Minute)
+	t.Logf("while the server is gone: %v", st.Reason)
 	serveRTMP(t, wav, url)
-	waitState(t, room, rooms.StateLive)
-	if st := room(); st["reconnects"].(float64) < 1 {
-		t.Errorf("reconnects not counted: %v", st)
+	if st := waitState(t, c, "rtmp1", rooms.StateLive, time.Minute); st.Reconnects < 1 {
+		t.Errorf("reconnects not counted: %+v", st)
 	}
-	if status, v := doJSON(t, "DELETE", base+"/v1/rooms/rtmp1", ""); status != http.StatusOK {
-		t.Errorf("DELETE: %d %v", status, v)
-	}
-}
-
-func waitState(t *testing.T, room func() map[string]any, want rooms.State) {
-	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for room()["state"] != string(want) {
-		if time.Now().After(deadline) {
-			t.Fatalf("room never %s: %v", want, room())
-		}
-		time.Sleep(100 * time.Millisecond)
+	if _, _, err := c.RemoveRoom(ctx, "rtmp1"); err != nil {
+		t.Errorf("removing the room: %v", err)
 	}
 }
 
@@ -160,32 +133,6 @@ func serveRTMP(t *testing.T, wav, url string) (stop func()) {
 	return stop
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
-
-func doJSON(t *testing.T, method, url, body string) (int, map[string]any) {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var v map[string]any
-	_ = jsonDecode(resp.Body, &v)
-	return resp.StatusCode, v
-}
-
 // wavDuration reads a 16-bit WAV's duration from its size and header.
 func wavDuration(t *testing.T, path string) time.Duration {
 	t.Helper()
@@ -199,5 +146,3 @@ func wavDuration(t *testing.T, path string) time.Duration {
 	}
 	return time.Duration(sec * float64(time.Second))
 }
-
-func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }

@@ -1,34 +1,34 @@
 package e2e
 
 import (
-	"encoding/json"
-	"net/http"
-	"net/url"
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
 )
 
 // searchUntil polls the search API until it finds something: the store
 // indexes in batches, a fraction of a second behind the pipeline.
-func searchUntil(t *testing.T, base string, params url.Values, limit time.Duration) api.SearchResponse {
+func searchUntil(t *testing.T, c *api.Client, sq api.SearchQuery, limit time.Duration) api.SearchResponse {
 	t.Helper()
-	deadline := time.Now().Add(limit)
-	for {
-		var res api.SearchResponse
-		if code := getJSON(t, base+"/v1/transcripts?"+params.Encode(), &res); code != http.StatusOK {
-			t.Fatalf("search %v: status %d", params, code)
+	ctx := context.Background()
+	var res api.SearchResponse
+	testutil.Eventually(t, limit, func() error {
+		var err error
+		if res, err = c.SearchTranscripts(ctx, sq); err == nil && res.Total == 0 {
+			all, _ := c.SearchTranscripts(ctx, api.SearchQuery{Rooms: sq.Rooms})
+			err = fmt.Errorf("nothing found for %+v; the store holds %d: %+v", sq, all.Total, all.Hits)
 		}
-		if res.Total > 0 || time.Now().After(deadline) {
-			return res
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		return err
+	})
+	return res
 }
 
 // TestSearchFindsPostedUtterances: text from a platform's ASR goes through
@@ -36,17 +36,16 @@ func searchUntil(t *testing.T, base string, params url.Values, limit time.Durati
 // and by category, highlighted, and open the room's timeline around it.
 func TestSearchFindsPostedUtterances(t *testing.T) {
 	svc := startService(t, func(c *config.Config) { c.Recognizer.Engine = "none" })
-	base := "http://" + svc.HTTPAddr()
-	body, _ := json.Marshal([]map[string]any{
-		{"text": "Welcome back everyone to the live room.", "start_ms": 0, "end_ms": 2000},
-		{"text": "This cream cures diabetes, trust me.", "start_ms": 2500, "end_ms": 5000},
-		{"text": "加我威信，私聊给你优惠", "start_ms": 6000, "end_ms": 8000},
-	})
-	resp := post(t, base+"/v1/rooms/shop-7/utterances?anchor=lily", "application/json", body)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("posting utterances: %s", resp.Status)
+	c := apiClient(t, svc)
+	ctx := context.Background()
+	_, err := c.PostUtterances(ctx, api.Room{ID: "shop-7", Anchor: "lily"},
+		api.Utterance{Text: "Welcome back everyone to the live room.", StartMs: 0, EndMs: 2000},
+		api.Utterance{Text: "This cream cures diabetes, trust me.", StartMs: 2500, EndMs: 5000},
+		api.Utterance{Text: "加我威信，私聊给你优惠", StartMs: 6000, EndMs: 8000})
+	if err != nil {
+		t.Fatalf("posting utterances: %v", err)
 	}
-	res := searchUntil(t, base, url.Values{"q": {`"cures diabetes"`}}, 10*time.Second)
+	res := searchUntil(t, c, api.SearchQuery{Q: `"cures diabetes"`}, 10*time.Second)
 	if res.Total != 1 || res.Hits[0].Room != "shop-7" || res.Hits[0].Anchor != "lily" || res.Hits[0].StartMs != 2500 {
 		t.Fatalf("phrase search: %+v", res)
 	}
@@ -56,24 +55,19 @@ func TestSearchFindsPostedUtterances(t *testing.T) {
 	if len(res.Hits[0].Hits) == 0 {
 		t.Errorf("the medical-claim hit is not stored with the utterance: %+v", res.Hits[0])
 	}
-	py := searchUntil(t, base, url.Values{"q": {"weixin"}, "room": {"shop-7"}}, 5*time.Second)
+	py := searchUntil(t, c, api.SearchQuery{Q: "weixin", Rooms: []string{"shop-7"}}, 5*time.Second)
 	if py.Total != 1 || !strings.Contains(strings.Join(py.Hits[0].Highlights["text"], ""), "<mark>威信</mark>") {
 		t.Errorf("pinyin search: %+v", py)
 	}
-	cat := searchUntil(t, base, url.Values{"category": {"private-goods"}}, 5*time.Second)
+	cat := searchUntil(t, c, api.SearchQuery{Categories: []string{"private-goods"}}, 5*time.Second)
 	if cat.Total != 1 || len(cat.Facets["category"]) == 0 {
 		t.Errorf("category filter: %+v", cat)
 	}
-	var tl struct {
-		Records []struct{ Text string } `json:"records"`
+	if tl, err := c.Timeline(ctx, "shop-7", res.Hits[0].At, time.Minute, time.Minute); err != nil || len(tl.Records) != 3 {
+		t.Errorf("timeline: %v %+v", err, tl)
 	}
-	at := res.Hits[0].At.Format(time.RFC3339Nano)
-	if code := getJSON(t, base+"/v1/rooms/shop-7/timeline?at="+url.QueryEscape(at)+"&before=1m&after=1m", &tl); code != 200 || len(tl.Records) != 3 {
-		t.Errorf("timeline: %d %+v", code, tl)
-	}
-	var bad map[string]any
-	if code := getJSON(t, base+"/v1/transcripts?q="+url.QueryEscape(`"unclosed`), &bad); code != http.StatusBadRequest {
-		t.Errorf("malformed query: status %d %v", code, bad)
+	if _, err := c.SearchTranscripts(ctx, api.SearchQuery{Q: `"unclosed`}); !api.IsCode(err, api.CodeBadQuery) || api.StatusOf(err) != 400 {
+		t.Errorf("malformed query: %v, want 400 bad_query", err)
 	}
 }
 
@@ -84,19 +78,13 @@ func TestSearchFindsSpokenPhrase(t *testing.T) {
 		t.Skip("speech end-to-end test")
 	}
 	svc := startService(t, nil)
-	base := "http://" + svc.HTTPAddr()
+	c := apiClient(t, svc)
 	wav := synth(t, tts.FliteSLT, "It is the best cream in the world.", "Thank you all for watching.")
-	if resp := postFile(t, base+"/v1/rooms/spoken/audio?pace=fast&anchor=amy", wav); resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("upload: %s", resp.Status)
+	upload(t, c, api.Room{ID: "spoken", Anchor: "amy"}, api.PaceFast, wav)
+	if st := waitEnded(t, c, "spoken", 2*time.Minute); st.State != string(rooms.StateEnded) {
+		t.Fatalf("room state %s: %s", st.State, st.LastError)
 	}
-	if st := waitEnded(t, base, "spoken", 2*time.Minute); st["state"] != string(rooms.StateEnded) {
-		t.Fatalf("room state %v: %v", st["state"], st["last_error"])
-	}
-	res := searchUntil(t, base, url.Values{"q": {"cream"}, "room": {"spoken"}}, 10*time.Second)
-	if res.Total == 0 {
-		all := searchUntil(t, base, url.Values{"room": {"spoken"}}, time.Second)
-		t.Fatalf("\"cream\" not found; stored: %+v", all.Hits)
-	}
+	res := searchUntil(t, c, api.SearchQuery{Q: "cream", Rooms: []string{"spoken"}}, 10*time.Second)
 	if frag := strings.Join(res.Hits[0].Highlights["text"], ""); !strings.Contains(frag, "<mark>cream</mark>") {
 		t.Errorf("highlight %q", frag)
 	}

@@ -1,13 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
-	"net/http"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
 )
@@ -40,7 +41,7 @@ func TestSpokenViolationsRemindAnchor(t *testing.T) {
 		t.Skip("speech end-to-end test")
 	}
 	svc := startService(t, nil)
-	base := "http://" + svc.HTTPAddr()
+	c := apiClient(t, svc)
 	for _, voice := range []tts.Voice{tts.FliteSLT, tts.FliteRMS, tts.FestivalSLTHTS} {
 		t.Run(string(voice), func(t *testing.T) {
 			room := "room-" + sanitize(string(voice))
@@ -52,13 +53,9 @@ func TestSpokenViolationsRemindAnchor(t *testing.T) {
 				want[v.category] = true
 			}
 			wav := synth(t, voice, lines...)
-			resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav)
-			if resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("upload: %s", resp.Status)
-			}
-			st := waitEnded(t, base, room, 2*time.Minute)
-			if st["state"] != string(rooms.StateEnded) {
-				t.Fatalf("room state %v: %v", st["state"], st["last_error"])
+			upload(t, c, api.Room{ID: room}, api.PaceFast, wav)
+			if st := waitEnded(t, c, room, 2*time.Minute); st.State != string(rooms.StateEnded) {
+				t.Fatalf("room state %s: %s", st.State, st.LastError)
 			}
 			seen := collect(got, 2*time.Second)
 			for _, r := range seen {
@@ -71,10 +68,9 @@ func TestSpokenViolationsRemindAnchor(t *testing.T) {
 				t.Errorf("no reminder for %v; got %s", keys(want), describe(seen))
 			}
 			// Compliance staff see the same hits in the stored alert log.
-			var log struct{ Alerts []alerter.Alert }
-			getJSON(t, base+"/v1/alerts?room="+room, &log)
-			if len(log.Alerts) < len(seen) {
-				t.Errorf("alert log has %d alerts, fewer than %d reminders", len(log.Alerts), len(seen))
+			alerts, err := c.Alerts(context.Background(), api.AlertQuery{Room: room})
+			if err != nil || len(alerts) < len(seen) {
+				t.Errorf("alert log has %d alerts (%v), fewer than %d reminders", len(alerts), err, len(seen))
 			}
 		})
 	}
@@ -86,18 +82,15 @@ func TestCleanSpeechIsQuiet(t *testing.T) {
 		t.Skip("speech end-to-end test")
 	}
 	svc := startService(t, nil)
-	base := "http://" + svc.HTTPAddr()
+	c := apiClient(t, svc)
 	for _, voice := range []tts.Voice{tts.FliteSLT, tts.FliteRMS} {
 		t.Run(string(voice), func(t *testing.T) {
 			room := "clean-" + sanitize(string(voice))
 			got := reminders(t, svc, room)
 			wav := synth(t, voice, cleanTalk...)
-			if resp := postFile(t, base+"/v1/rooms/"+room+"/audio?pace=fast", wav); resp.StatusCode != http.StatusAccepted {
-				t.Fatalf("upload: %s", resp.Status)
-			}
-			st := waitEnded(t, base, room, 2*time.Minute)
-			if n, _ := st["utterances"].(float64); n < 3 {
-				t.Fatalf("recognizer heard only %v utterances: the test would prove nothing", n)
+			upload(t, c, api.Room{ID: room}, api.PaceFast, wav)
+			if st := waitEnded(t, c, room, 2*time.Minute); st.Utterances < 3 {
+				t.Fatalf("recognizer heard only %d utterances: the test would prove nothing", st.Utterances)
 			}
 			if seen := collect(got, time.Second); len(seen) > 0 {
 				t.Errorf("clean speech raised %s", describe(seen))

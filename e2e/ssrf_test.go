@@ -1,7 +1,8 @@
 package e2e
 
 import (
-	"encoding/json"
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -9,8 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/testnet"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestRoomsRefuseInternalSources: with the default configuration, POST
@@ -19,8 +22,8 @@ import (
 // named by a host that resolves to one; nothing is registered and nothing
 // is connected to.
 func TestRoomsRefuseInternalSources(t *testing.T) {
-	svc := startService(t, nil)
-	base := "http://" + svc.HTTPAddr()
+	c := apiClient(t, startService(t, nil))
+	ctx := context.Background()
 	addr, hits := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) { c.Close() })
 	_, port, _ := net.SplitHostPort(addr)
 	for i, source := range []string{
@@ -37,22 +40,18 @@ func TestRoomsRefuseInternalSources(t *testing.T) {
 		"http://2130706433/x.flv", // 127.0.0.1 to a C resolver
 	} {
 		room := "internal-" + string(rune('a'+i))
-		body, _ := json.Marshal(map[string]string{"id": room, "source": source})
-		resp := post(t, base+"/v1/rooms", "application/json", body)
-		msg, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_, err := c.AddRoom(ctx, api.RoomSpec{ID: room, Source: source})
 		want := []string{"source", "outbound address policy", "ingest.allow_hosts"}
 		if strings.Contains(source, "2130706433") {
 			want = []string{"source", "not a host name"}
 		}
 		for _, w := range want {
-			if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(msg), w) {
-				t.Errorf("%s: %s %s, want 400 naming %q", source, resp.Status, msg, w)
+			if !api.IsCode(err, api.CodeBadRoom) || !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %v, want 400 bad_room naming %q", source, err, w)
 			}
 		}
-		var st map[string]any
-		if code := getJSON(t, base+"/v1/rooms/"+room, &st); code != http.StatusNotFound {
-			t.Errorf("%s: room registered anyway (%d %v)", source, code, st)
+		if st, err := c.Room(ctx, room); !api.IsCode(err, api.CodeUnknownRoom) {
+			t.Errorf("%s: room registered anyway (%v %+v)", source, err, st)
 		}
 	}
 	if n := hits.Load(); n != 0 {
@@ -76,26 +75,21 @@ func TestPulledRedirectToLoopbackRefused(t *testing.T) {
 	}
 	go redirect.Serve(ln)
 	t.Cleanup(func() { redirect.Close() })
-	svc := startService(t, func(c *config.Config) { c.Ingest.AllowHosts = []string{ns.HostIP} })
-	base := "http://" + svc.HTTPAddr()
-	status, v := doJSON(t, "POST", base+"/v1/rooms", `{"id":"redirected","source":"http://`+ln.Addr().String()+`/live.flv"}`)
-	if status != http.StatusCreated {
-		t.Fatalf("POST /v1/rooms: %d %v", status, v)
+	c := apiClient(t, startService(t, func(c *config.Config) { c.Ingest.AllowHosts = []string{ns.HostIP} }))
+	ctx := context.Background()
+	if _, err := c.AddRoom(ctx, api.RoomSpec{ID: "redirected", Source: "http://" + ln.Addr().String() + "/live.flv"}); err != nil {
+		t.Fatalf("registering the room: %v", err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		var st map[string]any
-		getJSON(t, base+"/v1/rooms/redirected", &st)
-		if last, _ := st["last_error"].(string); strings.Contains(last, "outbound address policy") {
-			if !strings.Contains(last, "127.0.0.1") {
-				t.Errorf("last_error %q does not name the refused address", last)
-			}
-			break
+	var last string
+	testutil.Eventually(t, 30*time.Second, func() error {
+		st, err := c.Room(ctx, "redirected")
+		if last = st.LastError; err == nil && !strings.Contains(last, "outbound address policy") {
+			err = fmt.Errorf("no refusal in the room status: %+v", st)
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no refusal in the room status: %v", st)
-		}
-		time.Sleep(100 * time.Millisecond)
+		return err
+	})
+	if !strings.Contains(last, "127.0.0.1") {
+		t.Errorf("last_error %q does not name the refused address", last)
 	}
 	if n := hits.Load(); n != 0 {
 		t.Errorf("%d connections reached the loopback server", n)
@@ -106,9 +100,9 @@ func TestPulledRedirectToLoopbackRefused(t *testing.T) {
 // that hangs up and a port that never answers (loopback allowed) all show
 // the same error, so room status is no port scanner.
 func TestPullErrorsHidePortState(t *testing.T) {
-	svc := startService(t, allowLoopback)
-	base := "http://" + svc.HTTPAddr()
-	closed := "127.0.0.1:" + freeTCPPort(t)
+	c := apiClient(t, startService(t, allowLoopback))
+	ctx := context.Background()
+	closed := "127.0.0.1:" + freePort(t)
 	hangup, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) { c.Close() })
 	silent, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) {
 		defer c.Close()
@@ -118,25 +112,22 @@ func TestPullErrorsHidePortState(t *testing.T) {
 	for name, addr := range ports {
 		for _, scheme := range []string{"rtmp", "http"} {
 			id := "scan-" + name + "-" + scheme
-			if status, v := doJSON(t, "POST", base+"/v1/rooms", `{"id":"`+id+`","source":"`+scheme+`://`+addr+`/live/x"}`); status != http.StatusCreated {
-				t.Fatalf("POST /v1/rooms %s: %d %v", id, status, v)
+			if _, err := c.AddRoom(ctx, api.RoomSpec{ID: id, Source: scheme + "://" + addr + "/live/x"}); err != nil {
+				t.Fatalf("registering %s: %v", id, err)
 			}
 		}
 	}
-	deadline := time.Now().Add(45 * time.Second)
 	for name, addr := range ports {
 		for _, scheme := range []string{"rtmp", "http"} {
 			id := "scan-" + name + "-" + scheme
 			var last string
-			for last == "" {
-				var st map[string]any
-				getJSON(t, base+"/v1/rooms/"+id, &st)
-				last, _ = st["last_error"].(string)
-				if time.Now().After(deadline) {
-					t.Fatalf("%s: no error yet: %v", id, st)
+			testutil.Eventually(t, 45*time.Second, func() error {
+				st, err := c.Room(ctx, id)
+				if last = st.LastError; err == nil && last == "" {
+					err = fmt.Errorf("%s: no error yet: %+v", id, st)
 				}
-				time.Sleep(100 * time.Millisecond)
-			}
+				return err
+			})
 			want := "ffmpeg:" + scheme + "://" + addr + "/live/x: could not connect to the source"
 			if !strings.HasSuffix(last, want) || strings.Count(last, ":") != strings.Count("pipeline: room x: "+want, ":") {
 				t.Errorf("%s: last_error %q, want %q", id, last, want)
