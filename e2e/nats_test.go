@@ -6,9 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,9 +20,11 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon/version"
 )
 
@@ -54,16 +56,15 @@ func wantViolation(t *testing.T, nc *nats.Conn, errs <-chan error, subject strin
 
 // postAlpha posts an utterance with the v1 rule's phrase and returns the
 // rule ids it raised.
-func postAlpha(t *testing.T, base, room string) []string {
+func postAlpha(t *testing.T, c *api.Client, room string) []string {
 	t.Helper()
-	var resp struct {
-		Alerts []alerter.Alert `json:"alerts"`
-	}
-	if code := lexReq(t, "POST", base+"/v1/rooms/"+room+"/utterances", "", map[string]any{"text": "an alpha phrase again", "final": true}, &resp); code != http.StatusOK {
-		t.Fatalf("utterance: status %d", code)
+	final := true
+	res, err := c.PostUtterances(context.Background(), api.Room{ID: room}, api.Utterance{Text: "an alpha phrase again", Final: &final})
+	if err != nil {
+		t.Fatalf("utterance: %v", err)
 	}
 	var ids []string
-	for _, a := range resp.Alerts {
+	for _, a := range res.Alerts {
 		ids = append(ids, a.RuleID)
 	}
 	return ids
@@ -86,14 +87,12 @@ func unsignedEmptyLexicon(t *testing.T) []byte {
 	return buf.Bytes()
 }
 
-func metric(t *testing.T, base, name string) string {
+func metric(t *testing.T, c *api.Client, name string) string {
 	t.Helper()
-	resp, err := http.Get(base + "/metrics")
+	body, err := c.Metrics(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
 	for _, line := range strings.Split(string(body), "\n") {
 		if v, ok := strings.CutPrefix(line, name+" "); ok {
 			return v
@@ -105,7 +104,7 @@ func metric(t *testing.T, base, name string) string {
 // TestNATSLockedDownByDefault runs `earshot serve` with the default
 // configuration and tries what the probe of issue 10 did.
 func TestNATSLockedDownByDefault(t *testing.T) {
-	svc, base, _ := startLexiconService(t)
+	svc, c, _ := startLexiconService(t)
 	url, keys := svc.NATSURL(), svc.NATSAuth()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -143,7 +142,7 @@ func TestNATSLockedDownByDefault(t *testing.T) {
 			t.Fatal(err)
 		}
 		wantViolation(t, nc, errs, del)
-		if got := postAlpha(t, base, "r1"); len(got) != 1 {
+		if got := postAlpha(t, c, "r1"); len(got) != 1 {
 			t.Fatalf("alerts after the delete attempt: %v", got)
 		}
 		m, err := alerts.NextMsg(5 * time.Second)
@@ -165,15 +164,16 @@ func TestNATSLockedDownByDefault(t *testing.T) {
 		if _, err := kv.Put(ctx, "active", unsignedEmptyLexicon(t)); err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(10 * time.Second); metric(t, base, "earshot_lexicon_versions_refused_total") != "1"; time.Sleep(20 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("refusal not counted: %q", metric(t, base, "earshot_lexicon_versions_refused_total"))
+		testutil.Eventually(t, 10*time.Second, func() error {
+			if got := metric(t, c, "earshot_lexicon_versions_refused_total"); got != "1" {
+				return fmt.Errorf("refusal not counted: earshot_lexicon_versions_refused_total %q", got)
 			}
-		}
+			return nil
+		})
 		if n := svc.LexiconWatcher().Load().Meta.Number; n != 1 {
 			t.Fatalf("active version %d after the forgery, want 1", n)
 		}
-		if got := postAlpha(t, base, "r2"); len(got) != 1 || got[0] != "alpha-rule" {
+		if got := postAlpha(t, c, "r2"); len(got) != 1 || got[0] != "alpha-rule" {
 			t.Fatalf("alerts after the forgery: %v, want [alpha-rule]", got)
 		}
 	})
