@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
@@ -37,15 +38,7 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 		utterances += float64(st.Utterances)
 	}
 
-	body, err := c.Metrics(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatalf("parsing /metrics: %v", err)
-	}
+	fams := scrapeMetrics(t, c)
 	for name, fam := range fams {
 		for _, m := range fam.GetMetric() {
 			for _, l := range m.GetLabel() {
@@ -55,17 +48,7 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 			}
 		}
 	}
-	one := func(name string) float64 {
-		fam := fams[name]
-		if fam == nil || len(fam.GetMetric()) != 1 {
-			t.Fatalf("%s: want one series, got %v", name, fam)
-		}
-		m := fam.GetMetric()[0]
-		if m.Counter != nil {
-			return m.Counter.GetValue()
-		}
-		return m.Gauge.GetValue()
-	}
+	one := func(name string) float64 { return oneSeries(t, fams, name) }
 	if got := one("earshot_sessions_total"); got != float64(len(rooms)) {
 		t.Errorf("earshot_sessions_total %v, want %d", got, len(rooms))
 	}
@@ -80,4 +63,33 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 	if got := one("earshot_utterances_total"); got != utterances || got == 0 {
 		t.Errorf("earshot_utterances_total %v, want the rooms' %v (and some)", got, utterances)
 	}
+}
+
+// scrapeMetrics reads and parses the service's /metrics.
+func scrapeMetrics(t *testing.T, c *api.Client) map[string]*dto.MetricFamily {
+	t.Helper()
+	body, err := c.Metrics(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("parsing /metrics: %v", err)
+	}
+	return fams
+}
+
+// oneSeries is the value of a metric that has a single, unlabelled series.
+func oneSeries(t *testing.T, fams map[string]*dto.MetricFamily, name string) float64 {
+	t.Helper()
+	fam := fams[name]
+	if fam == nil || len(fam.GetMetric()) != 1 {
+		t.Fatalf("%s: want one series, got %v", name, fam)
+	}
+	m := fam.GetMetric()[0]
+	if m.Counter != nil {
+		return m.Counter.GetValue()
+	}
+	return m.Gauge.GetValue()
 }

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -68,6 +69,16 @@ func TestBrowserAnchorGetsReminders(t *testing.T) {
 	case r := <-other:
 		t.Errorf("another room received %v", r)
 	default:
+	}
+	// The browser's RTP counts show in the room's status and, without a
+	// room label, in /metrics.
+	c := apiClient(t, svc)
+	st, err := c.Room(context.Background(), room)
+	if err != nil || st.SourceStats == nil || st.SourceStats.Packets == 0 || st.SourceStats.Bytes == 0 {
+		t.Fatalf("room status source_stats %+v (%v): want the browser's packets", st.SourceStats, err)
+	}
+	if got := oneSeries(t, scrapeMetrics(t, c), "earshot_source_packets_received_total"); got < float64(st.SourceStats.Packets) {
+		t.Errorf("earshot_source_packets_received_total %v, want at least the room's %d", got, st.SourceStats.Packets)
 	}
 }
 

@@ -14,6 +14,9 @@
 //   - wavfile: Source over a WAV file or uploaded body (integer PCM).
 //   - rawpcm: Source over headerless s16le PCM (stdin, ffmpeg pipes).
 //   - whip: Source for WebRTC (WHIP) publishers.
+//   - whep: Source pulling WebRTC (WHEP) streams from a media server.
+//   - ffmpeg: Source pulling RTMP, RTSP, SRT, HLS and HTTP through ffmpeg.
+//   - pull: the Source for a URL, one source kind per scheme.
 //   - resample: any rate and channel count, int16 or float32, to 16 kHz
 //     mono int16, streaming; shared by every Source.
 //   - segment: speech start/end events from Chunks (Segmenter interface,
@@ -22,6 +25,8 @@
 //     clips and pre-roll; writes clips as WAV.
 //   - internal/pump: fixed-size chunking with exact offsets and wall-clock
 //     pacing, shared by Sources.
+//   - internal/webrtcaudio and internal/opusrx: the WebRTC audio receive
+//     path (pion API, track-to-PCM loop, stats) whip and whep share.
 //
 // This package must never know about recognizers, rules or alerts.
 package ingest

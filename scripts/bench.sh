@@ -27,8 +27,10 @@ run resample ./ingest/resample/ . "$(pick 2000x)"
 run ring ./ingest/ring/ . "$(pick 2000x)"
 run wavfile ./ingest/wavfile/ . "$(pick 20x)"
 run whip ./ingest/whip/ . "$(pick 250x)"
+run webrtcaudio ./ingest/internal/webrtcaudio/ . "$(pick 250x)"
 run ffmpeg ./ingest/ffmpeg/ . "$(pick 5x)"
 run rooms ./rooms/ BenchmarkLiveRooms "$(pick 3x)"
+run metrics ./internal/app/ BenchmarkScrape "$(pick 20x)"
 run natsink ./alerter/natsink/ Send "$(pick 1s)"
 run sphinx ./transcript/sphinx/ . "$(pick 3x)"
 run store-index ./transcript/store/ BenchmarkIndex "$(pick 20000x)"
@@ -85,11 +87,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a
   echo "| PocketSphinx decode | $(value sphinx BenchmarkDecode rtf) x real time | | |"
   echo "| live room, no-op recognizer, 1,000 rooms | $(value rooms 'rooms=1000/evidence=0s' cpu-ns/room-s) CPU ns per room-second | | |"
   echo "| WHIP, 100 sessions: CPU per session, ingest latency p50 / p99 | $(value whip 'Sessions/100' cpu%/session) % / $(value whip 'Sessions/100' p50-ms) / $(value whip 'Sessions/100' p99-ms) ms | | |"
+  echo "| /metrics scrape at 100 / 3,000 live rooms | $(value metrics 'rooms=100-' bytes/scrape) / $(value metrics 'rooms=3000-' bytes/scrape) bytes | 596,896 bytes at 3,000 rooms with per-room series | |"
   echo
   echo "Earlier, annotated runs with the reasoning behind each benchmark: docs/bench-lexicon.txt,"
   echo "docs/bench-lexicon-lifecycle.txt, docs/bench-rooms.txt, docs/bench-store.txt, docs/bench-whip.txt,"
   echo "ingest/BENCHMARKS.md, alerter/natsink/BENCHMARKS.md."
-  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip ffmpeg rooms natsink sphinx store-index store-search; do
+  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip webrtcaudio ffmpeg rooms metrics natsink sphinx store-index store-search; do
     echo
     echo "## $name"
     echo

@@ -33,6 +33,9 @@ type Options struct {
 	// against at every Run; nil refuses loopback, private and other
 	// special addresses (netguard.Default).
 	Guard *netguard.Policy
+	// WHEP is the WebRTC client WHEP sources share (one pion API per
+	// process); nil builds one per source.
+	WHEP *whep.Client
 }
 
 // New validates rawURL and returns the Source that pulls it. Nothing is
@@ -52,7 +55,7 @@ func New(rawURL string, opts Options) (ingest.Source, error) {
 	switch strings.ToLower(scheme) {
 	case "whep+http", "whep+https":
 		src, err := whep.New(strings.TrimPrefix(strings.ToLower(scheme), "whep+")+"://"+rest,
-			whep.Options{Token: opts.Token, Logger: opts.Logger, Guard: opts.Guard})
+			whep.Options{Token: opts.Token, Logger: opts.Logger, Guard: opts.Guard, Client: opts.WHEP})
 		if err != nil {
 			return nil, fmt.Errorf("pull: %w", err)
 		}

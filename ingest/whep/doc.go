@@ -2,8 +2,12 @@
 // (WebRTC-HTTP Egress Protocol, draft-ietf-wish-whep): the worker is the
 // WebRTC client. Run POSTs a recvonly audio SDP offer (with every local
 // candidate; no trickle) and an optional bearer token, applies the 201
-// answer, receives the Opus track, decodes it to 16 kHz mono through
-// ingest/internal/opusrx, and DELETEs the session resource when it stops.
+// answer, receives the Opus track through the WebRTC audio receive path it
+// shares with ingest/whip (ingest/internal/webrtcaudio: reordering, Opus
+// decode, 16 kHz, loss and decode-error counts in SourceStats), and DELETEs
+// the session resource when it stops. A Client holds the pion API, built
+// once and shared by every Source of a process (Options.Client), not once
+// per session.
 //
 // Every Run checks the endpoint against an outbound address policy
 // (Options.Guard, internal/netguard) before any WebRTC state exists; the

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
 	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
@@ -26,7 +27,8 @@ type session struct {
 	resource string       // Location of the session, "" if the server sent none
 	peer     []netip.Addr // the endpoint's checked addresses
 
-	queue   chan ingest.Chunk
+	rx      *webrtcaudio.Receiver
+	track   atomic.Bool   // an audio track is being read
 	audio   chan struct{} // closed at the first audio packet
 	ended   chan struct{} // closed when the server ended the stream
 	failed  chan struct{} // closed when ICE/DTLS failed
@@ -34,7 +36,6 @@ type session struct {
 	mu      sync.Mutex // guards stopped and readers.Add
 	stopped bool
 	readers sync.WaitGroup
-	dropped atomic.Uint64
 }
 
 // start builds the peer connection, runs offer/answer and returns a
@@ -44,16 +45,14 @@ func (s *Source) start(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	api, err := newAPI(s.log)
+	pc, _, err := s.opts.Client.api.NewRecvOnly(s.opts.ICEServers)
 	if err != nil {
 		return nil, err
 	}
-	pc, err := api.NewPeerConnection(webrtc.Configuration{ICEServers: s.opts.ICEServers})
-	if err != nil {
-		return nil, fmt.Errorf("new peer connection: %w", err)
-	}
-	sess := &session{src: s, pc: pc, peer: peer, queue: make(chan ingest.Chunk, s.opts.QueueChunks),
+	sess := &session{src: s, pc: pc, peer: peer,
 		audio: make(chan struct{}), ended: make(chan struct{}), failed: make(chan struct{})}
+	sess.rx = webrtcaudio.NewReceiver(s.opts.QueueChunks, &s.stats, s.log)
+	sess.rx.OnPacket = func() { sess.close(2) }
 	if err := sess.negotiate(ctx); err != nil {
 		sess.stop()
 		return nil, err
@@ -63,10 +62,6 @@ func (s *Source) start(ctx context.Context) (*session, error) {
 
 func (sess *session) negotiate(ctx context.Context) error {
 	pc := sess.pc
-	if _, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio,
-		webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly}); err != nil {
-		return fmt.Errorf("add transceiver: %w", err)
-	}
 	pc.OnTrack(sess.onTrack)
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		switch st {
@@ -80,14 +75,8 @@ func (sess *session) negotiate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("create offer: %w", err)
 	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(offer); err != nil {
-		return fmt.Errorf("set local description: %w", err)
-	}
-	select {
-	case <-gathered:
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := webrtcaudio.SetLocalAndGather(ctx, pc, offer, 0); err != nil {
+		return err
 	}
 	answer, err := sess.post(ctx, pc.LocalDescription().SDP)
 	if err != nil {
@@ -173,8 +162,8 @@ func (sess *session) deliver(ctx context.Context, emit ingest.Emit, audioTimeout
 	audio := sess.audio
 	for {
 		select {
-		case c := <-sess.queue:
-			if err := emit(c); err != nil {
+		case it := <-sess.rx.C():
+			if err := emit(it.Chunk); err != nil {
 				return fmt.Errorf("emit: %w", err)
 			}
 		case <-audio:
@@ -200,8 +189,8 @@ func (sess *session) deliver(ctx context.Context, emit ingest.Emit, audioTimeout
 func (sess *session) drain(emit ingest.Emit) error {
 	for {
 		select {
-		case c := <-sess.queue:
-			if err := emit(c); err != nil {
+		case it := <-sess.rx.C():
+			if err := emit(it.Chunk); err != nil {
 				return fmt.Errorf("emit: %w", err)
 			}
 		default:
@@ -228,9 +217,6 @@ func (sess *session) stop() {
 	sess.stopped = true
 	sess.mu.Unlock()
 	sess.readers.Wait()
-	if n := sess.dropped.Load(); n > 0 {
-		sess.src.log.Warn("whep: dropped audio because emit was slow", "chunks", n)
-	}
 }
 
 func (sess *session) delete(ctx context.Context) error {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
 	"github.com/earshot/earshot/internal/netguard"
 	"github.com/pion/webrtc/v4"
 )
@@ -26,6 +27,9 @@ var (
 
 // Options tune a Source; the zero value works.
 type Options struct {
+	// Client is shared by every source of the process (one pion API);
+	// nil builds one for this Source alone, still once for all its Runs.
+	Client *Client
 	// Token, if set, is sent as "Authorization: Bearer" on POST and DELETE.
 	Token string
 	// ICEServers (STUN/TURN) help when the media server is behind NAT;
@@ -59,9 +63,13 @@ type Source struct {
 	opts     Options
 	guard    *netguard.Policy
 	log      *slog.Logger
+	stats    webrtcaudio.Stats // all Runs
 }
 
-var _ ingest.Source = (*Source)(nil)
+var (
+	_ ingest.Source        = (*Source)(nil)
+	_ ingest.StatsProvider = (*Source)(nil)
+)
 
 // New validates endpoint (an absolute http or https URL) and opts; it does
 // not touch the network.
@@ -95,6 +103,13 @@ func New(endpoint string, opts Options) (*Source, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.Client == nil {
+		c, err := NewClient(ClientOptions{Logger: opts.Logger})
+		if err != nil {
+			return nil, err
+		}
+		opts.Client = c
+	}
 	s := &Source{endpoint: u, opts: opts, guard: guard}
 	s.log = opts.Logger.With("source", s.Describe())
 	return s, nil
@@ -107,6 +122,10 @@ func (s *Source) Describe() string {
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return "whep:" + u.String()
 }
+
+// SourceStats counts what every Run received: packets, loss, concealment,
+// decode errors (ingest.StatsProvider).
+func (s *Source) SourceStats() ingest.SourceStats { return s.stats.Source() }
 
 // Run receives audio until the server ends the stream (nil), the session
 // fails (a wrapped Err*), emit fails, or ctx ends.

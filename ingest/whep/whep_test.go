@@ -60,6 +60,56 @@ func TestPullsFromFakeWHEPServer(t *testing.T) {
 	if fake.deletes.Load() != 1 {
 		t.Errorf("%d DELETEs, want 1", fake.deletes.Load())
 	}
+	if st, ok := ingest.StatsOf(src); !ok || st.Packets < 140 || st.Bytes == 0 || st.DecodeErrors != 0 {
+		t.Errorf("source stats %+v, want ~150 packets of the 3 s tone and no decode errors", st)
+	}
+	srv.Close()
+	fake.closeAll()
+	waitGoroutines(t, before)
+}
+
+// TestSharedClient: sources sharing one Client (one pion API) pull at the
+// same time, each hears its stream and counts only its own packets, and a
+// second Run adds to the first.
+func TestSharedClient(t *testing.T) {
+	before := runtime.NumGoroutine()
+	fake := newFake(t)
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	client, err := NewClient(ClientOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var srcs [2]*Source
+	for i := range srcs {
+		if srcs[i], err = New(srv.URL+"/whep/room", Options{Client: client, Guard: loopback}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := func() {
+		var wg sync.WaitGroup
+		for _, src := range srcs {
+			wg.Go(func() {
+				rec := &recorder{}
+				if err := src.Run(context.Background(), rec.emit); err != nil {
+					t.Error(err)
+				}
+				if secs := float64(len(rec.pcm)) / ingest.SampleRate; secs < 2.5 {
+					t.Errorf("%s heard %.2fs, want about 3s", src.Describe(), secs)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	run()
+	first := srcs[0].SourceStats().Packets
+	if first < 140 || first > 155 {
+		t.Errorf("first source: %d packets, want the ~150 of its own stream", first)
+	}
+	run()
+	if n := srcs[0].SourceStats().Packets; n < 2*first-10 {
+		t.Errorf("after a second Run %d packets, want about %d", n, 2*first)
+	}
 	srv.Close()
 	fake.closeAll()
 	waitGoroutines(t, before)

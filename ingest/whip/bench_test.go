@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
-	"github.com/earshot/earshot/ingest/internal/opusrx"
 	"github.com/earshot/earshot/internal/testaudio"
 )
 
@@ -80,25 +79,6 @@ func benchSessions(b *testing.B, n int) {
 	}
 	b.ReportMetric(float64(cpu)/float64(audio)/float64(n)*100, "cpu%/session")
 	b.ReportMetric(float64(after.HeapInuse-before.HeapInuse)/float64(n)/1024, "heapKB/session")
-}
-
-// BenchmarkDecodePath is the server's per-packet work without the network:
-// Opus decode of the real 20 ms packets plus resampling to 16 kHz, and
-// publishing the receiver's counters.
-func BenchmarkDecodePath(b *testing.B) {
-	pkts := testaudio.OggPackets(b, "testdata/tone440.ogg")
-	rx, err := opusrx.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var st counters
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		pk := pkts[i%len(pkts)]
-		_, _ = rx.PushSeq(pk.Data, uint32(i*960), uint16(i))
-		st.update(rx.Stats())
-	}
-	b.ReportMetric(float64(b.Elapsed())/float64(b.N)/float64(20*time.Millisecond)*100, "cpu%/stream")
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -34,7 +34,11 @@ func TestChromiumPublish(t *testing.T) {
 		"synth", "5", "sine", "440", "vol", "0.5").CombinedOutput(); err != nil {
 		t.Fatalf("sox: %v %s", err, out)
 	}
-	ts := newTestServer(t, func(c *Config) { c.UDPAddr = "127.0.0.1:0" })
+	ts := newTestServer(t, func(c *Config) {
+		// A browser on a loaded machine needs pion's real consent timings,
+		// not the short ones that let other tests see a peer vanish fast.
+		c.UDPAddr, c.DisconnectedTimeout, c.FailedTimeout, c.KeepaliveInterval = "127.0.0.1:0", 0, 0, 0
+	})
 	status := make(chan string, 16)
 	page := pageServer(t, ts, status)
 
@@ -46,7 +50,12 @@ func TestChromiumPublish(t *testing.T) {
 	defer cancel()
 	go func() { runErr <- sess.Run(ctx, col.emit) }()
 
-	time.Sleep(4 * time.Second)
+	// Poll for 3 s of audio rather than sleep: Chromium starts slowly
+	// on a busy machine.
+	deadline := time.Now().Add(30 * time.Second)
+	for len(col.samples()) < 3*16000 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
 	st := sess.Stats()
 	el := time.Since(st.Started)
 	sess.Close()

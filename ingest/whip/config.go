@@ -2,15 +2,11 @@ package whip
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"time"
 
 	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
-	"github.com/pion/ice/v4"
-	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -100,60 +96,12 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// newAPI builds the pion API shared by all sessions: Opus-only media
-// engine, default interceptors (NACK, RTCP reports) and the ICE settings.
-// The returned closer releases the shared UDP socket, if any.
-func newAPI(c Config) (*webrtc.API, func() error, error) {
-	me := &webrtc.MediaEngine{}
-	err := me.RegisterCodec(webrtc.RTPCodecParameters{
-		RTPCodecCapability: webrtc.RTPCodecCapability{
-			MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
-			SDPFmtpLine: "minptime=10;useinbandfec=1",
-		},
-		PayloadType: 111,
-	}, webrtc.RTPCodecTypeAudio)
-	if err != nil {
-		return nil, nil, fmt.Errorf("whip: register opus: %w", err)
+// apiConfig is the shared receive path's view of c: loopback candidates,
+// ICE timings, NAT and UDP settings, and pion's logs to c.Logger.
+func (c Config) apiConfig() webrtcaudio.Config {
+	return webrtcaudio.Config{
+		Logger: c.Logger.With("component", "whip"), LoopbackCandidates: *c.LoopbackCandidates,
+		DisconnectedTimeout: c.DisconnectedTimeout, FailedTimeout: c.FailedTimeout, KeepaliveInterval: c.KeepaliveInterval,
+		NAT1To1IPs: c.NAT1To1IPs, UDPAddr: c.UDPAddr, UDPPortMin: c.UDPPortMin, UDPPortMax: c.UDPPortMax,
 	}
-	ir := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(me, ir); err != nil {
-		return nil, nil, fmt.Errorf("whip: interceptors: %w", err)
-	}
-	se, closer, err := settingEngine(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	api := webrtc.NewAPI(webrtc.WithMediaEngine(me), webrtc.WithInterceptorRegistry(ir),
-		webrtc.WithSettingEngine(se))
-	return api, closer, nil
-}
-
-func settingEngine(c Config) (webrtc.SettingEngine, func() error, error) {
-	se := webrtc.SettingEngine{LoggerFactory: webrtcaudio.LoggerFactory(c.Logger.With("component", "whip"))}
-	se.SetIncludeLoopbackCandidate(*c.LoopbackCandidates)
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	se.SetICETimeouts(c.DisconnectedTimeout, c.FailedTimeout, c.KeepaliveInterval)
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeUDP6})
-	closer := func() error { return nil }
-	if len(c.NAT1To1IPs) > 0 {
-		rule := webrtc.ICEAddressRewriteRule{External: c.NAT1To1IPs, AsCandidateType: webrtc.ICECandidateTypeHost}
-		if err := se.SetICEAddressRewriteRules(rule); err != nil {
-			return se, nil, fmt.Errorf("whip: NAT 1:1 IPs: %w", err)
-		}
-	}
-	switch {
-	case c.UDPAddr != "":
-		conn, err := net.ListenPacket("udp", c.UDPAddr)
-		if err != nil {
-			return se, nil, fmt.Errorf("whip: listen %s: %w", c.UDPAddr, err)
-		}
-		mux := webrtc.NewICEUDPMux(nil, conn)
-		se.SetICEUDPMux(mux)
-		closer = mux.Close
-	case c.UDPPortMin != 0 || c.UDPPortMax != 0:
-		if err := se.SetEphemeralUDPPortRange(c.UDPPortMin, c.UDPPortMax); err != nil {
-			return se, nil, fmt.Errorf("whip: UDP port range: %w", err)
-		}
-	}
-	return se, closer, nil
 }

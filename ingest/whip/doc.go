@@ -16,11 +16,14 @@
 // publisher per room: a new authorized publisher replaces the old one,
 // whose Run returns nil, so a reloading browser is never locked out.
 //
-// Audio path: RTP (Opus, 48 kHz clock) -> samplebuilder reordering ->
-// ingest/internal/opusrx (pion/opus decode to 48 kHz mono, silence for
-// lost packets so stream time follows RTP timestamps, ingest/resample to
-// 16 kHz) -> bounded queue -> Run -> emit. Chunk offsets are stream time
-// since the first packet.
+// Audio path, shared with ingest/whep (ingest/internal/webrtcaudio, which
+// also builds the Server's one pion API): RTP (Opus, 48 kHz clock) ->
+// samplebuilder reordering -> ingest/internal/opusrx (pion/opus decode to
+// 48 kHz mono, silence for lost packets so stream time follows RTP
+// timestamps, ingest/resample to 16 kHz) -> bounded queue -> Run -> emit.
+// Chunk offsets are stream time since the first packet. Session.Stats and
+// SourceStats (ingest.StatsProvider) count packets, loss, concealment and
+// decode errors.
 //
 // This package must never block the RTP read loop on a slow consumer:
 // when Run falls behind, chunks are dropped and counted

@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"github.com/earshot/earshot/ingest"
-	"github.com/earshot/earshot/ingest/internal/opusrx"
+	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
 )
 
 // Run delivers the session's audio to emit until the publisher hangs up or
@@ -21,8 +20,8 @@ func (sess *Session) Run(ctx context.Context, emit ingest.Emit) error {
 	}
 	for {
 		select {
-		case q := <-sess.queue:
-			if err := sess.deliver(q, emit); err != nil {
+		case it := <-sess.rx.C():
+			if err := sess.deliver(it, emit); err != nil {
 				sess.end(err, "emit failed")
 				sess.wait()
 				return fmt.Errorf("%s: emit: %w", sess.Describe(), err)
@@ -44,19 +43,19 @@ func (sess *Session) Run(ctx context.Context, emit ingest.Emit) error {
 	}
 }
 
-func (sess *Session) deliver(q queued, emit ingest.Emit) error {
+func (sess *Session) deliver(it webrtcaudio.Item, emit ingest.Emit) error {
 	if f := sess.srv.cfg.latency; f != nil {
-		f(time.Since(q.arrived))
+		f(time.Since(it.Arrived))
 	}
-	return emit(q.chunk)
+	return emit(it.Chunk)
 }
 
 // drain emits what the read loop queued before the session ended.
 func (sess *Session) drain(emit ingest.Emit) error {
 	for {
 		select {
-		case q := <-sess.queue:
-			if err := sess.deliver(q, emit); err != nil {
+		case it := <-sess.rx.C():
+			if err := sess.deliver(it, emit); err != nil {
 				return err
 			}
 		default:
@@ -78,42 +77,19 @@ type Stats struct {
 	Started       time.Time
 }
 
-// counters are read by Stats at any time while the read loop writes
-// them: the loop's own counts, plus the opusrx.Receiver's stats copied
-// after every payload (plain atomics: no allocation per packet).
-type counters struct {
-	packets, bytes, dropped atomic.Uint64
-	lost, late, decodeErrs  atomic.Uint64
-	decoded, concealed      atomic.Int64 // time.Duration
-}
-
-func (c *counters) update(st opusrx.Stats) {
-	c.lost.Store(st.Lost)
-	c.late.Store(st.Late)
-	c.decodeErrs.Store(st.DecodeErrors)
-	c.decoded.Store(int64(st.Decoded))
-	c.concealed.Store(int64(st.Concealed))
-}
-
 // SourceStats is the session's counters as every source reports them
 // (ingest.StatsProvider); safe at any time.
-func (sess *Session) SourceStats() ingest.SourceStats {
-	st := sess.Stats()
-	return ingest.SourceStats{Packets: st.Packets, Bytes: st.Bytes, PacketsLost: st.LostPackets,
-		PacketsLate: st.LatePackets, DecodeErrors: st.DecodeErrors, ConcealedMs: st.Concealed.Milliseconds(),
-		DroppedChunks: st.DroppedChunks}
-}
+func (sess *Session) SourceStats() ingest.SourceStats { return sess.stats.Source() }
 
 var _ ingest.StatsProvider = (*Session)(nil)
 
 // Stats returns a snapshot of the session's counters; safe at any time.
 func (sess *Session) Stats() Stats {
-	c := &sess.stats
+	st := sess.stats.Source()
 	return Stats{
-		Packets: c.packets.Load(), Bytes: c.bytes.Load(), LostPackets: c.lost.Load(),
-		LatePackets: c.late.Load(), DecodeErrors: c.decodeErrs.Load(),
-		Decoded:       time.Duration(c.decoded.Load()),
-		Concealed:     time.Duration(c.concealed.Load()),
-		DroppedChunks: c.dropped.Load(), Started: sess.started,
+		Packets: st.Packets, Bytes: st.Bytes, LostPackets: st.PacketsLost,
+		LatePackets: st.PacketsLate, DecodeErrors: st.DecodeErrors,
+		Decoded: sess.stats.Decoded(), Concealed: sess.stats.Concealed(),
+		DroppedChunks: st.DroppedChunks, Started: sess.started,
 	}
 }

@@ -9,17 +9,16 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/pion/webrtc/v4"
+	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
 )
 
 // Server is the WHIP endpoint (RFC 9725): an http.Handler for
 // POST {Prefix}{room} (the WHIP endpoint) and PATCH/DELETE
 // {Prefix}{room}/{id} (the WHIP session resource). One publisher per room.
 type Server struct {
-	cfg      Config
-	api      *webrtc.API
-	closeUDP func() error
-	log      *slog.Logger
+	cfg Config
+	api *webrtcaudio.API // built once, shared by every session
+	log *slog.Logger
 
 	mu       sync.Mutex
 	rooms    map[string]*Session // room -> live publisher
@@ -36,12 +35,12 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	api, closeUDP, err := newAPI(cfg)
+	api, err := webrtcaudio.NewAPI(cfg.apiConfig())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("whip: %w", err)
 	}
 	return &Server{
-		cfg: cfg, api: api, closeUDP: closeUDP,
+		cfg: cfg, api: api,
 		log:   cfg.Logger.With("component", "whip"),
 		rooms: map[string]*Session{}, sessions: map[string]*Session{},
 	}, nil
@@ -188,7 +187,7 @@ func (s *Server) Close() error {
 		sess.end(nil, "server closed")
 		sess.wait()
 	}
-	if err := s.closeUDP(); err != nil {
+	if err := s.api.Close(); err != nil {
 		return fmt.Errorf("whip: close UDP mux: %w", err)
 	}
 	return nil

@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/ingest/internal/webrtcaudio"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -29,9 +29,9 @@ type Session struct {
 	log            *slog.Logger
 	started        time.Time
 
-	queue   chan queued   // decoded audio waiting for Run
-	done    chan struct{} // closed by end
-	pcDone  chan struct{} // closed once the peer connection is closed
+	rx      *webrtcaudio.Receiver // decodes the track; its queue waits for Run
+	done    chan struct{}         // closed by end
+	pcDone  chan struct{}         // closed once the peer connection is closed
 	endOnce sync.Once
 	endErr  error
 	running atomic.Bool
@@ -41,13 +41,7 @@ type Session struct {
 	readers sync.WaitGroup // track and RTCP read loops
 	track   atomic.Bool    // an audio track is being read
 
-	stats counters
-}
-
-// queued is a chunk and the arrival time of its newest RTP packet.
-type queued struct {
-	chunk   ingest.Chunk
-	arrived time.Time
+	stats webrtcaudio.Stats
 }
 
 func newID() string {
@@ -59,18 +53,18 @@ func newID() string {
 // newSession creates the peer connection and answers offer. On error
 // nothing is left running.
 func (s *Server) newSession(ctx context.Context, room, offer string) (*Session, string, error) {
-	pc, err := s.api.NewPeerConnection(webrtc.Configuration{ICEServers: s.cfg.ICEServers})
+	pc, tr, err := s.api.NewRecvOnly(s.cfg.ICEServers)
 	if err != nil {
-		return nil, "", fmt.Errorf("whip: new peer connection: %w", err)
+		return nil, "", fmt.Errorf("whip: %w", err)
 	}
 	id := newID()
 	sess := &Session{
 		id: id, room: room, etag: `"` + id + `"`, srv: s, pc: pc, started: time.Now(),
-		log:   s.log.With("room", room, "session", id),
-		queue: make(chan queued, s.cfg.QueueChunks),
-		done:  make(chan struct{}), pcDone: make(chan struct{}),
+		log:  s.log.With("room", room, "session", id),
+		done: make(chan struct{}), pcDone: make(chan struct{}),
 	}
-	answer, err := sess.negotiate(ctx, offer, s.cfg.GatherTimeout)
+	sess.rx = webrtcaudio.NewReceiver(s.cfg.QueueChunks, &sess.stats, sess.log)
+	answer, err := sess.negotiate(ctx, tr, offer, s.cfg.GatherTimeout)
 	if err != nil {
 		sess.end(nil, "negotiation failed")
 		sess.wait()
@@ -82,13 +76,8 @@ func (s *Server) newSession(ctx context.Context, room, offer string) (*Session, 
 // negotiate installs the handlers and runs offer/answer. The answer holds
 // every server candidate (the server does not trickle; RFC 9725 Section
 // 4.3.2 lets the WHIP session send all candidates in the answer).
-func (sess *Session) negotiate(ctx context.Context, offer string, gather time.Duration) (string, error) {
+func (sess *Session) negotiate(ctx context.Context, tr *webrtc.RTPTransceiver, offer string, gather time.Duration) (string, error) {
 	pc := sess.pc
-	tr, err := pc.AddTransceiverFromKind(webrtc.RTPCodecTypeAudio,
-		webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionRecvonly})
-	if err != nil {
-		return "", fmt.Errorf("whip: add transceiver: %w", err)
-	}
 	pc.OnTrack(sess.onTrack)
 	pc.OnConnectionStateChange(sess.onState)
 	tr.Receiver().Transport().OnStateChange(func(st webrtc.DTLSTransportState) {
@@ -96,7 +85,7 @@ func (sess *Session) negotiate(ctx context.Context, offer string, gather time.Du
 			sess.end(nil, "publisher closed DTLS")
 		}
 	})
-	err = pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer})
+	err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer})
 	if err != nil {
 		return "", clientError(http.StatusBadRequest, "offer rejected: %v", err)
 	}
@@ -104,16 +93,11 @@ func (sess *Session) negotiate(ctx context.Context, offer string, gather time.Du
 	if err != nil {
 		return "", clientError(http.StatusBadRequest, "cannot answer offer: %v", err)
 	}
-	gathered := webrtc.GatheringCompletePromise(pc)
-	if err := pc.SetLocalDescription(answer); err != nil {
-		return "", fmt.Errorf("whip: set local description: %w", err)
-	}
-	select {
-	case <-gathered:
-	case <-time.After(gather):
-		return "", fmt.Errorf("whip: ICE gathering took longer than %v", gather)
-	case <-ctx.Done():
-		return "", fmt.Errorf("whip: client went away: %w", ctx.Err())
+	if err := webrtcaudio.SetLocalAndGather(ctx, pc, answer, gather); err != nil {
+		if ctx.Err() != nil {
+			return "", fmt.Errorf("whip: client went away: %w", err)
+		}
+		return "", fmt.Errorf("whip: %w", err)
 	}
 	return pc.LocalDescription().SDP, nil
 }

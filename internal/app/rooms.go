@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/pull"
+	"github.com/earshot/earshot/ingest/whep"
 	"github.com/earshot/earshot/internal/netguard"
 
 	"github.com/earshot/earshot/pipeline"
@@ -23,11 +24,15 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 	if err != nil {
 		return nil, err
 	}
+	open, err := s.pullSource(guard)
+	if err != nil {
+		return nil, fmt.Errorf("rooms: %w", err)
+	}
 	reg, err := rooms.Open(ctx, tmpl, rooms.Options{
 		Logger:      s.log,
 		StorePath:   filepath.Join(s.cfg.DataDir, "rooms.json"),
 		EvidenceDir: filepath.Join(s.cfg.DataDir, "evidence"),
-		OpenSource:  s.pullSource(guard),
+		OpenSource:  open,
 		CheckSource: checkSource(guard),
 		Schemes:     pullSchemes,
 		// A room may name another configured engine ("recognizer": "openai").
@@ -45,12 +50,17 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 var pullSchemes = slices.Concat(rooms.DefaultSchemes, []string{"whep+http", "whep+https"})
 
 // pullSource opens the source of a pulled room with ingest/pull (ffmpeg for
-// RTMP/RTSP/SRT/HLS/HTTP, WHEP for whep+http(s)).
-func (s *Service) pullSource(guard *netguard.Policy) rooms.OpenFunc {
+// RTMP/RTSP/SRT/HLS/HTTP, WHEP for whep+http(s)). Every WHEP room shares
+// one WebRTC client: one pion API for the process, not one per session.
+func (s *Service) pullSource(guard *netguard.Policy) (rooms.OpenFunc, error) {
 	log := s.log.With("component", "pull")
-	return func(rawURL, token string) (ingest.Source, error) {
-		return pull.New(rawURL, pull.Options{Token: token, Realtime: true, Logger: log, Guard: guard})
+	wc, err := whep.NewClient(whep.ClientOptions{Logger: log})
+	if err != nil {
+		return nil, err
 	}
+	return func(rawURL, token string) (ingest.Source, error) {
+		return pull.New(rawURL, pull.Options{Token: token, Realtime: true, Logger: log, Guard: guard, WHEP: wc})
+	}, nil
 }
 
 // outboundPolicy is the address policy of pulled sources: special
