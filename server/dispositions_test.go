@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strings"
@@ -10,49 +11,41 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/testutil"
 )
-
-type alertJSON struct {
-	ID          string `json:"id"`
-	Disposition *struct {
-		Decision, By, Note string
-	} `json:"disposition"`
-	History []struct{ Decision string } `json:"history"`
-}
 
 func TestDispositionRoundTrip(t *testing.T) {
 	e := newReviewEnv(t)
+	ctx := context.Background()
 	e.say(t, "room-a", "This cream cures diabetes.")
 	idA := e.newest(t, "room-a")
 	e.say(t, "room-a", "It is the best cream in the world.")
 	idB := e.newest(t, "room-a")
 
-	var got alertJSON
-	if code := e.do(t, "GET", "/v1/alerts/"+idA, e.compliance, "", &got); code != 200 || got.ID != idA || got.Disposition != nil {
-		t.Fatalf("GET before review: %d %+v", code, got)
+	if got, err := e.staff.Alert(ctx, idA); err != nil || got.ID != idA || got.Disposition != nil {
+		t.Fatalf("GET before review: %v %+v", err, got)
 	}
-	for _, d := range []string{"needs_review", "confirmed"} {
-		if code := e.do(t, "POST", "/v1/alerts/"+idA+"/disposition", e.compliance, `{"decision":"`+d+`","by":"li","note":"n"}`, nil); code != 201 {
-			t.Fatalf("POST %s: %d", d, code)
+	for _, d := range []api.Decision{api.NeedsReview, api.Confirmed} {
+		if got, err := e.staff.Dispose(ctx, idA, api.DispositionRequest{Decision: d, By: "li", Note: "n"}); err != nil || got.Decision != d || got.AlertID != idA {
+			t.Fatalf("POST %s: %v %+v", d, err, got)
 		}
 	}
-	if code := e.do(t, "POST", "/v1/alerts/"+idB+"/disposition", e.compliance, `{"decision":"dismissed","by":"wang"}`, nil); code != 201 {
-		t.Fatalf("POST dismissed: %d", code)
+	if _, err := e.staff.Dispose(ctx, idB, api.DispositionRequest{Decision: api.Dismissed, By: "wang"}); err != nil {
+		t.Fatalf("POST dismissed: %v", err)
 	}
-	got = alertJSON{}
-	e.do(t, "GET", "/v1/alerts/"+idA, e.compliance, "", &got)
-	if got.Disposition == nil || got.Disposition.Decision != "confirmed" || got.Disposition.By != "li" || len(got.History) != 2 {
-		t.Fatalf("GET after review: %+v", got)
+	got, err := e.staff.Alert(ctx, idA)
+	if err != nil || got.Disposition == nil || got.Disposition.Decision != api.Confirmed || got.Disposition.By != "li" || len(got.History) != 2 {
+		t.Fatalf("GET after review: %v %+v", err, got)
 	}
 	for filter, want := range map[string][]string{
 		"confirmed": {idA}, "dismissed": {idB}, "needs_review": {}, "any": {idA, idB}, "none": {}, "": {idA, idB},
 	} {
-		var list struct{ Alerts []alertJSON }
-		if code := e.do(t, "GET", "/v1/alerts?disposition="+filter, "", "", &list); code != 200 {
-			t.Fatalf("list %q: %d", filter, code)
+		list, err := e.anon.Alerts(ctx, api.AlertQuery{Disposition: filter})
+		if err != nil {
+			t.Fatalf("list %q: %v", filter, err)
 		}
 		var ids []string
-		for _, x := range list.Alerts {
+		for _, x := range list {
 			ids = append(ids, x.ID)
 			if x.Disposition == nil && (x.ID == idA || x.ID == idB) {
 				t.Errorf("list %q: alert %s without its disposition", filter, x.ID)
@@ -91,7 +84,7 @@ func TestDispositionRefusesBadRequests(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var body api.ErrorResponse
-			code := e.do(t, c.method, c.path, c.tok, c.body, &body)
+			code := testutil.DoJSON(t, c.method, e.url+c.path, c.tok, c.body, &body)
 			if code != c.want || string(body.Error.Code) != c.code {
 				t.Fatalf("%d %+v, want %d %s", code, body.Error, c.want, c.code)
 			}

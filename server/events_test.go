@@ -12,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func TestAlertFeedFiltersAndDispositions(t *testing.T) {
@@ -23,18 +24,18 @@ func TestAlertFeedFiltersAndDispositions(t *testing.T) {
 		t.Fatal("the default lexicon raised no alert for a cure claim")
 	}
 	ev := next(t, feed)
-	var a map[string]any
-	if err := json.Unmarshal([]byte(ev.data), &a); err != nil || ev.name != "alert" || a["category"] != "medical-claim" || ev.id != a["id"] {
+	var a api.Alert
+	if err := json.Unmarshal([]byte(ev.data), &a); err != nil || ev.name != api.EventAlert || a.Category != "medical-claim" || ev.id != a.ID {
 		t.Fatalf("event %+v (%v), want the medical-claim alert", ev, err)
 	}
-	id := a["id"].(string)
-	body := `{"decision":"confirmed","by":"li","note":"clear claim"}`
-	if code := e.do(t, "POST", "/v1/alerts/"+id+"/disposition", e.compliance, body, nil); code != http.StatusCreated {
-		t.Fatalf("disposition: %d", code)
+	req := api.DispositionRequest{Decision: api.Confirmed, By: "li", Note: "clear claim"}
+	if _, err := e.staff.Dispose(context.Background(), a.ID, req); err != nil {
+		t.Fatalf("disposition: %v", err)
 	}
 	ev = next(t, feed)
-	if ev.name != "disposition" || ev.id != id || !strings.Contains(ev.data, `"confirmed"`) {
-		t.Fatalf("event %+v, want the disposition of %s", ev, id)
+	var d api.Disposition
+	if err := json.Unmarshal([]byte(ev.data), &d); err != nil || ev.name != api.EventDisposition || ev.id != a.ID || d.Decision != api.Confirmed {
+		t.Fatalf("event %+v, want the disposition of %s", ev, a.ID)
 	}
 }
 
@@ -45,8 +46,8 @@ func TestReminderFeedIsOneRoom(t *testing.T) {
 	e.say(t, "room-b", "This cream cures diabetes.")
 	e.say(t, "room-a", "This is the lowest price ever.")
 	ev := next(t, feed)
-	var r map[string]any
-	if err := json.Unmarshal([]byte(ev.data), &r); err != nil || ev.name != "reminder" || r["room"] != "room-a" || r["category"] == "medical-claim" {
+	var r api.Reminder
+	if err := json.Unmarshal([]byte(ev.data), &r); err != nil || ev.name != api.EventReminder || r.Room != "room-a" || r.Category == "medical-claim" {
 		t.Fatalf("event %+v, want room-a's reminder, not room-b's", ev)
 	}
 }
@@ -76,15 +77,10 @@ func TestFeedsRefuseBadRequests(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			resp, err := http.Get(e.url + c.path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
 			var body api.ErrorResponse
-			_ = json.NewDecoder(resp.Body).Decode(&body)
-			if resp.StatusCode != c.want || string(body.Error.Code) != c.code || body.Error.Message == "" {
-				t.Fatalf("%s: %d %+v, want %d %s", c.path, resp.StatusCode, body.Error, c.want, c.code)
+			status := testutil.DoJSON(t, "GET", e.url+c.path, "", "", &body)
+			if status != c.want || string(body.Error.Code) != c.code || body.Error.Message == "" {
+				t.Fatalf("%s: %d %+v, want %d %s", c.path, status, body.Error, c.want, c.code)
 			}
 		})
 	}

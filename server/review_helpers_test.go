@@ -3,7 +3,6 @@ package server
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testdouble"
@@ -32,6 +32,8 @@ type reviewEnv struct {
 	nc         *nats.Conn
 	signer     *auth.Signer
 	compliance string
+	// anon calls without a token, staff with the compliance token.
+	anon, staff *api.Client
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -64,12 +66,12 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	regCtx, stop := context.WithCancel(context.Background())
 	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, quietLog())
 	signer := auth.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
-	api := New(Options{
+	srv := New(Options{
 		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: quietLog(),
 		Tokens: signer, Bus: nc, Dispositions: disp, Lookup: sink.Log(),
 	})
-	ts := httptest.NewUnstartedServer(api)
-	ts.Config = api.HTTPServer("")
+	ts := httptest.NewUnstartedServer(srv)
+	ts.Config = srv.HTTPServer("")
 	ts.Start()
 	tok, err := signer.Sign(auth.Claims{Role: "compliance"})
 	if err != nil {
@@ -83,7 +85,8 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 		nc.Close()
 		_ = ns.Shutdown(context.Background())
 	})
-	return &reviewEnv{url: ts.URL, http: ts.Config, nc: nc, signer: signer, compliance: tok}
+	return &reviewEnv{url: ts.URL, http: ts.Config, nc: nc, signer: signer, compliance: tok,
+		anon: apiClient(t, ts.URL), staff: apiClient(t, ts.URL, api.WithToken(tok))}
 }
 
 func (e *reviewEnv) token(t *testing.T, c auth.Claims) string {
@@ -96,57 +99,24 @@ func (e *reviewEnv) token(t *testing.T, c auth.Claims) string {
 }
 
 // say posts text as room's speech and returns the alerts it raised.
-func (e *reviewEnv) say(t *testing.T, room, text string) []map[string]any {
+func (e *reviewEnv) say(t *testing.T, room, text string) []api.Alert {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"text": text})
-	resp, err := http.Post(e.url+"/v1/rooms/"+room+"/utterances", "application/json", strings.NewReader(string(body)))
+	res, err := e.anon.PostUtterances(context.Background(), api.Room{ID: room}, api.Utterance{Text: text})
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("posting %q: %v", text, err)
 	}
-	defer resp.Body.Close()
-	var out struct {
-		Alerts []map[string]any `json:"alerts"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("posting %q: %s %v", text, resp.Status, err)
-	}
-	return out.Alerts
+	return res.Alerts
 }
 
 // newest returns the id of room's newest stored alert: alerts from posted
 // text are answered before the sink gives them an id.
 func (e *reviewEnv) newest(t *testing.T, room string) string {
 	t.Helper()
-	var list struct {
-		Alerts []struct{ ID string } `json:"alerts"`
+	list, err := e.anon.Alerts(context.Background(), api.AlertQuery{Room: room})
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no stored alert in %s (%v)", room, err)
 	}
-	if code := e.do(t, "GET", "/v1/alerts?room="+room, "", "", &list); code != http.StatusOK || len(list.Alerts) == 0 {
-		t.Fatalf("no stored alert in %s (%d)", room, code)
-	}
-	return list.Alerts[len(list.Alerts)-1].ID
-}
-
-// do sends a request with an optional bearer token and decodes JSON.
-func (e *reviewEnv) do(t *testing.T, method, path, tok, body string, v any) int {
-	t.Helper()
-	req, err := http.NewRequest(method, e.url+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if v != nil {
-		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-			t.Fatalf("%s %s: %s, body not JSON: %v", method, path, resp.Status, err)
-		}
-	}
-	return resp.StatusCode
+	return list[len(list)-1].ID
 }
 
 type sseEvent struct{ name, id, data string }

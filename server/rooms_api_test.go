@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,8 +11,10 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/ingest/ring"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
@@ -62,31 +63,30 @@ func TestPostRoomErrors(t *testing.T) {
 		{``, http.StatusBadRequest, "body:"},
 	}
 	for _, tc := range tests {
-		status, v := do(t, "POST", srv.URL+"/v1/rooms", tc.body)
+		var v api.ErrorResponse
+		status := testutil.DoJSON(t, "POST", srv.URL+"/v1/rooms", "", tc.body, &v)
 		if status != tc.status {
-			t.Errorf("%s: status %d, want %d: %v", tc.body, status, tc.status, v)
+			t.Errorf("%s: status %d, want %d: %+v", tc.body, status, tc.status, v)
 			continue
 		}
-		if tc.field == "" {
-			continue
-		}
-		e, _ := v["error"].(map[string]any)
-		if msg, _ := e["message"].(string); !strings.Contains(msg, tc.field) {
-			t.Errorf("%s: message %q does not name %q", tc.body, msg, tc.field)
+		if tc.field != "" && !strings.Contains(v.Error.Message, tc.field) {
+			t.Errorf("%s: message %q does not name %q", tc.body, v.Error.Message, tc.field)
 		}
 	}
-	status, v := do(t, "GET", srv.URL+"/v1/rooms/r1", "")
-	if status != http.StatusOK || v["state"] != string(rooms.StateWaiting) || v["registered"] != true || v["registered_source"] != "whip" {
-		t.Errorf("GET r1: %d %v", status, v)
+	c := apiClient(t, srv.URL)
+	ctx := context.Background()
+	st, err := c.Room(ctx, "r1")
+	if err != nil || st.State != string(rooms.StateWaiting) || !st.Registered || st.RegisteredSource != "whip" || st.Room.Anchor != "a" {
+		t.Errorf("GET r1: %v %+v", err, st)
 	}
-	if status, v := do(t, "DELETE", srv.URL+"/v1/rooms/r1", ""); status != http.StatusOK {
-		t.Errorf("DELETE: %d %v", status, v)
+	if r, flushing, err := c.RemoveRoom(ctx, "r1"); err != nil || flushing || !r.Removed || r.Room != "r1" {
+		t.Errorf("DELETE: %+v %v %v", r, flushing, err)
 	}
-	if status, _ := do(t, "DELETE", srv.URL+"/v1/rooms/r1", ""); status != http.StatusNotFound {
-		t.Errorf("second DELETE: %d", status)
+	if _, _, err := c.RemoveRoom(ctx, "r1"); !api.IsCode(err, api.CodeUnknownRoom) {
+		t.Errorf("second DELETE: %v", err)
 	}
-	if status, _ := do(t, "DELETE", srv.URL+"/v1/rooms/a.b", ""); status != http.StatusBadRequest {
-		t.Errorf("DELETE bad id: %d", status)
+	if _, _, err := c.RemoveRoom(ctx, "a.b"); !api.IsCode(err, api.CodeBadRoom) {
+		t.Errorf("DELETE bad id: %v", err)
 	}
 }
 
@@ -99,14 +99,9 @@ func TestGetClip(t *testing.T) {
 	if err := ring.SaveWAV(filepath.Join(dir, id+".wav"), make([]int16, 1600)); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(srv.URL + "/v1/alerts/" + id + "/clip")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "audio/wav" || !strings.HasPrefix(string(body), "RIFF") {
-		t.Fatalf("clip: %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), body[:min(len(body), 8)])
+	wav, err := apiClient(t, srv.URL).Clip(context.Background(), id) // checks it is audio/wav
+	if err != nil || !strings.HasPrefix(string(wav), "RIFF") {
+		t.Fatalf("clip: %v %q", err, wav[:min(len(wav), 8)])
 	}
 	for path, want := range map[string]int{
 		"/v1/alerts/" + alerter.NewID(time.Now()) + "/clip": http.StatusNotFound,
@@ -114,8 +109,9 @@ func TestGetClip(t *testing.T) {
 		"/v1/alerts/" + strings.ToLower(id) + "/clip":       http.StatusBadRequest,
 		"/v1/alerts/" + id + "x/clip":                       http.StatusBadRequest,
 	} {
-		if status, v := do(t, "GET", srv.URL+path, ""); status != want {
-			t.Errorf("%s: %d, want %d: %v", path, status, want, v)
+		var v api.ErrorResponse
+		if status := testutil.DoJSON(t, "GET", srv.URL+path, "", "", &v); status != want {
+			t.Errorf("%s: %d, want %d: %+v", path, status, want, v)
 		}
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -14,8 +14,10 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
@@ -73,68 +75,55 @@ func wav16(n int) []byte {
 	return b.Bytes()
 }
 
-func do(t *testing.T, method, url, body string) (int, map[string]any) {
+// apiClient is a client of the test server at url.
+func apiClient(t *testing.T, url string, opts ...api.Option) *api.Client {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	c, err := api.New(url, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var v map[string]any
-	data, _ := io.ReadAll(resp.Body)
-	if err := json.Unmarshal(data, &v); err != nil {
-		t.Fatalf("%s %s: response is not JSON: %q", method, url, data)
-	}
-	return resp.StatusCode, v
+	return c
 }
 
 func TestUtterancesAlertAndLog(t *testing.T) {
-	srv := newTestServer(t)
-	status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/utterances?anchor=a1",
-		`[{"text":"this cream cures diabetes"},{"text":"nice weather today","start_ms":10,"end_ms":20}]`)
-	if status != http.StatusOK {
-		t.Fatalf("status %d: %v", status, v)
+	c := apiClient(t, newTestServer(t).URL)
+	ctx := context.Background()
+	res, err := c.PostUtterances(ctx, api.Room{ID: "r1", Anchor: "a1"},
+		api.Utterance{Text: "this cream cures diabetes"}, api.Utterance{Text: "nice weather today", StartMs: 10, EndMs: 20})
+	if err != nil {
+		t.Fatal(err)
 	}
-	alerts, _ := v["alerts"].([]any)
-	if len(alerts) == 0 {
-		t.Fatalf("no alert for a medical claim: %v", v)
+	if res.Room != "r1" || res.Utterances != 2 || len(res.Alerts) == 0 {
+		t.Fatalf("no alert for a medical claim: %+v", res)
 	}
-	first := alerts[0].(map[string]any)
-	if first["category"] != "medical-claim" || first["anchor"] != "a1" {
-		t.Errorf("alert = %v", first)
+	if first := res.Alerts[0]; first.Category != "medical-claim" || first.Anchor != "a1" {
+		t.Errorf("alert = %+v", first)
 	}
-	_, logged := do(t, "GET", srv.URL+"/v1/alerts?room=r1", "")
-	if got, _ := logged["alerts"].([]any); len(got) != len(alerts) {
-		t.Errorf("alert log has %d, want %d", len(got), len(alerts))
+	if logged, err := c.Alerts(ctx, api.AlertQuery{Room: "r1"}); err != nil || len(logged) != len(res.Alerts) {
+		t.Errorf("alert log has %d (%v), want %d", len(logged), err, len(res.Alerts))
 	}
-	_, other := do(t, "GET", srv.URL+"/v1/alerts?room=r2", "")
-	if got, _ := other["alerts"].([]any); len(got) != 0 {
-		t.Errorf("room r2 sees r1's alerts: %v", got)
+	if other, err := c.Alerts(ctx, api.AlertQuery{Room: "r2"}); err != nil || len(other) != 0 {
+		t.Errorf("room r2 sees r1's alerts: %+v %v", other, err)
 	}
 }
 
 func TestAudioUploadRuns(t *testing.T) {
-	srv := newTestServer(t)
-	status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/audio?pace=fast", string(wav16(16000)))
-	if status != http.StatusAccepted || v["duration_ms"] != float64(1000) {
-		t.Fatalf("status %d: %v", status, v)
+	c := apiClient(t, newTestServer(t).URL)
+	ctx := context.Background()
+	acc, err := c.UploadAudio(ctx, api.Room{ID: "r1"}, api.PaceFast, bytes.NewReader(wav16(16000)))
+	if err != nil || acc.DurationMs != 1000 || acc.Realtime {
+		t.Fatalf("upload: %+v %v", acc, err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		_, st := do(t, "GET", srv.URL+"/v1/rooms/r1", "")
-		if st["state"] == string(rooms.StateEnded) {
-			if st["heard_ms"] != float64(1000) {
-				t.Errorf("heard %v ms of 1000", st["heard_ms"])
-			}
-			return
+	testutil.Eventually(t, 10*time.Second, func() error {
+		st, err := c.Room(ctx, "r1")
+		if err == nil && st.State != string(rooms.StateEnded) {
+			err = fmt.Errorf("upload still %s", st.State)
 		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatal("upload never ended")
+		if err == nil && st.HeardMs != 1000 {
+			t.Errorf("heard %d ms of 1000", st.HeardMs)
+		}
+		return err
+	})
 }
 
 func TestBadInput(t *testing.T) {
@@ -165,9 +154,10 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, v := do(t, tc.method, srv.URL+tc.path, tc.body)
-			msg, _ := json.Marshal(v)
-			if status != tc.status || !strings.Contains(strings.ToLower(string(msg)), strings.ToLower(tc.mention)) {
+			var v api.ErrorResponse
+			status := testutil.DoJSON(t, tc.method, srv.URL+tc.path, "", tc.body, &v)
+			msg := string(v.Error.Code) + ": " + v.Error.Message
+			if status != tc.status || v.Error.Code.Status() != status || !strings.Contains(strings.ToLower(msg), strings.ToLower(tc.mention)) {
 				t.Errorf("got %d %s, want %d mentioning %q", status, msg, tc.status, tc.mention)
 			}
 		})
@@ -175,13 +165,15 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestBusyRoomConflicts(t *testing.T) {
-	srv := newTestServer(t)
-	body := string(wav16(16000 * 30))
-	if status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/audio", body); status != http.StatusAccepted {
-		t.Fatalf("first upload: %d %v", status, v)
+	c := apiClient(t, newTestServer(t).URL)
+	ctx := context.Background()
+	body := wav16(16000 * 30)
+	if _, err := c.UploadAudio(ctx, api.Room{ID: "r1"}, api.PaceRealtime, bytes.NewReader(body)); err != nil {
+		t.Fatalf("first upload: %v", err)
 	}
-	if status, v := do(t, "POST", srv.URL+"/v1/rooms/r1/audio", body); status != http.StatusConflict {
-		t.Fatalf("second upload to a live room: %d %v", status, v)
+	_, err := c.UploadAudio(ctx, api.Room{ID: "r1"}, api.PaceRealtime, bytes.NewReader(body))
+	if !api.IsCode(err, api.CodeRoomBusy) || api.StatusOf(err) != http.StatusConflict {
+		t.Fatalf("second upload to a live room: %v, want 409 room_busy", err)
 	}
 }
 

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/transcript/store"
 )
 
@@ -40,46 +42,31 @@ func transcriptServer(t testing.TB) *httptest.Server {
 	return srv
 }
 
-func getBody(t testing.TB, url string) (int, map[string]any) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var v map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
-		t.Fatalf("GET %s: body is not JSON: %v", url, err)
-	}
-	return resp.StatusCode, v
-}
-
 func TestTranscriptAPI(t *testing.T) {
-	srv := transcriptServer(t)
-	code, v := getBody(t, srv.URL+"/v1/transcripts?q="+url.QueryEscape(`"cures diabetes"`))
-	if code != 200 || v["total"].(float64) != 1 {
-		t.Fatalf("phrase search: %d %v", code, v)
+	c := apiClient(t, transcriptServer(t).URL)
+	ctx := context.Background()
+	res, err := c.SearchTranscripts(ctx, api.SearchQuery{Q: `"cures diabetes"`})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("phrase search: %v %+v", err, res)
 	}
-	h := v["hits"].([]any)[0].(map[string]any)
-	frag := h["highlights"].(map[string]any)["text"].([]any)[0].(string)
-	if h["room"] != "demo" || !strings.Contains(frag, "<mark>cures diabetes</mark>") || h["start_ms"] == nil {
-		t.Errorf("hit %v", h)
+	h := res.Hits[0]
+	if frag := strings.Join(h.Highlights["text"], ""); h.Room != "demo" || !strings.Contains(frag, "<mark>cures diabetes</mark>") {
+		t.Errorf("hit %+v", h)
 	}
-	if _, ok := v["facets"].(map[string]any)["category"]; !ok {
-		t.Errorf("no category facet: %v", v["facets"])
+	if _, ok := res.Facets["category"]; !ok {
+		t.Errorf("no category facet: %v", res.Facets)
 	}
-	code, v = getBody(t, srv.URL+"/v1/transcripts?q=weixin&room=demo")
-	if code != 200 || v["total"].(float64) != 1 {
-		t.Fatalf("pinyin search: %d %v", code, v)
+	res, err = c.SearchTranscripts(ctx, api.SearchQuery{Q: "weixin", Rooms: []string{"demo"}})
+	if err != nil || res.Total != 1 {
+		t.Fatalf("pinyin search: %v %+v", err, res)
 	}
-	id := v["hits"].([]any)[0].(map[string]any)["id"].(string)
-	code, rec := getBody(t, srv.URL+"/v1/transcripts/"+url.PathEscape(id))
-	if code != 200 || rec["text"] != "加我威信，全网最低价" {
-		t.Errorf("get %s: %d %v", id, code, rec)
+	id := res.Hits[0].ID
+	if rec, err := c.Transcript(ctx, id); err != nil || rec.Text != "加我威信，全网最低价" {
+		t.Errorf("get %s: %v %+v", id, err, rec)
 	}
-	code, tl := getBody(t, srv.URL+"/v1/rooms/demo/timeline?at=2026-03-10T12:01:00Z&before=1m&after=30s")
-	if code != 200 || len(tl["records"].([]any)) != 2 {
-		t.Errorf("timeline: %d %v", code, tl)
+	tl, err := c.Timeline(ctx, "demo", t0.Add(time.Minute), time.Minute, 30*time.Second)
+	if err != nil || len(tl.Records) != 2 || !tl.From.Equal(t0) {
+		t.Errorf("timeline: %v %+v", err, tl)
 	}
 }
 
@@ -109,10 +96,10 @@ func TestTranscriptBadInput(t *testing.T) {
 		{"/v1/rooms/b%20d/timeline?at=2026-03-10T12:00:00Z", 400, "room"},
 	}
 	for _, tc := range cases {
-		code, v := getBody(t, srv.URL+tc.path)
-		msg, _ := json.Marshal(v)
-		if code != tc.code || !strings.Contains(string(msg), tc.want) {
-			t.Errorf("GET %s: %d %s, want %d naming %q", tc.path, code, msg, tc.code, tc.want)
+		var v api.ErrorResponse
+		code := testutil.DoJSON(t, "GET", srv.URL+tc.path, "", "", &v)
+		if code != tc.code || !strings.Contains(v.Error.Message, tc.want) {
+			t.Errorf("GET %s: %d %+v, want %d naming %q", tc.path, code, v, tc.code, tc.want)
 		}
 	}
 }
