@@ -162,7 +162,7 @@ func decodeError(method, path string, status int, data []byte) *Error {
 	}
 	text := strings.TrimSpace(string(data))
 	if len(text) > maxErrorText {
-		text = text[:maxErrorText] + "…"
+		text = strings.ToValidUTF8(text[:maxErrorText], "") + "…" // never half a character
 	}
 	if text == "" {
 		text = http.StatusText(status)
@@ -171,7 +171,7 @@ func decodeError(method, path string, status int, data []byte) *Error {
 	return e
 }
 
-// getJSON, postJSON: the common shapes of a call.
+// getJSON and sendJSON are the common shapes of a call.
 func (c *Client) getJSON(ctx context.Context, path string, q url.Values, out any) error {
 	return c.do(ctx, request{method: http.MethodGet, path: path, query: q, out: out})
 }

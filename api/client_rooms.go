@@ -62,7 +62,8 @@ func (c *Client) RemoveRoom(ctx context.Context, id string) (r RoomRemoved, stil
 
 // UploadAudio monitors a WAV as room's audio (POST /v1/rooms/{room}/audio);
 // room.Anchor and room.Merchant, if set, go on its alerts. The body is
-// streamed, never held in memory.
+// streamed, never held in memory; the client's timeout bounds the whole
+// upload, so give a long broadcast WithTimeout to match.
 func (c *Client) UploadAudio(ctx context.Context, room Room, pace Pace, wav io.Reader) (AudioAccepted, error) {
 	var out AudioAccepted
 	if err := needID("room", room.ID); err != nil {

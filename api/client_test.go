@@ -54,6 +54,7 @@ func TestClientErrors(t *testing.T) {
 		{"not json", 404, "404 page not found\n", "", "404 page not found"},
 		{"empty", 502, "", "", "Bad Gateway"},
 		{"long text", 500, strings.Repeat("x", 1000), "", strings.Repeat("x", 200) + "…"},
+		{"long text, cut between characters", 500, strings.Repeat("界", 100), "", strings.Repeat("界", 66) + "…"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
