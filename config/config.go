@@ -63,6 +63,41 @@ type NATS struct {
 	Listen string `yaml:"listen"`
 	// CredsFile authenticates to an external cluster.
 	CredsFile string `yaml:"creds_file"`
+	// TLS secures the embedded server's client listener: with cert_file
+	// and key_file every client must speak TLS; with ca_file too, it must
+	// present a certificate that CA signed (mutual TLS).
+	TLS TLSFiles `yaml:"tls"`
+	// ClientTLS is for earshot's connection to an external cluster
+	// (nats.url): ca_file is the CA of the servers' certificates (default:
+	// the system's roots), cert_file and key_file a client certificate.
+	ClientTLS TLSFiles `yaml:"client_tls"`
+}
+
+// TLSFiles names PEM files of a certificate, its key and a CA.
+type TLSFiles struct {
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
+	CAFile   string `yaml:"ca_file"`
+}
+
+// validate checks that a certificate comes with its key and that every
+// named file is readable.
+func (t TLSFiles) validate(key string, needCert bool) error {
+	if (t.CertFile == "") != (t.KeyFile == "") {
+		return fmt.Errorf("config: %s: cert_file and key_file go together", key)
+	}
+	if needCert && t.CertFile == "" && t.CAFile != "" {
+		return fmt.Errorf("config: %s: ca_file needs cert_file and key_file (the server's own certificate)", key)
+	}
+	for name, f := range map[string]string{"cert_file": t.CertFile, "key_file": t.KeyFile, "ca_file": t.CAFile} {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			return fmt.Errorf("config: %s.%s: %w", key, name, err)
+		}
+	}
+	return nil
 }
 
 // Lexicon says which rules to load.

@@ -21,6 +21,10 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		"EARSHOT_NATS_URL":       &c.NATS.URL,
 		"EARSHOT_NATS":           &c.NATS.Listen,
 		"EARSHOT_NATS_CREDS":     &c.NATS.CredsFile,
+		"EARSHOT_NATS_TLS_CERT":  &c.NATS.TLS.CertFile,
+		"EARSHOT_NATS_TLS_KEY":   &c.NATS.TLS.KeyFile,
+		"EARSHOT_NATS_TLS_CA":    &c.NATS.TLS.CAFile,
+		"EARSHOT_NATS_CLIENT_CA": &c.NATS.ClientTLS.CAFile,
 		"EARSHOT_LEXICON":        &c.Lexicon.File,
 		"EARSHOT_RECOGNIZER":     &c.Recognizer.Engine,
 		"EARSHOT_SPHINX_HMM":     &c.Recognizer.Sphinx.HMM,
@@ -77,6 +81,12 @@ func (c *Config) Validate() error {
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return fmt.Errorf("config: http.addr %q: %w", c.HTTP.Addr, err)
+	}
+	if err := c.NATS.TLS.validate("nats.tls", true); err != nil {
+		return err
+	}
+	if err := c.NATS.ClientTLS.validate("nats.client_tls", false); err != nil {
+		return err
 	}
 	if c.NATS.URL == "" {
 		if _, _, err := net.SplitHostPort(c.NATS.Listen); err != nil {

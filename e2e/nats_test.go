@@ -244,3 +244,75 @@ func TestKeysAreNeverRegenerated(t *testing.T) {
 		})
 	}
 }
+
+// TestTLSEmbeddedAndExternal: the embedded server's listener speaks TLS
+// when configured; a second earshot uses that server as its external NATS
+// with service creds and a client certificate (mutual TLS), and its alerts
+// reach compliance there. Without the creds it does not start.
+func TestTLSEmbeddedAndExternal(t *testing.T) {
+	certs := natstest.TLS(t)
+	tlsDir := t.TempDir()
+	tlsSvc := startService(t, func(c *config.Config) {
+		c.DataDir = tlsDir
+		c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
+		c.NATS.TLS = config.TLSFiles{CertFile: certs.ServerCert, KeyFile: certs.ServerKey, CAFile: certs.CA}
+	})
+	url, keys := tlsSvc.NATSURL(), tlsSvc.NATSAuth()
+	if nc, err := natstest.Dial(url, natstest.Mint(t, keys, natsauth.Compliance())); err == nil {
+		nc.Close()
+		t.Fatal("connected without TLS client certificate to a mutual-TLS listener")
+	}
+	mtls := []nats.Option{nats.RootCAs(certs.CA), nats.ClientCert(certs.ClientCert, certs.ClientKey)}
+	compliance := natstest.Connect(t, url, keys, natsauth.Compliance(), mtls...)
+	alerts, err := compliance.SubscribeSync(alerter.AlertSubjects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := compliance.Flush(); err != nil {
+		t.Fatal(err)
+	}
+
+	// A second earshot, with tlsSvc's NATS as its external cluster. It
+	// shares the lexicon key, as API nodes of a cluster do (a copy).
+	workerDir := t.TempDir()
+	key, err := os.ReadFile(filepath.Join(tlsDir, "keys", app.LexiconKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(workerDir, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(workerDir, "keys", app.LexiconKeyFile), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	external := func(creds string) func(*config.Config) {
+		return func(c *config.Config) {
+			c.DataDir = workerDir
+			c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
+			c.NATS.URL, c.NATS.CredsFile = url, creds
+			c.NATS.ClientTLS = config.TLSFiles{CAFile: certs.CA, CertFile: certs.ClientCert, KeyFile: certs.ClientKey}
+		}
+	}
+	cfg := config.Default()
+	cfg.HTTP.Addr = "127.0.0.1:0"
+	external("")(&cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if s, err := app.Start(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil {
+		s.Close(ctx)
+		t.Fatal("started against the external NATS without credentials")
+	}
+	worker := startService(t, external(natstest.CredsFile(t, keys, natsauth.User{Role: natsauth.RoleService, Name: "worker-2"})))
+	if got := postAlpha(t, "http://"+worker.HTTPAddr(), "ext-room"); len(got) != 1 {
+		t.Fatalf("alerts through the external NATS: %v", got)
+	}
+	for {
+		m, err := alerts.NextMsg(5 * time.Second)
+		if err != nil {
+			t.Fatalf("compliance did not read the worker's alert: %v", err)
+		}
+		if a, _ := alerter.DecodeAlert(m.Data); a.Room == "ext-room" {
+			break
+		}
+	}
+}

@@ -113,8 +113,9 @@ func writePrivate(path string, data []byte) error {
 }
 
 func newCredsRevokeCmd() *cobra.Command {
-	var dataDir, room, url string
+	var dataDir, room string
 	var users []string
+	var server *natsClient
 	cmd := &cobra.Command{
 		Use:   "revoke (--user U... | --room R)",
 		Short: "Revoke NATS credentials by user key, or every anchor creds of a room",
@@ -144,8 +145,8 @@ func newCredsRevokeCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", strings.Join(users, ", "))
-			if err := push(cmd.Context(), keys, url, token); err != nil {
-				fmt.Fprintf(cmd.ErrOrStderr(), "earshot creds revoke: not pushed to %s (%v); the server applies it when it starts\n", url, err)
+			if err := push(cmd.Context(), keys, server, token); err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "earshot creds revoke: not pushed to %s (%v); the server applies it when it starts\n", server.url, err)
 			}
 			return nil
 		},
@@ -154,17 +155,17 @@ func newCredsRevokeCmd() *cobra.Command {
 	f.StringVar(&dataDir, "data", defaultDataDir(), "data dir holding the NATS keys")
 	f.StringSliceVar(&users, "user", nil, "user public key (U...) as `earshot creds` printed it")
 	f.StringVar(&room, "room", "", "revoke every anchor creds issued for this room")
-	f.StringVar(&url, "nats-url", nats.DefaultURL, "the embedded NATS server to update")
+	server = addNATSClientFlags(cmd)
 	return cmd
 }
 
 // push hands the account JWT to the running server as a system user.
-func push(ctx context.Context, keys *natsauth.Authority, url, token string) error {
+func push(ctx context.Context, keys *natsauth.Authority, server *natsClient, token string) error {
 	sys, err := keys.SystemCreds()
 	if err != nil {
 		return err
 	}
-	nc, err := nats.Connect(url, sys.Option(), nats.Name("earshot-creds"), nats.Timeout(3*time.Second), nats.MaxReconnects(0))
+	nc, err := nats.Connect(server.url, server.options(sys.Option(), nats.Name("earshot-creds"), nats.Timeout(3*time.Second), nats.MaxReconnects(0))...)
 	if err != nil {
 		return err
 	}

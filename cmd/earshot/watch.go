@@ -14,7 +14,8 @@ import (
 // newWatchCmd prints what an anchor's overlay would show, as it arrives:
 // the simplest NATS subscriber, and the one the demo uses.
 func newWatchCmd() *cobra.Command {
-	var url, room, creds string
+	var room, creds string
+	var flags *natsClient
 	cmd := &cobra.Command{
 		Use:   "watch --room R",
 		Short: "Print a room's reminders as the anchor receives them (NATS subscriber)",
@@ -23,7 +24,8 @@ func newWatchCmd() *cobra.Command {
 			if err := alerter.ValidRoomID(room); err != nil {
 				return err
 			}
-			opts := []nats.Option{nats.Name("earshot-watch")}
+			url := flags.url
+			opts := flags.options(nats.Name("earshot-watch"))
 			if creds != "" {
 				opts = append(opts, nats.UserCredentials(creds))
 			}
@@ -58,7 +60,7 @@ func newWatchCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&url, "nats-url", nats.DefaultURL, "NATS server URL")
+	flags = addNATSClientFlags(cmd)
 	cmd.Flags().StringVar(&room, "room", "", "room id")
 	cmd.Flags().StringVar(&creds, "nats-creds", "", "the anchor's .creds file (earshot creds --room R)")
 	return cmd

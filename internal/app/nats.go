@@ -13,6 +13,7 @@ import (
 
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
+	"github.com/earshot/earshot/config"
 )
 
 // connectNATS starts the embedded server (with authentication, always) and
@@ -34,8 +35,10 @@ func (s *Service) connectNATS(ctx context.Context) error {
 	if s.natsKey.Created() {
 		s.log.Info("created the NATS keys of this data dir", "dir", s.natsKey.Dir(), "account", s.natsKey.AccountKey())
 	}
+	t := s.cfg.NATS.TLS
 	s.nats, err = natsembed.Start(ctx, natsembed.Config{
 		DataDir: storeDir, Host: host, Port: port, Logger: s.log, Auth: s.natsKey,
+		TLS: natsembed.TLS{CertFile: t.CertFile, KeyFile: t.KeyFile, CAFile: t.CAFile},
 	})
 	if err != nil {
 		return err
@@ -45,7 +48,7 @@ func (s *Service) connectNATS(ctx context.Context) error {
 }
 
 func (s *Service) connectExternal() error {
-	opts := []nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1)}
+	opts := append([]nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1)}, ClientTLS(s.cfg.NATS.ClientTLS)...)
 	if s.cfg.NATS.CredsFile != "" {
 		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
 	} else {
@@ -79,6 +82,21 @@ func OpenNATSKeys(dataDir string) (*natsauth.Authority, error) {
 		return nil, fmt.Errorf("data dir %s: %w", dataDir, err)
 	}
 	return a, nil
+}
+
+// ClientTLS turns TLS files into nats.go options: the CA of the server's
+// certificate (default: the system's roots) and a client certificate for
+// mutual TLS. With none set, a tls:// URL or a server requiring TLS still
+// gets TLS, verified against the system's roots.
+func ClientTLS(t config.TLSFiles) []nats.Option {
+	var opts []nats.Option
+	if t.CAFile != "" {
+		opts = append(opts, nats.RootCAs(t.CAFile))
+	}
+	if t.CertFile != "" {
+		opts = append(opts, nats.ClientCert(t.CertFile, t.KeyFile))
+	}
+	return opts
 }
 
 // NATSURL is the URL other processes use to reach this service's NATS.
