@@ -303,7 +303,7 @@ func TestTLSEmbeddedAndExternal(t *testing.T) {
 		t.Fatal("started against the external NATS without credentials")
 	}
 	worker := startService(t, external(natstest.CredsFile(t, keys, natsauth.User{Role: natsauth.RoleService, Name: "worker-2"})))
-	if got := postAlpha(t, "http://"+worker.HTTPAddr(), "ext-room"); len(got) != 1 {
+	if got := postAlpha(t, apiClient(t, worker), "ext-room"); len(got) != 1 {
 		t.Fatalf("alerts through the external NATS: %v", got)
 	}
 	for {
