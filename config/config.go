@@ -53,6 +53,10 @@ type HTTP struct {
 	// RequireTokens makes the alert log, transcripts and room API demand a
 	// compliance or policy token (`earshot token --role compliance`).
 	RequireTokens bool `yaml:"require_tokens"`
+	// TokenKeys are PEM Ed25519 public keys (another node's
+	// DATA/keys/http/signing.pub) whose tokens this node accepts besides
+	// its own: a cluster's API nodes verify tokens minted elsewhere.
+	TokenKeys []string `yaml:"token_keys"`
 }
 
 // NATS chooses between the embedded server and an external cluster.

@@ -17,9 +17,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
-	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/tts"
 )
 
@@ -32,10 +32,7 @@ import (
 func TestBrowserOverlay(t *testing.T) {
 	node := browserPrereqs(t)
 	rs := startRestartable(t, func(c *config.Config) { c.Recognizer.Engine = "none" })
-	tok, err := rs.svc().Signer.Sign(auth.Claims{Room: "anchor-room", Role: "anchor"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := mint(t, rs.svc(), api.RoleAnchor, "anchor-room")
 	runNode(t, node, "overlay.mjs", map[string]string{
 		"EARSHOT_URL": rs.base, "EARSHOT_ROOM": "anchor-room", "EARSHOT_OTHER_ROOM": "other-room",
 		"EARSHOT_ROOM_TOKEN": tok, "EARSHOT_CONTROL": rs.control.URL,
@@ -50,10 +47,7 @@ func TestBrowserConsole(t *testing.T) {
 	wav := synth(t, tts.FliteRMS, "Hello everyone and welcome to the live room.",
 		"It is the best cream in the world.", "This is the lowest price ever.")
 	svc := startService(t, nil)
-	tok, err := svc.Signer.Sign(auth.Claims{Role: "compliance"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := mint(t, svc, api.RoleCompliance, "")
 	runNode(t, node, "console.mjs", map[string]string{
 		"EARSHOT_URL": "http://" + svc.HTTPAddr(), "EARSHOT_TOKEN": tok,
 		"EARSHOT_ROOM": "spoken-room", "EARSHOT_OTHER_ROOM": "text-room", "EARSHOT_WAV": wav,

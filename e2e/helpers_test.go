@@ -19,6 +19,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
@@ -49,6 +50,16 @@ func startService(t *testing.T, mutate func(*config.Config)) *app.Service {
 		svc.Close(ctx)
 	})
 	return svc
+}
+
+// mint is a token of role (room: an anchor's room) from svc's key.
+func mint(t *testing.T, svc *app.Service, role api.Role, room string) string {
+	t.Helper()
+	tok, err := svc.Mint(auth.Request{Role: role, Room: room})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 // reminders subscribes like an anchor's overlay, with the room's anchor

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/transcript/store"
 )
 
@@ -42,10 +42,7 @@ func TestLexiconEditorBrowser(t *testing.T) {
 		t.Skip("chromium not installed")
 	}
 	svc, c, _ := startLexiconService(t)
-	tok, err := svc.Signer.Sign(auth.Claims{Role: "policy"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := mint(t, svc, api.RolePolicy, "")
 	var recs memTranscripts
 	now := time.Now().Add(-time.Hour)
 	for i := range 40 {

@@ -20,7 +20,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
-	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon/version"
@@ -34,10 +34,7 @@ func startLexiconService(t *testing.T) (svc *app.Service, anon, policy *api.Clie
 	svc = startService(t, func(c *config.Config) {
 		c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
 	})
-	tok, err := svc.Signer.Sign(auth.Claims{Role: "policy"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := mint(t, svc, api.RolePolicy, "")
 	return svc, apiClient(t, svc), apiClient(t, svc, api.WithToken(tok))
 }
 
@@ -203,7 +200,7 @@ func TestLexiconAPI(t *testing.T) {
 	if _, err := c.Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusUnauthorized {
 		t.Errorf("publish without token: %v", err)
 	}
-	foreign, _ := auth.NewSigner([]byte("x")).Sign(auth.Claims{Role: "policy"})
+	foreign := authtest.Token(t, authtest.Signer(t), api.RolePolicy, "")
 	if _, err := apiClient(t, svc, api.WithToken(foreign)).Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusForbidden {
 		t.Errorf("publish with a foreign token: %v", err)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
-	"github.com/earshot/earshot/internal/auth"
 )
 
 // TestRequireTokens: with http.require_tokens the alert log, transcripts,
@@ -15,8 +14,8 @@ import (
 // token, and 200 to compliance staff; health stays open for load balancers.
 func TestRequireTokens(t *testing.T) {
 	svc := startService(t, func(c *config.Config) { c.HTTP.RequireTokens = true; c.Recognizer.Engine = "none" })
-	staff, _ := svc.Signer.Sign(auth.Claims{Role: "compliance"})
-	anchor, _ := svc.Signer.Sign(auth.Claims{Room: "r1", Role: "anchor"})
+	staff := mint(t, svc, api.RoleCompliance, "")
+	anchor := mint(t, svc, api.RoleAnchor, "r1")
 	ctx := context.Background()
 	calls := map[string]func(c *api.Client) error{
 		"GET /v1/alerts": func(c *api.Client) error { _, err := c.Alerts(ctx, api.AlertQuery{Room: "r1"}); return err },

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/tts"
 )
 
@@ -41,10 +41,7 @@ func TestBrowserAnchorGetsReminders(t *testing.T) {
 		"This is the lowest price ever.",
 		"It has no side effects at all.")
 
-	token, err := svc.Signer.Sign(auth.Claims{Room: room, Role: "anchor"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	token := mint(t, svc, api.RoleAnchor, room)
 	page := publisherPage(t)
 	q := url.Values{"whip": {"http://" + svc.HTTPAddr() + "/whip/" + room}, "token": {token}}
 	startBrowser(t, wav, page.URL+"/publish.html?"+q.Encode())

@@ -10,7 +10,6 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
-	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -61,7 +60,7 @@ func TestDispositionRefusesBadRequests(t *testing.T) {
 	e := newReviewEnv(t)
 	e.say(t, "room-a", "This cream cures diabetes.")
 	id := e.newest(t, "room-a")
-	room := e.token(t, auth.Claims{Room: "room-a", Role: "anchor"})
+	room := e.token(t, "anchor", "room-a")
 	ok := `{"decision":"confirmed","by":"li"}`
 	cases := []struct {
 		name, method, path, tok, body string

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
-	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -41,7 +41,7 @@ func TestAlertFeedFiltersAndDispositions(t *testing.T) {
 
 func TestReminderFeedIsOneRoom(t *testing.T) {
 	e := newReviewEnv(t)
-	tok := e.token(t, auth.Claims{Room: "room-a", Role: "anchor"})
+	tok := e.token(t, "anchor", "room-a")
 	feed := openFeed(t, e.url+"/v1/events/rooms/room-a/reminders?token="+url.QueryEscape(tok))
 	e.say(t, "room-b", "This cream cures diabetes.")
 	e.say(t, "room-a", "This is the lowest price ever.")
@@ -54,10 +54,9 @@ func TestReminderFeedIsOneRoom(t *testing.T) {
 
 func TestFeedsRefuseBadRequests(t *testing.T) {
 	e := newReviewEnv(t)
-	roomA := e.token(t, auth.Claims{Room: "room-a", Role: "anchor"})
-	other := auth.NewSigner([]byte("another key, another deployment.."))
-	forged, _ := other.Sign(auth.Claims{Role: "compliance"})
-	expired := e.token(t, auth.Claims{Role: "compliance", Expires: 1})
+	roomA := e.token(t, "anchor", "room-a")
+	forged := authtest.Token(t, authtest.Signer(t), "compliance", "")
+	expired := authtest.Expired(t, e.signer, "compliance", "")
 	cases := []struct {
 		name, path string
 		want       int

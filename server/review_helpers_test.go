@@ -17,6 +17,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/lexicon"
@@ -65,18 +66,15 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	}
 	regCtx, stop := context.WithCancel(context.Background())
 	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, quietLog())
-	signer := auth.NewSigner([]byte("0123456789abcdef0123456789abcdef"))
+	signer := authtest.Signer(t)
 	srv := New(Options{
 		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: quietLog(),
-		Tokens: signer, Bus: nc, Dispositions: disp, Lookup: sink.Log(),
+		Tokens: authtest.Checker(signer, nil), Bus: nc, Dispositions: disp, Lookup: sink.Log(),
 	})
 	ts := httptest.NewUnstartedServer(srv)
 	ts.Config = srv.HTTPServer("")
 	ts.Start()
-	tok, err := signer.Sign(auth.Claims{Role: "compliance"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tok := authtest.Token(t, signer, "compliance", "")
 	t.Cleanup(func() {
 		ts.Close()
 		stop()
@@ -89,13 +87,9 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 		anon: apiClient(t, ts.URL), staff: apiClient(t, ts.URL, api.WithToken(tok))}
 }
 
-func (e *reviewEnv) token(t *testing.T, c auth.Claims) string {
+func (e *reviewEnv) token(t *testing.T, role api.Role, room string) string {
 	t.Helper()
-	tok, err := e.signer.Sign(c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return authtest.Token(t, e.signer, role, room)
 }
 
 // say posts text as room's speech and returns the alerts it raised.

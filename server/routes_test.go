@@ -17,6 +17,7 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/backtest"
 	"github.com/earshot/earshot/lexicon/version"
@@ -63,7 +64,7 @@ func fullOptions(t *testing.T, requireTokens bool) Options {
 		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: quietLog(),
 		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{},
 		WHIP:          http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
-		Tokens:        auth.NewSigner([]byte("0123456789abcdef0123456789abcdef")),
+		Tokens:        authtest.Checker(authtest.Signer(t), nil),
 		RequireTokens: requireTokens,
 	}
 }

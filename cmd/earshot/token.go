@@ -1,63 +1,84 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 )
 
 func newTokenCmd() *cobra.Command {
-	var dataDir, room, role string
+	var dataDir, room, role, subject string
 	var ttl time.Duration
 	cmd := &cobra.Command{
-		Use:   "token (--room R | --role policy|compliance)",
-		Short: "Print a bearer token signed with the data dir's key",
-		Long: "A room token lets an anchor publish over WHIP and open the room's overlay;\n" +
-			"a role token opens the policy or compliance API. The key lives in DATA/" + auth.KeyFile + ".",
+		Use:   "token (--room R | --role admin|policy|compliance|ingest|metrics) [--subject S] [--ttl D]",
+		Short: "Print an HTTP bearer token signed with the data dir's key",
+		Long: "Prints a JWT for `Authorization: Bearer` on one line. A room token (--room R) lets an\n" +
+			"anchor publish over WHIP and open the room's overlay, for 24h; a role token opens\n" +
+			"that role's routes (README, HTTP API) for 12h: ingest for platform services that\n" +
+			"register rooms and post audio and transcripts, compliance for alerts, evidence and\n" +
+			"transcripts, policy for the lexicon, metrics for /metrics, admin for everything.\n" +
+			"--subject names the holder (audit entries and dispositions carry it; default: the\n" +
+			"role, or anchor:ROOM). The key is DATA/keys/http/signing.key, created by the first\n" +
+			"`earshot serve`.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			claims, err := tokenClaims(room, role)
+			req, err := tokenRequest(room, role)
 			if err != nil {
 				return err
 			}
-			if ttl > 0 {
-				claims.Expires = time.Now().Add(ttl).Unix()
-			}
-			signer, err := auth.LoadOrCreate(dataDir)
+			req.Subject, req.TTL = subject, ttl
+			keys, err := openHTTPKeys(dataDir)
 			if err != nil {
 				return err
 			}
-			tok, err := signer.Sign(claims)
+			tok, c, err := keys.Signer.Mint(req)
+			if errors.Is(err, auth.ErrNoSigner) {
+				return fmt.Errorf("token: %s holds no signing key: mint on a node that has it", keys.Dir())
+			}
 			if err != nil {
 				return err
 			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "earshot token: %s %q, id %s, expires %s\n", c.Role, c.Subject, c.ID, c.Expires().UTC().Format(time.RFC3339))
 			fmt.Fprintln(cmd.OutOrStdout(), tok)
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&dataDir, "data", defaultDataDir(), "data dir holding the signing key (same as serve --data)")
-	cmd.Flags().StringVar(&room, "room", "", "room the token is for")
-	cmd.Flags().StringVar(&role, "role", "", "role: anchor (with --room), policy or compliance")
-	cmd.Flags().DurationVar(&ttl, "ttl", 0, "lifetime (0 = no expiry)")
+	f := cmd.Flags()
+	f.StringVar(&dataDir, "data", defaultDataDir(), "data dir holding the signing key (same as serve --data)")
+	f.StringVar(&room, "room", "", "room of an anchor token")
+	f.StringVar(&role, "role", "", "anchor (with --room), ingest, compliance, policy, metrics or admin")
+	f.StringVar(&subject, "subject", "", "who holds the token, e.g. li.na@platform (default: the role, or anchor:ROOM)")
+	f.DurationVar(&ttl, "ttl", 0, "lifetime (default: room tokens 24h, others 12h)")
 	return cmd
 }
 
-func tokenClaims(room, role string) (auth.Claims, error) {
+func tokenRequest(room, role string) (auth.Request, error) {
 	switch {
-	case room != "" && (role == "" || role == "anchor"):
-		if err := alerter.ValidRoomID(room); err != nil {
-			return auth.Claims{}, err
-		}
-		return auth.Claims{Room: room, Role: "anchor"}, nil
-	case room == "" && (role == "policy" || role == "compliance"):
-		return auth.Claims{Role: role}, nil
+	case room != "" && (role == "" || role == string(api.RoleAnchor)):
+		return auth.Request{Role: api.RoleAnchor, Room: room}, nil
 	case room == "" && role == "":
-		return auth.Claims{}, fmt.Errorf("token: give --room R or --role policy|compliance")
-	default:
-		return auth.Claims{}, fmt.Errorf("token: --role %q does not go with --room %q", role, room)
+		return auth.Request{}, errors.New("token: give --room R or --role admin|policy|compliance|ingest|metrics")
+	case room != "":
+		return auth.Request{}, fmt.Errorf("token: --role %q does not go with --room %q", role, room)
+	case role == string(api.RoleAnchor):
+		return auth.Request{}, errors.New("token: --role anchor needs --room R")
 	}
+	r, err := api.ParseRole(role)
+	if err != nil {
+		return auth.Request{}, fmt.Errorf("token: %w", err)
+	}
+	return auth.Request{Role: r}, nil
+}
+
+func openHTTPKeys(dataDir string) (*auth.Keys, error) {
+	keys, err := auth.Open(auth.KeysDir(dataDir), auth.OpenOptions{})
+	if errors.Is(err, auth.ErrNoKeys) {
+		return nil, fmt.Errorf("no HTTP token keys in %s: `earshot serve --data %s` creates them on its first start", auth.KeysDir(dataDir), dataDir)
+	}
+	return keys, err
 }

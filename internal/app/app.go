@@ -41,8 +41,9 @@ type Service struct {
 	cancel  context.CancelFunc
 	http    *http.Server
 	httpLn  net.Listener
-	Signer  *auth.Signer
-	lex     *lexicons // versions, hot swap, /v1/lexicons (lexicons.go)
+	keys    *auth.Keys    // HTTP token keys (tokens.go)
+	tokens  *auth.Checker // verifies every request's token
+	lex     *lexicons     // versions, hot swap, /v1/lexicons (lexicons.go)
 	// lexLoader is the one source of the lexicon (lexicon.go): configured
 	// until the versions are watched, then the active version.
 	lexLoader *lexiconLoader
@@ -58,9 +59,10 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 			s.Close(context.Background())
 		}
 	}()
-	if s.Signer, err = auth.LoadOrCreate(cfg.DataDir); err != nil {
+	if s.keys, err = OpenHTTPKeys(cfg.DataDir, cfg.HTTP.TokenKeys, log); err != nil {
 		return nil, err
 	}
+	s.tokens = &auth.Checker{Verifier: s.keys.Verifier}
 	s.lexLoader = newLexiconLoader(cfg, log)
 	if s.rec, err = newRecognizer(cfg, s.lexLoader, log); err != nil { // kws follows lexicon versions
 		return nil, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/server"
 )
@@ -23,15 +24,15 @@ func (s *Service) console(opts server.Options) (server.Options, error) {
 	if err != nil {
 		return opts, fmt.Errorf("dispositions: %w", err)
 	}
-	opts.Tokens, opts.Bus, opts.Dispositions, opts.Lookup = s.Signer, s.nc, disp, s.sink.Log()
+	opts.Tokens, opts.Bus, opts.Dispositions, opts.Lookup = s.tokens, s.nc, disp, s.sink.Log()
 	s.SetDispositionSource(verdicts{disp})
 	return opts, nil
 }
 
 // ConsoleURL is the console's address with a fresh compliance token that
-// expires after ttl (0: never), for `earshot serve` to print.
+// expires after ttl (0: the role's default), for `earshot serve` to print.
 func (s *Service) ConsoleURL(ttl time.Duration) (string, error) {
-	tok, err := s.sign(auth.Claims{Role: "compliance"}, ttl)
+	tok, err := s.Mint(auth.Request{Role: api.RoleCompliance, Subject: "console", TTL: ttl})
 	if err != nil {
 		return "", err
 	}
@@ -43,18 +44,11 @@ func (s *Service) OverlayURL(room string, ttl time.Duration) (string, error) {
 	if err := alerter.ValidRoomID(room); err != nil {
 		return "", err
 	}
-	tok, err := s.sign(auth.Claims{Room: room, Role: "anchor"}, ttl)
+	tok, err := s.Mint(auth.Request{Role: api.RoleAnchor, Room: room, TTL: ttl})
 	if err != nil {
 		return "", err
 	}
 	return s.pageURL("/overlay/"+room, tok), nil
-}
-
-func (s *Service) sign(c auth.Claims, ttl time.Duration) (string, error) {
-	if ttl > 0 {
-		c.Expires = time.Now().Add(ttl).Unix()
-	}
-	return s.Signer.Sign(c)
 }
 
 // pageURL uses a browsable host: a wildcard listen address becomes localhost.

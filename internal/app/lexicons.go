@@ -22,7 +22,7 @@ type lexicons struct {
 	store   *version.Store
 	watcher *version.Watcher
 	keys    *version.Keys
-	signer  *auth.Signer
+	tokens  *auth.Checker
 	cancel  context.CancelFunc
 
 	mu           sync.Mutex
@@ -72,7 +72,7 @@ func (s *Service) startLexicons(ctx context.Context) error {
 		cancel()
 		return err
 	}
-	s.lex = &lexicons{store: store, watcher: w, keys: keys, signer: s.Signer, cancel: cancel}
+	s.lex = &lexicons{store: store, watcher: w, keys: keys, tokens: s.tokens, cancel: cancel}
 	s.lexLoader.follow(w.Load)
 	return nil
 }

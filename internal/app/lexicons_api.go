@@ -94,5 +94,5 @@ func (l *lexicons) Backtest(ctx context.Context, draft *lexicon.Engine, from, to
 }
 
 func (l *lexicons) AllowPolicy(token string) error {
-	return l.signer.AllowRole(token, "policy", time.Now())
+	return l.tokens.AllowRole(token, "policy", time.Now())
 }

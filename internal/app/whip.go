@@ -18,7 +18,7 @@ func (s *Service) newWHIP() (*whip.Server, error) {
 		AllowOrigin: s.cfg.HTTP.AllowOrigin,
 		Logger:      s.log,
 		Authorize: func(r *http.Request, room string) error {
-			return s.Signer.AllowRoom(auth.Bearer(r.Header.Get("Authorization")), room, time.Now())
+			return s.tokens.AllowRoom(auth.Bearer(r.Header.Get("Authorization")), room, time.Now())
 		},
 		OnSession: func(room string, sess *whip.Session) {
 			drop := func(err error) {

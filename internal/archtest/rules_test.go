@@ -21,7 +21,7 @@ var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./interna
 
 // testOnly are the packages that exist for tests.
 var testOnly = []string{"./transcript/internal/fakeasr", "./transcript/internal/wsasr/wsasrtest",
-	"./internal/testaudio", "./internal/testdouble", "./internal/testnet", "./internal/natstest"}
+	"./internal/testaudio", "./internal/testdouble", "./internal/testnet", "./internal/natstest", "./internal/authtest"}
 
 var rules = []rule{
 	// The one-way data flow (README "How data flows"; HELPERS: no imports

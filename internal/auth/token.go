@@ -1,148 +1,239 @@
 package auth
 
 import (
-	"crypto/hmac"
+	"crypto/ed25519"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/api"
 )
 
-// KeyFile is the key's file name inside the data dir.
-const KeyFile = "token.key"
+// The fixed claims of every earshot HTTP token.
+const (
+	Issuer   = "earshot"
+	Audience = "earshot-http"
+)
 
-// Claims is what a token grants.
+// leeway absorbs clock differences between the node that minted a token
+// and the node that checks it.
+const leeway = 5 * time.Second
+
+// MaxSubject bounds the subject claim, which audit entries repeat.
+const MaxSubject = 200
+
+// Claims is what a token says. The registered claims are sub (Subject), jti
+// (ID), iat (IssuedAt), exp (ExpiresAt), iss and aud.
 type Claims struct {
-	// Room limits the token to one room; empty for role tokens.
+	Role api.Role `json:"role"`
+	// Room is the anchor's room; empty for every other role.
 	Room string `json:"room,omitempty"`
-	// Role is "anchor" for room tokens, or "policy" / "compliance".
-	Role string `json:"role"`
-	// Expires is a Unix time; zero never expires.
-	Expires int64 `json:"exp,omitempty"`
+	jwt.RegisteredClaims
 }
 
-// Errors a caller can tell apart.
-var (
-	ErrMalformed = errors.New("token is malformed")
-	ErrSignature = errors.New("token signature does not match")
-	ErrExpired   = errors.New("token has expired")
-	ErrScope     = errors.New("token does not grant this")
-)
-
-// Signer signs and verifies tokens with one key.
-type Signer struct{ key []byte }
-
-// LoadOrCreate reads the key from dataDir, creating it (0600) on first use.
-func LoadOrCreate(dataDir string) (*Signer, error) {
-	path := filepath.Join(dataDir, KeyFile)
-	key, err := os.ReadFile(path)
-	if err == nil {
-		if len(key) < 32 {
-			return nil, fmt.Errorf("auth: %s: key shorter than 32 bytes", path)
-		}
-		return &Signer{key: key}, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("auth: %w", err)
-	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("auth: %w", err)
-	}
-	key = make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("auth: %w", err)
-	}
-	// O_EXCL: if another process created the key meanwhile, use theirs.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, os.ErrExist) {
-		return LoadOrCreate(dataDir)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("auth: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.Write(key); err != nil {
-		return nil, fmt.Errorf("auth: writing %s: %w", path, err)
-	}
-	return &Signer{key: key}, nil
-}
-
-// NewSigner uses key directly (tests, external key management).
-func NewSigner(key []byte) *Signer { return &Signer{key: append([]byte(nil), key...)} }
-
-// Sign returns a token for c.
-func (s *Signer) Sign(c Claims) (string, error) {
-	body, err := json.Marshal(c)
-	if err != nil {
-		return "", fmt.Errorf("auth: %w", err)
-	}
-	enc := base64.RawURLEncoding
-	payload := enc.EncodeToString(body)
-	return payload + "." + enc.EncodeToString(s.mac(payload)), nil
-}
-
-func (s *Signer) mac(payload string) []byte {
-	m := hmac.New(sha256.New, s.key)
-	m.Write([]byte(payload))
-	return m.Sum(nil)
-}
-
-// Verify checks the signature and expiry and returns the claims.
-func (s *Signer) Verify(token string, now time.Time) (Claims, error) {
-	payload, sig, ok := strings.Cut(token, ".")
-	if !ok || payload == "" || sig == "" {
-		return Claims{}, ErrMalformed
-	}
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil {
-		return Claims{}, ErrMalformed
-	}
-	if !hmac.Equal(got, s.mac(payload)) {
-		return Claims{}, ErrSignature
-	}
-	body, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil {
-		return Claims{}, ErrMalformed
-	}
-	var c Claims
-	if err := json.Unmarshal(body, &c); err != nil {
-		return Claims{}, ErrMalformed
-	}
-	if c.Expires != 0 && now.Unix() >= c.Expires {
-		return Claims{}, ErrExpired
-	}
-	return c, nil
-}
-
-// AllowRoom verifies token and checks it grants room. Role tokens of
-// compliance staff may watch every room.
-func (s *Signer) AllowRoom(token, room string, now time.Time) error {
-	c, err := s.Verify(token, now)
-	if err != nil {
+// Validate checks what the JWT library does not: a known role, a room for
+// anchors only, a subject and an id (jwt.ClaimsValidator).
+func (c Claims) Validate() error {
+	if _, err := api.ParseRole(string(c.Role)); err != nil {
 		return err
 	}
-	if c.Room == room || c.Role == "compliance" {
-		return nil
+	switch {
+	case c.Role == api.RoleAnchor && c.Room == "":
+		return errors.New("an anchor token names no room")
+	case c.Role != api.RoleAnchor && c.Room != "":
+		return fmt.Errorf("a %s token must not name a room", c.Role)
+	case strings.TrimSpace(c.Subject) == "" || len(c.Subject) > MaxSubject:
+		return fmt.Errorf("subject: want 1 to %d bytes", MaxSubject)
+	case c.ID == "":
+		return errors.New("the token has no id (jti)")
 	}
-	return ErrScope
-}
-
-// AllowRole verifies token and checks it carries role.
-func (s *Signer) AllowRole(token, role string, now time.Time) error {
-	c, err := s.Verify(token, now)
-	if err != nil {
-		return err
-	}
-	if c.Role != role {
-		return ErrScope
+	if c.Room != "" {
+		return alerter.ValidRoomID(c.Room)
 	}
 	return nil
+}
+
+// Issued returns the issue time (zero if absent).
+func (c Claims) Issued() time.Time {
+	if c.IssuedAt == nil {
+		return time.Time{}
+	}
+	return c.IssuedAt.Time
+}
+
+// Expires returns the expiry (zero if absent).
+func (c Claims) Expires() time.Time {
+	if c.ExpiresAt == nil {
+		return time.Time{}
+	}
+	return c.ExpiresAt.Time
+}
+
+// Errors a caller can tell apart; Verify's errors wrap one of them.
+var (
+	ErrMalformed = errors.New("token is malformed")
+	ErrSignature = errors.New("token signature does not verify")
+	ErrExpired   = errors.New("token has expired")
+	ErrInvalid   = errors.New("token claims are invalid")
+	ErrRevoked   = errors.New("token has been revoked")
+	// ErrScope: the token verifies but does not grant what was asked.
+	ErrScope = errors.New("token does not grant this")
+	// ErrNoSigner: this node holds only verification keys.
+	ErrNoSigner = errors.New("this node has no signing key (only verification keys)")
+)
+
+// Request is what to mint; zero fields take defaults.
+type Request struct {
+	Role api.Role
+	Room string // anchors only
+	// Subject is who holds the token; default "anchor:<room>" for anchors
+	// and the role's name otherwise.
+	Subject string
+	// TTL is the lifetime; default Role.DefaultTTL. Tokens always expire.
+	TTL time.Duration
+}
+
+// Signer mints tokens with the installation's private key.
+type Signer struct {
+	key ed25519.PrivateKey
+	kid string
+	now func() time.Time
+}
+
+// NewSigner signs with key (tests, external key management).
+func NewSigner(key ed25519.PrivateKey) *Signer {
+	return &Signer{key: key, kid: KeyID(key.Public().(ed25519.PublicKey)), now: time.Now}
+}
+
+// Public is the verification key of the signer's tokens.
+func (s *Signer) Public() ed25519.PublicKey { return s.key.Public().(ed25519.PublicKey) }
+
+// Mint signs a token for req and returns it with its claims.
+func (s *Signer) Mint(req Request) (string, Claims, error) {
+	if s == nil {
+		return "", Claims{}, ErrNoSigner
+	}
+	ttl := req.TTL
+	if ttl == 0 {
+		ttl = req.Role.DefaultTTL()
+	}
+	if ttl < 0 {
+		return "", Claims{}, fmt.Errorf("auth: ttl %s: tokens always expire, want a positive lifetime", ttl)
+	}
+	sub := req.Subject
+	if sub == "" {
+		sub = string(req.Role)
+		if req.Role == api.RoleAnchor {
+			sub = "anchor:" + req.Room
+		}
+	}
+	id, err := newID()
+	if err != nil {
+		return "", Claims{}, err
+	}
+	now := s.now().Truncate(time.Second)
+	c := Claims{Role: req.Role, Room: req.Room, RegisteredClaims: jwt.RegisteredClaims{
+		Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: sub, ID: id,
+		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+	}}
+	return s.Sign(c)
+}
+
+// Sign signs c as it is (Mint fills the defaults); tests use it for
+// expired and otherwise unusual tokens.
+func (s *Signer) Sign(c Claims) (string, Claims, error) {
+	if s == nil {
+		return "", Claims{}, ErrNoSigner
+	}
+	if err := c.Validate(); err != nil {
+		return "", Claims{}, fmt.Errorf("auth: %w", err)
+	}
+	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
+	t.Header["kid"] = s.kid
+	tok, err := t.SignedString(s.key)
+	if err != nil {
+		return "", Claims{}, fmt.Errorf("auth: signing: %w", err)
+	}
+	return tok, c, nil
+}
+
+// newID is a token id: 128 random bits, base64url.
+func newID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("auth: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// Verifier checks tokens against a set of public keys, chosen by the
+// token's "kid" header.
+type Verifier struct {
+	keys map[string]ed25519.PublicKey
+}
+
+// NewVerifier trusts keys.
+func NewVerifier(keys ...ed25519.PublicKey) *Verifier {
+	v := &Verifier{keys: map[string]ed25519.PublicKey{}}
+	for _, k := range keys {
+		v.keys[KeyID(k)] = k
+	}
+	return v
+}
+
+// KeyIDs lists the ids of the trusted keys.
+func (v *Verifier) KeyIDs() []string {
+	out := make([]string, 0, len(v.keys))
+	for id := range v.keys {
+		out = append(out, id)
+	}
+	return out
+}
+
+// Verify checks signature, algorithm, issuer, audience, expiry and claims
+// at time now, and returns the claims. It does not check revocation
+// (Revocations.Check) or what the token grants.
+func (v *Verifier) Verify(token string, now time.Time) (Claims, error) {
+	var c Claims
+	_, err := jwt.ParseWithClaims(token, &c, v.key,
+		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+		jwt.WithIssuer(Issuer), jwt.WithAudience(Audience),
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(func() time.Time { return now }))
+	switch {
+	case err == nil:
+		return c, nil
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return Claims{}, fmt.Errorf("%w", ErrMalformed)
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
+		return Claims{}, fmt.Errorf("%w", ErrSignature)
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return Claims{}, fmt.Errorf("%w", ErrExpired)
+	}
+	return Claims{}, fmt.Errorf("%w: %s", ErrInvalid, claimProblem(err))
+}
+
+// claimProblem is the library's reason without the token's content.
+func claimProblem(err error) string {
+	msg := err.Error()
+	if i := strings.LastIndex(msg, ": "); i >= 0 {
+		return msg[i+2:]
+	}
+	return msg
+}
+
+func (v *Verifier) key(t *jwt.Token) (any, error) {
+	kid, _ := t.Header["kid"].(string)
+	if k, ok := v.keys[kid]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("%w: signed by an unknown key", jwt.ErrTokenUnverifiable)
 }
 
 // Bearer extracts the token from an Authorization header value.

@@ -1,65 +1,274 @@
 package auth
 
 import (
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/earshot/earshot/api"
 )
 
-func TestRoundTripAndScope(t *testing.T) {
-	dir := t.TempDir()
-	s, err := LoadOrCreate(dir)
+func testSigner(t testing.TB) *Signer {
+	t.Helper()
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := LoadOrCreate(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return NewSigner(priv)
+}
+
+func TestMintDefaults(t *testing.T) {
+	s := testSigner(t)
 	now := time.Unix(1_800_000_000, 0)
-	tok, err := s.Sign(Claims{Room: "r1", Role: "anchor"})
-	if err != nil {
-		t.Fatal(err)
+	s.now = func() time.Time { return now }
+	v := NewVerifier(s.Public())
+	cases := []struct {
+		req     Request
+		sub     string
+		ttl     time.Duration
+		wantErr string
+	}{
+		{Request{Role: api.RoleAnchor, Room: "r1"}, "anchor:r1", 24 * time.Hour, ""},
+		{Request{Role: api.RoleCompliance, Subject: "li.na@platform"}, "li.na@platform", 12 * time.Hour, ""},
+		{Request{Role: api.RoleAdmin, TTL: time.Hour}, "admin", time.Hour, ""},
+		{Request{Role: api.RoleIngest}, "ingest", 12 * time.Hour, ""},
+		{Request{Role: api.RoleAnchor}, "", 0, "names no room"},
+		{Request{Role: api.RolePolicy, Room: "r1"}, "", 0, "must not name a room"},
+		{Request{Role: "root"}, "", 0, `role "root"`},
+		{Request{Role: api.RoleAdmin, TTL: -time.Second}, "", 0, "tokens always expire"},
+		{Request{Role: api.RoleAnchor, Room: "a b"}, "", 0, "room"},
 	}
-	if err := again.AllowRoom(tok, "r1", now); err != nil {
-		t.Fatalf("key reloaded from the data dir must verify: %v", err)
+	for _, tc := range cases {
+		tok, c, err := s.Mint(tc.req)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%+v: %v, want %q", tc.req, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%+v: %v", tc.req, err)
+		}
+		got, err := v.Verify(tok, now.Add(time.Minute))
+		if err != nil {
+			t.Fatalf("%+v: %v", tc.req, err)
+		}
+		if got.Subject != tc.sub || got.Role != tc.req.Role || got.Room != tc.req.Room || got.ID == "" || got.ID != c.ID {
+			t.Errorf("%+v: claims %+v", tc.req, got)
+		}
+		if d := got.Expires().Sub(got.Issued()); d != tc.ttl {
+			t.Errorf("%+v: lifetime %v, want %v", tc.req, d, tc.ttl)
+		}
 	}
-	if err := s.AllowRoom(tok, "r2", now); !errors.Is(err, ErrScope) {
-		t.Fatalf("room token used for another room: %v", err)
-	}
-	if err := s.AllowRole(tok, "policy", now); !errors.Is(err, ErrScope) {
-		t.Fatalf("anchor token used as policy: %v", err)
-	}
-	fi, err := os.Stat(filepath.Join(dir, KeyFile))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("key file mode: %v %v", fi.Mode(), err)
+	a, _, _ := s.Mint(Request{Role: api.RoleAdmin})
+	b, _, _ := s.Mint(Request{Role: api.RoleAdmin})
+	ca, _ := v.Verify(a, now)
+	cb, _ := v.Verify(b, now)
+	if ca.ID == cb.ID {
+		t.Error("two tokens share an id")
 	}
 }
 
-func TestRejects(t *testing.T) {
-	s := NewSigner([]byte("0123456789abcdef0123456789abcdef"))
-	other := NewSigner([]byte("fedcba9876543210fedcba9876543210"))
+// forge builds a token with any header and claims, signed by sign.
+func forge(t *testing.T, header, claims string, sign func(string) string) string {
+	t.Helper()
+	enc := base64.RawURLEncoding
+	in := enc.EncodeToString([]byte(header)) + "." + enc.EncodeToString([]byte(claims))
+	return in + "." + sign(in)
+}
+
+func TestVerifyRejects(t *testing.T) {
+	s := testSigner(t)
+	other := testSigner(t)
+	v := NewVerifier(s.Public())
 	now := time.Unix(1_800_000_000, 0)
-	good, _ := s.Sign(Claims{Room: "r", Role: "anchor"})
-	expired, _ := s.Sign(Claims{Room: "r", Role: "anchor", Expires: now.Unix() - 1})
-	forged, _ := other.Sign(Claims{Room: "r", Role: "anchor"})
+	s.now = func() time.Time { return now }
+	other.now = s.now
+	good, _, _ := s.Mint(Request{Role: api.RoleCompliance})
+	foreign, _, _ := other.Mint(Request{Role: api.RoleCompliance})
+	base := Claims{Role: api.RoleAdmin, RegisteredClaims: jwt.RegisteredClaims{Issuer: Issuer, Audience: jwt.ClaimStrings{Audience},
+		Subject: "x", ID: "i", IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour))}}
+	expired := base
+	expired.ExpiresAt = jwt.NewNumericDate(now.Add(-time.Minute))
+	expiredTok, _, _ := s.Sign(expired)
+	future := base
+	future.IssuedAt = jwt.NewNumericDate(now.Add(time.Hour))
+	futureTok, _, _ := s.Sign(future)
+	wrongAud := base
+	wrongAud.Audience = jwt.ClaimStrings{"nats"}
+	wrongAudTok, _, _ := s.Sign(wrongAud)
+	// a tampered payload: the role changed from compliance to admin
+	parts := strings.Split(good, ".")
+	payload, _ := base64.RawURLEncoding.DecodeString(parts[1])
+	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(payload), `"compliance"`, `"admin"`, 1))) + "." + parts[2]
+	kid := KeyID(s.Public())
+	claims := `{"role":"admin","iss":"earshot","aud":["earshot-http"],"sub":"x","jti":"i","iat":1800000000,"exp":1800003600}`
+	none := forge(t, `{"alg":"none","kid":"`+kid+`"}`, claims, func(string) string { return "" })
+	hs := forge(t, `{"alg":"HS256","kid":"`+kid+`"}`, claims, func(in string) string {
+		m := hmac.New(sha256.New, s.Public())
+		m.Write([]byte(in))
+		return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+	})
+	noExp := forge(t, `{"alg":"EdDSA","kid":"`+kid+`"}`, `{"role":"admin","iss":"earshot","aud":["earshot-http"],"sub":"x","jti":"i","iat":1800000000}`,
+		func(in string) string { return base64.RawURLEncoding.EncodeToString(ed25519.Sign(s.key, []byte(in))) })
+	noSub := forge(t, `{"alg":"EdDSA","kid":"`+kid+`"}`, `{"role":"admin","iss":"earshot","aud":["earshot-http"],"jti":"i","iat":1800000000,"exp":1800003600}`,
+		func(in string) string { return base64.RawURLEncoding.EncodeToString(ed25519.Sign(s.key, []byte(in))) })
 	cases := map[string]struct {
 		tok  string
 		want error
 	}{
-		"empty":     {"", ErrMalformed},
-		"no dot":    {"abc", ErrMalformed},
-		"bad b64":   {"a.!!!", ErrMalformed},
-		"forged":    {forged, ErrSignature},
-		"expired":   {expired, ErrExpired},
-		"truncated": {good[:len(good)-3], ErrSignature},
+		"empty":          {"", ErrMalformed},
+		"garbage":        {"abc", ErrMalformed},
+		"bad base64":     {"a.!!!.c", ErrMalformed},
+		"other key":      {foreign, ErrSignature},
+		"tampered":       {tampered, ErrSignature},
+		"truncated":      {good[:len(good)-4], ErrSignature},
+		"expired":        {expiredTok, ErrExpired},
+		"issued later":   {futureTok, ErrInvalid},
+		"wrong audience": {wrongAudTok, ErrInvalid},
+		"alg none":       {none, ErrSignature},
+		"HS256 with pub": {hs, ErrSignature},
+		"no expiry":      {noExp, ErrInvalid},
+		"no subject":     {noSub, ErrInvalid},
 	}
 	for name, tc := range cases {
-		if _, err := s.Verify(tc.tok, now); !errors.Is(err, tc.want) {
+		if _, err := v.Verify(tc.tok, now); !errors.Is(err, tc.want) {
 			t.Errorf("%s: got %v, want %v", name, err, tc.want)
+		} else if err != nil && strings.Contains(err.Error(), tc.tok) && tc.tok != "" {
+			t.Errorf("%s: the error repeats the token", name)
 		}
+	}
+	if _, err := v.Verify(good, now); err != nil {
+		t.Fatalf("good token: %v", err)
+	}
+	// A verifier trusting both keys accepts both.
+	if _, err := NewVerifier(s.Public(), other.Public()).Verify(foreign, now); err != nil {
+		t.Fatalf("a trusted second key: %v", err)
+	}
+}
+
+func TestKeysOnDisk(t *testing.T) {
+	data := t.TempDir()
+	dir := KeysDir(data)
+	if _, err := Open(dir, OpenOptions{}); !errors.Is(err, ErrNoKeys) {
+		t.Fatalf("no keys and no Create: %v", err)
+	}
+	k, err := Open(dir, OpenOptions{Create: true})
+	if err != nil || !k.Created() || k.Signer == nil {
+		t.Fatalf("create: %v %+v", err, k)
+	}
+	for _, f := range []string{SigningKeyFile, PublicKeyFile} {
+		fi, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("%s: %v %v", f, fi.Mode(), err)
+		}
+	}
+	tok, _, err := k.Signer.Mint(Request{Role: api.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Open(dir, OpenOptions{Create: true})
+	if err != nil || again.Created() {
+		t.Fatalf("reopen: %v created=%v", err, again.Created())
+	}
+	if _, err := again.Verifier.Verify(tok, time.Now()); err != nil {
+		t.Fatalf("reopened keys must verify the old token: %v", err)
+	}
+
+	// A verify-only node: the public key alone, in its own dir or by config.
+	verifyDir := filepath.Join(t.TempDir(), "http")
+	if err := os.MkdirAll(verifyDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := os.ReadFile(filepath.Join(dir, PublicKeyFile))
+	if err := os.WriteFile(filepath.Join(verifyDir, PublicKeyFile), pub, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vo, err := Open(verifyDir, OpenOptions{})
+	if err != nil || vo.Signer != nil {
+		t.Fatalf("verify-only: %v %+v", err, vo)
+	}
+	if _, err := vo.Verifier.Verify(tok, time.Now()); err != nil {
+		t.Fatalf("verify-only node: %v", err)
+	}
+	if _, _, err := vo.Signer.Mint(Request{Role: api.RoleAdmin}); !errors.Is(err, ErrNoSigner) {
+		t.Fatalf("minting without a key: %v", err)
+	}
+	byConfig, err := Open(filepath.Join(t.TempDir(), "none"), OpenOptions{Trusted: []string{filepath.Join(dir, PublicKeyFile)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := byConfig.Verifier.Verify(tok, time.Now()); err != nil {
+		t.Fatalf("trusted by config: %v", err)
+	}
+
+	// Damage: a lost key is an error, never regenerated; loose modes refused.
+	if err := os.Remove(filepath.Join(dir, SigningKeyFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, PublicKeyFile)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Create(filepath.Join(dir, "other")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, OpenOptions{Create: true}); err == nil || !strings.Contains(err.Error(), "never regenerated") {
+		t.Fatalf("lost key: %v", err)
+	}
+	loose := KeysDir(t.TempDir())
+	if _, err := Open(loose, OpenOptions{Create: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(loose, SigningKeyFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(loose, OpenOptions{}); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a readable key: %v", err)
+	}
+}
+
+func TestRevocations(t *testing.T) {
+	s := testSigner(t)
+	now := time.Unix(1_800_000_000, 0)
+	s.now = func() time.Time { return now }
+	revs := NewRevocations()
+	k := &Checker{Verifier: NewVerifier(s.Public()), Revocations: revs}
+	a, ca, _ := s.Mint(Request{Role: api.RoleCompliance, Subject: "alice"})
+	b, _, _ := s.Mint(Request{Role: api.RoleCompliance, Subject: "alice"})
+	c, _, _ := s.Mint(Request{Role: api.RoleCompliance, Subject: "bob"})
+	revs.Add(Revocation{Kind: RevokeID, Value: ca.ID, At: now})
+	check := func(tok string, want error) {
+		t.Helper()
+		if _, err := k.Check(tok, now); !errors.Is(err, want) {
+			t.Errorf("got %v, want %v", err, want)
+		}
+	}
+	check(a, ErrRevoked)
+	check(b, nil)
+	revs.Add(Revocation{Kind: RevokeSubject, Value: "alice", At: now.Add(time.Minute)})
+	check(b, ErrRevoked)
+	check(c, nil)
+	// a token minted for alice after the revocation works
+	s.now = func() time.Time { return now.Add(2 * time.Minute) }
+	d, _, _ := s.Mint(Request{Role: api.RoleCompliance, Subject: "alice"})
+	if _, err := k.Check(d, now.Add(2*time.Minute)); err != nil {
+		t.Errorf("new token after a subject revocation: %v", err)
+	}
+	// an older revocation of the subject does not shorten a newer one
+	revs.Add(Revocation{Kind: RevokeSubject, Value: "alice", At: now})
+	check(b, ErrRevoked)
+	if got := revs.List(); len(got) != 2 {
+		t.Errorf("list: %+v", got)
 	}
 }
 
@@ -72,11 +281,16 @@ func TestBearer(t *testing.T) {
 }
 
 func FuzzVerify(f *testing.F) {
-	s := NewSigner([]byte("0123456789abcdef0123456789abcdef"))
-	tok, _ := s.Sign(Claims{Room: "r", Role: "anchor"})
+	s := testSigner(f)
+	v := NewVerifier(s.Public())
+	tok, _, _ := s.Mint(Request{Role: api.RoleAnchor, Room: "r"})
 	f.Add(tok)
-	f.Add("a.b")
+	f.Add("a.b.c")
+	f.Add(`eyJhbGciOiJub25lIn0.e30.`)
 	f.Fuzz(func(t *testing.T, in string) {
-		_, _ = s.Verify(in, time.Now())
+		c, err := v.Verify(in, time.Now())
+		if err == nil && (c.Subject == "" || c.ID == "" || c.ExpiresAt == nil) {
+			t.Fatalf("accepted incomplete claims %+v", c)
+		}
 	})
 }

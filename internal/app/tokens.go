@@ -1,0 +1,64 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/keyfile"
+)
+
+// legacyTokenKey is the HMAC key of the hand-made token format earshot
+// used before JWTs; its tokens are no longer accepted.
+const legacyTokenKey = "token.key"
+
+// OpenHTTPKeys opens the HTTP token keys of a data dir (DATA/keys/http),
+// trusting the public keys in trusted too. They are created only on a new
+// data dir (missing or empty), or once on a data dir of an earshot that
+// signed tokens with the legacy DATA/token.key, whose tokens cannot verify
+// as JWTs anyway; that key is then renamed token.key.retired. Keys missing
+// from a data dir in use are an error, never regenerated: new keys would
+// invalidate every token handed out.
+func OpenHTTPKeys(dataDir string, trusted []string, log *slog.Logger) (*auth.Keys, error) {
+	dir := auth.KeysDir(dataDir)
+	legacy := filepath.Join(dataDir, legacyTokenKey)
+	migrate := !keyfile.Exists(dir) && keyfile.Exists(legacy)
+	keys, err := auth.Open(dir, auth.OpenOptions{Create: newDataDir(dataDir) || migrate, Trusted: trusted})
+	if errors.Is(err, auth.ErrNoKeys) {
+		return nil, fmt.Errorf("data dir %s is in use but has no HTTP token keys: restore %s from a backup, or list verification keys in http.token_keys (a new key would invalidate every token handed out): %w",
+			dataDir, dir, err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("data dir %s: %w", dataDir, err)
+	}
+	if keys.Created() && migrate {
+		if err := os.Rename(legacy, legacy+".retired"); err != nil {
+			return nil, fmt.Errorf("retiring %s: %w", legacy, err)
+		}
+		log.Warn("HTTP tokens are JWTs now: tokens minted before this version are no longer accepted; mint new ones with earshot token",
+			"retired", legacy+".retired", "keys", dir)
+	}
+	return keys, nil
+}
+
+// newDataDir: a data dir that does not exist yet or is empty.
+func newDataDir(dir string) bool {
+	ents, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		return true
+	}
+	return err == nil && len(ents) == 0
+}
+
+// Mint signs a token with this node's key (an error on a node that only
+// verifies).
+func (s *Service) Mint(req auth.Request) (string, error) {
+	tok, _, err := s.keys.Signer.Mint(req)
+	return tok, err
+}
+
+// Keys are this node's HTTP token keys.
+func (s *Service) Keys() *auth.Keys { return s.keys }
