@@ -24,8 +24,9 @@ type Options struct {
 	// OpenSource opens pulled sources; without it, registering a URL room
 	// fails with a clear error.
 	OpenSource OpenFunc
-	// Schemes are the URL schemes a pulled source may use; nil means
-	// DefaultSchemes.
+	// Schemes are the URL schemes OpenSource reads, which a registration
+	// may use (the wiring passes ingest/pull's RemoteSchemes, the one list);
+	// none accepts WHIP rooms only.
 	Schemes []string
 	// CheckSource, if set, vets a pulled source's URL when it is
 	// registered (the server's outbound address policy): an error refuses
@@ -56,9 +57,6 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
-	}
-	if o.Schemes == nil {
-		o.Schemes = DefaultSchemes
 	}
 	o.Backoff = o.Backoff.withDefaults()
 	if o.EvidenceWindow <= 0 {

@@ -24,6 +24,7 @@ func TestRoomChoosesRecognizer(t *testing.T) {
 			return nil, errors.New("not configured")
 		},
 		OpenSource: func(string, string) (ingest.Source, error) { return pcmSource(t, 3*time.Second), nil },
+		Schemes:    []string{"http"},
 	})
 	if _, err := r.Add(Spec{ID: "other", Source: "http://127.0.0.1:1/a.pcm", Recognizer: "scripted"}); err != nil {
 		t.Fatal(err)

@@ -27,12 +27,6 @@ const (
 	maxTokenSize = 4096
 )
 
-// DefaultSchemes are the pulled-source URL schemes a registry accepts unless
-// Options.Schemes says otherwise: what the ffmpeg-based puller reads. file:
-// is deliberately absent: an HTTP client must not make the server read its
-// own disk.
-var DefaultSchemes = []string{"rtmp", "rtmps", "rtsp", "rtsps", "srt", "http", "https"}
-
 // Spec is a registered room: who broadcasts in it and where its audio comes
 // from. It is what POST /v1/rooms takes and what the data dir stores.
 type Spec struct {
@@ -116,7 +110,8 @@ func jsonErr(err error) error {
 }
 
 // Validate checks every field; schemes lists the accepted URL schemes of a
-// pulled source (nil: DefaultSchemes).
+// pulled source (the wiring passes ingest/pull's RemoteSchemes; none: only
+// WHIP rooms).
 func (s Spec) Validate(schemes []string) error {
 	if err := alerter.ValidRoomID(s.ID); err != nil {
 		return fieldErr("id", "must match [A-Za-z0-9_-]{1,64}, got %q", clip(s.ID))
@@ -157,9 +152,6 @@ func checkTag(v string) error {
 }
 
 func checkURL(raw string, schemes []string) error {
-	if schemes == nil {
-		schemes = DefaultSchemes
-	}
 	if len(raw) > maxURLBytes || !utf8.ValidString(raw) || !printable(raw) || strings.ContainsFunc(raw, unicode.IsSpace) {
 		return fieldErr("source", "want \"whip\" or a URL of at most %d printable bytes without spaces", maxURLBytes)
 	}
@@ -168,6 +160,9 @@ func checkURL(raw string, schemes []string) error {
 		return fieldErr("source", "not a URL: %v", err)
 	}
 	scheme := strings.ToLower(u.Scheme)
+	if len(schemes) == 0 {
+		return fieldErr("source", `this server pulls no URLs; use "whip"`)
+	}
 	if !slices.Contains(schemes, scheme) {
 		return fieldErr("source", "scheme %q not supported: want \"whip\" or one of %s", clip(u.Scheme), strings.Join(schemes, ", "))
 	}

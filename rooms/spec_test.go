@@ -6,6 +6,10 @@ import (
 	"testing"
 )
 
+// accepted is what a registry of these tests is told its puller reads (the
+// service passes ingest/pull's RemoteSchemes).
+var accepted = []string{"rtmp", "rtmps", "srt", "https"}
+
 func TestDecodeSpec(t *testing.T) {
 	tests := []struct {
 		body  string
@@ -32,7 +36,7 @@ func TestDecodeSpec(t *testing.T) {
 		{`{"id":"r1","source":["whip"]}`, "source"},
 	}
 	for _, tc := range tests {
-		_, err := DecodeSpec(strings.NewReader(tc.body), nil)
+		_, err := DecodeSpec(strings.NewReader(tc.body), accepted)
 		if tc.field == "" {
 			if err != nil {
 				t.Errorf("%s: %v", tc.body, err)
@@ -50,6 +54,19 @@ func TestDecodeSpec(t *testing.T) {
 	}
 }
 
+// TestNoSchemesNoPulls: a registry told of no schemes takes WHIP rooms and
+// refuses every URL, naming why.
+func TestNoSchemesNoPulls(t *testing.T) {
+	if err := (Spec{ID: "r1", Source: SourceWHIP}).Validate(nil); err != nil {
+		t.Errorf("WHIP room: %v", err)
+	}
+	err := Spec{ID: "r1", Source: "rtmp://h/live/k"}.Validate(nil)
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != "source" || !strings.Contains(err.Error(), "pulls no URLs") {
+		t.Errorf("URL room with no schemes: %v", err)
+	}
+}
+
 func TestRedacted(t *testing.T) {
 	s := Spec{Source: "rtmps://user:secret@h:443/live/key?token=abc"}
 	if got := s.Redacted(); strings.Contains(got, "secret") || strings.Contains(got, "abc") {
@@ -62,14 +79,14 @@ func FuzzDecodeSpec(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
-		spec, err := DecodeSpec(strings.NewReader(body), nil)
+		spec, err := DecodeSpec(strings.NewReader(body), accepted)
 		if err != nil {
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("error not marked invalid: %v", err)
 			}
 			return
 		}
-		if err := spec.Validate(nil); err != nil {
+		if err := spec.Validate(accepted); err != nil {
 			t.Fatalf("decoded spec fails Validate: %v", err)
 		}
 		_ = spec.Redacted()

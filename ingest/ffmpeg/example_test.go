@@ -23,5 +23,5 @@ func Example() {
 	fmt.Println(err)
 	// Output:
 	// ffmpeg:rtmp://user:xxxxx@live.example.com/app/room1
-	// ffmpeg: bad source URL: scheme "concat" not supported (want http, https, rtmp, rtmps, rtsp, rtsps, srt or file)
+	// ffmpeg: bad source URL: scheme "concat" not supported (want rtmp, rtmps, rtsp, rtsps, srt, http, https or file)
 }

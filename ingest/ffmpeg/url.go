@@ -23,13 +23,41 @@ const (
 	kindSRT
 )
 
-// schemes maps every accepted scheme to its kind.
-var schemes = map[string]kind{
-	"http": kindHTTP, "https": kindHTTP,
-	"rtmp": kindRTMP, "rtmps": kindRTMP,
-	"rtsp": kindRTSP, "rtsps": kindRTSP,
-	"srt":  kindSRT,
-	"file": kindFile,
+// network lists the network schemes ffmpeg reads, in the order errors and
+// documentation name them, with the kind that sets ffmpeg's options and
+// protocol whitelist. It is the one place they are written: ingest/pull's
+// scheme table reads it (Schemes).
+var network = []struct {
+	scheme string
+	kind   kind
+}{
+	{"rtmp", kindRTMP}, {"rtmps", kindRTMP},
+	{"rtsp", kindRTSP}, {"rtsps", kindRTSP},
+	{"srt", kindSRT},
+	{"http", kindHTTP}, {"https", kindHTTP},
+}
+
+// Schemes lists the network URL schemes a Source reads (file paths and
+// file: URLs are read too, but are not network sources).
+func Schemes() []string {
+	out := make([]string, len(network))
+	for i, n := range network {
+		out[i] = n.scheme
+	}
+	return out
+}
+
+// kindOf is the kind of an accepted scheme (lower case).
+func kindOf(scheme string) (kind, bool) {
+	if scheme == "file" {
+		return kindFile, true
+	}
+	for _, n := range network {
+		if n.scheme == scheme {
+			return n.kind, true
+		}
+	}
+	return 0, false
 }
 
 // maxURL bounds a URL's length; real stream URLs are far shorter.
@@ -56,9 +84,9 @@ func parseTarget(raw string) (target, error) {
 		return target{}, fmt.Errorf("%w: %v", ErrBadURL, err)
 	}
 	scheme := strings.ToLower(u.Scheme)
-	k, ok := schemes[scheme]
+	k, ok := kindOf(scheme)
 	if !ok {
-		return target{}, fmt.Errorf("%w: scheme %q not supported (want http, https, rtmp, rtmps, rtsp, rtsps, srt or file)", ErrBadURL, u.Scheme)
+		return target{}, fmt.Errorf("%w: scheme %q not supported (want %s or file)", ErrBadURL, u.Scheme, strings.Join(Schemes(), ", "))
 	}
 	if k == kindFile {
 		if u.Host != "" && u.Host != "localhost" {

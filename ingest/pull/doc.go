@@ -1,5 +1,6 @@
 // Package pull turns a room's source URL into the ingest.Source that pulls
-// it, choosing the kind by scheme:
+// it, choosing the kind by scheme in one table (Schemes), which room
+// registration also reads (RemoteSchemes):
 //
 //	rtmp, rtmps, rtsp, rtsps, srt, http, https  -> ingest/ffmpeg (HLS, HTTP-FLV, ...)
 //	whep+http, whep+https                       -> ingest/whep (prefix stripped)

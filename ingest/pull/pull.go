@@ -52,15 +52,19 @@ func New(rawURL string, opts Options) (ingest.Source, error) {
 	if !ok {
 		return nil, fmt.Errorf("pull: %w: %q is neither an absolute path nor a URL with a scheme", ErrUnsupported, ffmpeg.Redact(raw))
 	}
-	switch strings.ToLower(scheme) {
-	case "whep+http", "whep+https":
-		src, err := whep.New(strings.TrimPrefix(strings.ToLower(scheme), "whep+")+"://"+rest,
+	sch, ok := lookup(scheme)
+	if !ok {
+		return nil, fmt.Errorf("pull: %w: scheme %q (want %s)", ErrUnsupported, scheme, names())
+	}
+	switch sch.Kind {
+	case KindWHEP:
+		src, err := whep.New(strings.TrimPrefix(sch.Name, whepPrefix)+"://"+rest,
 			whep.Options{Token: opts.Token, Logger: opts.Logger, Guard: opts.Guard, Client: opts.WHEP})
 		if err != nil {
 			return nil, fmt.Errorf("pull: %w", err)
 		}
 		return src, nil
-	case "file":
+	case KindFile:
 		u, err := url.Parse(raw)
 		if err != nil {
 			return nil, fmt.Errorf("pull: %w: %v", ErrUnsupported, err)
@@ -69,10 +73,9 @@ func New(rawURL string, opts Options) (ingest.Source, error) {
 			return nil, fmt.Errorf("pull: %w: file URL with host %q", ErrUnsupported, u.Host)
 		}
 		return file(u.Path, opts)
-	case "rtmp", "rtmps", "rtsp", "rtsps", "srt", "http", "https":
+	default:
 		return viaFFmpeg(raw, opts)
 	}
-	return nil, fmt.Errorf("pull: %w: scheme %q (want rtmp, rtmps, rtsp, rtsps, srt, http, https, whep+http, whep+https, file)", ErrUnsupported, scheme)
 }
 
 // file opens a WAV directly (exact, no subprocess) and anything else

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,4 +106,37 @@ func FuzzNew(f *testing.F) {
 			t.Fatalf("%q: describe %q", raw, d)
 		}
 	})
+}
+
+// TestSchemesAreTheDispatch: every scheme of the one list dispatches to its
+// kind, RemoteSchemes is the list without the server's own disk, and an
+// unknown scheme's error names the whole list.
+func TestSchemesAreTheDispatch(t *testing.T) {
+	prefix := map[Kind]string{KindFFmpeg: "ffmpeg:", KindWHEP: "whep:", KindFile: "ffmpeg:file:"}
+	for _, s := range Schemes() {
+		raw := s.Name + "://media.example/live/x"
+		if s.Kind == KindFile {
+			raw = "file:///data/show.mp4"
+		}
+		src, err := New(raw, Options{})
+		if err != nil {
+			t.Errorf("%s: %v", s.Name, err)
+			continue
+		}
+		if !strings.HasPrefix(src.Describe(), prefix[s.Kind]) {
+			t.Errorf("%s (%s): read by %s", s.Name, s.Kind, src.Describe())
+		}
+		if remote := slices.Contains(RemoteSchemes(), s.Name); remote == s.Local {
+			t.Errorf("%s: in RemoteSchemes %v, local %v", s.Name, remote, s.Local)
+		}
+	}
+	if slices.Contains(RemoteSchemes(), "file") {
+		t.Error("RemoteSchemes lets a client make the server read its own disk")
+	}
+	_, err := New("gopher://x", Options{})
+	for _, s := range Schemes() {
+		if err == nil || !strings.Contains(err.Error(), s.Name) {
+			t.Errorf("unknown scheme's error %v does not name %s", err, s.Name)
+		}
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"slices"
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/pull"
@@ -34,7 +33,7 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 		EvidenceDir: filepath.Join(s.cfg.DataDir, "evidence"),
 		OpenSource:  open,
 		CheckSource: checkSource(guard),
-		Schemes:     pullSchemes,
+		Schemes:     pull.RemoteSchemes(), // file paths left out: no reading the server's disk on a client's say-so
 		// A room may name another configured engine ("recognizer": "openai").
 		RecognizerFor: s.engines.For,
 	})
@@ -43,11 +42,6 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 	}
 	return reg, nil
 }
-
-// pullSchemes are the URL schemes ingest/pull reads that an API client may
-// register; file paths are left out on purpose (no reading the server's
-// disk on a client's say-so).
-var pullSchemes = slices.Concat(rooms.DefaultSchemes, []string{"whep+http", "whep+https"})
 
 // pullSource opens the source of a pulled room with ingest/pull (ffmpeg for
 // RTMP/RTSP/SRT/HLS/HTTP, WHEP for whep+http(s)). Every WHEP room shares
