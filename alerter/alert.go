@@ -2,6 +2,7 @@ package alerter
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -69,3 +70,9 @@ type Sink interface {
 	Send(ctx context.Context, a Alert) error
 	Close() error
 }
+
+// ErrUnavailable is wrapped by a Sink's Send when the alert was not stored
+// because the store cannot take alerts right now (its disk is full, its
+// stream is gone, its server unreachable); the rest of the error says why.
+// The alert was not accepted: sending it again later may succeed.
+var ErrUnavailable = errors.New("alert store unavailable")

@@ -44,6 +44,7 @@ const (
 	CodeStoreFailed    Code = "store_failed"
 	CodeNotSupported   Code = "not_supported"
 	CodeNotDelivered   Code = "not_delivered"
+	CodeAlertsRefused  Code = "alerts_refused"
 	CodeAlertLog       Code = "alert_log"
 	CodeDispositions   Code = "dispositions"
 	CodeNoDispositions Code = "no_dispositions"
@@ -97,6 +98,7 @@ var Errors = []ErrorSpec{
 	{CodeStoreFailed, http.StatusInternalServerError, "the transcript store failed; it is logged"},
 	{CodeNotSupported, http.StatusNotImplemented, "this server is built without the feature (e.g. room registration)"},
 	{CodeNotDelivered, http.StatusServiceUnavailable, "the utterances' alerts could not be delivered; retry"},
+	{CodeAlertsRefused, http.StatusServiceUnavailable, "the alert store cannot take alerts now (its disk is full, its stream is being created again, NATS is unreachable); the message says which; the alert was not stored: retry (Retry-After)"},
 	{CodeAlertLog, http.StatusServiceUnavailable, "the alert log (JetStream) cannot be read now; retry"},
 	{CodeDispositions, http.StatusServiceUnavailable, "the dispositions store cannot be read or written now; retry"},
 	{CodeNoDispositions, http.StatusServiceUnavailable, "alert review is not configured on this server"},

@@ -43,6 +43,11 @@ func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	alerts, err := s.opts.Rooms.Utterances(r.Context(), room, hs)
+	if errors.Is(err, alerter.ErrUnavailable) {
+		w.Header().Set("Retry-After", "1")
+		writeError(w, api.CodeAlertsRefused, err.Error())
+		return
+	}
 	if err != nil {
 		writeError(w, api.CodeNotDelivered, err.Error())
 		return

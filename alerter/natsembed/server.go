@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -49,6 +50,12 @@ type Config struct {
 	Auth *natsauth.Authority
 	// TLS, if CertFile is set, makes the listener require TLS.
 	TLS TLS
+	// CheckEvery is how often the watchdog reads the server's health
+	// (heal.go); default 1 s.
+	CheckEvery time.Duration
+	// MinFree is the free space under DataDir the watchdog waits for
+	// before it restarts JetStream after a write error; default 4 MiB.
+	MinFree uint64
 }
 
 // TLS configures the client listener's certificate.
@@ -59,10 +66,29 @@ type TLS struct {
 	CAFile string
 }
 
-// Server is a running embedded NATS server.
+// Server is a running embedded NATS server, and its watchdog: it heals
+// JetStream after a write error once there is room (heal.go), and finds
+// what was lost at rest (ledger.go).
+//
+// Locks: health.mu and lmu are never held together.
 type Server struct {
-	ns  *server.Server
-	cfg Config
+	ns    *server.Server
+	cfg   Config
+	jsCfg server.JetStreamConfig // as first enabled, for restarts
+
+	health  health  // health.go
+	healing healing // heal.go: the watchdog's own
+
+	stop, watched chan struct{}
+	once          sync.Once
+
+	lmu    sync.Mutex
+	losses []Loss                  // ledger.go, under lmu
+	held   map[string]streamRecord // the ledger found at start, under lmu
+	// written and ledgerFailing belong to the watchdog (and Shutdown,
+	// after it ended).
+	written       []byte
+	ledgerFailing bool
 }
 
 // Start starts the server and returns when it accepts connections with
@@ -95,7 +121,13 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		ns.WaitForShutdown()
 		return nil, fmt.Errorf("natsembed: start %s: %w", cfg.addr(), err)
 	}
-	return &Server{ns: ns, cfg: cfg}, nil
+	s := &Server{ns: ns, cfg: cfg, stop: make(chan struct{}), watched: make(chan struct{})}
+	if jc := ns.JetStreamConfig(); jc != nil {
+		s.jsCfg = *jc
+	}
+	s.audit()
+	go s.watch()
+	return s, nil
 }
 
 func withDefaults(cfg Config) Config {
@@ -113,6 +145,12 @@ func withDefaults(cfg Config) Config {
 	}
 	if cfg.ReadyTimeout <= 0 {
 		cfg.ReadyTimeout = 10 * time.Second
+	}
+	if cfg.CheckEvery <= 0 {
+		cfg.CheckEvery = DefaultCheckEvery
+	}
+	if cfg.MinFree == 0 {
+		cfg.MinFree = DefaultMinFree
 	}
 	return cfg
 }
@@ -216,10 +254,16 @@ func (s *Server) Auth() *natsauth.Authority { return s.cfg.Auth }
 func (s *Server) NATS() *server.Server { return s.ns }
 
 // Shutdown stops the server and waits until it has stopped and flushed its
-// store, or until ctx is done. It is safe to call more than once.
+// store, or until ctx is done. It writes down what the streams hold first.
+// It is safe to call more than once.
 func (s *Server) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
+		s.once.Do(func() {
+			close(s.stop)
+			<-s.watched
+			s.record()
+		})
 		s.ns.Shutdown()
 		s.ns.WaitForShutdown()
 		close(done)

@@ -9,8 +9,15 @@
 // rule, utterance). The stream drops a repeat inside its duplicate window;
 // Send treats that as success and sends no second reminder.
 //
-// Locks: Sink.mu (closed flag, in-flight count) and cooldown.mu are never
-// held together; no lock is held while talking to NATS.
+// Faults: an alert the stream cannot take comes back from Send wrapping
+// alerter.ErrUnavailable with the reason (with Options.Health, the
+// server's, at once); a stream found missing (deleted at run time) is
+// created again from the Sink's configuration by the publish that noticed,
+// by Ready's caller's next check, or by the monitor, and counted (Stats).
+//
+// Locks: Sink.mu (closed flag, in-flight count), state.mu and cooldown.mu
+// are never held together; state.repair (one recreation at a time) is held
+// while talking to NATS, nothing else is.
 //
 // This package must never match text, own or close the caller's
 // *nats.Conn, keep package-level mutable state, or put unvalidated text

@@ -1,6 +1,7 @@
 package natsink
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -15,6 +16,7 @@ const (
 	DefaultRepeatReset = 10 * time.Minute
 	DefaultMaxEntries  = 10000
 	DefaultTimeout     = 5 * time.Second
+	DefaultCheckEvery  = 5 * time.Second
 )
 
 // Options configure a Sink. The zero value is usable.
@@ -43,6 +45,19 @@ type Options struct {
 	// Timeout bounds Send and the log reader when ctx has no deadline;
 	// default 5s.
 	Timeout time.Duration
+
+	// Health, when set, is the server's own word on whether a stream can
+	// store (natsembed.Server.StreamWritable): non-nil while it knows a
+	// message would not be stored (JetStream off, a write error such as a
+	// full disk). Send then refuses at once, naming the reason, instead of
+	// waiting Timeout for an answer that a stream with a write error never
+	// gives. It must return nil for a missing stream: the Sink recreates
+	// that itself.
+	Health func(ctx context.Context, stream string) error
+	// CheckEvery is how often the Sink checks that its stream exists and
+	// recreates it when it has been gone for two checks in a row (a
+	// publish, or Ready, notices sooner); default 5s.
+	CheckEvery time.Duration
 	// Now is the clock for alert times and cooldowns; default time.Now.
 	Now func() time.Time
 	// Logger; default slog.Default().
@@ -55,6 +70,7 @@ func (o Options) withDefaults() Options {
 	o.Cooldown = orDefault(o.Cooldown, DefaultCooldown)
 	o.RepeatReset = orDefault(o.RepeatReset, DefaultRepeatReset)
 	o.Timeout = orDefault(o.Timeout, DefaultTimeout)
+	o.CheckEvery = orDefault(o.CheckEvery, DefaultCheckEvery)
 	if o.Replicas <= 0 {
 		o.Replicas = 1
 	}

@@ -25,6 +25,10 @@ type Sink struct {
 	mu       sync.Mutex
 	closed   bool
 	inflight sync.WaitGroup
+
+	state     state // health.go: faults, recreation
+	stopped   chan struct{}
+	monitored chan struct{}
 }
 
 var _ alerter.Sink = (*Sink)(nil)
@@ -45,13 +49,18 @@ func New(ctx context.Context, nc *nats.Conn, opts Options) (*Sink, error) {
 	if err := ensureStream(ctx, js, opts); err != nil {
 		return nil, err
 	}
-	return &Sink{
-		nc:   nc,
-		js:   js,
-		opts: opts,
-		cool: newCooldown(opts.RepeatReset, opts.MaxEntries),
-		log:  newLog(js, opts),
-	}, nil
+	s := &Sink{
+		nc:        nc,
+		js:        js,
+		opts:      opts,
+		cool:      newCooldown(opts.RepeatReset, opts.MaxEntries),
+		log:       newLog(js, opts),
+		stopped:   make(chan struct{}),
+		monitored: make(chan struct{}),
+	}
+	s.state.kick = make(chan struct{}, 1)
+	go s.monitor()
+	return s, nil
 }
 
 // Send stores a in the alert stream and returns once the stream acknowledged
@@ -60,6 +69,11 @@ func New(ctx context.Context, nc *nats.Conn, opts Options) (*Sink, error) {
 // reminder; otherwise it publishes a Reminder unless the cooldown for the
 // room and rule holds. An error wrapping ErrReminder means the alert is
 // stored but the reminder could not be published.
+//
+// An error wrapping alerter.ErrUnavailable means the alert was not stored:
+// the stream cannot take alerts now (the server says why: a full disk, say)
+// and Send did not wait to find out again. A stream found missing is
+// created again from the Sink's configuration and the alert stored in it.
 func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 	if err := a.Validate(); err != nil {
 		return fmt.Errorf("natsink: send: %w", err)
@@ -73,9 +87,23 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 
 	now := s.opts.Now()
 	a = alerter.Fill(a, now)
+	probe, err := s.admit(ctx)
+	if err != nil {
+		return fmt.Errorf("natsink: store alert %s: %w", a.ID, err)
+	}
 	dup, err := s.store(ctx, a)
-	if err != nil || dup {
+	if streamMissing(err) {
+		if rerr := s.recreate(ctx, "publish"); rerr == nil {
+			dup, err = s.store(ctx, a)
+		} else {
+			err = fmt.Errorf("%w; recreating the stream: %w", err, rerr)
+		}
+	}
+	if err := s.settle(ctx, probe, err); err != nil {
 		return err
+	}
+	if dup {
+		return nil
 	}
 	return s.remind(a, now)
 }
@@ -170,6 +198,8 @@ func (s *Sink) Close() error {
 	if already {
 		return nil
 	}
+	close(s.stopped)
+	<-s.monitored
 	s.inflight.Wait()
 	if s.nc.IsClosed() {
 		return nil

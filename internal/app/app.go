@@ -74,10 +74,14 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err = s.startLexicons(ctx); err != nil {
 		return nil, err
 	}
-	s.sink, err = natsink.New(ctx, s.nc, natsink.Options{
+	sinkOpts := natsink.Options{
 		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lexLoader.Cooldown,
 		MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
-	})
+	}
+	if s.nats != nil {
+		sinkOpts.Health = s.nats.StreamWritable // refuse at once, naming why, while the disk is full
+	}
+	s.sink, err = natsink.New(ctx, s.nc, sinkOpts)
 	if err != nil {
 		return nil, fmt.Errorf("alert stream: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // damage is one way a partition's files go bad at rest.
@@ -108,7 +110,7 @@ func TestDamagedPartitionQuarantined(t *testing.T) {
 				}
 				return
 			}
-			waitFor(t, 10*time.Second, "partition quarantined", func() error {
+			testutil.Eventually(t, 10*time.Second, func() error {
 				if q := s2.Quarantined(); len(q) != 1 {
 					return fmt.Errorf("quarantined %+v", q)
 				}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/testdisk"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestDiskFullKeepsRecordsAndRecovers fills the store's file system while
@@ -55,7 +56,7 @@ func TestDiskFullKeepsRecordsAndRecovers(t *testing.T) {
 			}
 			fill.Free(t)
 			t0 := time.Now()
-			waitFor(t, 10*time.Second, "store writable again", func() error {
+			testutil.Eventually(t, 10*time.Second, func() error {
 				if err := s.Flush(ctx); err != nil {
 					return err
 				}
@@ -96,20 +97,4 @@ func countIDs(t *testing.T, s *Store) map[string]int {
 		t.Fatal(err)
 	}
 	return ids
-}
-
-// waitFor polls f until it returns nil or total runs out.
-func waitFor(t testing.TB, total time.Duration, what string, f func() error) {
-	t.Helper()
-	deadline := time.Now().Add(total)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not after %s: %v", what, total, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
