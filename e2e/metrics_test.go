@@ -17,8 +17,8 @@ import (
 )
 
 // TestMetricsCarryNoRoom: with several rooms monitored, /metrics counts
-// their sessions and audio in series that name no room: per-room figures
-// are GET /v1/rooms' job.
+// their sessions and audio, and the alert a posted violation raised, in
+// series that name no room: per-room figures are GET /v1/rooms' job.
 func TestMetricsCarryNoRoom(t *testing.T) {
 	if testing.Short() {
 		t.Skip("speech end-to-end test")
@@ -31,12 +31,19 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 	for _, room := range rooms {
 		upload(t, c, api.Room{ID: room}, api.PaceFast, wav)
 	}
-	var heardMs, utterances float64
+	var heardMs, utterances, alerts float64
 	for _, room := range rooms {
 		st := waitEnded(t, c, room, 2*time.Minute)
 		heardMs += float64(st.HeardMs)
 		utterances += float64(st.Utterances)
+		alerts += float64(st.Alerts)
 	}
+	// Text from a platform's own ASR goes down the same path and counts.
+	res, err := c.PostUtterances(context.Background(), api.Room{ID: "metrics-text"}, api.Utterance{Text: "add me on WeChat for a better price"})
+	if err != nil || len(res.Alerts) != 1 {
+		t.Fatalf("posted violation: %+v, %v; want one alert", res, err)
+	}
+	utterances, alerts = utterances+1, alerts+1
 
 	fams := scrapeMetrics(t, c)
 	for name, fam := range fams {
@@ -60,8 +67,11 @@ func TestMetricsCarryNoRoom(t *testing.T) {
 			t.Errorf(`earshot_rooms{state="ended"} %v, want %d`, m.GetGauge().GetValue(), len(rooms))
 		}
 	}
-	if got := one("earshot_utterances_total"); got != utterances || got == 0 {
+	if got := one("earshot_utterances_total"); got != utterances || got < 2 {
 		t.Errorf("earshot_utterances_total %v, want the rooms' %v (and some)", got, utterances)
+	}
+	if got := one("earshot_alerts_total"); got != alerts {
+		t.Errorf("earshot_alerts_total %v, want the rooms' %v", got, alerts)
 	}
 }
 

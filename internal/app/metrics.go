@@ -144,10 +144,16 @@ func newCollector(src metricSources) *collector {
 				func(s *snapshot) float64 { return float64(s.transcripts.Dropped) }),
 			counter("earshot_transcripts_expired_total", "Final utterances older than the retention when they arrived.",
 				func(s *snapshot) float64 { return float64(s.transcripts.Expired) }),
-			counter("earshot_transcripts_failed_total", "Final utterances in batches the index refused.",
+			counter("earshot_transcripts_failed_total", "Final utterances the index refused for good.",
 				func(s *snapshot) float64 { return float64(s.transcripts.Failed) }),
+			counter("earshot_transcripts_retried_batches_total", "Batches the transcript store tried again after a failure.",
+				func(s *snapshot) float64 { return float64(s.transcripts.Retried) }),
+			gauge("earshot_transcripts_waiting", "Final utterances kept for the transcript store's next try.",
+				func(s *snapshot) float64 { return float64(s.transcripts.Waiting) }),
 			gauge("earshot_transcript_partitions", "Daily partitions the transcript store holds.",
 				func(s *snapshot) float64 { return float64(s.transcripts.Partitions) }),
+			gauge("earshot_transcript_partitions_quarantined", "Damaged transcript partitions moved aside.",
+				func(s *snapshot) float64 { return float64(s.transcripts.Quarantined) }),
 		},
 	}
 }
