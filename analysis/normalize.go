@@ -25,15 +25,15 @@ type Rune struct {
 func NormalizeRunes(s string, out []Rune) []Rune {
 	start, cjk := len(out), false
 	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r < utf8.RuneSelf {
-			if 'A' <= r && r <= 'Z' {
-				r += 'a' - 'A'
+		if c := s[i]; c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			out = append(out, Rune{r, i, i + n})
-			i += n
+			out = append(out, Rune{rune(c), i, i + 1})
+			i++
 			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
 		if 0x3400 <= r && r <= 0x9fff {
 			// CJK ideographs: NFKC, width and case leave them alone.
 			out = append(out, Rune{r, i, i + n})
@@ -88,19 +88,27 @@ func Simplified(r rune) rune { return t2sConverter().rune(r) }
 // run. w must be normalized.
 func IsFiller(w string) bool { return fillers[w] }
 
-// isFillerRune is IsFiller(string(r)) without building the string.
+// isFillerRune is IsFiller(string(r)) for a Han rune, without a lookup.
 func isFillerRune(r rune) bool {
-	var b [utf8.UTFMax]byte
-	n := utf8.EncodeRune(b[:], r)
-	return fillers[string(b[:n])]
+	switch r {
+	case '嗯', '呃', '额', '啊', '哦', '唉', '诶', '哎':
+		return true
+	}
+	return false
 }
 
 // HasHan reports whether s holds a Han character.
 func HasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
+	for i := 0; i < len(s); {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isHan(r) {
 			return true
 		}
+		i += n
 	}
 	return false
 }

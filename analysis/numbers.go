@@ -9,7 +9,9 @@ import (
 // markNumbers resolves readings that depend on neighbours: "oh" and 两 are
 // digits only next to other digits; runs with 十/百/千/万 or English tens are
 // compound numbers whose value sits on their first token.
-func markNumbers(toks []Token) {
+//
+// info holds lookupWord of each Word token (zero for the others).
+func markNumbers(toks []Token, info []wordInfo) {
 	for i := range toks {
 		t := &toks[i]
 		if (t.Text == "oh" || t.Han == '两') && (isDigitTok(toks, i-1) || isDigitTok(toks, i+1)) {
@@ -18,7 +20,7 @@ func markNumbers(toks []Token) {
 	}
 	for i := 0; i < len(toks); {
 		j := i
-		for j < len(toks) && toks[j].Kind == Han && (toks[j].Digits != "" || hanUnits[toks[j].Han] > 0 || toks[j].Han == '两') {
+		for j < len(toks) && toks[j].Kind == Han && (toks[j].Digits != "" || hanUnit(toks[j].Han) > 0 || toks[j].Han == '两') {
 			j++
 		}
 		if j > i {
@@ -26,21 +28,21 @@ func markNumbers(toks []Token) {
 			i = j
 			continue
 		}
-		if n, ok := enNumbers[toks[i].Text]; ok {
+		if n := info[i].number; n > 0 {
 			i = compoundEn(toks, i, n)
 			continue
 		}
 		i++
 	}
-	markRepeats(toks)
+	markRepeats(toks, info)
 }
 
 // markRepeats reads "double zero" as 00 and "triple eight" as 888: the
 // repeat word carries the extra copies, so the digit run stays contiguous.
 // Only before a single digit ("double the price" stays a word).
-func markRepeats(toks []Token) {
+func markRepeats(toks []Token, info []wordInfo) {
 	for i := 0; i+1 < len(toks); i++ {
-		n := repeatWords[toks[i].Text]
+		n := info[i].repeat
 		next := &toks[i+1]
 		if n == 0 || toks[i].Kind != Word || len(next.Digits) != 1 || next.Compound {
 			continue
@@ -59,14 +61,14 @@ func isDigitTok(toks []Token, i int) bool {
 func compoundHan(run []Token) {
 	hasUnit := false
 	for _, t := range run {
-		hasUnit = hasUnit || hanUnits[t.Han] > 0
+		hasUnit = hasUnit || hanUnit(t.Han) > 0
 	}
 	if !hasUnit {
 		return
 	}
 	total, section, num := 0, 0, 0
 	for _, t := range run {
-		if u := hanUnits[t.Han]; u > 0 {
+		if u := hanUnit(t.Han); u > 0 {
 			if num == 0 {
 				num = 1
 			}
@@ -153,4 +155,16 @@ func DigitRuns(toks []Token) iter.Seq[DigitRun] {
 			i = j
 		}
 	}
+}
+
+// ReadsWithNext reports whether t's reading can change with the tokens
+// after it: a digit or number word (a compound number or a phone number
+// reads on), "oh" and 两 (digits only beside digits), "double" and "triple"
+// (before a digit). A caller re-tokenizing only the end of a growing text
+// starts before such tokens.
+func ReadsWithNext(t *Token) bool {
+	if t.Digits != "" || t.Compound || t.Han == '两' {
+		return true
+	}
+	return t.Kind == Word && (t.Text == "oh" || lookupWord(t.Text).repeat > 0 || lookupWord(t.Text).number > 0)
 }

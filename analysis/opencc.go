@@ -305,3 +305,19 @@ func (c *converter) convert(rs []Rune) {
 		}
 	}
 }
+
+// ConversionContext reports how many runes after r can change how r is
+// converted: the longest OpenCC phrase starting with r, less one, or 0
+// (almost every rune). A caller that re-normalizes only the end of a
+// growing text backs off over runes with context.
+func ConversionContext(r rune) int {
+	c := t2sConverter()
+	if r < bmpBase || (r < 0x10000 && c.bmp[r-bmpBase]&phraseFlag == 0) {
+		return 0
+	}
+	n := 0
+	for _, p := range c.phrases[r] {
+		n = max(n, len(p.from)-1)
+	}
+	return n
+}

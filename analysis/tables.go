@@ -10,9 +10,21 @@ var hanDigits = map[rune]byte{'零': '0', '〇': '0', '一': '1', '幺': '1', '�
 	'壹': '1', '贰': '2', '叁': '3', '肆': '4', '伍': '5', '陆': '6', '柒': '7',
 	'捌': '8', '玖': '9'}
 
-// hanUnits are positional numerals: a run holding one is a compound number
+// hanUnit is the value of a positional numeral: a run holding one is a compound number
 // (三十五 = 35), not a digit string.
-var hanUnits = map[rune]int{'十': 10, '拾': 10, '百': 100, '佰': 100, '千': 1000, '仟': 1000, '万': 10000}
+func hanUnit(r rune) int {
+	switch r {
+	case '十', '拾':
+		return 10
+	case '百', '佰':
+		return 100
+	case '千', '仟':
+		return 1000
+	case '万':
+		return 10000
+	}
+	return 0
+}
 
 // enDigits are English digit words; "oh" only counts next to another digit.
 var enDigits = map[string]byte{"zero": '0', "oh": '0', "one": '1', "two": '2',
@@ -29,7 +41,62 @@ var enNumbers = map[string]int{"ten": 10, "eleven": 11, "twelve": 12, "thirteen"
 	"seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100}
 
 // fillers are hesitation sounds ASR emits between words; they are dropped
-// so they never break a phrase or a digit run.
+// so they never break a phrase or a digit run. isFillerRune mirrors the Han
+// ones.
 var fillers = map[string]bool{"嗯": true, "呃": true, "额": true, "啊": true, "哦": true,
 	"唉": true, "诶": true, "哎": true, "um": true, "uh": true, "umm": true, "uhm": true,
 	"erm": true, "er": true, "hmm": true, "mm": true, "ah": true}
+
+// wordInfo is what the tables above say about one English word, looked up
+// once per word (specialWords) instead of once per table.
+type wordInfo struct {
+	filler bool
+	digit  byte // enDigits
+	number int  // enNumbers
+	repeat int  // repeatWords
+}
+
+// specialWords merges the English word tables; maxSpecialWord is the
+// longest key, so longer words skip the lookup.
+var specialWords, maxSpecialWord = func() (map[string]wordInfo, int) {
+	m := map[string]wordInfo{}
+	longest := 0
+	upd := func(w string, f func(*wordInfo)) {
+		wi := m[w]
+		f(&wi)
+		m[w] = wi
+		longest = max(longest, len(w))
+	}
+	for w := range fillers {
+		if w[0] < 0x80 {
+			upd(w, func(wi *wordInfo) { wi.filler = true })
+		}
+	}
+	for w, d := range enDigits {
+		upd(w, func(wi *wordInfo) { wi.digit = d })
+	}
+	for w, n := range enNumbers {
+		upd(w, func(wi *wordInfo) { wi.number = n })
+	}
+	for w, n := range repeatWords {
+		upd(w, func(wi *wordInfo) { wi.repeat = n })
+	}
+	return m, longest
+}()
+
+// specialShapes has bit n of entry c set when a special word of n letters
+// starts with c: most words skip the map.
+var specialShapes = func() (m [256]uint32) {
+	for w := range specialWords {
+		m[w[0]] |= 1 << len(w)
+	}
+	return m
+}()
+
+// lookupWord returns the table entries of a normalized English word.
+func lookupWord(w string) wordInfo {
+	if len(w) == 0 || len(w) > maxSpecialWord || specialShapes[w[0]]&(1<<len(w)) == 0 {
+		return wordInfo{}
+	}
+	return specialWords[w]
+}

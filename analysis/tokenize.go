@@ -64,8 +64,14 @@ func Tokenize(s string) []Token {
 // The tokens it returns are valid until its next call. The zero value is
 // ready to use; a Tokenizer must not be used by two goroutines at once.
 type Tokenizer struct {
+	// SkipStems leaves Token.Stem empty: stemming is the costliest part of
+	// tokenizing English, and a matcher that needs the stems of only a few
+	// words calls Stem for those.
+	SkipStems bool
+
 	runes []Rune
 	toks  []Token
+	info  []wordInfo
 }
 
 // Tokenize is the package's Tokenize reusing z's buffers. Token texts are
@@ -74,13 +80,14 @@ type Tokenizer struct {
 func (z *Tokenizer) Tokenize(s string) []Token {
 	rs := NormalizeRunes(s, z.runes[:0])
 	py := pinyin.Default()
-	toks := z.toks[:0]
+	toks, info := z.toks[:0], z.info[:0]
 	for i := 0; i < len(rs); {
 		r := rs[i].R
 		switch {
-		case unicode.Is(unicode.Han, r) || r == '〇':
+		case isHan(r):
 			if !isFillerRune(r) {
 				toks = append(toks, hanToken(s, rs[i], py))
+				info = append(info, wordInfo{})
 			}
 			i++
 		case r >= '0' && r <= '9':
@@ -89,28 +96,49 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 				j++
 			}
 			toks = append(toks, runToken(s, Number, rs[i:j]))
+			info = append(info, wordInfo{})
 			i = j
-		case unicode.IsLetter(r):
+		case ('a' <= r && r <= 'z') || (r >= utf8.RuneSelf && unicode.IsLetter(r)):
 			j := wordEnd(rs, i)
 			t := runToken(s, Word, rs[i:j])
-			if t.Text != "" && !fillers[t.Text] {
-				toks = append(toks, wordToken(t, py))
+			wi := lookupWord(t.Text)
+			if t.Text != "" && !wi.filler {
+				toks = append(toks, wordToken(t, wi, py, !z.SkipStems))
+				info = append(info, wi)
 			}
 			i = j
 		default:
 			i++
 		}
 	}
-	markNumbers(toks)
-	z.runes, z.toks = rs, toks
+	markNumbers(toks, info)
+	z.runes, z.toks, z.info = rs, toks, info
 	return toks
 }
+
+// isHan reports a Han character (or 〇), CJK Unified Ideographs first.
+func isHan(r rune) bool {
+	if 0x4e00 <= r && r <= 0x9fff {
+		return true
+	}
+	return r >= 0x2e80 && (unicode.Is(unicode.Han, r) || r == '〇')
+}
+
+// Stem returns the Porter stem of a normalized word (Token.Stem).
+func Stem(word string) string { return porterstemmer.StemString(word) }
 
 // sameAsSource reports whether the normalized runes rs spell exactly the
 // source bytes they came from, so the token text can be a substring.
 func sameAsSource(s string, rs []Rune) bool {
 	at := rs[0].Start
 	for _, r := range rs {
+		if r.R < utf8.RuneSelf {
+			if r.Start != at || r.End != at+1 || s[at] != byte(r.R) {
+				return false
+			}
+			at++
+			continue
+		}
 		if r.Start != at || r.End-r.Start != utf8.RuneLen(r.R) {
 			return false
 		}
@@ -128,7 +156,11 @@ func wordEnd(rs []Rune, i int) int {
 	j := i
 	for j < len(rs) {
 		r := rs[j].R
-		isWordRune := unicode.IsLetter(r) && !unicode.Is(unicode.Han, r)
+		if 'a' <= r && r <= 'z' {
+			j++
+			continue
+		}
+		isWordRune := r >= utf8.RuneSelf && unicode.IsLetter(r) && !isHan(r)
 		if !isWordRune && (r == '\'' || r == '’') && j+1 < len(rs) && unicode.IsLetter(rs[j+1].R) && j > i {
 			j++
 			continue
@@ -145,7 +177,10 @@ func runToken(s string, k Kind, rs []Rune) Token {
 	t := Token{Kind: k, Start: rs[0].Start, End: rs[len(rs)-1].End}
 	apostrophe := false
 	for _, r := range rs {
-		apostrophe = apostrophe || r.R == '\'' || r.R == '’'
+		if r.R == '\'' || r.R == '’' {
+			apostrophe = true
+			break
+		}
 	}
 	if !apostrophe && sameAsSource(s, rs) {
 		t.Text = s[t.Start:t.End]
@@ -172,18 +207,24 @@ func hanToken(s string, r Rune, py *pinyin.Table) Token {
 		t.Text = string(r.R)
 	}
 	if d, ok := hanDigits[r.R]; ok {
-		t.Digits = string(d)
+		t.Digits = digitStrings[d-'0']
 	}
 	return t
 }
 
-func wordToken(t Token, py *pinyin.Table) Token {
-	t.Stem = porterstemmer.StemString(t.Text)
+func wordToken(t Token, wi wordInfo, py *pinyin.Table, stem bool) Token {
+	if stem {
+		t.Stem = Stem(t.Text)
+	}
 	if len(t.Text) == 1 {
 		t.Syllables = py.Letter(t.Text[0])
 	}
-	if d, ok := enDigits[t.Text]; ok && t.Text != "oh" {
-		t.Digits = string(d)
+	if wi.digit != 0 && t.Text != "oh" {
+		t.Digits = digitStrings[wi.digit-'0']
 	}
 	return t
 }
+
+// digitStrings are the one-digit strings, so reading a digit allocates
+// nothing.
+var digitStrings = [10]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}

@@ -146,7 +146,7 @@ func phoneticImplausible(p *cpattern, toks []analysis.Token, idx []int, score fl
 		hit := false
 		for j := cur; j < n; j++ {
 			el := &p.elems[j]
-			if el.tok.Text != t.Text && el.tok.Stem != t.Stem {
+			if el.tok.Text != t.Text && el.tok.Stem != stemOf(t) {
 				continue
 			}
 			if wi == 0 {

@@ -2,73 +2,53 @@ package lexicon
 
 import (
 	"fmt"
-	"math/rand"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/search/query"
-	ac "github.com/petar-dambovaliev/aho-corasick"
+	cfac "github.com/cloudflare/ahocorasick"
+	coac "github.com/coregx/ahocorasick"
+	pdac "github.com/petar-dambovaliev/aho-corasick"
+	"gopkg.in/yaml.v3"
+
+	"github.com/earshot/earshot/lexicon/phonetic"
+	"github.com/earshot/earshot/transcript"
 )
 
-// Synthetic lexicons and segments for benchmarks, generated from a fixed
-// seed so runs compare.
-const (
-	benchHan   = "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即求品士转量空甚众技轻程告江语英基派满式李息写呢识极令黄德收脸钱党倒未持取设始版双历越史商千片容研像找友孩站广改议形委早房音火际则首单据导影失拿网香似斯专石若兵弟谁校读志飞观争究包组造落视济喜离虽坏兴切"
-	benchWords = "the a to and of you this it for on is in that my with we have your get now buy price today deal best one good great quality free shipping color size red blue small large order cart link click show see look here there love nice skin cream oil fresh food tea coffee box set gift sale off half new old brand store shop live room friend family people time day week month year"
-)
-
-func benchLexicon(n int, zh bool, seed int64) *Lexicon {
-	rng := rand.New(rand.NewSource(seed))
-	han := []rune(benchHan)
-	words := strings.Fields(benchWords)
-	cats := categories
-	lx := &Lexicon{Format: 1, Name: "bench"}
-	for i := 0; i < n; i++ {
-		var phrase string
-		if zh {
-			k := 2 + rng.Intn(3)
-			b := make([]rune, k)
-			for j := range b {
-				b[j] = han[rng.Intn(len(han))]
+// BenchmarkMatch measures, side by side in one run, the engine against pure
+// Aho-Corasick libraries on the same literal phrases and segments (16 per
+// op), the engine's growth from 100 to 10,000 rules, the memory of a
+// compiled lexicon, the shipped default lexicon per utterance, and partial
+// hypotheses matched incrementally. scripts/bench.sh turns the output into
+// the ratios of docs/benchmarks.md.
+//
+// engine is literal rules (fuzzy: false, slop: 0): exactly what the
+// libraries match, with the engine's normalization (NFKC, width, case,
+// OpenCC, numerals) on top; the libraries get strings.ToLower of the text.
+// engine-fuzzy is the same phrases with the format's defaults (pinyin,
+// stems, slop 1 for English), which find more than the libraries do.
+func BenchmarkMatch(b *testing.B) {
+	for _, lang := range []string{"zh", "en"} {
+		zh := lang == "zh"
+		segs := benchSegments(zh, 7)
+		for _, n := range []int{100, 1000, 10000} {
+			lit, fz := benchRules(n, zh, 42, true), benchRules(n, zh, 42, false)
+			pats := literalPhrases(lit)
+			name := fmt.Sprintf("%s/rules=%d/", lang, n)
+			b.Run(name+"engine", func(b *testing.B) { benchEngine(b, lit, segs) })
+			b.Run(name+"engine-fuzzy", func(b *testing.B) { benchEngine(b, fz, segs) })
+			b.Run(name+"petar-dambovaliev", func(b *testing.B) { benchPetar(b, pats, segs) })
+			b.Run(name+"cloudflare", func(b *testing.B) { benchCloudflare(b, pats, segs) })
+			b.Run(name+"coregx", func(b *testing.B) { benchCoregx(b, pats, segs) })
+			if n == 10000 {
+				b.Run(name+"memory", func(b *testing.B) { benchMemory(b, lit) })
 			}
-			phrase = string(b)
-		} else {
-			k := 2 + rng.Intn(2)
-			ws := make([]string, k)
-			for j := range ws {
-				ws[j] = words[rng.Intn(len(words))]
-			}
-			phrase = strings.Join(ws, " ")
-		}
-		lx.Rules = append(lx.Rules, Rule{ID: fmt.Sprintf("r%d", i), Category: cats[i%len(cats)],
-			Severity: "low", Patterns: []Pattern{{Phrase: phrase}}, Reminder: "r"})
-	}
-	return lx
-}
-
-func benchSegments(zh bool, seed int64) []string {
-	rng := rand.New(rand.NewSource(seed))
-	han := []rune(benchHan)
-	words := strings.Fields(benchWords)
-	segs := make([]string, 16)
-	for i := range segs {
-		if zh {
-			b := make([]rune, 40)
-			for j := range b {
-				b[j] = han[rng.Intn(len(han))]
-			}
-			segs[i] = string(b) + "，加我威信，这个最好"
-		} else {
-			ws := make([]string, 25)
-			for j := range ws {
-				ws[j] = words[rng.Intn(len(words))]
-			}
-			segs[i] = strings.Join(ws, " ") + " add me on wechat it cures diabetes"
 		}
 	}
-	return segs
+	b.Run("default", benchDefault)
+	b.Run("partials", benchPartials)
 }
 
 func totalBytes(segs []string) int64 {
@@ -79,23 +59,14 @@ func totalBytes(segs []string) int64 {
 	return int64(n)
 }
 
-// BenchmarkMatch compares, on the same rules and segments, the engine's hot
-// path, the naive percolator (one bleve query per rule per segment) and a
-// pure Aho-Corasick scan of the literal normalized phrases (exact only:
-// no pinyin, stems, slop or exceptions).
-func BenchmarkMatch(b *testing.B) {
-	for _, lang := range []string{"zh", "en"} {
-		zh := lang == "zh"
-		segs := benchSegments(zh, 7)
-		for _, n := range []int{100, 1000, 10000} {
-			lx := benchLexicon(n, zh, 42)
-			b.Run(fmt.Sprintf("%s/rules=%d/engine", lang, n), func(b *testing.B) { benchEngine(b, lx, segs) })
-			b.Run(fmt.Sprintf("%s/rules=%d/aho-corasick", lang, n), func(b *testing.B) { benchAC(b, lx, segs) })
-			if n <= 1000 { // 10,000 bleve queries per segment takes minutes per run
-				b.Run(fmt.Sprintf("%s/rules=%d/naive-bleve", lang, n), func(b *testing.B) { benchNaive(b, lx, segs) })
-			}
+func literalPhrases(lx *Lexicon) []string {
+	var pats []string
+	for _, r := range lx.Rules {
+		for _, p := range r.Patterns {
+			pats = append(pats, strings.ToLower(p.Phrase))
 		}
 	}
+	return pats
 }
 
 func benchEngine(b *testing.B, lx *Lexicon, segs []string) {
@@ -105,64 +76,183 @@ func benchEngine(b *testing.B, lx *Lexicon, segs []string) {
 	}
 	b.SetBytes(totalBytes(segs))
 	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	for b.Loop() {
 		for _, s := range segs {
 			e.MatchText(s)
 		}
 	}
 }
 
-func benchAC(b *testing.B, lx *Lexicon, segs []string) {
-	var pats []string
-	for _, r := range lx.Rules {
-		for _, p := range r.Patterns {
-			pats = append(pats, strings.ToLower(p.Phrase))
-		}
-	}
-	builder := ac.NewAhoCorasickBuilder(ac.Opts{MatchKind: ac.StandardMatch, DFA: true})
+func benchPetar(b *testing.B, pats, segs []string) {
+	builder := pdac.NewAhoCorasickBuilder(pdac.Opts{MatchKind: pdac.StandardMatch, DFA: true})
 	m := builder.Build(pats)
 	b.SetBytes(totalBytes(segs))
 	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	for b.Loop() {
 		for _, s := range segs {
 			_ = m.FindAll(strings.ToLower(s))
 		}
 	}
 }
 
-// benchNaive indexes each segment in a fresh in-memory bleve index and
-// runs one match-phrase query per rule pattern.
-func benchNaive(b *testing.B, lx *Lexicon, segs []string) {
-	im := bleve.NewIndexMapping()
-	im.DefaultAnalyzer = cjk.AnalyzerName
-	var queries []*query.MatchPhraseQuery
-	for _, r := range lx.Rules {
-		for _, p := range r.Patterns {
-			q := bleve.NewMatchPhraseQuery(p.Phrase)
-			q.SetField("text")
-			queries = append(queries, q)
+func benchCloudflare(b *testing.B, pats, segs []string) {
+	m := cfac.NewStringMatcher(pats)
+	b.SetBytes(totalBytes(segs))
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, s := range segs {
+			_ = m.MatchThreadSafe([]byte(strings.ToLower(s)))
 		}
+	}
+}
+
+func benchCoregx(b *testing.B, pats, segs []string) {
+	m, err := coac.NewBuilder().AddStrings(pats).Build()
+	if err != nil {
+		b.Fatal(err)
 	}
 	b.SetBytes(totalBytes(segs))
 	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	for b.Loop() {
 		for _, s := range segs {
-			idx, err := bleve.NewMemOnly(im)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if err := idx.Index("seg", map[string]string{"text": s}); err != nil {
-				b.Fatal(err)
-			}
-			for _, q := range queries {
-				if _, err := idx.Search(bleve.NewSearchRequestOptions(q, 1, 0, false)); err != nil {
-					b.Fatal(err)
-				}
-			}
-			_ = idx.Close()
+			_ = m.FindAllOverlapping([]byte(strings.ToLower(s)))
 		}
 	}
+}
+
+// benchMemory reports the heap a compiled lexicon keeps (its automaton,
+// key tables and one matching scratch), and how long compiling takes.
+func benchMemory(b *testing.B, lx *Lexicon) {
+	var heap float64
+	for b.Loop() {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		e, err := Compile(lx, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		e.MatchText("warm up the scratch")
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		heap = float64(after.HeapAlloc) - float64(before.HeapAlloc)
+		runtime.KeepAlive(e)
+	}
+	b.ReportMetric(heap/(1<<20), "MB/lexicon")
+}
+
+// benchDefault matches 20-word utterances (Chinese: 35 characters, about
+// 20 words) built from the regression sentences against the shipped
+// lexicon with everything on, phonetic matching included when the
+// pronouncing dictionary is installed.
+func benchDefault(b *testing.B) {
+	lx, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var opts Options
+	if dict, err := phonetic.LoadDict("/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"); err == nil {
+		opts.Phonetic = phonetic.NewIndex(dict, phonetic.IndexOptions{})
+	} else {
+		b.Logf("no pronouncing dictionary (%v): phonetic matching off", err)
+	}
+	e, err := Compile(lx, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	zh, en := utterances(b)
+	for _, set := range []struct {
+		name string
+		utts []string
+	}{{"zh", zh}, {"en", en}} {
+		b.Run(set.name, func(b *testing.B) {
+			for b.Loop() {
+				for _, u := range set.utts {
+					e.MatchText(u)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(set.utts))/1e3, "µs/utterance")
+		})
+	}
+}
+
+// utterances joins the regression sentences of each language into
+// utterances of 20 words.
+func utterances(b *testing.B) (zh, en []string) {
+	files, _ := filepath.Glob("defaults/testdata/cases/*.yaml")
+	var zhText, enWords []string
+	for _, f := range files {
+		var cs []struct {
+			Text string `yaml:"text"`
+		}
+		if err := yaml.Unmarshal(mustRead(b, f), &cs); err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range cs {
+			if strings.IndexFunc(c.Text, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) >= 0 {
+				zhText = append(zhText, c.Text)
+			} else {
+				enWords = append(enWords, strings.Fields(c.Text)...)
+			}
+		}
+	}
+	for i := 0; i+20 <= len(enWords); i += 20 {
+		en = append(en, strings.Join(enWords[i:i+20], " "))
+	}
+	var cur strings.Builder
+	for _, t := range zhText {
+		cur.WriteString(t)
+		cur.WriteString("，")
+		if utf8.RuneCountInString(cur.String()) >= 35 {
+			zh = append(zh, cur.String())
+			cur.Reset()
+		}
+	}
+	return zh, en
+}
+
+// benchPartials feeds each 20-word utterance as the partial hypotheses a
+// streaming recognizer emits, one word longer each time, and the final:
+// rescan matches every hypothesis from the start, stream carries what it
+// can over from the previous partial (Stream).
+func benchPartials(b *testing.B) {
+	lx, err := Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := Compile(lx, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, en := utterances(b)
+	var hyps [][]transcript.Hypothesis
+	for _, u := range en {
+		ws := strings.Fields(u)
+		var hs []transcript.Hypothesis
+		for i := 1; i <= len(ws); i++ {
+			hs = append(hs, transcript.Hypothesis{Text: strings.Join(ws[:i], " "), Final: i == len(ws)})
+		}
+		hyps = append(hyps, hs)
+	}
+	b.Run("rescan", func(b *testing.B) {
+		for b.Loop() {
+			for _, hs := range hyps {
+				for _, h := range hs {
+					e.Match(h)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(hyps))/1e3, "µs/utterance")
+	})
+	b.Run("stream", func(b *testing.B) {
+		for b.Loop() {
+			for _, hs := range hyps {
+				st := e.NewStream()
+				for _, h := range hs {
+					st.Match(h)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(hyps))/1e3, "µs/utterance")
+	})
 }

@@ -24,12 +24,10 @@ type Engine struct {
 	py        *pinyin.Table
 	rules     []*crule
 	patterns  []*cpattern
-	keyIDs    map[string]int32   // candidate key -> dense id
-	uni       [][]int32          // key id -> pattern ids (rarest element)
-	second    [][]int32          // key id -> ids, second-rarest element (filter)
-	pairs     map[uint64][]int32 // (key id, key id) of adjacent elements -> ids
-	maxDist   int                // widest token distance of a pair (slop + 1)
-	noIndex   bool               // tests: every pattern is a candidate
+	keyIDs    map[string]int32 // candidate key -> dense id
+	kt        keyTables        // the keys by kind, for the hot path
+	auto      *automaton
+	noIndex   bool // tests: every pattern is a candidate
 	digitPats []*cpattern
 	maxPrefix int  // longest wildcard prefix, 0 when none
 	joins     bool // some pattern has a joinable element (ven mo: venmo)
@@ -48,17 +46,15 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	if lx == nil {
 		return nil, fmt.Errorf("lexicon: compile: nil lexicon")
 	}
-	e := &Engine{lx: lx, py: pinyin.Default(), keyIDs: map[string]int32{}, pairs: map[uint64][]int32{},
+	e := &Engine{lx: lx, py: pinyin.Default(), keyIDs: map[string]int32{},
 		phonetic: opts.Phonetic, phonIDs: map[int]*cpattern{}}
 	for i := range lx.Rules {
 		e.rules = append(e.rules, e.compileRule(&lx.Rules[i], i+1))
 	}
-	e.buildIndex()
+	e.buildAutomaton()
+	e.buildKeyTables()
 	e.addPhonetic()
-	n := len(e.patterns)
-	e.scratch.New = func() any {
-		return &scratch{stamp: make([]uint32, n), stamp2: make([]uint32, n), pos: make([][2]int32, n)}
-	}
+	e.scratch.New = func() any { return e.newScratch() }
 	return e, nil
 }
 

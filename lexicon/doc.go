@@ -15,13 +15,18 @@
 // initials (vx); English on stems, suffix wildcards and, through the
 // PhoneticMatcher interface, on phone sequences.
 //
-// The hot path never queries bleve: every phrase is registered in a map under
-// the keys (character, fuzzy syllable, word, stem, prefix, digits) of its
-// rarest pair of adjacent tokens, or of its rarest token when it has no
-// pair (index.go); the segment's tokens select candidate phrases from it,
-// and a small backtracking verifier checks order, slop, guards and
-// exceptions. The rules are also indexed in an in-memory bleve index, built
-// on first use, for the policy team's SearchRules.
+// The hot path never queries bleve. Every phrase pattern is anchored on a
+// run of its elements, the whole phrase when it can, compiled with all
+// the others into one automaton (automaton.go) over the keys text tokens
+// emit (character, fuzzy syllable, word, stem, prefix, digits, initials;
+// keys.go). One pass over a segment's tokens yields the candidates and
+// where their anchors start; a small backtracking verifier checks order,
+// slop, guards and exceptions on those only, and the phonetic matcher
+// looks only at phrases a word of the segment makes plausible. A Stream
+// matches the growing partials of one utterance without rescanning what
+// the previous partial already scanned; the Engine itself keeps nothing
+// between calls. The rules are also indexed in an in-memory bleve index,
+// built on first use, for the policy team's SearchRules.
 //
 // This package must never publish anything, keep state between calls, or
 // know where text came from beyond a transcript.Hypothesis.

@@ -32,10 +32,11 @@ type cpattern struct {
 	digits int
 	guards guards
 	key    string // normalized token texts joined, for built-in guards
-	// filtered patterns are candidates only if their second anchor's
-	// keys also occur in the segment.
+	// filtered patterns are candidates only if one of the second keys
+	// also occurs in the segment (a one-element anchor of a longer phrase).
 	filtered bool
-	// anchor is the element the index saw (the first of a pair).
+	second   []int32
+	// anchor is the first element of the automaton's anchor run.
 	anchor int
 }
 

@@ -72,6 +72,12 @@ func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 	if len(toks) == 0 {
 		return nil
 	}
+	han := chineseContext(text, toks)
+	return e.finish(text, toks, han, e.candidates(toks, han, sc), sc, tr)
+}
+
+// finish verifies the candidates and runs the digit and phonetic matchers.
+func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []int32, sc *scratch, tr *[]Explanation) []Hit {
 	var hits []Hit
 	emit := func(f found) {
 		if tr != nil {
@@ -82,9 +88,8 @@ func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 		}
 		hits = append(hits, e.hit(f, text, toks))
 	}
-	han := chineseContext(text, toks)
 	langs := segmentLangs(toks, han)
-	for _, id := range e.candidates(toks, sc) {
+	for _, id := range cands {
 		if e.patterns[id].langs&langs == 0 {
 			continue
 		}

@@ -21,6 +21,15 @@ const (
 	slopPenalty   = 0.03
 )
 
+// stemOf returns a word token's stem, stemming it on first use: the hot
+// path tokenizes without stems (analysis.Tokenizer.SkipStems).
+func stemOf(t *analysis.Token) string {
+	if t.Stem == "" && t.Kind == analysis.Word {
+		t.Stem = analysis.Stem(t.Text)
+	}
+	return t.Stem
+}
+
 // span is one verified occurrence of a phrase in the tokens.
 type span struct {
 	s, e  int // token range [s, e)
@@ -118,9 +127,9 @@ func (v verifier) one(el *elem, t *analysis.Token) (string, float64, bool) {
 		return "exact", scoreExact, true
 	case el.wildcard && t.Kind == analysis.Word && strings.HasPrefix(t.Text, a.Text):
 		return "wildcard", scoreWildcard, true
-	case el.wildcard && t.Kind == analysis.Word && (v.p.fuzzy || v.p.stems) && strings.HasPrefix(t.Stem, a.Stem):
+	case el.wildcard && t.Kind == analysis.Word && (v.p.fuzzy || v.p.stems) && strings.HasPrefix(stemOf(t), a.Stem):
 		return "wildcard", scoreWildcard, true // curing: stem cure
-	case a.Kind == analysis.Word && t.Kind == analysis.Word && !el.wildcard && (v.p.fuzzy || v.p.stems) && a.Stem == t.Stem:
+	case a.Kind == analysis.Word && t.Kind == analysis.Word && !el.wildcard && (v.p.fuzzy || v.p.stems) && a.Stem == stemOf(t):
 		return "stem", scoreStem, true
 	}
 	if !v.p.fuzzy {

@@ -29,7 +29,15 @@ type Table struct {
 	tonedIDs map[string]uint16
 	letters  [256][]Syllable
 	maxLen   int
+	// cjk holds the readings of U+3400..U+9FFF, the characters of nearly
+	// all text, as slices of one array: a lookup is two loads, not a map
+	// access.
+	cjk    []Syllable
+	cjkOff []uint32
 }
+
+// Range of Table.cjk.
+const cjkLo, cjkHi = 0x3400, 0x9fff
 
 // defaultTable is built on first use (~40k characters, a few ms): one
 // read-only table shared by every caller.
@@ -76,6 +84,11 @@ func build() *Table {
 			t.letters[b] = append(t.letters[b], t.intern(s))
 		}
 	}
+	t.cjkOff = make([]uint32, cjkHi-cjkLo+2)
+	for r := rune(cjkLo); r <= cjkHi; r++ {
+		t.cjk = append(t.cjk, t.readings[r]...)
+		t.cjkOff[r-cjkLo+1] = uint32(len(t.cjk))
+	}
 	return t
 }
 
@@ -109,11 +122,24 @@ func (t *Table) internToned(s string) uint16 {
 
 // Syllables returns the toneless readings of a Han character, most common
 // first, or nil for anything else. The slice is shared: do not modify it.
-func (t *Table) Syllables(r rune) []Syllable { return t.readings[r] }
+func (t *Table) Syllables(r rune) []Syllable {
+	if cjkLo <= r && r <= cjkHi {
+		a, b := t.cjkOff[r-cjkLo], t.cjkOff[r-cjkLo+1]
+		if a == b {
+			return nil
+		}
+		return t.cjk[a:b:b]
+	}
+	return t.readings[r]
+}
 
 // Letter returns the syllables a Latin letter is read as by Chinese
 // speakers (v: wei, wi), or nil. The slice is shared: do not modify it.
 func (t *Table) Letter(b byte) []Syllable { return t.letters[b] }
+
+// Len is one more than the largest Syllable id: the length of a slice
+// indexed by Syllable.
+func (t *Table) Len() int { return len(t.names) }
 
 // Name returns the spelling of s ("" for 0).
 func (t *Table) Name(s Syllable) string { return t.names[s] }

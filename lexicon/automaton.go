@@ -1,0 +1,415 @@
+package lexicon
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/earshot/earshot/analysis"
+)
+
+// The automaton selects the candidate patterns of a segment in one pass
+// over its tokens. Every pattern contributes an anchor: a run of its
+// consecutive elements (the whole phrase when it can, see anchorRun),
+// inserted into a trie whose edges are the keys an element accepts (its
+// characters, fuzzy syllables, words, stems, prefixes, digits, initials;
+// elemKeys). Elements with the same keys share trie nodes, so homophones and
+// patterns with a common beginning cost nothing extra.
+//
+// The trie is run as an automaton over the token stream: each token's keys
+// (tokenKeys) start new paths at the root and advance the live ones. A path
+// may wait up to the slop of the patterns below its node before the next
+// element (a gap), and a Latin word may advance a path several elements at
+// once ("weixin" and "vx" cover 微信). Each trie node is live at most once
+// (paths reaching it are merged, keeping the range of start tokens), so the
+// work per token is bounded by the live nodes, not by the number of rules.
+// Reaching a node that ends an anchor makes its patterns candidates; the
+// verifier then decides, from where the anchor started.
+type automaton struct {
+	nodes []anode
+	// root[key] and edges[node<<32|key] are spans of targets: a key may lead
+	// to several children when elements with different keys share it.
+	root    []edgeSpan
+	edges   map[uint64]edgeSpan
+	targets []int32
+}
+
+type anode struct {
+	gap int32   // tokens a path may skip here before the next element
+	out []int32 // patterns whose anchor ends here, in lexicon order
+}
+
+type edgeSpan struct{ off, n int32 }
+
+// maxAnchor bounds an anchor's length: longer ones filter no better.
+const maxAnchor = 6
+
+// buildAutomaton chooses each phrase pattern's anchor and builds the trie.
+func (e *Engine) buildAutomaton() {
+	df := map[string]int{}
+	for _, p := range e.patterns {
+		for i := range p.elems {
+			for _, k := range anchorKeys(p, i, e.py) {
+				df[k]++
+			}
+		}
+	}
+	a := &automaton{nodes: []anode{{}}}
+	children := map[string]int32{} // parent + element keys -> child
+	childKeys := map[int32][]int32{}
+	parentOf := map[int32]int32{}
+	for _, p := range e.patterns {
+		if p.digits > 0 {
+			continue
+		}
+		for _, el := range p.elems {
+			if el.wildcard {
+				e.maxPrefix = max(e.maxPrefix, len(el.tok.Text))
+			}
+			e.joins = e.joins || el.joinable
+		}
+		lo, hi := anchorRun(p, df, e.py)
+		p.anchor = lo
+		node := int32(0)
+		for i := lo; i < hi; i++ {
+			keys := e.keyList(anchorKeys(p, i, e.py))
+			sig := strconv.Itoa(int(node)) + ":" + joinIDs(keys)
+			child, ok := children[sig]
+			if !ok {
+				child = int32(len(a.nodes))
+				a.nodes = append(a.nodes, anode{})
+				children[sig] = child
+				childKeys[child] = keys
+				parentOf[child] = node
+			}
+			if i > lo {
+				a.nodes[node].gap = max(a.nodes[node].gap, int32(p.slop))
+			}
+			node = child
+		}
+		a.nodes[node].out = append(a.nodes[node].out, int32(p.id))
+		if hi-lo == 1 && len(p.elems) > 1 {
+			// A one-element anchor of a longer phrase (every element spans
+			// several tokens): the rarest other element must also occur.
+			p.filtered = true
+			p.second = e.keyList(anchorKeys(p, secondRarest(p, lo, df), e.py))
+		}
+	}
+	// Edges, grouped by source and key.
+	type edge struct {
+		from, key, to int32
+	}
+	var all []edge
+	for child, keys := range childKeys {
+		for _, k := range keys {
+			all = append(all, edge{parentOf[child], k, child})
+		}
+	}
+	slices.SortFunc(all, func(x, y edge) int {
+		if x.from != y.from {
+			return int(x.from - y.from)
+		}
+		if x.key != y.key {
+			return int(x.key - y.key)
+		}
+		return int(x.to - y.to)
+	})
+	a.root = make([]edgeSpan, len(e.keyIDs))
+	a.edges = map[uint64]edgeSpan{}
+	for i := 0; i < len(all); {
+		j := i
+		for j < len(all) && all[j].from == all[i].from && all[j].key == all[i].key {
+			a.targets = append(a.targets, all[j].to)
+			j++
+		}
+		sp := edgeSpan{off: int32(len(a.targets) - (j - i)), n: int32(j - i)}
+		if all[i].from == 0 {
+			a.root[all[i].key] = sp
+		} else {
+			a.edges[uint64(all[i].from)<<32|uint64(uint32(all[i].key))] = sp
+		}
+		i = j
+	}
+	for i := range a.nodes {
+		slices.Sort(a.nodes[i].out)
+	}
+	e.auto = a
+}
+
+// keyList interns keys and returns their ids, sorted and unique.
+func (e *Engine) keyList(keys []string) []int32 {
+	ids := make([]int32, 0, len(keys))
+	for _, k := range keys {
+		ids = append(ids, e.keyID(k))
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+func joinIDs(ids []int32) string {
+	var b strings.Builder
+	for _, id := range ids {
+		b.WriteString(strconv.Itoa(int(id)))
+		b.WriteByte(',')
+	}
+	return b.String()
+}
+
+// keyID interns a candidate key.
+func (e *Engine) keyID(k string) int32 {
+	id, ok := e.keyIDs[k]
+	if !ok {
+		id = int32(len(e.keyIDs))
+		e.keyIDs[k] = id
+	}
+	return id
+}
+
+// anchorRun returns the elements [lo, hi) a pattern is anchored on: the
+// longest run in which every element but the last is one text token (an
+// element that may span several tokens, QQ spelled 扣扣 or venmo heard as
+// "ven mo", puts the next element out of the automaton's reach), the rarest
+// of equally long runs, at most maxAnchor long.
+func anchorRun(p *cpattern, df map[string]int, py pyTable) (int, int) {
+	bestLo, bestHi, bestDF := 0, 0, 0
+	for lo := 0; lo < len(p.elems); {
+		hi := lo + 1
+		for hi < len(p.elems) && !multiToken(&p.elems[hi-1]) && hi-lo < maxAnchor {
+			hi++
+		}
+		c := 0
+		for i := lo; i < hi; i++ {
+			c += keyDF(p, i, df, py)
+		}
+		if hi-lo > bestHi-bestLo || (hi-lo == bestHi-bestLo && c < bestDF) {
+			bestLo, bestHi, bestDF = lo, hi, c
+		}
+		if hi == lo+1 {
+			lo++
+		} else {
+			lo = hi - 1
+			if multiToken(&p.elems[lo]) || hi-lo >= maxAnchor {
+				lo = hi
+			}
+		}
+	}
+	if bestHi-bestLo == 1 && len(p.elems) > 1 {
+		// No run of two: the rarest single element.
+		best := -1
+		for i := range p.elems {
+			if c := keyDF(p, i, df, py); best < 0 || c < bestDF {
+				best, bestDF = i, c
+			}
+		}
+		return best, best + 1
+	}
+	return bestLo, bestHi
+}
+
+// secondRarest is the rarest element other than skip.
+func secondRarest(p *cpattern, skip int, df map[string]int) int {
+	best, bc := -1, 0
+	for i, el := range p.elems {
+		if i == skip {
+			continue
+		}
+		c := 0
+		for _, k := range el.keys {
+			c += df[k]
+		}
+		if best < 0 || c < bc {
+			best, bc = i, c
+		}
+	}
+	return best
+}
+
+func keyDF(p *cpattern, i int, df map[string]int, py pyTable) int {
+	c := 0
+	for _, k := range anchorKeys(p, i, py) {
+		c += df[k]
+	}
+	return c
+}
+
+// multiToken reports whether an element can span several text tokens (QQ
+// spelled 扣扣, venmo heard as "ven mo").
+func multiToken(el *elem) bool { return len(el.letters) > 0 || el.joinable }
+
+// anchorKeys are the keys a token matching element ai emits: its own, plus
+// initials for a fuzzy Chinese character of a longer phrase, so a typed
+// abbreviation such as "vx" finds 微信.
+func anchorKeys(p *cpattern, ai int, py pyTable) []string {
+	el := p.elems[ai]
+	keys := append([]string(nil), el.keys...)
+	if p.fuzzy && p.zh && el.tok.Kind == analysis.Han && len(p.elems) > 1 {
+		for _, s := range el.tok.Syllables {
+			keys = append(keys, "i"+string(py.Initial(s)))
+		}
+	}
+	return keys
+}
+
+// live is a path of the automaton: its node, the token that last advanced
+// it, and the range of tokens it started at.
+type live struct {
+	node, last, lo, hi int32
+}
+
+// candidates selects the phrase patterns whose anchor occurs in toks, with
+// the range of tokens where it started (sc.pos), in lexicon order.
+func (e *Engine) candidates(toks []analysis.Token, han bool, sc *scratch) []int32 {
+	return e.scan(toks, han, sc, nil, nil)
+}
+
+// resume is the automaton's state before one token, so a Stream can go on
+// from there when the next partial hypothesis extends this one.
+type resume struct {
+	tok   int // the state is before this token
+	live  []live
+	cands []int32
+	pos   [][2]int32
+	seen  []int32 // the keys of the tokens before tok
+}
+
+// scan runs the automaton over toks, from the state from (nil: the start),
+// and saves the state before token snap.tok into snap (nil: none).
+func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *resume) []int32 {
+	sc.begin()
+	if e.noIndex {
+		for id, p := range e.patterns {
+			if p.digits == 0 {
+				sc.add(int32(id), 0)
+				sc.add(int32(id), int32(len(toks)-1))
+			}
+		}
+		return sc.cands
+	}
+	a := e.auto
+	cur, next := sc.live[:0], sc.live2[:0]
+	start := 0
+	if from != nil {
+		for _, k := range from.seen {
+			sc.see(k)
+		}
+		for i, id := range from.cands {
+			sc.add(id, from.pos[i][0])
+			sc.add(id, from.pos[i][1])
+		}
+		cur = append(cur, from.live...)
+		start = from.tok
+	}
+	for i := start; i < len(toks); i++ {
+		if snap != nil && i == snap.tok {
+			snap.save(cur, sc)
+		}
+		keys := e.tokenKeys(toks, i, han, sc, sc.keys[:0])
+		sc.keys = keys
+		for _, k := range keys {
+			sc.see(k)
+		}
+		sc.tokGen++
+		next = next[:0]
+		at := int32(i)
+		for _, l := range cur {
+			if at-l.last-1 <= a.nodes[l.node].gap {
+				next = sc.push(next, l)
+			}
+		}
+		for _, l := range cur {
+			if at-l.last-1 > a.nodes[l.node].gap {
+				continue
+			}
+			for _, k := range keys {
+				if sp, ok := a.edges[uint64(l.node)<<32|uint64(uint32(k))]; ok {
+					next = e.advance(next, sp, live{last: at, lo: l.lo, hi: l.hi}, sc)
+				}
+			}
+		}
+		for _, k := range keys {
+			if sp := a.root[k]; sp.n > 0 {
+				next = e.advance(next, sp, live{last: at, lo: at, hi: at}, sc)
+			}
+		}
+		if toks[i].Kind == analysis.Word {
+			// One word covering several elements (weixin, vx): paths it
+			// advanced may advance again on the same word.
+			for j := 0; j < len(next); j++ {
+				l := next[j]
+				if l.last != at || sc.wordGen[l.node] == sc.tokGen {
+					continue
+				}
+				sc.wordGen[l.node] = sc.tokGen
+				for _, k := range keys {
+					if sp, ok := a.edges[uint64(l.node)<<32|uint64(uint32(k))]; ok {
+						next = e.advance(next, sp, l, sc)
+					}
+				}
+			}
+		}
+		cur, next = next, cur
+	}
+	if snap != nil && snap.tok >= len(toks) {
+		snap.save(cur, sc)
+	}
+	sc.live, sc.live2 = cur, next
+	out := sc.out[:0]
+	for _, id := range sc.cands {
+		p := e.patterns[id]
+		if p.filtered && !sc.anySeen(p.second) {
+			continue
+		}
+		out = append(out, id)
+	}
+	// Lexicon order: when several patterns of a rule match, the first one
+	// listed gives the Hit, whichever key found it.
+	slices.Sort(out)
+	sc.out = out
+	return out
+}
+
+func (r *resume) save(cur []live, sc *scratch) {
+	r.live = append(r.live[:0], cur...)
+	r.cands = append(r.cands[:0], sc.cands...)
+	r.pos = r.pos[:0]
+	for _, id := range r.cands {
+		r.pos = append(r.pos, sc.pos[id])
+	}
+	r.seen = append(r.seen[:0], sc.seenList...)
+}
+
+// advance moves path l to the targets of sp, merging with paths already
+// live at a node, and makes the patterns of anchors ending there candidates.
+func (e *Engine) advance(next []live, sp edgeSpan, l live, sc *scratch) []live {
+	for _, to := range e.auto.targets[sp.off : sp.off+sp.n] {
+		l.node = to
+		next = sc.push(next, l)
+		for _, id := range e.auto.nodes[to].out {
+			sc.add(id, l.lo)
+			sc.add(id, l.hi)
+		}
+	}
+	return next
+}
+
+// push adds l to next, or merges it into the path already at its node.
+func (sc *scratch) push(next []live, l live) []live {
+	if sc.nodeGen[l.node] == sc.tokGen {
+		m := &next[sc.nodeAt[l.node]]
+		m.last = max(m.last, l.last)
+		m.lo, m.hi = min(m.lo, l.lo), max(m.hi, l.hi)
+		return next
+	}
+	sc.nodeGen[l.node] = sc.tokGen
+	sc.nodeAt[l.node] = int32(len(next))
+	return append(next, l)
+}
+
+func (sc *scratch) anySeen(keys []int32) bool {
+	for _, k := range keys {
+		if sc.seen[k] == sc.gen {
+			return true
+		}
+	}
+	return false
+}
