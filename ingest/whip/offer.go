@@ -100,17 +100,7 @@ func hasOpus(m *sdp.MediaDescription) bool {
 // the offer, create the session, answer 201 Created with the SDP answer,
 // the session URL in Location and its ETag.
 func (s *Server) post(w http.ResponseWriter, r *http.Request, room string) {
-	// Section 4.7: authenticate before doing any work.
-	if err := s.cfg.Authorize(r, room); err != nil {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
-		http.Error(w, "whip: unauthorized", http.StatusUnauthorized)
-		s.log.Info("whip: publish refused", "room", room, "err", err)
-		return
-	}
-	offer, err := s.readBody(w, r, "application/sdp")
-	if err == nil {
-		err = checkOffer(offer)
-	}
+	offer, err := s.admit(w, r, room)
 	if err != nil {
 		s.writeError(w, err)
 		return
@@ -128,6 +118,22 @@ func (s *Server) post(w http.ResponseWriter, r *http.Request, room string) {
 	if _, err := io.WriteString(w, answer); err != nil {
 		s.log.Warn("whip: write answer", "room", room, "err", err)
 	}
+}
+
+// admit is everything POST checks before any WebRTC state exists:
+// authorization (Section 4.7: before doing any work), the media type, the
+// body's size and the offer itself. Its errors are client errors.
+func (s *Server) admit(w http.ResponseWriter, r *http.Request, room string) (string, error) {
+	if err := s.cfg.Authorize(r, room); err != nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="earshot"`)
+		s.log.Info("whip: publish refused", "room", room, "err", err)
+		return "", clientError(http.StatusUnauthorized, "unauthorized")
+	}
+	offer, err := s.readBody(w, r, "application/sdp")
+	if err != nil {
+		return "", err
+	}
+	return offer, checkOffer(offer)
 }
 
 // start creates the session, registers it (replacing the room's previous

@@ -73,6 +73,22 @@ func (s *Server) newSession(ctx context.Context, room, offer string) (*Session, 
 	return sess, answer, nil
 }
 
+// answerOffer applies an admitted offer to pc and creates the answer: the
+// part of negotiation that reads the publisher's SDP, with no socket and
+// no gathering yet (FuzzOffer runs it on arbitrary offers). Its errors are
+// client errors.
+func answerOffer(pc *webrtc.PeerConnection, offer string) (webrtc.SessionDescription, error) {
+	err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer})
+	if err != nil {
+		return webrtc.SessionDescription{}, clientError(http.StatusBadRequest, "offer rejected: %v", err)
+	}
+	answer, err := pc.CreateAnswer(nil)
+	if err != nil {
+		return webrtc.SessionDescription{}, clientError(http.StatusBadRequest, "cannot answer offer: %v", err)
+	}
+	return answer, nil
+}
+
 // negotiate installs the handlers and runs offer/answer. The answer holds
 // every server candidate (the server does not trickle; RFC 9725 Section
 // 4.3.2 lets the WHIP session send all candidates in the answer).
@@ -85,13 +101,9 @@ func (sess *Session) negotiate(ctx context.Context, tr *webrtc.RTPTransceiver, o
 			sess.end(nil, "publisher closed DTLS")
 		}
 	})
-	err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offer})
+	answer, err := answerOffer(pc, offer)
 	if err != nil {
-		return "", clientError(http.StatusBadRequest, "offer rejected: %v", err)
-	}
-	answer, err := pc.CreateAnswer(nil)
-	if err != nil {
-		return "", clientError(http.StatusBadRequest, "cannot answer offer: %v", err)
+		return "", err
 	}
 	if err := webrtcaudio.SetLocalAndGather(ctx, pc, answer, gather); err != nil {
 		if ctx.Err() != nil {

@@ -124,7 +124,14 @@ func (a *API) Close() error { return a.closeUDP() }
 // NewRecvOnly makes a peer connection with one receive-only audio
 // transceiver: the only media either side ever takes.
 func (a *API) NewRecvOnly(iceServers []webrtc.ICEServer) (*webrtc.PeerConnection, *webrtc.RTPTransceiver, error) {
-	pc, err := a.api.NewPeerConnection(webrtc.Configuration{ICEServers: iceServers})
+	return a.NewRecvOnlyConfig(webrtc.Configuration{ICEServers: iceServers})
+}
+
+// NewRecvOnlyConfig is NewRecvOnly with a whole configuration (fuzz
+// targets pass a fixed certificate: generating one per peer connection
+// costs more than what they test).
+func (a *API) NewRecvOnlyConfig(conf webrtc.Configuration) (*webrtc.PeerConnection, *webrtc.RTPTransceiver, error) {
+	pc, err := a.api.NewPeerConnection(conf)
 	if err != nil {
 		return nil, nil, fmt.Errorf("new peer connection: %w", err)
 	}
