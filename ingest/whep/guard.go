@@ -38,8 +38,9 @@ func (s *Source) checkEndpoint(ctx context.Context) ([]netip.Addr, error) {
 }
 
 // httpErr turns a failed request into what Run shows: a refusal as is,
-// any failure to connect as the neutral ErrUnreachable (the detail, which
-// would tell an open port from a closed one, goes to the debug log).
+// a request that got no answer (refused, reset, closed, timed out, TLS
+// failed) as the neutral ErrUnreachable (the detail, which would tell an
+// open port from a closed one, goes to the debug log).
 func (s *Source) httpErr(what string, err error) error {
 	if errors.Is(err, netguard.ErrRefused) || errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", what, err)

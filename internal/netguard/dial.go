@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"os"
 	"slices"
 	"strconv"
@@ -159,6 +160,16 @@ func IsConnectFailure(err error) bool {
 	if errors.As(err, &ne) && ne.Timeout() {
 		return true
 	}
+	// An http.Client error means no response came (refused, reset, closed
+	// before answering, TLS failed, ...): the same to the caller.
+	var ue *url.Error
+	if errors.As(err, &ue) || errors.Is(err, ErrNoAnswer) {
+		return true
+	}
 	var op *net.OpError
 	return errors.As(err, &op) && op.Op == "dial"
 }
+
+// ErrNoAnswer is wrapped by the failures a Proxy records: the far end was
+// dialed, or tried, and gave no HTTP answer.
+var ErrNoAnswer = errors.New("the far end did not answer")

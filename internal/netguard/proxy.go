@@ -127,7 +127,7 @@ func (x *Proxy) fail(w http.ResponseWriter, _ *http.Request, err error) {
 		http.Error(w, "refused by the outbound address policy", http.StatusForbidden)
 		return
 	}
-	x.record(err)
+	x.record(fmt.Errorf("%w: %w", ErrNoAnswer, err))
 	http.Error(w, "could not connect", http.StatusBadGateway)
 }
 

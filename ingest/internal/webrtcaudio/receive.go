@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
 	"github.com/pion/rtp/codecs"
 	"github.com/pion/webrtc/v4"
 	"github.com/pion/webrtc/v4/pkg/media/samplebuilder"
@@ -60,37 +61,64 @@ func (r *Receiver) C() <-chan Item { return r.queue }
 // -> opusrx (decode, silence for loss, 16 kHz) -> queue. It returns the
 // track's read error (io.EOF when the sender ended it).
 func (r *Receiver) Run(track *webrtc.TrackRemote) error {
-	rx, err := opusrx.New()
+	dp, err := r.newDepacketizer()
 	if err != nil {
 		return err
 	}
-	sb := samplebuilder.New(maxLate, &codecs.OpusPacket{}, opusrx.ClockRate,
-		samplebuilder.WithMaxTimeDelay(maxDelay), samplebuilder.WithRTPHeaders(true))
-	var arrivals [1 << 10]time.Time // by sequence number, for latency
-	var seen opusrx.Stats
 	for {
 		pkt, _, err := track.ReadRTP()
 		if err != nil {
 			return err
 		}
-		now := time.Now()
 		if r.OnPacket != nil {
 			r.OnPacket()
 		}
-		r.stats.packets.Add(1)
-		r.stats.bytes.Add(uint64(len(pkt.Payload)))
-		arrivals[pkt.SequenceNumber%uint16(len(arrivals))] = now
-		sb.Push(pkt)
-		for smp := sb.Pop(); smp != nil; smp = sb.Pop() {
-			seq := pkt.SequenceNumber
-			if len(smp.RTPHeaders) > 0 {
-				seq = smp.RTPHeaders[0].SequenceNumber
-			}
-			chunk, ok := rx.PushSeq(smp.Data, smp.PacketTimestamp, seq)
-			r.stats.observe(&seen, rx.Stats())
-			if ok {
-				r.offer(Item{Chunk: chunk, Arrived: arrivals[seq%uint16(len(arrivals))]})
-			}
+		dp.push(pkt, time.Now())
+	}
+}
+
+// depacketizer is the per-packet part of Run, apart from the track so
+// that FuzzRTP can feed it any packet.
+type depacketizer struct {
+	r        *Receiver
+	rx       *opusrx.Receiver
+	sb       *samplebuilder.SampleBuilder
+	seq      seqGuard
+	arrivals [1 << 10]time.Time // by sequence number, for latency
+	seen     opusrx.Stats
+}
+
+func (r *Receiver) newDepacketizer() (*depacketizer, error) {
+	rx, err := opusrx.New()
+	if err != nil {
+		return nil, err
+	}
+	sb := samplebuilder.New(maxLate, &codecs.OpusPacket{}, opusrx.ClockRate,
+		samplebuilder.WithMaxTimeDelay(maxDelay), samplebuilder.WithRTPHeaders(true))
+	return &depacketizer{r: r, rx: rx, sb: sb}, nil
+}
+
+// push takes one packet that arrived at now and offers what it completes.
+func (d *depacketizer) push(pkt *rtp.Packet, now time.Time) {
+	r := d.r
+	r.stats.packets.Add(1)
+	r.stats.bytes.Add(uint64(len(pkt.Payload)))
+	seq, ok := d.seq.admit(pkt.SequenceNumber)
+	if !ok {
+		return
+	}
+	pkt.SequenceNumber = seq
+	d.arrivals[seq%uint16(len(d.arrivals))] = now
+	d.sb.Push(pkt)
+	for smp := d.sb.Pop(); smp != nil; smp = d.sb.Pop() {
+		seq := pkt.SequenceNumber
+		if len(smp.RTPHeaders) > 0 {
+			seq = smp.RTPHeaders[0].SequenceNumber
+		}
+		chunk, ok := d.rx.PushSeq(smp.Data, smp.PacketTimestamp, seq)
+		r.stats.observe(&d.seen, d.rx.Stats())
+		if ok {
+			r.offer(Item{Chunk: chunk, Arrived: d.arrivals[seq%uint16(len(d.arrivals))]})
 		}
 	}
 }
