@@ -63,15 +63,16 @@ func liveRegistry(tb testing.TB, n int) *rooms.Registry {
 // BenchmarkScrape measures one /metrics scrape with n live rooms: its size
 // and how many earshot_ series it carries must not grow with n.
 //
-// Measured on a 2-core AMD EPYC VM, Go 1.26 (bytes include the Go and
-// process collectors, about 9 KB):
+// Measured on a 2-core AMD EPYC VM shared with other jobs, Go 1.26 (bytes
+// include the Go and process collectors, about 9 KB; times are noisy):
 //
-//	rooms   before: B/scrape  time    earshot_ series   after: B/scrape  time    earshot_ series
-//	100             28,457    0.8 ms    401                     10,421    0.4 ms  20
-//	1000           204,888    5.4 ms  4,001                     10,440    0.3 ms  20
-//	3000           596,896   15.0 ms 12,001                     10,452    0.4 ms  20
+//	rooms   before: B/scrape  time     earshot_ series   after: B/scrape  time          earshot_ series
+//	100             28,457    0.8 ms     401                     11,785    0.4-0.9 ms    27
+//	1000           204,888    5.4 ms   4,001                     11,803    0.3-0.8 ms    27
+//	3000           596,896   15.0 ms  12,001                     11,820    0.4-2.2 ms    27
 //
-// (the store and recognizer series add 6 more, also independent of n).
+// (the service adds the transcript store, recognizer and lexicon series,
+// also independent of the number of rooms).
 func BenchmarkScrape(b *testing.B) {
 	for _, n := range []int{100, 1000, 3000} {
 		b.Run(fmt.Sprintf("rooms=%d", n), func(b *testing.B) {
