@@ -82,8 +82,11 @@ type request struct {
 	raw *[]byte
 	// rawType, if set, is the Content-Type a raw answer must have.
 	rawType string
-	// status, if set, receives the 2xx status.
+	// status, if set, receives the 2xx status (or alsoOK).
 	status *int
+	// alsoOK, if set, is a non-2xx status whose body is the answer, not an
+	// error envelope (503 from /readyz).
+	alsoOK int
 }
 
 func (c *Client) do(ctx context.Context, r request) error {
@@ -120,7 +123,7 @@ func (c *Client) do(ctx context.Context, r request) error {
 	if err != nil {
 		return fmt.Errorf("%s %s: reading the answer: %w", r.method, r.path, err)
 	}
-	if resp.StatusCode/100 != 2 {
+	if resp.StatusCode/100 != 2 && (r.alsoOK == 0 || resp.StatusCode != r.alsoOK) {
 		return decodeError(r.method, r.path, resp.StatusCode, data)
 	}
 	if r.status != nil {

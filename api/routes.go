@@ -75,6 +75,7 @@ func (r Route) Pattern() string { return r.Method + " " + r.Path }
 // handler.
 var Routes = []Route{
 	{Method: get, Path: "/healthz", Access: Public, Summary: "liveness: {\"status\": \"ok\"}"},
+	{Method: get, Path: "/readyz", Access: Public, Summary: "readiness: every check and why it fails; 503 when one does (Readiness)"},
 	{Method: get, Path: "/metrics", Access: Public, Feature: FeatureMetrics, Summary: "Prometheus metrics"},
 
 	{Method: get, Path: "/v1/rooms", Access: AnyStaff, QueryToken: true, Summary: "every room seen since start: state, source, counters (RoomList)"},

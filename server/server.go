@@ -63,6 +63,8 @@ type Options struct {
 	Lookup       AlertLookup
 	// Lexicons serves /v1/lexicons (lexicons.go); nil serves nothing there.
 	Lexicons LexiconService
+	// Ready are the checks of GET /readyz (readiness.go).
+	Ready []ReadyCheck
 }
 
 // Server is the HTTP API.
@@ -118,6 +120,7 @@ func (s *Server) handlers() map[string]http.Handler {
 		"GET /healthz": func(w http.ResponseWriter, _ *http.Request) {
 			writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
 		},
+		"GET /readyz":                           s.readyz, // readiness.go
 		"POST /v1/rooms/{room}/audio":           s.postAudio,
 		"POST /v1/rooms/{room}/utterances":      s.postUtterances,
 		"GET /v1/rooms":                         s.listRooms,

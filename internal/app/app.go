@@ -111,7 +111,7 @@ func (s *Service) listenHTTP() error {
 	opts, err := s.console(server.Options{
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex, RequireTokens: s.cfg.HTTP.RequireTokens,
-		WHIP: s.whip, Transcripts: s.transcripts,
+		WHIP: s.whip, Transcripts: s.transcripts, Ready: s.readiness(), // readiness.go
 	})
 	if err != nil {
 		return err

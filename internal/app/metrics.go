@@ -29,6 +29,7 @@ type metricSources struct {
 	// lexiconRefused counts lexicon version records refused for their
 	// signature (lexicon/version.Watcher.Refused).
 	lexiconRefused func() uint64
+	faults         faultSources // fault_metrics.go
 }
 
 // metricsHandler serves the service's /metrics.
@@ -42,6 +43,7 @@ func (s *Service) metricsHandler() http.Handler {
 	if s.lex != nil {
 		src.lexiconRefused = s.lex.watcher.Refused
 	}
+	src.faults = s.faultSources()
 	return newMetricsHandler(src)
 }
 
@@ -49,7 +51,7 @@ func (s *Service) metricsHandler() http.Handler {
 // service's own, not the global default one.
 func newMetricsHandler(src metricSources) http.Handler {
 	pr := prometheus.NewRegistry()
-	pr.MustRegister(newCollector(src), collectors.NewGoCollector(),
+	pr.MustRegister(newCollector(src), newFaultCollector(src.faults), collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return promhttp.HandlerFor(pr, promhttp.HandlerOpts{})
 }

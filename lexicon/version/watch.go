@@ -109,6 +109,22 @@ func (w *Watcher) fallBack(ctx context.Context) {
 	}
 }
 
+// Ready reports whether a version is active here and the watch still
+// follows the bucket (a stopped watch keeps matching with the version it
+// had, but no longer sees publishes or rollbacks).
+func (w *Watcher) Ready(context.Context) error {
+	if w.Load() == nil {
+		return errors.New("version: no lexicon version is active here")
+	}
+	select {
+	case <-w.done:
+		c := w.Load()
+		return fmt.Errorf("version: the watch of %s stopped: version %d stays in force, publishes are not followed", Bucket, c.Meta.Number)
+	default:
+		return nil
+	}
+}
+
 // Done is closed when the watch has stopped.
 func (w *Watcher) Done() <-chan struct{} { return w.done }
 
