@@ -52,8 +52,8 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 		e.rules = append(e.rules, e.compileRule(&lx.Rules[i], i+1))
 	}
 	e.buildAutomaton()
-	e.buildKeyTables()
 	e.addPhonetic()
+	e.buildKeyTables()
 	e.scratch.New = func() any { return e.newScratch() }
 	return e, nil
 }
@@ -150,10 +150,41 @@ func (e *Engine) addPhonetic() {
 		if len(words) == 0 {
 			continue
 		}
-		if err := e.phonetic.Add(p.id, words); err == nil {
-			e.phonIDs[p.id] = p
+		if err := e.phonetic.AddScored(p.id, words, minPhoneticScore(len(words))); err != nil {
+			continue
+		}
+		e.phonIDs[p.id] = p
+		if len(words) > 1 && len(words) <= shortPhraseWords {
+			// phoneticImplausible wants a content word of a short phrase
+			// heard as written (text or stem): without one in the segment,
+			// aligning the phrase is wasted work.
+			for _, el := range p.elems {
+				if !functionWords[el.tok.Text] {
+					p.phonKeys = append(p.phonKeys, e.keyID("w"+el.tok.Text), e.keyID("t"+el.tok.Stem))
+				}
+			}
+			p.phonGated = true
+			// Identical phones need no content word ("dee em me" is "d m
+			// me"): those are looked for under a second, ungated id.
+			if err := e.phonetic.AddScored(p.id+len(e.patterns), words, 1); err == nil {
+				e.phonIDs[p.id+len(e.patterns)] = p
+			}
 		}
 	}
+	// Keys interned above start no anchor.
+	e.auto.root = append(e.auto.root, make([]edgeSpan, len(e.keyIDs)-len(e.auto.root))...)
+}
+
+// minPhoneticScore is the lowest phone score phoneticImplausible accepts
+// for a phrase of n words.
+func minPhoneticScore(n int) float64 {
+	switch {
+	case n == 1:
+		return minPhoneticOneWord
+	case n <= shortPhraseWords:
+		return minPhoneticShort
+	}
+	return minPhoneticLong
 }
 
 func allHan(els []elem) bool {

@@ -28,7 +28,7 @@ func (e *Engine) matchDigits(toks []analysis.Token, han bool, emit func(found)) 
 
 // matchPhonetic asks the phone matcher about the English words of the
 // segment and maps its word positions back to tokens.
-func (e *Engine) matchPhonetic(toks []analysis.Token, han bool, emit func(found)) {
+func (e *Engine) matchPhonetic(toks []analysis.Token, han bool, sc *scratch, emit func(found)) {
 	if e.phonetic == nil || len(e.phonIDs) == 0 {
 		return
 	}
@@ -43,7 +43,11 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han bool, emit func(found)
 	if len(words) == 0 {
 		return
 	}
-	for _, m := range e.phonetic.Find(words) {
+	allow := func(id int) bool {
+		p := e.phonIDs[id]
+		return p != nil && (!p.phonGated || id != p.id || sc.anySeen(p.phonKeys))
+	}
+	for _, m := range e.phonetic.FindAmong(words, allow) {
 		p := e.phonIDs[m.ID]
 		if p == nil || m.StartWord < 0 || m.EndWord > len(at) || m.StartWord >= m.EndWord {
 			continue

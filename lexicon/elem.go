@@ -38,6 +38,10 @@ type cpattern struct {
 	second   []int32
 	// anchor is the first element of the automaton's anchor run.
 	anchor int
+	// phonGated phrases are aligned by sound only when one of phonKeys
+	// (their content words) occurs in the segment.
+	phonGated bool
+	phonKeys  []int32
 }
 
 // crule is a compiled rule.

@@ -120,7 +120,7 @@ func TestSearchRules(t *testing.T) {
 // reading "sure is" as "cures": enough to exercise the plumbing.
 type fakePhonetic struct{ phrases map[int][]string }
 
-func (f *fakePhonetic) Add(id int, words []string) error {
+func (f *fakePhonetic) AddScored(id int, words []string, _ float64) error {
 	if f.phrases == nil {
 		f.phrases = map[int][]string{}
 	}
@@ -128,9 +128,12 @@ func (f *fakePhonetic) Add(id int, words []string) error {
 	return nil
 }
 
-func (f *fakePhonetic) Find(words []string) []PhoneticMatch {
+func (f *fakePhonetic) FindAmong(words []string, allow func(int) bool) []PhoneticMatch {
 	var out []PhoneticMatch
 	for id, ph := range f.phrases {
+		if allow != nil && !allow(id) {
+			continue
+		}
 		if len(ph) == 2 && ph[0] == "cures" {
 			for i := 0; i+2 < len(words); i++ {
 				if words[i] == "sure" && words[i+1] == "is" && words[i+2] == ph[1] {

@@ -3,11 +3,8 @@ package lexicon
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
-
-	"gopkg.in/yaml.v3"
 )
 
 // TestIndexIsSound: candidate selection (pairs of adjacent elements, rarest
@@ -15,22 +12,7 @@ import (
 // regression utterance and benchmark segment gives the same hits with the
 // index as with every pattern verified.
 func TestIndexIsSound(t *testing.T) {
-	var texts []string
-	files, _ := filepath.Glob("defaults/testdata/cases/*.yaml")
-	for _, f := range files {
-		var cs []struct {
-			Text string `yaml:"text"`
-		}
-		if err := yaml.Unmarshal(mustRead(t, f), &cs); err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
-		for _, c := range cs {
-			texts = append(texts, c.Text)
-		}
-	}
-	if len(texts) == 0 {
-		t.Fatal("no regression texts")
-	}
+	texts := regressionTexts(t)
 	def, err := Default()
 	if err != nil {
 		t.Fatal(err)

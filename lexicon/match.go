@@ -13,11 +13,16 @@ import (
 // matched too; the caller deduplicates by (rule, utterance). Alternatives
 // are matched for rules the best reading did not break, at a lower score.
 func (e *Engine) Match(h transcript.Hypothesis) []Hit {
+	return e.match(h, func(text string) []Hit { return e.run(text, nil) })
+}
+
+// match runs the best reading through run, then the alternatives.
+func (e *Engine) match(h transcript.Hypothesis, run func(string) []Hit) []Hit {
 	text := h.Text
 	if text == "" && len(h.Words) > 0 {
 		text = joinWords(h.Words)
 	}
-	hits := e.run(text, nil)
+	hits := run(text)
 	locate(hits, text, h)
 	for _, alt := range h.Alternatives {
 		for _, hit := range e.run(alt, nil) {
@@ -96,7 +101,7 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 		e.verify(e.patterns[id], toks, han, sc.pos[id], tr != nil, emit)
 	}
 	e.matchDigits(toks, han, emit)
-	e.matchPhonetic(toks, han, emit)
+	e.matchPhonetic(toks, han, sc, emit)
 	return sortHits(hits)
 }
 

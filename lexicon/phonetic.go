@@ -8,11 +8,13 @@ import "github.com/earshot/earshot/lexicon/phonetic"
 // *phonetic.Index implements it directly. Find must be safe for concurrent
 // use once all Add calls are done.
 type PhoneticMatcher interface {
-	// Add registers phrase words under id; it errors if words lack
+	// AddScored registers phrase words under id, to be reported only with
+	// a Score of at least minScore; it errors if words lack
 	// pronunciations.
-	Add(id int, words []string) error
-	// Find returns approximate occurrences of registered phrases in words.
-	Find(words []string) []PhoneticMatch
+	AddScored(id int, words []string, minScore float64) error
+	// FindAmong returns approximate occurrences in words of the
+	// registered phrases allow accepts (nil: all).
+	FindAmong(words []string, allow func(id int) bool) []PhoneticMatch
 }
 
 // PhoneticMatch is one approximate occurrence: words[StartWord:EndWord]

@@ -35,25 +35,7 @@ func (e *Engine) NewStream() *Stream {
 }
 
 // Match is Engine.Match for the next hypothesis of the utterance.
-func (s *Stream) Match(h transcript.Hypothesis) []Hit {
-	e := s.e
-	text := h.Text
-	if text == "" && len(h.Words) > 0 {
-		text = joinWords(h.Words)
-	}
-	hits := s.run(text)
-	locate(hits, text, h)
-	for _, alt := range h.Alternatives {
-		for _, hit := range e.run(alt, nil) {
-			if !hasRule(hits, hit.RuleID) {
-				hit.Score *= altPenalty
-				hit.Start, hit.End = h.Start, h.End
-				hits = append(hits, hit)
-			}
-		}
-	}
-	return hits
-}
+func (s *Stream) Match(h transcript.Hypothesis) []Hit { return s.e.match(h, s.run) }
 
 func (s *Stream) run(text string) []Hit {
 	e := s.e

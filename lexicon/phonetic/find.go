@@ -10,7 +10,12 @@ import (
 // are never part of a match. There is at most one match per (ID, StartWord),
 // and overlapping matches of the same ID are reduced to the best one (lowest
 // distance, then fewest words). Matches are sorted by StartWord, then ID.
-func (ix *Index) Find(words []string) []Match {
+func (ix *Index) Find(words []string) []Match { return ix.FindAmong(words, nil) }
+
+// FindAmong is Find for the phrases whose id allow accepts (nil: all): a
+// caller that knows most phrases cannot be plausible here saves their
+// alignments.
+func (ix *Index) FindAmong(words []string, allow func(id int) bool) []Match {
 	utt := ix.pronounceAll(words)
 	cands := ix.filter.candidates(utt, len(ix.entries))
 	if len(cands) == 0 {
@@ -19,7 +24,11 @@ func (ix *Index) Find(words []string) []Match {
 	var out []Match
 	var buf dpBuffers
 	for _, c := range cands {
-		out = append(out, ix.matchEntry(&ix.entries[c.entry], utt, c.starts, &buf)...)
+		e := &ix.entries[c.entry]
+		if allow != nil && !allow(e.id) {
+			continue
+		}
+		out = append(out, ix.matchEntry(e, utt, c.starts, &buf)...)
 	}
 	return reduce(out)
 }
@@ -59,7 +68,7 @@ func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuff
 		}
 		bestCost, bestEnd := math.MaxInt, -1
 		for w := s; w < len(utt) && len(utt[w]) > 0; w++ {
-			if !ix.stepWord(e.phones, state, utt[w], buf) {
+			if !ix.stepWord(e.phones, state, utt[w], buf, e.maxCost) {
 				break
 			}
 			if c := state[m]; c <= e.maxCost && c < bestCost {
@@ -78,7 +87,7 @@ func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuff
 // stepWord advances the alignment state over one word, taking the best of
 // its pronunciations per phrase position. It reports false when no
 // alignment can stay within budget any more.
-func (ix *Index) stepWord(phrase string, state []int, prons []string, buf *dpBuffers) bool {
+func (ix *Index) stepWord(phrase string, state []int, prons []string, buf *dpBuffers, budget int) bool {
 	merged := buf.next
 	for j := range merged {
 		merged[j] = math.MaxInt
@@ -91,7 +100,7 @@ func (ix *Index) stepWord(phrase string, state []int, prons []string, buf *dpBuf
 		}
 	}
 	copy(state, merged)
-	return minOf(state) <= ix.budget(len(phrase))
+	return minOf(state) <= budget
 }
 
 // stepPhones runs the edit-distance recurrence over the utterance phones

@@ -92,7 +92,13 @@ func NewIndex(d *Dict, opts IndexOptions) *Index {
 // Add indexes a phrase under id. Words may also hold several
 // space-separated words. Every word needs a pronunciation, and the phrase's
 // shortest pronunciation at least MinPhones phones.
-func (ix *Index) Add(id int, words []string) error {
+func (ix *Index) Add(id int, words []string) error { return ix.AddScored(id, words, 0) }
+
+// AddScored is Add for a phrase whose caller accepts only matches scoring
+// at least minScore: alignments stop as soon as none can reach it, and
+// the candidate filter tolerates fewer full edits, so it excludes more.
+// A minScore below what MaxEditRatio allows changes nothing.
+func (ix *Index) AddScored(id int, words []string, minScore float64) error {
 	variants, err := ix.phraseVariants(words)
 	if err != nil {
 		return err
@@ -104,7 +110,7 @@ func (ix *Index) Add(id int, words []string) error {
 		}
 	}
 	for _, v := range variants {
-		ix.addEntry(id, v)
+		ix.addEntry(id, v, minScore)
 	}
 	return nil
 }
@@ -143,8 +149,12 @@ func crossJoin(prefixes, prons []string) []string {
 	return out
 }
 
-func (ix *Index) addEntry(id int, phones string) {
+func (ix *Index) addEntry(id int, phones string, minScore float64) {
 	e := entry{id: id, phones: phones, maxCost: ix.budget(len(phones))}
+	if minScore > 0 {
+		// Score = 1 - cost/(m*fullCost) >= minScore
+		e.maxCost = min(e.maxCost, int((1-minScore)*float64(len(phones)*fullCost)+1e-9))
+	}
 	ix.filter.add(int32(len(ix.entries)), phones, e.maxCost/fullCost)
 	ix.entries = append(ix.entries, e)
 }
