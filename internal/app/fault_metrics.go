@@ -5,17 +5,16 @@ import (
 
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
-	"github.com/earshot/earshot/transcript/store"
 )
 
 // faultSources are the fault counters /metrics reads at scrape time: what
-// the alert sink refused or recreated, what JetStream lost at rest, what the
-// transcript store retried or quarantined. A nil part is left out. The only
-// label is a stream name, of which there are a handful.
+// the alert sink refused or recreated and what JetStream lost at rest (the
+// transcript store's retries and quarantines are with its other series in
+// metrics.go). A nil part is left out. The only label is a stream name, of
+// which there are a handful.
 type faultSources struct {
-	sink        func() natsink.Stats
-	losses      func() []natsembed.Loss
-	transcripts func() store.Stats
+	sink   func() natsink.Stats
+	losses func() []natsembed.Loss
 }
 
 func (s *Service) faultSources() faultSources {
@@ -26,16 +25,12 @@ func (s *Service) faultSources() faultSources {
 	if s.nats != nil {
 		f.losses = s.nats.Losses
 	}
-	if s.transcripts != nil {
-		f.transcripts = s.transcripts.Stats
-	}
 	return f
 }
 
 type faultCollector struct {
-	src                           faultSources
-	refused, recreated, lost      *prometheus.Desc
-	quarantined, waiting, retried *prometheus.Desc
+	src                      faultSources
+	refused, recreated, lost *prometheus.Desc
 }
 
 func newFaultCollector(src faultSources) *faultCollector {
@@ -49,16 +44,11 @@ func newFaultCollector(src faultSources) *faultCollector {
 			"Times the alert stream was found missing and created again; alert on any increase."),
 		lost: d("earshot_jetstream_messages_lost",
 			"Messages found missing from a stream at start, compared with what it held (damaged files at rest).", "stream"),
-		quarantined: d("earshot_transcript_partitions_quarantined",
-			"Damaged transcript partitions moved aside (their days are not searchable)."),
-		waiting: d("earshot_transcripts_waiting",
-			"Final utterances kept for a retry because their batch could not be written (disk full)."),
-		retried: d("earshot_transcript_batches_retried_total", "Transcript batches tried again after a failure."),
 	}
 }
 
 func (c *faultCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.refused, c.recreated, c.lost, c.quarantined, c.waiting, c.retried} {
+	for _, d := range []*prometheus.Desc{c.refused, c.recreated, c.lost} {
 		ch <- d
 	}
 }
@@ -80,11 +70,5 @@ func (c *faultCollector) Collect(ch chan<- prometheus.Metric) {
 		for stream, n := range byStream {
 			m(c.lost, prometheus.GaugeValue, float64(n), stream)
 		}
-	}
-	if c.src.transcripts != nil {
-		st := c.src.transcripts()
-		m(c.quarantined, prometheus.GaugeValue, float64(st.Quarantined))
-		m(c.waiting, prometheus.GaugeValue, float64(st.Waiting))
-		m(c.retried, prometheus.CounterValue, float64(st.Retried))
 	}
 }
