@@ -20,6 +20,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 )
 
@@ -54,23 +55,16 @@ func TestBrowserConsole(t *testing.T) {
 	})
 }
 
-// browserPrereqs skips unless node, Chromium and playwright-core are here.
+// browserPrereqs returns node once Chromium and playwright-core (npm
+// install in e2e/browser) are here too; see testutil.Need.
 func browserPrereqs(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("real-browser test")
 	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("%s missing (scripts/setup.sh installs it)", chromium)
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node missing (scripts/setup.sh installs it)")
-	}
-	if _, err := os.Stat(filepath.Join("browser", "node_modules", "playwright-core")); err != nil {
-		t.Skip("e2e/browser/node_modules missing: run scripts/setup.sh (npm install in e2e/browser)")
-	}
-	return node
+	testutil.NeedFile(t, chromium)
+	testutil.NeedFile(t, filepath.Join("browser", "node_modules", "playwright-core"))
+	return testutil.NeedTool(t, "node")
 }
 
 // artifactsDir keeps screenshots after the test: $ARTIFACTS_DIR or a

@@ -89,9 +89,7 @@ func reminders(t *testing.T, svc *app.Service, room string) <-chan alerter.Remin
 // between lines, and returns the file.
 func synth(t *testing.T, voice tts.Voice, lines ...string) string {
 	t.Helper()
-	if err := tts.Check(voice); err != nil {
-		t.Skipf("voice %s unavailable (scripts/setup.sh installs it): %v", voice, err)
-	}
+	testutil.Need(t, tts.Check(voice))
 	dir := t.TempDir()
 	var parts []tts.Part
 	for i, line := range lines {

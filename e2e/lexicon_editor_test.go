@@ -31,16 +31,7 @@ func (m memTranscripts) Scan(ctx context.Context, from, to time.Time, fn func(st
 // TestLexiconEditorBrowser drives the editor page in Debian's headless
 // Chromium through playwright-core (e2e/browser/editor.mjs).
 func TestLexiconEditorBrowser(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node not installed (scripts/setup.sh)")
-	}
-	if _, err := os.Stat("browser/node_modules/playwright-core"); err != nil {
-		t.Skip("playwright-core not installed under e2e/browser")
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err != nil {
-		t.Skip("chromium not installed")
-	}
+	node := browserPrereqs(t)
 	svc, c, _ := startLexiconService(t)
 	tok := mint(t, svc, api.RolePolicy, "")
 	var recs memTranscripts

@@ -12,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 )
 
@@ -22,9 +23,7 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 	if testing.Short() {
 		t.Skip("speech end-to-end test")
 	}
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	testutil.NeedTool(t, "ffmpeg")
 	svc := startService(t, allowLoopback)
 	c := apiClient(t, svc)
 	wav := synth(t, tts.FliteSLT, "Hello and welcome to the live room.",

@@ -83,9 +83,7 @@ func TestPulledRTMPRoom(t *testing.T) {
 	if testing.Short() {
 		t.Skip("speech end-to-end test")
 	}
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed (scripts/setup.sh installs it)")
-	}
+	testutil.NeedTool(t, "ffmpeg")
 	wav := synth(t, tts.FliteSLT, "Please send the money to my personal bank account.")
 	svc := startService(t, allowLoopback)
 	c := apiClient(t, svc)
@@ -136,9 +134,9 @@ func serveRTMP(t *testing.T, wav, url string) (stop func()) {
 // wavDuration reads a 16-bit WAV's duration from its size and header.
 func wavDuration(t *testing.T, path string) time.Duration {
 	t.Helper()
-	out, err := exec.Command("soxi", "-D", path).Output()
+	out, err := exec.Command(testutil.NeedTool(t, "soxi"), "-D", path).Output()
 	if err != nil {
-		t.Skipf("soxi: %v", err)
+		t.Fatalf("soxi -D %s: %v", path, err)
 	}
 	sec, err := strconv.ParseFloat(strings.TrimSpace(string(out)), 64)
 	if err != nil {

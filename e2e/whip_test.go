@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 )
 
@@ -28,9 +28,7 @@ func TestBrowserAnchorGetsReminders(t *testing.T) {
 	if testing.Short() {
 		t.Skip("real-browser test")
 	}
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skipf("%s missing (scripts/setup.sh installs it)", chromium)
-	}
+	testutil.NeedFile(t, chromium)
 	svc := startService(t, nil)
 	const room = "browser-anchor"
 	got := reminders(t, svc, room)

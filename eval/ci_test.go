@@ -3,6 +3,7 @@ package eval
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/pipeline"
 )
@@ -46,14 +48,12 @@ func TestAccuracyGate(t *testing.T) {
 		t.Fatalf("accuracy-thresholds.json: %v", err)
 	}
 	for _, v := range th.Corpus.Voices {
-		if err := tts.Check(v); err != nil {
-			t.Skip(err)
-		}
+		testutil.Need(t, tts.Check(v))
 	}
 	cfg := config.Default()
 	rec, err := app.NewRecognizer(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
-		t.Skip("no PocketSphinx:", err)
+		testutil.Need(t, fmt.Errorf("no PocketSphinx: %w", err))
 	}
 	defer rec.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

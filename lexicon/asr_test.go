@@ -1,11 +1,11 @@
 package lexicon_test
 
 import (
-	"os"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/phonetic"
 )
@@ -23,9 +23,7 @@ var (
 // phoneticDict loads the real pronouncing dictionary once, or skips.
 func phoneticDict(t *testing.T) *phonetic.Dict {
 	t.Helper()
-	if _, err := os.Stat(cmuDict); err != nil {
-		t.Skipf("no pronouncing dictionary at %s", cmuDict)
-	}
+	testutil.NeedFile(t, cmuDict)
 	asrOnce.Do(func() { asrDict, asrErr = phonetic.LoadDict(cmuDict) })
 	if asrErr != nil {
 		t.Fatalf("load %s: %v", cmuDict, asrErr)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // runCLI runs the earshot command line in-process.
@@ -52,10 +54,7 @@ func natsCLI(t *testing.T) string {
 	if p, err := exec.LookPath("nats"); err == nil {
 		return p
 	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("the NATS CLI is missing: `make nats-cli` (scripts/setup.sh) builds it into bin/nats")
-	}
-	t.Skip("the NATS CLI is missing: `make nats-cli` builds it into bin/nats")
+	testutil.Need(t, errors.New("the NATS CLI is missing: `make nats-cli` builds it into bin/nats"))
 	return ""
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testnet"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // loopback allows the far ends these tests start on 127.0.0.1.
@@ -21,9 +22,7 @@ var loopback = testnet.Loopback()
 // needFFmpeg skips when ffmpeg is missing; the project's set-up installs it.
 func needFFmpeg(t testing.TB) {
 	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed:", err)
-	}
+	testutil.NeedTool(t, "ffmpeg")
 }
 
 // ffmpegRun runs ffmpeg to completion to make test inputs.

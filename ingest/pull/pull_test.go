@@ -12,12 +12,11 @@ import (
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/ffmpeg"
 	"github.com/earshot/earshot/ingest/whep"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func TestNewChoosesKind(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	testutil.NeedTool(t, "ffmpeg")
 	dir := t.TempDir()
 	wav := filepath.Join(dir, "a.wav")
 	out, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=0.5", wav).CombinedOutput()
@@ -70,9 +69,7 @@ func TestNewChoosesKind(t *testing.T) {
 
 // TestWAVRunsTwice: a supervisor may run a file source again.
 func TestWAVRunsTwice(t *testing.T) {
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("ffmpeg not installed")
-	}
+	testutil.NeedTool(t, "ffmpeg")
 	wav := filepath.Join(t.TempDir(), "a.wav")
 	if out, err := exec.Command("ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi", "-i", "sine=duration=0.5", wav).CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)

@@ -7,17 +7,16 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // synth speaks text with flite and returns it as 16 kHz mono samples, or
 // skips the test when flite or sox is missing.
 func synth(t *testing.T, text string) []int16 {
 	t.Helper()
-	for _, bin := range []string{"flite", "sox"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skipf("%s not installed", bin)
-		}
-	}
+	testutil.NeedTool(t, "flite")
+	testutil.NeedTool(t, "sox")
 	dir := t.TempDir()
 	wav, raw := filepath.Join(dir, "f.wav"), filepath.Join(dir, "f.raw")
 	if out, err := exec.Command("flite", "-voice", "slt", "-t", text, "-o", wav).CombinedOutput(); err != nil {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/testaudio"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -22,12 +22,11 @@ const chromiumPath = "/usr/bin/chromium"
 // TestChromiumPublish: headless Chromium publishes a 440 Hz WAV as its
 // microphone through testdata/publish.html; the Source must emit the tone.
 func TestChromiumPublish(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("%s not installed: skipping the real-browser WHIP test", chromiumPath)
-	}
 	if testing.Short() {
 		t.Skip("-short: skipping the Chromium test")
 	}
+	testutil.NeedFile(t, chromiumPath)
+	testutil.NeedTool(t, "sox")
 	checkLeaks(t)
 	wav := filepath.Join(t.TempDir(), "t.wav")
 	if out, err := exec.Command("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", wav,

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/version"
 	"github.com/earshot/earshot/transcript/kws"
@@ -17,9 +18,7 @@ import (
 
 func TestKWSRecognizer(t *testing.T) {
 	cfg := config.Default()
-	if _, err := os.Stat(cfg.Recognizer.Sphinx.Dict); err != nil {
-		t.Skip(err)
-	}
+	testutil.NeedFile(t, cfg.Recognizer.Sphinx.Dict)
 	cfg.Recognizer.Also = "kws"
 	rec, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -119,9 +118,7 @@ func TestKWSSource(t *testing.T) {
 // as text for one of the rules it maps back to (what the spotter emits
 // must raise the alert).
 func TestKWSDefaultLexicon(t *testing.T) {
-	if _, err := os.Stat(kws.DefaultDict); err != nil {
-		t.Skip(err)
-	}
+	testutil.NeedFile(t, kws.DefaultDict)
 	d, err := kws.LoadDict(kws.DefaultDict)
 	if err != nil {
 		t.Fatal(err)

@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"testing"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 )
 
@@ -16,9 +16,7 @@ import (
 // phonetic index over the shared dictionary).
 func TestCompilerVersionsDoNotShareIndexes(t *testing.T) {
 	cfg := config.Default()
-	if _, err := os.Stat(cfg.Recognizer.Sphinx.Dict); err != nil {
-		t.Skipf("pronouncing dictionary missing (scripts/setup.sh installs it): %v", err)
-	}
+	testutil.NeedFile(t, cfg.Recognizer.Sphinx.Dict)
 	compile := newLexiconLoader(cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).Compile
 	parse := func(yaml string) *lexicon.Lexicon {
 		lx, err := lexicon.Parse("t.yaml", []byte(yaml))

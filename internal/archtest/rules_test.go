@@ -21,7 +21,8 @@ var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./interna
 
 // testOnly are the packages that exist for tests.
 var testOnly = []string{"./transcript/internal/fakeasr", "./transcript/internal/wsasr/wsasrtest",
-	"./internal/testaudio", "./internal/testdouble", "./internal/testnet", "./internal/natstest", "./internal/authtest"}
+	"./internal/testaudio", "./internal/testdouble", "./internal/testnet", "./internal/natstest", "./internal/authtest",
+	"./internal/testutil", "./internal/testdisk"}
 
 var rules = []rule{
 	// The one-way data flow (README "How data flows"; HELPERS: no imports
@@ -157,7 +158,7 @@ var rules = []rule{
 		Not:  []string{"net", "os/exec", "./transcript/..."},
 	},
 	{
-		Doc: "transcript/internal/fakeasr, wsasrtest, internal/testaudio, testdouble, testnet doc.go: for tests only; " +
+		Doc: "transcript/internal/fakeasr, wsasrtest, internal/testutil, testaudio, testdouble, testnet, testdisk, natstest, authtest doc.go: for tests only; " +
 			"production code must never import them.",
 		From:   []string{"./..."},
 		Except: testOnly,
@@ -175,6 +176,12 @@ var rules = []rule{
 			"server or pipeline would create import cycles with those packages' internal tests.",
 		From: []string{"./internal/testdouble"},
 		Not:  []string{"./..."}, Allow: []string{"./transcript", "./alerter", "./internal/testdouble"},
+	},
+	{
+		Doc: "internal/testutil/doc.go: It must never import earshot packages, so that any package's " +
+			"internal tests can use it without an import cycle.",
+		From: []string{"./internal/testutil"},
+		Not:  []string{"./..."}, Allow: []string{"./internal/testutil"},
 	},
 }
 

@@ -4,5 +4,6 @@
 //
 // It is for tests only: production code must never import it. It must never
 // unmount or fill anything it did not mount itself. Mounting needs root: in
-// CI (CI=true) a test that cannot mount fails, elsewhere it is skipped.
+// CI (CI=true) a test that cannot mount fails, elsewhere it is skipped
+// (testutil.Need).
 package testdisk

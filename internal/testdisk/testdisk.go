@@ -9,15 +9,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // Tmpfs mounts a tmpfs of size bytes on a new temporary directory and
 // unmounts it when the test ends.
 func Tmpfs(t testing.TB, size int64) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		unavailable(t, "mounting a tmpfs needs root")
-	}
+	testutil.NeedRoot(t, "mounting a tmpfs")
 	dir, err := os.MkdirTemp("", "earshot-tmpfs-")
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +25,7 @@ func Tmpfs(t testing.TB, size int64) string {
 	out, err := exec.Command("mount", "-t", "tmpfs", "-o", fmt.Sprintf("size=%d,mode=0755", size), "tmpfs", dir).CombinedOutput()
 	if err != nil {
 		_ = os.Remove(dir)
-		unavailable(t, fmt.Sprintf("mount -t tmpfs: %v: %s", err, strings.TrimSpace(string(out))))
+		testutil.Need(t, fmt.Errorf("mount -t tmpfs: %w: %s", err, strings.TrimSpace(string(out))))
 	}
 	t.Cleanup(func() {
 		// Lazy: a process the test started may still hold a file open.
@@ -36,14 +36,6 @@ func Tmpfs(t testing.TB, size int64) string {
 		_ = os.Remove(dir)
 	})
 	return dir
-}
-
-func unavailable(t testing.TB, why string) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s (CI=true: this test must run)", why)
-	}
-	t.Skip(why)
 }
 
 // Filler is a file that took all the space left on its file system.

@@ -5,6 +5,7 @@
 //
 // It is for tests only (e2e, ingest/whep): production code must never
 // import it. It must never touch interfaces or namespaces it did not
-// create, and it skips the test (never fails it) when the machine cannot
-// build the namespace (not root, no ip(8)).
+// create. When the machine cannot build the namespace (not root, no
+// ip(8)) or lacks GStreamer, the test is skipped, or fails under CI=true
+// (testutil.Need).
 package testnet

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"testing"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // DebianPython is the interpreter with GStreamer's Python bindings (gi);
@@ -21,16 +23,13 @@ type Namespace struct {
 }
 
 // NewNamespace builds a Namespace and removes it (and with it the pair)
-// when the test ends. It skips the test unless it runs as root with
-// ip(8) and the kernel lets it build the namespace.
+// when the test ends. It needs root, ip(8) and a kernel that lets it
+// build the namespace: without them the test is skipped, or fails under
+// CI=true (testutil.Need).
 func NewNamespace(t testing.TB) Namespace {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to create a network namespace and veth pair")
-	}
-	if _, err := exec.LookPath("ip"); err != nil {
-		t.Skip("ip(8) missing (iproute2)")
-	}
+	testutil.NeedRoot(t, "creating a network namespace and veth pair")
+	testutil.NeedTool(t, "ip") // package iproute2
 	// One /30 per process and test, so packages testing in parallel and
 	// tests in one process do not collide: 16384 subnets of 10.213/16 and
 	// 10.214/16.
@@ -60,7 +59,7 @@ func NewNamespace(t testing.TB) Namespace {
 		{"netns", "exec", n.Name, "ip", "link", "set", "lo", "up"},
 	} {
 		if err := ip(s...); err != nil {
-			t.Skipf("cannot build the test network namespace: %v", err)
+			testutil.Need(t, fmt.Errorf("cannot build the test network namespace: %w", err))
 		}
 	}
 	return n
@@ -73,14 +72,15 @@ func ip(args ...string) error {
 	return nil
 }
 
-// NeedGStreamer skips the test unless DebianPython has GStreamer with
-// webrtcbin, opusenc, rtpopuspay and audiotestsrc.
+// NeedGStreamer checks that DebianPython has GStreamer with webrtcbin,
+// opusenc, rtpopuspay and audiotestsrc; without them the test is skipped,
+// or fails under CI=true (testutil.Need).
 func NeedGStreamer(t testing.TB) {
 	t.Helper()
 	check := `import gi; gi.require_version("Gst","1.0"); gi.require_version("GstWebRTC","1.0"); ` +
 		`from gi.repository import Gst; Gst.init(None); ` +
 		`assert all(Gst.ElementFactory.find(e) for e in ("webrtcbin","opusenc","rtpopuspay","audiotestsrc"))`
 	if out, err := exec.Command(DebianPython, "-c", check).CombinedOutput(); err != nil {
-		t.Skipf("GStreamer with webrtcbin and opusenc not usable from %s (python3-gst-1.0, gir1.2-gst-plugins-bad-1.0, gstreamer1.0-plugins-bad): %v\n%s", DebianPython, err, out)
+		testutil.Need(t, fmt.Errorf("GStreamer with webrtcbin and opusenc not usable from %s (python3-gst-1.0, gir1.2-gst-plugins-bad-1.0, gstreamer1.0-plugins-bad): %w\n%s", DebianPython, err, out))
 	}
 }

@@ -26,7 +26,7 @@ func TestEventuallyWaitsForTheCondition(t *testing.T) {
 // fakeT records Fatalf instead of ending the test.
 type fakeT struct {
 	testing.TB
-	failed string
+	failed, skipped string
 }
 
 func (f *fakeT) Helper() {}
@@ -59,5 +59,55 @@ func TestDoJSON(t *testing.T) {
 	var out struct{ Auth, Method string }
 	if code := DoJSON(t, "DELETE", srv.URL, "tok", "", &out); code != http.StatusTeapot || out.Auth != "Bearer tok" || out.Method != "DELETE" {
 		t.Fatalf("%d %+v", code, out)
+	}
+}
+
+// Skipf is recorded like Fatalf.
+func (f *fakeT) Skipf(format string, args ...any) {
+	f.skipped = fmt.Sprintf(format, args...)
+	panic(f)
+}
+
+// run calls f with ft, stopping where ft failed or skipped.
+func run(ft *fakeT, f func(testing.TB)) {
+	defer func() {
+		if r := recover(); r != nil && r != any(ft) {
+			panic(r)
+		}
+	}()
+	f(ft)
+}
+
+// TestNeed: something missing skips the test outside CI and fails it
+// under CI=true, naming what is missing and the set-up script; present,
+// it does neither.
+func TestNeed(t *testing.T) {
+	missing := map[string]func(testing.TB){
+		"no-such-tool-earshot": func(tb testing.TB) { NeedTool(tb, "no-such-tool-earshot") },
+		"/no/such/model":       func(tb testing.TB) { NeedFile(tb, "/no/such/model") },
+		"voice x":              func(tb testing.TB) { Need(tb, errors.New("voice x unavailable")) },
+	}
+	for _, ci := range []string{"", "true"} {
+		t.Setenv("CI", ci)
+		for what, f := range missing {
+			ft := &fakeT{TB: t}
+			run(ft, f)
+			got, other := ft.skipped, ft.failed
+			if ci == "true" {
+				got, other = ft.failed, ft.skipped
+			}
+			if !strings.Contains(got, what) || !strings.Contains(got, "scripts/setup.sh") || other != "" {
+				t.Errorf("CI=%q, %s missing: failed %q, skipped %q", ci, what, ft.failed, ft.skipped)
+			}
+		}
+		ft := &fakeT{TB: t}
+		run(ft, func(tb testing.TB) {
+			NeedTool(tb, "go")
+			NeedFile(tb, ".")
+			Need(tb, nil)
+		})
+		if ft.failed != "" || ft.skipped != "" {
+			t.Errorf("CI=%q, all present: failed %q, skipped %q", ci, ft.failed, ft.skipped)
+		}
 	}
 }

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func testContext(t *testing.T) context.Context {
@@ -19,9 +20,7 @@ func testContext(t *testing.T) context.Context {
 func TestSynthesize(t *testing.T) {
 	for _, v := range Voices() {
 		t.Run(string(v), func(t *testing.T) {
-			if err := Check(v); err != nil {
-				t.Skip(err)
-			}
+			testutil.Need(t, Check(v))
 			out := filepath.Join(t.TempDir(), "out.wav")
 			if err := Synthesize(testContext(t), v, "this cream cures cancer", out); err != nil {
 				t.Fatal(err)
@@ -81,9 +80,7 @@ func TestWAVRoundTrip(t *testing.T) {
 }
 
 func TestConcat(t *testing.T) {
-	if _, err := exec.LookPath("sox"); err != nil {
-		t.Skip("sox not installed:", err)
-	}
+	testutil.NeedTool(t, "sox")
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.wav")
 	if err := WritePCM(a, tone(8000, 0.3)); err != nil {
@@ -120,9 +117,7 @@ func TestConcat(t *testing.T) {
 }
 
 func TestAddNoise(t *testing.T) {
-	if _, err := exec.LookPath("sox"); err != nil {
-		t.Skip("sox not installed:", err)
-	}
+	testutil.NeedTool(t, "sox")
 	dir := t.TempDir()
 	in := filepath.Join(dir, "in.wav")
 	clean := tone(16000, 0.3)

@@ -1,9 +1,10 @@
 package phonetic
 
 import (
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 const systemDict = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
@@ -12,9 +13,7 @@ const systemDict = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
 // (scripts/setup.sh installs it; skips with the reason if it is absent).
 func loadSystemDict(tb testing.TB) *Dict {
 	tb.Helper()
-	if _, err := os.Stat(systemDict); err != nil {
-		tb.Skipf("CMU dictionary not installed (apt-get install pocketsphinx-en-us): %v", err)
-	}
+	testutil.NeedFile(tb, systemDict) // package pocketsphinx-en-us
 	d, err := LoadDict(systemDict)
 	if err != nil {
 		tb.Fatal(err)

@@ -1,17 +1,16 @@
 package kws
 
 import (
-	"os"
 	"testing"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // BenchmarkDerive measures deriving the keyphrases of the default
 // lexicon's English phrases: the work done off the audio path when a
 // lexicon version is published.
 func BenchmarkDerive(b *testing.B) {
-	if _, err := os.Stat(DefaultDict); err != nil {
-		b.Skip(err)
-	}
+	testutil.NeedFile(b, DefaultDict)
 	d, err := LoadDict(DefaultDict)
 	if err != nil {
 		b.Fatal(err)

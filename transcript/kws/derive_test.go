@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // smallDict is a hand-written CMU-format dictionary.
@@ -85,9 +87,7 @@ func TestDeriveBandOff(t *testing.T) {
 // lexicon's English phrases as the wiring lists them) with the real
 // dictionary: many keyphrases, every word known, no phrase twice.
 func TestDeriveBenchPhrases(t *testing.T) {
-	if _, err := os.Stat(DefaultDict); err != nil {
-		t.Skip(err)
-	}
+	testutil.NeedFile(t, DefaultDict)
 	d, err := LoadDict(DefaultDict)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package kws
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/sphinx"
@@ -21,20 +21,17 @@ const hmmDir = "/usr/share/pocketsphinx/model/en-us/en-us"
 func skipWithoutModel(tb testing.TB) {
 	tb.Helper()
 	if !Available {
+		// A build choice, not a missing install: a CGO_ENABLED=0 build
+		// has no decoder to test, in CI too.
 		tb.Skip("keyword spotting needs PocketSphinx: built without cgo")
 	}
-	for _, p := range []string{DefaultDict, hmmDir + "/mdef"} {
-		if _, err := os.Stat(p); err != nil {
-			tb.Skip(err)
-		}
-	}
+	testutil.NeedFile(tb, DefaultDict)
+	testutil.NeedFile(tb, hmmDir+"/mdef")
 }
 
 func speak(tb testing.TB, text string) []int16 {
 	tb.Helper()
-	if err := tts.Check(tts.FliteSLT); err != nil {
-		tb.Skip(err)
-	}
+	testutil.Need(tb, tts.Check(tts.FliteSLT))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	path := filepath.Join(tb.TempDir(), "speech.wav")
