@@ -55,6 +55,9 @@ const (
 	CodeTimeout        Code = "timeout"
 	CodeCancelled      Code = "cancelled"
 	CodeStillFlushing  Code = "still_flushing"
+	CodeRateLimited    Code = "rate_limited"
+	CodeBusy           Code = "busy"
+	CodeBodyTimeout    Code = "body_timeout"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -109,6 +112,9 @@ var Errors = []ErrorSpec{
 	{CodeTimeout, http.StatusServiceUnavailable, "a lexicon request ran out of time or was cancelled"},
 	{CodeCancelled, http.StatusServiceUnavailable, "a transcript request ran out of time or was cancelled"},
 	{CodeStillFlushing, http.StatusAccepted, "the room is removed but its last alerts are still being flushed"},
+	{CodeRateLimited, http.StatusTooManyRequests, "the token or address sent more requests than its rate limit allows; Retry-After says when to retry"},
+	{CodeBusy, http.StatusServiceUnavailable, "every slot for this kind of work (uploads, searches) is taken; Retry-After says when to retry"},
+	{CodeBodyTimeout, http.StatusRequestTimeout, "the request body stalled or took longer than the route allows"},
 }
 
 var errorIndex = func() map[Code]ErrorSpec {

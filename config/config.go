@@ -57,6 +57,10 @@ type HTTP struct {
 	// DATA/keys/http/signing.pub) whose tokens this node accepts besides
 	// its own: a cluster's API nodes verify tokens minted elsewhere.
 	TokenKeys []string `yaml:"token_keys"`
+	// Limits bound bodies, timeouts, connections and uploads; RateLimit
+	// bounds requests per token and per address (limits.go).
+	Limits    HTTPLimits `yaml:"limits"`
+	RateLimit RateLimit  `yaml:"rate_limit"`
 }
 
 // NATS chooses between the embedded server and an external cluster.
@@ -230,7 +234,8 @@ func Default() Config {
 	model := "/usr/share/pocketsphinx/model/en-us"
 	return Config{
 		DataDir: "./earshot-data",
-		HTTP:    HTTP{Addr: "127.0.0.1:8080", AllowOrigin: "*"},
+		HTTP: HTTP{Addr: "127.0.0.1:8080", AllowOrigin: "*",
+			Limits: defaultHTTPLimits(), RateLimit: defaultRateLimit()},
 		NATS:    NATS{Listen: "127.0.0.1:4222"},
 		Lexicon: Lexicon{Phonetic: true},
 		Recognizer: Recognizer{Engine: "sphinx", Sphinx: Sphinx{

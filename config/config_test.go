@@ -62,6 +62,9 @@ func TestBadInput(t *testing.T) {
 		{"negative transcript retention", "transcripts:\n  retention_days: -1\n", nil, "transcripts.retention_days"},
 		{"transcript retention not a number", "transcripts:\n  retention_days: month\n", nil, "month"},
 		{"openai without url", "recognizer:\n  engine: openai\n", nil, "recognizer.openai.base_url"},
+		{"zero connections", "http:\n  limits:\n    max_connections: 0\n", nil, "http.limits.max_connections"},
+		{"bad size", "http:\n  limits:\n    max_upload: lots\n", nil, "lots"},
+		{"zero burst", "http:\n  rate_limit:\n    per_ip: {per_second: 10, burst: 0}\n", nil, "http.rate_limit.per_ip"},
 		{"also same engine", "recognizer:\n  also: sphinx\n", nil, "recognizer.also"},
 		{"also without url", "recognizer:\n  also: vosk\n", nil, "recognizer.vosk.url"},
 		{"vosk without url", "recognizer:\n  engine: vosk\n", nil, "recognizer.vosk.url"},
@@ -155,5 +158,24 @@ func TestKWSSection(t *testing.T) {
 	d := Default()
 	if err := d.LoadFile(bad); err == nil {
 		t.Error("unknown key in recognizer.kws accepted")
+	}
+}
+
+func TestBytes(t *testing.T) {
+	for in, want := range map[string]Bytes{"512": 512, "64KiB": 64 << 10, "16 MiB": 16 << 20, "1GiB": 1 << 30, "1.5KB": 1536, "2TiB": 2 << 40} {
+		got, err := ParseBytes(in)
+		if err != nil || got != want {
+			t.Errorf("ParseBytes(%q) = %d, %v, want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "-1", "1XB", "KiB", "1e30GiB"} {
+		if _, err := ParseBytes(in); err == nil {
+			t.Errorf("ParseBytes(%q) accepted", in)
+		}
+	}
+	for b, want := range map[Bytes]string{1 << 30: "1GiB", 1536: "1536", 64 << 10: "64KiB", 7: "7"} {
+		if got := b.String(); got != want {
+			t.Errorf("Bytes(%d).String() = %q, want %q", int64(b), got, want)
+		}
 	}
 }

@@ -88,6 +88,12 @@ func (c *Config) Validate() error {
 	if err := c.NATS.ClientTLS.validate("nats.client_tls", false); err != nil {
 		return err
 	}
+	if err := c.HTTP.Limits.validate(); err != nil {
+		return err
+	}
+	if err := c.HTTP.RateLimit.validate(); err != nil {
+		return err
+	}
 	if c.NATS.URL == "" {
 		if _, _, err := net.SplitHostPort(c.NATS.Listen); err != nil {
 			return fmt.Errorf("config: nats.listen %q: %w", c.NATS.Listen, err)

@@ -70,18 +70,14 @@ func (s *Server) spool(w http.ResponseWriter, r *http.Request) (string, error) {
 		return "", err
 	}
 	defer f.Close()
-	n, err := io.Copy(f, http.MaxBytesReader(w, r.Body, s.opts.MaxUpload))
+	// limit has capped the body at MaxUpload and keeps it from stalling.
+	n, err := io.Copy(f, r.Body)
 	if err == nil && n == 0 {
 		err = errors.New("request body is empty: send a WAV file")
 	}
 	if err != nil {
 		_ = os.Remove(f.Name())
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, api.CodeTooLarge, fmt.Sprintf("upload exceeds %d bytes", tooBig.Limit))
-		} else {
-			writeError(w, api.CodeBadAudio, err.Error())
-		}
+		bodyError(w, err, api.CodeBadAudio, "the upload")
 		return "", err
 	}
 	return f.Name(), nil

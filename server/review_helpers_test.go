@@ -39,7 +39,7 @@ type reviewEnv struct {
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func newReviewEnv(t *testing.T) *reviewEnv {
+func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -67,10 +67,10 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	regCtx, stop := context.WithCancel(context.Background())
 	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, quietLog())
 	signer := authtest.Signer(t)
-	srv := New(Options{
+	srv := newTuned(Options{
 		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: quietLog(),
 		Tokens: authtest.Checker(signer, nil), Bus: nc, Dispositions: disp, Lookup: sink.Log(),
-	})
+	}, tune...)
 	ts := httptest.NewUnstartedServer(srv)
 	ts.Config = srv.HTTPServer("")
 	ts.Start()
@@ -85,6 +85,14 @@ func newReviewEnv(t *testing.T) *reviewEnv {
 	})
 	return &reviewEnv{url: ts.URL, http: ts.Config, nc: nc, signer: signer, compliance: tok,
 		anon: apiClient(t, ts.URL), staff: apiClient(t, ts.URL, api.WithToken(tok))}
+}
+
+// newTuned is New with opts changed by each of tune.
+func newTuned(opts Options, tune ...func(*Options)) *Server {
+	for _, f := range tune {
+		f(&opts)
+	}
+	return New(opts)
 }
 
 func (e *reviewEnv) token(t *testing.T, role api.Role, room string) string {

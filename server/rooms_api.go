@@ -39,6 +39,10 @@ func (s *Server) postRoom(w http.ResponseWriter, r *http.Request) {
 	}
 	spec, err := rooms.DecodeSpec(r.Body, admin.Schemes())
 	if err != nil {
+		if tooBig := new(http.MaxBytesError); errors.As(err, &tooBig) {
+			bodyError(w, err, api.CodeBadRoom, "the room registration")
+			return
+		}
 		writeError(w, api.CodeBadRoom, roomErrMessage(err))
 		return
 	}

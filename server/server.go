@@ -65,6 +65,13 @@ type Options struct {
 	Lexicons LexiconService
 	// Ready are the checks of GET /readyz (readiness.go).
 	Ready []ReadyCheck
+
+	// Limits bound bodies, reads, uploads and request rates (limits.go).
+	Limits Limits
+	// TokenRole verifies a token and names its role, so rate limits charge
+	// a verified token's own bucket; nil charges every request to its
+	// address.
+	TokenRole func(token string, now time.Time) (role string, err error)
 }
 
 // Server is the HTTP API.
@@ -76,6 +83,8 @@ type Server struct {
 	// the handlers without a table entry (a bug TestRouteTable catches).
 	served   []api.Route
 	unlisted []string
+	limits   Limits   // opts.Limits with defaults
+	limiter  *limiter // upload slots and rate buckets (limits.go)
 }
 
 // New builds the API's handler.
@@ -86,14 +95,15 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{opts: opts, mux: http.NewServeMux(), streams: newStreams()}
+	s := &Server{opts: opts, mux: http.NewServeMux(), streams: newStreams(), limits: opts.Limits.withDefaults()}
+	s.limiter = newLimiter(s.limits)
 	s.routes()
 	return s
 }
 
 // routes registers the handlers against api.Routes: a route is served when
-// its feature is configured, always through guard, which applies its
-// Access.
+// its feature is configured, always through limit (its body cap, read
+// deadline and rate limit) and then guard, which applies its Access.
 func (s *Server) routes() {
 	hs := s.handlers()
 	for _, rt := range api.Routes {
@@ -102,7 +112,7 @@ func (s *Server) routes() {
 			continue
 		}
 		delete(hs, rt.Pattern())
-		s.mux.Handle(rt.Pattern(), s.guard(rt, h))
+		s.mux.Handle(rt.Pattern(), s.limit(rt, s.guard(rt, h)))
 		s.served = append(s.served, rt)
 	}
 	for p := range hs {
@@ -210,13 +220,17 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// HTTPServer returns an *http.Server with timeouts suited to long uploads
-// and slow clients.
+// HTTPServer returns an *http.Server with the timeouts of Options.Limits:
+// a client that sends its headers or body too slowly, or idles, is cut off;
+// uploads and event feeds move their own read deadline (limits.go). The
+// caller bounds concurrent connections on its listener.
 func (s *Server) HTTPServer(addr string) *http.Server {
 	srv := &http.Server{
 		Addr: addr, Handler: s,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: s.limits.ReadHeaderTimeout,
+		ReadTimeout:       s.limits.ReadTimeout,
+		IdleTimeout:       s.limits.IdleTimeout,
+		MaxHeaderBytes:    s.limits.MaxHeaderBytes,
 	}
 	srv.RegisterOnShutdown(s.streams.close)
 	return srv

@@ -18,21 +18,19 @@ import (
 	"github.com/earshot/earshot/transcript"
 )
 
-// Limits on text from outside recognizers.
-const (
-	maxUtteranceBody  = 4 << 20
-	maxUtterances     = 1000
-	maxUtteranceBytes = 16 << 10
-)
+// maxUtteranceBytes bounds the text of one utterance; Limits bounds a
+// batch in count and bytes.
+const maxUtteranceBytes = 16 << 10
 
 func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 	room, ok := roomFromRequest(w, r)
 	if !ok {
 		return
 	}
-	us, err := decodeUtterances(http.MaxBytesReader(w, r.Body, maxUtteranceBody))
+	// limit has capped the body at Limits.MaxUtteranceBatch.
+	us, err := decodeUtterances(r.Body, s.limits.MaxUtterances)
 	if err != nil {
-		writeError(w, api.CodeBadUtterances, err.Error())
+		bodyError(w, err, api.CodeBadUtterances, "the utterance batch")
 		return
 	}
 	hs := make([]transcript.Hypothesis, len(us))
@@ -56,7 +54,7 @@ func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 }
 
 // decodeUtterances accepts one object or an array of them.
-func decodeUtterances(r io.Reader) ([]api.Utterance, error) {
+func decodeUtterances(r io.Reader, maxUtterances int) ([]api.Utterance, error) {
 	body, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("reading body: %w", err)
@@ -82,7 +80,7 @@ func decodeUtterances(r io.Reader) ([]api.Utterance, error) {
 		return nil, errors.New("body has data after the JSON value")
 	}
 	if len(us) == 0 || len(us) > maxUtterances {
-		return nil, fmt.Errorf("want 1 to %d utterances, got %d", maxUtterances, len(us))
+		return nil, fmt.Errorf("want 1 to %d utterances in one batch (http.limits.utterances_per_batch), got %d", maxUtterances, len(us))
 	}
 	for i, u := range us {
 		if err := validUtterance(u); err != nil {

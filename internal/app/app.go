@@ -112,6 +112,7 @@ func (s *Service) listenHTTP() error {
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex, RequireTokens: s.cfg.HTTP.RequireTokens,
 		WHIP: s.whip, Transcripts: s.transcripts, Ready: s.readiness(), // readiness.go
+		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
 	})
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func (s *Service) listenHTTP() error {
 	}
 	s.httpLn, s.http = ln, api.HTTPServer(s.cfg.HTTP.Addr)
 	go func() {
-		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := s.http.Serve(limitListener(ln, s.cfg.HTTP.Limits.MaxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)
 		}
 	}()

@@ -14,6 +14,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/server"
 )
 
 // startText runs a whole service (embedded NATS, JetStream alert stream,
@@ -146,5 +147,18 @@ func TestPostedTextIsCounted(t *testing.T) {
 	}
 	if code := call(t, "GET", base+"/v1/alerts?room=r1", "", &log); code != http.StatusOK || uint64(len(log.Alerts)) != alertsSum {
 		t.Errorf("alert log: %d %+v, want the %d alerts", code, log, alertsSum)
+	}
+}
+
+// TestLimitDefaultsAgree: the configuration's defaults are the server's,
+// so a service started from config.Default() has the documented limits.
+func TestLimitDefaultsAgree(t *testing.T) {
+	got := httpLimits(config.Default().HTTP)
+	want := server.DefaultLimits()
+	if got != want {
+		t.Fatalf("config.Default() limits %+v\nserver.DefaultLimits() %+v", got, want)
+	}
+	if int64(config.Default().HTTP.Limits.MaxUpload) != 1<<30 {
+		t.Fatalf("max_upload default %v, want 1GiB", config.Default().HTTP.Limits.MaxUpload)
 	}
 }

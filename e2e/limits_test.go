@@ -1,0 +1,158 @@
+package e2e
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/testutil"
+)
+
+// openFDs counts this process's open descriptors.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatalf("counting descriptors: %v", err)
+	}
+	return len(ents)
+}
+
+// slowClient opens a connection, sends head and then one byte of trickle
+// every 100 ms until the server answers or hangs up; it returns the
+// status line ("" when the server closed without one).
+func slowClient(addr, head, trickle string, deadline time.Time) (string, error) {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	_ = c.SetDeadline(deadline)
+	if _, err := c.Write([]byte(head)); err != nil {
+		return "", err
+	}
+	status := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(c).ReadString('\n')
+		status <- strings.TrimSpace(line)
+	}()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for i := 0; ; i++ {
+		select {
+		case s := <-status:
+			return s, nil
+		case <-tick.C:
+			if _, err := c.Write([]byte{trickle[i%len(trickle)]}); err != nil {
+				return <-status, nil
+			}
+		}
+	}
+}
+
+// TestSlowClientsDoNotExhaustDescriptors: 200 clients that send their
+// headers, or their upload, a byte at a time hold at most
+// http.limits.max_connections descriptors of the server; uploads beyond
+// max_uploads are refused at once with 503; every slow client is cut by a
+// timeout; and the server answers normally afterwards.
+func TestSlowClientsDoNotExhaustDescriptors(t *testing.T) {
+	const clients, maxConns, maxUploads = 200, 40, 4
+	svc := startService(t, func(c *config.Config) {
+		c.Recognizer.Engine = "none"
+		c.HTTP.Limits.MaxConnections = maxConns
+		c.HTTP.Limits.MaxUploads = maxUploads
+		c.HTTP.Limits.ReadHeaderTimeout = config.Duration(time.Second)
+		c.HTTP.Limits.BodyIdleTimeout = config.Duration(time.Second)
+		c.HTTP.Limits.UploadTimeout = config.Duration(2 * time.Second)
+	})
+	addr := svc.HTTPAddr()
+	phases := []struct {
+		name, head, trickle string
+	}{
+		{"slow headers", "GET /v1/rooms HTTP/1.1\r\nHost: x\r\n", "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"},
+		{"slow uploads", "POST /v1/rooms/slow/audio HTTP/1.1\r\nHost: x\r\nContent-Type: audio/wav\r\nContent-Length: 1000000\r\n\r\nRIFF", "\x00"},
+	}
+	for _, ph := range phases {
+		t.Run(ph.name, func(t *testing.T) {
+			base := openFDs(t)
+			var wg sync.WaitGroup
+			var peak atomic.Int64
+			statuses := make(chan string, clients)
+			deadline := time.Now().Add(60 * time.Second)
+			stop := make(chan struct{})
+			sampled := make(chan struct{})
+			go func() { // sample while the clients hold on
+				defer close(sampled)
+				for {
+					if n := int64(openFDs(t)); n > peak.Load() {
+						peak.Store(n)
+					}
+					select {
+					case <-stop:
+						return
+					case <-time.After(10 * time.Millisecond):
+					}
+				}
+			}()
+			for i := range clients {
+				wg.Go(func() {
+					head := strings.Replace(ph.head, "/slow/", fmt.Sprintf("/slow-%d/", i), 1)
+					s, err := slowClient(addr, head, ph.trickle, deadline)
+					if err != nil {
+						s = "error: " + err.Error()
+					}
+					statuses <- s
+				})
+			}
+			wg.Wait()
+			close(stop)
+			<-sampled
+			close(statuses)
+			count := map[string]int{}
+			for s := range statuses {
+				count[s]++
+			}
+			t.Logf("%s: descriptors %d before, peak %d; answers %v", ph.name, base, peak.Load(), count)
+			// The clients' own sockets are in this process too: at most
+			// clients of theirs, maxConns of the server's, a few of the
+			// service's own (NATS, the store).
+			if limit := int64(base + clients + maxConns + 30); peak.Load() > limit {
+				t.Errorf("peak of %d descriptors, want at most %d (%d before, %d clients, max_connections %d)",
+					peak.Load(), limit, base, clients, maxConns)
+			}
+			for s, n := range count {
+				if strings.HasPrefix(s, "error") {
+					t.Errorf("%d clients: %s", n, s)
+				}
+			}
+			if ph.name == "slow uploads" {
+				// Uploads that find the slots taken are refused at once;
+				// those that get a slot (some after waiting for a
+				// connection) are cut when they run past upload_timeout.
+				busy, cut := count["HTTP/1.1 503 Service Unavailable"], count["HTTP/1.1 408 Request Timeout"]
+				if busy+cut != clients || busy < clients/2 || cut < maxUploads {
+					t.Errorf("answers %v, want every upload refused with 503 (most) or cut with 408 (at least max_uploads %d)", count, maxUploads)
+				}
+			}
+		})
+	}
+	testutil.Eventually(t, 10*time.Second, func() error {
+		resp, err := http.Get("http://" + addr + "/v1/rooms")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("GET /v1/rooms after the slow clients: %s", resp.Status)
+		}
+		return nil
+	})
+}
