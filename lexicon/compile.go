@@ -48,8 +48,16 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	}
 	e := &Engine{lx: lx, py: pinyin.Default(), keyIDs: map[string]int32{},
 		phonetic: opts.Phonetic, phonIDs: map[int]*cpattern{}}
+	var allow []*cpattern
+	for _, a := range lx.Allow {
+		if ap := e.compileAllow(a, false); ap != nil {
+			allow = append(allow, ap)
+		}
+	}
 	for i := range lx.Rules {
-		e.rules = append(e.rules, e.compileRule(&lx.Rules[i], i+1))
+		cr := e.compileRule(&lx.Rules[i], i+1)
+		cr.allow = append(cr.allow, allow...)
+		e.rules = append(e.rules, cr)
 	}
 	e.buildAutomaton()
 	e.addPhonetic()
@@ -87,7 +95,19 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 		}
 		cr.exceptions = append(cr.exceptions, cexception{p: xp, window: w})
 	}
+	for _, a := range r.Allow {
+		if ap := e.compileAllow(a, onlyZh); ap != nil {
+			cr.allow = append(cr.allow, ap)
+		}
+	}
 	return cr
+}
+
+// compileAllow compiles an allowed phrase: matched as exceptions are
+// (characters, words and English stems; no sound-alikes, no slop), since
+// a sound-alike allowed phrase would let real violations through.
+func (e *Engine) compileAllow(phrase string, onlyZh bool) *cpattern {
+	return e.compileException(Exception{Phrase: phrase}, onlyZh)
 }
 
 // compileException compiles an exception phrase: exact (characters, words,

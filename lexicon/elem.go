@@ -50,6 +50,7 @@ type crule struct {
 	index      int
 	patterns   []*cpattern
 	exceptions []cexception
+	allow      []*cpattern // the rule's own, then the lexicon's
 }
 
 type cexception struct {

@@ -141,6 +141,9 @@ func (e *Engine) cancelled(p *cpattern, toks []analysis.Token, han bool, sp span
 	if why := shortLatin(p, toks, sp); why != "" {
 		return "guard " + why
 	}
+	if a := allowedAround(p.rule, toks, e, han, sp); a != nil {
+		return "allow " + quote(a.src)
+	}
 	for _, x := range p.rule.exceptions {
 		lo, hi := sp.s-x.window, sp.e+x.window
 		v := verifier{p: x.p, toks: toks, py: e.py, han: han}
@@ -154,6 +157,26 @@ func (e *Engine) cancelled(p *cpattern, toks []analysis.Token, han bool, sp span
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// allowedAround returns the allowed phrase of r (its own, then the
+// lexicon's) that has an occurrence covering the tokens [sp.s, sp.e), or
+// nil. Allowed phrases are exact, so an occurrence starting at k covers
+// len(elems) tokens: it can only start within that many tokens before the
+// hit.
+func allowedAround(r *crule, toks []analysis.Token, e *Engine, han bool, sp span) *cpattern {
+	if r == nil || sp.s < 0 {
+		return nil
+	}
+	for _, a := range r.allow {
+		v := verifier{p: a, toks: toks, py: e.py, han: han}
+		for k := max(0, sp.s-len(a.elems)+1); k <= sp.s; k++ {
+			if as, ok := v.at(k); ok && as.e >= sp.e {
+				return a
+			}
+		}
+	}
+	return nil
+}
 
 // hit builds the Hit for an occurrence; MatchedText is the original span.
 func (e *Engine) hit(f found, text string, toks []analysis.Token) Hit {

@@ -13,7 +13,11 @@ type Lexicon struct {
 	Format      int    `yaml:"format"`
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
-	Rules       []Rule `yaml:"rules"`
+	// Allow lists phrases inside which no rule fires (a 白名单): a hit is
+	// cancelled only when it lies inside an occurrence of one of them
+	// (docs/lexicon.md, "Allow-lists, exceptions and guards").
+	Allow []string `yaml:"allow"`
+	Rules []Rule   `yaml:"rules"`
 	// File is where the lexicon was read from (for messages only).
 	File string `yaml:"-"`
 }
@@ -39,9 +43,13 @@ type Rule struct {
 	Description string      `yaml:"description"`
 	Patterns    []Pattern   `yaml:"patterns"`
 	Exceptions  []Exception `yaml:"exceptions"`
-	Reminder    string      `yaml:"reminder"`
-	Policy      string      `yaml:"policy"`
-	Cooldown    string      `yaml:"cooldown"`
+	// Allow lists phrases inside which this rule does not fire: unlike an
+	// exception, which cancels a hit anywhere near it, an allowed phrase
+	// cancels only a hit that lies inside one of its occurrences.
+	Allow    []string `yaml:"allow"`
+	Reminder string   `yaml:"reminder"`
+	Policy   string   `yaml:"policy"`
+	Cooldown string   `yaml:"cooldown"`
 	// CooldownDuration is Cooldown parsed by validation (0 when unset).
 	CooldownDuration time.Duration `yaml:"-"`
 }

@@ -41,6 +41,11 @@ func validate(lx *Lexicon, c *collector) {
 	case lx.Format != CurrentFormat:
 		c.add("", 0, "format", "unknown format %d (must be %d)", lx.Format, CurrentFormat)
 	}
+	for j, a := range lx.Allow {
+		if msg := phraseProblem(a, false); msg != "" {
+			c.add("", 0, fmt.Sprintf("allow[%d]", j), "%s (the allowed phrase could never match)", msg)
+		}
+	}
 	seen := map[string]int{}
 	for i := range lx.Rules {
 		r := &lx.Rules[i]
@@ -93,6 +98,11 @@ func validateRule(r *Rule, idx int, c *collector) {
 	}
 	for j, x := range r.Exceptions {
 		validateException(x, id, idx, fmt.Sprintf("exceptions[%d]", j), c)
+	}
+	for j, a := range r.Allow {
+		if msg := phraseProblem(a, false); msg != "" {
+			c.add(id, idx, fmt.Sprintf("allow[%d]", j), "%s (the allowed phrase could never match)", msg)
+		}
 	}
 	if len(r.Languages) == 0 {
 		r.Languages = guessLanguages(r.Patterns)

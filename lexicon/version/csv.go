@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,8 +15,11 @@ import (
 	"github.com/earshot/earshot/lexicon"
 )
 
-// CSV columns, in this order when the file has no header row.
-var csvColumns = []string{"phrase", "category", "severity", "language", "reminder"}
+// CSV columns, in this order when the file has no header row. allow is
+// optional: phrases separated by "|" inside which the row's phrase is
+// allowed (the rule's allow list); a row with an allow value and no phrase
+// adds to the lexicon-level allow list (a 白名单 file).
+var csvColumns = []string{"phrase", "category", "severity", "language", "reminder", "allow"}
 
 // maxCSVRows bounds an import.
 const maxCSVRows = 200_000
@@ -23,6 +27,7 @@ const maxCSVRows = 200_000
 type csvRow struct {
 	line                                         int
 	phrase, category, severity, language, remind string
+	allow                                        []string
 }
 
 // yamlRule is the subset of the lexicon format an import writes, with
@@ -33,6 +38,7 @@ type yamlRule struct {
 	Severity  string   `yaml:"severity"`
 	Languages []string `yaml:"languages,omitempty"`
 	Patterns  []string `yaml:"patterns"`
+	Allow     []string `yaml:"allow,omitempty"`
 	Reminder  string   `yaml:"reminder"`
 }
 
@@ -40,6 +46,7 @@ type yamlLexicon struct {
 	Format      int        `yaml:"format"`
 	Name        string     `yaml:"name"`
 	Description string     `yaml:"description,omitempty"`
+	Allow       []string   `yaml:"allow,omitempty"`
 	Rules       []yamlRule `yaml:"rules"`
 }
 
@@ -57,6 +64,10 @@ func ImportCSV(file, name string, r io.Reader) ([]byte, error) {
 	lines := map[string][]int{} // rule id -> CSV line of each pattern
 	index := map[string]int{}
 	for _, row := range rows {
+		if row.phrase == "" {
+			lx.Allow = appendNew(lx.Allow, row.allow...)
+			continue
+		}
 		key := strings.Join([]string{row.category, row.severity, row.language, row.remind}, "\x00")
 		i, ok := index[key]
 		if !ok {
@@ -69,6 +80,7 @@ func ImportCSV(file, name string, r io.Reader) ([]byte, error) {
 			lx.Rules = append(lx.Rules, r)
 		}
 		lx.Rules[i].Patterns = append(lx.Rules[i].Patterns, row.phrase)
+		lx.Rules[i].Allow = appendNew(lx.Rules[i].Allow, row.allow...)
 		lines[lx.Rules[i].ID] = append(lines[lx.Rules[i].ID], row.line)
 	}
 	out, err := yaml.Marshal(lx)
@@ -79,6 +91,16 @@ func ImportCSV(file, name string, r io.Reader) ([]byte, error) {
 		return nil, withCSVLines(err, lines)
 	}
 	return out, nil
+}
+
+// appendNew appends the values of vs not yet in list.
+func appendNew(list []string, vs ...string) []string {
+	for _, v := range vs {
+		if !slices.Contains(list, v) {
+			list = append(list, v)
+		}
+	}
+	return list
 }
 
 var reSlug = regexp.MustCompile(`[^a-z0-9]+`)
@@ -129,7 +151,7 @@ func readCSV(file string, r io.Reader) ([]csvRow, error) {
 		if err != nil {
 			return nil, err
 		}
-		if row.phrase != "" {
+		if row.phrase != "" || len(row.allow) > 0 {
 			rows = append(rows, row)
 		}
 	}
@@ -175,6 +197,11 @@ func parseRow(file string, line int, rec []string, col map[string]int) (csvRow, 
 	}
 	row := csvRow{line: line, phrase: get("phrase"), category: get("category"), severity: get("severity"),
 		language: strings.ToLower(get("language")), remind: get("reminder")}
+	for _, a := range strings.Split(get("allow"), "|") {
+		if a = strings.TrimSpace(a); a != "" {
+			row.allow = append(row.allow, a)
+		}
+	}
 	if row.phrase == "" {
 		return row, nil
 	}
