@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,8 +18,12 @@ import (
 // Config is what a room's pipeline is wired to.
 type Config struct {
 	Recognizer transcript.Recognizer
-	Matcher    MatcherFunc
-	Sink       alerter.Sink
+	// Bus carries hypotheses to the Scanner and alerts back (a NATS stream
+	// in `earshot serve`). With none, Run scans locally with a Scanner made
+	// of Matcher, Sink and OnHypothesis (offline tools, tests).
+	Bus     Bus
+	Matcher MatcherFunc
+	Sink    alerter.Sink
 	// NewSegmenter makes the voice-activity segmenter of one session. With
 	// none, all audio goes to the recognizer as one long utterance.
 	NewSegmenter func() segment.Segmenter
@@ -28,30 +31,31 @@ type Config struct {
 	// room's evidence ring buffer).
 	OnAudio func(ingest.Chunk)
 	// OnHypothesis, if set, sees every hypothesis with all of its hits
-	// (transcript store, live captions); see ScanConfig.OnHypothesis. It
-	// runs on the recognizer's goroutine: it must be quick and must not
-	// block.
+	// (transcript store, live captions) on the local bus; see
+	// ScanConfig.OnHypothesis. With a Bus it is the bus's scanner's to set.
 	OnHypothesis func(h Heard, hits []lexicon.Hit)
+	// OnAlerts, if set, receives the alerts the scanner accepted for this
+	// session's hypotheses (evidence clips); see FeedOptions.OnAlerts.
+	OnAlerts func([]alerter.Alert)
+	// ClipURL, if set, names the evidence clip of an alert id: the session
+	// keeps its audio and alerts carry the URL. On a Bus the scanner side
+	// names clips; this only asks for them.
+	ClipURL func(alertID string) string
 	// QueueChunks bounds audio waiting for the recognizer; beyond it audio
 	// is dropped and counted. Default 500 (10 s of 20 ms chunks).
 	QueueChunks int
-	// QueueAlerts bounds alerts waiting for the sink. Default 256.
-	QueueAlerts int
-	// DrainTimeout bounds how long pending alerts may take to flush after
-	// the room's context ends. Default 5 s.
+	// DrainTimeout bounds how long the session's last hypotheses may take
+	// to be scanned after its context ends. Default 5 s.
 	DrainTimeout time.Duration
 	Logger       *slog.Logger
 }
 
 func (c *Config) withDefaults() error {
-	if c.Recognizer == nil || c.Matcher == nil || c.Sink == nil {
-		return errors.New("pipeline: Recognizer, Matcher and Sink are required")
+	if c.Recognizer == nil || (c.Bus == nil && (c.Matcher == nil || c.Sink == nil)) {
+		return errors.New("pipeline: Recognizer and a Bus (or Matcher and Sink) are required")
 	}
 	if c.QueueChunks <= 0 {
 		c.QueueChunks = 500
-	}
-	if c.QueueAlerts <= 0 {
-		c.QueueAlerts = 256
 	}
 	if c.DrainTimeout <= 0 {
 		c.DrainTimeout = 5 * time.Second
@@ -60,6 +64,18 @@ func (c *Config) withDefaults() error {
 		c.Logger = slog.Default()
 	}
 	return nil
+}
+
+// bus is the configured Bus, or a local one built from Matcher and Sink.
+func (c *Config) bus(log *slog.Logger) (Bus, error) {
+	if c.Bus != nil {
+		return c.Bus, nil
+	}
+	sc, err := NewScanner(ScanConfig{Matcher: c.Matcher, Sink: c.Sink, OnHypothesis: c.OnHypothesis, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	return Local(sc, c.ClipURL), nil
 }
 
 // Stats counts what a room's pipeline did. Fields are updated atomically and
@@ -92,7 +108,8 @@ type Session struct {
 
 // Run streams the session's source through the room's stages until the
 // source ends, fails or ctx is cancelled; then it finalizes the last
-// utterance and flushes pending alerts before returning.
+// utterance and waits (DrainTimeout) until its hypotheses are scanned and
+// their alerts delivered before returning.
 func Run(ctx context.Context, s *Session, cfg Config) error {
 	if err := cfg.withDefaults(); err != nil {
 		return err
@@ -101,34 +118,34 @@ func Run(ctx context.Context, s *Session, cfg Config) error {
 		s.ID = alerter.NewID(time.Now())
 	}
 	room, src, stats := s.Room, s.Source, &s.Stats
-	log := cfg.Logger.With("source", src.Describe()) // the scanner names room and session
-	sc, err := NewScanner(ScanConfig{Matcher: cfg.Matcher, Sink: cfg.Sink, OnHypothesis: cfg.OnHypothesis, Logger: log})
+	log := cfg.Logger.With("source", src.Describe(), "room", room.ID, "session", s.ID)
+	bus, err := cfg.bus(log)
 	if err != nil {
 		return err
 	}
-	sc.Begin(room, s.ID, stats)
-	defer sc.End(room.ID, s.ID)
+	feed, err := bus.Open(room, s.ID, FeedOptions{Clips: cfg.ClipURL != nil, OnAlerts: func(as []alerter.Alert) {
+		stats.Alerts.Add(uint64(len(as)))
+		if cfg.OnAlerts != nil {
+			cfg.OnAlerts(as)
+		}
+	}})
+	if err != nil {
+		return fmt.Errorf("pipeline: room %s: opening the bus: %w", room.ID, err)
+	}
 	chunks := make(chan ingest.Chunk, cfg.QueueChunks)
-	alerts := make(chan alerter.Alert, cfg.QueueAlerts)
-
-	var wg sync.WaitGroup
-	var sendErr error
-	wg.Go(func() { sendErr = sendLoop(ctx, cfg, sc, alerts) })
-
 	recErr := make(chan error, 1)
-	go func() {
-		recErr <- recognizeLoop(ctx, s, cfg, sc, chunks, alerts)
-		close(alerts)
-	}()
+	go func() { recErr <- recognizeLoop(ctx, s, cfg, feed, chunks, log) }()
 
 	srcErr := src.Run(ctx, enqueue(ctx, s.Lossless, chunks, stats))
 	close(chunks)
 	rErr := <-recErr
-	wg.Wait()
+	drainCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.DrainTimeout)
+	defer cancel()
+	closeErr := feed.Close(drainCtx)
 	if srcErr != nil && !errors.Is(srcErr, context.Canceled) {
 		return fmt.Errorf("pipeline: room %s: %w", room.ID, srcErr) // sources name themselves in their errors
 	}
-	return errors.Join(rErr, sendErr)
+	return errors.Join(rErr, closeErr)
 }
 
 func enqueue(ctx context.Context, lossless bool, chunks chan<- ingest.Chunk, stats *Stats) ingest.Emit {
@@ -157,17 +174,30 @@ func enqueue(ctx context.Context, lossless bool, chunks chan<- ingest.Chunk, sta
 	}
 }
 
-// recognizeLoop feeds the recognizer and runs the first half of the
-// scanner (match, transcript hook, counts) on the recognizer's goroutine, so
-// a hit is raised at the stream time it was heard; sendLoop delivers.
-func recognizeLoop(ctx context.Context, s *Session, cfg Config, sc *Scanner, chunks <-chan ingest.Chunk,
-	alerts chan<- alerter.Alert) error {
+// recognizeLoop feeds the recognizer and sends every hypothesis to the bus
+// on the recognizer's goroutine, so a hit is raised at the stream time it
+// was heard.
+func recognizeLoop(ctx context.Context, s *Session, cfg Config, feed Feed, chunks <-chan ingest.Chunk, log *slog.Logger) error {
 	stats := &s.Stats
+	var sendErrs []error
 	emit := func(h transcript.Hypothesis) {
-		// Blocking here is deliberate: an alert is never dropped; if the
-		// sink is slow, audio backs up and is dropped (and counted) instead.
-		for _, a := range sc.detect(Heard{Room: s.Room, Session: s.ID, Hypothesis: h}) {
-			alerts <- a
+		stats.Hypotheses.Add(1)
+		if h.Final {
+			stats.Utterances.Add(1)
+		}
+		// Blocking here is deliberate: a hypothesis is never dropped; if the
+		// bus is full, audio backs up and is dropped (and counted) instead.
+		sendCtx := ctx
+		if ctx.Err() != nil { // finalizing after shutdown: still deliver
+			var cancel context.CancelFunc
+			sendCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cfg.DrainTimeout)
+			defer cancel()
+		}
+		if err := feed.Send(sendCtx, h); err != nil {
+			log.Error("hypothesis not delivered", "utterance", h.Utterance, "err", err)
+			if len(sendErrs) < 8 {
+				sendErrs = append(sendErrs, err)
+			}
 		}
 	}
 	// The stream outlives ctx: after cancellation it still has to finalize
@@ -190,21 +220,6 @@ func recognizeLoop(ctx context.Context, s *Session, cfg Config, sc *Scanner, chu
 		stats.HeardMs.Store(c.End().Milliseconds())
 		firstErr = g.push(c)
 	}
-	return errors.Join(firstErr, stream.Close())
-}
-
-func sendLoop(ctx context.Context, cfg Config, sc *Scanner, alerts <-chan alerter.Alert) error {
-	var errs []error
-	for a := range alerts {
-		sendCtx, cancel := ctx, context.CancelFunc(func() {})
-		if ctx.Err() != nil {
-			// Draining after shutdown: a pending alert still deserves a try.
-			sendCtx, cancel = context.WithTimeout(context.WithoutCancel(ctx), cfg.DrainTimeout)
-		}
-		if err := sc.deliver(sendCtx, a); err != nil {
-			errs = append(errs, err)
-		}
-		cancel()
-	}
-	return errors.Join(errs...)
+	err = errors.Join(firstErr, stream.Close())
+	return errors.Join(err, errors.Join(sendErrs...))
 }

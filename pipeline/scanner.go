@@ -112,10 +112,20 @@ func (s *Scanner) state(room Room, session string) *scanState {
 // accepted. Every new alert of h is tried even after one fails; the error
 // joins the failures.
 func (s *Scanner) Scan(ctx context.Context, h Heard) ([]alerter.Alert, error) {
+	return s.ScanWith(ctx, h, nil)
+}
+
+// ScanWith is Scan with every new alert given the clip URL clipURL(alert
+// id) before it is sent (nil: none): the session that heard h keeps its
+// recent audio and saves the clip once it learns of the alert.
+func (s *Scanner) ScanWith(ctx context.Context, h Heard, clipURL func(alertID string) string) ([]alerter.Alert, error) {
 	found := s.detect(h)
 	out := make([]alerter.Alert, 0, len(found))
 	var errs []error
 	for _, a := range found {
+		if clipURL != nil {
+			a.ClipURL = clipURL(a.ID)
+		}
 		if err := s.deliver(ctx, a); err != nil {
 			errs = append(errs, err)
 			continue

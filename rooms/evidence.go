@@ -1,7 +1,6 @@
 package rooms
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -194,26 +193,13 @@ func (e *evidence) write(j clipJob) error {
 	return ring.SaveWAV(path, pcm)
 }
 
-// evidenceSink gives each alert of a session an id and a clip URL before it
-// is stored, and queues its clip once the sink accepted it.
-type evidenceSink struct {
-	alerter.Sink
-	ev    *evidence
-	audio *sessionAudio
-}
-
-func (s evidenceSink) Send(ctx context.Context, a alerter.Alert) error {
-	if a.ID == "" {
-		a.ID = alerter.NewID(time.Now())
+// queueClips queues the clip of each alert the scanner accepted for a
+// session that keeps audio; the alerts already carry their ClipURL
+// (pipeline.Config.ClipURL).
+func (e *evidence) queueClips(audio *sessionAudio) func([]alerter.Alert) {
+	return func(as []alerter.Alert) {
+		for _, a := range as {
+			e.enqueue(a, audio)
+		}
 	}
-	a.ClipURL = ClipPath(a.ID)
-	if err := s.Sink.Send(ctx, a); err != nil {
-		return err
-	}
-	s.ev.enqueue(a, s.audio)
-	return nil
 }
-
-// Close is a no-op: the registry's template sink is shared and closed by
-// its owner.
-func (evidenceSink) Close() error { return nil }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -49,8 +50,9 @@ type entry struct {
 	next        *pending
 	// text is the room's text feed (utterances posted by a platform's
 	// own ASR): a session that lasts as long as the entry.
-	text    *pipeline.Session
-	textSeq uint64 // last utterance number handed out in text
+	text     *pipeline.Session
+	textFeed pipeline.Feed
+	textSeq  uint64 // last utterance number handed out in text
 }
 
 // Registry runs and tracks rooms. It is safe for concurrent use.
@@ -62,9 +64,10 @@ type Registry struct {
 	log    *slog.Logger
 	now    func() time.Time
 	ev     *evidence // nil without Options.EvidenceDir
-	// text scans every room's text feed: the same path as audio, without
-	// evidence (text has no audio). Nil when tmpl has no matcher or sink.
-	text *pipeline.Scanner
+	// text carries every room's text feed to the scanner: the same bus as
+	// audio, without evidence (text has no audio). Nil when tmpl has no bus
+	// and no matcher or sink.
+	text pipeline.Bus
 
 	saveMu sync.Mutex // serializes writes of the room list; taken before mu
 	mu     sync.Mutex
@@ -112,9 +115,15 @@ func newRegistry(ctx context.Context, tmpl pipeline.Config, opts Options) *Regis
 	if opts.EvidenceDir != "" {
 		r.ev = newEvidence(opts)
 	}
-	r.text, _ = pipeline.NewScanner(pipeline.ScanConfig{ // nil without matcher or sink: Utterances says so
-		Matcher: tmpl.Matcher, Sink: tmpl.Sink, OnHypothesis: tmpl.OnHypothesis, Logger: tmpl.Logger,
-	})
+	r.text = tmpl.Bus
+	if r.text == nil {
+		sc, err := pipeline.NewScanner(pipeline.ScanConfig{ // nil without matcher or sink: Utterances says so
+			Matcher: tmpl.Matcher, Sink: tmpl.Sink, OnHypothesis: tmpl.OnHypothesis, Logger: tmpl.Logger,
+		})
+		if err == nil {
+			r.text = pipeline.Local(sc, nil)
+		}
+	}
 	return r
 }
 
@@ -208,7 +217,8 @@ func (r *Registry) Remove(ctx context.Context, id string) error {
 		go n.abandon(fmt.Errorf("rooms: %s: %w", id, ErrNotFound))
 	}
 	if e.text != nil {
-		r.text.End(id, e.text.ID)
+		feed := e.textFeed
+		go func() { _ = feed.Close(context.WithoutCancel(ctx)) }() // ends the feed's session on the bus
 	}
 	cancel, done, registered := e.cancel, e.done, e.spec != nil
 	specs := r.specsLocked()
@@ -281,7 +291,8 @@ func (r *Registry) runSession(ctx context.Context, s *pipeline.Session) error {
 				next(c)
 			}
 		}
-		cfg.Sink = evidenceSink{Sink: cfg.Sink, ev: r.ev, audio: audio}
+		cfg.ClipURL = ClipPath
+		cfg.OnAlerts = r.ev.queueClips(audio)
 	}
 	return pipeline.Run(ctx, s, cfg)
 }
@@ -296,10 +307,10 @@ func (r *Registry) entryLocked(id string) *entry {
 }
 
 // Utterances runs text from an outside recognizer down the same path as
-// recognized speech (pipeline.Scanner): matched, stored as transcript,
-// counted in the room's status and alerted. It returns the alerts once the
-// sink accepted them; it stops at the first utterance whose alert the sink
-// refused.
+// recognized speech (the bus to pipeline.Scanner): matched, stored as
+// transcript, counted in the room's status and alerted. It returns the
+// alerts once the sink accepted them; it stops at the first utterance whose
+// alert the sink refused, and when ctx ends before the scanner answered.
 func (r *Registry) Utterances(ctx context.Context, room pipeline.Room, hs []transcript.Hypothesis) ([]alerter.Alert, error) {
 	if err := alerter.ValidRoomID(room.ID); err != nil {
 		return nil, err
@@ -307,41 +318,49 @@ func (r *Registry) Utterances(ctx context.Context, room pipeline.Room, hs []tran
 	if r.text == nil {
 		return nil, errors.New("rooms: this registry has no matcher and sink for text")
 	}
-	ses, base, err := r.textSession(room, len(hs))
+	ses, feed, base, err := r.textSession(room, len(hs))
 	if err != nil {
 		return nil, err
 	}
-	var out []alerter.Alert
-	for i, h := range hs {
-		h.Utterance = base + uint64(i)
-		found, err := r.text.Scan(ctx, pipeline.Heard{Room: ses.Room, Session: ses.ID, Hypothesis: h})
-		out = append(out, found...)
-		if err != nil {
-			return out, fmt.Errorf("rooms: %s: %w", room.ID, err)
+	hs = slices.Clone(hs)
+	for i := range hs {
+		hs[i].Utterance = base + uint64(i)
+		ses.Stats.Hypotheses.Add(1)
+		if hs[i].Final {
+			ses.Stats.Utterances.Add(1)
 		}
+	}
+	out, err := feed.Scan(ctx, hs)
+	ses.Stats.Alerts.Add(uint64(len(out)))
+	if err != nil {
+		return out, fmt.Errorf("rooms: %s: %w", room.ID, err)
 	}
 	return out, nil
 }
 
 // textSession reserves n utterance numbers in room's text feed, starting
 // the feed on first use.
-func (r *Registry) textSession(room pipeline.Room, n int) (*pipeline.Session, uint64, error) {
+func (r *Registry) textSession(room pipeline.Room, n int) (*pipeline.Session, pipeline.Feed, uint64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.closed {
-		return nil, 0, ErrClosed
+		return nil, nil, 0, ErrClosed
 	}
 	e := r.entryLocked(room.ID)
 	if e.text == nil {
 		if e.spec != nil {
 			room = mergeRoom(room, e.spec.Room())
 		}
-		e.text = &pipeline.Session{Room: room, ID: "text-" + alerter.NewID(r.now())}
-		r.text.Begin(room, e.text.ID, &e.text.Stats)
+		ses := &pipeline.Session{Room: room, ID: "text-" + alerter.NewID(r.now())}
+		feed, err := r.text.Open(room, ses.ID, pipeline.FeedOptions{})
+		if err != nil {
+			return nil, nil, 0, fmt.Errorf("rooms: %s: text feed: %w", room.ID, err)
+		}
+		e.text, e.textFeed = ses, feed
 	}
 	base := e.textSeq + 1
 	e.textSeq += uint64(n)
-	return e.text, base, nil
+	return e.text, e.textFeed, base, nil
 }
 
 // Evidence reports what the evidence writer did (zero without evidence).
@@ -361,8 +380,19 @@ func (r *Registry) EvidenceDir() string { return r.opts.EvidenceDir }
 func (r *Registry) Wait() {
 	r.mu.Lock()
 	r.closed = true
+	var feeds []pipeline.Feed
+	for _, e := range r.rooms {
+		if e.textFeed != nil {
+			feeds = append(feeds, e.textFeed)
+		}
+	}
 	r.mu.Unlock()
 	r.wg.Wait()
+	for _, f := range feeds { // nothing is waiting on them: Utterances waits for its own answers
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_ = f.Close(ctx)
+		cancel()
+	}
 	if r.ev != nil {
 		r.ev.close()
 	}
