@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,9 @@ type Config struct {
 
 	// Ingest configures how the server pulls sources.
 	Ingest Ingest `yaml:"ingest"`
+
+	// Cluster chooses this node's roles and the streams' shape.
+	Cluster Cluster `yaml:"cluster"`
 }
 
 // Ingest configures pulled sources.
@@ -251,6 +255,7 @@ func Default() Config {
 
 		Transcripts: Transcripts{RetentionDays: 30},
 		Ingest:      Ingest{AllowHosts: []string{}},
+		Cluster:     Cluster{Roles: slices.Clone(Roles), Partitions: 8, Replicas: 1},
 	}
 }
 

@@ -388,11 +388,15 @@ func (r *Registry) Wait() {
 	}
 	r.mu.Unlock()
 	r.wg.Wait()
+	var closing sync.WaitGroup
 	for _, f := range feeds { // nothing is waiting on them: Utterances waits for its own answers
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		_ = f.Close(ctx)
-		cancel()
+		closing.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			_ = f.Close(ctx)
+		})
 	}
+	closing.Wait()
 	if r.ev != nil {
 		r.ev.close()
 	}

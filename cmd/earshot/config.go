@@ -3,6 +3,7 @@ package main
 import (
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -13,8 +14,9 @@ import (
 // configFlags binds the flags every long-running command shares onto a
 // config: file first, then env, then the flags the user actually set.
 type configFlags struct {
-	file string
-	cfg  config.Config
+	file  string
+	roles string
+	cfg   config.Config
 }
 
 func addConfigFlags(cmd *cobra.Command) *configFlags {
@@ -29,6 +31,7 @@ func addConfigFlags(cmd *cobra.Command) *configFlags {
 	f.StringVar(&cf.cfg.Lexicon.File, "lexicon", "", "lexicon YAML file (default: the shipped lexicon)")
 	f.StringVar(&cf.cfg.Recognizer.Engine, "recognizer", cf.cfg.Recognizer.Engine, "ASR engine: "+app.EnginesHelp())
 	f.StringVar(&cf.cfg.LogLevel, "log-level", cf.cfg.LogLevel, "debug, info, warn or error")
+	f.StringVar(&cf.roles, "roles", strings.Join(config.Roles, ","), "this node's roles: some of "+strings.Join(config.Roles, ",")+" (docs/scaling.md)")
 	return cf
 }
 
@@ -57,6 +60,13 @@ func (cf *configFlags) load(cmd *cobra.Command) (config.Config, error) {
 	set("lexicon", &cfg.Lexicon.File, flagged.Lexicon.File)
 	set("recognizer", &cfg.Recognizer.Engine, flagged.Recognizer.Engine)
 	set("log-level", &cfg.LogLevel, flagged.LogLevel)
+	if cmd.Flags().Changed("roles") {
+		roles, err := config.ParseRoles(cf.roles)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Cluster.Roles = roles
+	}
 	return cfg, cfg.Validate()
 }
 

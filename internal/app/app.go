@@ -19,7 +19,6 @@ import (
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/pipeline"
-	"github.com/earshot/earshot/pipeline/transcripts"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript"
@@ -49,6 +48,7 @@ type Service struct {
 	lexLoader *lexiconLoader
 
 	transcripts *store.Store // searchable final utterances (store.go)
+	roles       roles        // ingest, scan, index over the utterance stream (roles.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -89,15 +89,21 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.SetTranscriptSource(s.transcripts)
+	if err = s.startRoles(ctx); err != nil { // roles.go: scan and index consume the utterance stream
+		return nil, err
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
-	s.reg, err = s.openRooms(runCtx, pipeline.Config{
-		Recognizer: s.rec, Matcher: s.lex.matcher, Sink: s.sink,
-		NewSegmenter: NewSegmenter, Logger: log,
-		OnHypothesis: transcripts.Hook(s.transcripts, time.Now), // final utterances to the transcript store
-	}) // internal/app/rooms.go: stored rooms, pulled sources, evidence
-	if err != nil {
-		return nil, err
+	if s.roles.bus != nil {
+		s.reg, err = s.openRooms(runCtx, pipeline.Config{
+			Recognizer: s.rec, Bus: s.roles.bus, NewSegmenter: NewSegmenter, Logger: log,
+		}) // internal/app/rooms.go: stored rooms, pulled sources, evidence
+		if err != nil {
+			return nil, err
+		}
+	}
+	if !cfg.Cluster.Has("api") {
+		return s, nil
 	}
 	return s, s.listenHTTP()
 }
@@ -132,7 +138,12 @@ func (s *Service) listenHTTP() error {
 }
 
 // HTTPAddr is where the API listens (useful with port 0).
-func (s *Service) HTTPAddr() string { return s.httpLn.Addr().String() }
+func (s *Service) HTTPAddr() string {
+	if s.httpLn == nil {
+		return ""
+	}
+	return s.httpLn.Addr().String()
+}
 
 // Close stops accepting work, lets running rooms finalize and flush their
 // alerts, then closes the sink, NATS and the embedded server, in that order.
@@ -149,7 +160,8 @@ func (s *Service) Close(ctx context.Context) {
 	if s.reg != nil {
 		s.reg.Wait()
 	}
-	s.closeTranscripts(ctx) // after rooms drained: their last utterances are queued
+	s.stopRoles()           // after rooms drained: their last hypotheses are scanned
+	s.closeTranscripts(ctx) // after the index role stopped: its last utterances are queued
 	if s.sink != nil {
 		_ = s.sink.Close()
 	}

@@ -27,7 +27,7 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 	if err != nil {
 		return nil, fmt.Errorf("rooms: %w", err)
 	}
-	reg, err := rooms.Open(ctx, tmpl, rooms.Options{
+	opts := rooms.Options{
 		Logger:      s.log,
 		StorePath:   filepath.Join(s.cfg.DataDir, "rooms.json"),
 		EvidenceDir: filepath.Join(s.cfg.DataDir, "evidence"),
@@ -36,7 +36,13 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 		Schemes:     pull.RemoteSchemes(), // file paths left out: no reading the server's disk on a client's say-so
 		// A room may name another configured engine ("recognizer": "openai").
 		RecognizerFor: s.engines.For,
-	})
+	}
+	if !s.cfg.Cluster.Has("ingest") {
+		// An api node only posts text to the stream: it pulls nothing and
+		// restores no rooms (the ingest nodes own them).
+		opts.StorePath, opts.OpenSource, opts.EvidenceDir = "", nil, ""
+	}
+	reg, err := rooms.Open(ctx, tmpl, opts)
 	if err != nil {
 		return nil, fmt.Errorf("rooms: %w", err)
 	}

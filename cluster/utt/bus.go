@@ -1,0 +1,325 @@
+package utt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/transcript"
+)
+
+// Answer is what a scanner sends back on HeaderReply: the alerts the sink
+// accepted for one message, or why it could not scan it.
+type Answer struct {
+	Ref     string          `json:"ref"` // the message's Nats-Msg-Id
+	Room    string          `json:"room"`
+	Session string          `json:"session"`
+	Alerts  []alerter.Alert `json:"alerts,omitempty"`
+	Error   string          `json:"error,omitempty"`
+	Flushed bool            `json:"flushed,omitempty"`
+}
+
+// BusOptions configure a Bus.
+type BusOptions struct {
+	// MaxPending bounds hypotheses published and not yet acknowledged;
+	// beyond it Send waits (backpressure). Default 4096.
+	MaxPending int
+	// ScanTimeout bounds Feed.Scan when its context has no deadline.
+	// Default 10 s.
+	ScanTimeout time.Duration
+	Logger      *slog.Logger
+}
+
+// Bus is the NATS pipeline.Bus.
+type Bus struct {
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	opts  BusOptions
+	reply string
+	sub   *nats.Subscription
+	acks  chan ackJob
+	done  chan struct{}
+
+	mu      sync.Mutex
+	feeds   map[string]*feed         // room + "\x00" + session
+	waiters map[string]chan<- Answer // ref -> waiter
+	// Lost counts hypotheses whose publish failed after retries.
+	Lost atomic.Uint64
+}
+
+type ackJob struct {
+	fut  jetstream.PubAckFuture
+	feed *feed
+}
+
+var _ pipeline.Bus = (*Bus)(nil)
+
+// NewBus makes a Bus publishing through nc; it does not own nc.
+func NewBus(nc *nats.Conn, opts BusOptions) (*Bus, error) {
+	if opts.MaxPending <= 0 {
+		opts.MaxPending = 4096
+	}
+	if opts.ScanTimeout <= 0 {
+		opts.ScanTimeout = 10 * time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(opts.MaxPending))
+	if err != nil {
+		return nil, fmt.Errorf("utt: jetstream: %w", err)
+	}
+	b := &Bus{nc: nc, js: js, opts: opts, reply: ScannedPrefix + "." + nuid.Next(),
+		acks: make(chan ackJob, opts.MaxPending), done: make(chan struct{}),
+		feeds: map[string]*feed{}, waiters: map[string]chan<- Answer{}}
+	if b.sub, err = nc.Subscribe(b.reply, b.onAnswer); err != nil {
+		return nil, fmt.Errorf("utt: subscribing to %s: %w", b.reply, err)
+	}
+	b.sub.SetPendingLimits(-1, 64<<20)
+	go b.ackLoop()
+	return b, nil
+}
+
+// Close stops the bus: feeds still open lose their answers.
+func (b *Bus) Close() error {
+	err := b.sub.Unsubscribe()
+	close(b.acks)
+	<-b.done
+	return err
+}
+
+func feedKey(room, session string) string { return room + "\x00" + session }
+
+func (b *Bus) onAnswer(m *nats.Msg) {
+	var a Answer
+	if err := json.Unmarshal(m.Data, &a); err != nil {
+		b.opts.Logger.Warn("undecodable scanner answer", "err", err)
+		return
+	}
+	b.mu.Lock()
+	w, waiting := b.waiters[a.Ref]
+	delete(b.waiters, a.Ref)
+	f := b.feeds[feedKey(a.Room, a.Session)]
+	b.mu.Unlock()
+	if waiting {
+		w <- a // buffered: one answer per ref
+		return
+	}
+	if f != nil && len(a.Alerts) > 0 && f.opts.OnAlerts != nil {
+		f.opts.OnAlerts(a.Alerts)
+	}
+}
+
+// ackLoop waits for publish acks in order and republishes what failed.
+func (b *Bus) ackLoop() {
+	defer close(b.done)
+	for j := range b.acks {
+		select {
+		case <-j.fut.Ok():
+			j.feed.pending.Done()
+		case err := <-j.fut.Err():
+			b.retry(j, err)
+		}
+	}
+}
+
+func (b *Bus) retry(j ackJob, err error) {
+	msg := j.fut.Msg()
+	for try := 1; try <= 5; try++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err = b.js.PublishMsg(ctx, msg)
+		cancel()
+		if err == nil {
+			j.feed.pending.Done()
+			return
+		}
+		time.Sleep(time.Duration(try) * 200 * time.Millisecond)
+	}
+	b.Lost.Add(1)
+	b.opts.Logger.Error("hypothesis lost: the utterance stream refused it", "subject", msg.Subject, "id", msg.Header.Get(nats.MsgIdHdr), "err", err)
+	j.feed.pending.Done()
+}
+
+// Open starts a session's feed.
+func (b *Bus) Open(room pipeline.Room, session string, opts pipeline.FeedOptions) (pipeline.Feed, error) {
+	if err := alerter.ValidRoomID(room.ID); err != nil {
+		return nil, err
+	}
+	f := &feed{bus: b, room: room, session: session, opts: opts}
+	b.mu.Lock()
+	b.feeds[feedKey(room.ID, session)] = f
+	b.mu.Unlock()
+	return f, nil
+}
+
+type feed struct {
+	bus     *Bus
+	room    pipeline.Room
+	session string
+	opts    pipeline.FeedOptions
+	seq     atomic.Uint64
+	pending sync.WaitGroup
+	closed  atomic.Bool
+}
+
+func (f *feed) msg(h transcript.Hypothesis) (*nats.Msg, error) {
+	body, err := json.Marshal(FromHeard(pipeline.Heard{Room: f.room, Session: f.session, Hypothesis: h}, f.opts.Clips))
+	if err != nil {
+		return nil, fmt.Errorf("utt: encode: %w", err)
+	}
+	m := nats.NewMsg(Subject(f.room.ID))
+	m.Data = body
+	m.Header.Set(nats.MsgIdHdr, f.ref())
+	m.Header.Set(alerter.HeaderContentType, alerter.ContentTypeJSON)
+	if f.opts.OnAlerts != nil {
+		m.Header.Set(HeaderReply, f.bus.reply)
+	}
+	return m, nil
+}
+
+// ref is a Nats-Msg-Id unique to this hypothesis of this session.
+func (f *feed) ref() string {
+	return f.room.ID + ":" + f.session + ":" + strconv.FormatUint(f.seq.Add(1), 10)
+}
+
+// publish queues m asynchronously; it waits while too many are pending.
+func (f *feed) publish(ctx context.Context, m *nats.Msg) error {
+	for {
+		fut, err := f.bus.js.PublishMsgAsync(m, jetstream.WithStallWait(100*time.Millisecond))
+		if errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
+			if ctx.Err() != nil {
+				return fmt.Errorf("utt: publish %s: %w", m.Subject, ctx.Err())
+			}
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("utt: publish %s: %w", m.Subject, err)
+		}
+		f.pending.Add(1)
+		f.bus.acks <- ackJob{fut: fut, feed: f}
+		return nil
+	}
+}
+
+func (f *feed) Send(ctx context.Context, h transcript.Hypothesis) error {
+	m, err := f.msg(h)
+	if err != nil {
+		return err
+	}
+	return f.publish(ctx, m)
+}
+
+// request publishes m asking for an answer whatever it is and returns the
+// channel it arrives on.
+func (f *feed) request(ctx context.Context, m *nats.Msg) (string, <-chan Answer, error) {
+	ref := m.Header.Get(nats.MsgIdHdr)
+	ch := make(chan Answer, 1)
+	m.Header.Set(HeaderReply, f.bus.reply)
+	m.Header.Set(HeaderReplyAll, "1")
+	f.bus.mu.Lock()
+	f.bus.waiters[ref] = ch
+	f.bus.mu.Unlock()
+	if err := f.publish(ctx, m); err != nil {
+		f.bus.forget(ref)
+		return "", nil, err
+	}
+	return ref, ch, nil
+}
+
+func (b *Bus) forget(ref string) {
+	b.mu.Lock()
+	delete(b.waiters, ref)
+	b.mu.Unlock()
+}
+
+// Scan publishes hs and waits for the scanner's answer to each: the
+// utterances API keeps returning the alerts of what it posted, over the
+// same stream as every other hypothesis.
+func (f *feed) Scan(ctx context.Context, hs []transcript.Hypothesis) ([]alerter.Alert, error) {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.bus.opts.ScanTimeout)
+		defer cancel()
+	}
+	refs := make([]string, len(hs))
+	answers := make([]<-chan Answer, len(hs))
+	defer func() {
+		for _, r := range refs {
+			if r != "" {
+				f.bus.forget(r)
+			}
+		}
+	}()
+	for i, h := range hs {
+		m, err := f.msg(h)
+		if err != nil {
+			return nil, err
+		}
+		if refs[i], answers[i], err = f.request(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	var out []alerter.Alert
+	for i, ch := range answers {
+		select {
+		case a := <-ch:
+			out = append(out, a.Alerts...)
+			if a.Error != "" {
+				return out, fmt.Errorf("utterance %d: %s", hs[i].Utterance, a.Error)
+			}
+		case <-ctx.Done():
+			return out, fmt.Errorf("utt: no scanner answered for utterance %d (it is queued and will be scanned): %w", hs[i].Utterance, ctx.Err())
+		}
+	}
+	return out, nil
+}
+
+// Close waits for the feed's publishes to be acknowledged, then for the
+// scanner to confirm it scanned everything before a flush marker, and
+// forgets the session. Past ctx the hypotheses stay in the stream and are
+// scanned whenever a scanner gets to them.
+func (f *feed) Close(ctx context.Context) error {
+	if f.closed.Swap(true) {
+		return nil
+	}
+	defer func() {
+		f.bus.mu.Lock()
+		delete(f.bus.feeds, feedKey(f.room.ID, f.session))
+		f.bus.mu.Unlock()
+	}()
+	acked := make(chan struct{})
+	go func() { f.pending.Wait(); close(acked) }()
+	select {
+	case <-acked:
+	case <-ctx.Done():
+		return fmt.Errorf("utt: %s/%s: hypotheses not acknowledged by the stream: %w", f.room.ID, f.session, ctx.Err())
+	}
+	m := nats.NewMsg(Subject(f.room.ID))
+	m.Header.Set(nats.MsgIdHdr, f.ref())
+	m.Header.Set(HeaderFlush, f.session)
+	ref, ch, err := f.request(ctx, m)
+	if err != nil {
+		return err
+	}
+	defer f.bus.forget(ref)
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		f.bus.opts.Logger.Warn("session closed before a scanner confirmed it; its hypotheses stay in the stream",
+			"room", f.room.ID, "session", f.session)
+		return nil
+	}
+}

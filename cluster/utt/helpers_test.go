@@ -1,0 +1,103 @@
+package utt
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/transcript"
+)
+
+// wordMatcher fires rule "r-<word>" for each listed word in the text.
+type wordMatcher []string
+
+func (m wordMatcher) Match(h transcript.Hypothesis) []lexicon.Hit {
+	var hits []lexicon.Hit
+	for _, w := range m {
+		if strings.Contains(h.Text, w) {
+			hits = append(hits, lexicon.Hit{RuleID: "r-" + w, Category: "medical-claim", Severity: "high", MatchedText: w})
+		}
+	}
+	return hits
+}
+
+var testMatcher = pipeline.Static(wordMatcher{"cure", "best"})
+
+func testCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// env is a real embedded server with the streams, the alert sink, a bus
+// and a scan role owning every partition.
+type env struct {
+	nc   *nats.Conn
+	js   jetstream.JetStream
+	sink *natsink.Sink
+	bus  *Bus
+	scan *Scan
+}
+
+func newEnv(t testing.TB, partitions int) *env {
+	t.Helper()
+	srv := natstest.Start(t, "")
+	nc := natstest.Service(t, srv)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testCtx(t)
+	if err := EnsureStreams(ctx, js, StreamOptions{Partitions: partitions}); err != nil {
+		t.Fatal(err)
+	}
+	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: natstest.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{nc: nc, js: js, sink: sink}
+	if e.bus, err = NewBus(nc, BusOptions{Logger: natstest.Quiet()}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = e.bus.Close() })
+	e.scan = e.newScan(t, partitions)
+	if err := e.scan.OwnAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *env) newScan(t testing.TB, partitions int) *Scan {
+	t.Helper()
+	sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: testMatcher, Sink: e.sink, Logger: natstest.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewScan(e.nc, ScanOptions{Scanner: sc, Partitions: partitions, Logger: natstest.Quiet(),
+		ClipURL: func(id string) string { return "/clip/" + id }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// eventually polls cond until it holds or the deadline passes.
+func eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

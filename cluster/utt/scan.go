@@ -1,0 +1,269 @@
+package utt
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/pipeline"
+)
+
+// ScanOptions configure the scan role.
+type ScanOptions struct {
+	// Scanner is the one hypothesis-to-alert path; required.
+	Scanner *pipeline.Scanner
+	// ClipURL names the clip of an alert of a session that keeps audio.
+	ClipURL func(alertID string) string
+	// Partitions is the stream's partition count (StreamOptions).
+	Partitions int
+	// IdleSession: a session with no message for this long is forgotten
+	// (its publisher died without a flush). Default 10 minutes.
+	IdleSession time.Duration
+	Logger      *slog.Logger
+}
+
+// ScanStats counts what the scan role did.
+type ScanStats struct {
+	Scanned, Alerts, Dead, Retried atomic.Uint64
+}
+
+// Scan is the scan role: it consumes partitions of EARSHOT_UTT into the
+// Scanner, one durable consumer per partition, messages of one partition
+// in order.
+type Scan struct {
+	nc    *nats.Conn
+	js    jetstream.JetStream
+	opts  ScanOptions
+	Stats ScanStats
+
+	mu    sync.Mutex
+	parts map[int]jetstream.ConsumeContext
+	seen  map[[2]string]time.Time // session -> last message
+	stop  chan struct{}
+	wg    sync.WaitGroup
+}
+
+// ConsumerName is the durable consumer of partition p.
+func ConsumerName(p int) string { return fmt.Sprintf("scan-%d", p) }
+
+// NewScan makes the scan role; Own starts consuming a partition.
+func NewScan(nc *nats.Conn, opts ScanOptions) (*Scan, error) {
+	if opts.Scanner == nil {
+		return nil, errors.New("utt: the scan role needs a Scanner")
+	}
+	if opts.Partitions <= 0 {
+		opts.Partitions = StreamOptions{}.withDefaults().Partitions
+	}
+	if opts.IdleSession <= 0 {
+		opts.IdleSession = 10 * time.Minute
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("utt: jetstream: %w", err)
+	}
+	s := &Scan{nc: nc, js: js, opts: opts, parts: map[int]jetstream.ConsumeContext{},
+		seen: map[[2]string]time.Time{}, stop: make(chan struct{})}
+	s.wg.Go(s.sweep)
+	return s, nil
+}
+
+// OwnAll consumes every partition (one scanner for the whole stream).
+func (s *Scan) OwnAll(ctx context.Context) error {
+	for p := range s.opts.Partitions {
+		if err := s.Own(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Own starts consuming partition p; owning it twice is a no-op.
+func (s *Scan) Own(ctx context.Context, p int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.parts[p]; ok {
+		return nil
+	}
+	c, err := s.js.CreateOrUpdateConsumer(ctx, Stream, jetstream.ConsumerConfig{
+		Durable: ConsumerName(p), FilterSubject: PartitionFilter(p),
+		AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second, MaxDeliver: 10,
+		BackOff:       []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second},
+		MaxAckPending: 2048, DeliverPolicy: jetstream.DeliverAllPolicy,
+	})
+	if err != nil {
+		return fmt.Errorf("utt: consumer %s: %w", ConsumerName(p), err)
+	}
+	cc, err := c.Consume(s.handle, jetstream.PullMaxMessages(512))
+	if err != nil {
+		return fmt.Errorf("utt: consume %s: %w", ConsumerName(p), err)
+	}
+	s.parts[p] = cc
+	return nil
+}
+
+// Release stops consuming partition p; messages being handled finish.
+func (s *Scan) Release(p int) {
+	s.mu.Lock()
+	cc, ok := s.parts[p]
+	delete(s.parts, p)
+	s.mu.Unlock()
+	if ok {
+		cc.Drain()
+		<-cc.Closed()
+	}
+}
+
+// Owned lists the partitions this scanner consumes.
+func (s *Scan) Owned() []int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]int, 0, len(s.parts))
+	for p := range s.parts {
+		out = append(out, p)
+	}
+	return out
+}
+
+// Close releases every partition.
+func (s *Scan) Close() {
+	for _, p := range s.Owned() {
+		s.Release(p)
+	}
+	close(s.stop)
+	s.wg.Wait()
+}
+
+func (s *Scan) handle(msg jetstream.Msg) {
+	hdr := msg.Headers()
+	ref := hdr.Get(nats.MsgIdHdr)
+	if session := hdr.Get(HeaderFlush); session != "" {
+		room := lastToken(msg.Subject())
+		s.opts.Scanner.End(room, session)
+		s.forget(room, session)
+		s.answer(hdr, Answer{Ref: ref, Room: room, Session: session, Flushed: true}, true)
+		_ = msg.Ack()
+		return
+	}
+	m, room, err := Decode(msg.Subject(), msg.Data())
+	if err != nil {
+		s.dead(msg, err)
+		return
+	}
+	h := m.Heard(room)
+	s.touch(room, m.Session)
+	var clip func(string) string
+	if m.Clips {
+		clip = s.opts.ClipURL
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	alerts, err := s.opts.Scanner.ScanWith(ctx, h, clip)
+	cancel()
+	s.Stats.Scanned.Add(1)
+	s.Stats.Alerts.Add(uint64(len(alerts)))
+	if err != nil {
+		// Forget the session's dedup state so the redelivery alerts again;
+		// alerts already stored are dropped by their Nats-Msg-Id.
+		s.opts.Scanner.End(room, m.Session)
+		s.Stats.Retried.Add(1)
+		s.opts.Logger.Warn("scan failed; the hypothesis will be redelivered", "room", room, "session", m.Session, "utterance", m.Utterance, "err", err)
+		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts, Error: err.Error()}, false)
+		_ = msg.Nak()
+		return
+	}
+	s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts}, len(alerts) > 0)
+	_ = msg.Ack()
+}
+
+// answer publishes a on the message's reply subject when it asks for one.
+func (s *Scan) answer(hdr nats.Header, a Answer, worth bool) {
+	to := hdr.Get(HeaderReply)
+	if to == "" || !(worth || hdr.Get(HeaderReplyAll) != "") {
+		return
+	}
+	data, err := json.Marshal(a)
+	if err != nil {
+		s.opts.Logger.Error("encoding a scanner answer", "err", err)
+		return
+	}
+	if err := s.nc.Publish(to, data); err != nil {
+		s.opts.Logger.Warn("scanner answer not sent", "to", to, "err", err)
+	}
+}
+
+// dead moves a message that cannot be scanned to the dead-letter subject
+// and acks it, so it never blocks its partition.
+func (s *Scan) dead(msg jetstream.Msg, reason error) {
+	s.Stats.Dead.Add(1)
+	d := nats.NewMsg(DLQSubject)
+	d.Data = msg.Data()
+	d.Header.Set(HeaderReason, reason.Error())
+	d.Header.Set(HeaderSubject, msg.Subject())
+	if id := msg.Headers().Get(nats.MsgIdHdr); id != "" {
+		d.Header.Set(nats.MsgIdHdr, "dlq:"+id)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := s.js.PublishMsg(ctx, d); err != nil {
+		s.opts.Logger.Error("dead-letter publish failed; dropping the message", "subject", msg.Subject(), "reason", reason, "err", err)
+	} else {
+		s.opts.Logger.Warn("utterance message refused", "subject", msg.Subject(), "reason", reason)
+	}
+	_ = msg.Ack()
+}
+
+func lastToken(subject string) string {
+	for i := len(subject) - 1; i >= 0; i-- {
+		if subject[i] == '.' {
+			return subject[i+1:]
+		}
+	}
+	return subject
+}
+
+func (s *Scan) touch(room, session string) {
+	s.mu.Lock()
+	s.seen[[2]string{room, session}] = time.Now()
+	s.mu.Unlock()
+}
+
+func (s *Scan) forget(room, session string) {
+	s.mu.Lock()
+	delete(s.seen, [2]string{room, session})
+	s.mu.Unlock()
+}
+
+// sweep forgets sessions whose publisher went away without a flush.
+func (s *Scan) sweep() {
+	t := time.NewTicker(s.opts.IdleSession / 4)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case now := <-t.C:
+			var idle [][2]string
+			s.mu.Lock()
+			for k, at := range s.seen {
+				if now.Sub(at) > s.opts.IdleSession {
+					idle = append(idle, k)
+					delete(s.seen, k)
+				}
+			}
+			s.mu.Unlock()
+			for _, k := range idle {
+				s.opts.Scanner.End(k[0], k[1])
+			}
+		}
+	}
+}

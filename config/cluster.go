@@ -1,0 +1,61 @@
+package config
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Roles a node of `earshot serve` can take; a single process takes all.
+var Roles = []string{"ingest", "scan", "index", "api"}
+
+// Cluster says which roles this node runs and how the streams are shaped.
+type Cluster struct {
+	// Roles of this node: ingest (rooms, recognition, publishing
+	// hypotheses), scan (hypotheses to alerts), index (finals to the
+	// transcript store), api (HTTP). Default all four.
+	Roles []string `yaml:"roles"`
+	// Partitions splits rooms over scanners (stream EARSHOT_UTT); every
+	// node of a cluster must agree. Default 8.
+	Partitions int `yaml:"partitions"`
+	// Replicas of earshot's streams: 1 for one server, 3 for a cluster
+	// that survives the loss of a server. Default 1.
+	Replicas int `yaml:"replicas"`
+}
+
+// Has reports whether role is one of this node's.
+func (c Cluster) Has(role string) bool { return slices.Contains(c.Roles, role) }
+
+// ParseRoles reads a comma-separated role list.
+func ParseRoles(s string) ([]string, error) {
+	var out []string
+	for _, r := range strings.Split(s, ",") {
+		r = strings.TrimSpace(r)
+		if r == "" {
+			continue
+		}
+		if !slices.Contains(Roles, r) {
+			return nil, fmt.Errorf("config: cluster.roles: %q: want some of %s", r, strings.Join(Roles, ","))
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("config: cluster.roles: empty: want some of %s", strings.Join(Roles, ","))
+	}
+	return out, nil
+}
+
+func (c Cluster) validate() error {
+	if _, err := ParseRoles(strings.Join(c.Roles, ",")); err != nil {
+		return err
+	}
+	if c.Partitions < 1 || c.Partitions > 1024 {
+		return fmt.Errorf("config: cluster.partitions %d: want 1 to 1024", c.Partitions)
+	}
+	if c.Replicas < 1 || c.Replicas > 5 {
+		return fmt.Errorf("config: cluster.replicas %d: want 1 to 5", c.Replicas)
+	}
+	return nil
+}
