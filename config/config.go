@@ -266,6 +266,11 @@ func (c *Config) LoadFile(path string) error {
 	if err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	return c.loadYAML(data, path)
+}
+
+// loadYAML overlays YAML read from path (named in errors) on c.
+func (c *Config) loadYAML(data []byte, path string) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	// An empty file is no overrides, not an error.

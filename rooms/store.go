@@ -26,6 +26,11 @@ func loadSpecs(path string, schemes []string) ([]Spec, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rooms: reading %s: %w", path, err)
 	}
+	return decodeSpecs(data, path, schemes)
+}
+
+// decodeSpecs parses a stored room list read from path (named in errors).
+func decodeSpecs(data []byte, path string, schemes []string) ([]Spec, error) {
 	var st storedRooms
 	if err := json.Unmarshal(data, &st); err != nil {
 		return nil, fmt.Errorf("rooms: %s is not a room list: %w", path, err)

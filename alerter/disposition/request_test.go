@@ -1,6 +1,7 @@
 package disposition
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -62,6 +63,9 @@ func FuzzDecodeRequest(f *testing.F) {
 	f.Add([]byte(`{"decision":"needs_review","by":"\u00e9"}`))
 	f.Add([]byte(`[1,2]`))
 	f.Add([]byte(`{"decision":"dismissed","by":"x"}{`))
+	f.Add([]byte(`{"decision":"confirmed","by":"a","extra":1}`))
+	f.Add([]byte(`{"decision":"confirmed","by":"\u0007"}`))
+	f.Add([]byte(`null`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		req, err := DecodeRequest(data)
 		if err != nil {
@@ -72,6 +76,14 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 		if err := req.Validate(); err != nil {
 			t.Fatalf("decoded request fails Validate: %v", err)
+		}
+		// What was accepted encodes and decodes to itself.
+		b, err := json.Marshal(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := DecodeRequest(b); err != nil || again != req {
+			t.Fatalf("round trip of %+v: %+v, %v", req, again, err)
 		}
 	})
 }

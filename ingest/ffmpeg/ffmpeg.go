@@ -264,5 +264,8 @@ func (s *Source) scrub(r *run, line string) string {
 			line = strings.ReplaceAll(line, raw, s.t.redacted)
 		}
 	}
+	for _, secret := range s.t.secrets {
+		line = strings.ReplaceAll(line, secret, "xxxxx")
+	}
 	return line
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -68,6 +69,10 @@ type target struct {
 	kind     kind
 	input    string // the -i argument
 	redacted string // for Describe, logs and errors
+	// secrets are the URL's password and query (whole and by value),
+	// scrubbed from ffmpeg's lines wherever they appear: ffmpeg may print
+	// the URL re-rendered, or a line may be cut in the middle of it.
+	secrets []string
 }
 
 // parseTarget validates raw, an absolute URL with an accepted scheme or an
@@ -98,7 +103,37 @@ func parseTarget(raw string) (target, error) {
 		return target{}, fmt.Errorf("%w: %s URL without a host", ErrBadURL, scheme)
 	}
 	u.Scheme = scheme
-	return target{kind: k, input: u.String(), redacted: Redact(u.String())}, nil
+	return target{kind: k, input: u.String(), redacted: Redact(u.String()), secrets: secrets(u)}, nil
+}
+
+// minSecret is the shortest password or query value scrubbed by itself
+// (shorter ones would blank out ordinary words).
+const minSecret = 4
+
+func secrets(u *url.URL) []string {
+	var out []string
+	add := func(raw string) {
+		dec, err := url.QueryUnescape(raw)
+		for _, v := range []string{raw, dec} {
+			if len(v) >= minSecret && (v == raw || err == nil) {
+				out = append(out, v)
+			}
+		}
+	}
+	if _, ok := u.User.Password(); ok {
+		_, pw, _ := strings.Cut(u.User.String(), ":") // as written in the URL
+		add(pw)
+	}
+	if u.RawQuery != "" {
+		out = append(out, u.RawQuery)
+		for _, kv := range strings.Split(u.RawQuery, "&") {
+			_, v, _ := strings.Cut(kv, "=")
+			add(v)
+		}
+	}
+	// Longest first, so that a secret containing another is replaced whole.
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
 }
 
 func fileTarget(path string) (target, error) {

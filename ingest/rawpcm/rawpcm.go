@@ -43,7 +43,7 @@ var _ ingest.Source = (*Source)(nil)
 // New returns a Source over r; name is used in Describe and errors (e.g.
 // "-" for standard input).
 func New(r io.Reader, name string, opts Options) (*Source, error) {
-	if _, err := resample.New(opts.SampleRate, opts.Channels); err != nil {
+	if err := resample.Check(opts.SampleRate, opts.Channels); err != nil {
 		return nil, fmt.Errorf("rawpcm %s: %w", name, err)
 	}
 	if _, err := pump.New(nil, opts.Chunk, false); err != nil {

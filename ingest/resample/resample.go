@@ -34,14 +34,23 @@ type Converter struct {
 	mono []float32
 }
 
+// Check reports whether New accepts inRate and channels, without building
+// the filter (which costs milliseconds at unusual rates).
+func Check(inRate, channels int) error {
+	if inRate < MinRate || inRate > MaxRate {
+		return fmt.Errorf("resample: input rate %d Hz outside %d..%d", inRate, MinRate, MaxRate)
+	}
+	if channels < 1 || channels > MaxChannels {
+		return fmt.Errorf("resample: %d channels outside 1..%d", channels, MaxChannels)
+	}
+	return nil
+}
+
 // New returns a Converter for interleaved input at inRate Hz with the
 // given number of channels.
 func New(inRate, channels int) (*Converter, error) {
-	if inRate < MinRate || inRate > MaxRate {
-		return nil, fmt.Errorf("resample: input rate %d Hz outside %d..%d", inRate, MinRate, MaxRate)
-	}
-	if channels < 1 || channels > MaxChannels {
-		return nil, fmt.Errorf("resample: %d channels outside 1..%d", channels, MaxChannels)
+	if err := Check(inRate, channels); err != nil {
+		return nil, err
 	}
 	g := gcd(int64(inRate), OutRate)
 	c := &Converter{inRate: inRate, channels: channels, up: OutRate / g, down: int64(inRate) / g}
