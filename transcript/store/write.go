@@ -19,6 +19,9 @@ type writer struct {
 	retryAt  time.Time
 	backoff  time.Duration
 	failures int
+	// noSpace: the last failure was the disk short of MinFree, so the next
+	// tick that finds room retries without waiting out the backoff.
+	noSpace bool
 }
 
 // run is the single writer: it batches queued records by count and time,
@@ -100,7 +103,7 @@ func (s *Store) write(w *writer, force bool) error {
 		return nil
 	}
 	now := time.Now()
-	if !force && w.failures > 0 && now.Before(w.retryAt) {
+	if !force && w.failures > 0 && now.Before(w.retryAt) && (!w.noSpace || s.lowOnSpace()) {
 		_, _, err := s.health.get()
 		return err
 	}
@@ -109,6 +112,7 @@ func (s *Store) write(w *writer, force bool) error {
 	}
 	kept, err := s.commit(w.pending)
 	w.pending = append(w.pending[:0], kept...)
+	w.noSpace = errors.Is(err, ErrNoSpace)
 	if err == nil {
 		if w.failures > 0 {
 			s.opts.Logger.Info("transcript store: writing again", "after_failures", w.failures)
