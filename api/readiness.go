@@ -43,6 +43,10 @@ const (
 	// NoticeLost: data was found missing at start (Subject names the
 	// stream).
 	NoticeLost = "lost"
+	// NoticeRecovered: damaged data was found at start and everything it
+	// held came back (a stream whose metadata was unreadable, created
+	// again over its message blocks).
+	NoticeRecovered = "recovered"
 )
 
 // Notice is one thing an operator must know about a check.

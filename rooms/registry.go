@@ -69,6 +69,7 @@ type Registry struct {
 	// and no matcher or sink.
 	text pipeline.Bus
 
+	aside  []SetAside // room lists moved aside at Open (store.go)
 	saveMu sync.Mutex // serializes writes of the room list; taken before mu
 	mu     sync.Mutex
 	rooms  map[string]*entry
@@ -91,6 +92,14 @@ func Open(ctx context.Context, tmpl pipeline.Config, opts Options) (*Registry, e
 		return r, nil
 	}
 	specs, err := loadSpecs(r.opts.StorePath, r.opts.Schemes)
+	if errors.Is(err, errUnreadableList) {
+		var aside SetAside
+		if aside, err = setAside(r.opts.StorePath, err, r.now()); err == nil {
+			r.aside = append(r.aside, aside)
+			r.log.Error("rooms: the stored room list is unreadable; moved it aside and started without registered rooms",
+				"moved_to", aside.Path, "reason", aside.Reason)
+		}
+	}
 	if err != nil {
 		r.Close()
 		return nil, err

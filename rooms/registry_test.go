@@ -309,18 +309,54 @@ func TestRegistryRules(t *testing.T) {
 	}
 }
 
+// TestOpenRejectsBadStore: a room list that is JSON but wrong (another
+// version, an invalid or repeated room) keeps the registry from opening,
+// naming the file; one that is not JSON at all (truncated, garbled at rest)
+// is moved aside with its bytes, reported by SetAside, and the registry
+// opens empty.
 func TestOpenRejectsBadStore(t *testing.T) {
-	for name, body := range map[string]string{
-		"not json": "{", "version": `{"version":9,"rooms":[]}`,
-		"bad room": `{"version":1,"rooms":[{"id":"../x","source":"whip"}]}`,
-		"twice":    `{"version":1,"rooms":[{"id":"a","source":"whip"},{"id":"a","source":"whip"}]}`,
+	for _, tc := range []struct {
+		name, body string
+		setAside   bool
+	}{
+		{"not json", "{", true},
+		{"truncated", `{"version":1,"rooms":[{"id":"a","sou`, true},
+		{"garbage", "\x00\x9f\x13 not a room list", true},
+		{"empty file", "", true},
+		{"version", `{"version":9,"rooms":[]}`, false},
+		{"bad room", `{"version":1,"rooms":[{"id":"../x","source":"whip"}]}`, false},
+		{"twice", `{"version":1,"rooms":[{"id":"a","source":"whip"},{"id":"a","source":"whip"}]}`, false},
 	} {
-		store := filepath.Join(t.TempDir(), "rooms.json")
-		os.WriteFile(store, []byte(body), 0o600)
-		_, err := Open(context.Background(), pipeline.Config{}, Options{StorePath: store, Logger: quietLog()})
-		if err == nil || !strings.Contains(err.Error(), store) {
-			t.Errorf("%s: %v", name, err)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			store := filepath.Join(t.TempDir(), "rooms.json")
+			if err := os.WriteFile(store, []byte(tc.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			r, err := Open(context.Background(), pipeline.Config{}, Options{StorePath: store, Logger: quietLog()})
+			if !tc.setAside {
+				if err == nil || !strings.Contains(err.Error(), store) {
+					t.Errorf("Open: %v, want an error naming %s", err, store)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Open with an unreadable list: %v", err)
+			}
+			defer r.Close()
+			aside := r.SetAside()
+			if len(aside) != 1 || !strings.HasPrefix(aside[0].Path, store+".quarantined-") || aside[0].Reason == "" {
+				t.Fatalf("set aside %+v", aside)
+			}
+			if got, err := os.ReadFile(aside[0].Path); err != nil || string(got) != tc.body {
+				t.Errorf("the set-aside file lost its bytes: %q %v", got, err)
+			}
+			if len(r.Rooms()) != 0 {
+				t.Errorf("rooms %+v", r.Rooms())
+			}
+			if err := r.Ready(context.Background()); err != nil {
+				t.Errorf("Ready: %v", err)
+			}
+		})
 	}
 }
 

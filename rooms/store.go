@@ -1,15 +1,40 @@
 package rooms
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // storeVersion is bumped when the stored room list changes incompatibly.
 const storeVersion = 1
+
+// errUnreadableList marks a room list that is not JSON at all (truncated,
+// garbled): Open sets it aside instead of refusing to start.
+var errUnreadableList = errors.New("unreadable")
+
+// SetAside is a stored room list that could not be read at Open and was
+// moved aside; the registry started without the rooms it held.
+type SetAside struct {
+	Path   string    `json:"path"` // where the file is now
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// setAside moves the unreadable room list at path aside, so the service
+// starts (with no registered rooms: register them again, or repair the
+// file) and the next save writes a fresh list.
+func setAside(path string, cause error, now time.Time) (SetAside, error) {
+	to := path + ".quarantined-" + now.UTC().Format("20060102T150405.000000000Z")
+	if err := os.Rename(path, to); err != nil {
+		return SetAside{}, fmt.Errorf("%w; moving it aside: %w", cause, err)
+	}
+	return SetAside{Path: to, Reason: cause.Error(), At: now.UTC()}, nil
+}
 
 type storedRooms struct {
 	Version int    `json:"version"`
@@ -33,7 +58,7 @@ func loadSpecs(path string, schemes []string) ([]Spec, error) {
 func decodeSpecs(data []byte, path string, schemes []string) ([]Spec, error) {
 	var st storedRooms
 	if err := json.Unmarshal(data, &st); err != nil {
-		return nil, fmt.Errorf("rooms: %s is not a room list: %w", path, err)
+		return nil, fmt.Errorf("rooms: %s is not a room list: %w: %w", path, errUnreadableList, err)
 	}
 	if st.Version != storeVersion {
 		return nil, fmt.Errorf("rooms: %s: version %d, want %d", path, st.Version, storeVersion)
@@ -83,6 +108,19 @@ func saveSpecs(path string, specs []Spec) (err error) {
 	}
 	if err = os.Rename(f.Name(), path); err != nil {
 		return fmt.Errorf("rooms: save %s: %w", path, err)
+	}
+	return nil
+}
+
+// SetAside lists the stored room lists moved aside at Open.
+func (r *Registry) SetAside() []SetAside { return append([]SetAside(nil), r.aside...) }
+
+// Ready reports whether the registry takes rooms: nil until it is closed.
+func (r *Registry) Ready(context.Context) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return errors.New("rooms: the registry is closed")
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/internal/testdisk"
 )
 
 const testStream = "EARSHOT_ALERTS"
@@ -60,16 +62,6 @@ func createStream(t *testing.T, js jetstream.JetStream) {
 // created again shows what came back.
 func TestDamageAtRestReported(t *testing.T) {
 	blk := func(dir string) string { return filepath.Join(dir, "msgs", "1.blk") }
-	rewrite := func(t *testing.T, p string, f func([]byte) []byte) {
-		t.Helper()
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f(b), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, tc := range []struct {
 		name                    string
 		damage                  func(t *testing.T, streamDir string)
@@ -83,7 +75,7 @@ func TestDamageAtRestReported(t *testing.T) {
 		}, false, 300, 100},
 		{"block emptied", func(t *testing.T, d string) { _ = os.Truncate(blk(d), 0) }, false, 300, 300},
 		{"block's first bytes garbled", func(t *testing.T, d string) {
-			rewrite(t, blk(d), func(b []byte) []byte {
+			testdisk.Rewrite(t, blk(d), func(b []byte) []byte {
 				for i := 0; i < 64; i++ {
 					b[i] ^= 0xff
 				}
@@ -91,7 +83,7 @@ func TestDamageAtRestReported(t *testing.T) {
 			})
 		}, false, 300, 300},
 		{"block replaced by garbage", func(t *testing.T, d string) {
-			rewrite(t, blk(d), func(b []byte) []byte {
+			testdisk.Rewrite(t, blk(d), func(b []byte) []byte {
 				for i := range b {
 					b[i] = byte(i * 7)
 				}
@@ -100,7 +92,7 @@ func TestDamageAtRestReported(t *testing.T) {
 		}, false, 300, 300},
 		{"block deleted", func(t *testing.T, d string) { _ = os.Remove(blk(d)) }, false, 300, 300},
 		{"block garbled and index deleted", func(t *testing.T, d string) {
-			rewrite(t, blk(d), func(b []byte) []byte {
+			testdisk.Rewrite(t, blk(d), func(b []byte) []byte {
 				for i := len(b) / 2; i < len(b)/2+64; i++ {
 					b[i] ^= 0xff
 				}
@@ -109,7 +101,7 @@ func TestDamageAtRestReported(t *testing.T) {
 			_ = os.Remove(filepath.Join(d, "msgs", "index.db"))
 		}, false, 300, 100},
 		{"metadata garbled", func(t *testing.T, d string) {
-			rewrite(t, filepath.Join(d, "meta.inf"), func(b []byte) []byte {
+			testdisk.Rewrite(t, filepath.Join(d, "meta.inf"), func(b []byte) []byte {
 				for i := 5; i < 30; i++ {
 					b[i] ^= 0xff
 				}

@@ -43,12 +43,12 @@ func (s *Service) connectNATS(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.nc, err = s.nats.Connect(nats.Name("earshot"), nats.MaxReconnects(-1))
+	s.nc, err = s.nats.Connect(nats.Name("earshot"), nats.MaxReconnects(-1), s.natsErrors())
 	return err
 }
 
 func (s *Service) connectExternal() error {
-	opts := append([]nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1)}, ClientTLS(s.cfg.NATS.ClientTLS)...)
+	opts := append([]nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1), s.natsErrors()}, ClientTLS(s.cfg.NATS.ClientTLS)...)
 	if s.cfg.NATS.CredsFile != "" {
 		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
 	} else {
@@ -110,3 +110,16 @@ func (s *Service) NATSURL() string {
 // NATSAuth is the embedded server's authority (nil with an external
 // cluster): `earshot creds` and tests mint users with it.
 func (s *Service) NATSAuth() *natsauth.Authority { return s.natsKey }
+
+// natsErrors sends the connection's asynchronous errors (a consumer lost
+// while JetStream restarts, a slow consumer) to the service log instead of
+// nats.go's default, standard error.
+func (s *Service) natsErrors() nats.Option {
+	return nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+		subject := ""
+		if sub != nil {
+			subject = sub.Subject
+		}
+		s.log.Warn("nats: asynchronous error", "subject", subject, "err", err)
+	})
+}

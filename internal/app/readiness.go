@@ -27,6 +27,9 @@ func (s *Service) readiness() []server.ReadyCheck {
 	if s.transcripts != nil {
 		checks = append(checks, server.ReadyCheck{Name: "transcripts", Check: s.transcripts, Notices: s.quarantineNotices})
 	}
+	if s.reg != nil {
+		checks = append(checks, server.ReadyCheck{Name: "rooms", Check: s.reg, Notices: s.roomListNotices})
+	}
 	return checks
 }
 
@@ -48,8 +51,12 @@ func (r reachable) Ready(ctx context.Context) error {
 func (s *Service) lossNotices() []api.Notice {
 	var out []api.Notice
 	for _, l := range s.nats.Losses() {
-		out = append(out, api.Notice{Kind: api.NoticeLost, Subject: l.Stream, At: l.At,
-			Message: fmt.Sprintf("%d messages lost at rest: held %s, found %s: %s", l.Lost, l.Held, l.Found, l.Reason)})
+		n := api.Notice{Kind: api.NoticeLost, Subject: l.Stream, At: l.At,
+			Message: fmt.Sprintf("%d messages lost at rest: held %s, found %s: %s", l.Lost, l.Held, l.Found, l.Reason)}
+		if l.Lost == 0 {
+			n.Kind, n.Message = api.NoticeRecovered, fmt.Sprintf("damaged at rest, all %s back: %s", l.Found, l.Reason)
+		}
+		out = append(out, n)
 	}
 	return out
 }
@@ -58,6 +65,14 @@ func (s *Service) quarantineNotices() []api.Notice {
 	var out []api.Notice
 	for _, q := range s.transcripts.Quarantined() {
 		out = append(out, api.Notice{Kind: api.NoticeQuarantined, Subject: q.Partition, Path: q.Path, At: q.At, Message: q.Reason})
+	}
+	return out
+}
+
+func (s *Service) roomListNotices() []api.Notice {
+	var out []api.Notice
+	for _, a := range s.reg.SetAside() {
+		out = append(out, api.Notice{Kind: api.NoticeQuarantined, Subject: "rooms.json", Path: a.Path, At: a.At, Message: a.Reason})
 	}
 	return out
 }

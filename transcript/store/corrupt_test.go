@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testdisk"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -32,10 +33,7 @@ func damages() []damage {
 	}
 	flip := func(at func(size int) int) func(t *testing.T, part string) {
 		return func(t *testing.T, part string) {
-			p := zap(t, part)
-			b := readFile(t, p)
-			b[at(len(b))] ^= 0x5a
-			writeFile(t, p, b)
+			testdisk.Rewrite(t, zap(t, part), testdisk.Flip(at))
 		}
 	}
 	return []damage{
@@ -43,14 +41,10 @@ func damages() []damage {
 		{"byte flipped in a segment's footer", true, flip(func(n int) int { return n - 40 })},
 		{"byte flipped in a segment's first bytes", true, flip(func(int) int { return 3 })},
 		{"segment truncated", true, func(t *testing.T, part string) {
-			p := zap(t, part)
-			if err := os.Truncate(p, int64(len(readFile(t, p))/2)); err != nil {
-				t.Fatal(err)
-			}
+			testdisk.TruncateHalf(t, zap(t, part))
 		}},
 		{"segment replaced by garbage", true, func(t *testing.T, part string) {
-			p := zap(t, part)
-			writeFile(t, p, garbage(len(readFile(t, p))))
+			testdisk.Rewrite(t, zap(t, part), func(b []byte) []byte { return testdisk.Garbage(len(b)) })
 		}},
 		{"segment removed", true, func(t *testing.T, part string) {
 			if err := os.Remove(zap(t, part)); err != nil {
@@ -58,8 +52,7 @@ func damages() []damage {
 			}
 		}},
 		{"root.bolt replaced by garbage", true, func(t *testing.T, part string) {
-			p := filepath.Join(part, "store", "root.bolt")
-			writeFile(t, p, garbage(len(readFile(t, p))))
+			testdisk.Rewrite(t, filepath.Join(part, "store", "root.bolt"), func(b []byte) []byte { return testdisk.Garbage(len(b)) })
 		}},
 		{"root.bolt truncated", true, func(t *testing.T, part string) {
 			if err := os.Truncate(filepath.Join(part, "store", "root.bolt"), 100); err != nil {
@@ -67,13 +60,13 @@ func damages() []damage {
 			}
 		}},
 		{"index_meta.json garbled", true, func(t *testing.T, part string) {
-			writeFile(t, filepath.Join(part, "index_meta.json"), []byte("{\"storage\":"))
+			testdisk.Rewrite(t, filepath.Join(part, "index_meta.json"), func([]byte) []byte { return []byte(`{"storage":`) })
 		}},
 		{"a stray file beside the segments", false, func(t *testing.T, part string) {
-			writeFile(t, filepath.Join(part, "store", "notes.txt"), garbage(4096))
+			writeStray(t, filepath.Join(part, "store", "notes.txt"))
 		}},
 		{"a stray file beside the partitions", false, func(t *testing.T, part string) {
-			writeFile(t, filepath.Join(filepath.Dir(part), "2026-03-10.bak"), garbage(4096))
+			writeStray(t, filepath.Join(filepath.Dir(part), "2026-03-10.bak"))
 		}},
 	}
 }
@@ -155,30 +148,9 @@ func TestDamagedPartitionQuarantined(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, p string) []byte {
+func writeStray(t *testing.T, p string) {
 	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
+	if err := os.WriteFile(p, testdisk.Garbage(4096), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return b
-}
-
-func writeFile(t *testing.T, p string, b []byte) {
-	t.Helper()
-	if err := os.WriteFile(p, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func garbage(n int) []byte {
-	b := make([]byte, n)
-	x := uint32(2463534242)
-	for i := range b {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		b[i] = byte(x)
-	}
-	return b
 }
