@@ -5,12 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,7 +54,7 @@ type uttResult struct {
 
 // streamRoom posts numbered utterances naming both rules until stop, one
 // request per utterance, and returns what each raised, in order.
-func streamRoom(t *testing.T, c *api.Client, room string, stop <-chan struct{}) []uttResult {
+func streamRoom(t *testing.T, c *api.Client, room string, stop <-chan struct{}, answered *atomic.Int64) []uttResult {
 	var out []uttResult
 	for i := 0; ; i++ {
 		select {
@@ -70,6 +69,7 @@ func streamRoom(t *testing.T, c *api.Client, room string, stop <-chan struct{}) 
 			return out
 		}
 		out = append(out, uttResult{seq: i, alerts: res.Alerts})
+		answered.Add(1)
 	}
 }
 
@@ -94,7 +94,7 @@ func TestLexiconHotPublish(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, err = version.Watch(ctx, kv, version.WatchOptions{Keys: svc.LexiconKeys(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), OnSwap: func(v version.Version, _ time.Duration) {
+		_, err = version.Watch(ctx, kv, version.WatchOptions{Keys: svc.LexiconKeys(), Logger: testutil.Quiet(), OnSwap: func(v version.Version, _ time.Duration) {
 			if v.Number == 2 {
 				mu.Lock()
 				swapped[w] = time.Now()
@@ -107,6 +107,7 @@ func TestLexiconHotPublish(t *testing.T) {
 	}
 
 	const rooms = 20
+	var answered atomic.Int64 // utterances answered, all rooms together
 	stop := make(chan struct{})
 	results := make([][]uttResult, rooms)
 	var wg sync.WaitGroup
@@ -114,29 +115,34 @@ func TestLexiconHotPublish(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[r] = streamRoom(t, c, fmt.Sprintf("hot-%02d", r), stop)
+			results[r] = streamRoom(t, c, fmt.Sprintf("hot-%02d", r), stop, &answered)
 		}()
 	}
-	time.Sleep(500 * time.Millisecond)
+	// Publish mid-stream: once the rooms have been answered under version
+	// 1, and stop once they have been answered under version 2 as well.
+	testutil.WaitFor(t, 30*time.Second, "utterances under version 1", func() bool { return answered.Load() >= 2*rooms })
 	published := time.Now()
 	v2, err := policy.Publish(ctx, api.PublishRequest{YAML: readFile(t, "testdata/lexicon/v2.yaml"), Message: "alpha out, beta in", Author: "ann"})
 	if err != nil || v2.Number != 2 {
 		t.Fatalf("publish: %v %+v", err, v2)
 	}
-	var serviceSeen time.Duration
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if svc.LexiconWatcher().Load().Meta.Number == 2 {
-			serviceSeen = time.Since(published)
-			break
-		}
+	waitCtx, cancelWait := context.WithTimeout(ctx, 10*time.Second)
+	defer cancelWait()
+	if _, err := svc.LexiconWatcher().WaitFor(waitCtx, 2); err != nil {
+		t.Fatalf("the service never activated version 2: %v", err)
 	}
-	time.Sleep(500 * time.Millisecond)
+	serviceSeen := time.Since(published)
+	// OnSwap runs once the version is in force: wait for all three.
+	testutil.WaitFor(t, 10*time.Second, "the three watchers activating version 2", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(swapped) == 3
+	})
+	after := answered.Load()
+	testutil.WaitFor(t, 30*time.Second, "utterances under version 2", func() bool { return answered.Load() >= after+2*rooms })
 	close(stop)
 	wg.Wait()
 
-	if serviceSeen == 0 {
-		t.Fatal("the service never activated version 2")
-	}
 	mu.Lock()
 	lat := []time.Duration{serviceSeen}
 	for w := range 3 {

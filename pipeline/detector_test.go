@@ -233,7 +233,7 @@ func (r *slowRecognizer) Open(ctx context.Context, emit transcript.Emit) (transc
 type slowStream struct{ transcript.Stream }
 
 func (s slowStream) Write(pcm []int16, off time.Duration) error {
-	time.Sleep(5 * time.Millisecond)
+	time.Sleep(5 * time.Millisecond) // pacing, not waiting: the slowness under test
 	return s.Stream.Write(pcm, off)
 }
 

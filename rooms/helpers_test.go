@@ -13,6 +13,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/rawpcm"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
@@ -92,16 +93,11 @@ func (ls *liveServer) up() {
 		addr = "127.0.0.1:0"
 	}
 	var ln net.Listener
-	var err error
-	for range 50 { // the old socket may linger for a moment
-		if ln, err = net.Listen("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		ls.t.Fatalf("live server: %v", err)
-	}
+	testutil.Eventually(ls.t, 5*time.Second, func() error { // the old socket may linger for a moment
+		var err error
+		ln, err = net.Listen("tcp", addr)
+		return err
+	})
 	ls.addr = ln.Addr().String()
 	ls.srv = &http.Server{Handler: http.HandlerFunc(streamPCM)}
 	go ls.srv.Serve(ln)
@@ -170,18 +166,6 @@ func (h httpPCM) Run(ctx context.Context, emit ingest.Emit) error {
 		return err
 	}
 	return src.Run(ctx, emit)
-}
-
-// waitFor polls cond until it holds or the limit passes.
-func waitFor(t testing.TB, limit time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(limit)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", limit, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // sayOnClose says Text as the final hypothesis when its stream is closed,

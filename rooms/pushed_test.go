@@ -8,6 +8,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/pipeline"
 )
 
@@ -93,7 +94,7 @@ func TestReplaceAudioTakesOver(t *testing.T) {
 	if err := r.ReplaceAudio(pipeline.Room{ID: "w"}, p1, gone.fn); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "first publisher heard", func() bool { return state(r, "w").HeardMs >= 900 })
+	testutil.WaitFor(t, 10*time.Second, "first publisher heard", func() bool { return state(r, "w").HeardMs >= 900 })
 	first := state(r, "w").Session
 	alertsAtStart := -1
 	p2 := newPub("p2", nil)
@@ -101,14 +102,14 @@ func TestReplaceAudioTakesOver(t *testing.T) {
 	if err := r.ReplaceAudio(pipeline.Room{ID: "w"}, p2, gone.fn); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "second publisher running", func() bool { return ran(p2) })
+	testutil.WaitFor(t, 10*time.Second, "second publisher running", func() bool { return ran(p2) })
 	if alertsAtStart != 1 {
 		t.Errorf("%d alerts delivered when the new publisher started, want the old session's 1", alertsAtStart)
 	}
 	if a := sink.List(); len(a) != 1 || a[0].Session != first {
 		t.Errorf("alerts %+v, want one from session %s", a, first)
 	}
-	waitFor(t, 10*time.Second, "second session live", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "second session live", func() bool {
 		st := state(r, "w")
 		return st.State == StateLive && st.Session != first && st.Sessions == 2
 	})
@@ -126,7 +127,7 @@ func TestReplaceAudioNewestWins(t *testing.T) {
 	if err := r.ReplaceAudio(pipeline.Room{ID: "w"}, p1, gone1.fn); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "first publisher running", func() bool { return ran(p1) })
+	testutil.WaitFor(t, 10*time.Second, "first publisher running", func() bool { return ran(p1) })
 	p2, p3 := newPub("p2", nil), newPub("p3", nil)
 	for _, p := range []struct {
 		src  *pubSource
@@ -141,7 +142,7 @@ func TestReplaceAudioNewestWins(t *testing.T) {
 		t.Fatal("p3 ran before p1 finished draining")
 	}
 	close(hold)
-	waitFor(t, 10*time.Second, "newest publisher running", func() bool { return ran(p3) })
+	testutil.WaitFor(t, 10*time.Second, "newest publisher running", func() bool { return ran(p3) })
 	if ran(p2) {
 		t.Error("a replaced publisher ran")
 	}
@@ -205,7 +206,7 @@ func TestReplaceAudioAbandonedOnClose(t *testing.T) {
 	}
 	closed := make(chan struct{})
 	go func() { r.Close(); close(closed) }()
-	waitFor(t, 10*time.Second, "the registry closing", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "the registry closing", func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		return r.closed

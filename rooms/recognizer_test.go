@@ -8,6 +8,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -32,7 +33,7 @@ func TestRoomChoosesRecognizer(t *testing.T) {
 	if _, err := r.Add(Spec{ID: "plain", Source: "http://127.0.0.1:1/b.pcm"}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "an alert from the scripted engine", func() bool { return len(sink.List()) > 0 })
+	testutil.WaitFor(t, 10*time.Second, "an alert from the scripted engine", func() bool { return len(sink.List()) > 0 })
 	for _, a := range sink.List() {
 		if a.Room != "other" {
 			t.Errorf("room %s alerted: it runs the default (silent) engine", a.Room)

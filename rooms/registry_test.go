@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/rawpcm"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
@@ -72,19 +73,19 @@ func TestPulledSourceReconnects(t *testing.T) {
 	if _, err := r.Add(Spec{ID: "pull1", Anchor: "a1", Source: ls.URL()}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "live with audio", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "live with audio", func() bool {
 		st := state(r, "pull1")
 		return st.State == StateLive && st.HeardMs > 200
 	})
 	ls.down()
-	waitFor(t, 10*time.Second, "reconnecting", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "reconnecting", func() bool {
 		st := state(r, "pull1")
 		return st.State == StateReconnecting && strings.HasPrefix(st.Reason, "reconnecting: ") && st.Attempt >= 1
 	})
 	st := state(r, "pull1")
 	t.Logf("while down: %s (attempt %d)", st.Reason, st.Attempt)
 	ls.up()
-	waitFor(t, 10*time.Second, "live again", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "live again", func() bool {
 		st := state(r, "pull1")
 		return st.State == StateLive && st.HeardMs > 200 && st.Reconnects >= 1
 	})
@@ -111,7 +112,7 @@ func TestAddRemoveLoop(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		waitFor(t, 20*time.Second, "all rooms hearing audio", func() bool {
+		testutil.WaitFor(t, 20*time.Second, "all rooms hearing audio", func() bool {
 			for _, st := range r.Rooms() {
 				if st.HeardMs == 0 {
 					return false
@@ -154,20 +155,22 @@ func settle(t *testing.T, base int, heap0 uint64) (int, uint64) {
 	if base == 0 {
 		return measure()
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		g, h := measure()
-		if g <= base+5 && h <= heap0+4<<20 {
-			t.Logf("after the loop: %d goroutines (baseline %d), heap %.1f MB (baseline %.1f MB)", g, base, mb(h), mb(heap0))
-			return g, h
-		}
-		if time.Now().After(deadline) {
+	defer func() {
+		if t.Failed() {
 			buf := make([]byte, 1<<16)
-			t.Fatalf("leak: %d goroutines (baseline %d), heap %.1f MB (baseline %.1f MB)\n%s",
-				g, base, mb(h), mb(heap0), buf[:runtime.Stack(buf, true)])
+			t.Logf("goroutines:\n%s", buf[:runtime.Stack(buf, true)])
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	}()
+	var g int
+	var h uint64
+	testutil.Eventually(t, 15*time.Second, func() error {
+		if g, h = measure(); g > base+5 || h > heap0+4<<20 {
+			return fmt.Errorf("leak: %d goroutines (baseline %d), heap %.1f MB (baseline %.1f MB)", g, base, mb(h), mb(heap0))
+		}
+		return nil
+	})
+	t.Logf("after the loop: %d goroutines (baseline %d), heap %.1f MB (baseline %.1f MB)", g, base, mb(h), mb(heap0))
+	return g, h
 }
 
 func mb(b uint64) float64 { return float64(b) / (1 << 20) }
@@ -182,9 +185,9 @@ func TestEvidenceClip(t *testing.T) {
 	if _, err := r.StartAudio(pipeline.Room{ID: "ev1"}, src, true); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "the session to end", func() bool { return state(r, "ev1").State == StateEnded })
+	testutil.WaitFor(t, 10*time.Second, "the session to end", func() bool { return state(r, "ev1").State == StateEnded })
 	alerts := sink.List()
-	waitFor(t, 10*time.Second, "a clip per alert", func() bool { return r.Evidence().Saved == uint64(len(alerts)) })
+	testutil.WaitFor(t, 10*time.Second, "a clip per alert", func() bool { return r.Evidence().Saved == uint64(len(alerts)) })
 	if len(alerts) == 0 {
 		t.Fatal("no alert")
 	}
@@ -238,7 +241,7 @@ func TestCloseFlushesLastAlert(t *testing.T) {
 	if _, err := r.Add(Spec{ID: "closing", Source: ls.URL()}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "audio", func() bool { return state(r, "closing").HeardMs > 500 })
+	testutil.WaitFor(t, 10*time.Second, "audio", func() bool { return state(r, "closing").HeardMs > 500 })
 	r.Close()
 	alerts := sink.List()
 	if len(alerts) == 0 {
@@ -277,7 +280,7 @@ func TestRegistryRules(t *testing.T) {
 	if _, err := r.StartAudio(pipeline.Room{ID: "w"}, pcmSource(t, time.Second), true); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 5*time.Second, "whip room session to end", func() bool { return state(r, "w").State == StateWaiting })
+	testutil.WaitFor(t, 5*time.Second, "whip room session to end", func() bool { return state(r, "w").State == StateWaiting })
 	if st := state(r, "w"); st.Room.Anchor != "anna" || st.Sessions != 1 {
 		t.Errorf("registered anchor not applied: %+v", st)
 	}
@@ -298,7 +301,7 @@ func TestRegistryRules(t *testing.T) {
 	if len(got) != 2 || got[0].Room.ID != "p" || got[1].Room.ID != "w" || got[1].Room.Anchor != "anna" {
 		t.Fatalf("restored %+v", got)
 	}
-	waitFor(t, 10*time.Second, "restored pulled room live", func() bool { return state(r2, "p").HeardMs > 0 })
+	testutil.WaitFor(t, 10*time.Second, "restored pulled room live", func() bool { return state(r2, "p").HeardMs > 0 })
 	if err := r2.Remove(context.Background(), "p"); err != nil {
 		t.Fatal(err)
 	}

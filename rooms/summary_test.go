@@ -8,6 +8,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/pipeline"
 )
 
@@ -51,7 +52,7 @@ func TestSummaryNeverDecreases(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	waitFor(t, 10*time.Second, "15 chunks counted", func() bool { return r.Summary().Total.Chunks == 15 })
+	testutil.WaitFor(t, 10*time.Second, "15 chunks counted", func() bool { return r.Summary().Total.Chunks == 15 })
 	sum := r.Summary()
 	if sum.States[StateLive] != 3 || sum.Sessions != 3 || sum.Total.PCMBytes != 15*640 {
 		t.Fatalf("with 3 live rooms: %+v", sum)
@@ -65,7 +66,7 @@ func TestSummaryNeverDecreases(t *testing.T) {
 	}
 
 	close(stops["s0"]) // s0's publisher hangs up: its session ends
-	waitFor(t, 10*time.Second, "s0 ended", func() bool { return state(r, "s0").State == StateEnded })
+	testutil.WaitFor(t, 10*time.Second, "s0 ended", func() bool { return state(r, "s0").State == StateEnded })
 	if err := r.Remove(context.Background(), "s1"); err != nil { // s1 is removed while live
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestSummaryNeverDecreases(t *testing.T) {
 	if _, err := r.StartAudio(pipeline.Room{ID: "s0"}, chunksThenWait{n: 2, stop: make(chan struct{})}, true); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, 10*time.Second, "17 chunks counted", func() bool { return r.Summary().Total.Chunks == 17 })
+	testutil.WaitFor(t, 10*time.Second, "17 chunks counted", func() bool { return r.Summary().Total.Chunks == 17 })
 	if sum := r.Summary(); sum.Sessions != 4 {
 		t.Errorf("sessions %d, want 4", sum.Sessions)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -89,7 +88,7 @@ func TestFeedsRefuseBadRequests(t *testing.T) {
 // server shuts down, and leave no goroutine behind.
 func TestFeedsEndWithoutLeaks(t *testing.T) {
 	e := newReviewEnv(t)
-	before := runtime.NumGoroutine()
+	settled := testutil.LeakCheck(t, 2)
 	for range 5 {
 		ctx, cancel := context.WithCancel(context.Background())
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/v1/events/alerts?token="+url.QueryEscape(e.compliance), nil)
@@ -103,7 +102,7 @@ func TestFeedsEndWithoutLeaks(t *testing.T) {
 		resp.Body.Close()
 	}
 	http.DefaultClient.CloseIdleConnections()
-	waitGoroutines(t, before)
+	settled()
 
 	// One feed left open must not hold Shutdown up.
 	feed := openFeed(t, e.url+"/v1/events/alerts?token="+url.QueryEscape(e.compliance))
@@ -113,17 +112,5 @@ func TestFeedsEndWithoutLeaks(t *testing.T) {
 		t.Fatalf("shutdown with an open feed: %v", err)
 	}
 	for range feed { // drains until the server ended the feed
-	}
-}
-
-func waitGoroutines(t *testing.T, want int) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > want+2 {
-		if time.Now().After(deadline) {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines, had %d before the feeds:\n%s", runtime.NumGoroutine(), want, buf[:runtime.Stack(buf, true)])
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

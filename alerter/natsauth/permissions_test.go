@@ -3,6 +3,7 @@ package natsauth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // violations records the asynchronous permission errors of a connection.
@@ -36,17 +38,16 @@ func (v *violations) waitFor(t *testing.T, nc *nats.Conn, kind, subject string) 
 	t.Helper()
 	_ = nc.Flush()
 	want := `Permissions Violation for ` + kind + ` to "` + subject + `"`
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	testutil.Eventually(t, 5*time.Second, func() error {
 		v.mu.Lock()
+		defer v.mu.Unlock()
 		for _, err := range v.errs {
 			if errors.Is(err, nats.ErrPermissionViolation) && strings.Contains(err.Error(), want) {
-				v.mu.Unlock()
-				return
+				return nil
 			}
 		}
-		v.mu.Unlock()
-	}
-	t.Fatalf("no %q; errors seen: %v", want, v.errs)
+		return fmt.Errorf("no %q; errors seen: %v", want, v.errs)
+	})
 }
 
 // receives reports whether sub gets a message published by pub on subject.
@@ -78,10 +79,9 @@ func TestNoCredentialsNoConnection(t *testing.T) {
 		{"creds of another installation", []nats.Option{natstest.Mint(t, other, natsauth.Service()).Option()}},
 		{"expired creds", []nats.Option{expired.Option()}},
 	}
-	// The expired user must be past its expiry (whole seconds) before it dials.
-	for time.Now().Before(expired.Expires.Add(time.Second)) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	// The expired user must be past its expiry (whole seconds) before it
+	// dials: the server reads the wall clock.
+	testutil.WaitFor(t, 5*time.Second, "the creds to expire", func() bool { return time.Now().After(expired.Expires.Add(time.Second)) })
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			opts := append([]nats.Option{nats.Timeout(5 * time.Second), nats.MaxReconnects(0)}, tc.opts...)

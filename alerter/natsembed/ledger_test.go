@@ -2,6 +2,7 @@ package natsembed
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/internal/testdisk"
@@ -144,19 +146,17 @@ func TestDamageAtRestReported(t *testing.T) {
 				t.Errorf("Ready with a stream that did not load: %v", err)
 			}
 			createStream(t, client(t, s2)) // what the stream's owner does
-			deadline := time.Now().Add(5 * time.Second)
-			for s2.Losses()[0].Found.Msgs == 0 && time.Now().Before(deadline) {
-				time.Sleep(10 * time.Millisecond)
-			}
+			testutil.WaitFor(t, 5*time.Second, "the stream created again to be found", func() bool { return s2.Losses()[0].Found.Msgs != 0 })
 			if l := s2.Losses()[0]; l.Found.Msgs != 300 || l.Lost != 0 || !strings.Contains(l.Reason, "created again") {
 				t.Errorf("after the stream was created again: %+v", l)
 			}
-			if err := s2.Ready(context.Background()); err != nil {
-				time.Sleep(healthTTL)
+			// Ready caches its answer for healthTTL.
+			testutil.Eventually(t, healthTTL+5*time.Second, func() error {
 				if err := s2.Ready(context.Background()); err != nil {
-					t.Errorf("Ready after the stream came back: %v", err)
+					return fmt.Errorf("Ready after the stream came back: %w", err)
 				}
-			}
+				return nil
+			})
 		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -149,7 +149,7 @@ func TestLogsGoToSlog(t *testing.T) {
 }
 
 func TestNoGoroutinesLeftAfterShutdown(t *testing.T) {
-	before := runtime.NumGoroutine()
+	settled := testutil.LeakCheck(t, 0)
 	for _, noListen := range []bool{false, true} {
 		s, err := Start(context.Background(), Config{DataDir: t.TempDir(), NoListen: noListen, Logger: quiet(), Auth: authority(t)})
 		if err != nil {
@@ -164,11 +164,5 @@ func TestNoGoroutinesLeftAfterShutdown(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Fatalf("%d goroutines after shutdown, %d before", n, before)
-	}
+	settled()
 }

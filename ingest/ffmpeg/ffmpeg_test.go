@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testnet"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func isRefused(err error) bool { return errors.Is(err, ErrUnreachable) }
@@ -204,7 +204,7 @@ func TestFaultsAreClear(t *testing.T) {
 func TestCancelKillsFFmpeg(t *testing.T) {
 	needFFmpeg(t)
 	wav := toneWAV(t, t.TempDir(), 440, 30)
-	before := runtime.NumGoroutine()
+	settled := testutil.LeakCheck(t, 0)
 	src, err := New(wav, Options{Realtime: true})
 	if err != nil {
 		t.Fatal(err)
@@ -224,13 +224,7 @@ func TestCancelKillsFFmpeg(t *testing.T) {
 	if err := syscall.Kill(pid, 0); !errors.Is(err, syscall.ESRCH) {
 		t.Errorf("ffmpeg %d still exists (err %v)", pid, err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after Run, %d before", n, before)
-	}
+	settled()
 }
 
 func TestEmitErrorStopsRun(t *testing.T) {

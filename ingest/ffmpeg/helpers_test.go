@@ -2,6 +2,7 @@ package ffmpeg
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"net"
 	"os/exec"
@@ -127,14 +128,22 @@ func toneShare(x []int16, freq float64) float64 {
 	return 2 * p / (float64(len(x)) * total)
 }
 
-// runWithRetry runs src, retrying while the far end is not listening yet.
+// runWithRetry runs src, retrying while the far end is not listening yet
+// (a listening ffmpeg cannot be probed without taking its one client
+// slot), until ctx's deadline.
 func runWithRetry(ctx context.Context, t *testing.T, src *Source, rec *recorder) error {
 	t.Helper()
-	for {
-		err := src.Run(ctx, rec.emit)
-		if err == nil || rec.heard() > 0 || ctx.Err() != nil || !isRefused(err) {
-			return err
-		}
-		time.Sleep(100 * time.Millisecond)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		t.Fatal("runWithRetry needs a context with a deadline")
 	}
+	var err error
+	testutil.Eventually(t, time.Until(deadline), func() error {
+		err = src.Run(ctx, rec.emit)
+		if err == nil || rec.heard() > 0 || ctx.Err() != nil || !isRefused(err) {
+			return nil
+		}
+		return fmt.Errorf("far end not listening yet: %w", err)
+	})
+	return err
 }

@@ -111,7 +111,7 @@ func (f *fakeWHEPServer) post(w http.ResponseWriter, offer string) {
 			if err := track.WriteSample(p); err != nil {
 				return
 			}
-			time.Sleep(p.Duration)
+			time.Sleep(p.Duration) // pacing, not waiting: a live server sends in real time
 		}
 		_ = pc.Close() // the stream is over
 	}()

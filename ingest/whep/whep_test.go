@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testaudio"
 	"github.com/earshot/earshot/internal/testnet"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // loopback allows the fake servers these tests start on 127.0.0.1.
@@ -35,7 +35,7 @@ func (r *recorder) emit(c ingest.Chunk) error {
 // TestPullsFromFakeWHEPServer: the stream's 3 s tone arrives, the server
 // hanging up ends Run with nil, and no goroutine stays behind.
 func TestPullsFromFakeWHEPServer(t *testing.T) {
-	before := runtime.NumGoroutine()
+	settled := testutil.LeakCheck(t, 0)
 	fake := newFake(t)
 	fake.token = "s3cret"
 	srv := httptest.NewServer(fake)
@@ -65,14 +65,14 @@ func TestPullsFromFakeWHEPServer(t *testing.T) {
 	}
 	srv.Close()
 	fake.closeAll()
-	waitGoroutines(t, before)
+	settled()
 }
 
 // TestSharedClient: sources sharing one Client (one pion API) pull at the
 // same time, each hears its stream and counts only its own packets, and a
 // second Run adds to the first.
 func TestSharedClient(t *testing.T) {
-	before := runtime.NumGoroutine()
+	settled := testutil.LeakCheck(t, 0)
 	fake := newFake(t)
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
@@ -112,7 +112,7 @@ func TestSharedClient(t *testing.T) {
 	}
 	srv.Close()
 	fake.closeAll()
-	waitGoroutines(t, before)
+	settled()
 }
 
 // TestCancelDeletesSession: cancelling Run DELETEs the session resource.
@@ -207,17 +207,5 @@ func TestNewRejectsBadEndpoints(t *testing.T) {
 	}
 	if _, err := New("http://h/x", Options{Token: "a\r\nX: y"}); err == nil {
 		t.Error("accepted a token with a line break")
-	}
-}
-
-func waitGoroutines(t *testing.T, before int) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }

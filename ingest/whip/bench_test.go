@@ -14,6 +14,8 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testaudio"
+	"github.com/earshot/earshot/internal/testutil"
+	"github.com/pion/webrtc/v4"
 )
 
 // BenchmarkSessions publishes the tone from n in-process pion clients at
@@ -45,7 +47,14 @@ func benchSessions(b *testing.B, n int) {
 		runs.Add(1)
 		go func() { defer runs.Done(); _ = sess.Run(context.Background(), func(ingest.Chunk) error { return nil }) }()
 	}
-	time.Sleep(time.Second) // let ICE/DTLS settle
+	testutil.WaitFor(b, 30*time.Second, "every client connected (ICE and DTLS done)", func() bool {
+		for _, c := range clients {
+			if c.pc.ConnectionState() != webrtc.PeerConnectionStateConnected {
+				return false
+			}
+		}
+		return true
+	})
 	var after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&after)
@@ -62,7 +71,7 @@ func benchSessions(b *testing.B, n int) {
 		}
 	}
 	tick.Stop()
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(100 * time.Millisecond) // pacing, not waiting: the window in which the last packets' latency still counts
 	b.StopTimer()
 	cpu := cpuTime() - cpu0
 	audio := time.Duration(b.N) * 20 * time.Millisecond

@@ -4,6 +4,7 @@ package whip
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os/exec"
@@ -51,10 +52,12 @@ func TestChromiumPublish(t *testing.T) {
 
 	// Poll for 3 s of audio rather than sleep: Chromium starts slowly
 	// on a busy machine.
-	deadline := time.Now().Add(30 * time.Second)
-	for len(col.samples()) < 3*16000 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
+	testutil.Eventually(t, 30*time.Second, func() error {
+		if n := len(col.samples()); n < 3*16000 {
+			return fmt.Errorf("%d samples from Chromium, want 3 s", n)
+		}
+		return nil
+	})
 	st := sess.Stats()
 	el := time.Since(st.Started)
 	sess.Close()

@@ -9,13 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/pion/ice/v4"
 	"github.com/pion/logging"
 	"github.com/pion/webrtc/v4"
@@ -25,22 +25,8 @@ import (
 const testToken = "s3cret"
 
 // checkLeaks fails the test if goroutines outlive it (with tolerance for
-// runtime helpers), waiting up to 10 s for them to wind down.
-func checkLeaks(t testing.TB) {
-	before := runtime.NumGoroutine()
-	t.Cleanup(func() {
-		deadline := time.Now().Add(10 * time.Second)
-		for runtime.NumGoroutine() > before+3 {
-			if time.Now().After(deadline) {
-				buf := make([]byte, 1<<20)
-				t.Errorf("goroutine leak: %d before, %d after\n%s", before, runtime.NumGoroutine(),
-					buf[:runtime.Stack(buf, true)])
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-	})
-}
+// runtime helpers).
+func checkLeaks(t testing.TB) { t.Cleanup(testutil.LeakCheck(t, 3)) }
 
 type testServer struct {
 	*Server

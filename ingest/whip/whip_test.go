@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testaudio"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -30,7 +31,10 @@ func TestPionPublish(t *testing.T) {
 	if err := c.send(context.Background(), pkts, 1); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond)
+	// The last packets are in flight: DELETE once they are heard.
+	testutil.WaitFor(t, 5*time.Second, "the last packets heard", func() bool {
+		return len(col.samples()) >= 2900*ingest.SampleRate/1000
+	})
 	del(t, ts.URL+c.location, http.StatusOK)
 	if err := waitErr(t, runErr, 5*time.Second); err != nil {
 		t.Fatalf("Run after DELETE = %v, want nil", err)

@@ -2,8 +2,6 @@ package natstest
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,10 +11,8 @@ import (
 
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
+	"github.com/earshot/earshot/internal/testutil"
 )
-
-// Quiet is a logger that drops everything.
-func Quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // Authority creates a fresh key set in a temporary dir.
 func Authority(t testing.TB) *natsauth.Authority {
@@ -36,7 +32,7 @@ func Start(t testing.TB, dir string, mutate ...func(*natsembed.Config)) *natsemb
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	cfg := natsembed.Config{DataDir: dir, Port: -1, Logger: Quiet()}
+	cfg := natsembed.Config{DataDir: dir, Port: -1, Logger: testutil.Quiet()}
 	for _, m := range mutate {
 		m(&cfg)
 	}

@@ -8,10 +8,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // proxied returns a client that sends everything through x.
@@ -141,7 +142,7 @@ func TestProxyCloseCutsTunnels(t *testing.T) {
 			_, _ = io.Copy(io.Discard, c) // holds the tunnel open
 		}
 	}()
-	before := runtime.NumGoroutine()
+	settled := testutil.LeakCheck(t, 1) // 1: the upstream reader
 	x, err := mustPolicy(t, nil, "127.0.0.1/32").StartProxy()
 	if err != nil {
 		t.Fatal(err)
@@ -166,11 +167,5 @@ func TestProxyCloseCutsTunnels(t *testing.T) {
 	if _, err := c.Read(buf); err == nil {
 		t.Error("tunnel still open after Close")
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > before+1 && time.Now().Before(deadline) { // +1: the upstream reader
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before+1 {
-		t.Errorf("%d goroutines after Close, %d before", n, before)
-	}
+	settled()
 }

@@ -1,7 +1,11 @@
 // Package testutil holds the generic helpers many packages' tests share:
 //
-//   - Eventually, which polls a condition until a deadline instead of
-//     sleeping a fixed time;
+//   - Eventually (and WaitFor, for a condition without an error), which
+//     polls until a deadline instead of sleeping a fixed time: a test never
+//     sleeps to wait for something, it sleeps only to pace a fake peer;
+//   - LeakCheck, which waits for the goroutines a test started to end and
+//     fails with their stacks if they do not;
+//   - Quiet, a logger that drops everything;
 //   - Need, NeedTool, NeedFile and NeedRoot, which skip a test whose tool,
 //     model or privilege is missing, and fail it under CI=true, so that a
 //     half-provisioned CI machine cannot pass green (scripts/setup.sh

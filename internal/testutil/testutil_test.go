@@ -35,6 +35,16 @@ func (f *fakeT) Fatalf(format string, args ...any) {
 	panic(f) // like runtime.Goexit for the caller: stop at the failure
 }
 
+func TestWaitForNamesTheCondition(t *testing.T) {
+	n := 0
+	WaitFor(t, 5*time.Second, "three tries", func() bool { n++; return n == 3 })
+	ft := &fakeT{TB: t}
+	run(ft, func(tb testing.TB) { WaitFor(tb, 50*time.Millisecond, "the impossible", func() bool { return false }) })
+	if !strings.Contains(ft.failed, "waiting for the impossible") {
+		t.Fatalf("failure %q should name the condition", ft.failed)
+	}
+}
+
 func TestEventuallyFailsWithTheLastError(t *testing.T) {
 	ft := &fakeT{TB: t}
 	func() {
@@ -109,5 +119,25 @@ func TestNeed(t *testing.T) {
 		if ft.failed != "" || ft.skipped != "" {
 			t.Errorf("CI=%q, all present: failed %q, skipped %q", ci, ft.failed, ft.skipped)
 		}
+	}
+}
+
+// TestLeakCheck: a goroutine that outlives the check fails it, naming the
+// counts; one that ends in time does not.
+func TestLeakCheck(t *testing.T) {
+	check := LeakCheck(t, 0)
+	stop := make(chan struct{})
+	go func() { <-stop }()
+	close(stop) // the goroutine ends, though maybe not before check looks
+	check()
+
+	ft := &fakeT{TB: t}
+	check = leakCheck(ft, 0, 100*time.Millisecond)
+	block := make(chan struct{})
+	defer close(block)
+	go func() { <-block }()
+	run(ft, func(testing.TB) { check() })
+	if !strings.Contains(ft.failed, "goroutine leak") || !strings.Contains(ft.failed, "(slack 0)") {
+		t.Fatalf("failure %q should report the leak", ft.failed)
 	}
 }

@@ -3,12 +3,14 @@ package version
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nkeys"
 )
@@ -111,11 +113,12 @@ func TestForgedRecordsAreRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for deadline := time.Now().Add(5 * time.Second); w.Refused() < uint64(n); time.Sleep(5 * time.Millisecond) {
-				if time.Now().After(deadline) {
-					t.Fatalf("watcher did not refuse the record (refused %d)", w.Refused())
+			testutil.Eventually(t, 5*time.Second, func() error {
+				if r := w.Refused(); r < uint64(n) {
+					return fmt.Errorf("watcher did not refuse the record (refused %d)", r)
 				}
-			}
+				return nil
+			})
 			if c := w.Load(); c.Meta.Number != 1 || len(c.Engine.MatchText("please add wechat now")) != 1 {
 				t.Fatalf("active changed to %d or stopped matching", c.Meta.Number)
 			}
@@ -151,10 +154,10 @@ func TestForgedRecordsAreRefused(t *testing.T) {
 	if err != nil || v.Number != 2 {
 		t.Fatalf("publish over a forged active: %v %+v", err, v)
 	}
-	for deadline := time.Now().Add(5 * time.Second); w.Load().Meta.Number != 2; time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("watcher did not take the signed version published over the forgery")
-		}
+	waitCtx, cancelWait := context.WithTimeout(ctx, 5*time.Second)
+	defer cancelWait()
+	if _, err := w.WaitFor(waitCtx, 2); err != nil {
+		t.Fatalf("watcher did not take the signed version published over the forgery: %v", err)
 	}
 	// A planted archive record is refused too, and left out of the list.
 	if _, err := s.KV().Put(ctx, archiveKey(1), forged["unsigned empty lexicon"]); err != nil {

@@ -139,13 +139,9 @@ func TestFollowsPhraseVersions(t *testing.T) {
 	utterance(t, s, pcm, 0)
 	cur.Store(v2)
 	utterance(t, s, pcm, 10*time.Second) // notices v2, starts the rebuild
-	deadline := time.Now().Add(30 * time.Second)
-	for r.Phrases()[0].Phrase != "money back guarantee" {
-		if time.Now().After(deadline) {
-			t.Fatal("keyphrases not rebuilt for v2")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 30*time.Second, "the keyphrases rebuilt for v2", func() bool {
+		return r.Phrases()[0].Phrase == "money back guarantee"
+	})
 	utterance(t, s, pcm, 20*time.Second)
 	f := c.finals()
 	if len(f) < 2 || f[0].Text != "clinically proven" || f[len(f)-1].Text != "money back guarantee" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // panicky is an index whose searches panic, as bleve does on some damaged
@@ -41,10 +42,7 @@ func TestSearchPanicBecomesError(t *testing.T) {
 	// The same partition reported through the store's own hook reaches the
 	// checker, which finds nothing to verify in a non-scorch index.
 	s.suspectDamage(p.day, err)
-	deadline := time.Now().Add(5 * time.Second)
-	for len(s.suspect) > 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	testutil.WaitFor(t, 5*time.Second, "the checker to take the report", func() bool { return len(s.suspect) == 0 })
 	s.mu.Lock()
 	s.alias.Remove(p)
 	delete(s.parts, p.day)

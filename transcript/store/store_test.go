@@ -3,12 +3,15 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func TestRestartKeepsRecords(t *testing.T) {
@@ -44,13 +47,12 @@ func TestRetentionDropsPartition(t *testing.T) {
 	}
 	// Two days later the 2026-03-09 partition is entirely older than 48 h.
 	now.Store(base.Add(49 * time.Hour).UnixNano())
-	deadline := time.Now().Add(10 * time.Second)
-	for slices.Contains(s.Partitions(), "2026-03-09") {
-		if time.Now().After(deadline) {
-			t.Fatalf("partition 2026-03-09 not dropped: %v", s.Partitions())
+	testutil.Eventually(t, 10*time.Second, func() error {
+		if p := s.Partitions(); slices.Contains(p, "2026-03-09") {
+			return fmt.Errorf("partition 2026-03-09 not dropped: %v", p)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return nil
+	})
 	if _, err := os.Stat(filepath.Join(dir, "2026-03-09")); !os.IsNotExist(err) {
 		t.Errorf("dropped partition still on disk: %v", err)
 	}

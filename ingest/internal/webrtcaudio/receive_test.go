@@ -3,7 +3,6 @@ package webrtcaudio
 import (
 	"context"
 	"log/slog"
-	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testaudio"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // sender is a plain pion peer (no interceptors, so nothing is ever
@@ -88,23 +88,12 @@ func connect(t *testing.T, api *API, s *sender, onTrack func(*webrtc.TrackRemote
 	return pc
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestReceiveCountsLossOverSessions: two sessions in turn, over real pion
 // peers on loopback, write into one Stats (as a WHEP source's Runs do).
 // Every sequence number the sender skipped counts as lost, its 20 ms as
 // concealed, and the audio keeps its timing.
 func TestReceiveCountsLossOverSessions(t *testing.T) {
-	goroutines := runtime.NumGoroutine()
+	settled := testutil.LeakCheck(t, 3)
 	pkts := testaudio.OggPackets(t, "../../whip/testdata/tone440.ogg")[:100]
 	api, err := NewAPI(Config{LoopbackCandidates: true, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -154,10 +143,10 @@ func TestReceiveCountsLossOverSessions(t *testing.T) {
 			if err := s.track.WriteRTP(pkt); err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(2 * time.Millisecond) // pace it a little: loopback UDP buffers are finite
+			time.Sleep(2 * time.Millisecond) // pacing, not waiting: loopback UDP buffers are finite
 		}
-		waitFor(t, "92 packets received", func() bool { return stats.Source().Packets-before >= 92 })
-		waitFor(t, "the last gap counted", func() bool { return stats.Source().PacketsLost == uint64(8*session) })
+		testutil.WaitFor(t, 15*time.Second, "92 packets received", func() bool { return stats.Source().Packets-before >= 92 })
+		testutil.WaitFor(t, 15*time.Second, "the last gap counted", func() bool { return stats.Source().PacketsLost == uint64(8*session) })
 		_ = pc.Close()
 		wg.Wait()
 		close(rx.queue) // the read loops are gone: nothing writes any more
@@ -176,5 +165,5 @@ func TestReceiveCountsLossOverSessions(t *testing.T) {
 	if err := api.Close(); err != nil {
 		t.Error(err)
 	}
-	waitFor(t, "goroutines to wind down", func() bool { return runtime.NumGoroutine() <= goroutines+3 })
+	settled()
 }
