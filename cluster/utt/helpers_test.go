@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
@@ -59,12 +60,12 @@ func newEnv(t testing.TB, partitions int) *env {
 	if err := EnsureStreams(ctx, js, StreamOptions{Partitions: partitions}); err != nil {
 		t.Fatal(err)
 	}
-	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: natstest.Quiet()})
+	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := &env{nc: nc, js: js, sink: sink}
-	if e.bus, err = NewBus(nc, BusOptions{Logger: natstest.Quiet()}); err != nil {
+	if e.bus, err = NewBus(nc, BusOptions{Logger: testutil.Quiet()}); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = e.bus.Close() })
@@ -77,11 +78,11 @@ func newEnv(t testing.TB, partitions int) *env {
 
 func (e *env) newScan(t testing.TB, partitions int) *Scan {
 	t.Helper()
-	sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: testMatcher, Sink: e.sink, Logger: natstest.Quiet()})
+	sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: testMatcher, Sink: e.sink, Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewScan(e.nc, ScanOptions{Scanner: sc, Partitions: partitions, Logger: natstest.Quiet(),
+	s, err := NewScan(e.nc, ScanOptions{Scanner: sc, Partitions: partitions, Logger: testutil.Quiet(),
 		ClipURL: func(id string) string { return "/clip/" + id }})
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter/natsink"
-	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func natsinkQuery() natsink.Query { return natsink.Query{Limit: 1000} }
@@ -27,4 +27,4 @@ func splitStored(t testing.TB, subject string) [2]string {
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
-var quietLog = natstest.Quiet
+var quietLog = testutil.Quiet
