@@ -4,10 +4,12 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/nats-io/nats.go"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
@@ -153,7 +155,7 @@ func TestPlatformPublishes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "the platform's alert", func() bool {
+	testutil.WaitFor(t, 10*time.Second, "the platform's alert", func() bool {
 		as, _ := e.sink.Alerts(ctx, natsinkQuery())
 		return len(as) == 1 && as[0].Room == "shop7" && as[0].RuleID == "r-best" && as[0].StartMs >= 0
 	})
@@ -184,7 +186,7 @@ func TestIndexStoresFinals(t *testing.T) {
 	_ = f.Send(ctx, transcript.Hypothesis{Utterance: 1, Final: true, Text: "it cure all"})
 	_ = f.Send(ctx, transcript.Hypothesis{Utterance: 2, Final: true, Text: "  "})
 	_ = f.Close(ctx)
-	eventually(t, "one final indexed", func() bool { return ix.Indexed.Load() == 1 })
+	testutil.WaitFor(t, 10*time.Second, "one final indexed", func() bool { return ix.Indexed.Load() == 1 })
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 1 || got[0].Text != "it cure all" || len(hits[0]) != 1 || hits[0][0].RuleID != "r-cure" {
