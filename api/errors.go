@@ -58,6 +58,8 @@ const (
 	CodeRateLimited    Code = "rate_limited"
 	CodeBusy           Code = "busy"
 	CodeBodyTimeout    Code = "body_timeout"
+	CodeQueryTooCostly Code = "query_too_costly"
+	CodeSearchTimeout  Code = "search_timeout"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -115,6 +117,8 @@ var Errors = []ErrorSpec{
 	{CodeRateLimited, http.StatusTooManyRequests, "the token or address sent more requests than its rate limit allows; Retry-After says when to retry"},
 	{CodeBusy, http.StatusServiceUnavailable, "every slot for this kind of work (uploads, searches) is taken; Retry-After says when to retry"},
 	{CodeBodyTimeout, http.StatusRequestTimeout, "the request body stalled or took longer than the route allows"},
+	{CodeQueryTooCostly, http.StatusBadRequest, "the search would cost too much (a leading wildcard, too many wildcards, too many index terms); the message says what to change"},
+	{CodeSearchTimeout, http.StatusServiceUnavailable, "the search ran past its time budget and was cancelled; narrow it"},
 }
 
 var errorIndex = func() map[Code]ErrorSpec {

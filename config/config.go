@@ -205,6 +205,8 @@ type Transcripts struct {
 	// RetentionDays drops a day's index once all of it is older than
 	// this many days; 0 keeps transcripts forever.
 	RetentionDays int `yaml:"retention_days"`
+	// Search bounds what one search may cost (limits.go).
+	Search SearchLimits `yaml:"search"`
 }
 
 // maxRetentionDays bounds retention_days (a century).
@@ -214,7 +216,7 @@ func (t Transcripts) validate() error {
 	if t.RetentionDays < 0 || t.RetentionDays > maxRetentionDays {
 		return fmt.Errorf("config: transcripts.retention_days %d: want 0 (keep forever) to %d", t.RetentionDays, maxRetentionDays)
 	}
-	return nil
+	return t.Search.validate()
 }
 
 // Duration is a time.Duration written as "20s" in YAML and env.
@@ -253,7 +255,7 @@ func Default() Config {
 		Alerts:   Alerts{Cooldown: Duration(20 * time.Second), Retention: Duration(30 * 24 * time.Hour)},
 		LogLevel: "info",
 
-		Transcripts: Transcripts{RetentionDays: 30},
+		Transcripts: Transcripts{RetentionDays: 30, Search: defaultSearchLimits()},
 		Ingest:      Ingest{AllowHosts: []string{}},
 		Cluster:     Cluster{Roles: slices.Clone(Roles), Partitions: 8, Replicas: 1},
 	}

@@ -101,3 +101,38 @@ func (r RateLimit) validate() error {
 	}
 	return nil
 }
+
+// SearchLimits bound one transcript search (store.SearchLimits): a query
+// costly by its form is refused (400 query_too_costly), one past its time
+// budget cancelled (503 search_timeout), one beyond the concurrent slots
+// refused (503 busy).
+type SearchLimits struct {
+	MaxConcurrent int      `yaml:"max_concurrent"`
+	Timeout       Duration `yaml:"timeout"`
+	// MaxTerms bounds the index terms wildcards, regexps and fuzzy terms
+	// expand to, per day partition.
+	MaxTerms int `yaml:"max_terms"`
+	// MinPrefix is the literal start a wildcard or regexp needs.
+	MinPrefix int `yaml:"min_prefix"`
+	// MaxExpanding bounds wildcard, regexp and fuzzy terms in one query.
+	MaxExpanding int `yaml:"max_expanding"`
+	// MinFuzzy is the shortest term a fuzzy match may have.
+	MinFuzzy int `yaml:"min_fuzzy"`
+}
+
+func defaultSearchLimits() SearchLimits {
+	return SearchLimits{MaxConcurrent: 4, Timeout: Duration(5 * time.Second), MaxTerms: 4096, MinPrefix: 2, MaxExpanding: 4, MinFuzzy: 3}
+}
+
+func (l SearchLimits) validate() error {
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"max_concurrent", int64(l.MaxConcurrent)}, {"timeout", int64(l.Timeout)}, {"max_terms", int64(l.MaxTerms)},
+		{"min_prefix", int64(l.MinPrefix)}, {"max_expanding", int64(l.MaxExpanding)}, {"min_fuzzy", int64(l.MinFuzzy)}} {
+		if f.v <= 0 {
+			return fmt.Errorf("config: transcripts.search.%s: want a positive value", f.name)
+		}
+	}
+	return nil
+}

@@ -155,12 +155,21 @@ func paging(pageS, sizeS string) (page, size int, err error) {
 	return page, size, nil
 }
 
-// storeError maps a store failure: a wrong query is the client's 400.
+// storeError maps a store failure: a wrong or too costly query is the
+// client's 400; full search slots and a spent time budget are 503s.
 func (s *Server) storeError(w http.ResponseWriter, err error) {
 	var qe *store.QueryError
+	var ce *store.CostError
 	switch {
 	case errors.As(err, &qe):
 		writeError(w, api.CodeBadQuery, qe.Error())
+	case errors.As(err, &ce):
+		writeError(w, api.CodeQueryTooCostly, ce.Error())
+	case errors.Is(err, store.ErrBusy):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, api.CodeBusy, err.Error())
+	case errors.Is(err, store.ErrBudget):
+		writeError(w, api.CodeSearchTimeout, err.Error())
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, api.CodeNotFound, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -128,4 +129,48 @@ func FuzzTranscriptQuery(f *testing.F) {
 			t.Fatalf("%q: %d %s", raw, resp.StatusCode, body)
 		}
 	})
+}
+
+// failingTranscripts is a fake store whose searches fail with err, for the
+// answers to store failures that a small real store cannot be made to give.
+type failingTranscripts struct {
+	Transcripts
+	err error
+}
+
+func (f failingTranscripts) Search(context.Context, store.Query) (store.Result, error) {
+	return store.Result{}, f.err
+}
+
+// TestSearchCostAnswers: a costly query is 400 query_too_costly (from the
+// real store), full slots 503 busy with Retry-After, a spent budget 503
+// search_timeout.
+func TestSearchCostAnswers(t *testing.T) {
+	real := transcriptServer(t)
+	var v api.ErrorResponse
+	if code := testutil.DoJSON(t, "GET", real.URL+"/v1/transcripts?q="+url.QueryEscape("*eam"), "", "", &v); code != 400 ||
+		v.Error.Code != api.CodeQueryTooCostly || !strings.Contains(v.Error.Message, "wildcard") {
+		t.Errorf("leading wildcard: %d %+v, want 400 query_too_costly naming the wildcard", code, v)
+	}
+	for _, c := range []struct {
+		err   error
+		code  api.Code
+		retry bool
+	}{
+		{fmt.Errorf("wrapped: %w", store.ErrBusy), api.CodeBusy, true},
+		{fmt.Errorf("%w of 5s", store.ErrBudget), api.CodeSearchTimeout, false},
+	} {
+		srv := httptest.NewServer(New(Options{Transcripts: failingTranscripts{err: c.err}, Logger: quietLog()}))
+		resp, err := http.Get(srv.URL + "/v1/transcripts?q=cream")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e api.ErrorResponse
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		srv.Close()
+		if resp.StatusCode != 503 || e.Error.Code != c.code || (resp.Header.Get("Retry-After") != "") != c.retry {
+			t.Errorf("%v: %d %s Retry-After %q, want 503 %s", c.err, resp.StatusCode, e.Error.Code, resp.Header.Get("Retry-After"), c.code)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/server"
+	"github.com/earshot/earshot/transcript/store"
 )
 
 // startText runs a whole service (embedded NATS, JetStream alert stream,
@@ -157,6 +158,9 @@ func TestLimitDefaultsAgree(t *testing.T) {
 	want := server.DefaultLimits()
 	if got != want {
 		t.Fatalf("config.Default() limits %+v\nserver.DefaultLimits() %+v", got, want)
+	}
+	if got, want := searchLimits(config.Default().Transcripts.Search), store.DefaultSearchLimits(); got != want {
+		t.Fatalf("config.Default() search limits %+v, store.DefaultSearchLimits() %+v", got, want)
 	}
 	if int64(config.Default().HTTP.Limits.MaxUpload) != 1<<30 {
 		t.Fatalf("max_upload default %v, want 1GiB", config.Default().HTTP.Limits.MaxUpload)

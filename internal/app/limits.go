@@ -9,6 +9,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/ratelimit"
 	"github.com/earshot/earshot/server"
+	"github.com/earshot/earshot/transcript/store"
 )
 
 // httpLimits turns the configuration into the API's limits.
@@ -46,4 +47,10 @@ func limitListener(ln net.Listener, max int) net.Listener {
 func (s *Service) tokenRole(tok string, now time.Time) (string, error) {
 	c, err := s.tokens.Check(tok, now)
 	return string(c.Role), err
+}
+
+// searchLimits turns the configuration into the transcript store's.
+func searchLimits(c config.SearchLimits) store.SearchLimits {
+	return store.SearchLimits{MaxConcurrent: c.MaxConcurrent, Timeout: time.Duration(c.Timeout), MaxTerms: c.MaxTerms,
+		MinPrefix: c.MinPrefix, MaxExpanding: c.MaxExpanding, MinFuzzy: c.MinFuzzy}
 }

@@ -18,7 +18,8 @@ func openTranscripts(cfg config.Config, log *slog.Logger) (*store.Store, error) 
 		dir = filepath.Join(cfg.DataDir, "transcripts")
 	}
 	st, err := store.Open(store.Options{Dir: dir,
-		Retention: time.Duration(cfg.Transcripts.RetentionDays) * 24 * time.Hour, Logger: log})
+		Retention: time.Duration(cfg.Transcripts.RetentionDays) * 24 * time.Hour, Logger: log,
+		Search: searchLimits(cfg.Transcripts.Search)})
 	if err != nil {
 		return nil, fmt.Errorf("transcripts: %w", err)
 	}

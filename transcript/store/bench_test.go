@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -114,4 +115,42 @@ func BenchmarkSearch(b *testing.B) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(float64(n), "stored")
+}
+
+// BenchmarkCostlyQuery runs the probe's 399-byte wildcard query and four
+// broad wildcards over EARSHOT_BENCH_N generated utterances (default
+// 100000), without the search limits ("unlimited", as before they
+// existed) and with the defaults ("limited": refused by form, or
+// cancelled at the 5 s budget). Run with -benchtime=1x: unlimited takes
+// seconds an operation.
+func BenchmarkCostlyQuery(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("EARSHOT_BENCH_N")); err == nil && v > 0 {
+		n = v
+	}
+	s := bigStore(b, n, SearchLimits{})
+	limited := s.opts.Search
+	unlimited := SearchLimits{MaxConcurrent: 64, Timeout: time.Hour, MaxTerms: 1 << 30, MaxExpanding: 1 << 30}
+	for _, q := range []struct{ name, text string }{{"probe", costlyQuery}, {"broad", "ev* be* cr* wo*"}} {
+		for _, l := range []struct {
+			name string
+			lim  SearchLimits
+		}{{"unlimited", unlimited}, {"limited", limited}} {
+			b.Run(q.name+"/"+l.name, func(b *testing.B) {
+				s.opts.Search = l.lim
+				var refused int
+				for b.Loop() {
+					if _, err := s.Search(context.Background(), Query{Text: q.text}); err != nil {
+						var ce *CostError
+						if !errors.As(err, &ce) && !errors.Is(err, ErrBudget) {
+							b.Fatal(err)
+						}
+						refused++
+					}
+				}
+				b.ReportMetric(float64(refused), "refused")
+			})
+		}
+	}
+	s.opts.Search = limited
 }

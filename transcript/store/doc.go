@@ -23,6 +23,13 @@
 // Quarantined, and its day continues in a new partition. A search that a
 // partition fails is an error, never a silently partial answer.
 //
+// Search cost (cost.go): a query costly by its form (a leading wildcard,
+// too many wildcards, a fuzzy match of a short term) is refused before it
+// runs, one that expands to too many index terms as soon as bleve counts
+// them, one past its time budget is cancelled through its context, and
+// searches beyond a few at once are refused; none of them is ever answered
+// with a partial result.
+//
 // This package must never delete a damaged partition (only retention
 // removes data), and never let a bleve panic reach the process.
 //

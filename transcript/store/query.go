@@ -33,13 +33,18 @@ func badQuery(param, format string, args ...any) error {
 //     or more pinyin syllables also the pinyin field (weixin finds 威信);
 //   - fuzzy, prefix, wildcard and regexp terms search the English and
 //     Chinese fields.
-func textQuery(q string) (query.Query, error) {
+//
+// A query whose form is costly (checkCost, cost.go) is refused first.
+func textQuery(q string, l SearchLimits) (query.Query, error) {
 	if strings.TrimSpace(q) == "" {
 		return bleve.NewMatchAllQuery(), nil
 	}
 	parsed, err := bleve.NewQueryStringQuery(q).Parse()
 	if err != nil {
 		return nil, badQuery("q", "%q is not valid query syntax (%v): quote phrases, and escape + - : ~ ^ / \\ with a backslash", q, err)
+	}
+	if err := checkCost(parsed, l); err != nil {
+		return nil, err
 	}
 	out, err := rewrite(parsed)
 	if err != nil {

@@ -82,7 +82,9 @@ func (q Query) Validate() error {
 }
 
 // Search runs q over the partitions its time range touches. A *QueryError
-// means the query itself is wrong.
+// means the query itself is wrong, a *CostError that it would cost too
+// much; ErrBusy and ErrBudget that it found every search slot taken or ran
+// past its time budget (Options.Search).
 func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
 	if err := q.Validate(); err != nil {
 		return Result{}, err
@@ -90,10 +92,19 @@ func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Size == 0 {
 		q.Size = 20
 	}
-	text, err := textQuery(q.Text)
+	lim := s.opts.Search
+	text, err := textQuery(q.Text, lim)
 	if err != nil {
 		return Result{}, err
 	}
+	release, err := s.acquire()
+	if err != nil {
+		return Result{}, err
+	}
+	defer release()
+	parent := ctx
+	ctx, cancel := costContext(ctx, lim)
+	defer cancel()
 	req := bleve.NewSearchRequestOptions(filterQuery(q, text), q.Size, q.Offset, false)
 	req.Fields = []string{fRaw}
 	req.IncludeLocations = true
@@ -103,7 +114,7 @@ func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	res, err := s.search(ctx, req, q.From, q.To)
 	if err != nil {
-		return Result{}, err
+		return Result{}, costResult(parent, err, lim)
 	}
 	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits)),
 		Facets: map[string][]FacetTerm{}}

@@ -45,6 +45,8 @@ type Options struct {
 	// RetryEvery is the wait before a failed batch is tried again; it
 	// doubles after each failure up to RetryMax. Defaults 250 ms and 5 s.
 	RetryEvery, RetryMax time.Duration
+	// Search bounds what one search may cost (cost.go).
+	Search SearchLimits
 	// Now is the clock (tests); default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -72,6 +74,7 @@ func (o *Options) defaults() {
 	if o.RetryMax < o.RetryEvery {
 		o.RetryMax = max(5*time.Second, o.RetryEvery)
 	}
+	o.Search = o.Search.withDefaults()
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -124,6 +127,8 @@ type Store struct {
 
 	health writeHealth // health.go
 
+	searches chan struct{} // search slots (cost.go)
+
 	indexed, dropped, expired, failed, retried atomic.Uint64
 }
 
@@ -144,7 +149,8 @@ func Open(opts Options) (*Store, error) {
 	}
 	s := &Store{opts: opts, queue: make(chan op, opts.QueueSize), stop: make(chan struct{}),
 		done: make(chan struct{}), suspect: make(chan string, 16), checked: make(chan struct{}),
-		parts: map[string]*partition{}, alias: bleve.NewIndexAlias(), unopened: map[string]error{}}
+		parts: map[string]*partition{}, alias: bleve.NewIndexAlias(), unopened: map[string]error{},
+		searches: make(chan struct{}, opts.Search.MaxConcurrent)}
 	if err := s.openExisting(); err != nil {
 		s.closeIndexes()
 		return nil, err
