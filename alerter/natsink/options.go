@@ -38,6 +38,9 @@ type Options struct {
 	// RepeatReset: after this long without a reminder for a rule in a room
 	// its Repeat count starts again at 1; default 10 minutes.
 	RepeatReset time.Duration
+	// SharedCooldown, when set, lets the cooldown survive a scanner
+	// handover (KVCooldown); nil keeps it in this process only.
+	SharedCooldown SharedCooldown
 	// MaxEntries bounds the cooldown table (rooms × rules); default 10000.
 	// When full, the entry closest to expiry is dropped.
 	MaxEntries int

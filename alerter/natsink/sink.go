@@ -138,9 +138,26 @@ func (s *Sink) store(ctx context.Context, a alerter.Alert) (duplicate bool, err 
 
 // remind publishes a Reminder for a unless the cooldown holds.
 func (s *Sink) remind(a alerter.Alert, now time.Time) error {
+	shared := s.opts.SharedCooldown
+	if shared != nil && !s.cool.has(a.Room, a.RuleID) {
+		ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
+		if st, ok := shared.Load(ctx, a.Room, a.RuleID); ok {
+			s.cool.seed(a.Room, a.RuleID, st)
+		}
+		cancel()
+	}
 	repeat, ok := s.cool.take(a.Room, a.RuleID, now, s.opts.cooldownFor(a))
 	if !ok {
 		return nil
+	}
+	if shared != nil {
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
+			defer cancel()
+			if err := shared.Store(ctx, a.Room, a.RuleID, s.cool.state(a.Room, a.RuleID)); err != nil {
+				s.opts.Logger.Warn("cooldown not shared", "room", a.Room, "rule", a.RuleID, "err", err)
+			}
+		}()
 	}
 	msg, err := newMsg(alerter.ReminderSubject(a.Room), reminderFor(a, now, repeat))
 	if err != nil {

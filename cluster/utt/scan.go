@@ -97,8 +97,8 @@ func (s *Scan) Own(ctx context.Context, p int) error {
 	}
 	c, err := s.js.CreateOrUpdateConsumer(ctx, Stream, jetstream.ConsumerConfig{
 		Durable: ConsumerName(p), FilterSubject: PartitionFilter(p),
-		AckPolicy: jetstream.AckExplicitPolicy, AckWait: 30 * time.Second, MaxDeliver: 10,
-		BackOff:       []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second},
+		AckPolicy: jetstream.AckExplicitPolicy, AckWait: 5 * time.Second, MaxDeliver: 10,
+		BackOff:       []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second},
 		MaxAckPending: 2048, DeliverPolicy: jetstream.DeliverAllPolicy,
 	})
 	if err != nil {
@@ -178,7 +178,7 @@ func (s *Scan) handle(msg jetstream.Msg) {
 		s.Stats.Retried.Add(1)
 		s.opts.Logger.Warn("scan failed; the hypothesis will be redelivered", "room", room, "session", m.Session, "utterance", m.Utterance, "err", err)
 		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts, Error: err.Error()}, false)
-		_ = msg.Nak()
+		_ = msg.NakWithDelay(time.Second)
 		return
 	}
 	s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts}, len(alerts) > 0)

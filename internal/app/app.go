@@ -74,9 +74,14 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err = s.startLexicons(ctx); err != nil {
 		return nil, err
 	}
+	shared, err := sharedCooldown(ctx, s.nc, cfg.Cluster.Replicas) // roles.go: survives a scanner handover
+	if err != nil {
+		return nil, err
+	}
 	sinkOpts := natsink.Options{
 		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lexLoader.Cooldown,
 		MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
+		Replicas: cfg.Cluster.Replicas, SharedCooldown: shared,
 	}
 	if s.nats != nil {
 		sinkOpts.Health = s.nats.StreamWritable // refuse at once, naming why, while the disk is full

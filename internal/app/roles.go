@@ -3,9 +3,15 @@ package app
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+
+	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/cluster/lease"
 
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/pipeline"
@@ -17,15 +23,32 @@ import (
 // (cluster/utt). A single process runs all of them over the embedded
 // server: the same code path as a cluster, never a shortcut.
 type roles struct {
-	bus   *utt.Bus   // ingest and api: publishes hypotheses; nil otherwise
-	scan  *utt.Scan  // scan role; nil otherwise
-	index *utt.Index // index role; nil otherwise
+	holder string    // this node's name in leases
+	bus    *utt.Bus  // ingest and api: publishes hypotheses; nil otherwise
+	scan   *utt.Scan // scan role; nil otherwise
+	leases *lease.Table
+	stop   context.CancelFunc // stops the partition balancer
+	done   chan struct{}
+	index  *utt.Index // index role; nil otherwise
+}
+
+// ScanLeaseBucket holds the scanners' presence and partition claims.
+const ScanLeaseBucket = "EARSHOT_SCAN_LEASES"
+
+// holderName names this process in leases: host, pid and a random suffix,
+// so a restarted process never mistakes its predecessor's claims for its
+// own.
+func holderName() string {
+	host, _ := os.Hostname()
+	id := nuid.Next()
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), id[len(id)-6:])
 }
 
 // startRoles ensures the utterance streams and starts the scan and index
 // roles this node has; the bus is made for ingest and api.
 func (s *Service) startRoles(ctx context.Context) error {
 	c := s.cfg.Cluster
+	s.roles.holder = holderName()
 	js, err := jetstream.New(s.nc)
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
@@ -49,9 +72,19 @@ func (s *Service) startRoles(ctx context.Context) error {
 			Partitions: c.Partitions, Logger: s.log.With("role", "scan")}); err != nil {
 			return err
 		}
-		if err := s.roles.scan.OwnAll(sctx); err != nil {
+		// Partitions are consumed only under a lease, in one process as in a
+		// cluster: the scanner that holds partition p's claim scans its rooms.
+		s.roles.leases, err = lease.Open(sctx, js, lease.Options{Bucket: ScanLeaseBucket, Holder: s.roles.holder,
+			Replicas: c.Replicas, OnLost: s.roles.scan.OnLeaseLost, Logger: s.log.With("role", "scan")})
+		if err != nil {
 			return err
 		}
+		bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		s.roles.stop, s.roles.done = stop, make(chan struct{})
+		go func() {
+			defer close(s.roles.done)
+			s.roles.scan.Balance(bctx, s.roles.leases, s.roles.holder, time.Second)
+		}()
 	}
 	if c.Has("index") {
 		s.roles.index, err = utt.StartIndex(sctx, js, utt.IndexOptions{Matcher: s.lex.matcher,
@@ -70,9 +103,29 @@ func (s *Service) stopRoles() {
 		_ = s.roles.bus.Close()
 	}
 	if s.roles.scan != nil {
-		s.roles.scan.Close()
+		if s.roles.stop != nil {
+			s.roles.stop()
+			<-s.roles.done
+		}
+		s.roles.scan.Close() // drains the partitions' consumers, then their claims go
+		if s.roles.leases != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			s.roles.leases.Close(ctx)
+			cancel()
+		}
 	}
 	if s.roles.index != nil {
 		s.roles.index.Close()
 	}
+}
+
+// sharedCooldown is the reminder cooldown every scanner shares.
+func sharedCooldown(ctx context.Context, nc *nats.Conn, replicas int) (natsink.SharedCooldown, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	return natsink.KVCooldown(ctx, js, natsink.DefaultRepeatReset, replicas)
 }

@@ -1,0 +1,20 @@
+// Package lease keeps exclusive, expiring claims on keys (a scanner's
+// partitions, an ingest worker's rooms) in a JetStream KV bucket.
+//
+// A claim is taken with Create, which succeeds only if the key is absent
+// or deleted (nats.go creates over a tombstone with the tombstone's
+// revision, so two takers after a delete cannot both win: nats.rs#1301),
+// renewed every TTL/3 with Update at the revision last written (a CAS in
+// the stream's Raft log, so a holder whose claim was taken over learns it
+// at its next renewal), and released on drain with Delete at that
+// revision, never deleting someone else's claim. The TTL is the bucket's
+// MaxAge, which applies to every write: per-key TTLs are not used because
+// an Update drops them (nats-server#6959). Replicas of an R3 bucket may
+// expire a key at different moments (nats-server#3653): a taker's Create
+// then fails and it retries at its next tick; and a holder stops treating
+// a claim as its own once TTL*2/3 has passed since its last successful
+// renewal (self-fencing), before any replica can expire it.
+//
+// This package must never decide what a claim is for: callers are told
+// when they gained or lost one.
+package lease
