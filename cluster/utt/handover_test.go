@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/cluster/lease"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
@@ -79,7 +80,7 @@ func TestScannerHandover(t *testing.T) {
 	}
 
 	a := startScanner(t, srv, "a", partitions)
-	eventually(t, "scanner a owns every partition", func() bool { return len(a.scan.Owned()) == partitions })
+	testutil.WaitFor(t, 10*time.Second, "scanner a owns every partition", func() bool { return len(a.scan.Owned()) == partitions })
 	feed, _ := bus.Open(pipeline.Room{ID: "r1"}, "s1", pipeline.FeedOptions{})
 	if got, err := feed.Scan(ctx, []transcript.Hypothesis{{Utterance: 1, Final: true, Text: "it cure"}}); err != nil || len(got) != 1 {
 		t.Fatalf("scan before the handover: %v, %v", got, err)
@@ -90,12 +91,12 @@ func TestScannerHandover(t *testing.T) {
 
 	b := startScanner(t, srv, "b", partitions)
 	defer func() { b.stop(); b.scan.Close(); b.leases.Close(context.Background()) }()
-	eventually(t, "b takes its share", func() bool { return len(b.scan.Owned()) == partitions/2 })
+	testutil.WaitFor(t, 10*time.Second, "b takes its share", func() bool { return len(b.scan.Owned()) == partitions/2 })
 
 	killed := time.Now()
 	a.stop()
 	a.nc.Close() // kill: no release, no drain
-	eventually(t, "b owns every partition", func() bool { return len(b.scan.Owned()) == partitions })
+	testutil.WaitFor(t, 10*time.Second, "b owns every partition", func() bool { return len(b.scan.Owned()) == partitions })
 	handover := time.Since(killed)
 	t.Logf("handover after a scanner died: %v", handover)
 	if handover > 5*time.Second {
