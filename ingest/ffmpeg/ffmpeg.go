@@ -191,16 +191,16 @@ func (s *Source) outcome(ctx context.Context, r *run, readErr, waitErr error, li
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if r.proxy != nil {
-		// A refusal explains whatever ffmpeg made of the proxy's 403.
-		if err := r.proxy.Refused(); err != nil {
-			return err
-		}
-		// The proxy's 502 for a closed port must read like a timeout.
-		if err := r.proxy.LastFailure(); heard == 0 && netguard.IsConnectFailure(err) {
-			s.log.Debug("ffmpeg: could not connect", "detail", err)
-			return ErrUnreachable
-		}
+	// A refusal explains whatever ffmpeg made of the proxy's 403 or the
+	// relay's hang-up.
+	if err := r.refused(); err != nil {
+		return err
+	}
+	// The proxy's 502, or the relay's hang-up, for a closed port must read
+	// like a timeout.
+	if err := r.lastFailure(); heard == 0 && err != nil && netguard.IsConnectFailure(err) {
+		s.log.Debug("ffmpeg: could not connect", "detail", err)
+		return ErrUnreachable
 	}
 	if waitErr != nil {
 		line, kind := classify(lines)

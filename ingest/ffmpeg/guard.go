@@ -1,6 +1,7 @@
 package ffmpeg
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,31 +23,67 @@ var ErrRefused = netguard.ErrRefused
 //
 // ffmpeg resolves names and follows redirects itself, so checking the URL
 // is not enough. Per protocol:
-//   - rtmp, rtsp, srt: the host is resolved and checked here and ffmpeg
+//
+//   - rtmp, srt: the host is resolved and checked here and ffmpeg
 //     gets the checked address instead of the name, so it never resolves
 //     anything (RTMP's tcUrl keeps the name, for servers that route by
 //     it).
+//
 //   - http, https (HLS, HTTP-FLV), rtmps, rtsps: ffmpeg's HTTP and TLS
 //     connections go through a netguard.Proxy (http_proxy), which checks
 //     every connection, so redirects and playlist entries on other hosts
 //     are checked as they are made, while TLS (SNI, certificates) and the
 //     Host header stay end to end.
 //
-// What remains: an RTSP server may answer 3xx and ffmpeg 5.1 follows RTSP
-// redirects itself with no option to stop it; the target gets one TCP
-// connection carrying an RTSP request, and the error is the neutral
-// ErrUnreachable, so the caller learns nothing about the port.
+//   - rtsp: ffmpeg connects to a relay (rtspRelay) on loopback that dials
+//     the source through the policy and cuts the connection at a 3xx
+//     answer: ffmpeg 5.1 follows RTSP redirects itself and has no option
+//     to stop it. Media is interleaved on the control connection
+//     (-rtsp_transport tcp), so nothing else is dialed.
+//
+// What remains: an RTSPS server (its TLS is opaque to the proxy) could
+// redirect to a plain rtsp:// URL, which ffmpeg would dial itself.
 type run struct {
 	input string   // the -i argument
 	opts  []string // extra input options
 	env   []string // ffmpeg's environment
 	proxy *netguard.Proxy
+	relay *rtspRelay
 }
 
 func (r *run) close() {
 	if r.proxy != nil {
 		_ = r.proxy.Close()
 	}
+	if r.relay != nil {
+		r.relay.close()
+	}
+}
+
+// lastFailure is the latest failed connection of the proxy or relay.
+func (r *run) lastFailure() error {
+	if r.proxy != nil {
+		if err := r.proxy.LastFailure(); err != nil {
+			return err
+		}
+	}
+	if r.relay != nil {
+		return r.relay.LastFailure()
+	}
+	return nil
+}
+
+// refused is the policy refusal the proxy or relay met, if any.
+func (r *run) refused() error {
+	if r.proxy != nil {
+		if err := r.proxy.Refused(); err != nil {
+			return err
+		}
+	}
+	if r.relay != nil {
+		return r.relay.Refused()
+	}
+	return nil
 }
 
 // proxyVars are environment variables that would route ffmpeg around
@@ -85,6 +122,14 @@ func (s *Source) prepare(ctx context.Context) (*run, error) {
 	}
 	pinned := *u
 	pinned.Host = hostPort(addrs[0], u.Port())
+	if u.Scheme == "rtsp" {
+		relay, err := startRTSPRelay(s.guard, net.JoinHostPort(u.Hostname(), cmp.Or(u.Port(), "554")))
+		if err != nil {
+			return nil, err
+		}
+		r.relay = relay
+		pinned.Host = relay.addr()
+	}
 	r.input = pinned.String()
 	if s.t.kind == kindRTMP && r.input != s.t.input {
 		r.opts = []string{"-rtmp_tcurl", rtmpTCURL(u)}

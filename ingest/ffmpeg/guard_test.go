@@ -1,13 +1,16 @@
 package ffmpeg
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -15,6 +18,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/testnet"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestPolicyRefusesBeforeConnecting: with the default policy no pull of
@@ -205,4 +209,94 @@ func hasEnv(env []string, kv string) bool {
 		}
 	}
 	return n == 101
+}
+
+// fakeRTSPRedirect is a FAKE RTSP server (a real one cannot answer with a
+// redirect on demand): it answers OPTIONS and then 302 to location.
+func fakeRTSPRedirect(t *testing.T, location string) string {
+	addr, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) {
+		defer c.Close()
+		br := bufio.NewReader(c)
+		for {
+			method, cseq := "", ""
+			for {
+				line, err := br.ReadString('\n')
+				if err != nil {
+					return
+				}
+				line = strings.TrimSpace(line)
+				if line == "" {
+					break
+				}
+				if method == "" {
+					method, _, _ = strings.Cut(line, " ")
+				}
+				if v, ok := strings.CutPrefix(line, "CSeq: "); ok {
+					cseq = v
+				}
+			}
+			if method == "OPTIONS" {
+				fmt.Fprintf(c, "RTSP/1.0 200 OK\r\nCSeq: %s\r\nPublic: OPTIONS, DESCRIBE, SETUP, PLAY\r\n\r\n", cseq)
+				continue
+			}
+			fmt.Fprintf(c, "RTSP/1.0 302 Moved Temporarily\r\nCSeq: %s\r\nLocation: %s\r\n\r\n", cseq, location)
+		}
+	})
+	return addr
+}
+
+// TestRTSPRedirectRefused: ffmpeg follows RTSP 3xx answers by itself; the
+// relay cuts the connection instead, and the target is never reached.
+func TestRTSPRedirectRefused(t *testing.T) {
+	needFFmpeg(t)
+	secret, hits := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) { c.Close() })
+	_, port, _ := net.SplitHostPort(fakeRTSPRedirect(t, "rtsp://"+secret+"/admin"))
+	src, err := New("rtsp://"+testnet.MediaName+":"+port+"/cam", Options{Guard: testnet.Policy(t, testnet.MediaName), Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = src.Run(context.Background(), (&recorder{}).emit)
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "302") {
+		t.Errorf("got %v, want the redirect refused", err)
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the redirect target was reached %d times", n)
+	}
+	// The control: ffmpeg by itself does follow the redirect.
+	_ = exec.Command("ffmpeg", "-nostdin", "-loglevel", "quiet", "-rtsp_transport", "tcp", "-timeout", "2000000",
+		"-i", "rtsp://127.0.0.1:"+port+"/cam", "-f", "null", "-").Run()
+	if hits.Load() == 0 {
+		t.Error("plain ffmpeg did not follow the redirect either: the test proves nothing")
+	}
+}
+
+// TestPullsRTSPThroughRelay: a real RTSP server (GStreamer's
+// gst-rtsp-server) streams Opus; the pull, by a name resolving to it,
+// goes through the relay and hears the tone.
+func TestPullsRTSPThroughRelay(t *testing.T) {
+	needFFmpeg(t)
+	check := `import gi; gi.require_version("GstRtspServer","1.0"); from gi.repository import GstRtspServer`
+	if out, err := exec.Command(testnet.DebianPython, "-c", check).CombinedOutput(); err != nil {
+		testutil.Need(t, fmt.Errorf("gst-rtsp-server not usable (gir1.2-gst-rtsp-server-1.0): %w\n%s", err, out))
+	}
+	port := freePort(t, "tcp")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	srv := exec.CommandContext(ctx, testnet.DebianPython, "testdata/gst_rtsp_server.py", "127.0.0.1", port, "3")
+	stderr := testnet.StartReady(t, srv)
+	src, err := New("rtsp://"+testnet.MediaName+":"+port+"/tone", Options{Guard: testnet.Policy(t, testnet.MediaName), Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	err = src.Run(ctx, rec.emit)
+	if err != nil && !errors.Is(err, ErrStreamLost) {
+		t.Fatalf("Run: %v\nserver: %s", err, stderr.String())
+	}
+	if h := rec.heard(); h < 2*time.Second {
+		t.Fatalf("heard %v, want about 3s", h)
+	}
+	if s := toneShare(rec.pcm[len(rec.pcm)/4:3*len(rec.pcm)/4], 1000); s < 0.9 {
+		t.Errorf("1 kHz share %.3f, want > 0.9", s)
+	}
 }

@@ -3,11 +3,9 @@
 package whep
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,19 +30,7 @@ func TestPullsFromGStreamerWHEPServer(t *testing.T) {
 	const token = "gst-secret"
 	srv := exec.CommandContext(ctx, "ip", "netns", "exec", ns.Name, testnet.DebianPython,
 		"testdata/gst_whep_server.py", ns.PeerIP, "8890", token, "20")
-	stdout, err := srv.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	srv.Stderr = &stderr
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
-		_ = srv.Wait()
-		t.Fatalf("server did not start: %q %s", line, stderr.String())
-	}
+	stderr := testnet.StartReady(t, srv)
 	src, err := New("http://"+ns.PeerIP+":8890/whep", Options{Token: token, Guard: testnet.Policy(t, ns.PeerIP)})
 	if err != nil {
 		t.Fatal(err)

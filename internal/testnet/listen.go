@@ -1,8 +1,12 @@
 package testnet
 
 import (
+	"bufio"
+	"bytes"
 	"net"
 	"net/netip"
+	"os/exec"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -61,4 +65,43 @@ func Loopback() *netguard.Policy {
 		panic(err)
 	}
 	return p
+}
+
+// Output is a process's standard error, safe to read while it runs.
+type Output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *Output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+func (o *Output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// StartReady starts a test server process that prints "ready" on its
+// standard output once it serves, waits for that line, and kills it when
+// the test ends. It returns the process's standard error.
+func StartReady(t testing.TB, cmd *exec.Cmd) *Output {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &Output{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	if line, _ := bufio.NewReader(stdout).ReadString('\n'); line != "ready\n" {
+		t.Fatalf("%s did not start: %q %s", cmd.Args[0], line, stderr)
+	}
+	return stderr
 }
