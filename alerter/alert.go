@@ -41,11 +41,69 @@ type Alert struct {
 	// StartMs and EndMs are stream-time offsets of the match.
 	StartMs int64 `json:"start_ms"`
 	EndMs   int64 `json:"end_ms"`
+	// Hits lists every rule the utterance broke in this hypothesis, the
+	// most severe first: the fields above are that leading hit's, so a
+	// consumer that knows one rule per alert keeps working. Empty in
+	// alerts written before grouping (one hit, the fields above).
+	Hits []AlertHit `json:"hits,omitempty"`
 	// ClipURL is the API path of the alert's evidence clip (WAV of the
 	// seconds around the hit). It is set before the alert is stored; the
 	// clip itself appears a few seconds later, once the audio after the
 	// hit has been heard (until then the path answers 404).
 	ClipURL string `json:"clip_url,omitempty"`
+}
+
+// AlertHit is one rule broken by the alert's utterance.
+type AlertHit struct {
+	RuleID      string  `json:"rule_id"`
+	Category    string  `json:"category"`
+	Severity    string  `json:"severity"`
+	Reminder    string  `json:"reminder"`
+	Policy      string  `json:"policy,omitempty"`
+	Pattern     string  `json:"pattern"`
+	MatchedText string  `json:"matched_text"`
+	Via         string  `json:"via"`
+	Score       float64 `json:"score"`
+	StartMs     int64   `json:"start_ms"`
+	EndMs       int64   `json:"end_ms"`
+}
+
+// AllHits returns the alert's hits: Hits, or the one hit its top-level
+// fields describe.
+func (a Alert) AllHits() []AlertHit {
+	if len(a.Hits) > 0 {
+		return a.Hits
+	}
+	return []AlertHit{{RuleID: a.RuleID, Category: a.Category, Severity: a.Severity, Reminder: a.Reminder,
+		Policy: a.Policy, Pattern: a.Pattern, MatchedText: a.MatchedText, Via: a.Via, Score: a.Score,
+		StartMs: a.StartMs, EndMs: a.EndMs}}
+}
+
+// ForHit returns a copy of a whose top-level fields are hit's and which
+// lists no other hits: one alert per hit, for outputs whose contract is
+// one line per rule (earshot scan --format jsonl).
+func (a Alert) ForHit(hit AlertHit) Alert {
+	a.RuleID, a.Category, a.Severity, a.Reminder, a.Policy = hit.RuleID, hit.Category, hit.Severity, hit.Reminder, hit.Policy
+	a.Pattern, a.MatchedText, a.Via, a.Score = hit.Pattern, hit.MatchedText, hit.Via, hit.Score
+	a.StartMs, a.EndMs, a.Hits = hit.StartMs, hit.EndMs, nil
+	return a
+}
+
+// SeverityRank orders severities, info lowest; unknown ones rank below it.
+func SeverityRank(s string) int {
+	switch s {
+	case "critical":
+		return 5
+	case "high":
+		return 4
+	case "medium":
+		return 3
+	case "low":
+		return 2
+	case "info":
+		return 1
+	}
+	return 0
 }
 
 // Reminder is what the anchor's overlay receives on earshot.room.<room>.reminder.

@@ -32,9 +32,27 @@ type Alert struct {
 	// StartMs and EndMs are stream-time offsets of the match.
 	StartMs int64 `json:"start_ms"`
 	EndMs   int64 `json:"end_ms"`
+	// Hits lists every rule the sentence broke, the most severe first; the
+	// fields above are that leading hit's. Empty for a single hit.
+	Hits []AlertHit `json:"hits,omitempty"`
 	// ClipURL is the path of the evidence clip (GET answers 404 until the
 	// audio after the hit has been heard).
 	ClipURL string `json:"clip_url,omitempty"`
+}
+
+// AlertHit is one rule broken by an alert's sentence.
+type AlertHit struct {
+	RuleID      string  `json:"rule_id"`
+	Category    string  `json:"category"`
+	Severity    string  `json:"severity"`
+	Reminder    string  `json:"reminder"`
+	Policy      string  `json:"policy,omitempty"`
+	Pattern     string  `json:"pattern"`
+	MatchedText string  `json:"matched_text"`
+	Via         string  `json:"via"`
+	Score       float64 `json:"score"`
+	StartMs     int64   `json:"start_ms"`
+	EndMs       int64   `json:"end_ms"`
 }
 
 // AlertView is an alert as the console sees it: the alert, its newest

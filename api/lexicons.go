@@ -157,9 +157,14 @@ type Rule struct {
 	Description string      `json:"Description"`
 	Patterns    []Pattern   `json:"Patterns"`
 	Exceptions  []Exception `json:"Exceptions"`
-	Reminder    string      `json:"Reminder"`
-	Policy      string      `json:"Policy"`
-	Cooldown    string      `json:"Cooldown"`
+	// Allow, ShortLatinGuard, Romanized and Typed: see docs/lexicon.md.
+	Allow           []string `json:"Allow"`
+	ShortLatinGuard *bool    `json:"ShortLatinGuard"`
+	Romanized       bool     `json:"Romanized"`
+	Typed           bool     `json:"Typed"`
+	Reminder        string   `json:"Reminder"`
+	Policy          string   `json:"Policy"`
+	Cooldown        string   `json:"Cooldown"`
 	// CooldownDuration is Cooldown in nanoseconds (0 when unset).
 	CooldownDuration time.Duration `json:"CooldownDuration"`
 }
@@ -170,6 +175,7 @@ type Pattern struct {
 	Slop          *int     `json:"Slop"`
 	Fuzzy         *bool    `json:"Fuzzy"`
 	Digits        int      `json:"Digits"`
+	Contact       string   `json:"Contact"`
 	NotFollowedBy []string `json:"NotFollowedBy"`
 	NotPrecededBy []string `json:"NotPrecededBy"`
 	NotInside     []string `json:"NotInside"`

@@ -77,7 +77,9 @@ func scoreText(cases []TextCase, m pipeline.MatcherFunc) *TextReport {
 		alerts, _ := det0.Detect(transcript.Hypothesis{Utterance: uint64(i + 1), Final: true, Text: tc.Text})
 		got := map[string]bool{}
 		for _, a := range alerts {
-			got[a.Category] = true
+			for _, hit := range a.AllHits() {
+				got[hit.Category] = true
+			}
 		}
 		want := map[string]bool{}
 		for _, c := range tc.Expect {

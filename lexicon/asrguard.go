@@ -77,11 +77,11 @@ func initialsOK(w string, han bool) bool {
 }
 
 // shortLatin cancels a fuzzy hit whose every token is a Latin word of one
-// or two letters ("ya", "ca", "a"), unless the rule is about contact apps
-// (v, q, vx). Such fragments are what ASR emits for noise and clipped
+// or two letters ("ya", "ca", "a"), when the rule's short_latin_guard is on
+// (the default, except for private-goods rules: v, q, vx are the evasion). Such fragments are what ASR emits for noise and clipped
 // words; they never prove a medical or price claim.
 func shortLatin(p *cpattern, toks []analysis.Token, sp span) string {
-	if p.rule == nil || p.rule.rule.Category == "private-goods" || sp.s < 0 || sp.e <= sp.s || sp.via == "exact" {
+	if p.rule == nil || !p.rule.shortLatin || sp.s < 0 || sp.e <= sp.s || sp.via == "exact" {
 		return ""
 	}
 	for _, t := range toks[sp.s:sp.e] {

@@ -59,7 +59,7 @@ func (e *Engine) buildAutomaton() {
 	childKeys := map[int32][]int32{}
 	parentOf := map[int32]int32{}
 	for _, p := range e.patterns {
-		if p.digits > 0 {
+		if p.special() {
 			continue
 		}
 		for _, el := range p.elems {
@@ -278,7 +278,7 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 	sc.begin()
 	if e.noIndex {
 		for id, p := range e.patterns {
-			if p.digits == 0 {
+			if !p.special() {
 				sc.add(int32(id), 0)
 				sc.add(int32(id), int32(len(toks)-1))
 			}

@@ -20,20 +20,23 @@ type Options struct {
 // Engine is a compiled lexicon. It is immutable after Compile and safe for
 // concurrent use: a new lexicon version is a new Engine.
 type Engine struct {
-	lx        *Lexicon
-	py        *pinyin.Table
-	rules     []*crule
-	patterns  []*cpattern
-	keyIDs    map[string]int32 // candidate key -> dense id
-	kt        keyTables        // the keys by kind, for the hot path
-	auto      *automaton
-	noIndex   bool // tests: every pattern is a candidate
-	digitPats []*cpattern
-	maxPrefix int  // longest wildcard prefix, 0 when none
-	joins     bool // some pattern has a joinable element (ven mo: venmo)
-	phonetic  PhoneticMatcher
-	phonIDs   map[int]*cpattern
-	scratch   sync.Pool
+	lx          *Lexicon
+	py          *pinyin.Table
+	rules       []*crule
+	patterns    []*cpattern
+	keyIDs      map[string]int32 // candidate key -> dense id
+	kt          keyTables        // the keys by kind, for the hot path
+	auto        *automaton
+	noIndex     bool // tests: every pattern is a candidate
+	digitPats   []*cpattern
+	contactPats []*cpattern
+	maxPrefix   int     // longest wildcard prefix, 0 when none
+	joins       bool    // some pattern has a joinable element (ven mo: venmo)
+	romanized   bool    // some rule reads Latin as Chinese everywhere
+	typed       *Engine // the Typed rules, over typed-evasion tokens (typed.go)
+	phonetic    PhoneticMatcher
+	phonIDs     map[int]*cpattern
+	scratch     sync.Pool
 
 	searchOnce sync.Once
 	searchIdx  bleve.Index
@@ -62,6 +65,9 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	e.buildAutomaton()
 	e.addPhonetic()
 	e.buildKeyTables()
+	if err := e.buildTyped(); err != nil {
+		return nil, err
+	}
 	e.scratch.New = func() any { return e.newScratch() }
 	return e, nil
 }
@@ -70,7 +76,11 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 func (e *Engine) Lexicon() *Lexicon { return e.lx }
 
 func (e *Engine) compileRule(r *Rule, index int) *crule {
-	cr := &crule{rule: r, index: index}
+	cr := &crule{rule: r, index: index, romanized: r.Romanized, shortLatin: r.Category != "private-goods"}
+	if r.ShortLatinGuard != nil {
+		cr.shortLatin = *r.ShortLatinGuard
+	}
+	e.romanized = e.romanized || r.Romanized
 	onlyZh := len(r.Languages) == 1 && r.Languages[0] == "zh"
 	for _, p := range r.Patterns {
 		cp := e.compilePattern(p, r.Category, onlyZh)
@@ -82,6 +92,9 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 		cr.patterns = append(cr.patterns, cp)
 		if cp.digits > 0 {
 			e.digitPats = append(e.digitPats, cp)
+		}
+		if cp.contact != "" {
+			e.contactPats = append(e.contactPats, cp)
 		}
 	}
 	for _, x := range r.Exceptions {
@@ -127,8 +140,8 @@ func (e *Engine) compileException(x Exception, onlyZh bool) *cpattern {
 // compilePattern returns nil for a phrase that normalizes to nothing
 // (validation reports it; Compile must still never fail on it).
 func (e *Engine) compilePattern(p Pattern, category string, onlyZh bool) *cpattern {
-	cp := &cpattern{src: p.String(), digits: p.Digits, fuzzy: p.Fuzzy == nil || *p.Fuzzy}
-	if p.Digits > 0 {
+	cp := &cpattern{src: p.String(), digits: p.Digits, contact: p.Contact, fuzzy: p.Fuzzy == nil || *p.Fuzzy}
+	if cp.special() {
 		return cp
 	}
 	cp.zh = onlyZh || analysis.HasHan(p.Phrase)
@@ -156,7 +169,7 @@ func (e *Engine) addPhonetic() {
 		return
 	}
 	for _, p := range e.patterns {
-		if p.zh || !p.fuzzy || p.digits > 0 {
+		if p.zh || !p.fuzzy || p.special() {
 			continue
 		}
 		words := make([]string, 0, len(p.elems))

@@ -19,19 +19,20 @@ type elem struct {
 
 // cpattern is a compiled phrase or digits pattern.
 type cpattern struct {
-	id     int
-	rule   *crule
-	src    string
-	elems  []elem
-	slop   int
-	fuzzy  bool  // pinyin, stem, initials, phonetic allowed
-	stems  bool  // English stems allowed even when not fuzzy (exceptions)
-	short  bool  // fuzzy Chinese of 1-2 Han characters: strict sound-alikes
-	langs  uint8 // the rule's languages (langZh, langEn)
-	zh     bool  // Chinese mode: letters as syllables, typed pinyin, initials
-	digits int
-	guards guards
-	key    string // normalized token texts joined, for built-in guards
+	id      int
+	rule    *crule
+	src     string
+	elems   []elem
+	slop    int
+	fuzzy   bool  // pinyin, stem, initials, phonetic allowed
+	stems   bool  // English stems allowed even when not fuzzy (exceptions)
+	short   bool  // fuzzy Chinese of 1-2 Han characters: strict sound-alikes
+	langs   uint8 // the rule's languages (langZh, langEn)
+	zh      bool  // Chinese mode: letters as syllables, typed pinyin, initials
+	digits  int
+	contact string // "email", "url" or "handle": a contact-handle pattern
+	guards  guards
+	key     string // normalized token texts joined, for built-in guards
 	// filtered patterns are candidates only if one of the second keys
 	// also occurs in the segment (a one-element anchor of a longer phrase).
 	filtered bool
@@ -44,6 +45,10 @@ type cpattern struct {
 	phonKeys  []int32
 }
 
+// special reports a digits or contact pattern: matched by its own scanner,
+// not through the automaton.
+func (p *cpattern) special() bool { return p.digits > 0 || p.contact != "" }
+
 // crule is a compiled rule.
 type crule struct {
 	rule       *Rule
@@ -51,6 +56,8 @@ type crule struct {
 	patterns   []*cpattern
 	exceptions []cexception
 	allow      []*cpattern // the rule's own, then the lexicon's
+	shortLatin bool        // the short-Latin ASR guard applies (ShortLatinGuard)
+	romanized  bool        // Latin words read as Chinese in any segment
 }
 
 type cexception struct {

@@ -198,7 +198,7 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 		for _, s := range t.Syllables {
 			add(kt.syl[e.py.Fuzzy(s)])
 		}
-		if latinAsChinese(w, han) {
+		if latinAsChinese(w, han || e.romanized) {
 			if len(w) > 1 && len(w) <= 4 {
 				for k := 0; k < len(w); k++ {
 					for _, s := range e.py.Letter(w[k]) {
@@ -209,7 +209,9 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 			for _, s := range e.py.Segments(w) {
 				add(kt.syl[e.py.Fuzzy(s)])
 			}
-			if abbreviation(w) {
+			if len(w) >= 2 && len(w) <= 6 {
+				// initials (vx) and mixed forms (weix): every letter may
+				// be an initial
 				for k := 0; k < len(w); k++ {
 					c := w[k]
 					if c == 'v' {

@@ -95,13 +95,23 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 	}
 	langs := segmentLangs(toks, han)
 	for _, id := range cands {
-		if e.patterns[id].langs&langs == 0 {
+		p := e.patterns[id]
+		ph := han || p.rule.romanized // see Rule.Romanized
+		if p.langs&langs == 0 && !(ph && p.langs&langZh != 0) {
 			continue
 		}
-		e.verify(e.patterns[id], toks, han, sc.pos[id], tr != nil, emit)
+		e.verify(p, toks, ph, sc.pos[id], tr != nil, emit)
 	}
 	e.matchDigits(toks, han, emit)
+	e.matchContacts(text, toks, han, emit)
 	e.matchPhonetic(toks, han, sc, emit)
+	if e.typed != nil {
+		for _, h := range e.typed.typedHits(text, toks, han, tr) {
+			if !hasRule(hits, h.RuleID) {
+				hits = append(hits, h)
+			}
+		}
+	}
 	return sortHits(hits)
 }
 

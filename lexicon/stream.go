@@ -29,6 +29,15 @@ type Stream struct {
 	z    analysis.Tokenizer
 }
 
+// StreamMatcher is a Matcher that can match the partials of one
+// utterance incrementally (Stream). The pipeline pins one per utterance.
+type StreamMatcher interface {
+	Matcher
+	NewStream() *Stream
+}
+
+var _ StreamMatcher = (*Engine)(nil)
+
 // NewStream starts matching one utterance's hypotheses.
 func (e *Engine) NewStream() *Stream {
 	return &Stream{e: e, z: analysis.Tokenizer{SkipStems: true}}

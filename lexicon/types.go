@@ -46,10 +46,23 @@ type Rule struct {
 	// Allow lists phrases inside which this rule does not fire: unlike an
 	// exception, which cancels a hit anywhere near it, an allowed phrase
 	// cancels only a hit that lies inside one of its occurrences.
-	Allow    []string `yaml:"allow"`
-	Reminder string   `yaml:"reminder"`
-	Policy   string   `yaml:"policy"`
-	Cooldown string   `yaml:"cooldown"`
+	Allow []string `yaml:"allow"`
+	// ShortLatinGuard cancels fuzzy hits made only of one- and two-letter
+	// Latin words ("ya", "ca": what ASR emits for noise); nil means on,
+	// except for private-goods rules, where "v" and "q" are the evasion.
+	ShortLatinGuard *bool `yaml:"short_latin_guard"`
+	// Romanized reads Latin words as Chinese for this rule's Chinese
+	// patterns in any segment (typed pinyin, initials such as "bj",
+	// mixed forms such as "weix"), not only in Chinese ones: for captions
+	// and titles typed in pinyin.
+	Romanized bool `yaml:"romanized"`
+	// Typed matches this rule's Latin words through typed evasions:
+	// stretched letters ("freeee"), noise between letters ("c.u.r.e",
+	// "c-u-r-e", "f r e e"). Rare in speech, common in captions.
+	Typed    bool   `yaml:"typed"`
+	Reminder string `yaml:"reminder"`
+	Policy   string `yaml:"policy"`
+	Cooldown string `yaml:"cooldown"`
 	// CooldownDuration is Cooldown parsed by validation (0 when unset).
 	CooldownDuration time.Duration `yaml:"-"`
 }
@@ -65,6 +78,10 @@ type Pattern struct {
 	Fuzzy *bool `yaml:"fuzzy"`
 	// Digits > 0 makes this a digit-run pattern of at least Digits digits.
 	Digits int `yaml:"digits"`
+	// Contact makes this a contact-handle pattern: "email" (john at gmail
+	// dot com, 艾特), "url" (w w w dot shop dot com, 点 com) or "handle"
+	// (an account id read letter by letter), written or spoken.
+	Contact string `yaml:"contact"`
 	// NotFollowedBy and NotPrecededBy cancel a hit when one of these
 	// phrases is directly adjacent to it (最 not in 最近, 第一 not in 第一次).
 	NotFollowedBy []string `yaml:"not_followed_by"`
@@ -110,6 +127,9 @@ func (p Pattern) String() string {
 	if p.Digits > 0 {
 		return fmt.Sprintf("digits: %d", p.Digits)
 	}
+	if p.Contact != "" {
+		return "contact: " + p.Contact
+	}
 	return p.Phrase
 }
 
@@ -127,7 +147,7 @@ func (p *Pattern) UnmarshalYAML(n *yaml.Node) error {
 		return err
 	}
 	*p = Pattern(v)
-	p.unknown = unknownKeys(n, "phrase", "slop", "fuzzy", "digits",
+	p.unknown = unknownKeys(n, "phrase", "slop", "fuzzy", "digits", "contact",
 		"not_followed_by", "not_preceded_by", "not_inside")
 	return nil
 }

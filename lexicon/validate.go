@@ -109,8 +109,20 @@ func validateRule(r *Rule, idx int, c *collector) {
 	}
 }
 
+// contactKinds are the values of Pattern.Contact.
+var contactKinds = []string{"email", "url", "handle"}
+
 func validatePattern(p *Pattern, id string, idx int, field string, c *collector) {
 	reportUnknown(p.unknown, id, idx, field, c)
+	if p.Contact != "" {
+		if !oneOf(p.Contact, contactKinds) {
+			c.add(id, idx, field+".contact", "unknown contact %q (must be one of %s)", p.Contact, strings.Join(contactKinds, ", "))
+		}
+		if p.Phrase != "" || p.Digits != 0 || p.Slop != nil || p.Fuzzy != nil || len(p.NotFollowedBy)+len(p.NotPrecededBy)+len(p.NotInside) > 0 {
+			c.add(id, idx, field, "a contact pattern takes no phrase, digits or other options")
+		}
+		return
+	}
 	if p.Digits != 0 {
 		if p.Phrase != "" {
 			c.add(id, idx, field, "has both phrase and digits")

@@ -195,6 +195,9 @@ func (v verifier) cover(ei int, w string) (int, string, float64) {
 	if n := v.typed(ei, w); n > 0 {
 		return n, "pinyin", scoreTyped
 	}
+	if n := v.mixed(ei, w, false, false); n >= 2 && v.han {
+		return n, "initials", scoreInitials // weix, wxin: syllables and initials
+	}
 	els := v.p.elems[ei:]
 	if len(w) < 2 || len(w) > len(els) {
 		return 0, "", 0
@@ -224,6 +227,47 @@ func (v verifier) hasInitial(ss []pinyin.Syllable, c byte) bool {
 		}
 	}
 	return false
+}
+
+// mixed consumes w as consecutive elements from ei, each read as a full
+// syllable or as its (consonant) initial, with at least one of each
+// ("weix" for 微信, "wxin", "jiawx" for 加微信); it returns how many
+// elements, or 0. used and full say an initial and a full syllable were
+// already read.
+func (v verifier) mixed(ei int, w string, used, full bool) int {
+	if w == "" || ei >= len(v.p.elems) || v.p.elems[ei].tok.Kind != analysis.Han {
+		return 0
+	}
+	ss := v.p.elems[ei].tok.Syllables
+	c := w[0]
+	if c == 'v' {
+		c = 'w'
+	}
+	if !strings.ContainsRune("aeiou", rune(c)) && v.hasInitial(ss, c) {
+		if len(w) == 1 && full {
+			return 1
+		}
+		if n := v.mixed(ei+1, w[1:], true, full); n > 0 {
+			return n + 1
+		}
+	}
+	for _, s := range ss {
+		name := v.py.Name(s)
+		if len(name) < 2 || !strings.HasPrefix(w, name) {
+			continue
+		}
+		rest := w[len(name):]
+		if rest == "" {
+			if used {
+				return 1
+			}
+			continue // all full syllables: typed pinyin, not mixed
+		}
+		if n := v.mixed(ei+1, rest, used, true); n > 0 {
+			return n + 1
+		}
+	}
+	return 0
 }
 
 // typed consumes w as consecutive readings of elements from ei.

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"sort"
 	"sync"
 	"time"
 
@@ -42,6 +43,7 @@ type Detector struct {
 	mu        sync.Mutex
 	utterance uint64
 	current   lexicon.Matcher // pinned for the current utterance
+	stream    *lexicon.Stream // its partials, when current can stream
 	version   string
 	fired     map[string]bool
 }
@@ -55,8 +57,9 @@ func NewDetector(room Room, session string, matcher MatcherFunc) *Detector {
 // Session is the id alerts of this detector carry.
 func (d *Detector) Session() string { return d.session }
 
-// Detect matches h and returns alerts for hits not yet alerted in its
-// utterance, and every hit on h (for the transcript store).
+// Detect matches h and returns the alert for the hits not yet alerted in
+// its utterance (none, or one alert listing them all, the most severe
+// leading), and every hit on h (for the transcript store).
 func (d *Detector) Detect(h transcript.Hypothesis) ([]alerter.Alert, []lexicon.Hit) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -67,31 +70,55 @@ func (d *Detector) Detect(h transcript.Hypothesis) ([]alerter.Alert, []lexicon.H
 		if v, ok := d.current.(Versioned); ok {
 			d.version = v.Version()
 		}
+		d.stream = nil
+		if s, ok := d.current.(lexicon.StreamMatcher); ok {
+			d.stream = s.NewStream()
+		}
 		clear(d.fired)
 	}
-	hits := d.current.Match(h)
-	var out []alerter.Alert
+	var hits []lexicon.Hit
+	if d.stream != nil {
+		hits = d.stream.Match(h)
+	} else {
+		hits = d.current.Match(h)
+	}
+	var fresh []lexicon.Hit
 	for _, hit := range hits {
 		if d.fired[hit.RuleID] {
 			continue
 		}
 		d.fired[hit.RuleID] = true
-		out = append(out, d.alert(h, hit))
+		fresh = append(fresh, hit)
 	}
-	return out, hits
+	if len(fresh) == 0 {
+		return nil, hits
+	}
+	return []alerter.Alert{d.alert(h, fresh)}, hits
 }
 
-func (d *Detector) alert(h transcript.Hypothesis, hit lexicon.Hit) alerter.Alert {
+// alert groups the new hits of one hypothesis into one alert: one alert
+// and one reminder per sentence, however many rules it breaks. The most
+// severe hit leads (then the earliest); the top-level fields are its.
+func (d *Detector) alert(h transcript.Hypothesis, fresh []lexicon.Hit) alerter.Alert {
+	hits := make([]alerter.AlertHit, len(fresh))
+	for i, hit := range fresh {
+		hits[i] = alerter.AlertHit{RuleID: hit.RuleID, Category: hit.Category, Severity: hit.Severity,
+			Reminder: hit.Reminder, Policy: hit.Policy, Pattern: hit.Pattern, MatchedText: hit.MatchedText,
+			Via: hit.Via, Score: hit.Score, StartMs: hit.Start.Milliseconds(), EndMs: hit.End.Milliseconds()}
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		return alerter.SeverityRank(hits[i].Severity) > alerter.SeverityRank(hits[j].Severity)
+	})
 	now := d.now().UTC()
 	// The id is set here, not in the sink, so every caller (the upload
 	// response, evidence clips, logs) knows it before the alert is stored.
-	return alerter.Alert{
+	a := alerter.Alert{
 		Schema: alerter.SchemaVersion, ID: alerter.NewID(now), At: now,
 		Room: d.room.ID, Anchor: d.room.Anchor, Merchant: d.room.Merchant,
-		RuleID: hit.RuleID, Category: hit.Category, Severity: hit.Severity,
-		Reminder: hit.Reminder, Policy: hit.Policy, Pattern: hit.Pattern,
-		MatchedText: hit.MatchedText, Via: hit.Via, Score: hit.Score,
 		Session: d.session, LexiconVersion: d.version, Context: h.Text, Utterance: h.Utterance, Final: h.Final, Recognizer: h.Recognizer,
-		StartMs: hit.Start.Milliseconds(), EndMs: hit.End.Milliseconds(),
+	}.ForHit(hits[0])
+	if len(hits) > 1 {
+		a.Hits = hits
 	}
+	return a
 }

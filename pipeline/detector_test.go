@@ -42,6 +42,50 @@ func containsWord(text, w string) bool {
 	return false
 }
 
+// TestDetectorGroupsHits: a sentence breaking three rules gives one alert
+// listing every hit, the most severe leading its top-level fields, with
+// the real engine and the shipped lexicon; its partials stream.
+func TestDetectorGroupsHits(t *testing.T) {
+	lx, err := lexicon.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := lexicon.Compile(lx, lexicon.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := NewDetector(Room{ID: "r"}, "s", Static(e))
+	text := "全网最低价，这个霜能治愈糖尿病，加我微信"
+	var alerts []alerter.Alert
+	for i := 1; i <= len([]rune(text)); i++ {
+		got, _ := d.Detect(transcript.Hypothesis{Utterance: 1, Text: string([]rune(text)[:i]), Final: i == len([]rune(text))})
+		alerts = append(alerts, got...)
+	}
+	cats := map[string]bool{}
+	for _, a := range alerts {
+		for _, h := range a.AllHits() {
+			cats[h.Category] = true
+		}
+	}
+	if !cats["price-fraud"] || !cats["medical-claim"] || !cats["private-goods"] {
+		t.Fatalf("partials gave categories %v, want price, medical and private-goods", cats)
+	}
+	d2 := NewDetector(Room{ID: "r"}, "s", Static(e))
+	got, hits := d2.Detect(transcript.Hypothesis{Utterance: 1, Final: true, Text: text})
+	if len(got) != 1 || len(got[0].Hits) != len(hits) || len(hits) < 3 {
+		t.Fatalf("one sentence: %d alerts for %d hits, want one alert listing them all", len(got), len(hits))
+	}
+	a := got[0]
+	for _, h := range a.Hits[1:] {
+		if alerter.SeverityRank(h.Severity) > alerter.SeverityRank(a.Severity) {
+			t.Errorf("leading hit %s (%s) is less severe than %s (%s)", a.RuleID, a.Severity, h.RuleID, h.Severity)
+		}
+	}
+	if a.RuleID != a.Hits[0].RuleID || a.MatchedText != a.Hits[0].MatchedText || a.Context != text {
+		t.Errorf("top-level fields %q %q %q are not the leading hit's and the sentence", a.RuleID, a.MatchedText, a.Context)
+	}
+}
+
 func TestDetectorAlertsOncePerUtterance(t *testing.T) {
 	d := NewDetector(Room{ID: "r"}, "s1", Static(wordMatcher{"v1", []string{"cure", "best"}}))
 	steps := []struct {
@@ -154,12 +198,14 @@ func (b burstSource) Run(ctx context.Context, emit ingest.Emit) error {
 type recordSink struct {
 	mu     sync.Mutex
 	alerts []alerter.Alert
+	tried  []alerter.Alert // every alert offered, refused ones too
 	fail   error
 }
 
 func (s *recordSink) Send(_ context.Context, a alerter.Alert) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.tried = append(s.tried, a)
 	if s.fail != nil {
 		return s.fail
 	}

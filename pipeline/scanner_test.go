@@ -101,7 +101,7 @@ func TestScannerEndForgetsSession(t *testing.T) {
 }
 
 // TestScannerSinkFailure: a refused alert is reported, wrapped, and not
-// counted; the other alerts of the hypothesis are still tried.
+// counted. A sentence breaking two rules is one alert (grouped).
 func TestScannerSinkFailure(t *testing.T) {
 	sink := &recordSink{fail: errors.New("stream unavailable")}
 	sc, err := NewScanner(ScanConfig{Matcher: Static(wordMatcher{"v", []string{"cure", "best"}}), Sink: sink})
@@ -114,8 +114,11 @@ func TestScannerSinkFailure(t *testing.T) {
 	if !errors.Is(err, sink.fail) || len(got) != 0 {
 		t.Fatalf("Scan = %v, %v; want no alerts and the sink's error", got, err)
 	}
-	if n := strings.Count(err.Error(), "stream unavailable"); n != 2 {
-		t.Errorf("error %q names %d failures, want both alerts'", err, n)
+	if n := strings.Count(err.Error(), "stream unavailable"); n != 1 {
+		t.Errorf("error %q names %d failures, want the one grouped alert's", err, n)
+	}
+	if len(sink.tried) != 1 || len(sink.tried[0].Hits) != 2 {
+		t.Errorf("sink was offered %+v, want one alert listing both hits", sink.tried)
 	}
 	if st.Alerts.Load() != 0 || st.Utterances.Load() != 1 {
 		t.Errorf("alerts %d utterances %d, want 0 and 1", st.Alerts.Load(), st.Utterances.Load())

@@ -48,8 +48,9 @@ func wireRule(r lexicon.Rule) api.Rule {
 	return api.Rule{
 		ID: r.ID, Category: r.Category, Severity: r.Severity, Languages: r.Languages, Description: r.Description,
 		Reminder: r.Reminder, Policy: r.Policy, Cooldown: r.Cooldown, CooldownDuration: r.CooldownDuration,
+		Allow: r.Allow, ShortLatinGuard: r.ShortLatinGuard, Romanized: r.Romanized, Typed: r.Typed,
 		Patterns: each(r.Patterns, func(p lexicon.Pattern) api.Pattern {
-			return api.Pattern{Phrase: p.Phrase, Slop: p.Slop, Fuzzy: p.Fuzzy, Digits: p.Digits,
+			return api.Pattern{Phrase: p.Phrase, Slop: p.Slop, Fuzzy: p.Fuzzy, Digits: p.Digits, Contact: p.Contact,
 				NotFollowedBy: p.NotFollowedBy, NotPrecededBy: p.NotPrecededBy, NotInside: p.NotInside}
 		}),
 		Exceptions: each(r.Exceptions, func(e lexicon.Exception) api.Exception {

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -21,6 +24,7 @@ import (
 
 type scanOpts struct {
 	text     string
+	lines    string
 	format   string
 	rate     int
 	channels int
@@ -30,15 +34,18 @@ type scanOpts struct {
 func newScanCmd() *cobra.Command {
 	var o scanOpts
 	cmd := &cobra.Command{
-		Use:   "scan [flags] (--text TEXT | FILE.wav | -)",
+		Use:   "scan [flags] (--text TEXT | --lines FILE|- | FILE.wav | -)",
 		Short: "Run one input through recognizer and lexicon, without NATS, and print detections",
-		Long: "scan matches text (--text), a WAV file, or raw 16-bit PCM on stdin (-, with --rate\n" +
-			"and --channels) against the lexicon and prints one detection per line.",
+		Long: "scan matches text (--text), a file of sentences, one utterance per line (--lines FILE,\n" +
+			"or - for stdin), a WAV file, or raw 16-bit PCM on stdin (-, with --rate and --channels)\n" +
+			"against the lexicon and prints one detection per line; with --lines each names its line\n" +
+			"(\"line\", from 1, in jsonl).",
 		Args: cobra.MaximumNArgs(1),
 	}
 	cf := addConfigFlags(cmd)
 	f := cmd.Flags()
 	f.StringVar(&o.text, "text", "", "text to scan instead of audio")
+	f.StringVar(&o.lines, "lines", "", "file of sentences to scan, one utterance per line (- for stdin)")
 	f.StringVar(&o.format, "format", "text", "output: text or jsonl")
 	f.IntVar(&o.rate, "rate", 16000, "sample rate of raw PCM on stdin")
 	f.IntVar(&o.channels, "channels", 1, "channels of raw PCM on stdin")
@@ -48,7 +55,7 @@ func newScanCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		sink, err := scanSink(cmd.OutOrStdout(), o.format)
+		sink, err := scanSink(cmd.OutOrStdout(), o.format, o.lines != "")
 		if err != nil {
 			return err
 		}
@@ -62,10 +69,12 @@ func newScanCmd() *cobra.Command {
 		}
 		room := pipeline.Room{ID: "scan"}
 		switch {
-		case o.text != "" && len(args) > 0:
-			return errors.New("scan: give --text or an audio file, not both")
+		case count(o.text != "", o.lines != "", len(args) > 0) > 1:
+			return errors.New("scan: give one of --text, --lines or an audio file")
 		case o.text != "":
 			return scanText(cmd.Context(), sink, room, pipeline.Static(eng), o.text)
+		case o.lines != "":
+			return scanLines(cmd.Context(), sink, room, pipeline.Static(eng), o.lines, cmd.InOrStdin())
 		case len(args) == 0:
 			return errors.New("scan: nothing to scan: give --text TEXT, FILE.wav or -")
 		}
@@ -88,15 +97,104 @@ func newScanCmd() *cobra.Command {
 	return cmd
 }
 
-func scanSink(w io.Writer, format string) (alerter.Sink, error) {
+func scanSink(w io.Writer, format string, lines bool) (alerter.Sink, error) {
 	switch format {
 	case "jsonl":
-		return alerter.NewWriter(w, alerter.JSONLines), nil
+		return &jsonlSink{w: w, lines: lines}, nil
 	case "text":
-		return &textSink{w: w}, nil
+		return &textSink{w: w, lines: lines}, nil
 	}
 	return nil, fmt.Errorf("scan: --format %q: want text or jsonl", format)
 }
+
+// scanLines scans every line of a file (or stdin) as one utterance; the
+// utterance number is the line number, which the sinks print.
+func scanLines(ctx context.Context, sink alerter.Sink, room pipeline.Room, m pipeline.MatcherFunc, path string, stdin io.Reader) error {
+	r := stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: m, Sink: sink})
+	if err != nil {
+		return err
+	}
+	in := bufio.NewScanner(r)
+	in.Buffer(make([]byte, 64*1024), maxScanLine)
+	var errs []error
+	for n := 1; in.Scan(); n++ {
+		text := strings.TrimSpace(in.Text())
+		if text == "" {
+			continue
+		}
+		if _, err := sc.Scan(ctx, pipeline.Heard{Room: room, Session: "lines",
+			Hypothesis: transcript.Hypothesis{Utterance: uint64(n), Final: true, Text: text}}); err != nil {
+			errs = append(errs, fmt.Errorf("line %d: %w", n, err))
+		}
+	}
+	if err := in.Err(); err != nil {
+		errs = append(errs, fmt.Errorf("scan: reading %s: %w", path, err))
+	}
+	return errors.Join(errs...)
+}
+
+// count is how many of bs are true.
+func count(bs ...bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
+
+// maxScanLine bounds one line of --lines input (1 MiB): an utterance is a
+// sentence, not a file.
+const maxScanLine = 1 << 20
+
+// jsonlSink prints one JSON object per hit: a grouped alert (one per
+// sentence) becomes a line for each rule it lists, each with that rule's
+// fields at the top level, so `scan --format jsonl` keeps its contract.
+// With --lines each object also names its input line.
+type jsonlSink struct {
+	mu    sync.Mutex
+	w     io.Writer
+	lines bool
+}
+
+type lineAlert struct {
+	alerter.Alert
+	Line uint64 `json:"line,omitempty"`
+}
+
+func (s *jsonlSink) Send(_ context.Context, a alerter.Alert) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, hit := range a.AllHits() {
+		out := lineAlert{Alert: a.ForHit(hit)}
+		if s.lines {
+			out.Line = a.Utterance
+		}
+		b, err := json.Marshal(out)
+		if err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+		if _, err := s.w.Write(append(b, '\n')); err != nil {
+			return fmt.Errorf("scan: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *jsonlSink) Close() error { return nil }
 
 // scanText runs text down the same path as a room's speech.
 func scanText(ctx context.Context, sink alerter.Sink, room pipeline.Room, m pipeline.MatcherFunc, text string) error {
@@ -121,13 +219,31 @@ func scanSource(arg string, o scanOpts, stdin io.Reader) (ingest.Source, error) 
 	return wavfile.Open(arg, wavfile.Options{Realtime: o.realtime})
 }
 
-// textSink prints detections for people: where, what, why, what to say.
-type textSink struct{ w io.Writer }
+// textSink prints detections for people: where, what, why, what to say;
+// a sentence breaking several rules is printed once with each rule.
+type textSink struct {
+	w     io.Writer
+	lines bool
+}
 
 func (t *textSink) Send(_ context.Context, a alerter.Alert) error {
-	_, err := fmt.Fprintf(t.w, "%s-%s  %-15s %-8s %-24s %q (via %s)\n    reminder: %s\n",
-		clock(a.StartMs), clock(a.EndMs), a.Category, a.Severity, a.RuleID, a.MatchedText, a.Via, a.Reminder)
-	return err
+	hits := a.AllHits()
+	if len(hits) > 1 || t.lines {
+		where := ""
+		if t.lines {
+			where = fmt.Sprintf("line %d: ", a.Utterance)
+		}
+		if _, err := fmt.Fprintf(t.w, "%s%q\n", where, a.Context); err != nil {
+			return err
+		}
+	}
+	for _, h := range hits {
+		if _, err := fmt.Fprintf(t.w, "%s-%s  %-15s %-8s %-24s %q (via %s)\n    reminder: %s\n",
+			clock(h.StartMs), clock(h.EndMs), h.Category, h.Severity, h.RuleID, h.MatchedText, h.Via, h.Reminder); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *textSink) Close() error { return nil }

@@ -20,6 +20,9 @@ type Compiled struct {
 // Match implements lexicon.Matcher.
 func (c *Compiled) Match(h transcript.Hypothesis) []lexicon.Hit { return c.Engine.Match(h) }
 
+// NewStream implements lexicon.StreamMatcher.
+func (c *Compiled) NewStream() *lexicon.Stream { return c.Engine.NewStream() }
+
 // Version implements pipeline.Versioned.
 func (c *Compiled) Version() string { return c.Meta.Label() }
 

@@ -1,7 +1,8 @@
 // alert.js: one alert with its transcript context, evidence clip and the
 // reviewer's decision.
 import { api, postJSON, withToken } from './api.js';
-import { h, badge, fmtTime, fmtMs, highlight, problem, announce } from './dom.js';
+import { h, badge, fmtTime, fmtMs, highlightAll, problem, announce } from './dom.js';
+import { hitsOf } from './alerts.js';
 import { timelineList } from './timeline.js';
 
 const DECISIONS = [['confirmed', 'Confirm'], ['dismissed', 'Dismiss'], ['needs_review', 'Needs review']];
@@ -29,11 +30,21 @@ function page(a) {
       fact('Policy', a.policy)),
     h('section', { 'aria-labelledby': 'said-h', class: 'card' },
       h('h2', { id: 'said-h' }, 'What was said'),
-      h('blockquote', { class: 'context' }, highlight(a.context, a.matched_text)),
+      h('blockquote', { class: 'context' }, highlightAll(a.context, hitsOf(a).map((x) => x.matched_text))),
+      hitList(a),
       context(a)),
     h('section', { 'aria-labelledby': 'clip-h', class: 'card' }, h('h2', { id: 'clip-h' }, 'Evidence'), clip(a)),
     review(a),
   ];
+}
+
+// hitList names every rule the sentence broke, when it broke more than one.
+function hitList(a) {
+  const hits = hitsOf(a);
+  if (hits.length < 2) return null;
+  return h('ul', { class: 'hits' }, ...hits.map((x) => h('li', {},
+    badge('severity', x.severity), ' ', x.rule_id, ' (', x.category, '): "', x.matched_text, '" via ', x.via,
+    x.reminder ? h('div', { class: 'muted small' }, x.reminder) : null)));
 }
 
 function fact(name, value) {

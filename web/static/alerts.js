@@ -1,6 +1,6 @@
 // alerts.js: the live alert feed with category, severity and room filters.
 import { api, feed } from './api.js';
-import { h, badge, fmtTime, announce, problem, setConn, select, CATEGORIES, SEVERITIES } from './dom.js';
+import { h, badge, fmtTime, announce, problem, setConn, select, highlightAll, CATEGORIES, SEVERITIES } from './dom.js';
 
 export function alertsView(main, _args, params) {
   const f = { category: params.get('category') || '', severity: params.get('severity') || '', room: params.get('room') || '' };
@@ -62,13 +62,21 @@ export function alertsView(main, _args, params) {
   }, setConn);
 }
 
+// hitsOf is every rule the alert's sentence broke, the leading one first
+// (alerts from before grouping carry one, at the top level).
+export function hitsOf(a) {
+  return a.hits && a.hits.length ? a.hits : [a];
+}
+
 function row(a) {
-  const link = h('a', { href: '#/alert/' + encodeURIComponent(a.id) }, a.matched_text || a.rule_id);
+  const hits = hitsOf(a);
+  const link = h('a', { href: '#/alert/' + encodeURIComponent(a.id) },
+    a.context ? highlightAll(a.context, hits.map((x) => x.matched_text)) : (a.matched_text || a.rule_id));
   return h('tr', { 'data-id': a.id, class: 'sev-' + a.severity },
     h('td', {}, h('time', { datetime: a.at }, fmtTime(a.at))),
     h('td', {}, a.room),
     h('td', {}, a.category),
     h('td', {}, badge('severity', a.severity)),
-    h('td', {}, link, h('span', { class: 'muted small' }, ' ' + (a.rule_id || ''))),
+    h('td', {}, link, h('span', { class: 'muted small' }, ' ' + hits.map((x) => x.rule_id).join(', '))),
     h('td', { class: 'decision' }, badge('decision', a.disposition ? a.disposition.decision : 'open')));
 }

@@ -36,15 +36,28 @@ export function marked(fragment) {
 
 // highlight marks each occurrence of needle in text, ignoring case.
 export function highlight(text, needle) {
+  return highlightAll(text, needle ? [needle] : []);
+}
+
+// highlightAll marks every occurrence of each needle (case-insensitive),
+// merging overlaps: a sentence with each rule's match marked.
+export function highlightAll(text, needles) {
   const out = document.createDocumentFragment();
   text = String(text || '');
-  if (!needle) { out.append(text); return out; }
   const lower = text.toLowerCase();
-  const n = needle.toLowerCase();
+  const spans = [];
+  for (const needle of needles || []) {
+    const n = String(needle || '').toLowerCase();
+    if (!n) continue;
+    for (let j = lower.indexOf(n); j >= 0; j = lower.indexOf(n, j + n.length)) spans.push([j, j + n.length]);
+  }
+  spans.sort((a, b) => a[0] - b[0]);
   let i = 0;
-  for (let j = lower.indexOf(n); j >= 0; j = lower.indexOf(n, i)) {
-    out.append(text.slice(i, j), h('mark', {}, text.slice(j, j + n.length)));
-    i = j + n.length;
+  for (const [s, e] of spans) {
+    if (e <= i) continue;
+    const from = Math.max(s, i);
+    out.append(text.slice(i, from), h('mark', {}, text.slice(from, e)));
+    i = e;
   }
   out.append(text.slice(i));
   return out;

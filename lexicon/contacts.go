@@ -1,0 +1,192 @@
+package lexicon
+
+import (
+	"strings"
+
+	"github.com/earshot/earshot/analysis"
+)
+
+// Contact handles: an anchor reads out an e-mail address, a web address or
+// an account id so buyers can trade off the platform. Tokenizing drops
+// '@' and '.', so the scanner reads the marks between tokens from the
+// text, and the spoken ones from the tokens: "at", 艾特 for @; "dot", 点
+// for a dot. A handle read letter by letter ("j o h n 8 8") is a run of
+// one-character tokens.
+
+// topLevel are the domain endings an address is recognized by.
+var topLevel = map[string]bool{"com": true, "cn": true, "net": true, "org": true, "io": true,
+	"co": true, "me": true, "cc": true, "hk": true, "tw": true, "us": true, "uk": true,
+	"xyz": true, "top": true, "shop": true, "store": true, "info": true, "biz": true, "app": true}
+
+// Minimum run of one-character tokens that is a spelled-out account id,
+// and how many of them must be letters (digits alone are digits patterns).
+const (
+	minHandleRun     = 6
+	minHandleLetters = 3
+)
+
+// matchContacts fires contact patterns on the addresses and spelled ids
+// in toks; text is what toks were cut from.
+func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, emit func(found)) {
+	if len(e.contactPats) == 0 {
+		return
+	}
+	spans := map[string][]span{
+		"email":  emails(text, toks),
+		"url":    urls(text, toks),
+		"handle": handles(toks),
+	}
+	for _, p := range e.contactPats {
+		for _, sp := range spans[p.contact] {
+			emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp)})
+		}
+	}
+}
+
+// mark reads the separator before token i: '@' or '.' written between
+// tokens, "at"/艾特 or "dot"/点 spoken (a spoken mark is n tokens), else 0.
+func mark(text string, toks []analysis.Token, i int) (c byte, n int) {
+	if i > 0 && i <= len(toks) {
+		end := len(text)
+		if i < len(toks) {
+			end = toks[i].Start
+		}
+		gap := strings.TrimSpace(text[toks[i-1].End:end])
+		switch gap {
+		case "@", "＠":
+			return '@', 0
+		case ".", "。", "．":
+			return '.', 0
+		}
+	}
+	if i >= len(toks) {
+		return 0, 0
+	}
+	t := &toks[i]
+	switch {
+	case t.Kind == analysis.Word && t.Text == "at":
+		return '@', 1
+	case t.Kind == analysis.Word && t.Text == "dot":
+		return '.', 1
+	case t.Han == '点':
+		return '.', 1
+	case t.Han == '艾' && i+1 < len(toks) && toks[i+1].Han == '特':
+		return '@', 2
+	}
+	return 0, 0
+}
+
+// label is a domain or user label: a Latin word or a number.
+func label(t *analysis.Token) bool { return t.Kind == analysis.Word || t.Kind == analysis.Number }
+
+// domainAt reads "label (dot label)* dot tld" starting at token i and
+// returns the token after it and how many labels it had (0: none).
+func domainAt(text string, toks []analysis.Token, i int) (end, labels int) {
+	for i < len(toks) && label(&toks[i]) {
+		j := i + 1
+		c, n := mark(text, toks, j)
+		if c != '.' || j+n >= len(toks) || !label(&toks[j+n]) {
+			break
+		}
+		labels++
+		i = j + n
+		if topLevel[toks[i].Text] {
+			end = i + 1
+			if c2, _ := mark(text, toks, i+1); c2 != '.' {
+				return end, labels
+			}
+		}
+	}
+	return end, labels
+}
+
+// emails finds "user at domain dot tld", spoken or written.
+func emails(text string, toks []analysis.Token) []span {
+	var out []span
+	for i := 1; i < len(toks); i++ {
+		c, n := mark(text, toks, i)
+		if c != '@' || !label(&toks[i-1]) {
+			continue
+		}
+		end, labels := domainAt(text, toks, i+n)
+		if labels == 0 || end == 0 {
+			continue
+		}
+		start := i - 1
+		for start > 0 && len(toks[start-1].Text) == 1 && label(&toks[start-1]) && len(toks[start].Text) == 1 {
+			start-- // a user name spelled out: j o h n at ...
+		}
+		out = append(out, span{s: start, e: end, via: "contact", score: 0.9})
+		i = end - 1
+	}
+	return out
+}
+
+// urls finds "www dot name dot tld" (www also spoken w w w or 三w), and
+// "name dot tld" when the dot is written or said.
+func urls(text string, toks []analysis.Token) []span {
+	var out []span
+	for i := 0; i < len(toks); i++ {
+		start := i
+		if c, _ := mark(text, toks, i); c == '@' && i > 0 {
+			continue // part of an e-mail address
+		}
+		if i+2 < len(toks) && toks[i].Text == "w" && toks[i+1].Text == "w" && toks[i+2].Text == "w" {
+			i += 2 // w w w: read as one label
+			toks := append([]analysis.Token(nil), toks...)
+			toks[i].Text = "www"
+			end, labels := domainAt(text, toks, i)
+			if labels > 0 && end > 0 {
+				out = append(out, span{s: start, e: end, via: "contact", score: 0.9})
+				i = end - 1
+			}
+			continue
+		}
+		if !label(&toks[i]) {
+			continue
+		}
+		end, labels := domainAt(text, toks, i)
+		if labels == 0 || end == 0 {
+			continue
+		}
+		if _, n := mark(text, toks, i+1); labels == 1 && n > 0 && (functionWords[toks[i].Text] || len(toks[i].Text) < 3) {
+			continue // "the dot com bubble": a spoken dot after a common word
+		}
+		out = append(out, span{s: start, e: end, via: "contact", score: 0.9})
+		i = end - 1
+	}
+	return out
+}
+
+// handles finds account ids read one character at a time.
+func handles(toks []analysis.Token) []span {
+	var out []span
+	for i := 0; i < len(toks); {
+		j, letters := i, 0
+		for j < len(toks) && oneChar(&toks[j]) {
+			if toks[j].Kind == analysis.Word {
+				letters++
+			}
+			j++
+		}
+		if j-i >= minHandleRun && letters >= minHandleLetters {
+			out = append(out, span{s: i, e: j, via: "contact", score: 0.85})
+		}
+		i = max(j, i+1)
+	}
+	return out
+}
+
+// oneChar is a token of one Latin letter or one digit.
+func oneChar(t *analysis.Token) bool {
+	switch t.Kind {
+	case analysis.Word:
+		if len(t.Text) == 1 && t.Text[0] >= 'a' && t.Text[0] <= 'z' {
+			return true
+		}
+		return len(t.Digits) == 1 && !t.Compound // "eight" read out
+	case analysis.Number:
+		return len(t.Text) == 1
+	}
+	return false
+}
