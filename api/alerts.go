@@ -63,17 +63,27 @@ type AlertView struct {
 	History     []Disposition `json:"history,omitempty"`
 }
 
-// AlertList is GET /v1/alerts, oldest first.
+// AlertList is GET /v1/alerts, oldest first: the newest ?limit= alerts
+// matching, or those stored before ?before=.
 type AlertList struct {
 	Alerts []AlertView `json:"alerts"`
+	// NextBefore is the ?before= of the page of older alerts; absent on
+	// the oldest page.
+	NextBefore uint64 `json:"next_before,omitempty"`
 }
+
+// MaxAlertLimit bounds ?limit= of GET /v1/alerts; older alerts are read
+// page by page with ?before=.
+const MaxAlertLimit = 1000
 
 // AlertQuery filters GET /v1/alerts; zero fields do not filter.
 type AlertQuery struct {
 	Room, Category string
-	// Limit is 1..1000; 0 is the server's default.
+	// Limit is 1..MaxAlertLimit; 0 is the server's default.
 	Limit int
 	Since time.Time
+	// Before is the NextBefore of a previous page: alerts stored before it.
+	Before uint64
 	// Disposition is a decision, "none" (unreviewed) or "any" (reviewed).
 	Disposition string
 }

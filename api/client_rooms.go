@@ -96,6 +96,13 @@ func roomQuery(room Room) url.Values {
 
 // Alerts reads the stored alert log (GET /v1/alerts), oldest first.
 func (c *Client) Alerts(ctx context.Context, aq AlertQuery) ([]AlertView, error) {
+	l, err := c.AlertPage(ctx, aq)
+	return l.Alerts, err
+}
+
+// AlertPage reads one page of the alert log with the cursor of the next
+// older page (AlertList.NextBefore, for AlertQuery.Before).
+func (c *Client) AlertPage(ctx context.Context, aq AlertQuery) (AlertList, error) {
 	q := url.Values{}
 	setNonEmpty(q, "room", aq.Room)
 	setNonEmpty(q, "category", aq.Category)
@@ -106,8 +113,11 @@ func (c *Client) Alerts(ctx context.Context, aq AlertQuery) ([]AlertView, error)
 	if !aq.Since.IsZero() {
 		q.Set("since", aq.Since.UTC().Format(time.RFC3339))
 	}
+	if aq.Before != 0 {
+		q.Set("before", strconv.FormatUint(aq.Before, 10))
+	}
 	var l AlertList
-	return l.Alerts, c.getJSON(ctx, "/v1/alerts", q, &l)
+	return l, c.getJSON(ctx, "/v1/alerts", q, &l)
 }
 
 // Alert returns one alert with its disposition history (GET

@@ -131,17 +131,22 @@ func (s *Server) listAlertsReviewed(w http.ResponseWriter, r *http.Request) {
 	if want != "" {
 		q.Limit = natsink.MaxLimit
 	}
-	alerts, err := s.opts.Alerts.Alerts(r.Context(), q)
+	page, err := s.opts.Alerts.Page(r.Context(), q)
 	if err != nil {
 		writeError(w, api.CodeAlertLog, err.Error())
 		return
 	}
+	alerts := page.Alerts
 	latest, err := s.opts.Dispositions.Latest(r.Context())
 	if err != nil {
 		writeError(w, api.CodeDispositions, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, api.AlertList{Alerts: reviewed(alerts, latest, want, limit)})
+	list := api.AlertList{Alerts: reviewed(alerts, latest, want, limit)}
+	if want == "" {
+		list.NextBefore = page.Before // a filtered page is the newest MaxLimit alerts' matches only
+	}
+	writeJSON(w, http.StatusOK, list)
 }
 
 // reviewed joins alerts (oldest first) with their dispositions, keeps those

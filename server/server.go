@@ -26,9 +26,9 @@ type Rooms interface {
 	Room(id string) (rooms.Status, bool)
 }
 
-// AlertLog reads stored alerts back.
+// AlertLog reads stored alerts back, a page at a time (*natsink.Log).
 type AlertLog interface {
-	Alerts(ctx context.Context, q natsink.Query) ([]alerter.Alert, error)
+	Page(ctx context.Context, q natsink.Query) (natsink.Page, error)
 }
 
 // Options wires the API to the rest of the service.

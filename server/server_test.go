@@ -27,14 +27,14 @@ import (
 // memoryLog keeps sent alerts so /v1/alerts can be read back.
 type memoryLog struct{ testdouble.Sink }
 
-func (m *memoryLog) Alerts(_ context.Context, q natsink.Query) ([]alerter.Alert, error) {
+func (m *memoryLog) Page(_ context.Context, q natsink.Query) (natsink.Page, error) {
 	var out []alerter.Alert
 	for _, a := range m.List() {
 		if q.Room == "" || a.Room == q.Room {
 			out = append(out, a)
 		}
 	}
-	return out, nil
+	return natsink.Page{Alerts: out}, nil
 }
 
 func newTestServer(t *testing.T) *httptest.Server {

@@ -112,12 +112,12 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
-	alerts, err := s.opts.Alerts.Alerts(r.Context(), q)
+	page, err := s.opts.Alerts.Page(r.Context(), q)
 	if err != nil {
 		writeError(w, api.CodeAlertLog, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, api.AlertList{Alerts: alertViews(alerts)})
+	writeJSON(w, http.StatusOK, api.AlertList{Alerts: alertViews(page.Alerts), NextBefore: page.Before})
 }
 
 // alertViews are alerts without review data (no dispositions configured).
@@ -130,10 +130,17 @@ func alertQuery(r *http.Request) (natsink.Query, error) {
 	q := natsink.Query{Room: v.Get("room"), Category: v.Get("category")}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > natsink.MaxLimit {
-			return q, fmt.Errorf("limit %q: want a whole number from 1 to %d", s, natsink.MaxLimit)
+		if err != nil || n < 1 || n > api.MaxAlertLimit {
+			return q, fmt.Errorf("limit %q: want a whole number from 1 to %d (older alerts: ?before= from next_before)", s, api.MaxAlertLimit)
 		}
 		q.Limit = n
+	}
+	if s := v.Get("before"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil || n == 0 {
+			return q, fmt.Errorf("before %q: want the next_before of a previous page", s)
+		}
+		q.Before = n
 	}
 	if s := v.Get("since"); s != "" {
 		t, err := time.Parse(time.RFC3339, s)

@@ -3,7 +3,10 @@
 // and returns once the stream has acknowledged it; then, unless the
 // per-room, per-rule cooldown holds, it publishes a Reminder on core NATS
 // subject earshot.room.<room>.reminder. Log reads alerts back from the
-// stream for GET /v1/alerts.
+// stream for GET /v1/alerts: backwards from the stream's end in windows of
+// sequence numbers, each read by a consumer that starts at the window
+// (list.go), so listing the newest alerts costs about what it returns, not
+// the stream's length; pages go further back with Query.Before.
 //
 // Deduplication: every alert carries Nats-Msg-Id = alerter.DedupKey (room,
 // rule, utterance). The stream drops a repeat inside its duplicate window;

@@ -21,9 +21,11 @@ var ErrReminder = errors.New("reminder not published")
 type Query struct {
 	// Room and Category filter when set; both must be valid subject tokens.
 	Room, Category string
-	// Since, when set, skips alerts stored before it; it also bounds the
-	// scan, so callers with large streams should set it.
+	// Since, when set, skips alerts stored before it.
 	Since time.Time
+	// Before, when set, skips alerts stored at or after this stream
+	// sequence: the Page.Before of the previous page, for the next older.
+	Before uint64
 	// Limit keeps the newest Limit alerts; default 100, at most MaxLimit.
 	Limit int
 }
@@ -58,65 +60,6 @@ func NewLog(nc *nats.Conn, opts Options) (*Log, error) {
 
 func newLog(js jetstream.JetStream, opts Options) *Log {
 	return &Log{js: js, opts: opts}
-}
-
-// Alerts returns the newest q.Limit alerts matching q, oldest first. Messages
-// in the stream that do not decode as alerts are skipped and logged.
-func (l *Log) Alerts(ctx context.Context, q Query) ([]alerter.Alert, error) {
-	filter, err := q.filter()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := withTimeout(ctx, l.opts.Timeout)
-	defer cancel()
-	cons, err := l.js.CreateConsumer(ctx, alerter.AlertStream, q.consumerConfig(filter))
-	if err != nil {
-		return nil, fmt.Errorf("natsink: read alerts %s: %w", filter, err)
-	}
-	defer l.deleteConsumer(cons.CachedInfo().Name)
-	pending := cons.CachedInfo().NumPending
-	r := newRing(q.limit())
-	for pending > 0 {
-		n, left, err := l.fetch(ctx, cons, r)
-		if err != nil {
-			return nil, fmt.Errorf("natsink: read alerts %s: %w", filter, err)
-		}
-		if n == 0 {
-			break
-		}
-		pending = left
-	}
-	return r.slice(), nil
-}
-
-// fetch reads one batch into r; it returns how many messages came and how
-// many the server still had pending after the last one.
-func (l *Log) fetch(ctx context.Context, cons jetstream.Consumer, r *ring) (int, uint64, error) {
-	if err := ctx.Err(); err != nil {
-		return 0, 0, err
-	}
-	batch, err := cons.FetchNoWait(fetchBatch)
-	if err != nil {
-		return 0, 0, err
-	}
-	var n int
-	var left uint64
-	for msg := range batch.Messages() {
-		n++
-		if md, err := msg.Metadata(); err == nil {
-			left = md.NumPending
-		}
-		a, err := alerter.DecodeAlert(msg.Data())
-		if err != nil {
-			l.opts.Logger.Warn("skipping undecodable alert", "subject", msg.Subject(), "err", err)
-			continue
-		}
-		r.push(a)
-	}
-	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) {
-		return n, left, err
-	}
-	return n, left, nil
 }
 
 // deleteConsumer removes the ephemeral consumer; if that fails the server
@@ -173,26 +116,26 @@ func (q Query) consumerConfig(filter string) jetstream.ConsumerConfig {
 	return cfg
 }
 
-// ring keeps the last size alerts pushed.
-type ring struct {
-	buf   []alerter.Alert
+// ring keeps the last size values pushed.
+type ring[T any] struct {
+	buf   []T
 	size  int
 	start int // oldest element once len(buf) == size
 }
 
-func newRing(size int) *ring { return &ring{size: size} }
+func newRing[T any](size int) *ring[T] { return &ring[T]{size: size} }
 
-func (r *ring) push(a alerter.Alert) {
+func (r *ring[T]) push(v T) {
 	if len(r.buf) < r.size {
-		r.buf = append(r.buf, a)
+		r.buf = append(r.buf, v)
 		return
 	}
-	r.buf[r.start] = a
+	r.buf[r.start] = v
 	r.start = (r.start + 1) % r.size
 }
 
-// slice returns the alerts oldest first.
-func (r *ring) slice() []alerter.Alert {
-	out := make([]alerter.Alert, 0, len(r.buf))
+// slice returns the values oldest first.
+func (r *ring[T]) slice() []T {
+	out := make([]T, 0, len(r.buf))
 	return append(append(out, r.buf[r.start:]...), r.buf[:r.start]...)
 }

@@ -147,7 +147,7 @@ func TestRing(t *testing.T) {
 		{1, 4, []uint64{3}},
 	}
 	for _, tt := range tests {
-		r := newRing(tt.size)
+		r := newRing[alerter.Alert](tt.size)
 		for i := range tt.push {
 			r.push(alerter.Alert{Utterance: uint64(i)})
 		}

@@ -205,6 +205,9 @@ func (s *Sink) Alerts(ctx context.Context, q Query) ([]alerter.Alert, error) {
 	return s.log.Alerts(ctx, q)
 }
 
+// Page reads one page of the alert log (Log.Page).
+func (s *Sink) Page(ctx context.Context, q Query) (Page, error) { return s.log.Page(ctx, q) }
+
 // Close refuses further sends, waits for sends in flight, and flushes
 // published reminders to the server. It does not close the connection.
 func (s *Sink) Close() error {

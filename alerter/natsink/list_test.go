@@ -1,0 +1,79 @@
+package natsink
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+)
+
+// TestPageMatchesScan: the windowed read returns exactly what reading the
+// whole stream does, for every filter, and walking its pages backwards
+// with Before visits every matching alert once, newest page first.
+func TestPageMatchesScan(t *testing.T) {
+	e := newEnv(t, Options{Now: time.Now, Duplicates: time.Second})
+	fillAlerts(t, e.nc, 2000)
+	ctx := testCtx(t)
+	log := e.sink.Log()
+	queries := []Query{
+		{}, {Limit: 7}, {Limit: 2000}, {Category: "price-fraud", Limit: 30}, {Room: "room-3"},
+		{Room: "sparse", Limit: 3}, {Room: "room-3", Category: "medical-claim", Limit: 5},
+		{Room: "nobody"}, {Since: time.Now().Add(time.Hour)}, {Since: time.Now().Add(-time.Hour), Limit: 50},
+	}
+	ids := func(p Page) []string {
+		out := make([]string, len(p.Alerts))
+		for i, a := range p.Alerts {
+			out[i] = a.ID
+		}
+		return out
+	}
+	for _, q := range queries {
+		t.Run(fmt.Sprintf("%+v", q), func(t *testing.T) {
+			want, err := log.scanAll(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			page, err := log.Page(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ids(page); !slices.Equal(got, ids(Page{Alerts: want})) {
+				t.Fatalf("Page found %d alerts, the full read %d:\n%v\n%v", len(got), len(want), got, ids(Page{Alerts: want}))
+			}
+			// Every matching alert, by walking the pages.
+			all := q
+			all.Limit = MaxLimit
+			every, err := log.scanAll(ctx, all)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var walked []string
+			for pages := 0; ; pages++ {
+				if pages > len(every)+1 {
+					t.Fatal("the pages do not end")
+				}
+				walked = append(ids(page), walked...)
+				if page.Before == 0 {
+					break
+				}
+				next := q
+				next.Before = page.Before
+				if page, err = log.Page(ctx, next); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !slices.Equal(walked, ids(Page{Alerts: every})) {
+				t.Fatalf("walking the pages gave %d alerts, want the %d stored", len(walked), len(every))
+			}
+		})
+	}
+}
+
+func TestPageEmptyStream(t *testing.T) {
+	e := newEnv(t, Options{})
+	p, err := e.sink.Log().Page(context.Background(), Query{Room: "r1"})
+	if err != nil || len(p.Alerts) != 0 || p.Before != 0 {
+		t.Fatalf("empty stream: %+v %v", p, err)
+	}
+}
