@@ -106,7 +106,7 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 		if x.Window != nil {
 			w = *x.Window
 		}
-		cr.exceptions = append(cr.exceptions, cexception{p: xp, window: w})
+		cr.exceptions = append(cr.exceptions, cexception{p: xp, window: w, gate: e.gateKeys(xp)})
 	}
 	for _, a := range r.Allow {
 		if ap := e.compileAllow(a, onlyZh); ap != nil {
@@ -114,6 +114,32 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 		}
 	}
 	return cr
+}
+
+// gateKeys are, for each element of an exact exception, keys one of
+// which a token matching it emits (its character; its word or stem, as
+// exceptions match stems). Every element must occur for the exception to
+// match. nil for what may match across kinds (numerals, spelled letters,
+// sound-alike exceptions): never gated.
+func (e *Engine) gateKeys(xp *cpattern) [][]int32 {
+	if xp.fuzzy {
+		return nil
+	}
+	var out [][]int32
+	for _, el := range xp.elems {
+		t := el.tok
+		switch {
+		case t.Digits != "" || t.Kind == analysis.Number || len(el.letters) > 0:
+			return nil
+		case t.Kind == analysis.Han:
+			out = append(out, e.keyList([]string{"h" + t.Text}))
+		case t.Kind == analysis.Word:
+			out = append(out, e.keyList([]string{"w" + t.Text, "t" + t.Stem}))
+		default:
+			return nil
+		}
+	}
+	return out
 }
 
 // compileAllow compiles an allowed phrase: matched as exceptions are
@@ -187,26 +213,37 @@ func (e *Engine) addPhonetic() {
 			continue
 		}
 		e.phonIDs[p.id] = p
-		if len(words) > 1 && len(words) <= shortPhraseWords {
+		if len(words) > 1 {
 			// phoneticImplausible wants a content word of a short phrase
-			// heard as written (text or stem): without one in the segment,
-			// aligning the phrase is wasted work.
+			// heard as written (text or stem), and a longer phrase heard
+			// entirely as other words is not credible either: without one
+			// in the segment, aligning the phrase is wasted work. A letter
+			// may be heard as its name ("dee em me" for "d m me").
 			for _, el := range p.elems {
-				if !functionWords[el.tok.Text] {
-					p.phonKeys = append(p.phonKeys, e.keyID("w"+el.tok.Text), e.keyID("t"+el.tok.Stem))
+				if functionWords[el.tok.Text] {
+					continue
+				}
+				p.phonKeys = append(p.phonKeys, e.keyID("w"+el.tok.Text), e.keyID("t"+el.tok.Stem))
+				if len(el.tok.Text) == 1 {
+					for _, name := range letterNames[el.tok.Text[0]] {
+						p.phonKeys = append(p.phonKeys, e.keyID("w"+name))
+					}
 				}
 			}
 			p.phonGated = true
-			// Identical phones need no content word ("dee em me" is "d m
-			// me"): those are looked for under a second, ungated id.
-			if err := e.phonetic.AddScored(p.id+len(e.patterns), words, 1); err == nil {
-				e.phonIDs[p.id+len(e.patterns)] = p
-			}
 		}
 	}
 	// Keys interned above start no anchor.
 	e.auto.root = append(e.auto.root, make([]edgeSpan, len(e.keyIDs)-len(e.auto.root))...)
 }
+
+// letterNames are how ASR writes a letter said on its own.
+var letterNames = map[byte][]string{'a': {"ay"}, 'b': {"bee", "be"}, 'c': {"see", "sea", "cee"},
+	'd': {"dee"}, 'e': {"ee"}, 'f': {"ef", "eff"}, 'g': {"gee"}, 'h': {"aitch"}, 'i': {"eye", "aye"},
+	'j': {"jay"}, 'k': {"kay"}, 'l': {"el", "ell"}, 'm': {"em"}, 'n': {"en"}, 'o': {"oh", "owe"},
+	'p': {"pee", "pea"}, 'q': {"cue", "queue"}, 'r': {"are", "ar"}, 's': {"es", "ess"},
+	't': {"tee", "tea"}, 'u': {"you", "yew"}, 'v': {"vee"}, 'w': {"double"}, 'x': {"ex"},
+	'y': {"why"}, 'z': {"zee", "zed"}}
 
 // minPhoneticScore is the lowest phone score phoneticImplausible accepts
 // for a phrase of n words.

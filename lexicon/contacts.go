@@ -27,7 +27,7 @@ const (
 
 // matchContacts fires contact patterns on the addresses and spelled ids
 // in toks; text is what toks were cut from.
-func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, emit func(found)) {
+func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, sc *scratch, emit func(found)) {
 	if len(e.contactPats) == 0 {
 		return
 	}
@@ -38,7 +38,7 @@ func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, emi
 	}
 	for _, p := range e.contactPats {
 		for _, sp := range spans[p.contact] {
-			emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp)})
+			emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp, sc)})
 		}
 	}
 }

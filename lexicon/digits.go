@@ -9,7 +9,7 @@ import (
 
 // matchDigits fires digits patterns on the segment's digit runs (see
 // analysis.DigitRuns): written, spoken or mixed; a spoken run scores 0.9.
-func (e *Engine) matchDigits(toks []analysis.Token, han bool, emit func(found)) {
+func (e *Engine) matchDigits(toks []analysis.Token, han bool, sc *scratch, emit func(found)) {
 	if len(e.digitPats) == 0 {
 		return
 	}
@@ -20,7 +20,7 @@ func (e *Engine) matchDigits(toks []analysis.Token, han bool, emit func(found)) 
 				if run.Spoken {
 					sp.score = 0.9
 				}
-				emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp)})
+				emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp, sc)})
 			}
 		}
 	}
@@ -45,7 +45,7 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han bool, sc *scratch, emi
 	}
 	allow := func(id int) bool {
 		p := e.phonIDs[id]
-		return p != nil && (!p.phonGated || id != p.id || sc.anySeen(p.phonKeys))
+		return p != nil && (!p.phonGated || sc.anySeen(p.phonKeys))
 	}
 	for _, m := range e.phonetic.FindAmong(words, allow) {
 		p := e.phonIDs[m.ID]
@@ -55,7 +55,7 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han bool, sc *scratch, emi
 		sp := span{s: at[m.StartWord], e: at[m.EndWord-1] + 1, via: "phonetic", score: clampScore(m.Score)}
 		why := phoneticImplausible(p, toks, at[m.StartWord:m.EndWord], sp.score)
 		if why == "" {
-			why = e.cancelled(p, toks, han, sp)
+			why = e.cancelled(p, toks, han, sp, sc)
 		}
 		emit(found{p: p, sp: sp, why: why})
 	}

@@ -63,6 +63,7 @@ type crule struct {
 type cexception struct {
 	p      *cpattern
 	window int
+	gate   [][]int32 // per element, keys one of which must occur (gateKeys)
 }
 
 // compilePhrase turns a phrase into elements. Tokens written with a

@@ -100,10 +100,10 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 		if p.langs&langs == 0 && !(ph && p.langs&langZh != 0) {
 			continue
 		}
-		e.verify(p, toks, ph, sc.pos[id], tr != nil, emit)
+		e.verify(p, toks, ph, sc.pos[id], tr != nil, sc, emit)
 	}
-	e.matchDigits(toks, han, emit)
-	e.matchContacts(text, toks, han, emit)
+	e.matchDigits(toks, han, sc, emit)
+	e.matchContacts(text, toks, han, sc, emit)
 	e.matchPhonetic(toks, han, sc, emit)
 	if e.typed != nil {
 		for _, h := range e.typed.typedHits(text, toks, han, tr) {
@@ -118,7 +118,7 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 // verify tries start positions around where the anchor was seen. Each
 // element before the anchor spans at most slop+4 tokens (a Latin element
 // spelled letter by letter), hence the lower bound.
-func (e *Engine) verify(p *cpattern, toks []analysis.Token, han bool, pos [2]int32, all bool, emit func(found)) {
+func (e *Engine) verify(p *cpattern, toks []analysis.Token, han bool, pos [2]int32, all bool, sc *scratch, emit func(found)) {
 	v := verifier{p: p, toks: toks, py: e.py, han: han}
 	lo := max(0, int(pos[0])-p.anchor*(p.slop+4))
 	matched := false
@@ -129,7 +129,7 @@ func (e *Engine) verify(p *cpattern, toks []analysis.Token, han bool, pos [2]int
 		}
 		sp.score = max(0.05, sp.score*(1-slopPenalty*float64(sp.gaps)))
 		f := found{p: p, sp: sp, cand: true}
-		f.why = e.cancelled(p, toks, han, sp)
+		f.why = e.cancelled(p, toks, han, sp, sc)
 		matched = true
 		emit(f)
 		if f.why == "" && !all {
@@ -144,7 +144,11 @@ func (e *Engine) verify(p *cpattern, toks []analysis.Token, han bool, pos [2]int
 
 // cancelled returns why an occurrence does not count, or "". han says
 // whether the segment has Han characters (see latinAsChinese).
-func (e *Engine) cancelled(p *cpattern, toks []analysis.Token, han bool, sp span) string {
+//
+// sc, when not nil, holds the keys the segment's tokens emit: an exact
+// exception with an element whose keys do not occur cannot match and is
+// skipped.
+func (e *Engine) cancelled(p *cpattern, toks []analysis.Token, han bool, sp span, sc *scratch) string {
 	if why := p.guards.blocked(toks, sp.s, sp.e); why != "" {
 		return "guard " + why
 	}
@@ -155,6 +159,9 @@ func (e *Engine) cancelled(p *cpattern, toks []analysis.Token, han bool, sp span
 		return "allow " + quote(a.src)
 	}
 	for _, x := range p.rule.exceptions {
+		if sc != nil && !e.noIndex && !sc.allSeen(x.gate) {
+			continue
+		}
 		lo, hi := sp.s-x.window, sp.e+x.window
 		v := verifier{p: x.p, toks: toks, py: e.py, han: han}
 		for k := max(0, lo); k < min(hi, len(toks)); k++ {

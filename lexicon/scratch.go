@@ -89,3 +89,13 @@ func abbreviation(w string) bool {
 	}
 	return true
 }
+
+// allSeen reports whether each list has a key the call's tokens emitted.
+func (sc *scratch) allSeen(lists [][]int32) bool {
+	for _, keys := range lists {
+		if !sc.anySeen(keys) {
+			return false
+		}
+	}
+	return true
+}

@@ -43,78 +43,123 @@ func (ix *Index) pronounceAll(words []string) [][]string {
 }
 
 // dpBuffers are reused across entries within one Find.
-type dpBuffers struct{ cur, next, best []int }
+type dpBuffers struct{ cur, next, best, from, nfrom, cfrom []int }
 
 func (b *dpBuffers) reset(m int) {
 	if cap(b.cur) < m+1 {
 		b.cur, b.next, b.best = make([]int, m+1), make([]int, m+1), make([]int, m+1)
+		b.from, b.nfrom, b.cfrom = make([]int, m+1), make([]int, m+1), make([]int, m+1)
 	}
 	b.cur, b.next, b.best = b.cur[:m+1], b.next[:m+1], b.best[:m+1]
+	b.from, b.nfrom, b.cfrom = b.from[:m+1], b.nfrom[:m+1], b.cfrom[:m+1]
 }
 
-// matchEntry aligns one phrase variant at the given start words and keeps
-// the cheapest end per start.
+// matchEntry aligns one phrase variant with the utterance in one pass
+// (Sellers' approximate matching, restricted to word-aligned starts): each
+// cell keeps its cheapest alignment over every allowed start and where it
+// started, and each start keeps its cheapest end. An alignment that loses
+// a cell to another start's cheaper one overlaps it, and reduce would keep
+// the cheaper one anyway.
 func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuffers) []Match {
-	var out []Match
 	m := len(e.phones)
-	for s := range utt {
-		if !starts[s] || len(utt[s]) == 0 {
+	buf.reset(m)
+	d, from := buf.best, buf.from
+	const inf = math.MaxInt / 2
+	for j := range d {
+		d[j], from[j] = inf, -1
+	}
+	type end struct{ cost, word int }
+	var best map[int]end
+	live := false
+	for w := range utt {
+		if len(utt[w]) == 0 { // an unknown word is never part of a match
+			for j := range d {
+				d[j], from[j] = inf, -1
+			}
+			live = false
 			continue
 		}
-		buf.reset(m)
-		state := buf.best
-		for j := range state {
-			state[j] = j * fullCost
-		}
-		bestCost, bestEnd := math.MaxInt, -1
-		for w := s; w < len(utt) && len(utt[w]) > 0; w++ {
-			if !ix.stepWord(e.phones, state, utt[w], buf, e.maxCost) {
-				break
+		if starts[w] {
+			for j := range d {
+				if c := j * fullCost; c <= d[j] { // ties: the later start, fewer words
+					d[j], from[j] = c, w
+				}
 			}
-			if c := state[m]; c <= e.maxCost && c < bestCost {
-				bestCost, bestEnd = c, w+1
+			live = true
+		}
+		if !live {
+			continue
+		}
+		ix.stepWordFrom(e.phones, d, from, utt[w], buf)
+		if minOf(d) > e.maxCost {
+			for j := range d {
+				d[j], from[j] = inf, -1
+			}
+			live = false
+			continue
+		}
+		if c := d[m]; c <= e.maxCost && from[m] >= 0 {
+			if best == nil {
+				best = map[int]end{}
+			}
+			if b, ok := best[from[m]]; !ok || c < b.cost {
+				best[from[m]] = end{c, w + 1}
 			}
 		}
-		if bestEnd > 0 {
-			out = append(out, Match{ID: e.id, StartWord: s, EndWord: bestEnd,
-				Distance: (bestCost + fullCost - 1) / fullCost,
-				Score:    1 - float64(bestCost)/float64(m*fullCost)})
-		}
+	}
+	var out []Match
+	for s, b := range best {
+		out = append(out, Match{ID: e.id, StartWord: s, EndWord: b.word,
+			Distance: (b.cost + fullCost - 1) / fullCost,
+			Score:    1 - float64(b.cost)/float64(m*fullCost)})
 	}
 	return out
 }
 
-// stepWord advances the alignment state over one word, taking the best of
-// its pronunciations per phrase position. It reports false when no
-// alignment can stay within budget any more.
-func (ix *Index) stepWord(phrase string, state []int, prons []string, buf *dpBuffers, budget int) bool {
-	merged := buf.next
+// stepWordFrom advances the alignment over one word, taking the best of
+// its pronunciations per phrase position, and carries where each cell's
+// alignment started.
+func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, buf *dpBuffers) {
+	merged, mfrom := buf.next, buf.nfrom
 	for j := range merged {
-		merged[j] = math.MaxInt
+		merged[j], mfrom[j] = math.MaxInt/2, -1
 	}
 	for _, p := range prons {
-		copy(buf.cur, state)
-		ix.stepPhones(phrase, buf.cur, p)
+		copy(buf.cur, d)
+		copy(buf.cfrom, from)
+		ix.stepPhonesFrom(phrase, buf.cur, buf.cfrom, p)
 		for j, c := range buf.cur {
-			merged[j] = min(merged[j], c)
+			if c < merged[j] || (c == merged[j] && buf.cfrom[j] > mfrom[j]) {
+				merged[j], mfrom[j] = c, buf.cfrom[j]
+			}
 		}
 	}
-	copy(state, merged)
-	return minOf(state) <= budget
+	copy(d, merged)
+	copy(from, mfrom)
 }
 
-// stepPhones runs the edit-distance recurrence over the utterance phones
-// in pron, updating d (d[j]: cost of aligning phrase[:j]) in place.
-func (ix *Index) stepPhones(phrase string, d []int, pron string) {
+// stepPhonesFrom is the edit-distance recurrence over the utterance phones
+// in pron, updating d (d[j]: cost of aligning phrase[:j]) and from in
+// place; on equal costs the later start wins.
+func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string) {
 	n := ix.nPhones
 	for i := 0; i < len(pron); i++ {
 		c := int(pron[i])
-		diag := d[0]
+		diag, dfrom := d[0], from[0]
 		d[0] += fullCost // utterance phone before the phrase starts
 		for j := 1; j < len(d); j++ {
 			sub := diag + int(ix.cost[int(phrase[j-1])*n+c])
+			dfrom0 := from[j]
 			diag = d[j]
-			d[j] = min(sub, d[j]+fullCost, d[j-1]+fullCost)
+			best, bf := sub, dfrom
+			if c2 := d[j] + fullCost; c2 < best || (c2 == best && from[j] > bf) {
+				best, bf = c2, from[j]
+			}
+			if c3 := d[j-1] + fullCost; c3 < best || (c3 == best && from[j-1] > bf) {
+				best, bf = c3, from[j-1]
+			}
+			d[j], from[j] = best, bf
+			dfrom = dfrom0
 		}
 	}
 }
