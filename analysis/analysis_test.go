@@ -154,6 +154,12 @@ func FuzzTokenize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if isASCII(s) {
+			slow := Tokenize(s + " 加")
+			if got, want := tokenView(Tokenize(s)), tokenView(slow[:len(slow)-1]); got != want {
+				t.Fatalf("%q: ASCII path %q, general %q", s, got, want)
+			}
+		}
 		prev := 0
 		for _, tok := range Tokenize(s) {
 			if tok.Start < prev || tok.End <= tok.Start || tok.End > len(s) || tok.Text == "" {
@@ -162,6 +168,25 @@ func FuzzTokenize(f *testing.F) {
 			prev = tok.Start
 		}
 	})
+}
+
+// TestTokenizeASCIIPath: the ASCII fast path gives exactly the general
+// path's tokens (forced through it with a Han character at the end).
+func TestTokenizeASCIIPath(t *testing.T) {
+	for _, s := range []string{"Call ME at 555-0199, don't wait", "oh five oh double seven", "twenty one HUNDRED",
+		"um so uh DM me", "a'b 'x y' it's 3am 4u", "", "   ", "x1y2z3 ABC'DEF", "triple eight nine"} {
+		fast := Tokenize(s)
+		slow := Tokenize(s + " 加") // not ASCII: the general path
+		slow = slow[:len(slow)-1]
+		if got, want := tokenView(fast), tokenView(slow); got != want {
+			t.Errorf("%q: fast %q, general %q", s, got, want)
+		}
+		for i := range fast {
+			if i < len(slow) && (fast[i].Start != slow[i].Start || fast[i].End != slow[i].End || fast[i].Kind != slow[i].Kind) {
+				t.Errorf("%q token %d: fast %+v, general %+v", s, i, fast[i], slow[i])
+			}
+		}
+	}
 }
 
 func BenchmarkTokenize(b *testing.B) {

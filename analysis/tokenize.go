@@ -78,6 +78,9 @@ type Tokenizer struct {
 // substrings of s when normalization left them unchanged, so most tokens
 // cost no allocation.
 func (z *Tokenizer) Tokenize(s string) []Token {
+	if isASCII(s) {
+		return z.tokenizeASCII(s)
+	}
 	rs := NormalizeRunes(s, z.runes[:0])
 	py := pinyin.Default()
 	toks, info := z.toks[:0], z.info[:0]
@@ -114,6 +117,84 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 	markNumbers(toks, info)
 	z.runes, z.toks, z.info = rs, toks, info
 	return toks
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenizeASCII is Tokenize for ASCII text, straight from the bytes:
+// NFKC, width and OpenCC leave ASCII alone, so normalizing is lower
+// casing. It gives exactly the tokens of the general path
+// (TestTokenizeASCIIPath).
+func (z *Tokenizer) tokenizeASCII(s string) []Token {
+	py := pinyin.Default()
+	toks, info := z.toks[:0], z.info[:0]
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			j := i + 1
+			for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+				j++
+			}
+			toks = append(toks, Token{Kind: Number, Text: s[i:j], Digits: s[i:j], Start: i, End: j})
+			info = append(info, wordInfo{})
+			i = j
+		case asciiLetter(c):
+			j, upper, apos := i+1, c <= 'Z', false
+			for j < len(s) {
+				if asciiLetter(s[j]) {
+					upper = upper || s[j] <= 'Z'
+					j++
+					continue
+				}
+				if s[j] == '\'' && j+1 < len(s) && asciiLetter(s[j+1]) {
+					apos = true
+					j++
+					continue
+				}
+				break
+			}
+			t := Token{Kind: Word, Text: s[i:j], Start: i, End: j}
+			if upper || apos {
+				t.Text = lowerNoApostrophe(s[i:j])
+			}
+			wi := lookupWord(t.Text)
+			if !wi.filler {
+				toks = append(toks, wordToken(t, wi, py, !z.SkipStems))
+				info = append(info, wi)
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	markNumbers(toks, info)
+	z.toks, z.info = toks, info
+	return toks
+}
+
+func asciiLetter(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
+
+func lowerNoApostrophe(w string) string {
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch {
+		case c == '\'':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }
 
 // isHan reports a Han character (or 〇), CJK Unified Ideographs first.

@@ -41,6 +41,24 @@ var vowellessEnglish = map[string]bool{
 var chineseOnly = map[string]bool{"vx": true, "wx": true, "qq": true, "vxin": true,
 	"weixin": true, "zfb": true, "zhifubao": true, "xhs": true, "pdd": true, "gzh": true}
 
+// wordShapes is a quick "certainly not in set" test: bit n of entry c is
+// set when a word of the set has n letters and starts with c. Most words
+// of a segment skip the map access.
+type wordShapes [256]uint64
+
+func shapesOf(set map[string]bool) (ws wordShapes) {
+	for w := range set {
+		ws[w[0]] |= 1 << min(len(w), 63)
+	}
+	return ws
+}
+
+func (ws *wordShapes) in(set map[string]bool, w string) bool {
+	return w != "" && ws[w[0]]&(1<<min(len(w), 63)) != 0 && set[w]
+}
+
+var chineseOnlyShapes, conventionalShapes = shapesOf(chineseOnly), shapesOf(conventionalLatin)
+
 // chineseContext reports whether a segment is Chinese speech: it has Han
 // characters or a Chinese-only Latin spelling.
 func chineseContext(text string, toks []analysis.Token) bool {
@@ -48,7 +66,7 @@ func chineseContext(text string, toks []analysis.Token) bool {
 		return true
 	}
 	for i := range toks {
-		if toks[i].Kind == analysis.Word && chineseOnly[toks[i].Text] {
+		if toks[i].Kind == analysis.Word && chineseOnlyShapes.in(chineseOnly, toks[i].Text) {
 			return true
 		}
 	}
@@ -63,7 +81,7 @@ func chineseContext(text string, toks []analysis.Token) bool {
 // happen to be pinyin ("you", "women", "ca" misheard for "cart", the
 // article "a" as 爱) would fire Chinese rules.
 func latinAsChinese(w string, han bool) bool {
-	return han || conventionalLatin[w]
+	return han || conventionalShapes.in(conventionalLatin, w)
 }
 
 // initialsOK reports whether w may stand for pinyin initials (vx for 微信):

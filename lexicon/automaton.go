@@ -27,16 +27,36 @@ import (
 // verifier then decides, from where the anchor started.
 type automaton struct {
 	nodes []anode
-	// root[key] and edges[node<<32|key] are spans of targets: a key may lead
-	// to several children when elements with different keys share it.
+	// root[key] and a node's edges are spans of targets: a key may lead to
+	// several children when elements with different keys share it.
 	root    []edgeSpan
-	edges   map[uint64]edgeSpan
 	targets []int32
 }
 
 type anode struct {
 	gap int32   // tokens a path may skip here before the next element
 	out []int32 // patterns whose anchor ends here, in lexicon order
+	// ekeys (sorted) and espans are the node's edges: most nodes have one
+	// or two, so a scan beats a hash.
+	ekeys  []int32
+	espans []edgeSpan
+}
+
+// next returns the targets of node's edge on key.
+func (a *automaton) next(node, key int32) (edgeSpan, bool) {
+	n := &a.nodes[node]
+	if len(n.ekeys) <= 8 {
+		for i, k := range n.ekeys {
+			if k == key {
+				return n.espans[i], true
+			}
+		}
+		return edgeSpan{}, false
+	}
+	if i, ok := slices.BinarySearch(n.ekeys, key); ok {
+		return n.espans[i], true
+	}
+	return edgeSpan{}, false
 }
 
 type edgeSpan struct{ off, n int32 }
@@ -115,7 +135,6 @@ func (e *Engine) buildAutomaton() {
 		return int(x.to - y.to)
 	})
 	a.root = make([]edgeSpan, len(e.keyIDs))
-	a.edges = map[uint64]edgeSpan{}
 	for i := 0; i < len(all); {
 		j := i
 		for j < len(all) && all[j].from == all[i].from && all[j].key == all[i].key {
@@ -126,7 +145,8 @@ func (e *Engine) buildAutomaton() {
 		if all[i].from == 0 {
 			a.root[all[i].key] = sp
 		} else {
-			a.edges[uint64(all[i].from)<<32|uint64(uint32(all[i].key))] = sp
+			n := &a.nodes[all[i].from]
+			n.ekeys, n.espans = append(n.ekeys, all[i].key), append(n.espans, sp)
 		}
 		i = j
 	}
@@ -321,7 +341,7 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 				continue
 			}
 			for _, k := range keys {
-				if sp, ok := a.edges[uint64(l.node)<<32|uint64(uint32(k))]; ok {
+				if sp, ok := a.next(l.node, k); ok {
 					next = e.advance(next, sp, live{last: at, lo: l.lo, hi: l.hi}, sc)
 				}
 			}
@@ -341,7 +361,7 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 				}
 				sc.wordGen[l.node] = sc.tokGen
 				for _, k := range keys {
-					if sp, ok := a.edges[uint64(l.node)<<32|uint64(uint32(k))]; ok {
+					if sp, ok := a.next(l.node, k); ok {
 						next = e.advance(next, sp, l, sc)
 					}
 				}

@@ -1,7 +1,8 @@
 package lexicon
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/earshot/earshot/analysis"
@@ -69,12 +70,24 @@ func clampScore(s float64) float64 {
 }
 
 // sortHits orders hits by position, then rule id, for stable output.
+// Hits are large: it sorts their positions and permutes once.
 func sortHits(hits []Hit) []Hit {
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].Start != hits[j].Start {
-			return hits[i].Start < hits[j].Start
+	if len(hits) < 2 {
+		return hits
+	}
+	order := make([]int, len(hits))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		if hits[a].Start != hits[b].Start {
+			return cmp.Compare(hits[a].Start, hits[b].Start)
 		}
-		return strings.Compare(hits[i].RuleID, hits[j].RuleID) < 0
+		return strings.Compare(hits[a].RuleID, hits[b].RuleID)
 	})
-	return hits
+	out := make([]Hit, len(hits))
+	for i, k := range order {
+		out[i] = hits[k]
+	}
+	return out
 }

@@ -88,9 +88,10 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 		if tr != nil {
 			*tr = append(*tr, e.explain(f, text, toks))
 		}
-		if f.why != "" || hasRule(hits, f.p.rule.rule.ID) {
+		if f.why != "" || sc.fired[f.p.rule.index-1] == sc.gen {
 			return
 		}
+		sc.fired[f.p.rule.index-1] = sc.gen
 		hits = append(hits, e.hit(f, text, toks))
 	}
 	langs := segmentLangs(toks, han)

@@ -15,6 +15,7 @@ type pyTable = *pinyin.Table
 type scratch struct {
 	gen      uint32
 	stamp    []uint32   // pattern id: a candidate in this call
+	fired    []uint32   // rule index-1: has its Hit in this call
 	pos      [][2]int32 // pattern id: range of tokens its anchor started at
 	cands    []int32
 	out      []int32
@@ -34,6 +35,7 @@ type scratch struct {
 func (e *Engine) newScratch() *scratch {
 	n, k, m := len(e.patterns), len(e.keyIDs), len(e.auto.nodes)
 	return &scratch{stamp: make([]uint32, n), pos: make([][2]int32, n), seen: make([]uint32, k),
+		fired:   make([]uint32, len(e.rules)),
 		nodeGen: make([]uint32, m), nodeAt: make([]int32, m), wordGen: make([]uint32, m),
 		tz: analysis.Tokenizer{SkipStems: true}}
 }
@@ -44,6 +46,7 @@ func (sc *scratch) begin() {
 	if sc.gen == 0 { // wrapped: clear stale stamps
 		clear(sc.stamp)
 		clear(sc.seen)
+		clear(sc.fired)
 		sc.gen = 1
 	}
 	if sc.tokGen > 1<<31 {
