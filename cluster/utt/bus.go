@@ -28,7 +28,10 @@ type Answer struct {
 	Session string          `json:"session"`
 	Alerts  []alerter.Alert `json:"alerts,omitempty"`
 	Error   string          `json:"error,omitempty"`
-	Flushed bool            `json:"flushed,omitempty"`
+	// Unavailable: Error is the alert store refusing (alerter.ErrUnavailable:
+	// a full disk, say); the hypothesis stays queued and is scanned again.
+	Unavailable bool `json:"unavailable,omitempty"`
+	Flushed     bool `json:"flushed,omitempty"`
 }
 
 // BusOptions configure a Bus.
@@ -39,8 +42,17 @@ type BusOptions struct {
 	// ScanTimeout bounds Feed.Scan when its context has no deadline.
 	// Default 10 s.
 	ScanTimeout time.Duration
-	Logger      *slog.Logger
+	// Health, when set, is the server's word on whether a stream can store
+	// (natsembed.Server.StreamWritable): while it says EARSHOT_UTT cannot
+	// (a full disk), Send and Scan refuse at once with alerter.ErrUnavailable
+	// and its reason instead of publishing what the stream will not answer,
+	// and a failed publish is not retried against it.
+	Health func(ctx context.Context, stream string) error
+	Logger *slog.Logger
 }
+
+// publishTimeout bounds the wait for one publish's ack.
+const publishTimeout = 5 * time.Second
 
 // Bus is the NATS pipeline.Bus.
 type Bus struct {
@@ -77,7 +89,10 @@ func NewBus(nc *nats.Conn, opts BusOptions) (*Bus, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(opts.MaxPending))
+	// A stream with a write error (a full disk) never answers a publish:
+	// without a timeout its futures, and Close, would wait forever.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(opts.MaxPending),
+		jetstream.WithPublishAsyncTimeout(publishTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("utt: jetstream: %w", err)
 	}
@@ -137,7 +152,7 @@ func (b *Bus) ackLoop() {
 
 func (b *Bus) retry(j ackJob, err error) {
 	msg := j.fut.Msg()
-	for try := 1; try <= 5; try++ {
+	for try := 1; try <= 5 && b.writable() == nil; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err = b.js.PublishMsg(ctx, msg)
 		cancel()
@@ -150,6 +165,19 @@ func (b *Bus) retry(j ackJob, err error) {
 	b.Lost.Add(1)
 	b.opts.Logger.Error("hypothesis lost: the utterance stream refused it", "subject", msg.Subject, "id", msg.Header.Get(nats.MsgIdHdr), "err", err)
 	j.feed.pending.Done()
+}
+
+// writable is nil unless Health says the utterance stream cannot store.
+func (b *Bus) writable() error {
+	if b.opts.Health == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := b.opts.Health(ctx, Stream); err != nil {
+		return fmt.Errorf("utt: %w: %w", alerter.ErrUnavailable, err)
+	}
+	return nil
 }
 
 // Open starts a session's feed.
@@ -196,6 +224,9 @@ func (f *feed) ref() string {
 
 // publish queues m asynchronously; it waits while too many are pending.
 func (f *feed) publish(ctx context.Context, m *nats.Msg) error {
+	if err := f.bus.writable(); err != nil {
+		return err
+	}
 	for {
 		fut, err := f.bus.js.PublishMsgAsync(m, jetstream.WithStallWait(100*time.Millisecond))
 		if errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
@@ -276,10 +307,16 @@ func (f *feed) Scan(ctx context.Context, hs []transcript.Hypothesis) ([]alerter.
 		select {
 		case a := <-ch:
 			out = append(out, a.Alerts...)
+			if a.Unavailable {
+				return out, fmt.Errorf("utterance %d (queued, scanned again later): %w: %s", hs[i].Utterance, alerter.ErrUnavailable, a.Error)
+			}
 			if a.Error != "" {
 				return out, fmt.Errorf("utterance %d: %s", hs[i].Utterance, a.Error)
 			}
 		case <-ctx.Done():
+			if err := f.bus.writable(); err != nil {
+				return out, fmt.Errorf("utterance %d not queued: %w", hs[i].Utterance, err)
+			}
 			return out, fmt.Errorf("utt: no scanner answered for utterance %d (it is queued and will be scanned): %w", hs[i].Utterance, ctx.Err())
 		}
 	}

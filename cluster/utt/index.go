@@ -60,7 +60,7 @@ func StartIndex(ctx context.Context, js jetstream.JetStream, opts IndexOptions) 
 		return nil, fmt.Errorf("utt: consumer %s: %w", opts.Consumer, err)
 	}
 	ix := &Index{opts: opts}
-	if ix.cc, err = c.Consume(ix.handle, jetstream.PullMaxMessages(512)); err != nil {
+	if ix.cc, err = c.Consume(ix.handle, jetstream.PullMaxMessages(512), jetstream.PullExpiry(pullExpiry)); err != nil {
 		return nil, fmt.Errorf("utt: consume %s: %w", opts.Consumer, err)
 	}
 	return ix, nil

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/pipeline"
 )
 
@@ -104,7 +105,7 @@ func (s *Scan) Own(ctx context.Context, p int) error {
 	if err != nil {
 		return fmt.Errorf("utt: consumer %s: %w", ConsumerName(p), err)
 	}
-	cc, err := c.Consume(s.handle, jetstream.PullMaxMessages(512))
+	cc, err := c.Consume(s.handle, jetstream.PullMaxMessages(512), jetstream.PullExpiry(pullExpiry))
 	if err != nil {
 		return fmt.Errorf("utt: consume %s: %w", ConsumerName(p), err)
 	}
@@ -177,7 +178,8 @@ func (s *Scan) handle(msg jetstream.Msg) {
 		s.opts.Scanner.End(room, m.Session)
 		s.Stats.Retried.Add(1)
 		s.opts.Logger.Warn("scan failed; the hypothesis will be redelivered", "room", room, "session", m.Session, "utterance", m.Utterance, "err", err)
-		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts, Error: err.Error()}, false)
+		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts, Error: err.Error(),
+			Unavailable: errors.Is(err, alerter.ErrUnavailable)}, false)
 		_ = msg.NakWithDelay(time.Second)
 		return
 	}

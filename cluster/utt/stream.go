@@ -10,6 +10,12 @@ import (
 )
 
 // NATS names of the utterance stream.
+// pullExpiry is how long one pull request of the scan and index consumers
+// waits at the server. A pull the server forgot (JetStream restarted after a
+// write error, a server restarted) is noticed by its missed heartbeats, at
+// half this; the default 30 s would leave the partition unscanned that long.
+const pullExpiry = 2 * time.Second
+
 const (
 	// Stream stores every hypothesis.
 	Stream = "EARSHOT_UTT"

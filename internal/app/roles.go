@@ -59,7 +59,11 @@ func (s *Service) startRoles(ctx context.Context) error {
 		return err
 	}
 	if c.Has("ingest") || c.Has("api") {
-		if s.roles.bus, err = utt.NewBus(s.nc, utt.BusOptions{Logger: s.log.With("role", "ingest")}); err != nil {
+		bo := utt.BusOptions{Logger: s.log.With("role", "ingest")}
+		if s.nats != nil {
+			bo.Health = s.nats.StreamWritable // a full disk is refused at once, named
+		}
+		if s.roles.bus, err = utt.NewBus(s.nc, bo); err != nil {
 			return err
 		}
 	}
