@@ -146,4 +146,16 @@ type UtterancesResult struct {
 // Health is GET /healthz.
 type Health struct {
 	Status string `json:"status"`
+	// Warnings name insecure settings in force, e.g. tokens not required.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Session is what a token says about its holder: the answer of
+// POST and GET /v1/session.
+type Session struct {
+	Subject string    `json:"subject"`
+	Role    Role      `json:"role"`
+	Room    string    `json:"room,omitempty"`
+	ID      string    `json:"id"`
+	Expires time.Time `json:"expires"`
 }

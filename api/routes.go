@@ -5,39 +5,91 @@ import (
 	"strings"
 )
 
-// Access is who may call a route, as the server checks it today. The
-// authorization tests iterate Routes and assert each route refuses what its
-// Access refuses.
-type Access string
+// Access is who may call a route: data, so that the server's guard, the
+// authorization matrix test and the README's table read one list. Every
+// route that takes a token admits RoleAdmin as well as Roles.
+type Access struct {
+	// Roles are the token roles the route admits (and RoleAdmin).
+	Roles []Role
+	// Anchor admits an anchor token whose room is the route's {room}.
+	Anchor bool
+	// AnyToken admits every valid token, whatever its role or room (the
+	// page sign-in).
+	AnyToken bool
+	// Open routes take no token: health, the page shells (they carry their
+	// own tokens to the routes they call), CORS pre-flights.
+	Open bool
+	// Session routes are authorized by the unguessable session id in their
+	// path (a WHIP session resource, RFC 9725 Section 4.1): whoever created
+	// the session was told its URL.
+	Session bool
+	// Identity routes record the token's subject as the author (audit log,
+	// dispositions, revocations): they need a token even when the server
+	// runs with http.require_tokens: false.
+	Identity bool
+}
 
-// The access levels.
-const (
-	// Public routes take no token: health, metrics and the pages (which
-	// carry their own tokens to the routes they call).
-	Public Access = "public"
-	// AnyStaff routes take a compliance or policy token when the server
-	// runs with http.require_tokens (EARSHOT_REQUIRE_TOKENS=1); without it
-	// they are open, for platforms that call them from inside their own
-	// network. The room registry, uploads and text feeds, the alert log,
-	// transcripts, and the lexicon reads and draft checks are AnyStaff.
-	AnyStaff Access = "any-staff"
-	// Compliance routes always need a compliance token (earshot token
-	// --role compliance).
-	Compliance Access = "compliance"
-	// Policy routes always need a policy token (earshot token --role
-	// policy), sent as Authorization: Bearer.
-	Policy Access = "policy"
-	// AnchorOfRoom routes need a token for the {room} of the path (earshot
-	// token --room R); compliance tokens open every room.
-	AnchorOfRoom Access = "anchor-of-room"
-	// SessionURL routes are authorized by the unguessable session id in
-	// their path (a WHIP session resource, RFC 9725 Section 4.1): whoever
-	// created the session was told its URL.
-	SessionURL Access = "session-url"
+// The access of the routes that take no token.
+var (
+	Public     = Access{Open: true}
+	SessionURL = Access{Session: true}
 )
 
-// Accesses lists every Access, for tests that iterate them.
-var Accesses = []Access{Public, AnyStaff, Compliance, Policy, AnchorOfRoom, SessionURL}
+// Allow admits tokens of roles (and admin).
+func Allow(roles ...Role) Access { return Access{Roles: roles} }
+
+// AnchorOr admits the anchor of the path's {room}, and tokens of roles.
+func AnchorOr(roles ...Role) Access { return Access{Roles: roles, Anchor: true} }
+
+// Recorded marks a routes whose author is the token's subject.
+func (a Access) Recorded() Access { a.Identity = true; return a }
+
+// AnyRole admits every valid token.
+var AnyRole = Access{AnyToken: true}
+
+// NeedsToken reports whether the route checks a bearer token.
+func (a Access) NeedsToken() bool { return !a.Open && !a.Session }
+
+// Admits reports whether a token of role (for tokenRoom, an anchor's room)
+// may call the route for pathRoom (the route's {room}, or "").
+func (a Access) Admits(role Role, tokenRoom, pathRoom string) bool {
+	switch {
+	case !a.NeedsToken():
+		return true
+	case role == RoleAdmin || a.AnyToken:
+		return true
+	case role == RoleAnchor && a.Anchor:
+		return tokenRoom != "" && tokenRoom == pathRoom
+	}
+	for _, r := range a.Roles {
+		if r == role && r != RoleAnchor {
+			return true
+		}
+	}
+	return false
+}
+
+// String is how the README's API table names the access, e.g.
+// "anchor of the room, compliance, admin".
+func (a Access) String() string {
+	switch {
+	case a.Open:
+		return "public"
+	case a.Session:
+		return "session URL"
+	case a.AnyToken:
+		return "any token"
+	}
+	var parts []string
+	if a.Anchor {
+		parts = append(parts, "anchor of the room")
+	}
+	for _, r := range a.Roles {
+		parts = append(parts, string(r))
+	}
+	parts = append(parts, string(RoleAdmin))
+	return strings.Join(parts, ", ")
+}
 
 // Feature names the server option a route needs: the server serves the
 // route only when the feature is configured.
@@ -59,11 +111,7 @@ type Route struct {
 	Path    string
 	Access  Access
 	Feature Feature
-	// QueryToken: the token may come as ?token= as well as in the
-	// Authorization header, for clients that cannot set headers
-	// (EventSource, <audio>, the pages' links).
-	QueryToken bool
-	Summary    string
+	Summary string
 }
 
 // Pattern is the ServeMux pattern, e.g. "GET /v1/rooms/{room}".
@@ -74,49 +122,53 @@ func (r Route) Pattern() string { return r.Method + " " + r.Path }
 // and a test fails on a handler without an entry or an entry without a
 // handler.
 var Routes = []Route{
-	{Method: get, Path: "/healthz", Access: Public, Summary: "liveness: {\"status\": \"ok\"}"},
+	{Method: get, Path: "/healthz", Access: Public, Summary: "liveness: {\"status\": \"ok\"} (and warnings, e.g. tokens not required)"},
 	{Method: get, Path: "/readyz", Access: Public, Summary: "readiness: every check and why it fails; 503 when one does (Readiness)"},
-	{Method: get, Path: "/metrics", Access: Public, Feature: FeatureMetrics, Summary: "Prometheus metrics"},
+	{Method: get, Path: "/metrics", Access: Allow(RoleMetrics), Feature: FeatureMetrics, Summary: "Prometheus metrics (public with http.public_metrics)"},
 
-	{Method: get, Path: "/v1/rooms", Access: AnyStaff, QueryToken: true, Summary: "every room seen since start: state, source, counters (RoomList)"},
-	{Method: post, Path: "/v1/rooms", Access: AnyStaff, QueryToken: true, Summary: "register a pulled or WHIP room (RoomSpec -> RoomStatus)"},
-	{Method: get, Path: "/v1/rooms/{room}", Access: AnyStaff, QueryToken: true, Summary: "one room's status (RoomStatus)"},
-	{Method: del, Path: "/v1/rooms/{room}", Access: AnyStaff, QueryToken: true, Summary: "stop and forget a room after flushing its alerts (RoomRemoved)"},
-	{Method: post, Path: "/v1/rooms/{room}/audio", Access: AnyStaff, QueryToken: true, Summary: "monitor an uploaded WAV as the room's audio (AudioAccepted)"},
-	{Method: post, Path: "/v1/rooms/{room}/utterances", Access: AnyStaff, QueryToken: true, Summary: "scan text from a platform's own ASR ([]Utterance -> UtterancesResult)"},
-	{Method: get, Path: "/v1/rooms/{room}/timeline", Access: AnyStaff, QueryToken: true, Feature: FeatureTranscripts, Summary: "a room's transcript around ?at= (Timeline)"},
+	{Method: get, Path: "/v1/rooms", Access: Allow(RoleIngest, RoleCompliance), Summary: "every room seen since start: state, source, counters (RoomList)"},
+	{Method: post, Path: "/v1/rooms", Access: Allow(RoleIngest), Summary: "register a pulled or WHIP room (RoomSpec -> RoomStatus)"},
+	{Method: get, Path: "/v1/rooms/{room}", Access: Allow(RoleIngest, RoleCompliance), Summary: "one room's status (RoomStatus)"},
+	{Method: del, Path: "/v1/rooms/{room}", Access: Allow(RoleIngest), Summary: "stop and forget a room after flushing its alerts (RoomRemoved)"},
+	{Method: post, Path: "/v1/rooms/{room}/audio", Access: Allow(RoleIngest), Summary: "monitor an uploaded WAV as the room's audio (AudioAccepted)"},
+	{Method: post, Path: "/v1/rooms/{room}/utterances", Access: Allow(RoleIngest), Summary: "scan text from a platform's own ASR ([]Utterance -> UtterancesResult)"},
+	{Method: get, Path: "/v1/rooms/{room}/timeline", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "a room's transcript around ?at= (Timeline)"},
 
-	{Method: get, Path: "/v1/alerts", Access: AnyStaff, QueryToken: true, Summary: "the stored alert log with dispositions (AlertList)"},
-	{Method: get, Path: "/v1/alerts/{id}", Access: Compliance, QueryToken: true, Summary: "one alert with its disposition history (AlertView)"},
-	{Method: post, Path: "/v1/alerts/{id}/disposition", Access: Compliance, QueryToken: true, Summary: "record a reviewer's decision (DispositionRequest -> Disposition)"},
-	{Method: get, Path: "/v1/alerts/{id}/clip", Access: AnyStaff, QueryToken: true, Summary: "the alert's evidence clip (audio/wav)"},
+	{Method: get, Path: "/v1/alerts", Access: Allow(RoleCompliance), Summary: "the stored alert log with dispositions (AlertList)"},
+	{Method: get, Path: "/v1/alerts/{id}", Access: Allow(RoleCompliance), Summary: "one alert with its disposition history (AlertView)"},
+	{Method: post, Path: "/v1/alerts/{id}/disposition", Access: Allow(RoleCompliance).Recorded(), Summary: "record a reviewer's decision, by the token's subject (DispositionRequest -> Disposition)"},
+	{Method: get, Path: "/v1/alerts/{id}/clip", Access: Allow(RoleCompliance), Summary: "the alert's evidence clip (audio/wav)"},
 
-	{Method: get, Path: "/v1/events/alerts", Access: Compliance, QueryToken: true, Summary: "Server-Sent Events: new alerts and dispositions"},
-	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOfRoom, QueryToken: true, Summary: "Server-Sent Events: one room's reminders, for its overlay"},
+	{Method: get, Path: "/v1/events/alerts", Access: Allow(RoleCompliance), Summary: "Server-Sent Events: new alerts and dispositions"},
+	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders, for its overlay"},
 
-	{Method: get, Path: "/v1/transcripts", Access: AnyStaff, QueryToken: true, Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
-	{Method: get, Path: "/v1/transcripts/{id}", Access: AnyStaff, QueryToken: true, Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},
+	{Method: get, Path: "/v1/transcripts", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
+	{Method: get, Path: "/v1/transcripts/{id}", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},
 
-	{Method: get, Path: "/v1/lexicons/active", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "the live version (ActiveLexicon, or YAML with ?format=yaml)"},
-	{Method: get, Path: "/v1/lexicons", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "every published version (LexiconList)"},
-	{Method: get, Path: "/v1/lexicons/audit", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "who published, rolled back or was refused, when (AuditLog)"},
-	{Method: get, Path: "/v1/lexicons/{version}", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "one version (LexiconVersion, or YAML with ?format=yaml)"},
-	{Method: get, Path: "/v1/lexicons/{version}/diff", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "rules changed from ?against= (default: the previous version) (DiffResult)"},
-	{Method: post, Path: "/v1/lexicons/validate", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "validate a draft and diff it against the live version (DraftRequest -> ValidateResult)"},
-	{Method: post, Path: "/v1/lexicons/test", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "match a text with a draft or the live version (DraftRequest -> TestResult)"},
-	{Method: post, Path: "/v1/lexicons/backtest", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "run a draft over stored transcripts (DraftRequest -> BacktestReport)"},
-	{Method: post, Path: "/v1/lexicons/import", Access: AnyStaff, QueryToken: true, Feature: FeatureLexicons, Summary: "turn a CSV word list into lexicon YAML"},
-	{Method: post, Path: "/v1/lexicons", Access: Policy, Feature: FeatureLexicons, Summary: "publish a draft as the next version (DraftRequest -> LexiconSummary)"},
-	{Method: post, Path: "/v1/lexicons/rollback", Access: Policy, Feature: FeatureLexicons, Summary: "publish an old version again (DraftRequest.Version -> LexiconSummary)"},
+	{Method: get, Path: "/v1/lexicons/active", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "the live version (ActiveLexicon, or YAML with ?format=yaml)"},
+	{Method: get, Path: "/v1/lexicons", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "every published version (LexiconList)"},
+	{Method: get, Path: "/v1/lexicons/audit", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "who published, rolled back or was refused, when (AuditLog)"},
+	{Method: get, Path: "/v1/lexicons/{version}", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "one version (LexiconVersion, or YAML with ?format=yaml)"},
+	{Method: get, Path: "/v1/lexicons/{version}/diff", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "rules changed from ?against= (default: the previous version) (DiffResult)"},
+	{Method: post, Path: "/v1/lexicons/validate", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "validate a draft and diff it against the live version (DraftRequest -> ValidateResult)"},
+	{Method: post, Path: "/v1/lexicons/test", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "match a text with a draft or the live version (DraftRequest -> TestResult)"},
+	{Method: post, Path: "/v1/lexicons/backtest", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "run a draft over stored transcripts; the report quotes them (DraftRequest -> BacktestReport)"},
+	{Method: post, Path: "/v1/lexicons/import", Access: Allow(RolePolicy), Feature: FeatureLexicons, Summary: "turn a CSV word list into lexicon YAML"},
+	{Method: post, Path: "/v1/lexicons", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Summary: "publish a draft as the next version, by the token's subject (DraftRequest -> LexiconSummary)"},
+	{Method: post, Path: "/v1/lexicons/rollback", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Summary: "publish an old version again, by the token's subject (DraftRequest.Version -> LexiconSummary)"},
+
+	{Method: post, Path: "/v1/session", Access: AnyRole.Recorded(), Summary: "sign a page in: the bearer token becomes an HttpOnly, SameSite=Strict cookie (Session)"},
+	{Method: get, Path: "/v1/session", Access: AnyRole.Recorded(), Summary: "who the request's token (header or cookie) names (Session)"},
+	{Method: del, Path: "/v1/session", Access: Public, Summary: "sign a page out: clear the token cookies"},
 
 	{Method: get, Path: "/{$}", Access: Public, Summary: "the compliance console page"},
 	{Method: get, Path: "/lexicon", Access: Public, Summary: "the lexicon editor page"},
 	{Method: get, Path: "/overlay/{room}", Access: Public, Summary: "the anchor's overlay page (an OBS browser source)"},
 	{Method: get, Path: "/static/", Access: Public, Summary: "the pages' scripts and styles"},
 
-	{Method: post, Path: "/whip/{room}", Access: AnchorOfRoom, Feature: FeatureWHIP, Summary: "WHIP: publish the room's audio (SDP offer -> answer, RFC 9725)"},
+	{Method: post, Path: "/whip/{room}", Access: AnchorOr(RoleIngest), Feature: FeatureWHIP, Summary: "WHIP: publish the room's audio (SDP offer -> answer, RFC 9725)"},
 	{Method: opt, Path: "/whip/{room}", Access: Public, Feature: FeatureWHIP, Summary: "WHIP: CORS pre-flight of the endpoint"},
-	{Method: patch, Path: "/whip/{room}/{session}", Access: SessionURL, Feature: FeatureWHIP, Summary: "WHIP: trickle ICE candidates or restart ICE"},
+	{Method: patch, Path: "/whip/{room}/{session}", Access: AnchorOr(RoleIngest), Feature: FeatureWHIP, Summary: "WHIP: trickle ICE candidates or restart ICE"},
 	{Method: del, Path: "/whip/{room}/{session}", Access: SessionURL, Feature: FeatureWHIP, Summary: "WHIP: end the session"},
 	{Method: opt, Path: "/whip/{room}/{session}", Access: Public, Feature: FeatureWHIP, Summary: "WHIP: CORS pre-flight of the session"},
 }

@@ -23,14 +23,23 @@ func TestRouteTable(t *testing.T) {
 		default:
 			t.Errorf("%s: method %q", p, r.Method)
 		}
-		if !slices.Contains(Accesses, r.Access) {
-			t.Errorf("%s: access %q is not one of %v", p, r.Access, Accesses)
+		a := r.Access
+		if n := btoi(a.Open) + btoi(a.Session) + btoi(a.AnyToken) + btoi(len(a.Roles) > 0 || a.Anchor); n != 1 {
+			t.Errorf("%s: access %+v: want exactly one of open, session URL, any token, roles", p, a)
+		}
+		for _, role := range a.Roles {
+			if !slices.Contains(Roles, role) || role == RoleAnchor || role == RoleAdmin {
+				t.Errorf("%s: role %q: want a role of Roles other than anchor (Anchor) and admin (always admitted)", p, role)
+			}
+		}
+		if a.Anchor && !strings.Contains(r.Path, "{room}") {
+			t.Errorf("%s: anchor access needs a {room} in the path", p)
+		}
+		if a.Identity && !a.NeedsToken() {
+			t.Errorf("%s: a route that records its author needs a token", p)
 		}
 		if r.Summary == "" {
 			t.Errorf("%s: say what it does", p)
-		}
-		if r.QueryToken && (r.Access == Public || r.Access == Policy) {
-			t.Errorf("%s: a %s route takes no ?token=", p, r.Access)
 		}
 		if got, ok := RouteOf(r.Method, r.Path); !ok || got.Pattern() != p {
 			t.Errorf("RouteOf(%s) = %v, %v", p, got, ok)
@@ -57,5 +66,43 @@ func TestExpand(t *testing.T) {
 		if got := Expand(c.path, c.vals...); got != c.want {
 			t.Errorf("Expand(%q, %q) = %q, want %q", c.path, c.vals, got, c.want)
 		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func TestAccessAdmits(t *testing.T) {
+	cases := []struct {
+		a         Access
+		role      Role
+		tokenRoom string
+		pathRoom  string
+		want      bool
+	}{
+		{Allow(RoleCompliance), RoleCompliance, "", "", true},
+		{Allow(RoleCompliance), RolePolicy, "", "", false},
+		{Allow(RoleCompliance), RoleAdmin, "", "", true},
+		{Allow(RoleCompliance), RoleAnchor, "r1", "r1", false},
+		{AnchorOr(RoleIngest), RoleAnchor, "r1", "r1", true},
+		{AnchorOr(RoleIngest), RoleAnchor, "r1", "r2", false},
+		{AnchorOr(RoleIngest), RoleAnchor, "", "", false},
+		{AnchorOr(RoleIngest), RoleIngest, "", "r2", true},
+		{AnchorOr(RoleIngest), RoleCompliance, "", "r2", false},
+		{Public, RoleAnchor, "r1", "", true},
+		{Allow(RoleMetrics), RoleMetrics, "", "", true},
+		{Allow(RoleMetrics), RoleIngest, "", "", false},
+	}
+	for _, c := range cases {
+		if got := c.a.Admits(c.role, c.tokenRoom, c.pathRoom); got != c.want {
+			t.Errorf("%s admits %s (room %q) for %q: %v, want %v", c.a, c.role, c.tokenRoom, c.pathRoom, got, c.want)
+		}
+	}
+	if got := AnchorOr(RoleCompliance).String(); got != "anchor of the room, compliance, admin" {
+		t.Errorf("String: %q", got)
 	}
 }

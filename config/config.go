@@ -54,9 +54,13 @@ type HTTP struct {
 	// AllowOrigin is sent as Access-Control-Allow-Origin on WHIP and API
 	// responses so pages on other origins can publish and read.
 	AllowOrigin string `yaml:"allow_origin"`
-	// RequireTokens makes the alert log, transcripts and room API demand a
-	// compliance or policy token (`earshot token --role compliance`).
+	// RequireTokens: every route but /healthz, /readyz and the page shells
+	// needs a token (`earshot token`). On by default; false is an explicit
+	// opt-out the server warns about, for a test bench on a closed network.
 	RequireTokens bool `yaml:"require_tokens"`
+	// PublicMetrics serves /metrics without a token (otherwise it needs a
+	// metrics or admin token).
+	PublicMetrics bool `yaml:"public_metrics"`
 	// TokenKeys are PEM Ed25519 public keys (another node's
 	// DATA/keys/http/signing.pub) whose tokens this node accepts besides
 	// its own: a cluster's API nodes verify tokens minted elsewhere.
@@ -240,7 +244,7 @@ func Default() Config {
 	model := "/usr/share/pocketsphinx/model/en-us"
 	return Config{
 		DataDir: "./earshot-data",
-		HTTP: HTTP{Addr: "127.0.0.1:8080", AllowOrigin: "*",
+		HTTP: HTTP{Addr: "127.0.0.1:8080", AllowOrigin: "*", RequireTokens: true,
 			Limits: defaultHTTPLimits(), RateLimit: defaultRateLimit()},
 		NATS:    NATS{Listen: "127.0.0.1:4222"},
 		Lexicon: Lexicon{Phonetic: true},

@@ -20,6 +20,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 )
@@ -36,7 +37,7 @@ func TestBrowserOverlay(t *testing.T) {
 	tok := mint(t, rs.svc(), api.RoleAnchor, "anchor-room")
 	runNode(t, node, "overlay.mjs", map[string]string{
 		"EARSHOT_URL": rs.base, "EARSHOT_ROOM": "anchor-room", "EARSHOT_OTHER_ROOM": "other-room",
-		"EARSHOT_ROOM_TOKEN": tok, "EARSHOT_CONTROL": rs.control.URL,
+		"EARSHOT_ROOM_TOKEN": tok, "EARSHOT_CONTROL": rs.control.URL, "EARSHOT_INGEST_TOKEN": mint(t, rs.svc(), api.RoleIngest, ""),
 	})
 }
 
@@ -48,9 +49,12 @@ func TestBrowserConsole(t *testing.T) {
 	wav := synth(t, tts.FliteRMS, "Hello everyone and welcome to the live room.",
 		"It is the best cream in the world.", "This is the lowest price ever.")
 	svc := startService(t, nil)
-	tok := mint(t, svc, api.RoleCompliance, "")
+	tok, err := svc.Mint(auth.Request{Role: api.RoleCompliance, Subject: "Li Na (browser test)"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	runNode(t, node, "console.mjs", map[string]string{
-		"EARSHOT_URL": "http://" + svc.HTTPAddr(), "EARSHOT_TOKEN": tok,
+		"EARSHOT_URL": "http://" + svc.HTTPAddr(), "EARSHOT_TOKEN": tok, "EARSHOT_INGEST_TOKEN": mint(t, svc, api.RoleIngest, ""),
 		"EARSHOT_ROOM": "spoken-room", "EARSHOT_OTHER_ROOM": "text-room", "EARSHOT_WAV": wav,
 	})
 }

@@ -106,8 +106,20 @@ func synth(t *testing.T, voice tts.Voice, lines ...string) string {
 	return out
 }
 
-// apiClient is a client of svc's HTTP API; opts add a token.
+// apiClient is a client of svc's HTTP API with an admin token of svc (the
+// authorization matrix, TestAuthorizationMatrix, tests the roles); opts
+// may give another token.
 func apiClient(t *testing.T, svc *app.Service, opts ...api.Option) *api.Client {
+	t.Helper()
+	tok, err := svc.Mint(auth.Request{Role: api.RoleAdmin, Subject: "e2e-admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return anonClient(t, svc, append([]api.Option{api.WithToken(tok)}, opts...)...)
+}
+
+// anonClient is a client of svc's HTTP API without a token.
+func anonClient(t *testing.T, svc *app.Service, opts ...api.Option) *api.Client {
 	t.Helper()
 	c, err := api.New("http://"+svc.HTTPAddr(), opts...)
 	if err != nil {

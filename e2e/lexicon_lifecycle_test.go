@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
@@ -26,15 +28,18 @@ import (
 )
 
 // startLexiconService runs earshot with testdata/lexicon/v1.yaml as the
-// seed and returns it with a client without a token and one with a policy
-// token.
-func startLexiconService(t *testing.T) (svc *app.Service, anon, policy *api.Client) {
+// seed and returns it with an admin client and one with a policy token
+// (subject "lex-author").
+func startLexiconService(t *testing.T) (svc *app.Service, admin, policy *api.Client) {
 	t.Helper()
 	svc = startService(t, func(c *config.Config) {
 		c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
 	})
-	tok := mint(t, svc, api.RolePolicy, "")
-	return svc, apiClient(t, svc), apiClient(t, svc, api.WithToken(tok))
+	tok, err := svc.Mint(auth.Request{Role: api.RolePolicy, Subject: "lex-author"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, apiClient(t, svc), anonClient(t, svc, api.WithToken(tok))
 }
 
 func readFile(t *testing.T, p string) []byte {
@@ -122,7 +127,7 @@ func TestLexiconHotPublish(t *testing.T) {
 	// 1, and stop once they have been answered under version 2 as well.
 	testutil.WaitFor(t, 30*time.Second, "utterances under version 1", func() bool { return answered.Load() >= 2*rooms })
 	published := time.Now()
-	v2, err := policy.Publish(ctx, api.PublishRequest{YAML: readFile(t, "testdata/lexicon/v2.yaml"), Message: "alpha out, beta in", Author: "ann"})
+	v2, err := policy.Publish(ctx, api.PublishRequest{YAML: readFile(t, "testdata/lexicon/v2.yaml"), Message: "alpha out, beta in"})
 	if err != nil || v2.Number != 2 {
 		t.Fatalf("publish: %v %+v", err, v2)
 	}
@@ -203,11 +208,11 @@ func TestLexiconAPI(t *testing.T) {
 	if err != nil || val.Valid || len(val.Errors) != 1 || val.Errors[0].Rule != "gamma-rule" || val.Errors[0].Field != "category" {
 		t.Fatalf("validate: %v %+v", err, val)
 	}
-	if _, err := c.Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusUnauthorized {
+	if _, err := anonClient(t, svc).Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusUnauthorized {
 		t.Errorf("publish without token: %v", err)
 	}
 	foreign := authtest.Token(t, authtest.Signer(t), api.RolePolicy, "")
-	if _, err := apiClient(t, svc, api.WithToken(foreign)).Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusForbidden {
+	if _, err := anonClient(t, svc, api.WithToken(foreign)).Publish(ctx, api.PublishRequest{YAML: bad}); api.StatusOf(err) != http.StatusUnauthorized {
 		t.Errorf("publish with a foreign token: %v", err)
 	}
 	_, err = policy.PublishYAML(ctx, bad, "")
@@ -248,13 +253,23 @@ func TestLexiconAPI(t *testing.T) {
 	if err != nil || !slices.Equal(actions, []string{"bootstrap", "rejected", "publish", "rollback"}) {
 		t.Errorf("audit actions %v %v", actions, err)
 	}
+	for _, e := range audit[1:] {
+		if e.Actor != "lex-author" {
+			t.Errorf("audit %s by %q, want the token's subject lex-author", e.Action, e.Actor)
+		}
+	}
+	// An author field naming someone else is refused, not recorded.
+	if _, err := policy.Publish(ctx, api.PublishRequest{YAML: v2, Author: "someone-else"}); api.StatusOf(err) != http.StatusBadRequest ||
+		!strings.Contains(err.Error(), "not the token's subject") {
+		t.Errorf("publish as someone else: %v", err)
+	}
 	if _, err := c.Lexicon(ctx, 99); !api.IsCode(err, api.CodeNotFound) {
 		t.Errorf("GET /v1/lexicons/99: %v", err)
 	}
 	// Malformed paths the typed client cannot send.
 	for _, path := range []string{"/v1/lexicons/abc", "/v1/lexicons/1/diff?against=x"} {
 		var e api.ErrorResponse
-		if code := testutil.DoJSON(t, "GET", c.BaseURL()+path, "", "", &e); code != http.StatusBadRequest || e.Error.Code == "" {
+		if code := testutil.DoJSON(t, "GET", c.BaseURL()+path, mint(t, svc, api.RolePolicy, ""), "", &e); code != http.StatusBadRequest || e.Error.Code == "" {
 			t.Errorf("GET %s: %d %+v", path, code, e)
 		}
 	}

@@ -55,7 +55,12 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://$HTTP/healthz" >/dev/null
 sed 's/^earshot: /   /' "$WORK/serve.out"
-echo "   anchor overlay (an OBS browser source): http://$HTTP/overlay/$ROOM?token=$("$BIN" token --data "$WORK/data" --room "$ROOM")"
+# Every route needs a token: the platform's service posts audio with an
+# ingest token, the compliance reads use a compliance token.
+token() { "$BIN" token --data "$WORK/data" "$@" 2>/dev/null; }
+INGEST=$(token --role ingest --subject demo-platform)
+STAFF=$(token --role compliance --subject demo-compliance)
+echo "   anchor overlay (an OBS browser source): http://$HTTP/overlay/$ROOM#token=$(token --room "$ROOM")"
 if [ -t 0 ]; then
   read -r -t 30 -p "   open the console or overlay now; press Enter to start the broadcast (starts in 30 s) " _ || echo
 fi
@@ -66,22 +71,23 @@ echo "== the anchor's subscriber (earshot.room.$ROOM.reminder, with the room's a
 sleep 0.5
 
 echo "== streaming the sample into room $ROOM in real time"
-curl -fsS -X POST --data-binary "@$WORK/sample.wav" "http://$HTTP/v1/rooms/$ROOM/audio?anchor=demo-anchor" >/dev/null
+curl -fsS -X POST -H "Authorization: Bearer $INGEST" -H 'Content-Type: audio/wav' --data-binary "@$WORK/sample.wav" \
+  "http://$HTTP/v1/rooms/$ROOM/audio?anchor=demo-anchor" >/dev/null
 for _ in $(seq 1 600); do
-  state=$(curl -fsS "http://$HTTP/v1/rooms/$ROOM" | sed -n 's/.*"state": "\([a-z]*\)".*/\1/p')
+  state=$(curl -fsS -H "Authorization: Bearer $STAFF" "http://$HTTP/v1/rooms/$ROOM" | sed -n 's/.*"state": "\([a-z]*\)".*/\1/p')
   [ "$state" != live ] && break
   sleep 0.5
 done
 sleep 1
 
 echo "== alerts stored for compliance staff (GET /v1/alerts?room=$ROOM)"
-curl -fsS "http://$HTTP/v1/alerts?room=$ROOM" | python3 -c '
+curl -fsS -H "Authorization: Bearer $STAFF" "http://$HTTP/v1/alerts?room=$ROOM" | python3 -c '
 import json, sys
 for a in json.load(sys.stdin)["alerts"]:
     print("  %-15s %-22s lexicon v%-3s %-30r clip %s" % (a["category"], a["rule_id"], a.get("lexicon_version", "?"), a["matched_text"], a.get("clip_url", "")))'
 
 echo "== transcript search (GET /v1/transcripts?q=\"lowest price\")"
-curl -fsS -G "http://$HTTP/v1/transcripts" --data-urlencode 'q="lowest price"' | python3 -c '
+curl -fsS -G -H "Authorization: Bearer $STAFF" "http://$HTTP/v1/transcripts" --data-urlencode 'q="lowest price"' | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 print("  %d hit(s)" % r["total"])

@@ -10,6 +10,8 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -24,13 +26,15 @@ func TestDispositionRoundTrip(t *testing.T) {
 	if got, err := e.staff.Alert(ctx, idA); err != nil || got.ID != idA || got.Disposition != nil {
 		t.Fatalf("GET before review: %v %+v", err, got)
 	}
-	for _, d := range []api.Decision{api.NeedsReview, api.Confirmed} {
-		if got, err := e.staff.Dispose(ctx, idA, api.DispositionRequest{Decision: d, By: "li", Note: "n"}); err != nil || got.Decision != d || got.AlertID != idA {
-			t.Fatalf("POST %s: %v %+v", d, err, got)
+	// The reviewer is the token's subject: "by" may be left out, or repeat it.
+	for _, req := range []api.DispositionRequest{{Decision: api.NeedsReview, By: "li", Note: "n"}, {Decision: api.Confirmed, Note: "n"}} {
+		if got, err := e.staff.Dispose(ctx, idA, req); err != nil || got.Decision != req.Decision || got.AlertID != idA || got.By != "li" {
+			t.Fatalf("POST %s: %v %+v", req.Decision, err, got)
 		}
 	}
-	if _, err := e.staff.Dispose(ctx, idB, api.DispositionRequest{Decision: api.Dismissed, By: "wang"}); err != nil {
-		t.Fatalf("POST dismissed: %v", err)
+	wang := apiClient(t, e.url, api.WithToken(authtest.Mint(t, e.signer, auth.Request{Role: api.RoleCompliance, Subject: "wang"})))
+	if got, err := wang.Dispose(ctx, idB, api.DispositionRequest{Decision: api.Dismissed}); err != nil || got.By != "wang" {
+		t.Fatalf("POST dismissed: %v %+v", err, got)
 	}
 	got, err := e.staff.Alert(ctx, idA)
 	if err != nil || got.Disposition == nil || got.Disposition.Decision != api.Confirmed || got.Disposition.By != "li" || len(got.History) != 2 {
@@ -39,7 +43,7 @@ func TestDispositionRoundTrip(t *testing.T) {
 	for filter, want := range map[string][]string{
 		"confirmed": {idA}, "dismissed": {idB}, "needs_review": {}, "any": {idA, idB}, "none": {}, "": {idA, idB},
 	} {
-		list, err := e.anon.Alerts(ctx, api.AlertQuery{Disposition: filter})
+		list, err := e.staff.Alerts(ctx, api.AlertQuery{Disposition: filter})
 		if err != nil {
 			t.Fatalf("list %q: %v", filter, err)
 		}
@@ -71,14 +75,14 @@ func TestDispositionRefusesBadRequests(t *testing.T) {
 		{"room token", "POST", "/v1/alerts/" + id + "/disposition", room, ok, 403, "forbidden"},
 		{"get no token", "GET", "/v1/alerts/" + id, "", "", 401, "unauthorized"},
 		{"bad decision", "POST", "/v1/alerts/" + id + "/disposition", e.compliance, `{"decision":"ok","by":"li"}`, 400, "bad_disposition"},
-		{"no by", "POST", "/v1/alerts/" + id + "/disposition", e.compliance, `{"decision":"confirmed"}`, 400, "bad_disposition"},
+		{"by someone else", "POST", "/v1/alerts/" + id + "/disposition", e.compliance, `{"decision":"confirmed","by":"wang"}`, 400, "bad_disposition"},
 		{"not json", "POST", "/v1/alerts/" + id + "/disposition", e.compliance, `confirmed`, 400, "bad_disposition"},
 		{"empty", "POST", "/v1/alerts/" + id + "/disposition", e.compliance, ``, 400, "bad_disposition"},
 		{"too big", "POST", "/v1/alerts/" + id + "/disposition", e.compliance, strings.Repeat(" ", 70<<10), 413, "too_large"},
 		{"unknown alert", "POST", "/v1/alerts/" + alerter.NewID(time.Now()) + "/disposition", e.compliance, ok, 404, "unknown_alert"},
 		{"get unknown alert", "GET", "/v1/alerts/NOPE", e.compliance, "", 404, "unknown_alert"},
 		{"bad id", "GET", "/v1/alerts/a.b", e.compliance, "", 400, "bad_alert_id"},
-		{"bad filter", "GET", "/v1/alerts?disposition=maybe", "", "", 400, "bad_query"},
+		{"bad filter", "GET", "/v1/alerts?disposition=maybe", e.compliance, "", 400, "bad_query"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -16,18 +15,11 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/api"
-	"github.com/earshot/earshot/internal/auth"
 )
 
 // Bus is the live side of NATS the event feeds subscribe to (*nats.Conn).
 type Bus interface {
 	Subscribe(subject string, cb nats.MsgHandler) (*nats.Subscription, error)
-}
-
-// Tokens checks bearer tokens (*auth.Signer).
-type Tokens interface {
-	AllowRole(token, role string, now time.Time) error
-	AllowRoom(token, room string, now time.Time) error
 }
 
 // Event feed tuning.
@@ -54,45 +46,6 @@ type streams struct {
 func newStreams() *streams { return &streams{done: make(chan struct{})} }
 
 func (st *streams) close() { st.once.Do(func() { close(st.done) }) }
-
-// requestToken is the bearer token, or ?token= for clients such as
-// EventSource and <audio> that cannot set headers.
-func requestToken(r *http.Request) string {
-	if t := auth.Bearer(r.Header.Get("Authorization")); t != "" {
-		return t
-	}
-	return r.URL.Query().Get("token")
-}
-
-// authorize answers 401/403/503 and returns false unless check accepts the
-// request's token.
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request, what string, check func(tok string, now time.Time) error) bool {
-	if s.opts.Tokens == nil {
-		writeError(w, api.CodeNoAuth, "this server has no token signer configured")
-		return false
-	}
-	tok := requestToken(r)
-	if tok == "" {
-		writeError(w, api.CodeUnauthorized,
-			what+" needs a token: send Authorization: Bearer TOKEN or ?token=TOKEN")
-		return false
-	}
-	if err := check(tok, time.Now()); err != nil {
-		if errors.Is(err, auth.ErrScope) {
-			writeError(w, api.CodeForbidden, "token does not grant "+what)
-		} else {
-			writeError(w, api.CodeUnauthorized, "token rejected: "+err.Error())
-		}
-		return false
-	}
-	return true
-}
-
-// compliance admits compliance-role tokens (`earshot token --role compliance`).
-func (s *Server) compliance(w http.ResponseWriter, r *http.Request) bool {
-	return s.authorize(w, r, "the compliance API (earshot token --role compliance)",
-		func(tok string, now time.Time) error { return s.opts.Tokens.AllowRole(tok, "compliance", now) })
-}
 
 // alertFilter is the validated query of the alert feed.
 type alertFilter struct{ category, severity, room string }
@@ -146,9 +99,6 @@ func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 		writeError(w, api.CodeBadQuery, err.Error())
 		return
 	}
-	if !s.compliance(w, r) {
-		return
-	}
 	s.stream(w, r, f.subjects(), func(m *nats.Msg) (string, string, bool) {
 		if strings.HasPrefix(m.Subject, disposition.SubjectPrefix+".") {
 			d, err := disposition.Decode(m.Data)
@@ -162,17 +112,12 @@ func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// reminderEvents streams one room's reminders to its overlay. A room token
-// opens its own room only; compliance tokens open every room.
+// reminderEvents streams one room's reminders to its overlay (api.Routes:
+// the room's anchor, compliance staff, admins).
 func (s *Server) reminderEvents(w http.ResponseWriter, r *http.Request) {
 	room := r.PathValue("room")
 	if err := alerter.ValidRoomID(room); err != nil {
 		writeError(w, api.CodeBadRoom, err.Error())
-		return
-	}
-	ok := s.authorize(w, r, "room "+room+" (earshot token --room "+room+")",
-		func(tok string, now time.Time) error { return s.opts.Tokens.AllowRoom(tok, room, now) })
-	if !ok {
 		return
 	}
 	s.stream(w, r, []string{alerter.ReminderSubject(room)}, func(m *nats.Msg) (string, string, bool) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 
 func TestAlertFeedFiltersAndDispositions(t *testing.T) {
 	e := newReviewEnv(t)
-	feed := openFeed(t, e.url+"/v1/events/alerts?category=medical-claim&token="+url.QueryEscape(e.compliance))
+	feed := openFeed(t, e.url+"/v1/events/alerts?category=medical-claim", e.compliance)
 	e.say(t, "room-a", "It is the best cream in the world.") // absolute-claim: filtered out
 	raised := e.say(t, "room-b", "This cream cures diabetes.")
 	if len(raised) == 0 {
@@ -41,7 +40,7 @@ func TestAlertFeedFiltersAndDispositions(t *testing.T) {
 func TestReminderFeedIsOneRoom(t *testing.T) {
 	e := newReviewEnv(t)
 	tok := e.token(t, "anchor", "room-a")
-	feed := openFeed(t, e.url+"/v1/events/rooms/room-a/reminders?token="+url.QueryEscape(tok))
+	feed := openFeed(t, e.url+"/v1/events/rooms/room-a/reminders", tok)
 	e.say(t, "room-b", "This cream cures diabetes.")
 	e.say(t, "room-a", "This is the lowest price ever.")
 	ev := next(t, feed)
@@ -57,26 +56,27 @@ func TestFeedsRefuseBadRequests(t *testing.T) {
 	forged := authtest.Token(t, authtest.Signer(t), "compliance", "")
 	expired := authtest.Expired(t, e.signer, "compliance", "")
 	cases := []struct {
-		name, path string
-		want       int
-		code       string
+		name, path, tok string
+		want            int
+		code            string
 	}{
-		{"no token", "/v1/events/alerts", 401, "unauthorized"},
-		{"forged token", "/v1/events/alerts?token=" + forged, 401, "unauthorized"},
-		{"expired token", "/v1/events/alerts?token=" + expired, 401, "unauthorized"},
-		{"garbage token", "/v1/events/alerts?token=%00%ff.", 401, "unauthorized"},
-		{"room token on alerts", "/v1/events/alerts?token=" + roomA, 403, "forbidden"},
-		{"room token on other room", "/v1/events/rooms/room-b/reminders?token=" + roomA, 403, "forbidden"},
-		{"no token on reminders", "/v1/events/rooms/room-a/reminders", 401, "unauthorized"},
-		{"bad category", "/v1/events/alerts?category=a.b&token=" + e.compliance, 400, "bad_query"},
-		{"bad severity", "/v1/events/alerts?severity=urgent&token=" + e.compliance, 400, "bad_query"},
-		{"bad room filter", "/v1/events/alerts?room=*&token=" + e.compliance, 400, "bad_query"},
-		{"bad room path", "/v1/events/rooms/" + strings.Repeat("x", 65) + "/reminders?token=" + roomA, 400, "bad_room"},
+		{"no token", "/v1/events/alerts", "", 401, "unauthorized"},
+		{"forged token", "/v1/events/alerts", forged, 401, "unauthorized"},
+		{"expired token", "/v1/events/alerts", expired, 401, "unauthorized"},
+		{"garbage token", "/v1/events/alerts", "%00%ff.", 401, "unauthorized"},
+		{"token in the query", "/v1/events/alerts?token=" + e.compliance, "", 401, "unauthorized"},
+		{"room token on alerts", "/v1/events/alerts", roomA, 403, "forbidden"},
+		{"room token on other room", "/v1/events/rooms/room-b/reminders", roomA, 403, "forbidden"},
+		{"no token on reminders", "/v1/events/rooms/room-a/reminders", "", 401, "unauthorized"},
+		{"bad category", "/v1/events/alerts?category=a.b", e.compliance, 400, "bad_query"},
+		{"bad severity", "/v1/events/alerts?severity=urgent", e.compliance, 400, "bad_query"},
+		{"bad room filter", "/v1/events/alerts?room=*", e.compliance, 400, "bad_query"},
+		{"bad room path", "/v1/events/rooms/" + strings.Repeat("x", 65) + "/reminders", e.compliance, 400, "bad_room"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var body api.ErrorResponse
-			status := testutil.DoJSON(t, "GET", e.url+c.path, "", "", &body)
+			status := testutil.DoJSON(t, "GET", e.url+c.path, c.tok, "", &body)
 			if status != c.want || string(body.Error.Code) != c.code || body.Error.Message == "" {
 				t.Fatalf("%s: %d %+v, want %d %s", c.path, status, body.Error, c.want, c.code)
 			}
@@ -91,7 +91,8 @@ func TestFeedsEndWithoutLeaks(t *testing.T) {
 	settled := testutil.LeakCheck(t, 2)
 	for range 5 {
 		ctx, cancel := context.WithCancel(context.Background())
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/v1/events/alerts?token="+url.QueryEscape(e.compliance), nil)
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/v1/events/alerts", nil)
+		req.Header.Set("Authorization", "Bearer "+e.compliance)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -105,7 +106,7 @@ func TestFeedsEndWithoutLeaks(t *testing.T) {
 	settled()
 
 	// One feed left open must not hold Shutdown up.
-	feed := openFeed(t, e.url+"/v1/events/alerts?token="+url.QueryEscape(e.compliance))
+	feed := openFeed(t, e.url+"/v1/events/alerts", e.compliance)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := e.http.Shutdown(ctx); err != nil {

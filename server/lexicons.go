@@ -31,8 +31,6 @@ type LexiconService interface {
 	Live() *lexicon.Engine
 	// Backtest fails with ErrNoTranscripts when no store is wired.
 	Backtest(ctx context.Context, draft *lexicon.Engine, from, to time.Time) (*backtest.Report, error)
-	// AllowPolicy checks a bearer token grants the policy role.
-	AllowPolicy(token string) error
 }
 
 // ErrNoTranscripts: backtests need the transcript store.

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
-	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/version"
 )
@@ -172,25 +171,11 @@ func (s *Server) importLexicon(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// policyOnly answers 401/403 unless the request carries a policy token.
-func (s *Server) policyOnly(w http.ResponseWriter, r *http.Request) bool {
-	tok := auth.Bearer(r.Header.Get("Authorization"))
-	if tok == "" {
-		writeError(w, api.CodeUnauthorized, "Authorization: Bearer <policy token> required (earshot token --role policy)")
-		return false
-	}
-	if err := s.opts.Lexicons.AllowPolicy(tok); err != nil {
-		writeError(w, api.CodeForbidden, "token rejected for the policy role: "+err.Error())
-		return false
-	}
-	return true
-}
-
 func (s *Server) publishLexicon(w http.ResponseWriter, r *http.Request) {
-	if !s.policyOnly(w, r) {
-		return
-	}
 	d, err := readDraft(w, r)
+	if err == nil {
+		d.Author, err = authorOf(r, d.Author)
+	}
 	if err != nil {
 		writeError(w, api.CodeBadRequest, err.Error())
 		return
@@ -200,7 +185,7 @@ func (s *Server) publishLexicon(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.opts.Lexicons.Publish(r.Context(), version.Draft{YAML: []byte(d.YAML), File: "draft.yaml",
-		Author: authorOr(d.Author), Message: d.Message, Base: d.Base})
+		Author: d.Author, Message: d.Message, Base: d.Base})
 	if err != nil {
 		s.lexiconError(w, err)
 		return
@@ -209,10 +194,10 @@ func (s *Server) publishLexicon(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
-	if !s.policyOnly(w, r) {
-		return
-	}
 	d, err := readDraft(w, r)
+	if err == nil {
+		d.Author, err = authorOf(r, d.Author)
+	}
 	if err != nil {
 		writeError(w, api.CodeBadRequest, err.Error())
 		return
@@ -221,7 +206,7 @@ func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
 		writeError(w, api.CodeBadVersion, "version: want the positive version number to roll back to")
 		return
 	}
-	v, err := s.opts.Lexicons.Rollback(r.Context(), d.Version, authorOr(d.Author), d.Message)
+	v, err := s.opts.Lexicons.Rollback(r.Context(), d.Version, d.Author, d.Message)
 	if err != nil {
 		s.lexiconError(w, err)
 		return
@@ -229,9 +214,16 @@ func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, wireSummary(v.Summary()))
 }
 
-func authorOr(a string) string {
-	if strings.TrimSpace(a) == "" {
-		return "policy"
+// authorOf is the token's subject, the author an audit entry records. A
+// request's own author (field, X-Earshot-Author, ?author=) naming someone
+// else is refused rather than recorded.
+func authorOf(r *http.Request, claimed string) (string, error) {
+	c, ok := claimsOf(r)
+	if !ok {
+		return "", errors.New("publishing needs a token: its subject is the audit log's author")
 	}
-	return a
+	if claimed = strings.TrimSpace(claimed); claimed != "" && claimed != c.Subject {
+		return "", fmt.Errorf("author %q is not the token's subject %q: leave it out, the author is whoever holds the token", claimed, c.Subject)
+	}
+	return c.Subject, nil
 }

@@ -229,7 +229,7 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 	now := time.Now()
 	bucket, key, what := s.limiter.perIP, "ip "+clientNet(r.RemoteAddr), "address"
 	rate := s.limits.Rate.PerIP
-	if tok := requestToken(r); tok != "" && s.opts.TokenRole != nil {
+	if tok := presentedToken(r); tok != "" && s.opts.TokenRole != nil {
 		// Only a token that verifies has a bucket of its own, so invented
 		// tokens are charged to their sender's address.
 		if role, err := s.opts.TokenRole(tok, now); err == nil {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,7 +12,9 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/ratelimit"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // TestEveryRouteHasLimits: every route is served through limit, and the
@@ -38,19 +39,30 @@ func limitServer(t *testing.T, tune func(*Limits)) *httptest.Server {
 	t.Helper()
 	l := DefaultLimits()
 	tune(&l)
-	roles := map[string]string{"compliance-token": "compliance", "ingest-token": "ingest"}
+	// Anonymous calls are allowed: they exercise the per-address buckets.
+	toks := namedTokens{"compliance-token": api.RoleCompliance, "ingest-token": api.RoleIngest}
 	s := New(Options{Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), MaxUpload: 1 << 20, Limits: l,
-		TokenRole: func(tok string, _ time.Time) (string, error) {
-			if r, ok := roles[tok]; ok {
-				return r, nil
-			}
-			return "", errors.New("does not verify")
+		Tokens: toks, AllowAnonymous: true,
+		TokenRole: func(tok string, now time.Time) (string, error) {
+			c, err := toks.Check(tok, now)
+			return string(c.Role), err
 		}})
 	ts := httptest.NewUnstartedServer(s)
 	ts.Config = s.HTTPServer("")
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// namedTokens is a fake token checker: each name is a token of its role.
+type namedTokens map[string]api.Role
+
+func (n namedTokens) Check(tok string, _ time.Time) (auth.Claims, error) {
+	r, ok := n[tok]
+	if !ok {
+		return auth.Claims{}, auth.ErrSignature
+	}
+	return auth.Claims{Role: r, RegisteredClaims: jwt.RegisteredClaims{Subject: tok, ID: tok}}, nil
 }
 
 func errorCode(t *testing.T, resp *http.Response) api.Code {
@@ -201,7 +213,7 @@ func TestUploadSlots(t *testing.T) {
 func TestFeedOutlivesReadTimeout(t *testing.T) {
 	const readTimeout = 100 * time.Millisecond
 	e := newReviewEnv(t, func(o *Options) { o.Limits.ReadTimeout, o.Limits.Rate.Off = readTimeout, true })
-	feed := openFeed(t, e.url+"/v1/events/alerts?token="+e.compliance)
+	feed := openFeed(t, e.url+"/v1/events/alerts", e.compliance)
 	opened := time.Now()
 	for i := 0; time.Since(opened) < 5*readTimeout; i++ {
 		if len(e.say(t, fmt.Sprintf("room-%d", i), "This cream cures diabetes.")) == 0 {

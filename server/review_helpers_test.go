@@ -33,8 +33,9 @@ type reviewEnv struct {
 	nc         *nats.Conn
 	signer     *auth.Signer
 	compliance string
-	// anon calls without a token, staff with the compliance token.
-	anon, staff *api.Client
+	// anon calls without a token, staff with the compliance token, ingest
+	// with an ingest token (posting speech).
+	anon, staff, ingest *api.Client
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -66,7 +67,7 @@ func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 	}
 	regCtx, stop := context.WithCancel(context.Background())
 	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, quietLog())
-	signer := authtest.Signer(t)
+	signer := handlerKey()
 	srv := newTuned(Options{
 		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: quietLog(),
 		Tokens: authtest.Checker(signer, nil), Bus: nc, Dispositions: disp, Lookup: sink.Log(),
@@ -74,7 +75,7 @@ func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 	ts := httptest.NewUnstartedServer(srv)
 	ts.Config = srv.HTTPServer("")
 	ts.Start()
-	tok := authtest.Token(t, signer, "compliance", "")
+	tok := authtest.Mint(t, signer, auth.Request{Role: api.RoleCompliance, Subject: "li"})
 	t.Cleanup(func() {
 		ts.Close()
 		stop()
@@ -84,7 +85,8 @@ func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 		_ = ns.Shutdown(context.Background())
 	})
 	return &reviewEnv{url: ts.URL, http: ts.Config, nc: nc, signer: signer, compliance: tok,
-		anon: apiClient(t, ts.URL), staff: apiClient(t, ts.URL, api.WithToken(tok))}
+		anon: apiClient(t, ts.URL), staff: apiClient(t, ts.URL, api.WithToken(tok)),
+		ingest: apiClient(t, ts.URL, api.WithToken(authtest.Token(t, signer, api.RoleIngest, "")))}
 }
 
 // newTuned is New with opts changed by each of tune.
@@ -103,7 +105,7 @@ func (e *reviewEnv) token(t *testing.T, role api.Role, room string) string {
 // say posts text as room's speech and returns the alerts it raised.
 func (e *reviewEnv) say(t *testing.T, room, text string) []api.Alert {
 	t.Helper()
-	res, err := e.anon.PostUtterances(context.Background(), api.Room{ID: room}, api.Utterance{Text: text})
+	res, err := e.ingest.PostUtterances(context.Background(), api.Room{ID: room}, api.Utterance{Text: text})
 	if err != nil {
 		t.Fatalf("posting %q: %v", text, err)
 	}
@@ -114,7 +116,7 @@ func (e *reviewEnv) say(t *testing.T, room, text string) []api.Alert {
 // text are answered before the sink gives them an id.
 func (e *reviewEnv) newest(t *testing.T, room string) string {
 	t.Helper()
-	list, err := e.anon.Alerts(context.Background(), api.AlertQuery{Room: room})
+	list, err := e.staff.Alerts(context.Background(), api.AlertQuery{Room: room})
 	if err != nil || len(list) == 0 {
 		t.Fatalf("no stored alert in %s (%v)", room, err)
 	}
@@ -125,11 +127,12 @@ type sseEvent struct{ name, id, data string }
 
 // openFeed connects to an event feed and returns its events once "ready"
 // arrived; the feed closes with the test.
-func openFeed(t *testing.T, url string) <-chan sseEvent {
+func openFeed(t *testing.T, url, tok string) <-chan sseEvent {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

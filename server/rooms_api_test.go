@@ -39,7 +39,7 @@ func newRoomsServer(t *testing.T) (*httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Options{Rooms: reg, Alerts: log, UploadDir: t.TempDir(), MaxUpload: 1 << 20}))
+	srv := httptest.NewServer(New(tokened(Options{Rooms: reg, Alerts: log, UploadDir: t.TempDir(), MaxUpload: 1 << 20})))
 	t.Cleanup(func() { srv.Close(); reg.Close() })
 	return srv, filepath.Join(dir, "evidence")
 }
@@ -64,7 +64,7 @@ func TestPostRoomErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var v api.ErrorResponse
-		status := testutil.DoJSON(t, "POST", srv.URL+"/v1/rooms", "", tc.body, &v)
+		status := testutil.DoJSON(t, "POST", srv.URL+"/v1/rooms", admin(t), tc.body, &v)
 		if status != tc.status {
 			t.Errorf("%s: status %d, want %d: %+v", tc.body, status, tc.status, v)
 			continue
@@ -73,7 +73,7 @@ func TestPostRoomErrors(t *testing.T) {
 			t.Errorf("%s: message %q does not name %q", tc.body, v.Error.Message, tc.field)
 		}
 	}
-	c := apiClient(t, srv.URL)
+	c := adminClient(t, srv.URL)
 	ctx := context.Background()
 	st, err := c.Room(ctx, "r1")
 	if err != nil || st.State != string(rooms.StateWaiting) || !st.Registered || st.RegisteredSource != "whip" || st.Room.Anchor != "a" {
@@ -99,7 +99,7 @@ func TestGetClip(t *testing.T) {
 	if err := ring.SaveWAV(filepath.Join(dir, id+".wav"), make([]int16, 1600)); err != nil {
 		t.Fatal(err)
 	}
-	wav, err := apiClient(t, srv.URL).Clip(context.Background(), id) // checks it is audio/wav
+	wav, err := adminClient(t, srv.URL).Clip(context.Background(), id) // checks it is audio/wav
 	if err != nil || !strings.HasPrefix(string(wav), "RIFF") {
 		t.Fatalf("clip: %v %q", err, wav[:min(len(wav), 8)])
 	}
@@ -110,7 +110,7 @@ func TestGetClip(t *testing.T) {
 		"/v1/alerts/" + id + "x/clip":                       http.StatusBadRequest,
 	} {
 		var v api.ErrorResponse
-		if status := testutil.DoJSON(t, "GET", srv.URL+path, "", "", &v); status != want {
+		if status := testutil.DoJSON(t, "GET", srv.URL+path, admin(t), "", &v); status != want {
 			t.Errorf("%s: %d, want %d: %+v", path, status, want, v)
 		}
 	}

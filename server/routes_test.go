@@ -16,7 +16,6 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
-	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/backtest"
@@ -50,10 +49,9 @@ func (noLexicons) Live() *lexicon.Engine { return nil }
 func (noLexicons) Backtest(context.Context, *lexicon.Engine, time.Time, time.Time) (*backtest.Report, error) {
 	return nil, ErrNoTranscripts
 }
-func (noLexicons) AllowPolicy(string) error { return auth.ErrScope }
 
 // fullOptions configures every optional feature.
-func fullOptions(t *testing.T, requireTokens bool) Options {
+func fullOptions(t *testing.T, anonymous bool) Options {
 	t.Helper()
 	st, err := store.Open(store.Options{Dir: t.TempDir(), Logger: quietLog()})
 	if err != nil {
@@ -63,9 +61,9 @@ func fullOptions(t *testing.T, requireTokens bool) Options {
 	return Options{
 		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: quietLog(),
 		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{},
-		WHIP:          http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
-		Tokens:        authtest.Checker(authtest.Signer(t), nil),
-		RequireTokens: requireTokens,
+		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
+		Tokens:         authtest.Checker(handlerKey(), nil),
+		AllowAnonymous: anonymous,
 	}
 }
 
@@ -121,19 +119,17 @@ func fill(path string) string {
 
 // TestRoutesRefuseWithoutToken holds every route to its api.Access for a
 // request without a token: routes that need one answer 401 with the
-// unauthorized code, public ones never ask for one; AnyStaff routes ask only
-// when tokens are required.
+// unauthorized code, public ones never ask for one; with AllowAnonymous
+// only the routes that record their author ask. (The e2e authorization
+// matrix runs every route against every kind of token.)
 func TestRoutesRefuseWithoutToken(t *testing.T) {
-	for _, require := range []bool{false, true} {
-		srv := New(fullOptions(t, require))
+	for _, anonymous := range []bool{false, true} {
+		srv := New(fullOptions(t, anonymous))
 		for _, rt := range srv.Routes() {
-			if rt.Feature == api.FeatureWHIP {
-				continue // the WHIP server checks its own tokens (ingest/whip, e2e)
-			}
-			t.Run(rt.Pattern()+"/require="+strconv.FormatBool(require), func(t *testing.T) {
+			t.Run(rt.Pattern()+"/anonymous="+strconv.FormatBool(anonymous), func(t *testing.T) {
 				rec := httptest.NewRecorder()
 				srv.ServeHTTP(rec, httptest.NewRequest(rt.Method, fill(rt.Path), strings.NewReader("")))
-				needs := rt.Access != api.Public && (rt.Access != api.AnyStaff || require)
+				needs := rt.Access.NeedsToken() && (!anonymous || rt.Access.Identity)
 				got := rec.Code
 				switch {
 				case needs && (got != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), `"unauthorized"`)):

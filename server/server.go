@@ -49,13 +49,15 @@ type Options struct {
 	WHIP   http.Handler
 	Logger *slog.Logger
 
-	// RequireTokens makes the alert log, transcripts and room API demand a
-	// compliance or policy token. Off by default: platforms often call
-	// these from inside their own network.
-	RequireTokens bool
-	// Tokens checks tokens of the event feeds and alert review
-	// (events.go, dispositions.go); nil refuses them with 503.
+	// Tokens checks every token (*auth.Checker); nil answers 503 on the
+	// routes that need one.
 	Tokens Tokens
+	// AllowAnonymous (http.require_tokens: false) lets requests without a
+	// token call every route except those that record their author
+	// (api.Access.Identity). A token that is sent is still checked.
+	AllowAnonymous bool
+	// PublicMetrics serves /metrics without a token (http.public_metrics).
+	PublicMetrics bool
 	// Bus feeds live alerts, dispositions and reminders to /v1/events.
 	Bus Bus
 	// Dispositions and Lookup serve alert review (dispositions.go).
@@ -128,7 +130,7 @@ func (s *Server) handlers() map[string]http.Handler {
 	static := web.Static()
 	hs := map[string]http.HandlerFunc{
 		"GET /healthz": func(w http.ResponseWriter, _ *http.Request) {
-			writeJSON(w, http.StatusOK, api.Health{Status: "ok"})
+			writeJSON(w, http.StatusOK, api.Health{Status: "ok", Warnings: s.warnings()})
 		},
 		"GET /readyz":                           s.readyz, // readiness.go
 		"POST /v1/rooms/{room}/audio":           s.postAudio,
@@ -157,6 +159,9 @@ func (s *Server) handlers() map[string]http.Handler {
 		"POST /v1/lexicons/import":              s.importLexicon,
 		"POST /v1/lexicons":                     s.publishLexicon,
 		"POST /v1/lexicons/rollback":            s.rollbackLexicon,
+		"POST /v1/session":                      s.postSession, // session.go
+		"GET /v1/session":                       s.getSession,
+		"DELETE /v1/session":                    s.deleteSession,
 	}
 	out := map[string]http.Handler{
 		"GET /{$}":            pageHeaders(servePage(static, "index.html")), // pages.go

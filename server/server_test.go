@@ -50,7 +50,7 @@ func newTestServer(t *testing.T) *httptest.Server {
 	log := &memoryLog{}
 	ctx, cancel := context.WithCancel(context.Background())
 	reg := rooms.New(ctx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: log}, nil)
-	srv := httptest.NewServer(New(Options{Rooms: reg, Alerts: log, UploadDir: t.TempDir(), MaxUpload: 1 << 20}))
+	srv := httptest.NewServer(New(tokened(Options{Rooms: reg, Alerts: log, UploadDir: t.TempDir(), MaxUpload: 1 << 20})))
 	t.Cleanup(func() { srv.Close(); cancel(); reg.Wait() })
 	return srv
 }
@@ -86,7 +86,7 @@ func apiClient(t *testing.T, url string, opts ...api.Option) *api.Client {
 }
 
 func TestUtterancesAlertAndLog(t *testing.T) {
-	c := apiClient(t, newTestServer(t).URL)
+	c := adminClient(t, newTestServer(t).URL)
 	ctx := context.Background()
 	res, err := c.PostUtterances(ctx, api.Room{ID: "r1", Anchor: "a1"},
 		api.Utterance{Text: "this cream cures diabetes"}, api.Utterance{Text: "nice weather today", StartMs: 10, EndMs: 20})
@@ -108,7 +108,7 @@ func TestUtterancesAlertAndLog(t *testing.T) {
 }
 
 func TestAudioUploadRuns(t *testing.T) {
-	c := apiClient(t, newTestServer(t).URL)
+	c := adminClient(t, newTestServer(t).URL)
 	ctx := context.Background()
 	acc, err := c.UploadAudio(ctx, api.Room{ID: "r1"}, api.PaceFast, bytes.NewReader(wav16(16000)))
 	if err != nil || acc.DurationMs != 1000 || acc.Realtime {
@@ -155,7 +155,7 @@ func TestBadInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var v api.ErrorResponse
-			status := testutil.DoJSON(t, tc.method, srv.URL+tc.path, "", tc.body, &v)
+			status := testutil.DoJSON(t, tc.method, srv.URL+tc.path, admin(t), tc.body, &v)
 			msg := string(v.Error.Code) + ": " + v.Error.Message
 			if status != tc.status || v.Error.Code.Status() != status || !strings.Contains(strings.ToLower(msg), strings.ToLower(tc.mention)) {
 				t.Errorf("got %d %s, want %d mentioning %q", status, msg, tc.status, tc.mention)
@@ -165,7 +165,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestBusyRoomConflicts(t *testing.T) {
-	c := apiClient(t, newTestServer(t).URL)
+	c := adminClient(t, newTestServer(t).URL)
 	ctx := context.Background()
 	body := wav16(16000 * 30)
 	if _, err := c.UploadAudio(ctx, api.Room{ID: "r1"}, api.PaceRealtime, bytes.NewReader(body)); err != nil {
@@ -183,7 +183,8 @@ func FuzzAPI(f *testing.F) {
 	f.Add("POST", "/v1/rooms/r/utterances", `{"text":"加我威信"}`)
 	f.Add("GET", "/v1/alerts?room=r&limit=5&since=2026-01-01T00:00:00Z", "")
 	f.Add("POST", "/v1/rooms/r/audio?pace=fast", string(wav16(8)))
-	srv := New(Options{Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: f.TempDir(), MaxUpload: 1 << 16})
+	srv := New(tokened(Options{Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: f.TempDir(), MaxUpload: 1 << 16}))
+	tok := admin(f)
 	f.Fuzz(func(t *testing.T, method, target, body string) {
 		if method != "GET" && method != "POST" {
 			method = "POST"
@@ -192,6 +193,7 @@ func FuzzAPI(f *testing.F) {
 		if err != nil || !strings.HasPrefix(req.URL.Path, "/") {
 			return
 		}
+		req.Header.Set("Authorization", "Bearer "+tok)
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if rec.Code >= 500 {

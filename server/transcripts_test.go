@@ -38,13 +38,13 @@ func transcriptServer(t testing.TB) *httptest.Server {
 	if err := st.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Options{Transcripts: st, Logger: log}))
+	srv := httptest.NewServer(New(tokened(Options{Transcripts: st, Logger: log})))
 	t.Cleanup(srv.Close)
 	return srv
 }
 
 func TestTranscriptAPI(t *testing.T) {
-	c := apiClient(t, transcriptServer(t).URL)
+	c := adminClient(t, transcriptServer(t).URL)
 	ctx := context.Background()
 	res, err := c.SearchTranscripts(ctx, api.SearchQuery{Q: `"cures diabetes"`})
 	if err != nil || res.Total != 1 {
@@ -98,7 +98,7 @@ func TestTranscriptBadInput(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var v api.ErrorResponse
-		code := testutil.DoJSON(t, "GET", srv.URL+tc.path, "", "", &v)
+		code := testutil.DoJSON(t, "GET", srv.URL+tc.path, admin(t), "", &v)
 		if code != tc.code || !strings.Contains(v.Error.Message, tc.want) {
 			t.Errorf("GET %s: %d %+v, want %d naming %q", tc.path, code, v, tc.code, tc.want)
 		}
@@ -148,7 +148,7 @@ func (f failingTranscripts) Search(context.Context, store.Query) (store.Result, 
 func TestSearchCostAnswers(t *testing.T) {
 	real := transcriptServer(t)
 	var v api.ErrorResponse
-	if code := testutil.DoJSON(t, "GET", real.URL+"/v1/transcripts?q="+url.QueryEscape("*eam"), "", "", &v); code != 400 ||
+	if code := testutil.DoJSON(t, "GET", real.URL+"/v1/transcripts?q="+url.QueryEscape("*eam"), admin(t), "", &v); code != 400 ||
 		v.Error.Code != api.CodeQueryTooCostly || !strings.Contains(v.Error.Message, "wildcard") {
 		t.Errorf("leading wildcard: %d %+v, want 400 query_too_costly naming the wildcard", code, v)
 	}
@@ -160,8 +160,10 @@ func TestSearchCostAnswers(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", store.ErrBusy), api.CodeBusy, true},
 		{fmt.Errorf("%w of 5s", store.ErrBudget), api.CodeSearchTimeout, false},
 	} {
-		srv := httptest.NewServer(New(Options{Transcripts: failingTranscripts{err: c.err}, Logger: quietLog()}))
-		resp, err := http.Get(srv.URL + "/v1/transcripts?q=cream")
+		srv := httptest.NewServer(New(tokened(Options{Transcripts: failingTranscripts{err: c.err}, Logger: quietLog()})))
+		req, _ := http.NewRequest("GET", srv.URL+"/v1/transcripts?q=cream", nil)
+		req.Header.Set("Authorization", "Bearer "+admin(t))
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -28,7 +28,7 @@ func TestSearchCommand(t *testing.T) {
 	if err := st.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Options{Transcripts: st, Logger: log}))
+	srv := httptest.NewServer(server.New(server.Options{Transcripts: st, Logger: log, AllowAnonymous: true}))
 	defer srv.Close()
 
 	c, err := api.New(srv.URL)

@@ -66,12 +66,11 @@ func earshot(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-// TestServerCommandsTakeToken: against `earshot serve` with
-// EARSHOT_REQUIRE_TOKENS=1, the commands that talk to the server work with
+// TestServerCommandsTakeToken: against `earshot serve` (tokens required by
+// default), the commands that talk to the server work with
 // --token (or EARSHOT_TOKEN), and without one print one line naming the
 // missing token and exit 1.
 func TestServerCommandsTakeToken(t *testing.T) {
-	t.Setenv("EARSHOT_REQUIRE_TOKENS", "1")
 	t.Setenv("EARSHOT_TOKEN", "")
 	t.Setenv("EARSHOT_SERVER", "")
 	base, dir := serve(t, "--recognizer", "none")
@@ -82,12 +81,17 @@ func TestServerCommandsTakeToken(t *testing.T) {
 	tok = strings.TrimSpace(tok)
 
 	// Something to find: one violation posted as a platform's ASR text.
+	_, ingest, _ := earshot("token", "--data", dir, "--role", "ingest")
+	in, err := api.New(base, api.WithToken(strings.TrimSpace(ingest)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, err := api.New(base, api.WithToken(tok))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if _, err := c.PostUtterances(ctx, api.Room{ID: "shop-1"}, api.Utterance{Text: "This cream cures diabetes."}); err != nil {
+	if _, err := in.PostUtterances(ctx, api.Room{ID: "shop-1"}, api.Utterance{Text: "This cream cures diabetes."}); err != nil {
 		t.Fatal(err)
 	}
 	testutil.Eventually(t, 10*time.Second, func() error {

@@ -16,18 +16,18 @@ const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   watchErrors(page, errors);
-  await page.goto(`${base}/?token=${encodeURIComponent(tok)}#/alerts`);
-  await page.fill('#reviewer', 'Li Na (browser test)');
-  await page.press('#reviewer', 'Tab');
+  await page.goto(`${base}/#token=${encodeURIComponent(tok)}`);
   await page.waitForSelector('body[data-live="1"]', { state: 'attached', timeout: 10000 });
   check(!page.url().includes('token='), 'the token stayed in the address bar');
+  check(await page.evaluate(() => localStorage.length === 0 && sessionStorage.length === 0), 'the page stored something (a token?)');
+  check((await page.textContent('#whoami')).includes('Li Na (browser test)'), 'reviewer is not the token subject: ' + await page.textContent('#whoami'));
 
   let audioRow;
   await step('lists new alerts live', async () => {
     await post(`${base}/v1/rooms/${room}/audio?pace=fast`, fs.readFileSync(wav), 'audio/wav');
     await say(base, textRoom, 'Please send the money to my personal bank account.');
     audioRow = await page.waitForSelector(`tbody tr:has(td:text-is("${room}"))`, { timeout: 45000 }).catch(async (e) => {
-      const rooms = await (await fetch(`${base}/v1/rooms`)).text();
+      const rooms = await (await fetch(`${base}/v1/rooms`, { headers: { Authorization: 'Bearer ' + tok } })).text();
       throw new Error(`no live row for ${room}: ${e.message}\nrooms: ${rooms}`);
     });
     await page.waitForSelector(`tbody tr:has(td:text-is("${textRoom}"))`, { timeout: 10000 });
@@ -66,8 +66,9 @@ try {
     await page.reload();
     await page.waitForSelector('#decision[data-decision=confirmed]', { timeout: 10000 });
     check((await page.textContent('#decision')).includes('clear cure claim'), 'note lost on reload');
-    const who = await page.inputValue('#reviewer');
-    check(who === 'Li Na (browser test)', 'reviewer name not kept across reload: ' + JSON.stringify(who));
+    check((await page.textContent('#decision')).includes('by Li Na (browser test)'), 'decision not by the token subject: ' + await page.textContent('#decision'));
+    const who = await page.textContent('#whoami');
+    check(who.includes('Li Na (browser test)'), 'signed out by a reload: ' + JSON.stringify(who));
     await shot(page, 'console-confirmed');
   });
 

@@ -10,7 +10,7 @@ const browser = await launch();
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   watchErrors(page, errors);
-  await page.goto(`${base}/static/editor.html`);
+  await page.goto(`${base}/lexicon#token=${encodeURIComponent(token)}`);
   await page.waitForSelector('body[data-ready=true]', { timeout: 10000 });
   const good = await page.inputValue('#yaml');
 

@@ -28,8 +28,12 @@ export async function shot(page, name, opts = {}) {
   return file;
 }
 
+// post sends body as a platform service would, with the ingest token the
+// Go test passes in EARSHOT_INGEST_TOKEN.
 export async function post(url, body, type = 'application/json') {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': type }, body });
+  const headers = { 'Content-Type': type };
+  if (process.env.EARSHOT_INGEST_TOKEN) headers.Authorization = 'Bearer ' + process.env.EARSHOT_INGEST_TOKEN;
+  const res = await fetch(url, { method: 'POST', headers, body });
   const text = await res.text();
   if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : null;

@@ -16,8 +16,9 @@ try {
   watchErrors(page, errors);
   const logs = [];
   page.on('console', (m) => logs.push(m.type() + ': ' + m.text()));
-  await page.goto(`${base}/overlay/${room}?hold=2500&token=${encodeURIComponent(tok)}`);
+  await page.goto(`${base}/overlay/${room}?hold=2500#token=${encodeURIComponent(tok)}`);
   await page.waitForSelector('body[data-state=live]', { state: 'attached', timeout: 10000 });
+  check(!page.url().includes('token='), 'the token stayed in the address bar: ' + page.url());
 
   await step('transparent background', async () => {
     const bg = await page.evaluate(() => [getComputedStyle(document.documentElement).backgroundColor, getComputedStyle(document.body).backgroundColor]);

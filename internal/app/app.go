@@ -121,12 +121,20 @@ func (s *Service) listenHTTP() error {
 	// console.go: compliance console feeds, alert review, pages' tokens.
 	opts, err := s.console(server.Options{
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
-		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex, RequireTokens: s.cfg.HTTP.RequireTokens,
+		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex,
+		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whip, Transcripts: s.transcripts, Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
 	})
 	if err != nil {
 		return err
+	}
+	if opts.AllowAnonymous {
+		s.log.Warn("SECURITY: http.require_tokens is false: every API route but publishing, dispositions and token revocation answers requests WITHOUT A TOKEN; anyone who reaches " +
+			s.cfg.HTTP.Addr + " can read alerts, evidence and transcripts and feed any room. Remove the setting (or EARSHOT_REQUIRE_TOKENS=0) to require tokens")
+	}
+	if opts.PublicMetrics {
+		s.log.Info("http.public_metrics: /metrics answers without a token")
 	}
 	api := server.New(opts)
 	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)

@@ -13,7 +13,9 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript/store"
 )
@@ -38,12 +40,14 @@ func startText(t *testing.T) (*Service, string) {
 	return svc, "http://" + svc.HTTPAddr()
 }
 
-func call(t *testing.T, method, url, body string, v any) int {
+func call(t *testing.T, tok, method, url, body string, v any) int {
 	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -59,9 +63,14 @@ func call(t *testing.T, method, url, body string, v any) int {
 
 // metricSum adds up every series of the counter or gauge families whose
 // name ends in suffix (with or without per-room labels).
-func metricSum(t *testing.T, base, suffix string) float64 {
+func metricSum(t *testing.T, tok, base, suffix string) float64 {
 	t.Helper()
-	resp, err := http.Get(base + "/metrics")
+	req, err := http.NewRequest("GET", base+"/metrics", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +105,11 @@ func metricSum(t *testing.T, base, suffix string) float64 {
 // utterances and alerts by one each, /metrics counts the alert, and the
 // alert is in the durable alert log.
 func TestPostedTextIsCounted(t *testing.T) {
-	_, base := startText(t)
+	svc, base := startText(t)
+	tok, err := svc.Mint(auth.Request{Role: api.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
 	type roomStatus struct {
 		State      string `json:"state"`
 		Utterances uint64 `json:"utterances"`
@@ -122,7 +135,7 @@ func TestPostedTextIsCounted(t *testing.T) {
 				RuleID string `json:"rule_id"`
 			} `json:"alerts"`
 		}
-		if code := call(t, "POST", base+"/v1/rooms/r1/utterances", st.body, &res); code != http.StatusOK {
+		if code := call(t, tok, "POST", base+"/v1/rooms/r1/utterances", st.body, &res); code != http.StatusOK {
 			t.Fatalf("step %d: POST utterances: %d", i, code)
 		}
 		if len(res.Alerts) != st.alerts && (st.alerts >= 0 || len(res.Alerts) == 0) {
@@ -130,14 +143,14 @@ func TestPostedTextIsCounted(t *testing.T) {
 		}
 		alertsSum += uint64(len(res.Alerts))
 		var rs roomStatus
-		if code := call(t, "GET", base+"/v1/rooms/r1", "", &rs); code != http.StatusOK {
+		if code := call(t, tok, "GET", base+"/v1/rooms/r1", "", &rs); code != http.StatusOK {
 			t.Fatalf("step %d: GET room: %d", i, code)
 		}
 		if rs.Utterances != st.utterances || rs.Alerts != alertsSum ||
 			rs.Total.Utterances != st.utterances || rs.Total.Alerts != alertsSum {
 			t.Errorf("step %d: room %+v, want %d utterances and %d alerts", i, rs, st.utterances, alertsSum)
 		}
-		if got := metricSum(t, base, "alerts_total"); got != float64(alertsSum) {
+		if got := metricSum(t, tok, base, "alerts_total"); got != float64(alertsSum) {
 			t.Errorf("step %d: /metrics counts %v alerts, want %d", i, got, alertsSum)
 		}
 	}
@@ -146,7 +159,7 @@ func TestPostedTextIsCounted(t *testing.T) {
 			Room string `json:"room"`
 		} `json:"alerts"`
 	}
-	if code := call(t, "GET", base+"/v1/alerts?room=r1", "", &log); code != http.StatusOK || uint64(len(log.Alerts)) != alertsSum {
+	if code := call(t, tok, "GET", base+"/v1/alerts?room=r1", "", &log); code != http.StatusOK || uint64(len(log.Alerts)) != alertsSum {
 		t.Errorf("alert log: %d %+v, want the %d alerts", code, log, alertsSum)
 	}
 }

@@ -51,12 +51,14 @@ func (s *Service) OverlayURL(room string, ttl time.Duration) (string, error) {
 	return s.pageURL("/overlay/"+room, tok), nil
 }
 
-// pageURL uses a browsable host: a wildcard listen address becomes localhost.
+// pageURL uses a browsable host: a wildcard listen address becomes
+// localhost. The token goes in the fragment, which a browser never sends:
+// the page signs in with it and removes it (web/static/api.js).
 func (s *Service) pageURL(path, tok string) string {
 	host, port, err := net.SplitHostPort(s.HTTPAddr())
 	if err == nil && (host == "" || host == "0.0.0.0" || host == "::") {
 		host = "localhost"
 	}
-	u := url.URL{Scheme: "http", Host: net.JoinHostPort(host, port), Path: path, RawQuery: url.Values{"token": {tok}}.Encode()}
+	u := url.URL{Scheme: "http", Host: net.JoinHostPort(host, port), Path: path, Fragment: "token=" + tok}
 	return u.String()
 }

@@ -42,7 +42,8 @@ func startOn(t *testing.T, dataDir string) *faultService {
 	}
 	fs := &faultService{svc: svc, logs: logs}
 	t.Cleanup(fs.stop)
-	tok, err := svc.Mint(auth.Request{Role: api.RoleAdmin})
+	// The admin's subject is the reviewer the corruption tests record.
+	tok, err := svc.Mint(auth.Request{Role: api.RoleAdmin, Subject: "reviewer-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +263,11 @@ func TestDeletedAlertStreamRecreated(t *testing.T) {
 	if cfg := info.CachedInfo().Config; cfg.Storage != jetstream.FileStorage || cfg.Duplicates == 0 || len(cfg.Subjects) != 1 {
 		t.Errorf("recreated with another configuration: %+v", cfg)
 	}
-	if got := metricSum(t, "http://"+f.svc.HTTPAddr(), "earshot_alert_stream_recreated_total"); got != 1 {
+	tok, err := f.svc.Mint(auth.Request{Role: api.RoleMetrics})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := metricSum(t, tok, "http://"+f.svc.HTTPAddr(), "earshot_alert_stream_recreated_total"); got != 1 {
 		t.Errorf("earshot_alert_stream_recreated_total = %v, want 1", got)
 	}
 	if len(errorLines(f.logs, "alert stream was gone")) == 0 {

@@ -92,7 +92,3 @@ func (l *lexicons) Backtest(ctx context.Context, draft *lexicon.Engine, from, to
 	}
 	return backtest.Run(ctx, src, live, draft, from, to, backtest.Options{Dispositions: disp})
 }
-
-func (l *lexicons) AllowPolicy(token string) error {
-	return l.tokens.AllowRole(token, "policy", time.Now())
-}

@@ -29,7 +29,7 @@ func TestReadyzReportsEachPart(t *testing.T) {
 			t.Errorf("check %s: %+v (present %v)", name, ch, ok)
 		}
 	}
-	if code := call(t, http.MethodGet, base+"/readyz", "", nil); code != http.StatusOK {
+	if code := call(t, "", http.MethodGet, base+"/readyz", "", nil); code != http.StatusOK {
 		t.Errorf("GET /readyz: %d", code)
 	}
 }

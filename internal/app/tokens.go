@@ -17,7 +17,7 @@ const legacyTokenKey = "token.key"
 
 // OpenHTTPKeys opens the HTTP token keys of a data dir (DATA/keys/http),
 // trusting the public keys in trusted too. They are created only on a new
-// data dir (missing or empty), or once on a data dir of an earshot that
+// data dir (missing, empty, or holding only other keys copied in), or once on a data dir of an earshot that
 // signed tokens with the legacy DATA/token.key, whose tokens cannot verify
 // as JWTs anyway; that key is then renamed token.key.retired. Keys missing
 // from a data dir in use are an error, never regenerated: new keys would
@@ -44,13 +44,23 @@ func OpenHTTPKeys(dataDir string, trusted []string, log *slog.Logger) (*auth.Key
 	return keys, nil
 }
 
-// newDataDir: a data dir that does not exist yet or is empty.
+// newDataDir: a data dir that does not exist yet, is empty, or holds only
+// keys copied in before its first start (a cluster worker is given the
+// lexicon key that way), none of them HTTP token keys.
 func newDataDir(dir string) bool {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
 		return true
 	}
-	return err == nil && len(ents) == 0
+	if err != nil {
+		return false
+	}
+	for _, e := range ents {
+		if e.Name() != "keys" || !e.IsDir() {
+			return false
+		}
+	}
+	return !keyfile.Exists(auth.KeysDir(dir))
 }
 
 // Mint signs a token with this node's key (an error on a node that only

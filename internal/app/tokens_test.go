@@ -34,6 +34,10 @@ func TestHTTPKeysAreNeverRegenerated(t *testing.T) {
 	if _, err := again.Verifier.Verify(tok, time.Now()); err != nil {
 		t.Fatalf("a token must survive a restart: %v", err)
 	}
+	// The data dir in use (a store beside the keys) loses its keys.
+	if err := os.WriteFile(filepath.Join(fresh, "rooms.json"), []byte("{}"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.RemoveAll(auth.KeysDir(fresh)); err != nil {
 		t.Fatal(err)
 	}
@@ -55,6 +59,15 @@ func TestHTTPKeysAreNeverRegenerated(t *testing.T) {
 	}
 	if _, err := vo.Verifier.Verify(tok, time.Now()); err != nil {
 		t.Fatalf("verify-only node: %v", err)
+	}
+
+	// A worker's data dir seeded with other keys only is new.
+	seeded := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(seeded, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := OpenHTTPKeys(seeded, nil, log); err != nil || !k.Created() {
+		t.Fatalf("seeded data dir: %v", err)
 	}
 
 	legacy := t.TempDir()

@@ -1,6 +1,6 @@
 // alert.js: one alert with its transcript context, evidence clip and the
 // reviewer's decision.
-import { api, postJSON, withToken } from './api.js';
+import { api, postJSON } from './api.js';
 import { h, badge, fmtTime, fmtMs, highlightAll, problem, announce } from './dom.js';
 import { hitsOf } from './alerts.js';
 import { timelineList } from './timeline.js';
@@ -71,13 +71,13 @@ function clip(a) {
     return h('p', { class: 'muted', id: 'clip-status' }, 'No audio clip is kept for this alert (text from the platform\'s own recognizer, or clips are off).');
   }
   const status = h('p', { class: 'muted', id: 'clip-status', role: 'status' });
-  const audio = h('audio', { controls: true, preload: 'auto', src: withToken(a.clip_url), 'aria-describedby': 'clip-status' });
+  const audio = h('audio', { controls: true, preload: 'auto', src: a.clip_url, 'aria-describedby': 'clip-status' });
   audio.addEventListener('loadedmetadata', () => { status.textContent = 'Clip: ' + audio.duration.toFixed(1) + ' s around the hit.'; });
   audio.addEventListener('error', () => {
     status.replaceChildren('The clip is not available yet (it is written a few seconds after the alert). ',
       h('button', { type: 'button', onclick: () => { audio.load(); status.textContent = 'Retrying…'; } }, 'Retry'));
   });
-  return [audio, status, h('p', {}, h('a', { href: withToken(a.clip_url), download: a.id + '.wav' }, 'Download WAV'))];
+  return [audio, status, h('p', {}, h('a', { href: a.clip_url, download: a.id + '.wav' }, 'Download WAV'))];
 }
 
 function review(a) {
@@ -97,16 +97,9 @@ function review(a) {
   show(a.disposition, hist);
   const decide = async (decision) => {
     err.replaceChildren();
-    const reviewer = document.getElementById('reviewer');
-    const by = reviewer.value.trim();
-    if (!by) {
-      err.append(problem('enter your name in “Reviewer” at the top first', 'Not saved'));
-      reviewer.focus();
-      return;
-    }
-    localStorage.setItem('earshot.reviewer', by);
     try {
-      const d = await postJSON('/v1/alerts/' + encodeURIComponent(a.id) + '/disposition', { decision, note: note.value, by });
+      // The reviewer is the signed-in token's subject: the server records it.
+      const d = await postJSON('/v1/alerts/' + encodeURIComponent(a.id) + '/disposition', { decision, note: note.value });
       hist = hist.concat([d]);
       show(d, hist);
       note.value = '';

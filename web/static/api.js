@@ -1,22 +1,9 @@
-// api.js: the token and every call to earshot's HTTP API.
-const KEY = 'earshot.token';
-
-export const token = () => localStorage.getItem(KEY) || '';
-
-export function setToken(t) {
-  if (t) localStorage.setItem(KEY, t); else localStorage.removeItem(KEY);
-}
-
-// takeTokenFromURL moves ?token= into storage and out of the address bar,
-// so it is neither bookmarked nor shown on a shared screen.
-export function takeTokenFromURL() {
-  const u = new URL(location.href);
-  const t = u.searchParams.get('token');
-  if (!t) return;
-  setToken(t);
-  u.searchParams.delete('token');
-  history.replaceState(null, '', u.pathname + u.search + u.hash);
-}
+// api.js: signing in, and every call to earshot's HTTP API. A page never
+// keeps a token: it arrives in the URL fragment (#token=..., which browsers
+// never send to a server) or a sign-in form, is handed once to
+// POST /v1/session, which answers with an HttpOnly, SameSite=Strict cookie,
+// and is removed from the address bar. Every later request, EventSource and
+// <audio> included, carries the cookie.
 
 export class APIError extends Error {
   constructor(status, code, message) {
@@ -26,14 +13,13 @@ export class APIError extends Error {
   }
 }
 
-// api calls path with the token and returns its JSON. A 404 that is not
-// earshot's JSON means the endpoint itself is missing on this server.
+// api calls path and returns its JSON. A 404 that is not earshot's JSON
+// means the endpoint itself is missing on this server.
 export async function api(path, opts = {}) {
   const headers = { Accept: 'application/json', ...(opts.headers || {}) };
-  if (token()) headers.Authorization = 'Bearer ' + token();
   let res;
   try {
-    res = await fetch(path, { ...opts, headers });
+    res = await fetch(path, { credentials: 'same-origin', ...opts, headers });
   } catch (e) {
     throw new APIError(0, 'network', 'the server is unreachable (' + e.message + ')');
   }
@@ -51,12 +37,50 @@ export const postJSON = (path, v) => api(path, {
   method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(v),
 });
 
-// withToken adds the stored ?token= for clients that cannot send headers
-// (EventSource, <audio>), unless path carries its own (the overlay's).
-export function withToken(path) {
-  const u = new URL(path, location.origin);
-  if (token() && !u.searchParams.has('token')) u.searchParams.set('token', token());
-  return u.pathname + u.search;
+// signIn trades token for the session cookie and returns who it names.
+export const signIn = (token) => api('/v1/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
+
+// session is who the page is signed in as, or null.
+export async function session() {
+  try {
+    return await api('/v1/session');
+  } catch (e) {
+    if (e.status === 401) return null;
+    throw e;
+  }
+}
+
+export const signOut = (room) => api('/v1/session' + (room ? '?room=' + encodeURIComponent(room) : ''), { method: 'DELETE' });
+
+// tokensOptional: the server runs with http.require_tokens: false (it
+// says so on /healthz).
+export async function tokensOptional() {
+  try {
+    const h = await api('/healthz');
+    return (h.warnings || []).some((w) => w.includes('require_tokens'));
+  } catch {
+    return false;
+  }
+}
+
+// takeTokenFromURL signs in with a #token= fragment (or a legacy ?token=
+// query, as old overlay URLs carry) and removes it from the address bar,
+// so it is neither bookmarked, nor shown on a shared screen, nor sent as a
+// Referer. It returns the session, or null when the URL had no token.
+export async function takeTokenFromURL() {
+  const u = new URL(location.href);
+  let tok = '';
+  if (u.hash.startsWith('#token=')) {
+    tok = decodeURIComponent(u.hash.slice('#token='.length));
+    u.hash = '';
+  } else if (u.searchParams.has('token')) {
+    tok = u.searchParams.get('token');
+    u.searchParams.delete('token');
+  }
+  localStorage.removeItem('earshot.token'); // kept by earlier versions
+  if (!tok) return null;
+  history.replaceState(null, '', u.pathname + u.search + u.hash);
+  return signIn(tok);
 }
 
 // feed opens an EventSource and keeps it open: the browser retries network
@@ -67,7 +91,7 @@ export function feed(path, handlers, onState) {
   let timer = 0;
   let stopped = false;
   const open = () => {
-    es = new EventSource(withToken(path));
+    es = new EventSource(path, { withCredentials: true });
     onState('connecting');
     es.addEventListener('ready', () => onState('live'));
     for (const [name, fn] of Object.entries(handlers)) {
@@ -92,7 +116,7 @@ export function feed(path, handlers, onState) {
 async function diagnose(path) {
   const ctl = new AbortController();
   try {
-    const res = await fetch(withToken(path), { signal: ctl.signal, headers: { Accept: 'application/json' } });
+    const res = await fetch(path, { signal: ctl.signal, credentials: 'same-origin', headers: { Accept: 'application/json' } });
     if (res.ok) return { status: res.status, message: '' };
     const body = await res.json().catch(() => null);
     return { status: res.status, message: (body && body.error && body.error.message) || 'HTTP ' + res.status };

@@ -1,6 +1,6 @@
 // console.js: the compliance console's router. Each view renders into
 // <main> and returns a function that stops its feeds and timers.
-import { takeTokenFromURL, token, setToken } from './api.js';
+import { takeTokenFromURL, session, signIn, signOut, tokensOptional } from './api.js';
 import { h, setConn } from './dom.js';
 import { alertsView } from './alerts.js';
 import { alertView } from './alert.js';
@@ -10,6 +10,10 @@ import { roomsView } from './rooms.js';
 
 const views = { alerts: alertsView, alert: alertView, search: searchView, timeline: timelineView, rooms: roomsView };
 let stop = null;
+// who is the signed-in session; open: the server requires no tokens.
+let who = null;
+let open = false;
+let signInError = null;
 
 function route() {
   const hash = location.hash.replace(/^#\/?/, '') || 'alerts';
@@ -23,7 +27,8 @@ function render() {
   setConn('idle');
   const main = document.getElementById('main');
   main.replaceChildren();
-  if (!token()) { main.append(tokenForm()); return; }
+  showWho();
+  if (!who && !open) { main.append(tokenForm()); return; }
   const r = route();
   for (const a of document.querySelectorAll('[data-nav]')) {
     if (a.dataset.nav === (r.name === 'alert' ? 'alerts' : r.name === 'timeline' ? 'search' : r.name)) a.setAttribute('aria-current', 'page');
@@ -32,24 +37,44 @@ function render() {
   stop = views[r.name](main, r.args, r.params) || null;
 }
 
+function showWho() {
+  const el = document.getElementById('whoami');
+  const out = document.getElementById('signout');
+  el.textContent = who ? who.subject + ' (' + who.role + ')' : open ? 'not signed in' : '';
+  el.dataset.subject = who ? who.subject : '';
+  out.hidden = !who;
+  document.getElementById('insecure').hidden = !open;
+}
+
 function tokenForm() {
   const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true, size: 40 });
+  const err = h('p', { class: 'problem', role: 'alert' }, signInError ? 'Token rejected: ' + signInError.message : '');
+  err.hidden = !signInError;
   return h('section', { class: 'card narrow', 'aria-labelledby': 'token-h' },
     h('h1', { id: 'token-h' }, 'Sign in'),
     h('p', {}, 'The console needs a compliance token. Open the URL that ', h('code', {}, 'earshot serve'),
-      ' prints, or make a token with ', h('code', {}, 'earshot token --role compliance'), ' and paste it here.'),
-    h('form', { onsubmit: (e) => { e.preventDefault(); setToken(input.value.trim()); render(); } },
-      h('label', { for: 'token' }, 'Compliance token'), input,
-      h('button', { type: 'submit' }, 'Open console')));
+      ' prints, or make a token with ', h('code', {}, 'earshot token --role compliance --subject YOUR-NAME'), ' and paste it here.'),
+    err,
+    h('form', { onsubmit: async (e) => {
+      e.preventDefault();
+      try { who = await signIn(input.value.trim()); signInError = null; } catch (x) { signInError = x; }
+      render();
+    } },
+    h('label', { for: 'token' }, 'Compliance token'), input,
+    h('button', { type: 'submit' }, 'Open console')));
 }
 
-function setupReviewer() {
-  const input = document.getElementById('reviewer');
-  input.value = localStorage.getItem('earshot.reviewer') || '';
-  input.addEventListener('change', () => localStorage.setItem('earshot.reviewer', input.value.trim()));
+async function start() {
+  try { who = await takeTokenFromURL(); } catch (e) { signInError = e; }
+  if (!who) who = await session().catch(() => null);
+  open = await tokensOptional();
+  document.getElementById('signout').addEventListener('click', async () => {
+    await signOut().catch(() => {});
+    who = null;
+    render();
+  });
+  window.addEventListener('hashchange', render);
+  render();
 }
 
-takeTokenFromURL();
-setupReviewer();
-window.addEventListener('hashchange', render);
-render();
+start();

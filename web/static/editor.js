@@ -1,16 +1,17 @@
 // editor.js: the policy team's lexicon editor. Everything goes through
 // /v1/lexicons; the page keeps no state but the draft in the textarea.
+import { signIn, takeTokenFromURL } from './api.js';
+
 const $ = (s) => document.querySelector(s);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
 let rules = [];
 
-// api calls earshot with the policy token of the form, which every route
-// needs when the server requires tokens.
-async function api(method, path, body, token = $('#token').value.trim()) {
+// api calls earshot as the signed-in policy token (its cookie: the page
+// signs in from the #token= fragment of its URL or the token field).
+async function api(method, path, body) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (token) headers.Authorization = 'Bearer ' + token;
-  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = { raw: text }; }
@@ -116,14 +117,15 @@ async function runBacktest(ev) {
 
 async function publish(ev) {
   ev.preventDefault();
-  const token = $('#token').value.trim(); sessionStorage.setItem('earshot-policy-token', token);
-  const r = await api('POST', '/v1/lexicons', { yaml: $('#yaml').value, message: $('#message').value }, token);
+  if (!(await signInWithField())) return;
+  const r = await api('POST', '/v1/lexicons', { yaml: $('#yaml').value, message: $('#message').value });
   $('#pub-result').textContent = r.ok ? `published version ${r.data.version}` : 'not published: ' + (r.data?.error?.message || r.status);
   if (r.ok) { await loadActive(); await loadVersions(); }
 }
 
 async function rollback(n) {
-  const r = await api('POST', '/v1/lexicons/rollback', { version: n }, $('#token').value.trim());
+  if (!(await signInWithField())) return;
+  const r = await api('POST', '/v1/lexicons/rollback', { version: n });
   $('#pub-result').textContent = r.ok ? `rolled back: version ${r.data.version} = version ${n}` : 'not rolled back: ' + (r.data?.error?.message || r.status);
   if (r.ok) { await loadActive(); await loadVersions(); }
 }
@@ -148,12 +150,26 @@ async function loadVersions() {
   }));
 }
 
+// signInWithField signs in with a token typed into the form, if any.
+async function signInWithField() {
+  const token = $('#token').value.trim();
+  if (!token) return true;
+  try {
+    await signIn(token);
+    $('#token').value = '';
+    return true;
+  } catch (e) {
+    $('#pub-result').textContent = 'token rejected: ' + e.message;
+    return false;
+  }
+}
+
 async function init() {
-  $('#token').value = sessionStorage.getItem('earshot-policy-token') || '';
+  sessionStorage.removeItem('earshot-policy-token'); // kept by earlier versions
+  try { await takeTokenFromURL(); } catch (e) { $('#status').textContent = 'token rejected: ' + e.message; }
   const v = await loadActive();
   if (v) {
-    const auth = $('#token').value ? { Authorization: 'Bearer ' + $('#token').value.trim() } : {};
-    const y = await fetch('/v1/lexicons/active?format=yaml', { headers: auth }); $('#yaml').value = await y.text();
+    const y = await fetch('/v1/lexicons/active?format=yaml', { credentials: 'same-origin' }); $('#yaml').value = await y.text();
   }
   const now = new Date(); const day = new Date(now - 864e5);
   const local = (d) => new Date(d - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16);

@@ -1,7 +1,10 @@
 // overlay.js: one room's reminders for an OBS browser source.
-// URL: /overlay/{room}?token=ROOM_TOKEN. A rejected token draws nothing and
-// says why on the console; network drops reconnect by themselves.
-import { feed } from './api.js';
+// URL: /overlay/{room}#token=ROOM_TOKEN (the fragment never reaches a
+// server or a log; /overlay/{room}?token= of older URLs works too). The page
+// signs in with it (an HttpOnly cookie scoped to the room's feed) and drops
+// it from the address bar. A rejected token draws nothing and says why on
+// the console; network drops reconnect by themselves.
+import { feed, takeTokenFromURL } from './api.js';
 
 // ?hold=MS sets how long a reminder stays (1 to 60 s; default 8 s).
 const hold = parseInt(new URLSearchParams(location.search).get('hold') || '', 10);
@@ -9,7 +12,6 @@ const SHOW_MS = hold >= 1000 && hold <= 60000 ? hold : 8000;
 const MAX_CARDS = 3;
 const box = document.getElementById('reminders');
 const room = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] || '');
-const tok = new URLSearchParams(location.search).get('token') || '';
 
 function show(r) {
   if (r.room !== room) return; // the server filters too; never draw another room
@@ -30,18 +32,30 @@ function show(r) {
   }, SHOW_MS + (repeat - 1) * 2000);
 }
 
-function start() {
-  if (!room || !tok) {
-    console.error('earshot overlay: the URL needs a room and a token: /overlay/ROOM?token=TOKEN (earshot token --room ROOM)');
+const deny = (why) => {
+  console.error('earshot overlay: token rejected for room ' + room + ': ' + why);
+  document.body.dataset.state = 'denied';
+};
+
+async function start() {
+  if (!room) {
+    console.error('earshot overlay: the URL needs a room and a token: /overlay/ROOM#token=TOKEN (earshot token --room ROOM)');
     document.body.dataset.state = 'denied';
     return;
   }
-  const path = '/v1/events/rooms/' + encodeURIComponent(room) + '/reminders?token=' + encodeURIComponent(tok);
-  // The path carries the room token, so a console token stored in this
-  // browser is never used instead.
+  try {
+    const s = await takeTokenFromURL();
+    if (s && s.role === 'anchor' && s.room !== room) { deny('it is the token of room ' + s.room); return; }
+  } catch (e) {
+    deny(e.message);
+    return;
+  }
+  // Without a token in the URL the cookie of an earlier visit signs in;
+  // the feed says so if there is none.
+  const path = '/v1/events/rooms/' + encodeURIComponent(room) + '/reminders';
   feed(path, { reminder: show }, (state, detail) => {
     document.body.dataset.state = state;
-    if (state === 'denied') console.error('earshot overlay: token rejected for room ' + room + ': ' + detail);
+    if (state === 'denied') deny(detail);
     else if (state === 'reconnecting') console.warn('earshot overlay: reconnecting' + (detail ? ': ' + detail : ''));
   });
 }
