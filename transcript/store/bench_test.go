@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -153,4 +154,41 @@ func BenchmarkCostlyQuery(b *testing.B) {
 		}
 	}
 	s.opts.Search = limited
+}
+
+// BenchmarkVerify measures the background checksum pass over one partition
+// of 20000 utterances (what Open starts on every partition): MB/s of
+// segment bytes read and checked.
+func BenchmarkVerify(b *testing.B) {
+	dir := b.TempDir()
+	s, err := Open(Options{Dir: dir, Logger: quiet(), QueueSize: 1 << 16, BatchSize: 2048})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	r := rand.New(rand.NewPCG(1, 2))
+	start := time.Now().UTC().Truncate(24 * time.Hour)
+	for i := 0; i < 20000; i++ {
+		rec := genRecord(r, i, start)
+		rec.At = start.Add(time.Duration(i) * time.Second) // one day, one partition
+		s.Add(rec)
+	}
+	if err := s.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	p := s.parts[s.Partitions()[0]]
+	var size int64
+	zaps, _ := filepath.Glob(filepath.Join(dir, "*", "store", "*.zap"))
+	for _, z := range zaps {
+		if fi, err := os.Stat(z); err == nil {
+			size += fi.Size()
+		}
+	}
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := verify(context.Background(), p.bleveIndex); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -14,12 +14,44 @@ import (
 // holding the store has less than Options.MinFree left.
 var ErrNoSpace = errors.New("no space left for transcripts")
 
+// stallAfter is how long one batch may run before Ready calls the store
+// stuck: a bleve background loop that died (it recovers its own panics and
+// stops) leaves Batch waiting for good, and nothing else would say so.
+const stallAfter = 30 * time.Second
+
 // writeHealth is what the writer last saw: nil err after a batch went in.
 type writeHealth struct {
 	mu      sync.Mutex
 	err     error
 	since   time.Time
 	waiting int
+	// batching is when the batch now in bleve's hands started; zero when
+	// none is.
+	batching time.Time
+}
+
+func (h *writeHealth) batchStarted(now time.Time) {
+	h.mu.Lock()
+	h.batching = now
+	h.mu.Unlock()
+}
+
+func (h *writeHealth) batchEnded() {
+	h.mu.Lock()
+	h.batching = time.Time{}
+	h.mu.Unlock()
+}
+
+func (h *writeHealth) stalled(now time.Time) time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.batching.IsZero() {
+		return 0
+	}
+	if d := now.Sub(h.batching); d > stallAfter {
+		return d
+	}
+	return 0
 }
 
 func (h *writeHealth) set(err error, waiting int, now time.Time) {
@@ -61,6 +93,9 @@ func (s *Store) Ready(context.Context) error {
 	}
 	if err := s.roomToWrite(); err != nil {
 		return err
+	}
+	if d := s.health.stalled(time.Now()); d > 0 {
+		return fmt.Errorf("transcript store: a batch has been in the index for %s: writes are stuck", d.Round(time.Second))
 	}
 	if since, waiting, err := s.health.get(); err != nil {
 		return fmt.Errorf("transcript store: writes failing since %s, %d records waiting: %w",

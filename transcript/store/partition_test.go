@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,4 +48,19 @@ func TestSearchPanicBecomesError(t *testing.T) {
 	s.alias.Remove(p)
 	delete(s.parts, p.day)
 	s.mu.Unlock()
+}
+
+// TestReadyReportsAStuckBatch: a batch that bleve holds past stallAfter
+// (its background loops died) makes Ready say the writes are stuck.
+func TestReadyReportsAStuckBatch(t *testing.T) {
+	s := openTest(t, t.TempDir(), Options{})
+	ctx := context.Background()
+	s.health.batchStarted(time.Now().Add(-stallAfter - time.Second))
+	if err := s.Ready(ctx); err == nil || !strings.Contains(err.Error(), "stuck") {
+		t.Fatalf("Ready with a stuck batch: %v", err)
+	}
+	s.health.batchEnded()
+	if err := s.Ready(ctx); err != nil {
+		t.Fatalf("Ready after the batch ended: %v", err)
+	}
 }

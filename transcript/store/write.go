@@ -191,7 +191,9 @@ func (s *Store) commitDay(day string, recs []Record) error {
 			return fmt.Errorf("%w: record %s: %w", errPermanent, r.ID, err)
 		}
 	}
+	s.health.batchStarted(time.Now())
 	err := p.batch(b)
+	s.health.batchEnded()
 	s.mu.RUnlock()
 	if err != nil {
 		// Whatever bleve kept in memory of a failed batch is suspect (the
