@@ -5,8 +5,11 @@
 // with exponential backoff and jitter), hands a room over from one WHIP
 // publisher to the next (ReplaceAudio: the old session drains, then the
 // new one starts), keeps each live session's recent audio so that alerts
-// carry an evidence clip, persists the registered rooms in the data dir,
-// and on shutdown waits until every pipeline has finalized its last
+// carry an evidence clip, persists the registered rooms in the data dir (a
+// room list found unreadable at Open, truncated or garbled, is moved aside
+// as rooms.json.quarantined-<time> and reported by SetAside, and the
+// registry starts empty; one that reads but does not validate still fails
+// Open), and on shutdown waits until every pipeline has finalized its last
 // utterance and flushed its alerts and clips. A room's State is one of the
 // typed constants in states.go, whose table says what each means and how a
 // room moves between them.
