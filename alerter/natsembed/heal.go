@@ -77,12 +77,45 @@ func (s *Server) heal() {
 	s.healing.failures++
 	backoff := min(time.Duration(1<<min(s.healing.failures-1, 10))*time.Second, healMaxBackoff)
 	s.healing.next = time.Now().Add(backoff)
+	before, _ := s.streams()
 	t0 := time.Now()
 	if rerr := s.restartJetStream(); rerr != nil {
 		s.cfg.Logger.Error("natsembed: restarting JetStream failed", "reason", why, "err", rerr, "retry_in", backoff)
 		return
 	}
 	s.cfg.Logger.Warn("natsembed: restarted JetStream to clear a write error", "reason", why, "took", time.Since(t0))
+	s.checkReload(before)
+}
+
+// checkReload compares what the streams held before a JetStream restart
+// with what they hold after it: loading a stream again must not lose what
+// it had acknowledged (a block cut short by the full disk holds only the
+// write that failed), and if it does, that is reported like a loss at rest.
+func (s *Server) checkReload(before map[string]streamRecord) {
+	after, err := s.streams()
+	if err != nil {
+		return
+	}
+	now := time.Now().UTC()
+	s.lmu.Lock()
+	defer s.lmu.Unlock()
+	for k, rec := range before {
+		cur, ok := after[k]
+		var l *Loss
+		if !ok {
+			l = &Loss{Missing: true, Lost: rec.Msgs, Reason: "stream did not load again"}
+		} else {
+			l = compare(rec, cur, now)
+		}
+		if l == nil {
+			continue
+		}
+		l.Account, l.Stream, l.Held, l.Found, l.At = rec.Account, rec.Stream, holding(rec), holding(cur), now
+		l.Reason = "after restarting JetStream to clear a write error: " + l.Reason
+		s.losses = append(s.losses, *l)
+		s.cfg.Logger.Error("natsembed: JetStream data lost reloading a stream", "account", l.Account, "stream", l.Stream,
+			"lost_messages", l.Lost, "held", l.Held.String(), "found", l.Found.String(), "reason", l.Reason)
+	}
 }
 
 // restartJetStream shuts JetStream down (keeping its state) and starts it

@@ -158,4 +158,7 @@ func TestDiskFullRefusedThenResumes(t *testing.T) {
 	if st := sink.Stats(); st.Refused == 0 {
 		t.Errorf("stats %+v: no refusal counted", st)
 	}
+	if l := srv.Losses(); len(l) != 0 {
+		t.Errorf("restarting JetStream lost messages: %+v", l)
+	}
 }

@@ -214,6 +214,9 @@ func TestDiskFullRefusesThenResumes(t *testing.T) {
 			t.Errorf("acknowledged alert %s is in the log %d times", id, seen[id])
 		}
 	}
+	if c, _ := f.readiness(t).Check("jetstream"); len(c.Notices) != 0 {
+		t.Errorf("JetStream reports losses after the disk was full: %+v", c.Notices)
+	}
 	if len(acked) < 40 {
 		t.Errorf("only %d alerts acknowledged", len(acked))
 	}
