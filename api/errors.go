@@ -55,6 +55,7 @@ const (
 	CodeTimeout        Code = "timeout"
 	CodeCancelled      Code = "cancelled"
 	CodeStillFlushing  Code = "still_flushing"
+	CodeRevocations    Code = "revocations"
 	CodeRateLimited    Code = "rate_limited"
 	CodeBusy           Code = "busy"
 	CodeBodyTimeout    Code = "body_timeout"
@@ -114,6 +115,7 @@ var Errors = []ErrorSpec{
 	{CodeTimeout, http.StatusServiceUnavailable, "a lexicon request ran out of time or was cancelled"},
 	{CodeCancelled, http.StatusServiceUnavailable, "a transcript request ran out of time or was cancelled"},
 	{CodeStillFlushing, http.StatusAccepted, "the room is removed but its last alerts are still being flushed"},
+	{CodeRevocations, http.StatusServiceUnavailable, "the revocation list (NATS) cannot be written now; retry"},
 	{CodeRateLimited, http.StatusTooManyRequests, "the token or address sent more requests than its rate limit allows; Retry-After says when to retry"},
 	{CodeBusy, http.StatusServiceUnavailable, "every slot for this kind of work (uploads, searches) is taken; Retry-After says when to retry"},
 	{CodeBodyTimeout, http.StatusRequestTimeout, "the request body stalled or took longer than the route allows"},

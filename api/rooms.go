@@ -159,3 +159,27 @@ type Session struct {
 	ID      string    `json:"id"`
 	Expires time.Time `json:"expires"`
 }
+
+// RevokeRequest is the body of POST /v1/tokens/revoke: exactly one of ID
+// (a token's jti, as `earshot token` prints it) and Subject (every token of
+// the subject issued until now).
+type RevokeRequest struct {
+	ID      string `json:"id,omitempty"`
+	Subject string `json:"subject,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// Revocation is one entry of the revocation list: Kind "id" or "subject",
+// the revoked Value, when and by whom (the admin token's subject).
+type Revocation struct {
+	Kind   string    `json:"kind"`
+	Value  string    `json:"value"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by"`
+	Reason string    `json:"reason,omitempty"`
+}
+
+// RevocationList is the answer of GET /v1/tokens/revoked, oldest first.
+type RevocationList struct {
+	Revocations []Revocation `json:"revocations"`
+}

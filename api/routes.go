@@ -44,8 +44,11 @@ func AnchorOr(roles ...Role) Access { return Access{Roles: roles, Anchor: true} 
 // Recorded marks a routes whose author is the token's subject.
 func (a Access) Recorded() Access { a.Identity = true; return a }
 
-// AnyRole admits every valid token.
-var AnyRole = Access{AnyToken: true}
+// AnyRole admits every valid token; AdminOnly admin tokens only.
+var (
+	AnyRole   = Access{AnyToken: true}
+	AdminOnly = Access{Roles: []Role{RoleAdmin}}
+)
 
 // NeedsToken reports whether the route checks a bearer token.
 func (a Access) NeedsToken() bool { return !a.Open && !a.Session }
@@ -85,7 +88,9 @@ func (a Access) String() string {
 		parts = append(parts, "anchor of the room")
 	}
 	for _, r := range a.Roles {
-		parts = append(parts, string(r))
+		if r != RoleAdmin {
+			parts = append(parts, string(r))
+		}
 	}
 	parts = append(parts, string(RoleAdmin))
 	return strings.Join(parts, ", ")
@@ -101,6 +106,7 @@ const (
 	FeatureTranscripts Feature = "transcripts"
 	FeatureLexicons    Feature = "lexicons"
 	FeatureWHIP        Feature = "whip"
+	FeatureRevocation  Feature = "revocation"
 )
 
 // Route is one method and path the server answers.
@@ -160,6 +166,8 @@ var Routes = []Route{
 	{Method: post, Path: "/v1/session", Access: AnyRole.Recorded(), Summary: "sign a page in: the bearer token becomes an HttpOnly, SameSite=Strict cookie (Session)"},
 	{Method: get, Path: "/v1/session", Access: AnyRole.Recorded(), Summary: "who the request's token (header or cookie) names (Session)"},
 	{Method: del, Path: "/v1/session", Access: Public, Summary: "sign a page out: clear the token cookies"},
+	{Method: post, Path: "/v1/tokens/revoke", Access: AdminOnly.Recorded(), Feature: FeatureRevocation, Summary: "revoke a token by id, or every token of a subject issued until now, on every node (RevokeRequest -> Revocation)"},
+	{Method: get, Path: "/v1/tokens/revoked", Access: AdminOnly, Feature: FeatureRevocation, Summary: "the revocation list (RevocationList)"},
 
 	{Method: get, Path: "/{$}", Access: Public, Summary: "the compliance console page"},
 	{Method: get, Path: "/lexicon", Access: Public, Summary: "the lexicon editor page"},

@@ -25,7 +25,7 @@ func TestAlertPages(t *testing.T) {
 	var walked []string
 	q := api.AlertQuery{Limit: 2}
 	for pages := 0; ; pages++ {
-		l, err := e.anon.AlertPage(ctx, q)
+		l, err := e.staff.AlertPage(ctx, q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +47,7 @@ func TestAlertPages(t *testing.T) {
 	}
 	for _, path := range []string{"/v1/alerts?limit=1001", "/v1/alerts?before=x", "/v1/alerts?before=0"} {
 		var v api.ErrorResponse
-		if code := testutil.DoJSON(t, "GET", e.url+path, "", "", &v); code != http.StatusBadRequest || v.Error.Code != api.CodeBadQuery {
+		if code := testutil.DoJSON(t, "GET", e.url+path, e.compliance, "", &v); code != http.StatusBadRequest || v.Error.Code != api.CodeBadQuery {
 			t.Errorf("GET %s: %d %+v, want 400 bad_query", path, code, v)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/backtest"
@@ -50,6 +51,12 @@ func (noLexicons) Backtest(context.Context, *lexicon.Engine, time.Time, time.Tim
 	return nil, ErrNoTranscripts
 }
 
+// noRevoker keeps revocations in memory only.
+type noRevoker struct{}
+
+func (noRevoker) Revoke(_ context.Context, r auth.Revocation) (auth.Revocation, error) { return r, nil }
+func (noRevoker) List() *auth.Revocations                                              { return auth.NewRevocations() }
+
 // fullOptions configures every optional feature.
 func fullOptions(t *testing.T, anonymous bool) Options {
 	t.Helper()
@@ -60,7 +67,7 @@ func fullOptions(t *testing.T, anonymous bool) Options {
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	return Options{
 		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: quietLog(),
-		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{},
+		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
 		Tokens:         authtest.Checker(handlerKey(), nil),
 		AllowAnonymous: anonymous,

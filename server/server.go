@@ -58,6 +58,8 @@ type Options struct {
 	AllowAnonymous bool
 	// PublicMetrics serves /metrics without a token (http.public_metrics).
 	PublicMetrics bool
+	// Revocations serves /v1/tokens (tokens.go); nil serves nothing there.
+	Revocations Revoker
 	// Bus feeds live alerts, dispositions and reminders to /v1/events.
 	Bus Bus
 	// Dispositions and Lookup serve alert review (dispositions.go).
@@ -162,6 +164,8 @@ func (s *Server) handlers() map[string]http.Handler {
 		"POST /v1/session":                      s.postSession, // session.go
 		"GET /v1/session":                       s.getSession,
 		"DELETE /v1/session":                    s.deleteSession,
+		"POST /v1/tokens/revoke":                s.revokeToken, // tokens.go
+		"GET /v1/tokens/revoked":                s.listRevoked,
 	}
 	out := map[string]http.Handler{
 		"GET /{$}":            pageHeaders(servePage(static, "index.html")), // pages.go
@@ -203,6 +207,8 @@ func (s *Server) enabled(f api.Feature) bool {
 		return s.opts.Lexicons != nil
 	case api.FeatureWHIP:
 		return s.opts.WHIP != nil
+	case api.FeatureRevocation:
+		return s.opts.Revocations != nil
 	}
 	return false
 }

@@ -54,6 +54,7 @@ func newTokenCmd() *cobra.Command {
 	f.StringVar(&role, "role", "", "anchor (with --room), ingest, compliance, policy, metrics or admin")
 	f.StringVar(&subject, "subject", "", "who holds the token, e.g. li.na@platform (default: the role, or anchor:ROOM)")
 	f.DurationVar(&ttl, "ttl", 0, "lifetime (default: room tokens 24h, others 12h)")
+	cmd.AddCommand(newTokenRevokeCmd(), newTokenRevokedCmd())
 	return cmd
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
@@ -42,7 +43,9 @@ type Service struct {
 	httpLn  net.Listener
 	keys    *auth.Keys    // HTTP token keys (tokens.go)
 	tokens  *auth.Checker // verifies every request's token
-	lex     *lexicons     // versions, hot swap, /v1/lexicons (lexicons.go)
+	// revocations is the watched revocation list (tokens.go).
+	revocations *revocation.Store
+	lex         *lexicons // versions, hot swap, /v1/lexicons (lexicons.go)
 	// lexLoader is the one source of the lexicon (lexicon.go): configured
 	// until the versions are watched, then the active version.
 	lexLoader *lexiconLoader
@@ -114,6 +117,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 }
 
 func (s *Service) listenHTTP() error {
+	if err := s.openRevocations(); err != nil { // tokens.go
+		return err
+	}
 	var err error
 	if s.whip, err = s.newWHIP(); err != nil {
 		return fmt.Errorf("whip: %w", err)
@@ -125,6 +131,7 @@ func (s *Service) listenHTTP() error {
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whip, Transcripts: s.transcripts, Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
+		Revocations: s.revocations,
 	})
 	if err != nil {
 		return err
@@ -177,6 +184,9 @@ func (s *Service) Close(ctx context.Context) {
 	s.closeTranscripts(ctx) // after the index role stopped: its last utterances are queued
 	if s.sink != nil {
 		_ = s.sink.Close()
+	}
+	if s.revocations != nil {
+		s.revocations.Close()
 	}
 	if s.nc != nil {
 		s.lex.close()

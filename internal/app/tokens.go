@@ -1,14 +1,18 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/internal/keyfile"
+	"github.com/nats-io/nats.go/jetstream"
 )
 
 // legacyTokenKey is the HMAC key of the hand-made token format earshot
@@ -72,3 +76,21 @@ func (s *Service) Mint(req auth.Request) (string, error) {
 
 // Keys are this node's HTTP token keys.
 func (s *Service) Keys() *auth.Keys { return s.keys }
+
+// openRevocations reads the revocation list (revocation.Store) and makes
+// every token check apply it, before the API listens.
+func (s *Service) openRevocations() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	js, err := jetstream.New(s.nc)
+	if err != nil {
+		return fmt.Errorf("revocations: %w", err)
+	}
+	st, err := revocation.Open(ctx, js, revocation.Options{Replicas: s.cfg.Cluster.Replicas, Logger: s.log})
+	if err != nil {
+		return err
+	}
+	s.revocations = st
+	s.tokens.Revocations = st.List()
+	return nil
+}
