@@ -36,6 +36,9 @@ type Options struct {
 	// RecognizerFor resolves a room's Spec.Recognizer to an engine; nil
 	// means every room uses the template's recognizer.
 	RecognizerFor func(name string) (transcript.Recognizer, error)
+	// Owner, if set, decides which worker of a cluster pulls each
+	// registered room (owner.go); nil pulls every room here.
+	Owner Owner
 	// Backoff paces reconnects of pulled sources.
 	Backoff Backoff
 

@@ -22,6 +22,8 @@ package rooms
 //	failed        the last upload or WHIP session failed        live: the session ended with an error         live
 //	              (see last_error)
 //	stopped       a pulled room's worker has stopped            live, reconnecting: the registry is closing   (final)
+//	elsewhere     a pulled room another worker of the cluster   starting, live, reconnecting: its claim is    live, stopped
+//	              pulls (Options.Owner)                         held by (or went to) another worker
 //
 // Text posted to a room never changes its state: the text feed counts
 // utterances and alerts whatever the audio does.
@@ -38,6 +40,7 @@ const (
 	StateEnded        State = "ended"
 	StateFailed       State = "failed"
 	StateStopped      State = "stopped"
+	StateElsewhere    State = "elsewhere"
 )
 
 // States lists every state in the order of the table in State's
@@ -45,7 +48,7 @@ const (
 // not a room is in it.
 func States() []State {
 	return []State{StateIdle, StateStarting, StateWaiting, StateConnecting, StateLive,
-		StateReconnecting, StateEnded, StateFailed, StateStopped}
+		StateReconnecting, StateEnded, StateFailed, StateStopped, StateElsewhere}
 }
 
 // reasonWaiting is the reason shown with StateWaiting.

@@ -19,12 +19,23 @@ var errEnded = errors.New("source ended")
 // delay, which starts again from Backoff.Min once a session was healthy.
 func (r *Registry) supervise(ctx context.Context, e *entry) {
 	spec, b := *e.spec, r.opts.Backoff
+	defer r.disown(spec.ID)
 	attempt := 0
 	for {
-		heard, err := r.pullOnce(ctx, e, spec, attempt > 0)
+		if !r.own(ctx, e, spec.ID) {
+			r.setState(e, StateStopped, "", 0)
+			return
+		}
+		sctx, cancel := r.whileOwned(ctx, spec.ID)
+		heard, err := r.pullOnce(sctx, e, spec, attempt > 0)
+		cancel()
 		if ctx.Err() != nil {
 			r.setState(e, StateStopped, "", 0)
 			return
+		}
+		if r.lost(spec.ID) { // another worker pulls it now: no backoff, wait to own it again
+			attempt = 0
+			continue
 		}
 		if heard >= b.Healthy {
 			attempt = 0

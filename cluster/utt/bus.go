@@ -360,3 +360,12 @@ func (f *feed) Close(ctx context.Context) error {
 		return nil
 	}
 }
+
+// Ready reports whether hypotheses can be stored now: the connection is up
+// and (with Health) the server says the utterance stream can write.
+func (b *Bus) Ready(context.Context) error {
+	if !b.nc.IsConnected() {
+		return fmt.Errorf("utt: not connected to NATS (%s)", b.nc.Status())
+	}
+	return b.writable()
+}

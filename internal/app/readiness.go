@@ -21,6 +21,9 @@ func (s *Service) readiness() []server.ReadyCheck {
 		js = server.ReadyCheck{Name: "jetstream", Check: s.nats, Notices: s.lossNotices}
 	}
 	checks := []server.ReadyCheck{js, {Name: "alert_stream", Check: s.sink}}
+	if s.roles.bus != nil { // the utterance stream every hypothesis goes through (roles.go)
+		checks = append(checks, server.ReadyCheck{Name: "utterance_stream", Check: s.roles.bus})
+	}
 	if s.lex != nil {
 		checks = append(checks, server.ReadyCheck{Name: "lexicon", Check: s.lex.watcher})
 	}

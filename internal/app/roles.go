@@ -12,6 +12,7 @@ import (
 
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/cluster/lease"
+	"github.com/earshot/earshot/cluster/placement"
 
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/pipeline"
@@ -30,6 +31,9 @@ type roles struct {
 	stop   context.CancelFunc // stops the partition balancer
 	done   chan struct{}
 	index  *utt.Index // index role; nil otherwise
+	// place decides which ingest worker pulls each registered room (ingest
+	// role; the single process always wins its own rooms).
+	place *placement.Placement
 }
 
 // ScanLeaseBucket holds the scanners' presence and partition claims.
@@ -61,9 +65,16 @@ func (s *Service) startRoles(ctx context.Context) error {
 	if c.Has("ingest") || c.Has("api") {
 		bo := utt.BusOptions{Logger: s.log.With("role", "ingest")}
 		if s.nats != nil {
-			bo.Health = s.nats.StreamWritable // a full disk is refused at once, named
+			bo.Health = s.nats.StreamWritable // refuse posted text at once, naming why, while the disk is full
 		}
 		if s.roles.bus, err = utt.NewBus(s.nc, bo); err != nil {
+			return err
+		}
+	}
+	if c.Has("ingest") {
+		s.roles.place, err = placement.Start(sctx, js, placement.Options{Holder: s.roles.holder, Addr: s.cfg.HTTP.Addr,
+			Replicas: c.Replicas, Logger: s.log.With("role", "ingest")})
+		if err != nil {
 			return err
 		}
 	}
@@ -120,6 +131,11 @@ func (s *Service) stopRoles() {
 	}
 	if s.roles.index != nil {
 		s.roles.index.Close()
+	}
+	if s.roles.place != nil { // the rooms released their claims as they stopped
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		s.roles.place.Close(ctx)
+		cancel()
 	}
 }
 

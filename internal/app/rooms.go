@@ -37,6 +37,9 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 		// A room may name another configured engine ("recognizer": "openai").
 		RecognizerFor: s.engines.For,
 	}
+	if s.roles.place != nil {
+		opts.Owner = s.roles.place // a room is pulled by the one worker holding its claim
+	}
 	if !s.cfg.Cluster.Has("ingest") {
 		// An api node only posts text to the stream: it pulls nothing and
 		// restores no rooms (the ingest nodes own them).
