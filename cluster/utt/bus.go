@@ -51,8 +51,9 @@ type BusOptions struct {
 	Logger *slog.Logger
 }
 
-// publishTimeout bounds the wait for one publish's ack.
-const publishTimeout = 5 * time.Second
+// publishTimeout bounds the wait for one publish's ack (normally well
+// under a millisecond in-process).
+const publishTimeout = 2 * time.Second
 
 // Bus is the NATS pipeline.Bus.
 type Bus struct {
@@ -162,9 +163,26 @@ func (b *Bus) retry(j ackJob, err error) {
 		}
 		time.Sleep(time.Duration(try) * 200 * time.Millisecond)
 	}
+	if werr := b.writable(); werr != nil {
+		err = werr // the server's reason (a full disk) says more than a timeout
+	}
 	b.Lost.Add(1)
 	b.opts.Logger.Error("hypothesis lost: the utterance stream refused it", "subject", msg.Subject, "id", msg.Header.Get(nats.MsgIdHdr), "err", err)
+	b.notQueued(msg.Header.Get(nats.MsgIdHdr), err)
 	j.feed.pending.Done()
+}
+
+// notQueued answers a Scan waiting for ref that its hypothesis never
+// reached the stream, rather than leaving it to time out believing it
+// queued.
+func (b *Bus) notQueued(ref string, err error) {
+	b.mu.Lock()
+	w, waiting := b.waiters[ref]
+	delete(b.waiters, ref)
+	b.mu.Unlock()
+	if waiting {
+		w <- Answer{Ref: ref, Error: "not queued: " + err.Error(), Unavailable: errors.Is(err, alerter.ErrUnavailable)}
+	}
 }
 
 // writable is nil unless Health says the utterance stream cannot store.
@@ -308,7 +326,7 @@ func (f *feed) Scan(ctx context.Context, hs []transcript.Hypothesis) ([]alerter.
 		case a := <-ch:
 			out = append(out, a.Alerts...)
 			if a.Unavailable {
-				return out, fmt.Errorf("utterance %d (queued, scanned again later): %w: %s", hs[i].Utterance, alerter.ErrUnavailable, a.Error)
+				return out, fmt.Errorf("utterance %d: %w: %s", hs[i].Utterance, alerter.ErrUnavailable, a.Error)
 			}
 			if a.Error != "" {
 				return out, fmt.Errorf("utterance %d: %s", hs[i].Utterance, a.Error)

@@ -178,8 +178,12 @@ func (s *Scan) handle(msg jetstream.Msg) {
 		s.opts.Scanner.End(room, m.Session)
 		s.Stats.Retried.Add(1)
 		s.opts.Logger.Warn("scan failed; the hypothesis will be redelivered", "room", room, "session", m.Session, "utterance", m.Utterance, "err", err)
-		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts, Error: err.Error(),
-			Unavailable: errors.Is(err, alerter.ErrUnavailable)}, false)
+		a := Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts, Error: err.Error(),
+			Unavailable: errors.Is(err, alerter.ErrUnavailable)}
+		if a.Unavailable {
+			a.Error += " (the utterance stays queued and is scanned again)"
+		}
+		s.answer(hdr, a, false)
 		_ = msg.NakWithDelay(time.Second)
 		return
 	}

@@ -148,7 +148,11 @@ func TestDiskFullRefusesThenResumes(t *testing.T) {
 	fill := testdisk.Fill(t, dir, 0)
 	var refusal *api.Error
 	for n := 100; n < 140 && refusal == nil; n++ {
+		t0 := time.Now()
 		err := post(n)
+		if err != nil {
+			t.Logf("first refusal after %s", time.Since(t0))
+		}
 		if err == nil {
 			continue // JetStream's last block may have had room for a few more
 		}
