@@ -5,8 +5,6 @@ package e2e
 import (
 	"context"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -124,7 +122,7 @@ func startRestartable(t *testing.T, mutate func(*config.Config)) *restartable {
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
-	cfg.HTTP.Addr = freeAddr(t)
+	cfg.HTTP.Addr = "127.0.0.1:" + testutil.FreePort(t, "tcp")
 	cfg.NATS.Listen = "127.0.0.1:0"
 	mutate(&cfg)
 	rs := &restartable{cfg: cfg, base: "http://" + cfg.HTTP.Addr}
@@ -156,7 +154,7 @@ func (rs *restartable) svc() *app.Service {
 }
 
 func (rs *restartable) start(t *testing.T) *app.Service {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := testutil.Quiet()
 	svc, err := app.Start(context.Background(), rs.cfg, log)
 	if err != nil {
 		t.Errorf("starting service: %v", err)
@@ -172,14 +170,4 @@ func stop(svc *app.Service) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	svc.Close(ctx)
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

@@ -8,10 +8,9 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/rooms"
 )
@@ -82,12 +81,7 @@ func scrapeMetrics(t *testing.T, c *api.Client) map[string]*dto.MetricFamily {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatalf("parsing /metrics: %v", err)
-	}
-	return fams
+	return testutil.Metrics(t, body)
 }
 
 // oneSeries is the value of a metric that has a single, unlabelled series.

@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -186,7 +184,7 @@ func TestKeysAreNeverRegenerated(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir, cfg.HTTP.Addr, cfg.NATS.Listen = t.TempDir(), "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Recognizer.Engine, cfg.Lexicon.Phonetic = "none", false
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := testutil.Quiet()
 	start := func() (*app.Service, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
@@ -298,7 +296,7 @@ func TestTLSEmbeddedAndExternal(t *testing.T) {
 	external("")(&cfg)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if s, err := app.Start(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))); err == nil {
+	if s, err := app.Start(ctx, cfg, testutil.Quiet()); err == nil {
 		s.Close(ctx)
 		t.Fatal("started against the external NATS without credentials")
 	}

@@ -33,7 +33,7 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 		serve func(t *testing.T) string // starts the far end, returns the URL
 	}{
 		{"rtmp", func(t *testing.T) string {
-			url := "rtmp://127.0.0.1:" + freePort(t) + "/live/anchor"
+			url := "rtmp://127.0.0.1:" + testutil.FreePort(t, "tcp") + "/live/anchor"
 			farEndFFmpeg(t, "-re", "-i", wav, "-c:a", "aac", "-f", "flv", "-listen", "1", url)
 			return url
 		}},

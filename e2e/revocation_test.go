@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"testing"
 	"time"
@@ -24,7 +22,7 @@ func TestTokenRevocation(t *testing.T) {
 	cfg.DataDir, cfg.Recognizer.Engine = t.TempDir(), "none"
 	cfg.HTTP.Addr, cfg.NATS.Listen = "127.0.0.1:0", "127.0.0.1:0"
 	ctx := context.Background()
-	svc, err := app.Start(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) // closed by the test: it restarts
+	svc, err := app.Start(ctx, cfg, testutil.Quiet()) // closed by the test: it restarts
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,7 +31,7 @@ func TestCloseDrainsLastAlert(t *testing.T) {
 	dir := t.TempDir()
 	cfg := config.Default()
 	cfg.DataDir, cfg.HTTP.Addr, cfg.NATS.Listen = dir, "127.0.0.1:0", "127.0.0.1:0"
-	svc, err := app.Start(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	svc, err := app.Start(context.Background(), cfg, testutil.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +86,7 @@ func TestPulledRTMPRoom(t *testing.T) {
 	svc := startService(t, allowLoopback)
 	c := apiClient(t, svc)
 	ctx := context.Background()
-	url := "rtmp://127.0.0.1:" + freePort(t) + "/live/room"
+	url := "rtmp://127.0.0.1:" + testutil.FreePort(t, "tcp") + "/live/room"
 	stop := serveRTMP(t, wav, url)
 	got := reminders(t, svc, "rtmp1")
 	if _, err := c.AddRoom(ctx, api.RoomSpec{ID: "rtmp1", Anchor: "anna", Source: url}); err != nil {

@@ -102,7 +102,7 @@ func TestPulledRedirectToLoopbackRefused(t *testing.T) {
 func TestPullErrorsHidePortState(t *testing.T) {
 	c := apiClient(t, startService(t, allowLoopback))
 	ctx := context.Background()
-	closed := "127.0.0.1:" + freePort(t)
+	closed := "127.0.0.1:" + testutil.FreePort(t, "tcp")
 	hangup, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) { c.Close() })
 	silent, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) {
 		defer c.Close()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,7 +50,7 @@ func TestAccuracyGate(t *testing.T) {
 		testutil.Need(t, tts.Check(v))
 	}
 	cfg := config.Default()
-	rec, err := app.NewRecognizer(cfg, slog.New(slog.DiscardHandler))
+	rec, err := app.NewRecognizer(cfg, testutil.Quiet())
 	if err != nil {
 		testutil.Need(t, fmt.Errorf("no PocketSphinx: %w", err))
 	}
@@ -67,7 +66,7 @@ func TestAccuracyGate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
+	log := testutil.Quiet()
 	eng, err := app.LoadMatcher(cfg, log)
 	if err != nil {
 		t.Fatal(err)

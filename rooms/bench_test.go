@@ -56,13 +56,13 @@ func BenchmarkLiveRooms(b *testing.B) {
 }
 
 func benchLive(b *testing.B, n int, window time.Duration) {
-	opts := Options{Logger: quietLog()}
+	opts := Options{Logger: testutil.Quiet()}
 	if window > 0 {
 		opts.EvidenceDir, opts.EvidenceWindow = b.TempDir(), window
 	}
 	matcher := defaultMatcher(b) // shared by all rooms: not a per-room cost
 	g0, heap0 := measureHeap()
-	r, err := Open(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: matcher, Sink: &testdouble.Sink{}, Logger: quietLog()}, opts)
+	r, err := Open(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: matcher, Sink: &testdouble.Sink{}, Logger: testutil.Quiet()}, opts)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,8 +3,6 @@ package rooms
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"sync"
@@ -13,14 +11,11 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/ingest/rawpcm"
+	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/testutil"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
-
-// quietLog keeps test output readable: reconnect warnings are expected.
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // sayAt is a scripted recognizer: once the stream has heard up to At, it
 // emits Text as a final hypothesis spanning [Start, End]. It stands in for
@@ -55,15 +50,7 @@ func (s *sayStream) Close() error        { return nil }
 
 func defaultMatcher(t testing.TB) pipeline.MatcherFunc {
 	t.Helper()
-	lx, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pipeline.Static(eng)
+	return pipeline.Static(testdouble.DefaultEngine(t))
 }
 
 // liveServer is a real HTTP server on loopback that streams raw 16 kHz

@@ -26,8 +26,8 @@ import (
 func newTestRegistry(t testing.TB, rec transcript.Recognizer, opts Options) (*Registry, *testdouble.Sink) {
 	t.Helper()
 	sink := &testdouble.Sink{}
-	opts.Logger = quietLog()
-	r, err := Open(context.Background(), pipeline.Config{Recognizer: rec, Matcher: defaultMatcher(t), Sink: sink, Logger: quietLog()}, opts)
+	opts.Logger = testutil.Quiet()
+	r, err := Open(context.Background(), pipeline.Config{Recognizer: rec, Matcher: defaultMatcher(t), Sink: sink, Logger: testutil.Quiet()}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +335,7 @@ func TestOpenRejectsBadStore(t *testing.T) {
 			if err := os.WriteFile(store, []byte(tc.body), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			r, err := Open(context.Background(), pipeline.Config{}, Options{StorePath: store, Logger: quietLog()})
+			r, err := Open(context.Background(), pipeline.Config{}, Options{StorePath: store, Logger: testutil.Quiet()})
 			if !tc.setAside {
 				if err == nil || !strings.Contains(err.Error(), store) {
 					t.Errorf("Open: %v, want an error naming %s", err, store)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
@@ -20,13 +21,13 @@ func TestUtterancesCountedLikeSpeech(t *testing.T) {
 	var hooked []pipeline.Heard
 	sink := &testdouble.Sink{}
 	r, err := Open(context.Background(), pipeline.Config{
-		Recognizer: testdouble.Silent{}, Matcher: defaultMatcher(t), Sink: sink, Logger: quietLog(),
+		Recognizer: testdouble.Silent{}, Matcher: defaultMatcher(t), Sink: sink, Logger: testutil.Quiet(),
 		OnHypothesis: func(h pipeline.Heard, _ []lexicon.Hit) {
 			mu.Lock()
 			defer mu.Unlock()
 			hooked = append(hooked, h)
 		},
-	}, Options{Logger: quietLog()})
+	}, Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestUtterancesCountedLikeSpeech(t *testing.T) {
 }
 
 func TestUtterancesWithoutMatcher(t *testing.T) {
-	r := New(context.Background(), pipeline.Config{}, quietLog())
+	r := New(context.Background(), pipeline.Config{}, testutil.Quiet())
 	t.Cleanup(r.Close)
 	_, err := r.Utterances(context.Background(), pipeline.Room{ID: "r"}, []transcript.Hypothesis{{Final: true, Text: "x"}})
 	if err == nil || !strings.Contains(err.Error(), "no matcher") {

@@ -14,6 +14,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/ratelimit"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -78,18 +79,7 @@ func errorCode(t *testing.T, resp *http.Response) api.Code {
 
 func send(t *testing.T, method, url, token string, body io.Reader) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	return resp
+	return testutil.Send(t, method, url, token, body, nil)
 }
 
 func TestBodyLimits(t *testing.T) {

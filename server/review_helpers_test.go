@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -20,7 +19,7 @@ import (
 	"github.com/earshot/earshot/internal/authtest"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testdouble"
-	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 )
@@ -38,38 +37,25 @@ type reviewEnv struct {
 	anon, staff, ingest *api.Client
 }
 
-func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
 func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	ns := natstest.Start(t, "")
-	nc, err := ns.Connect()
+	nc := natstest.InProcess(t, natstest.Start(t, ""))
+	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: quietLog()})
+	disp, err := disposition.Open(ctx, nc, disposition.Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	disp, err := disposition.Open(ctx, nc, disposition.Options{Logger: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lx, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := testdouble.DefaultEngine(t)
 	regCtx, stop := context.WithCancel(context.Background())
-	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, quietLog())
+	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, testutil.Quiet())
 	signer := handlerKey()
 	srv := newTuned(Options{
-		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: quietLog(),
+		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: testutil.Quiet(),
 		Tokens: authtest.Checker(signer, nil), Bus: nc, Dispositions: disp, Lookup: sink.Log(),
 	}, tune...)
 	ts := httptest.NewUnstartedServer(srv)
@@ -81,8 +67,6 @@ func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 		stop()
 		reg.Wait()
 		_ = sink.Close()
-		nc.Close()
-		_ = ns.Shutdown(context.Background())
 	})
 	return &reviewEnv{url: ts.URL, http: ts.Config, nc: nc, signer: signer, compliance: tok,
 		anon: apiClient(t, ts.URL), staff: apiClient(t, ts.URL, api.WithToken(tok)),

@@ -15,7 +15,6 @@ import (
 	"github.com/earshot/earshot/ingest/ring"
 	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/testutil"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 )
@@ -24,14 +23,7 @@ import (
 // rooms only (no puller).
 func newRoomsServer(t *testing.T) (*httptest.Server, string) {
 	t.Helper()
-	lx, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := testdouble.DefaultEngine(t)
 	dir := t.TempDir()
 	log := &memoryLog{}
 	reg, err := rooms.Open(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: log},

@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/authtest"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/backtest"
 	"github.com/earshot/earshot/lexicon/version"
@@ -60,13 +61,13 @@ func (noRevoker) List() *auth.Revocations                                       
 // fullOptions configures every optional feature.
 func fullOptions(t *testing.T, anonymous bool) Options {
 	t.Helper()
-	st, err := store.Open(store.Options{Dir: t.TempDir(), Logger: quietLog()})
+	st, err := store.Open(store.Options{Dir: t.TempDir(), Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	return Options{
-		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: quietLog(),
+		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: testutil.Quiet(),
 		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
 		Tokens:         authtest.Checker(handlerKey(), nil),

@@ -18,7 +18,6 @@ import (
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testdouble"
 	"github.com/earshot/earshot/internal/testutil"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/transcript"
@@ -39,14 +38,7 @@ func (m *memoryLog) Page(_ context.Context, q natsink.Query) (natsink.Page, erro
 
 func newTestServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	lx, err := lexicon.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng := testdouble.DefaultEngine(t)
 	log := &memoryLog{}
 	ctx, cancel := context.WithCancel(context.Background())
 	reg := rooms.New(ctx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: log}, nil)

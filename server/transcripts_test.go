@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -24,7 +23,7 @@ var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 // bilingual utterances.
 func transcriptServer(t testing.TB) *httptest.Server {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := testutil.Quiet()
 	st, err := store.Open(store.Options{Dir: t.TempDir(), Logger: log, Now: func() time.Time { return t0 }})
 	if err != nil {
 		t.Fatal(err)
@@ -160,7 +159,7 @@ func TestSearchCostAnswers(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", store.ErrBusy), api.CodeBusy, true},
 		{fmt.Errorf("%w of 5s", store.ErrBudget), api.CodeSearchTimeout, false},
 	} {
-		srv := httptest.NewServer(New(tokened(Options{Transcripts: failingTranscripts{err: c.err}, Logger: quietLog()})))
+		srv := httptest.NewServer(New(tokened(Options{Transcripts: failingTranscripts{err: c.err}, Logger: testutil.Quiet()})))
 		req, _ := http.NewRequest("GET", srv.URL+"/v1/transcripts?q=cream", nil)
 		req.Header.Set("Authorization", "Bearer "+admin(t))
 		resp, err := http.DefaultClient.Do(req)

@@ -3,8 +3,6 @@ package disposition
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -13,23 +11,14 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // startNATS runs a real embedded server with JetStream in dir.
 func startNATS(t *testing.T, dir string) (*natsembed.Server, *nats.Conn) {
 	t.Helper()
 	srv := natstest.Start(t, dir)
-	nc, err := srv.Connect(nats.MaxReconnects(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		nc.Close()
-		_ = srv.Shutdown(context.Background())
-	})
-	return srv, nc
+	return srv, natstest.InProcess(t, srv, nats.MaxReconnects(0))
 }
 
 func testAlert(id string) alerter.Alert {
@@ -39,7 +28,7 @@ func testAlert(id string) alerter.Alert {
 func TestRecordGetHistoryPublish(t *testing.T) {
 	_, nc := startNATS(t, t.TempDir())
 	ctx := context.Background()
-	s, err := Open(ctx, nc, Options{Logger: quiet()})
+	s, err := Open(ctx, nc, Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +85,7 @@ func TestDispositionsSurviveRestart(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	srv, nc := startNATS(t, dir)
-	s, err := Open(ctx, nc, Options{Logger: quiet()})
+	s, err := Open(ctx, nc, Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +97,7 @@ func TestDispositionsSurviveRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, nc2 := startNATS(t, dir)
-	s2, err := Open(ctx, nc2, Options{Logger: quiet()})
+	s2, err := Open(ctx, nc2, Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -77,7 +78,7 @@ func TestStoreOfAnotherAccountIsRefused(t *testing.T) {
 	}
 	nc.Close()
 	_ = s.Shutdown(ctx)
-	_, err = Start(ctx, Config{DataDir: dir, Port: -1, Logger: quiet(), Auth: authority(t)})
+	_, err = Start(ctx, Config{DataDir: dir, Port: -1, Logger: testutil.Quiet(), Auth: authority(t)})
 	if err == nil || !strings.Contains(err.Error(), "belongs to account") {
 		t.Fatalf("Start with other keys: %v", err)
 	}

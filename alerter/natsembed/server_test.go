@@ -2,7 +2,6 @@ package natsembed
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -17,8 +16,6 @@ import (
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/internal/testutil"
 )
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // authority is a fresh key set for one test (natstest imports this
 // package, so its tests build their own).
@@ -36,7 +33,7 @@ func start(t *testing.T, cfg Config) *Server {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if cfg.Logger == nil {
-		cfg.Logger = quiet()
+		cfg.Logger = testutil.Quiet()
 	}
 	if cfg.Auth == nil {
 		cfg.Auth = authority(t)
@@ -108,7 +105,7 @@ func TestStartErrors(t *testing.T) {
 	auth := authority(t)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.cfg.Logger = quiet()
+			tt.cfg.Logger = testutil.Quiet()
 			if tt.name != "no authority" {
 				tt.cfg.Auth = auth
 			}
@@ -151,7 +148,7 @@ func TestLogsGoToSlog(t *testing.T) {
 func TestNoGoroutinesLeftAfterShutdown(t *testing.T) {
 	settled := testutil.LeakCheck(t, 0)
 	for _, noListen := range []bool{false, true} {
-		s, err := Start(context.Background(), Config{DataDir: t.TempDir(), NoListen: noListen, Logger: quiet(), Auth: authority(t)})
+		s, err := Start(context.Background(), Config{DataDir: t.TempDir(), NoListen: noListen, Logger: testutil.Quiet(), Auth: authority(t)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter"
@@ -21,7 +22,7 @@ import (
 // alert in it), and counted.
 func TestDeletedStreamRecreated(t *testing.T) {
 	e := newEnv(t, Options{CheckEvery: time.Hour}) // only Send and Ready may notice
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	if err := e.sink.Send(ctx, hit("R1", "r", 1)); err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +56,7 @@ func TestDeletedStreamRecreated(t *testing.T) {
 // stream gone and creates it again by itself.
 func TestMonitorRecreatesUnattended(t *testing.T) {
 	e := newEnv(t, Options{CheckEvery: 20 * time.Millisecond})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	js, _ := jetstream.New(e.nc)
 	if err := js.DeleteStream(ctx, alerter.AlertStream); err != nil {
 		t.Fatal(err)
@@ -77,13 +78,13 @@ func TestMonitorRecreatesUnattended(t *testing.T) {
 func TestDiskFullRefusedThenResumes(t *testing.T) {
 	dir := testdisk.Tmpfs(t, 24<<20)
 	srv := natstest.Start(t, dir, func(c *natsembed.Config) { c.CheckEvery = 50 * time.Millisecond })
-	nc := connect(t, srv)
-	sink, err := New(testCtx(t), nc, Options{Logger: quiet(), Timeout: 2 * time.Second, Health: srv.StreamWritable, Cooldown: -1})
+	nc := natstest.InProcess(t, srv, nats.MaxReconnects(0))
+	sink, err := New(testutil.Context(t, 30*time.Second), nc, Options{Logger: testutil.Quiet(), Timeout: 2 * time.Second, Health: srv.StreamWritable, Cooldown: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = sink.Close() })
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	acked := map[string]bool{}
 	send := func(n uint64) error {
 		a := hit("R1", "r", n)

@@ -1,9 +1,6 @@
 package natsink
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"strconv"
 	"sync"
 	"testing"
@@ -14,9 +11,8 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // clock is an injectable clock for cooldown tests.
 type clock struct {
@@ -38,28 +34,6 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-// startServer runs an embedded server with a random port in dir.
-func startServer(t testing.TB, dir string) *natsembed.Server {
-	t.Helper()
-	return natstest.Start(t, dir)
-}
-
-func connect(t testing.TB, s *natsembed.Server) *nats.Conn {
-	t.Helper()
-	nc, err := s.Connect(nats.MaxReconnects(0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	return nc
-}
-
 // env is a server, a connection and a Sink on a fake clock.
 type env struct {
 	srv   *natsembed.Server
@@ -70,14 +44,14 @@ type env struct {
 
 func newEnv(t testing.TB, opts Options) *env {
 	t.Helper()
-	srv := startServer(t, t.TempDir())
-	nc := connect(t, srv)
+	srv := natstest.Start(t, t.TempDir())
+	nc := natstest.InProcess(t, srv, nats.MaxReconnects(0))
 	c := newClock()
 	if opts.Now == nil {
 		opts.Now = c.Now
 	}
-	opts.Logger = quiet()
-	sink, err := New(testCtx(t), nc, opts)
+	opts.Logger = testutil.Quiet()
+	sink, err := New(testutil.Context(t, 30*time.Second), nc, opts)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestPageMatchesScan: the windowed read returns exactly what reading the
@@ -14,7 +16,7 @@ import (
 func TestPageMatchesScan(t *testing.T) {
 	e := newEnv(t, Options{Now: time.Now, Duplicates: time.Second})
 	fillAlerts(t, e.nc, 2000)
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	log := e.sink.Log()
 	queries := []Query{
 		{}, {Limit: 7}, {Limit: 2000}, {Category: "price-fraud", Limit: 30}, {Room: "room-3"},

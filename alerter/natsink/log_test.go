@@ -5,17 +5,20 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
+	"github.com/nats-io/nats.go"
 )
 
 func TestAlertsSurviveRestart(t *testing.T) {
 	dir := t.TempDir()
-	ctx := testCtx(t)
-	srv := startServer(t, dir)
+	ctx := testutil.Context(t, 30*time.Second)
+	srv := natstest.Start(t, dir)
 	nc, err := srv.Connect()
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := New(ctx, nc, Options{Logger: quiet()})
+	sink, err := New(ctx, nc, Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,8 +35,8 @@ func TestAlertsSurviveRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	srv2 := startServer(t, dir)
-	log, err := NewLog(connect(t, srv2), Options{Logger: quiet()})
+	srv2 := natstest.Start(t, dir)
+	log, err := NewLog(natstest.InProcess(t, srv2, nats.MaxReconnects(0)), Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +51,7 @@ func TestAlertsSurviveRestart(t *testing.T) {
 
 func TestQuery(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	var mid time.Time
 	for i := range 10 {
 		a := hit("R1", "r", uint64(i))
@@ -98,7 +101,7 @@ func TestQuery(t *testing.T) {
 
 func TestQuerySkipsForeignMessages(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	if err := e.nc.Publish(alerter.AlertSubject("x", "R1"), []byte("not json")); err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +116,7 @@ func TestQuerySkipsForeignMessages(t *testing.T) {
 
 func TestNoConsumersLeftBehind(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	if err := e.sink.Send(ctx, hit("R1", "r", 1)); err != nil {
 		t.Fatal(err)
 	}

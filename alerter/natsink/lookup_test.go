@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func TestAlertLookup(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	var ids []string
 	for i := range 600 { // more than two fetch batches
 		a := hit("R1", "r", uint64(i))

@@ -11,13 +11,15 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func TestReminderReachesOnlyItsRoom(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	// Subscribers on their own connection, as an overlay would be.
-	sc := connect(t, e.srv)
+	sc := natstest.InProcess(t, e.srv, nats.MaxReconnects(0))
 	r1, err := sc.SubscribeSync(alerter.ReminderSubject("R1"))
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +64,7 @@ func TestReminderReachesOnlyItsRoom(t *testing.T) {
 
 func TestStoredBeforeSendReturns(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	a := hit("R1", "rule-a", 7)
 	if err := e.sink.Send(ctx, a); err != nil {
 		t.Fatal(err)
@@ -90,7 +92,7 @@ func TestDedupCooldownRepeat(t *testing.T) {
 			return 0
 		},
 	})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	sub, err := e.nc.SubscribeSync(alerter.ReminderSubject("R1"))
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +139,7 @@ func TestDedupCooldownRepeat(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	long := strings.Repeat("a", 65)
 	tests := []struct {
 		name   string
@@ -185,7 +187,7 @@ func TestNATSDown(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sink, err := New(context.Background(), nc, Options{Logger: quiet()})
+			sink, err := New(context.Background(), nc, Options{Logger: testutil.Quiet()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,14 +228,14 @@ func TestSendAfterClose(t *testing.T) {
 	if err := e.sink.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.sink.Send(testCtx(t), hit("R1", "r", 1)); !errors.Is(err, alerter.ErrClosed) {
+	if err := e.sink.Send(testutil.Context(t, 30*time.Second), hit("R1", "r", 1)); !errors.Is(err, alerter.ErrClosed) {
 		t.Fatalf("Send after Close = %v", err)
 	}
 }
 
 func TestConcurrentSend(t *testing.T) {
 	e := newEnv(t, Options{})
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	sub, err := e.nc.SubscribeSync(alerter.ReminderSubject("*"))
 	if err != nil {
 		t.Fatal(err)

@@ -20,7 +20,7 @@ import (
 // Close returns after the scanner confirmed the session's last hypothesis.
 func TestScanThroughStream(t *testing.T) {
 	e := newEnv(t, 4)
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	room := pipeline.Room{ID: "r1", Anchor: "anna"}
 	text, err := e.bus.Open(room, "text-1", pipeline.FeedOptions{})
 	if err != nil {
@@ -83,7 +83,7 @@ func TestScanThroughStream(t *testing.T) {
 // partition, whatever its traffic.
 func TestStoredByPartition(t *testing.T) {
 	e := newEnv(t, 4)
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	rooms := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
 	for _, r := range rooms {
 		f, _ := e.bus.Open(pipeline.Room{ID: r}, "s", pipeline.FeedOptions{})
@@ -116,7 +116,7 @@ func TestStoredByPartition(t *testing.T) {
 // reason and does not hold up the good one behind it in its partition.
 func TestDeadLetter(t *testing.T) {
 	e := newEnv(t, 1)
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	if _, err := e.js.Publish(ctx, Subject("r1"), []byte(`{"schema":1,"utterance":1,"text":"cure"}`)); err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestDeadLetter(t *testing.T) {
 // when it publishes the same message twice with one Nats-Msg-Id.
 func TestPlatformPublishes(t *testing.T) {
 	e := newEnv(t, 2)
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	for range 2 {
 		m := nats.NewMsg(Subject("shop7"))
 		m.Header.Set(nats.MsgIdHdr, "platform-s9-1-final")
@@ -168,11 +168,11 @@ func TestPlatformPublishes(t *testing.T) {
 // hypotheses with their hits and skips partials and flushes.
 func TestIndexStoresFinals(t *testing.T) {
 	e := newEnv(t, 2)
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	var mu sync.Mutex
 	var got []pipeline.Heard
 	var hits [][]lexicon.Hit
-	ix, err := StartIndex(ctx, e.js, IndexOptions{Matcher: testMatcher, Logger: quietLog(), Store: func(h pipeline.Heard, hs []lexicon.Hit) {
+	ix, err := StartIndex(ctx, e.js, IndexOptions{Matcher: testMatcher, Logger: testutil.Quiet(), Store: func(h pipeline.Heard, hs []lexicon.Hit) {
 		mu.Lock()
 		got, hits = append(got, h), append(hits, hs)
 		mu.Unlock()

@@ -33,22 +33,22 @@ func startScanner(t *testing.T, srv *natsembed.Server, name string, partitions i
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	js, _ := jetstream.New(nc)
 	shared, err := natsink.KVCooldown(ctx, js, time.Minute, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: quietLog(), SharedCooldown: shared})
+	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: testutil.Quiet(), SharedCooldown: shared})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: testMatcher, Sink: sink, Logger: quietLog()})
-	s, err := NewScan(nc, ScanOptions{Scanner: sc, Partitions: partitions, Logger: quietLog()})
+	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: testMatcher, Sink: sink, Logger: testutil.Quiet()})
+	s, err := NewScan(nc, ScanOptions{Scanner: sc, Partitions: partitions, Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	tab, err := lease.Open(ctx, js, lease.Options{Bucket: "TEST_SCAN_LEASES", Holder: name, OnLost: s.OnLeaseLost, Logger: quietLog()})
+	tab, err := lease.Open(ctx, js, lease.Options{Bucket: "TEST_SCAN_LEASES", Holder: name, OnLost: s.OnLeaseLost, Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +65,11 @@ func TestScannerHandover(t *testing.T) {
 	srv := natstest.Start(t, "")
 	nc := natstest.Service(t, srv)
 	js, _ := jetstream.New(nc)
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	if err := EnsureStreams(ctx, js, StreamOptions{Partitions: partitions}); err != nil {
 		t.Fatal(err)
 	}
-	bus, err := NewBus(nc, BusOptions{Logger: quietLog(), ScanTimeout: 15 * time.Second})
+	bus, err := NewBus(nc, BusOptions{Logger: testutil.Quiet(), ScanTimeout: 15 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func TestScannerHandover(t *testing.T) {
 
 func natsinkLog(t *testing.T, nc *nats.Conn) *natsink.Sink {
 	t.Helper()
-	s, err := natsink.New(testCtx(t), nc, natsink.Options{Logger: quietLog()})
+	s, err := natsink.New(testutil.Context(t, 30*time.Second), nc, natsink.Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}

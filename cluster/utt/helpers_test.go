@@ -1,7 +1,6 @@
 package utt
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -32,12 +31,6 @@ func (m wordMatcher) Match(h transcript.Hypothesis) []lexicon.Hit {
 
 var testMatcher = pipeline.Static(wordMatcher{"cure", "best"})
 
-func testCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 // env is a real embedded server with the streams, the alert sink, a bus
 // and a scan role owning every partition.
 type env struct {
@@ -56,7 +49,7 @@ func newEnv(t testing.TB, partitions int) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := testCtx(t)
+	ctx := testutil.Context(t, 30*time.Second)
 	if err := EnsureStreams(ctx, js, StreamOptions{Partitions: partitions}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter/natsink"
-	"github.com/earshot/earshot/internal/testutil"
 )
 
 func natsinkQuery() natsink.Query { return natsink.Query{Limit: 1000} }
@@ -26,5 +25,3 @@ func splitStored(t testing.TB, subject string) [2]string {
 }
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
-
-var quietLog = testutil.Quiet

@@ -3,20 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript/store"
 )
 
 func TestSearchCommand(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := testutil.Quiet()
 	st, err := store.Open(store.Options{Dir: t.TempDir(), Logger: log})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testaudio"
 	"github.com/earshot/earshot/internal/testnet"
 	"github.com/earshot/earshot/internal/testutil"
 )
@@ -56,7 +57,7 @@ func TestPullsHTTPWAVAndHLS(t *testing.T) {
 			if h := rec.heard(); !within(h, 3*time.Second, tc.tol) || rec.gaps != 0 {
 				t.Errorf("heard %v with %d offset gaps, want 3s ± %v, contiguous", h, rec.gaps, tc.tol)
 			}
-			if s := toneShare(rec.pcm[1600:len(rec.pcm)-1600], 440); s < 0.9 {
+			if s := testaudio.ToneShare(rec.pcm[1600:len(rec.pcm)-1600], 440); s < 0.9 {
 				t.Errorf("440 Hz share %.3f, want > 0.9", s)
 			}
 		})
@@ -71,12 +72,12 @@ func TestPullsLiveStreams(t *testing.T) {
 	wav := toneWAV(t, t.TempDir(), 1000, 2)
 	named := testnet.Policy(t, testnet.MediaName)
 	tests := []struct{ name, url string }{
-		{"rtmp", "rtmp://127.0.0.1:" + freePort(t, "tcp") + "/live/x"},
-		{"rtmp by name", "rtmp://media.test:" + freePort(t, "tcp") + "/live/x"}, // pinned to the checked address
-		{"srt", "srt://127.0.0.1:" + freePort(t, "udp")},
-		{"srt by name", "srt://media.test:" + freePort(t, "udp")},
-		{"http-flv", "http://127.0.0.1:" + freePort(t, "tcp") + "/live/x.flv"},
-		{"http-flv by name", "http://media.test:" + freePort(t, "tcp") + "/live/x.flv"}, // through the proxy
+		{"rtmp", "rtmp://127.0.0.1:" + testutil.FreePort(t, "tcp") + "/live/x"},
+		{"rtmp by name", "rtmp://media.test:" + testutil.FreePort(t, "tcp") + "/live/x"}, // pinned to the checked address
+		{"srt", "srt://127.0.0.1:" + testutil.FreePort(t, "udp")},
+		{"srt by name", "srt://media.test:" + testutil.FreePort(t, "udp")},
+		{"http-flv", "http://127.0.0.1:" + testutil.FreePort(t, "tcp") + "/live/x.flv"},
+		{"http-flv by name", "http://media.test:" + testutil.FreePort(t, "tcp") + "/live/x.flv"}, // through the proxy
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,7 +106,7 @@ func TestPullsLiveStreams(t *testing.T) {
 			if h := rec.heard(); h < 1500*time.Millisecond || h > 2200*time.Millisecond {
 				t.Errorf("heard %v, want about 2s", h)
 			}
-			if s := toneShare(rec.pcm[len(rec.pcm)/4:3*len(rec.pcm)/4], 1000); s < 0.9 {
+			if s := testaudio.ToneShare(rec.pcm[len(rec.pcm)/4:3*len(rec.pcm)/4], 1000); s < 0.9 {
 				t.Errorf("1 kHz share %.3f, want > 0.9", s)
 			}
 		})
@@ -119,7 +120,7 @@ func TestFarEndDiesMidStream(t *testing.T) {
 	wav := toneWAV(t, t.TempDir(), 440, 30)
 	for _, how := range []string{"killed", "stalled"} {
 		t.Run(how, func(t *testing.T) {
-			url := "rtmp://127.0.0.1:" + freePort(t, "tcp") + "/live/x"
+			url := "rtmp://127.0.0.1:" + testutil.FreePort(t, "tcp") + "/live/x"
 			far := farEnd(t, "-re", "-i", wav, "-c:a", "aac", "-f", "flv", "-listen", "1", url)
 			src, err := New(url, Options{Guard: loopback, Timeout: time.Second})
 			if err != nil {
@@ -171,8 +172,8 @@ func TestFaultsAreClear(t *testing.T) {
 		name, url string
 		want      error
 	}{
-		{"refused", "rtmp://127.0.0.1:" + freePort(t, "tcp") + "/live/x", ErrUnreachable},
-		{"http refused", "http://127.0.0.1:" + freePort(t, "tcp") + "/a.flv", ErrUnreachable},
+		{"refused", "rtmp://127.0.0.1:" + testutil.FreePort(t, "tcp") + "/live/x", ErrUnreachable},
+		{"http refused", "http://127.0.0.1:" + testutil.FreePort(t, "tcp") + "/a.flv", ErrUnreachable},
 		{"404", srv.URL + "/missing.flv", ErrNotFound},
 		{"403", srv.URL + "/secret", ErrUnauthorized},
 		{"garbage", srv.URL + "/garbage.bin", ErrInvalidData},

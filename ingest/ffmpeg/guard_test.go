@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testaudio"
 	"github.com/earshot/earshot/internal/testnet"
 	"github.com/earshot/earshot/internal/testutil"
 )
@@ -120,7 +121,7 @@ func TestRedirectToLoopbackRefused(t *testing.T) {
 // error text, so room status cannot be used to scan ports.
 func TestConnectErrorsAreNeutral(t *testing.T) {
 	needFFmpeg(t)
-	closed := "127.0.0.1:" + freePort(t, "tcp")
+	closed := "127.0.0.1:" + testutil.FreePort(t, "tcp")
 	hangup, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) { c.Close() })
 	silent, _ := testnet.TCPServer(t, "127.0.0.1:0", func(c net.Conn) {
 		defer c.Close()
@@ -279,7 +280,7 @@ func TestPullsRTSPThroughRelay(t *testing.T) {
 	if out, err := exec.Command(testnet.DebianPython, "-c", check).CombinedOutput(); err != nil {
 		testutil.Need(t, fmt.Errorf("gst-rtsp-server not usable (gir1.2-gst-rtsp-server-1.0): %w\n%s", err, out))
 	}
-	port := freePort(t, "tcp")
+	port := testutil.FreePort(t, "tcp")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	srv := exec.CommandContext(ctx, testnet.DebianPython, "testdata/gst_rtsp_server.py", "127.0.0.1", port, "3")
@@ -296,7 +297,7 @@ func TestPullsRTSPThroughRelay(t *testing.T) {
 	if h := rec.heard(); h < 2*time.Second {
 		t.Fatalf("heard %v, want about 3s", h)
 	}
-	if s := toneShare(rec.pcm[len(rec.pcm)/4:3*len(rec.pcm)/4], 1000); s < 0.9 {
+	if s := testaudio.ToneShare(rec.pcm[len(rec.pcm)/4:3*len(rec.pcm)/4], 1000); s < 0.9 {
 		t.Errorf("1 kHz share %.3f, want > 0.9", s)
 	}
 }

@@ -3,8 +3,6 @@ package ffmpeg
 import (
 	"context"
 	"fmt"
-	"math"
-	"net"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -56,25 +54,6 @@ func farEnd(t testing.TB, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// freePort returns a TCP (or UDP) port that was free a moment ago.
-func freePort(t testing.TB, network string) string {
-	t.Helper()
-	if network == "udp" {
-		c, err := net.ListenPacket("udp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		return strconv.Itoa(c.LocalAddr().(*net.UDPAddr).Port)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
 // recorder collects emitted audio and checks offsets are contiguous.
 type recorder struct {
 	mu     sync.Mutex
@@ -104,28 +83,6 @@ func (r *recorder) heard() time.Duration {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.next
-}
-
-// toneShare is the share of the signal's power at freq (Goertzel), from
-// 0 to 1; a pure tone gives about 1, speech or noise far less.
-func toneShare(x []int16, freq float64) float64 {
-	if len(x) == 0 {
-		return 0
-	}
-	w := 2 * math.Pi * freq / ingest.SampleRate
-	coeff := 2 * math.Cos(w)
-	var s1, s2, total float64
-	for _, v := range x {
-		f := float64(v)
-		s0 := f + coeff*s1 - s2
-		s2, s1 = s1, s0
-		total += f * f
-	}
-	p := s1*s1 + s2*s2 - coeff*s1*s2
-	if total == 0 {
-		return 0
-	}
-	return 2 * p / (float64(len(x)) * total)
 }
 
 // runWithRetry runs src, retrying while the far end is not listening yet

@@ -3,11 +3,12 @@ package ffmpeg
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // FuzzStderr writes arbitrary stderr output to the tail in arbitrary
@@ -22,7 +23,7 @@ func FuzzStderr(f *testing.F) {
 	f.Add([]byte("[rtmp @ 0x1] Cannot read RTMP handshake response\n"+strings.Repeat("x", 2000)+"\n"), uint8(200), false, uint16(0))
 	f.Add([]byte("timed out\n\n\r\r\n"), uint8(0), true, uint16(0))
 	f.Fuzz(func(t *testing.T, out []byte, piece uint8, exited bool, heardMs uint16) {
-		s, err := New(raw, Options{Logger: slog.New(slog.DiscardHandler)})
+		s, err := New(raw, Options{Logger: testutil.Quiet()})
 		if err != nil {
 			t.Fatal(err)
 		}

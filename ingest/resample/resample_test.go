@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/earshot/earshot/internal/testaudio"
 )
 
 // sine makes frames of an interleaved tone: every channel carries it.
@@ -16,20 +18,6 @@ func sine(rate, channels int, freq, amp float64, frames int) []int16 {
 		}
 	}
 	return out
-}
-
-// goertzelAmp is the amplitude (full scale 1) of freq in x at rate.
-func goertzelAmp(x []int16, rate int, freq float64) float64 {
-	w := 2 * math.Pi * freq / float64(rate)
-	coef := 2 * math.Cos(w)
-	var s1, s2 float64
-	for _, v := range x {
-		s := float64(v)/32768 + coef*s1 - s2
-		s2, s1 = s1, s
-	}
-	re := s1 - s2*math.Cos(w)
-	im := s2 * math.Sin(w)
-	return 2 * math.Hypot(re, im) / float64(len(x))
 }
 
 // rms is the root mean square (full scale 1) of x.
@@ -90,7 +78,7 @@ func TestToneKeepsFrequencyAndAmplitude(t *testing.T) {
 			if f := zeroCrossingFreq(mid, OutRate); math.Abs(f-1000) > 1 {
 				t.Errorf("frequency %.2f Hz, want 1000", f)
 			}
-			if a := goertzelAmp(mid, OutRate, 1000); math.Abs(20*math.Log10(a/0.5)) > 0.05 {
+			if a := testaudio.ToneAmplitude(mid, OutRate, 1000); math.Abs(20*math.Log10(a/0.5)) > 0.05 {
 				t.Errorf("amplitude %.4f, want 0.5 (±0.05 dB)", a)
 			}
 		})
@@ -132,7 +120,7 @@ func TestPassBandFlat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a := goertzelAmp(out[2000:14000], OutRate, f); math.Abs(20*math.Log10(a/0.5)) > 0.1 {
+		if a := testaudio.ToneAmplitude(out[2000:14000], OutRate, f); math.Abs(20*math.Log10(a/0.5)) > 0.1 {
 			t.Errorf("%.0f Hz: amplitude %.4f, want 0.5 (±0.1 dB)", f, a)
 		}
 	}

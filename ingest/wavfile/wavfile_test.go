@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/internal/testaudio"
 )
 
 // runAll runs a Source over data and returns its chunks.
@@ -44,16 +45,6 @@ func joinChecked(t *testing.T, chunks []ingest.Chunk) []int16 {
 	return pcm
 }
 
-func goertzelAmp(x []int16, freq float64) float64 {
-	w := 2 * math.Pi * freq / ingest.SampleRate
-	coef := 2 * math.Cos(w)
-	var s1, s2 float64
-	for _, v := range x {
-		s1, s2 = float64(v)/32768+coef*s1-s2, s1
-	}
-	return 2 * math.Hypot(s1-s2*math.Cos(w), s2*math.Sin(w)) / float64(len(x))
-}
-
 func TestFormats(t *testing.T) {
 	tests := []struct {
 		name string
@@ -78,7 +69,7 @@ func TestFormats(t *testing.T) {
 			if len(pcm) != ingest.SampleRate {
 				t.Fatalf("%d samples, want %d", len(pcm), ingest.SampleRate)
 			}
-			if a := goertzelAmp(pcm[2000:14000], 1000); math.Abs(20*math.Log10(a/0.5)) > 0.1 {
+			if a := testaudio.ToneAmplitude(pcm[2000:14000], ingest.SampleRate, 1000); math.Abs(20*math.Log10(a/0.5)) > 0.1 {
 				t.Errorf("1 kHz amplitude %.4f, want 0.5", a)
 			}
 		})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/testnet"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // counting wraps a handler and counts the requests it saw.
@@ -114,7 +114,7 @@ func TestConnectErrorsAreNeutral(t *testing.T) {
 	}
 	for name, addr := range ports {
 		src, err := New("http://"+addr+"/whep", Options{Guard: loopback, HTTPClient: loopback.HTTPClient(time.Second),
-			Logger: slog.New(slog.DiscardHandler)})
+			Logger: testutil.Quiet()})
 		if err != nil {
 			t.Fatal(err)
 		}

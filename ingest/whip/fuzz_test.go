@@ -5,7 +5,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -43,7 +43,7 @@ func offerSeeds(t testing.TB) []string {
 // sessions and all, is TestOfferInputsFullPath: a few inputs a second.)
 func FuzzOffer(f *testing.F) {
 	srv, err := New(Config{Authorize: bearerAuth, OnSession: func(string, *Session) {}, UDPAddr: "127.0.0.1:0",
-		Logger: slog.New(slog.DiscardHandler)})
+		Logger: testutil.Quiet()})
 	if err != nil {
 		f.Fatal(err)
 	}

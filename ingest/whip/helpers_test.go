@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"math"
 	"net"
 	"net/http"
@@ -49,7 +48,7 @@ func newTestServer(t testing.TB, mod func(*Config)) *testServer {
 		OnSession:           func(_ string, s *Session) { ts.sessions <- s },
 		AllowOrigin:         "*",
 		UDPAddr:             "127.0.0.1:0",
-		Logger:              slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:              testutil.Quiet(),
 		DisconnectedTimeout: time.Second, FailedTimeout: 2 * time.Second,
 		KeepaliveInterval: 250 * time.Millisecond,
 	}
@@ -160,19 +159,8 @@ func (c *client) publish(t testing.TB, url string) {
 }
 
 func post(t testing.TB, url, token, ctype, body string) *http.Response {
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", ctype)
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	t.Helper()
+	return testutil.Send(t, http.MethodPost, url, token, strings.NewReader(body), http.Header{"Content-Type": {ctype}})
 }
 
 // send paces packets in real time (speed 1) or faster, until ctx ends.

@@ -107,11 +107,7 @@ func TestFaults(t *testing.T) {
 // TestOptionsCORS: a browser pre-flight gets the CORS headers.
 func TestOptionsCORS(t *testing.T) {
 	ts := newTestServer(t, func(c *Config) { c.AllowOrigin = "https://studio.example" })
-	req, _ := http.NewRequest(http.MethodOptions, ts.URL+"/whip/r", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := testutil.Send(t, http.MethodOptions, ts.URL+"/whip/r", "", nil, nil)
 	resp.Body.Close()
 	h := resp.Header
 	if resp.StatusCode != 204 || h.Get("Access-Control-Allow-Origin") != "https://studio.example" ||
@@ -201,14 +197,9 @@ func TestReplace(t *testing.T) {
 }
 
 func del(t testing.TB, url string, want int) {
-	req, _ := http.NewRequest(http.MethodDelete, url, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != want {
-		t.Fatalf("DELETE %s: %d, want %d", url, resp.StatusCode, want)
+	t.Helper()
+	if code, body := testutil.Do(t, http.MethodDelete, url, "", ""); code != want {
+		t.Fatalf("DELETE %s: %d %s, want %d", url, code, body, want)
 	}
 }
 

@@ -2,20 +2,14 @@ package app
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript/store"
 )
@@ -28,7 +22,7 @@ func startText(t *testing.T) (*Service, string) {
 	cfg.DataDir = t.TempDir()
 	cfg.HTTP.Addr, cfg.NATS.Listen = "127.0.0.1:0", "127.0.0.1:0"
 	cfg.Recognizer.Engine = "none"
-	svc, err := Start(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	svc, err := Start(context.Background(), cfg, testutil.Quiet())
 	if err != nil {
 		t.Fatalf("starting service: %v", err)
 	}
@@ -40,60 +34,15 @@ func startText(t *testing.T) (*Service, string) {
 	return svc, "http://" + svc.HTTPAddr()
 }
 
-func call(t *testing.T, tok, method, url, body string, v any) int {
-	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if v != nil {
-		if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
-			t.Fatalf("%s %s: %v", method, url, err)
-		}
-	}
-	return resp.StatusCode
-}
-
 // metricSum adds up every series of the counter or gauge families whose
 // name ends in suffix (with or without per-room labels).
 func metricSum(t *testing.T, tok, base, suffix string) float64 {
 	t.Helper()
-	req, err := http.NewRequest("GET", base+"/metrics", nil)
-	if err != nil {
-		t.Fatal(err)
+	code, body := testutil.Do(t, http.MethodGet, base+"/metrics", tok, "")
+	if code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d %s", code, body)
 	}
-	req.Header.Set("Authorization", "Bearer "+tok)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatalf("/metrics: %v", err)
-	}
-	sum, found := 0.0, false
-	for name, f := range fams {
-		if !strings.HasSuffix(name, suffix) {
-			continue
-		}
-		for _, m := range f.GetMetric() {
-			found = true
-			sum += m.GetCounter().GetValue() + m.GetGauge().GetValue() + m.GetUntyped().GetValue()
-		}
-	}
+	sum, found := testutil.MetricSum(testutil.Metrics(t, body), suffix)
 	if !found {
 		t.Logf("no series ending in %q in /metrics", suffix)
 	}
@@ -135,7 +84,7 @@ func TestPostedTextIsCounted(t *testing.T) {
 				RuleID string `json:"rule_id"`
 			} `json:"alerts"`
 		}
-		if code := call(t, tok, "POST", base+"/v1/rooms/r1/utterances", st.body, &res); code != http.StatusOK {
+		if code := testutil.DoJSON(t, "POST", base+"/v1/rooms/r1/utterances", tok, st.body, &res); code != http.StatusOK {
 			t.Fatalf("step %d: POST utterances: %d", i, code)
 		}
 		if len(res.Alerts) != st.alerts && (st.alerts >= 0 || len(res.Alerts) == 0) {
@@ -143,7 +92,7 @@ func TestPostedTextIsCounted(t *testing.T) {
 		}
 		alertsSum += uint64(len(res.Alerts))
 		var rs roomStatus
-		if code := call(t, tok, "GET", base+"/v1/rooms/r1", "", &rs); code != http.StatusOK {
+		if code := testutil.DoJSON(t, "GET", base+"/v1/rooms/r1", tok, "", &rs); code != http.StatusOK {
 			t.Fatalf("step %d: GET room: %d", i, code)
 		}
 		if rs.Utterances != st.utterances || rs.Alerts != alertsSum ||
@@ -159,7 +108,7 @@ func TestPostedTextIsCounted(t *testing.T) {
 			Room string `json:"room"`
 		} `json:"alerts"`
 	}
-	if code := call(t, tok, "GET", base+"/v1/alerts?room=r1", "", &log); code != http.StatusOK || uint64(len(log.Alerts)) != alertsSum {
+	if code := testutil.DoJSON(t, "GET", base+"/v1/alerts?room=r1", tok, "", &log); code != http.StatusOK || uint64(len(log.Alerts)) != alertsSum {
 		t.Errorf("alert log: %d %+v, want the %d alerts", code, log, alertsSum)
 	}
 }

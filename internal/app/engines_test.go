@@ -1,12 +1,12 @@
 package app
 
 import (
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/transcript/sphinx"
 )
 
@@ -35,15 +35,15 @@ func TestEngines(t *testing.T) {
 	for _, e := range []string{"sphinx", "kws"} {
 		cfg.Recognizer.Engine = e
 		want := "recognizer " + e + " is not available in this build (built without cgo); use openai, vosk, sherpa, replay or none"
-		if _, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler)); err == nil || err.Error() != want {
+		if _, err := NewRecognizer(cfg, testutil.Quiet()); err == nil || err.Error() != want {
 			t.Errorf("NewRecognizer(%s) = %v, want %q", e, err, want)
 		}
 	}
 	cfg.Recognizer.Engine, cfg.Recognizer.Also = "none", "kws"
-	if _, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "recognizer kws is not available") {
+	if _, err := NewRecognizer(cfg, testutil.Quiet()); err == nil || !strings.Contains(err.Error(), "recognizer kws is not available") {
 		t.Errorf("recognizer.also kws: %v", err)
 	}
-	if _, err := NewRecognizer(config.Config{Recognizer: config.Recognizer{Engine: "none"}}, slog.New(slog.DiscardHandler)); err != nil {
+	if _, err := NewRecognizer(config.Config{Recognizer: config.Recognizer{Engine: "none"}}, testutil.Quiet()); err != nil {
 		t.Errorf("engine none without cgo: %v", err)
 	}
 }

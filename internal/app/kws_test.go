@@ -1,7 +1,6 @@
 package app
 
 import (
-	"log/slog"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -20,7 +19,7 @@ func TestKWSRecognizer(t *testing.T) {
 	cfg := config.Default()
 	testutil.NeedFile(t, cfg.Recognizer.Sphinx.Dict)
 	cfg.Recognizer.Also = "kws"
-	rec, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler))
+	rec, err := NewRecognizer(cfg, testutil.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,18 +33,18 @@ func TestKWSRecognizer(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg.Recognizer.Engine, cfg.Recognizer.Also, cfg.Recognizer.KWS.Thresholds = "kws", "", bad
-	if _, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), "recognizer.kws.thresholds") {
+	if _, err := NewRecognizer(cfg, testutil.Quiet()); err == nil || !strings.Contains(err.Error(), "recognizer.kws.thresholds") {
 		t.Errorf("bad thresholds file: %v", err)
 	}
 	cfg.Recognizer.KWS.Thresholds = ""
 	calls := 0
-	active, err := LoadMatcher(cfg, slog.New(slog.DiscardHandler))
+	active, err := LoadMatcher(cfg, testutil.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	lex := newLexiconLoader(cfg, nil)
 	lex.follow(func() *version.Compiled { calls++; return &version.Compiled{Engine: active} })
-	rec, err = newRecognizer(cfg, lex, slog.New(slog.DiscardHandler))
+	rec, err = newRecognizer(cfg, lex, testutil.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,6 @@ package app
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"testing"
 
 	"github.com/earshot/earshot/config"
@@ -17,7 +15,7 @@ import (
 func TestCompilerVersionsDoNotShareIndexes(t *testing.T) {
 	cfg := config.Default()
 	testutil.NeedFile(t, cfg.Recognizer.Sphinx.Dict)
-	compile := newLexiconLoader(cfg, slog.New(slog.NewTextHandler(io.Discard, nil))).Compile
+	compile := newLexiconLoader(cfg, testutil.Quiet()).Compile
 	parse := func(yaml string) *lexicon.Lexicon {
 		lx, err := lexicon.Parse("t.yaml", []byte(yaml))
 		if err != nil {

@@ -3,8 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/rooms"
 )
@@ -38,7 +37,7 @@ func (h heldSource) Run(ctx context.Context, emit ingest.Emit) error {
 
 func liveRegistry(tb testing.TB, n int) *rooms.Registry {
 	tb.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := testutil.Quiet()
 	reg := rooms.New(context.Background(), pipeline.Config{Recognizer: testdouble.Silent{},
 		Matcher: pipeline.Static(nil), Sink: &testdouble.Sink{}, Logger: log}, log)
 	tb.Cleanup(reg.Close)

@@ -7,9 +7,8 @@ import (
 	"testing"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/openai"
 	"github.com/earshot/earshot/transcript/store"
@@ -20,12 +19,7 @@ func scrape(t *testing.T, src metricSources) map[string]*dto.MetricFamily {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	newMetricsHandler(src).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(rec.Body.String()))
-	if err != nil {
-		t.Fatalf("parsing /metrics: %v", err)
-	}
-	return fams
+	return testutil.Metrics(t, rec.Body.Bytes())
 }
 
 // TestMetricsNoUnboundedLabels: with rooms live, no series on /metrics

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestReadyzReportsEachPart: a healthy service answers /readyz 200 with a
@@ -29,7 +30,7 @@ func TestReadyzReportsEachPart(t *testing.T) {
 			t.Errorf("check %s: %+v (present %v)", name, ch, ok)
 		}
 	}
-	if code := call(t, "", http.MethodGet, base+"/readyz", "", nil); code != http.StatusOK {
+	if code := testutil.DoJSON(t, http.MethodGet, base+"/readyz", "", "", nil); code != http.StatusOK {
 		t.Errorf("GET /readyz: %d", code)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/wavfile"
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
@@ -49,7 +50,7 @@ func TestNewRecognizerEngines(t *testing.T) {
 		cfg := config.Default()
 		cfg.Recognizer.Engine = tc.engine
 		tc.set(&cfg.Recognizer)
-		rec, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler))
+		rec, err := NewRecognizer(cfg, testutil.Quiet())
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %v, want %q", tc.engine, err, tc.wantErr)
@@ -161,11 +162,11 @@ func TestReplayChineseEndToEnd(t *testing.T) {
 	if err := tts.WritePCM(wav, make([]int16, 3*16000)); err != nil {
 		t.Fatal(err)
 	}
-	rec, err := NewRecognizer(cfg, slog.New(slog.DiscardHandler))
+	rec, err := NewRecognizer(cfg, testutil.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := LoadMatcher(cfg, slog.New(slog.DiscardHandler))
+	eng, err := LoadMatcher(cfg, testutil.Quiet())
 	if err != nil {
 		t.Fatal(err)
 	}

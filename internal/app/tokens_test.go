@@ -1,8 +1,6 @@
 package app
 
 import (
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,13 +9,14 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestHTTPKeysAreNeverRegenerated: a new data dir gets keys; a data dir in
 // use whose keys are gone refuses to start; a data dir of the legacy HMAC
 // format is migrated once.
 func TestHTTPKeysAreNeverRegenerated(t *testing.T) {
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := testutil.Quiet()
 	fresh := filepath.Join(t.TempDir(), "data")
 	k, err := OpenHTTPKeys(fresh, nil, log)
 	if err != nil || !k.Created() || k.Signer == nil {

@@ -113,3 +113,15 @@ func CredsFile(t testing.TB, a *natsauth.Authority, u natsauth.User) string {
 	}
 	return path
 }
+
+// InProcess connects to s in-process as the service user, the connection
+// earshot serve's own stages use, and closes it when the test ends.
+func InProcess(t testing.TB, s *natsembed.Server, opts ...nats.Option) *nats.Conn {
+	t.Helper()
+	nc, err := s.Connect(opts...)
+	if err != nil {
+		t.Fatalf("natstest: connecting in-process: %v", err)
+	}
+	t.Cleanup(nc.Close)
+	return nc
+}

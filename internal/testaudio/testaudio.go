@@ -58,3 +58,19 @@ func ToneShare(x []int16, freq float64) float64 {
 	}
 	return 2 * (s1*s1 + s2*s2 - coeff*s1*s2) / (float64(len(x)) * total)
 }
+
+// ToneAmplitude is the amplitude (full scale 1) of the freq Hz component
+// of x sampled at rate Hz, by Goertzel's recurrence: a full-scale-0.5 sine
+// at freq gives about 0.5, whatever else is in x.
+func ToneAmplitude(x []int16, rate int, freq float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	w := 2 * math.Pi * freq / float64(rate)
+	coeff := 2 * math.Cos(w)
+	var s1, s2 float64
+	for _, v := range x {
+		s1, s2 = float64(v)/32768+coeff*s1-s2, s1
+	}
+	return 2 * math.Hypot(s1-s2*math.Cos(w), s2*math.Sin(w)) / float64(len(x))
+}

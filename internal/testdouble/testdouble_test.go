@@ -64,3 +64,10 @@ func TestSilentNeverEmits(t *testing.T) {
 		t.Fatalf("silent stream emitted %+v", c.All())
 	}
 }
+
+// TestDefaultEngine: the default lexicon's engine matches a plain claim.
+func TestDefaultEngine(t *testing.T) {
+	if hits := testdouble.DefaultEngine(t).MatchText("this cream cures diabetes"); len(hits) == 0 {
+		t.Fatal("the default lexicon raised nothing for a medical claim")
+	}
+}

@@ -11,13 +11,17 @@ import (
 // maxBody bounds what Do reads of an answer.
 const maxBody = 64 << 20
 
-// Do sends one request with an optional bearer token and body and returns
-// the status and the answer's bytes. A transport error fails the test.
-func Do(t testing.TB, method, url, token, body string) (int, []byte) {
+// Send sends one request with an optional bearer token, body (nil: none)
+// and header (nil: none), and returns the response for the test to read
+// and close. A request that cannot be built or sent fails the test.
+func Send(t testing.TB, method, url, token string, body io.Reader, header http.Header) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	req, err := http.NewRequest(method, url, body)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
@@ -26,6 +30,14 @@ func Do(t testing.TB, method, url, token, body string) (int, []byte) {
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
+	return resp
+}
+
+// Do is Send with a text body, returning the status and the answer's
+// bytes.
+func Do(t testing.TB, method, url, token, body string) (int, []byte) {
+	t.Helper()
+	resp := Send(t, method, url, token, strings.NewReader(body), nil)
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {

@@ -141,3 +141,26 @@ func TestLeakCheck(t *testing.T) {
 		t.Fatalf("failure %q should report the leak", ft.failed)
 	}
 }
+
+func TestMetricSum(t *testing.T) {
+	fams := Metrics(t, []byte("# TYPE a_total counter\na_total{state=\"x\"} 2\na_total{state=\"y\"} 3\n# TYPE b gauge\nb 7\n"))
+	for _, tc := range []struct {
+		suffix string
+		sum    float64
+		found  bool
+	}{{"a_total", 5, true}, {"b", 7, true}, {"c", 0, false}} {
+		if sum, found := MetricSum(fams, tc.suffix); sum != tc.sum || found != tc.found {
+			t.Errorf("%s: %v %v, want %v %v", tc.suffix, sum, found, tc.sum, tc.found)
+		}
+	}
+}
+
+// TestContextEnds: the context ends at its deadline.
+func TestContextEnds(t *testing.T) {
+	ctx := Context(t, 10*time.Millisecond)
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the context did not end at its deadline")
+	}
+}

@@ -1,7 +1,6 @@
 package tts
 
 import (
-	"context"
 	"errors"
 	"math"
 	"path/filepath"
@@ -11,18 +10,12 @@ import (
 	"github.com/earshot/earshot/internal/testutil"
 )
 
-func testContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
-
 func TestSynthesize(t *testing.T) {
 	for _, v := range Voices() {
 		t.Run(string(v), func(t *testing.T) {
 			testutil.Need(t, Check(v))
 			out := filepath.Join(t.TempDir(), "out.wav")
-			if err := Synthesize(testContext(t), v, "this cream cures cancer", out); err != nil {
+			if err := Synthesize(testutil.Context(t, time.Minute), v, "this cream cures cancer", out); err != nil {
 				t.Fatal(err)
 			}
 			pcm, err := ReadPCM(out)
@@ -88,12 +81,12 @@ func TestConcat(t *testing.T) {
 	}
 	// b is 8 kHz stereo: Concat must convert it.
 	b := filepath.Join(dir, "b.wav")
-	c := command{ctx: testContext(t), name: "sox", args: []string{"-n", "-r", "8000", "-c", "2", b, "synth", "0.25", "sine", "300"}}
+	c := command{ctx: testutil.Context(t, time.Minute), name: "sox", args: []string{"-n", "-r", "8000", "-c", "2", b, "synth", "0.25", "sine", "300"}}
 	if err := c.run(); err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out.wav")
-	spans, err := Concat(testContext(t), out, Part{Path: a}, Part{Silence: time.Second}, Part{Path: b})
+	spans, err := Concat(testutil.Context(t, time.Minute), out, Part{Path: a}, Part{Silence: time.Second}, Part{Path: b})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +104,7 @@ func TestConcat(t *testing.T) {
 	if Duration(len(pcm)) != 1750*ms {
 		t.Errorf("output %v long, want 1.75s", Duration(len(pcm)))
 	}
-	if _, err := Concat(testContext(t), out, Part{Path: filepath.Join(dir, "missing.wav")}); err == nil {
+	if _, err := Concat(testutil.Context(t, time.Minute), out, Part{Path: filepath.Join(dir, "missing.wav")}); err == nil {
 		t.Error("Concat of a missing file succeeded")
 	}
 }
@@ -126,7 +119,7 @@ func TestAddNoise(t *testing.T) {
 	}
 	for _, snr := range []float64{10, 20} {
 		out := filepath.Join(dir, "out.wav")
-		if err := AddNoise(testContext(t), in, out, snr); err != nil {
+		if err := AddNoise(testutil.Context(t, time.Minute), in, out, snr); err != nil {
 			t.Fatal(err)
 		}
 		noisy, err := ReadPCM(out)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon/defaults"
 )
 
@@ -27,7 +28,7 @@ func BenchmarkPublishToActive3Workers(b *testing.B) {
 	const workers = 3
 	swaps := make(chan swap, 64)
 	for w := range workers {
-		_, err := Watch(ctx, openStore(b, ns).KV(), WatchOptions{Logger: quiet, Keys: testKeys, OnSwap: func(v Version, _ time.Duration) {
+		_, err := Watch(ctx, openStore(b, ns).KV(), WatchOptions{Logger: testutil.Quiet(), Keys: testKeys, OnSwap: func(v Version, _ time.Duration) {
 			swaps <- swap{worker: w, version: v.Number, at: time.Now()}
 		}})
 		if err != nil {

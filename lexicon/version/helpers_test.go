@@ -3,8 +3,6 @@ package version
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -15,9 +13,8 @@ import (
 
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
-
-var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // testKeys sign and verify every test's versions, as one API node would.
 var testKeys = func() *Keys {
@@ -54,7 +51,7 @@ func openStore(t testing.TB, ns *natsembed.Server) *Store {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := Open(ctx, js, Options{Logger: quiet, Keys: testKeys})
+	s, err := Open(ctx, js, Options{Logger: testutil.Quiet(), Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -141,12 +141,12 @@ func TestForgedRecordsAreRefused(t *testing.T) {
 	}
 
 	// A worker starting now runs the newest signed version, not the forgery.
-	late, err := Watch(ctx, openStore(t, ns).KV(), WatchOptions{Keys: testKeys, Logger: quiet})
+	late, err := Watch(ctx, openStore(t, ns).KV(), WatchOptions{Keys: testKeys, Logger: testutil.Quiet()})
 	if err != nil || late.Load().Meta.Number != 1 {
 		t.Fatalf("late watcher: %v %+v", err, late)
 	}
 	// A watcher of another installation's key refuses everything.
-	if _, err := Watch(ctx, s.KV(), WatchOptions{Keys: otherKeys(t), Logger: quiet, ReadyTimeout: 5 * time.Second}); !errors.Is(err, ErrRefused) {
+	if _, err := Watch(ctx, s.KV(), WatchOptions{Keys: otherKeys(t), Logger: testutil.Quiet(), ReadyTimeout: 5 * time.Second}); !errors.Is(err, ErrRefused) {
 		t.Fatalf("watcher with another key: %v, want ErrRefused", err)
 	}
 	// The API publishes over the forgery, numbered after its own last version.
@@ -188,14 +188,14 @@ func TestVerifyOnlyNodeAndKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	js, _ := jetstream.New(natsConn(t, ns))
-	ro, err := Open(ctx, js, Options{Keys: verifier, Logger: quiet})
+	ro, err := Open(ctx, js, Options{Keys: verifier, Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ro.Publish(ctx, Draft{YAML: lexiconYAML("x", "r1")}); !errors.Is(err, ErrCannotSign) {
 		t.Fatalf("publish without a seed: %v", err)
 	}
-	w, err := Watch(ctx, ro.KV(), WatchOptions{Keys: verifier, Logger: quiet})
+	w, err := Watch(ctx, ro.KV(), WatchOptions{Keys: verifier, Logger: testutil.Quiet()})
 	if err != nil || w.Load().Meta.Number != 1 {
 		t.Fatalf("verify-only watcher: %v", err)
 	}
@@ -205,7 +205,7 @@ func TestVerifyOnlyNodeAndKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nw, err := Open(ctx, js, Options{Keys: rotated, Logger: quiet})
+	nw, err := Open(ctx, js, Options{Keys: rotated, Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestAdoptUnsigned(t *testing.T) {
 	if _, again, err := s.AdoptUnsigned(ctx); err != nil || again {
 		t.Fatalf("second AdoptUnsigned: %v %v", err, again)
 	}
-	w, err := Watch(ctx, s.KV(), WatchOptions{Keys: testKeys, Logger: quiet})
+	w, err := Watch(ctx, s.KV(), WatchOptions{Keys: testKeys, Logger: testutil.Quiet()})
 	if err != nil || w.Load().Meta.Number != 4 {
 		t.Fatalf("watcher after adoption: %v", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func TestPublishListGetDiffRollback(t *testing.T) {
@@ -188,7 +190,7 @@ func TestWatchersSwapAndLateStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	swapped := make(chan string, 10)
-	w1, err := Watch(ctx, openStore(t, ns).KV(), WatchOptions{Logger: quiet, Keys: testKeys,
+	w1, err := Watch(ctx, openStore(t, ns).KV(), WatchOptions{Logger: testutil.Quiet(), Keys: testKeys,
 		OnSwap: func(v Version, _ time.Duration) { swapped <- v.Label() }})
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +213,7 @@ func TestWatchersSwapAndLateStart(t *testing.T) {
 	if hits := w1.Matcher().(*Compiled).Engine.MatchText("please add wechat now"); len(hits) != 1 {
 		t.Errorf("new version does not match: %+v", hits)
 	}
-	late, err := Watch(ctx, openStore(t, ns).KV(), WatchOptions{Logger: quiet, Keys: testKeys})
+	late, err := Watch(ctx, openStore(t, ns).KV(), WatchOptions{Logger: testutil.Quiet(), Keys: testKeys})
 	if err != nil || late.Load().Meta.Number != 2 {
 		t.Fatalf("late watcher: %v %+v", err, late)
 	}

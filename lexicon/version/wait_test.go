@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestActiveWaitFor: waiters for different versions each wake at the first
@@ -51,7 +53,7 @@ func TestWatcherWaitFor(t *testing.T) {
 	}
 	wctx, stopWatch := context.WithCancel(ctx)
 	defer stopWatch()
-	w, err := Watch(wctx, openStore(t, ns).KV(), WatchOptions{Logger: quiet, Keys: testKeys})
+	w, err := Watch(wctx, openStore(t, ns).KV(), WatchOptions{Logger: testutil.Quiet(), Keys: testKeys})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,19 +2,16 @@ package openai
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/internal/fakeasr"
 )
-
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
 // utterance writes secs of audio from stream time at and ends it.
 func utterance(t *testing.T, s transcript.Stream, secs float64, at time.Duration) {
@@ -55,7 +52,7 @@ func TestTranscribe(t *testing.T) {
 			defer f.Close()
 			tc.setup(f)
 			cfg := tc.cfg
-			cfg.BaseURL, cfg.Logger = f.URL, quiet()
+			cfg.BaseURL, cfg.Logger = f.URL, testutil.Quiet()
 			r, err := New(cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -96,7 +93,7 @@ func TestPartialsAndConcurrency(t *testing.T) {
 	f := fakeasr.NewOpenAI("one two three")
 	defer f.Close()
 	f.Delay = 20 * time.Millisecond
-	r, _ := New(Config{BaseURL: f.URL, PartialEvery: 500 * time.Millisecond, Concurrency: 2, Logger: quiet()})
+	r, _ := New(Config{BaseURL: f.URL, PartialEvery: 500 * time.Millisecond, Concurrency: 2, Logger: testutil.Quiet()})
 	var wg sync.WaitGroup
 	for range 4 {
 		wg.Go(func() {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 var (
@@ -46,7 +48,7 @@ func genRecord(r *rand.Rand, i int, start time.Time) Record {
 
 // BenchmarkIndex measures batched indexing through Add and Flush.
 func BenchmarkIndex(b *testing.B) {
-	s, err := Open(Options{Dir: b.TempDir(), Logger: quiet(), QueueSize: 1 << 16})
+	s, err := Open(Options{Dir: b.TempDir(), Logger: testutil.Quiet(), QueueSize: 1 << 16})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -77,7 +79,7 @@ func BenchmarkSearch(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("EARSHOT_BENCH_N")); err == nil && v > 0 {
 		n = v
 	}
-	s, err := Open(Options{Dir: b.TempDir(), Logger: quiet(), QueueSize: 1 << 16, BatchSize: 2048})
+	s, err := Open(Options{Dir: b.TempDir(), Logger: testutil.Quiet(), QueueSize: 1 << 16, BatchSize: 2048})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -161,7 +163,7 @@ func BenchmarkCostlyQuery(b *testing.B) {
 // segment bytes read and checked.
 func BenchmarkVerify(b *testing.B) {
 	dir := b.TempDir()
-	s, err := Open(Options{Dir: dir, Logger: quiet(), QueueSize: 1 << 16, BatchSize: 2048})
+	s, err := Open(Options{Dir: dir, Logger: testutil.Quiet(), QueueSize: 1 << 16, BatchSize: 2048})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 func TestCostlyFormsRefused(t *testing.T) {
@@ -78,7 +80,7 @@ func TestTermBound(t *testing.T) {
 // thousand words, like real broadcasts.
 func bigStore(t testing.TB, n int, lim SearchLimits) *Store {
 	t.Helper()
-	s, err := Open(Options{Dir: t.TempDir(), Logger: quiet(), QueueSize: 1 << 16, BatchSize: 2048, Search: lim,
+	s, err := Open(Options{Dir: t.TempDir(), Logger: testutil.Quiet(), QueueSize: 1 << 16, BatchSize: 2048, Search: lim,
 		Now: func() time.Time { return base }})
 	if err != nil {
 		t.Fatal(err)

@@ -2,21 +2,19 @@ package store
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // base is a fixed moment; records are spread over the days around it.
 var base = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
 
-func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
-
 func openTest(t *testing.T, dir string, opts Options) *Store {
 	t.Helper()
 	opts.Dir = dir
-	opts.Logger = quiet()
+	opts.Logger = testutil.Quiet()
 	if opts.Now == nil {
 		opts.Now = func() time.Time { return base }
 	}

@@ -1,10 +1,10 @@
 package webrtcaudio
 
 import (
-	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/pion/rtp"
 )
 
@@ -47,7 +47,7 @@ func FuzzRTP(f *testing.F) {
 	f.Add([]byte{12, 0x80, 0x6f, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var st Stats
-		r := NewReceiver(1<<12, &st, slog.New(slog.DiscardHandler))
+		r := NewReceiver(1<<12, &st, testutil.Quiet())
 		dp, err := r.newDepacketizer()
 		if err != nil {
 			t.Fatal(err)

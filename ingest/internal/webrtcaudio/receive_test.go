@@ -2,7 +2,6 @@ package webrtcaudio
 
 import (
 	"context"
-	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -26,7 +25,7 @@ type sender struct {
 
 func newSender(t *testing.T) *sender {
 	t.Helper()
-	se := webrtc.SettingEngine{LoggerFactory: LoggerFactory(slog.New(slog.DiscardHandler))}
+	se := webrtc.SettingEngine{LoggerFactory: LoggerFactory(testutil.Quiet())}
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	me := &webrtc.MediaEngine{}
@@ -95,7 +94,7 @@ func connect(t *testing.T, api *API, s *sender, onTrack func(*webrtc.TrackRemote
 func TestReceiveCountsLossOverSessions(t *testing.T) {
 	settled := testutil.LeakCheck(t, 3)
 	pkts := testaudio.OggPackets(t, "../../whip/testdata/tone440.ogg")[:100]
-	api, err := NewAPI(Config{LoopbackCandidates: true, Logger: slog.New(slog.DiscardHandler)})
+	api, err := NewAPI(Config{LoopbackCandidates: true, Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +104,7 @@ func TestReceiveCountsLossOverSessions(t *testing.T) {
 	skip := func(i int) bool { return i%10 == 5 && i < 80 }
 	for session := 1; session <= 2; session++ {
 		s := newSender(t)
-		rx := NewReceiver(500, &stats, slog.New(slog.DiscardHandler))
+		rx := NewReceiver(500, &stats, testutil.Quiet())
 		var wg sync.WaitGroup
 		pc := connect(t, api, s, func(track *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
 			if !IsOpusAudio(track) {
