@@ -17,7 +17,7 @@ import (
 )
 
 // Bucket holds the room claims and the workers' presence.
-const Bucket = "EARSHOT_ROOM_LEASES"
+const Bucket = "EARSHOT_ROOM_LEASES" // status.RoomLeaseBucket names the same
 
 const (
 	roomPrefix = "room."

@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/cluster/lease"
 	"github.com/earshot/earshot/cluster/placement"
+	"github.com/earshot/earshot/cluster/status"
 
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/pipeline"
@@ -34,10 +35,11 @@ type roles struct {
 	// place decides which ingest worker pulls each registered room (ingest
 	// role; the single process always wins its own rooms).
 	place *placement.Placement
+	nodes *lease.Table // this node's presence claim
 }
 
 // ScanLeaseBucket holds the scanners' presence and partition claims.
-const ScanLeaseBucket = "EARSHOT_SCAN_LEASES"
+const ScanLeaseBucket = status.ScanLeaseBucket
 
 // holderName names this process in leases: host, pid and a random suffix,
 // so a restarted process never mistakes its predecessor's claims for its
@@ -60,6 +62,16 @@ func (s *Service) startRoles(ctx context.Context) error {
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := utt.EnsureStreams(sctx, js, utt.StreamOptions{Partitions: c.Partitions, Replicas: c.Replicas}); err != nil {
+		return err
+	}
+	// Every node says it is alive and which roles it runs (earshot cluster
+	// status); the claim goes when the node drains or dies.
+	if s.roles.nodes, err = lease.Open(sctx, js, lease.Options{Bucket: status.NodesBucket, Holder: s.roles.holder,
+		Replicas: c.Replicas, Logger: s.log}); err != nil {
+		return err
+	}
+	s.roles.nodes.SetInfo(status.NodeInfo{Roles: c.Roles, HTTP: s.cfg.HTTP.Addr})
+	if _, err := s.roles.nodes.TryTake(sctx, s.roles.holder); err != nil {
 		return err
 	}
 	if c.Has("ingest") || c.Has("api") {
@@ -131,6 +143,11 @@ func (s *Service) stopRoles() {
 	}
 	if s.roles.index != nil {
 		s.roles.index.Close()
+	}
+	if s.roles.nodes != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		s.roles.nodes.Close(ctx)
+		cancel()
 	}
 	if s.roles.place != nil { // the rooms released their claims as they stopped
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/spf13/cobra"
+
+	"github.com/earshot/earshot/cluster/status"
+)
+
+// newClusterCmd groups the commands about a cluster of earshot nodes.
+func newClusterCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "cluster", Short: "Inspect a cluster of earshot nodes (docs/scaling.md)"}
+	cmd.AddCommand(newClusterStatusCmd())
+	return cmd
+}
+
+func newClusterStatusCmd() *cobra.Command {
+	var creds string
+	var asJSON bool
+	var partitions int
+	var flags *natsClient
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Nodes and their roles, rooms per ingest worker, partitions per scanner, lag per consumer",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts := flags.options(nats.Name("earshot-cluster-status"))
+			if creds != "" {
+				opts = append(opts, nats.UserCredentials(creds))
+			}
+			nc, err := nats.Connect(flags.url, opts...)
+			if err != nil {
+				return fmt.Errorf("cluster status: connecting to %s (service creds: earshot creds --role service): %w", flags.url, err)
+			}
+			defer nc.Close()
+			js, err := jetstream.New(nc)
+			if err != nil {
+				return err
+			}
+			st, err := status.Gather(cmd.Context(), js, partitions)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			if asJSON {
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(st)
+			}
+			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "NODE\tROLES\tHTTP\tROOMS\tPARTITIONS")
+			for _, n := range st.Nodes {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%d %s\t%s\n", n.Holder, strings.Join(n.Roles, ","), n.HTTP,
+					len(n.Rooms), brief(n.Rooms), strings.Join(n.Partitions, ","))
+			}
+			fmt.Fprintln(tw, "\nCONSUMER\tLAG\tACK PENDING\tREDELIVERED")
+			for _, c := range st.Consumers {
+				fmt.Fprintf(tw, "%s\t%d\t%d\t%d\n", c.Name, c.Lag, c.AckPending, c.Redelivered)
+			}
+			if len(st.Unowned) > 0 {
+				fmt.Fprintf(tw, "\npartitions no scanner holds: %s\n", strings.Join(st.Unowned, ","))
+			}
+			return tw.Flush()
+		},
+	}
+	flags = addNATSClientFlags(cmd)
+	cmd.Flags().StringVar(&creds, "nats-creds", "", "service .creds file (earshot creds --role service)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().IntVar(&partitions, "partitions", 8, "cluster.partitions of the nodes")
+	return cmd
+}
+
+// brief lists at most a few room ids.
+func brief(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	if len(ids) > 5 {
+		return "(" + strings.Join(ids[:5], ",") + ",…)"
+	}
+	return "(" + strings.Join(ids, ",") + ")"
+}

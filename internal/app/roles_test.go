@@ -1,0 +1,41 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/cluster/status"
+	"github.com/earshot/earshot/internal/testutil"
+)
+
+// TestSingleProcessIsTheRoles: `earshot serve` alone runs the four roles
+// over its embedded server, as a cluster node would: cluster status sees
+// one node with all roles holding every scan partition, and the
+// utterance stream's scan and index consumers.
+func TestSingleProcessIsTheRoles(t *testing.T) {
+	svc, _ := startText(t)
+	js, err := jetstream.New(svc.nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st status.Status
+	testutil.WaitFor(t, 10*time.Second, "one node owning every partition", func() bool {
+		st, err = status.Gather(context.Background(), js, svc.cfg.Cluster.Partitions)
+		return err == nil && len(st.Nodes) == 1 && len(st.Nodes[0].Partitions) == svc.cfg.Cluster.Partitions && len(st.Unowned) == 0
+	})
+	n := st.Nodes[0]
+	if !slices.Equal(n.Roles, []string{"ingest", "scan", "index", "api"}) || n.HTTP == "" {
+		t.Errorf("node %+v", n)
+	}
+	var names []string
+	for _, c := range st.Consumers {
+		names = append(names, c.Name)
+	}
+	if !slices.Contains(names, "index") || !slices.Contains(names, "scan-0") || len(names) != svc.cfg.Cluster.Partitions+1 {
+		t.Errorf("consumers %v", names)
+	}
+}
