@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/internal/diskspace"
 )
 
 // Config says where the embedded server keeps its data and listens.
@@ -32,7 +34,12 @@ type Config struct {
 	NoListen bool
 	// Name is the server name; default "earshot".
 	Name string
-	// MaxStore limits JetStream file storage in bytes; 0 means no limit.
+	// MaxStore limits JetStream file storage in bytes. 0 takes the size
+	// of the file system holding DataDir: nats-server's own default, 75%
+	// of the space free at start, shrinks with every restart on a filling
+	// disk until the streams' reservations exceed it and no stream can even
+	// be opened again ("insufficient storage resources"). A full disk is
+	// handled where it happens (heal.go).
 	MaxStore int64
 	// SyncAlways fsyncs every JetStream write before it is acknowledged.
 	// Without it the store fsyncs every two minutes (nats-server default)
@@ -170,7 +177,7 @@ func options(cfg Config) (*server.Options, error) {
 		DontListen:        cfg.NoListen,
 		JetStream:         true,
 		StoreDir:          cfg.DataDir,
-		JetStreamMaxStore: cfg.MaxStore,
+		JetStreamMaxStore: maxStore(cfg),
 		SyncAlways:        cfg.SyncAlways,
 		NoSigs:            true,
 		NoLog:             true,
@@ -182,6 +189,16 @@ func options(cfg Config) (*server.Options, error) {
 		return nil, err
 	}
 	return opts, nil
+}
+
+func maxStore(cfg Config) int64 {
+	if cfg.MaxStore > 0 {
+		return cfg.MaxStore
+	}
+	if total, err := diskspace.Total(cfg.DataDir); err == nil && total > 0 && total < math.MaxInt64 {
+		return int64(total)
+	}
+	return 0 // unknown here: nats-server's estimate
 }
 
 // checkDataDir creates dir if needed and proves it is writable, so a bad

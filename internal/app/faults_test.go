@@ -122,14 +122,18 @@ func errorLines(s *syncBuffer, words ...string) []string {
 	return out
 }
 
-// TestDiskFullRefusesThenResumes runs the service on a 48 MiB tmpfs and
+// tmpfsSize is the file system the disk tests run on: room for the
+// streams' reservations (the revocation bucket alone reserves 64 MiB).
+const tmpfsSize = 128 << 20
+
+// TestDiskFullRefusesThenResumes runs the service on a 128 MiB tmpfs and
 // fills it while violations are posted: nothing panics, violations are
 // answered 503 alerts_refused naming the full disk while it lasts, /readyz
 // says which parts cannot write, and once the filler is gone alerting
 // resumes within seconds without a restart. Every alert acknowledged
 // before, during or after is in the alert log exactly once.
 func TestDiskFullRefusesThenResumes(t *testing.T) {
-	dir := testdisk.Tmpfs(t, 48<<20)
+	dir := testdisk.Tmpfs(t, tmpfsSize)
 	f := startOn(t, dir)
 	ctx := context.Background()
 	acked := map[string]bool{}
@@ -226,6 +230,40 @@ func TestDiskFullRefusesThenResumes(t *testing.T) {
 	}
 	if len(errorLines(f.logs, "no space left on device")) == 0 {
 		t.Error("no error-level log line names the full disk")
+	}
+}
+
+// TestRestartOnNearlyFullDisk: the service restarts on a disk with 2 MiB
+// left (nats-server's own storage limit, 75% of what is free, would leave
+// no stream openable), alerts, says the transcript store is short of room,
+// and is ready once space is freed.
+func TestRestartOnNearlyFullDisk(t *testing.T) {
+	dir := testdisk.Tmpfs(t, tmpfsSize)
+	f := startOn(t, dir)
+	ctx := context.Background()
+	if _, err := f.violation(ctx, "r1", 1); err != nil {
+		t.Fatal(err)
+	}
+	f.stop()
+	fill := testdisk.Fill(t, dir, 2<<20)
+	g := startOn(t, dir)
+	ids, err := g.violation(ctx, "r1", 2)
+	if err != nil {
+		t.Fatalf("violation after a restart with 2 MiB free: %v", err)
+	}
+	c, _ := g.readiness(t).Check("transcripts")
+	if c.OK || !strings.Contains(c.Error, "no space left") {
+		t.Errorf("transcripts check with 2 MiB free: %+v", c)
+	}
+	fill.Free(t)
+	testutil.Eventually(t, 15*time.Second, func() error {
+		if r := g.readiness(t); len(r.Failing()) > 0 {
+			return fmt.Errorf("still unready: %+v", r.Failing())
+		}
+		return nil
+	})
+	if seen := g.logged(t, "r1"); len(seen) != 2 || seen[ids[0]] != 1 {
+		t.Errorf("alert log after the restart: %v", seen)
 	}
 }
 

@@ -15,18 +15,28 @@ var ErrUnknown = errors.New("free space unknown on this platform")
 // system holding path. A path that does not exist yet is measured at its
 // nearest existing parent.
 func Free(path string) (uint64, error) {
+	return free(existing(path))
+}
+
+// existing is path or its nearest existing parent.
+func existing(path string) string {
 	p := filepath.Clean(path)
 	for {
 		if _, err := os.Stat(p); err == nil {
-			break
+			return p
 		}
 		parent := filepath.Dir(p)
 		if parent == p {
-			break
+			return p
 		}
 		p = parent
 	}
-	return free(p)
+}
+
+// Total returns the size of the file system holding path (measured like
+// Free), in bytes an unprivileged writer could use if it were empty.
+func Total(path string) (uint64, error) {
+	return total(existing(path))
 }
 
 // IsNoSpace reports whether err says a file system is out of space or out of

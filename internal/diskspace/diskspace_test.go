@@ -47,3 +47,25 @@ func TestIsNoSpace(t *testing.T) {
 		}
 	}
 }
+
+// TestTotalIsStable: the size of a file system does not change as it fills.
+func TestTotalIsStable(t *testing.T) {
+	dir := t.TempDir()
+	tot, err := Total(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	free, err := Free(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot < free {
+		t.Fatalf("total %d below free %d", tot, free)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "f"), make([]byte, 1<<20), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := Total(dir); again != tot {
+		t.Errorf("total changed from %d to %d after a write", tot, again)
+	}
+}
