@@ -18,6 +18,14 @@ func (c *Client) ActiveLexicon(ctx context.Context) (ActiveLexicon, error) {
 	return a, c.getJSON(ctx, "/v1/lexicons/active", nil, &a)
 }
 
+// LexiconSchema is the closed vocabularies: categories, severities,
+// languages, pattern kinds, room states and pull schemes (GET
+// /v1/lexicons/schema).
+func (c *Client) LexiconSchema(ctx context.Context) (LexiconSchema, error) {
+	var s LexiconSchema
+	return s, c.getJSON(ctx, "/v1/lexicons/schema", nil, &s)
+}
+
 // Lexicons lists every published version (GET /v1/lexicons).
 func (c *Client) Lexicons(ctx context.Context) ([]LexiconSummary, error) {
 	var l LexiconList

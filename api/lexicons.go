@@ -319,3 +319,32 @@ type RollbackRequest struct {
 	Message string
 	Author  string
 }
+
+// Term is one value of a closed vocabulary: its id (what the API and the
+// lexicon format carry), a label for people and what it means.
+type Term struct {
+	ID          string `json:"id"`
+	Label       string `json:"label"`
+	Description string `json:"description,omitempty"`
+}
+
+// LexiconSchema is GET /v1/lexicons/schema: the closed vocabularies the
+// pages offer (filters, the editor's form, badges), served from the one
+// list of each so that no page hard-codes them.
+type LexiconSchema struct {
+	// Format is the lexicon format version this server reads.
+	Format int `json:"format"`
+	// Categories are the policed categories a rule belongs to.
+	Categories []Term `json:"categories"`
+	// Severities go from the least to the most severe.
+	Severities []Term `json:"severities"`
+	// Languages a rule may be limited to.
+	Languages []Term `json:"languages"`
+	// PatternKinds are what a rule's patterns can be (phrase, digits).
+	PatternKinds []Term `json:"pattern_kinds"`
+	// RoomStates are the states GET /v1/rooms reports, in lifecycle order.
+	RoomStates []string `json:"room_states"`
+	// PullSchemes are the URL schemes a room may be registered with
+	// (POST /v1/rooms); empty when this server registers no rooms.
+	PullSchemes []string `json:"pull_schemes"`
+}

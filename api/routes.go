@@ -151,6 +151,7 @@ var Routes = []Route{
 	{Method: get, Path: "/v1/transcripts", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
 	{Method: get, Path: "/v1/transcripts/{id}", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},
 
+	{Method: get, Path: "/v1/lexicons/schema", Access: Allow(RolePolicy, RoleCompliance), Summary: "the closed vocabularies the pages list: categories, severities, languages, pattern kinds, room states, pull schemes (LexiconSchema)"},
 	{Method: get, Path: "/v1/lexicons/active", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "the live version (ActiveLexicon, or YAML with ?format=yaml)"},
 	{Method: get, Path: "/v1/lexicons", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "every published version (LexiconList)"},
 	{Method: get, Path: "/v1/lexicons/audit", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "who published, rolled back or was refused, when (AuditLog)"},

@@ -10,12 +10,11 @@ import (
 	"github.com/earshot/earshot/analysis"
 )
 
-// The closed vocabularies of the format (docs/lexicon.md).
+// The closed vocabularies of the format (docs/lexicon.md), from vocab.go.
 var (
-	categories = []string{"private-goods", "medical-claim", "absolute-claim",
-		"guarantee-claim", "false-authority", "price-fraud"}
-	severities = []string{"info", "low", "medium", "high", "critical"}
-	languages  = []string{"zh", "en"}
+	categories = ids(Categories())
+	severities = ids(Severities())
+	languages  = ids(Languages())
 	reID       = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 )
 

@@ -15,6 +15,7 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/lexicon"
 )
 
 // Bus is the live side of NATS the event feeds subscribe to (*nats.Conn).
@@ -33,8 +34,18 @@ const (
 	feedBuffer = 256
 )
 
-// severities are the lexicon's severities, the values ?severity= accepts.
-var severities = []string{"info", "low", "medium", "high", "critical"}
+// severity reports whether v is one of the lexicon's severities, the
+// values ?severity= accepts, and names them.
+func severity(v string) (ok bool, want string) {
+	var ids []string
+	for _, t := range lexicon.Severities() {
+		if t.ID == v {
+			return true, ""
+		}
+		ids = append(ids, t.ID)
+	}
+	return false, strings.Join(ids, ", ")
+}
 
 // streams ends every open event feed when the HTTP server shuts down:
 // Shutdown does not cancel request contexts, and a feed never ends by itself.
@@ -63,19 +74,10 @@ func parseAlertFilter(r *http.Request) (alertFilter, error) {
 			return f, err
 		}
 	}
-	if f.severity != "" && !contains(severities, f.severity) {
-		return f, fmt.Errorf("severity %q: want one of %s", f.severity, strings.Join(severities, ", "))
+	if ok, want := severity(f.severity); f.severity != "" && !ok {
+		return f, fmt.Errorf("severity %q: want one of %s", f.severity, want)
 	}
 	return f, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // subjects are the NATS subjects the filter needs: severity is not in a

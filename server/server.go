@@ -150,6 +150,7 @@ func (s *Server) handlers() map[string]http.Handler {
 		"GET /v1/events/rooms/{room}/reminders": s.reminderEvents,
 		"GET /v1/transcripts":                   s.searchTranscripts,
 		"GET /v1/transcripts/{id}":              s.getTranscript,
+		"GET /v1/lexicons/schema":               s.getLexiconSchema, // schema.go
 		"GET /v1/lexicons/active":               s.getActiveLexicon, // lexicons.go, lexicons_edit.go
 		"GET /v1/lexicons":                      s.listLexicons,
 		"GET /v1/lexicons/audit":                s.lexiconAudit,

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot/lexicon"
 )
 
 // TestPagesAreSelfContained: every page and asset is embedded, and none
@@ -30,6 +32,45 @@ func TestPagesAreSelfContained(t *testing.T) {
 		}
 		if strings.HasSuffix(path, ".js") && strings.Contains(string(data), "innerHTML =") {
 			t.Errorf("%s assigns innerHTML: build nodes instead (text from the API is untrusted)", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPagesDoNotHardCodeVocabularies: the pages read categories and
+// severities from GET /v1/lexicons/schema, so no script or page names a
+// category, lists severities, or falls back to one (the stylesheets may
+// colour each severity: that is presentation, not a list).
+func TestPagesDoNotHardCodeVocabularies(t *testing.T) {
+	var cats, sevs []string
+	for _, c := range lexicon.Categories() {
+		cats = append(cats, regexp.QuoteMeta(c.ID))
+	}
+	for _, s := range lexicon.Severities() {
+		sevs = append(sevs, regexp.QuoteMeta(s.ID))
+	}
+	sev := "(?:" + strings.Join(sevs, "|") + ")"
+	forbidden := []*regexp.Regexp{
+		regexp.MustCompile(`(?:` + strings.Join(cats, "|") + `)`),           // a category, anywhere
+		regexp.MustCompile(`['"]` + sev + `['"]\s*,\s*['"]` + sev + `['"]`), // a list of severities
+		regexp.MustCompile(`>\s*` + sev + `\s*<`),                           // an <option> of one
+		regexp.MustCompile(`\|\|\s*['"]` + sev + `['"]`),                    // a fallback to one
+	}
+	err := fs.WalkDir(Static(), ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".js") || strings.HasSuffix(path, ".html")) {
+			return err
+		}
+		data, err := fs.ReadFile(Static(), path)
+		if err != nil {
+			return err
+		}
+		for _, re := range forbidden {
+			if m := re.Find(data); m != nil {
+				t.Errorf("%s hard-codes a vocabulary the schema serves: %q", path, m)
+			}
 		}
 		return nil
 	})

@@ -22,6 +22,18 @@ try {
   check(await page.evaluate(() => localStorage.length === 0 && sessionStorage.length === 0), 'the page stored something (a token?)');
   check((await page.textContent('#whoami')).includes('Li Na (browser test)'), 'reviewer is not the token subject: ' + await page.textContent('#whoami'));
 
+  await step('filters list the server\'s categories and severities', async () => {
+    const sc = await (await fetch(`${base}/v1/lexicons/schema`, { headers: { Authorization: 'Bearer ' + tok } })).json();
+    const want = (terms) => ['', ...terms.map((x) => x.id)].join(',');
+    await page.waitForFunction((n) => document.querySelectorAll('#category option').length === n, sc.categories.length + 1, { timeout: 10000 })
+      .catch(async (e) => { throw new Error(`category filter not filled (${e.message}): ${await page.$eval('#category', (s) => s.title + ' | ' + s.outerHTML)}`); });
+    for (const [id, terms] of [['category', sc.categories], ['severity', sc.severities]]) {
+      const got = (await page.$$eval(`#${id} option`, (os) => os.map((o) => o.value))).join(',');
+      check(got === want(terms), `#${id} options ${got}, want the schema's ${want(terms)}`);
+    }
+    check((await page.textContent('#category')).includes(sc.categories[0].label), 'category options lack the schema labels');
+  });
+
   let audioRow;
   await step('lists new alerts live', async () => {
     await post(`${base}/v1/rooms/${room}/audio?pace=fast`, fs.readFileSync(wav), 'audio/wav');

@@ -14,6 +14,17 @@ try {
   await page.waitForSelector('body[data-ready=true]', { timeout: 10000 });
   const good = await page.inputValue('#yaml');
 
+  await step('the form offers the server\'s vocabularies', async () => {
+    const sc = await (await fetch(`${base}/v1/lexicons/schema`, { headers: { Authorization: 'Bearer ' + token } })).json();
+    for (const [name, terms] of [['category', sc.categories], ['severity', sc.severities]]) {
+      const got = (await page.$$eval(`#rule-form [name=${name}] option`, (os) => os.map((o) => o.value))).join(',');
+      check(got === terms.map((x) => x.id).join(','), `${name} options ${got}, want the schema's`);
+    }
+    const sev = await page.inputValue('#rule-form [name=severity]');
+    check(sev === sc.severities[Math.floor(sc.severities.length / 2)].id, 'a new rule starts at severity ' + sev);
+    check((await page.textContent('#pattern-kinds')).includes(sc.pattern_kinds[1].label), 'pattern kinds not listed');
+  });
+
   await step('shows the live version', async () => {
     check((await page.textContent('#active')).includes('version 1'), 'active line: ' + await page.textContent('#active'));
     check(good.includes('alpha-rule'), 'draft is not the live YAML');

@@ -1,14 +1,14 @@
 // alerts.js: the live alert feed with category, severity and room filters.
-import { api, feed } from './api.js';
-import { h, badge, fmtTime, announce, problem, setConn, select, highlightAll, CATEGORIES, SEVERITIES } from './dom.js';
+import { api, feed, schema } from './api.js';
+import { h, badge, fmtTime, announce, problem, setConn, select, highlightAll } from './dom.js';
 
 export function alertsView(main, _args, params) {
   const f = { category: params.get('category') || '', severity: params.get('severity') || '', room: params.get('room') || '' };
   const tbody = h('tbody');
   const status = h('p', { class: 'muted', role: 'status' });
   const form = h('form', { class: 'filters', 'aria-label': 'Filter alerts', onchange: apply, onsubmit: (e) => { e.preventDefault(); apply(); } },
-    select('category', 'Category', CATEGORIES, f.category),
-    select('severity', 'Severity', SEVERITIES, f.severity),
+    select('category', 'Category', schema().then((s) => s.categories), f.category),
+    select('severity', 'Severity', schema().then((s) => s.severities), f.severity),
     h('label', { for: 'room' }, 'Room'),
     h('input', { id: 'room', name: 'room', value: f.room, pattern: '[A-Za-z0-9_-]{1,64}', size: 14 }));
   main.append(

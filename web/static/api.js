@@ -37,6 +37,16 @@ export const postJSON = (path, v) => api(path, {
   method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(v),
 });
 
+// schema is the server's closed vocabularies (GET /v1/lexicons/schema:
+// categories, severities, languages, pattern kinds, room states, pull
+// schemes), fetched once per page load, so that no page hard-codes them.
+// A failed fetch (not signed in yet) is tried again on the next call.
+let schemaOnce = null;
+export function schema() {
+  if (!schemaOnce) schemaOnce = api('/v1/lexicons/schema').catch((e) => { schemaOnce = null; throw e; });
+  return schemaOnce;
+}
+
 // signIn trades token for the session cookie and returns who it names.
 export const signIn = (token) => api('/v1/session', { method: 'POST', headers: { Authorization: 'Bearer ' + token } });
 

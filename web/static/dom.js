@@ -95,14 +95,15 @@ export function setConn(state, detail) {
   document.body.dataset.live = state === 'live' ? '1' : '0';
 }
 
-export const CATEGORIES = ['private-goods', 'medical-claim', 'absolute-claim', 'guarantee-claim', 'false-authority', 'price-fraud'];
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
-
-export function select(id, label, values, current) {
-  return [
-    h('label', { for: id }, label),
-    h('select', { id, name: id },
-      h('option', { value: '' }, 'any'),
-      values.map((v) => h('option', { value: v, selected: v === current }, v))),
-  ];
+// select is a labelled filter: "any", then one option per term of a
+// vocabulary ({id, label, description} from the server's schema, see
+// api.js schema()). terms may be a promise: the options appear when it
+// resolves; until then, or if it fails, the current value stays selected.
+export function select(id, label, terms, current) {
+  const any = () => h('option', { value: '' }, 'any');
+  const sel = h('select', { id, name: id }, any(), current ? h('option', { value: current, selected: true }, current) : null);
+  Promise.resolve(terms).then((list) => sel.replaceChildren(any(), ...list.map((t) =>
+    h('option', { value: t.id, selected: t.id === current, title: t.description || null }, t.label || t.id))),
+  (e) => { sel.title = 'the list did not load: ' + (e && e.message ? e.message : e); });
+  return [h('label', { for: id }, label), sel];
 }

@@ -5,6 +5,9 @@ import { signIn, takeTokenFromURL } from './api.js';
 const $ = (s) => document.querySelector(s);
 const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
 let rules = [];
+// vocab is the server's closed vocabularies (GET /v1/lexicons/schema): the
+// form offers what the server validates, and nothing else.
+let vocab = { categories: [], severities: [], pattern_kinds: [] };
 
 // api calls earshot as the signed-in policy token (its cookie: the page
 // signs in from the #token= fragment of its URL or the token field).
@@ -48,7 +51,7 @@ function validateSoon() { clearTimeout(timer); timer = setTimeout(validate, 400)
 
 function fillForm(id) {
   const f = $('#rule-form').elements; const r = rules.find((x) => x.ID === id);
-  f.id.value = r ? r.ID : ''; f.category.value = r ? r.Category : 'private-goods'; f.severity.value = r ? r.Severity : 'medium';
+  f.id.value = r ? r.ID : ''; f.category.value = r ? r.Category : defaultCategory(); f.severity.value = r ? r.Severity : defaultSeverity();
   f.patterns.value = r ? r.Patterns.map((p) => p.Digits ? `digits: ${p.Digits}` : p.Phrase).join('\n') : '';
   f.exceptions.value = r ? (r.Exceptions || []).map((x) => x.Phrase).join('\n') : '';
   f.reminder.value = r ? r.Reminder : '';
@@ -130,6 +133,23 @@ async function rollback(n) {
   if (r.ok) { await loadActive(); await loadVersions(); }
 }
 
+// A new rule starts in the first category and the middle severity (the
+// list goes from the least to the most severe).
+const defaultCategory = () => (vocab.categories[0] || {}).id || '';
+const defaultSeverity = () => (vocab.severities[Math.floor(vocab.severities.length / 2)] || {}).id || '';
+
+// loadSchema fills the form's lists from the server's vocabularies.
+async function loadSchema() {
+  const r = await api('GET', '/v1/lexicons/schema');
+  if (!r.ok) { $('#status').textContent = 'could not load the lexicon vocabularies: ' + (r.data?.error?.message || r.status); return; }
+  vocab = r.data;
+  const options = (list) => list.map((t) => { const o = el('option', t.label ? `${t.id} (${t.label})` : t.id); o.value = t.id; o.title = t.description || ''; return o; });
+  const f = $('#rule-form').elements;
+  f.category.replaceChildren(...options(vocab.categories)); f.category.value = defaultCategory();
+  f.severity.replaceChildren(...options(vocab.severities)); f.severity.value = defaultSeverity();
+  $('#pattern-kinds').replaceChildren(...vocab.pattern_kinds.map((k) => el('li', `${k.label}: ${k.description}`)));
+}
+
 async function loadActive() {
   const r = await api('GET', '/v1/lexicons/active');
   if (!r.ok) { $('#active').textContent = 'no live version: ' + (r.data?.error?.message || r.status); return null; }
@@ -167,6 +187,7 @@ async function signInWithField() {
 async function init() {
   sessionStorage.removeItem('earshot-policy-token'); // kept by earlier versions
   try { await takeTokenFromURL(); } catch (e) { $('#status').textContent = 'token rejected: ' + e.message; }
+  await loadSchema();
   const v = await loadActive();
   if (v) {
     const y = await fetch('/v1/lexicons/active?format=yaml', { credentials: 'same-origin' }); $('#yaml').value = await y.text();

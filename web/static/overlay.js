@@ -17,7 +17,9 @@ function show(r) {
   if (r.room !== room) return; // the server filters too; never draw another room
   const repeat = Math.max(1, r.repeat | 0);
   const card = document.createElement('div');
-  card.className = 'reminder sev-' + (r.severity || 'medium') + (repeat > 1 ? ' escalated' : '') + (repeat > 2 ? ' escalated-2' : '');
+  // Every rule has one of the lexicon's severities (overlay.css colours
+  // each); the page keeps no list of them.
+  card.className = 'reminder' + (r.severity ? ' sev-' + r.severity : '') + (repeat > 1 ? ' escalated' : '') + (repeat > 2 ? ' escalated-2' : '');
   card.dataset.alert = r.alert_id || '';
   card.dataset.rule = r.rule_id || '';
   const label = document.createElement('span');

@@ -1,6 +1,6 @@
 // search.js: transcript search with facets and highlights.
-import { api } from './api.js';
-import { h, fmtTime, fmtMs, marked, problem, select, CATEGORIES } from './dom.js';
+import { api, schema } from './api.js';
+import { h, fmtTime, fmtMs, marked, problem, select } from './dom.js';
 
 const SIZE = 20;
 const FIELDS = ['q', 'room', 'category', 'from', 'to'];
@@ -12,7 +12,7 @@ export function searchView(main, _args, params) {
     h('label', { for: 'q' }, 'Search transcripts'),
     h('input', { id: 'q', name: 'q', type: 'search', value: p.q, size: 40, placeholder: '"lowest price" or cure~1 or weixin' }),
     h('label', { for: 'room' }, 'Room'), h('input', { id: 'room', name: 'room', value: p.room, size: 12 }),
-    select('category', 'Category', CATEGORIES, p.category),
+    select('category', 'Category', schema().then((s) => s.categories), p.category),
     h('label', { for: 'from' }, 'From'), h('input', { id: 'from', name: 'from', type: 'datetime-local', value: local(p.from) }),
     h('label', { for: 'to' }, 'To'), h('input', { id: 'to', name: 'to', type: 'datetime-local', value: local(p.to) }),
     h('button', { type: 'submit' }, 'Search'));
