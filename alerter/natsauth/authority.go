@@ -262,6 +262,20 @@ func (a *Authority) Operator() (*jwt.OperatorClaims, error) {
 	return jwt.DecodeOperatorClaims(token)
 }
 
+// OperatorJWT is the operator's self-signed JWT: what a standalone
+// nats-server's `operator:` setting takes (a cluster of servers started
+// from the Go module, cluster/clustertest and scripts/demo-cluster.sh).
+func (a *Authority) OperatorJWT() (string, error) {
+	oc := jwt.NewOperatorClaims(a.pub.operator)
+	oc.Name = OperatorName
+	oc.SystemAccount = a.pub.system
+	token, err := oc.Encode(a.operator)
+	if err != nil {
+		return "", fmt.Errorf("natsauth: operator JWT: %w", err)
+	}
+	return token, nil
+}
+
 // AccountJWTs returns the account JWTs a server resolves, by public key:
 // EARSHOT (JetStream on, the role scopes, the revocations) and SYS.
 func (a *Authority) AccountJWTs() (map[string]string, error) {
