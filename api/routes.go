@@ -117,6 +117,13 @@ type Route struct {
 	Path    string
 	Access  Access
 	Feature Feature
+	// Body lists the media types (Content-Type without parameters) a
+	// request body may have; another or none is refused with 415
+	// unsupported_media_type. None of them is a type an HTML form or a
+	// "simple" cross-origin fetch may send (text/plain, form encodings),
+	// so a page on another origin cannot post here without a CORS
+	// pre-flight, which only WHIP answers. Empty: the route reads no body.
+	Body    []string
 	Summary string
 }
 
@@ -133,16 +140,16 @@ var Routes = []Route{
 	{Method: get, Path: "/metrics", Access: Allow(RoleMetrics), Feature: FeatureMetrics, Summary: "Prometheus metrics (public with http.public_metrics)"},
 
 	{Method: get, Path: "/v1/rooms", Access: Allow(RoleIngest, RoleCompliance), Summary: "every room seen since start: state, source, counters (RoomList)"},
-	{Method: post, Path: "/v1/rooms", Access: Allow(RoleIngest), Summary: "register a pulled or WHIP room (RoomSpec -> RoomStatus)"},
+	{Method: post, Path: "/v1/rooms", Access: Allow(RoleIngest), Body: BodyJSON, Summary: "register a pulled or WHIP room (RoomSpec -> RoomStatus)"},
 	{Method: get, Path: "/v1/rooms/{room}", Access: Allow(RoleIngest, RoleCompliance), Summary: "one room's status (RoomStatus)"},
 	{Method: del, Path: "/v1/rooms/{room}", Access: Allow(RoleIngest), Summary: "stop and forget a room after flushing its alerts (RoomRemoved)"},
-	{Method: post, Path: "/v1/rooms/{room}/audio", Access: Allow(RoleIngest), Summary: "monitor an uploaded WAV as the room's audio (AudioAccepted)"},
-	{Method: post, Path: "/v1/rooms/{room}/utterances", Access: Allow(RoleIngest), Summary: "scan text from a platform's own ASR ([]Utterance -> UtterancesResult)"},
+	{Method: post, Path: "/v1/rooms/{room}/audio", Access: Allow(RoleIngest), Body: BodyWAV, Summary: "monitor an uploaded WAV as the room's audio (AudioAccepted)"},
+	{Method: post, Path: "/v1/rooms/{room}/utterances", Access: Allow(RoleIngest), Body: BodyJSON, Summary: "scan text from a platform's own ASR ([]Utterance -> UtterancesResult)"},
 	{Method: get, Path: "/v1/rooms/{room}/timeline", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "a room's transcript around ?at= (Timeline)"},
 
 	{Method: get, Path: "/v1/alerts", Access: Allow(RoleCompliance), Summary: "the stored alert log with dispositions (AlertList)"},
 	{Method: get, Path: "/v1/alerts/{id}", Access: Allow(RoleCompliance), Summary: "one alert with its disposition history (AlertView)"},
-	{Method: post, Path: "/v1/alerts/{id}/disposition", Access: Allow(RoleCompliance).Recorded(), Summary: "record a reviewer's decision, by the token's subject (DispositionRequest -> Disposition)"},
+	{Method: post, Path: "/v1/alerts/{id}/disposition", Access: Allow(RoleCompliance).Recorded(), Body: BodyJSON, Summary: "record a reviewer's decision, by the token's subject (DispositionRequest -> Disposition)"},
 	{Method: get, Path: "/v1/alerts/{id}/clip", Access: Allow(RoleCompliance), Summary: "the alert's evidence clip (audio/wav)"},
 
 	{Method: get, Path: "/v1/events/alerts", Access: Allow(RoleCompliance), Summary: "Server-Sent Events: new alerts and dispositions"},
@@ -157,17 +164,17 @@ var Routes = []Route{
 	{Method: get, Path: "/v1/lexicons/audit", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "who published, rolled back or was refused, when (AuditLog)"},
 	{Method: get, Path: "/v1/lexicons/{version}", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "one version (LexiconVersion, or YAML with ?format=yaml)"},
 	{Method: get, Path: "/v1/lexicons/{version}/diff", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "rules changed from ?against= (default: the previous version) (DiffResult)"},
-	{Method: post, Path: "/v1/lexicons/validate", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "validate a draft and diff it against the live version (DraftRequest -> ValidateResult)"},
-	{Method: post, Path: "/v1/lexicons/test", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "match a text with a draft or the live version (DraftRequest -> TestResult)"},
-	{Method: post, Path: "/v1/lexicons/backtest", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "run a draft over stored transcripts; the report quotes them (DraftRequest -> BacktestReport)"},
-	{Method: post, Path: "/v1/lexicons/import", Access: Allow(RolePolicy), Feature: FeatureLexicons, Summary: "turn a CSV word list into lexicon YAML"},
-	{Method: post, Path: "/v1/lexicons", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Summary: "publish a draft as the next version, by the token's subject (DraftRequest -> LexiconSummary)"},
-	{Method: post, Path: "/v1/lexicons/rollback", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Summary: "publish an old version again, by the token's subject (DraftRequest.Version -> LexiconSummary)"},
+	{Method: post, Path: "/v1/lexicons/validate", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Body: BodyDraft, Summary: "validate a draft and diff it against the live version (DraftRequest -> ValidateResult)"},
+	{Method: post, Path: "/v1/lexicons/test", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Body: BodyDraft, Summary: "match a text with a draft or the live version (DraftRequest -> TestResult)"},
+	{Method: post, Path: "/v1/lexicons/backtest", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Body: BodyDraft, Summary: "run a draft over stored transcripts; the report quotes them (DraftRequest -> BacktestReport)"},
+	{Method: post, Path: "/v1/lexicons/import", Access: Allow(RolePolicy), Feature: FeatureLexicons, Body: BodyCSV, Summary: "turn a CSV word list into lexicon YAML"},
+	{Method: post, Path: "/v1/lexicons", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Body: BodyDraft, Summary: "publish a draft as the next version, by the token's subject (DraftRequest -> LexiconSummary)"},
+	{Method: post, Path: "/v1/lexicons/rollback", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Body: BodyJSON, Summary: "publish an old version again, by the token's subject (DraftRequest.Version -> LexiconSummary)"},
 
 	{Method: post, Path: "/v1/session", Access: AnyRole.Recorded(), Summary: "sign a page in: the bearer token becomes an HttpOnly, SameSite=Strict cookie (Session)"},
 	{Method: get, Path: "/v1/session", Access: AnyRole.Recorded(), Summary: "who the request's token (header or cookie) names (Session)"},
 	{Method: del, Path: "/v1/session", Access: Public, Summary: "sign a page out: clear the token cookies"},
-	{Method: post, Path: "/v1/tokens/revoke", Access: AdminOnly.Recorded(), Feature: FeatureRevocation, Summary: "revoke a token by id, or every token of a subject issued until now, on every node (RevokeRequest -> Revocation)"},
+	{Method: post, Path: "/v1/tokens/revoke", Access: AdminOnly.Recorded(), Feature: FeatureRevocation, Body: BodyJSON, Summary: "revoke a token by id, or every token of a subject issued until now, on every node (RevokeRequest -> Revocation)"},
 	{Method: get, Path: "/v1/tokens/revoked", Access: AdminOnly, Feature: FeatureRevocation, Summary: "the revocation list (RevocationList)"},
 
 	{Method: get, Path: "/{$}", Access: Public, Summary: "the compliance console page"},
@@ -175,12 +182,23 @@ var Routes = []Route{
 	{Method: get, Path: "/overlay/{room}", Access: Public, Summary: "the anchor's overlay page (an OBS browser source)"},
 	{Method: get, Path: "/static/", Access: Public, Summary: "the pages' scripts and styles"},
 
-	{Method: post, Path: "/whip/{room}", Access: AnchorOr(RoleIngest), Feature: FeatureWHIP, Summary: "WHIP: publish the room's audio (SDP offer -> answer, RFC 9725)"},
+	{Method: post, Path: "/whip/{room}", Access: AnchorOr(RoleIngest), Feature: FeatureWHIP, Body: BodySDP, Summary: "WHIP: publish the room's audio (SDP offer -> answer, RFC 9725)"},
 	{Method: opt, Path: "/whip/{room}", Access: Public, Feature: FeatureWHIP, Summary: "WHIP: CORS pre-flight of the endpoint"},
-	{Method: patch, Path: "/whip/{room}/{session}", Access: AnchorOr(RoleIngest), Feature: FeatureWHIP, Summary: "WHIP: trickle ICE candidates or restart ICE"},
+	{Method: patch, Path: "/whip/{room}/{session}", Access: AnchorOr(RoleIngest), Feature: FeatureWHIP, Body: BodyTrickle, Summary: "WHIP: trickle ICE candidates or restart ICE"},
 	{Method: del, Path: "/whip/{room}/{session}", Access: SessionURL, Feature: FeatureWHIP, Summary: "WHIP: end the session"},
 	{Method: opt, Path: "/whip/{room}/{session}", Access: Public, Feature: FeatureWHIP, Summary: "WHIP: CORS pre-flight of the session"},
 }
+
+// The request body types of Routes.
+var (
+	BodyJSON = []string{"application/json"}
+	// BodyDraft: a lexicon draft as JSON, or its raw YAML.
+	BodyDraft   = []string{"application/json", "application/yaml", "application/x-yaml", "text/yaml"}
+	BodyCSV     = []string{"text/csv"}
+	BodyWAV     = []string{"audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "application/octet-stream"}
+	BodySDP     = []string{"application/sdp"}
+	BodyTrickle = []string{"application/trickle-ice-sdpfrag"}
+)
 
 const (
 	get   = http.MethodGet

@@ -35,6 +35,14 @@ func TestRouteTable(t *testing.T) {
 		if a.Anchor && !strings.Contains(r.Path, "{room}") {
 			t.Errorf("%s: anchor access needs a {room} in the path", p)
 		}
+		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && len(r.Body) == 0 && r.Path != "/v1/session" {
+			t.Errorf("%s: say which body types it takes (Body)", p)
+		}
+		for _, mt := range r.Body {
+			if mt == "text/plain" || mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data" {
+				t.Errorf("%s: %s is a type other origins may send without a pre-flight", p, mt)
+			}
+		}
 		if a.Identity && !a.NeedsToken() {
 			t.Errorf("%s: a route that records its author needs a token", p)
 		}

@@ -51,9 +51,18 @@ type Ingest struct {
 // HTTP configures the API and web listener.
 type HTTP struct {
 	Addr string `yaml:"addr"`
-	// AllowOrigin is sent as Access-Control-Allow-Origin on WHIP and API
-	// responses so pages on other origins can publish and read.
-	AllowOrigin string `yaml:"allow_origin"`
+	// AllowOrigin lists the origins (https://studio.example) whose pages
+	// may publish over WHIP: CORS is answered for them on the WHIP routes
+	// only, and no other route takes a cross-origin write. "*" allows any
+	// origin (WHIP is authorized by its bearer token). Empty: none. A
+	// single string is a list of one.
+	AllowOrigin StringList `yaml:"allow_origin"`
+	// AllowedHosts are the host names the Host header may carry (DNS
+	// rebinding protection; IP literals are always allowed);
+	// "*.example.com" matches subdomains, "*" everything. Empty: the
+	// listen address's host, plus localhost when it is loopback (or
+	// localhost and this machine's name when it is a wildcard).
+	AllowedHosts StringList `yaml:"allowed_hosts"`
 	// RequireTokens: every route but /healthz, /readyz and the page shells
 	// needs a token (`earshot token`). On by default; false is an explicit
 	// opt-out the server warns about, for a test bench on a closed network.
@@ -223,6 +232,27 @@ func (t Transcripts) validate() error {
 	return t.Search.validate()
 }
 
+// StringList is a list of strings written as a YAML sequence, or as one
+// string for a list of one.
+type StringList []string
+
+// UnmarshalYAML accepts a scalar or a sequence.
+func (l *StringList) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		*l = nil
+		if n.Value != "" {
+			*l = StringList{n.Value}
+		}
+		return nil
+	}
+	var s []string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("line %d: want a string or a list of strings: %w", n.Line, err)
+	}
+	*l = s
+	return nil
+}
+
 // Duration is a time.Duration written as "20s" in YAML and env.
 type Duration time.Duration
 
@@ -244,7 +274,7 @@ func Default() Config {
 	model := "/usr/share/pocketsphinx/model/en-us"
 	return Config{
 		DataDir: "./earshot-data",
-		HTTP: HTTP{Addr: "127.0.0.1:8080", AllowOrigin: "*", RequireTokens: true,
+		HTTP: HTTP{Addr: "127.0.0.1:8080", RequireTokens: true,
 			Limits: defaultHTTPLimits(), RateLimit: defaultRateLimit()},
 		NATS:    NATS{Listen: "127.0.0.1:4222"},
 		Lexicon: Lexicon{Phonetic: true},

@@ -179,3 +179,33 @@ func TestBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestStringList(t *testing.T) {
+	for in, want := range map[string][]string{
+		"http:\n  allow_origin: https://a.example\n":                  {"https://a.example"},
+		"http:\n  allow_origin: [https://a.example, \"*\"]\n":         {"https://a.example", "*"},
+		"http:\n  allowed_hosts:\n    - a.example\n    - b.example\n": {"a.example", "b.example"},
+	} {
+		file := filepath.Join(t.TempDir(), "c.yaml")
+		if err := os.WriteFile(file, []byte(in), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c := Default()
+		if err := c.LoadFile(file); err != nil {
+			t.Fatal(err)
+		}
+		got := append(append([]string{}, c.HTTP.AllowOrigin...), c.HTTP.AllowedHosts...)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: %v, want %v", in, got, want)
+		}
+	}
+	c := Default()
+	if err := c.ApplyEnv(func(k string) string {
+		return map[string]string{"EARSHOT_ALLOW_ORIGIN": "https://a.example, https://b.example", "EARSHOT_ALLOWED_HOSTS": "x.example"}[k]
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.HTTP.AllowOrigin) != 2 || c.HTTP.AllowedHosts[0] != "x.example" {
+		t.Errorf("env lists: %v %v", c.HTTP.AllowOrigin, c.HTTP.AllowedHosts)
+	}
+}

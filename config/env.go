@@ -17,7 +17,6 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	str := map[string]*string{
 		"EARSHOT_DATA":           &c.DataDir,
 		"EARSHOT_HTTP":           &c.HTTP.Addr,
-		"EARSHOT_ALLOW_ORIGIN":   &c.HTTP.AllowOrigin,
 		"EARSHOT_NATS_URL":       &c.NATS.URL,
 		"EARSHOT_NATS":           &c.NATS.Listen,
 		"EARSHOT_NATS_CREDS":     &c.NATS.CredsFile,
@@ -56,6 +55,15 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			return fmt.Errorf("EARSHOT_REQUIRE_TOKENS: %w", err)
 		}
 		c.HTTP.RequireTokens = b
+	}
+	list := func(v string) []string {
+		return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	}
+	if v := getenv("EARSHOT_ALLOW_ORIGIN"); v != "" {
+		c.HTTP.AllowOrigin = list(v)
+	}
+	if v := getenv("EARSHOT_ALLOWED_HOSTS"); v != "" {
+		c.HTTP.AllowedHosts = list(v)
 	}
 	if v := getenv("EARSHOT_INGEST_ALLOW_HOSTS"); v != "" {
 		// Comma- or space-separated, replacing the file's list.

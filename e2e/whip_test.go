@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/internal/tts"
 )
@@ -29,7 +30,10 @@ func TestBrowserAnchorGetsReminders(t *testing.T) {
 		t.Skip("real-browser test")
 	}
 	testutil.NeedFile(t, chromium)
-	svc := startService(t, nil)
+	// The publishing page is on another origin: http.allow_origin lets
+	// exactly that origin through CORS and cross-origin protection.
+	page := publisherPage(t)
+	svc := startService(t, func(c *config.Config) { c.HTTP.AllowOrigin = []string{page.URL} })
 	const room = "browser-anchor"
 	got := reminders(t, svc, room)
 	other := reminders(t, svc, "someone-else")
@@ -40,7 +44,6 @@ func TestBrowserAnchorGetsReminders(t *testing.T) {
 		"It has no side effects at all.")
 
 	token := mint(t, svc, api.RoleAnchor, room)
-	page := publisherPage(t)
 	q := url.Values{"whip": {"http://" + svc.HTTPAddr() + "/whip/" + room}, "token": {token}}
 	startBrowser(t, wav, page.URL+"/publish.html?"+q.Encode())
 

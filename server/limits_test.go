@@ -79,7 +79,13 @@ func errorCode(t *testing.T, resp *http.Response) api.Code {
 
 func send(t *testing.T, method, url, token string, body io.Reader) *http.Response {
 	t.Helper()
-	return testutil.Send(t, method, url, token, body, nil)
+	var header http.Header
+	if strings.HasSuffix(strings.Split(url, "?")[0], "/audio") {
+		header = http.Header{"Content-Type": {"audio/wav"}}
+	} else if body != nil {
+		header = http.Header{"Content-Type": {"application/json"}}
+	}
+	return testutil.Send(t, method, url, token, body, header)
 }
 
 func TestBodyLimits(t *testing.T) {
@@ -165,6 +171,7 @@ func TestUploadSlots(t *testing.T) {
 	first := make(chan *http.Response, 1)
 	go func() {
 		req, _ := http.NewRequest("POST", ts.URL+"/v1/rooms/r1/audio?pace=fast", pr)
+		req.Header.Set("Content-Type", "audio/wav")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			first <- nil

@@ -11,7 +11,7 @@ import (
 // pageCSP lets the pages load only this origin's scripts, styles, data and
 // media: no inline script, no third party.
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
-	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+	"media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // overlayPage is the anchor's overlay; the room must be a valid id.
 func (s *Server) overlayPage(static fs.FS) http.Handler {
@@ -44,8 +44,6 @@ func pageHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", pageCSP)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
 		hd.Set("Cache-Control", "no-cache")
 		h.ServeHTTP(w, r)
 	})

@@ -71,6 +71,7 @@ func fullOptions(t *testing.T, anonymous bool) Options {
 		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
 		Tokens:         authtest.Checker(handlerKey(), nil),
+		AllowedHosts:   []string{"example.com"}, // httptest.NewRequest's Host
 		AllowAnonymous: anonymous,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -139,6 +140,10 @@ func TestBadInput(t *testing.T) {
 		{"truncated wav", "POST", "/v1/rooms/r/audio", string(wav16(100)[:30]), 400, "wav"},
 		{"bad pace", "POST", "/v1/rooms/r/audio?pace=slow", string(wav16(10)), 400, "pace"},
 		{"too large", "POST", "/v1/rooms/r/audio", string(wav16(600000)), 413, "exceeds"},
+		// Browser safety: types a form or a simple cross-origin fetch sends.
+		{"text/plain utterance", "POST", "/v1/rooms/r/utterances#text/plain", `{"text":"x"}`, 415, "application/json"},
+		{"form utterance", "POST", "/v1/rooms/r/utterances#application/x-www-form-urlencoded", `text=x`, 415, "application/json"},
+		{"json audio", "POST", "/v1/rooms/r/audio#application/json", `{}`, 415, "audio/wav"},
 		{"bad limit", "GET", "/v1/alerts?limit=0", "", 400, "limit"},
 		{"huge limit", "GET", "/v1/alerts?limit=99999999999999999999", "", 400, "limit"},
 		{"bad since", "GET", "/v1/alerts?since=yesterday", "", 400, "since"},
@@ -147,7 +152,18 @@ func TestBadInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var v api.ErrorResponse
-			status := testutil.DoJSON(t, tc.method, srv.URL+tc.path, admin(t), tc.body, &v)
+			// The body's type: JSON, WAV for uploads, or the path's #fragment.
+			path, ctype, _ := strings.Cut(tc.path, "#")
+			if ctype == "" && strings.HasSuffix(strings.Split(path, "?")[0], "/audio") {
+				ctype = "audio/wav"
+			} else if ctype == "" && tc.method == "POST" {
+				ctype = "application/json"
+			}
+			code, data := testutil.DoWith(t, tc.method, srv.URL+path, admin(t), ctype, tc.body)
+			if err := json.Unmarshal(data, &v); err != nil {
+				t.Fatalf("answer is not JSON: %q", data)
+			}
+			status := code
 			msg := string(v.Error.Code) + ": " + v.Error.Message
 			if status != tc.status || v.Error.Code.Status() != status || !strings.Contains(strings.ToLower(msg), strings.ToLower(tc.mention)) {
 				t.Errorf("got %d %s, want %d mentioning %q", status, msg, tc.status, tc.mention)
@@ -181,11 +197,12 @@ func FuzzAPI(f *testing.F) {
 		if method != "GET" && method != "POST" {
 			method = "POST"
 		}
-		req, err := http.NewRequest(method, "http://x"+target, strings.NewReader(body))
+		req, err := http.NewRequest(method, "http://127.0.0.1"+target, strings.NewReader(body))
 		if err != nil || !strings.HasPrefix(req.URL.Path, "/") {
 			return
 		}
 		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if rec.Code >= 500 {

@@ -45,7 +45,8 @@ type Service struct {
 	tokens  *auth.Checker // verifies every request's token
 	// revocations is the watched revocation list (tokens.go).
 	revocations *revocation.Store
-	lex         *lexicons // versions, hot swap, /v1/lexicons (lexicons.go)
+	api         *server.Server // nil until the API listens
+	lex         *lexicons      // versions, hot swap, /v1/lexicons (lexicons.go)
 	// lexLoader is the one source of the lexicon (lexicon.go): configured
 	// until the versions are watched, then the active version.
 	lexLoader *lexiconLoader
@@ -131,7 +132,7 @@ func (s *Service) listenHTTP() error {
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whip, Transcripts: s.transcripts, Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
-		Revocations: s.revocations,
+		Revocations: s.revocations, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
 	})
 	if err != nil {
 		return err
@@ -144,6 +145,7 @@ func (s *Service) listenHTTP() error {
 		s.log.Info("http.public_metrics: /metrics answers without a token")
 	}
 	api := server.New(opts)
+	s.api = api
 	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/internal/keyfile"
@@ -93,4 +96,37 @@ func (s *Service) openRevocations() error {
 	s.revocations = st
 	s.tokens.Revocations = st.List()
 	return nil
+}
+
+// allowedHosts is http.allowed_hosts, or the default: the listen address's
+// host name, localhost when it is loopback, and localhost and this
+// machine's name when it is a wildcard (IP literals always pass).
+func allowedHosts(h config.HTTP) []string {
+	if len(h.AllowedHosts) > 0 {
+		return h.AllowedHosts
+	}
+	host, _, _ := net.SplitHostPort(h.Addr)
+	ip := net.ParseIP(host)
+	switch {
+	case host == "" || (ip != nil && ip.IsUnspecified()):
+		out := []string{"localhost"}
+		if name, err := os.Hostname(); err == nil && name != "" {
+			out = append(out, name)
+		}
+		return out
+	case ip != nil && ip.IsLoopback(), host == "localhost":
+		return []string{"localhost"}
+	case ip == nil:
+		return []string{host}
+	}
+	return []string{"localhost"} // an IP address: IP literals pass anyway
+}
+
+// HTTPRoutes are the routes this node's API serves, and the handlers it
+// has without an api.Routes entry (none, unless there is a bug).
+func (s *Service) HTTPRoutes() (served []api.Route, unlisted []string) {
+	if s.api == nil {
+		return nil, nil
+	}
+	return s.api.Routes(), s.api.Unlisted()
 }

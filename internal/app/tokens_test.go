@@ -3,11 +3,13 @@ package app
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/testutil"
 )
@@ -84,5 +86,27 @@ func TestHTTPKeysAreNeverRegenerated(t *testing.T) {
 	}
 	if _, err := OpenHTTPKeys(legacy, nil, log); err == nil {
 		t.Fatal("the migration ran twice: keys regenerated")
+	}
+}
+
+func TestAllowedHostsDefault(t *testing.T) {
+	name, _ := os.Hostname()
+	for _, c := range []struct {
+		addr string
+		list []string
+		want []string
+	}{
+		{"127.0.0.1:8080", nil, []string{"localhost"}},
+		{"[::1]:8080", nil, []string{"localhost"}},
+		{"localhost:8080", nil, []string{"localhost"}},
+		{"earshot.internal:8080", nil, []string{"earshot.internal"}},
+		{"0.0.0.0:8080", nil, []string{"localhost", name}},
+		{":8080", nil, []string{"localhost", name}},
+		{"0.0.0.0:8080", []string{"earshot.example.com"}, []string{"earshot.example.com"}},
+	} {
+		got := allowedHosts(config.HTTP{Addr: c.addr, AllowedHosts: c.list})
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s %v: %v, want %v", c.addr, c.list, got, c.want)
+		}
 	}
 }

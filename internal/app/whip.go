@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/pipeline"
@@ -15,10 +16,21 @@ import (
 // runs).
 func (s *Service) newWHIP() (*whip.Server, error) {
 	return whip.New(whip.Config{
-		AllowOrigin: s.cfg.HTTP.AllowOrigin,
+		// CORS is the API server's (server/browser.go): http.allow_origin
+		// on the WHIP routes only.
+		AllowOrigin: "",
 		Logger:      s.log,
 		Authorize: func(r *http.Request, room string) error {
-			return s.tokens.AllowRoom(auth.Bearer(r.Header.Get("Authorization")), room, time.Now())
+			// The API's guard has checked the same already; the WHIP server
+			// asks again, with the access of api.Routes.
+			c, err := s.tokens.Check(auth.Bearer(r.Header.Get("Authorization")), time.Now())
+			if err != nil {
+				return err
+			}
+			if rt, ok := api.RouteOf(http.MethodPost, "/whip/{room}"); !ok || !rt.Access.Admits(c.Role, c.Room, room) {
+				return auth.ErrScope
+			}
+			return nil
 		},
 		OnSession: func(room string, sess *whip.Session) {
 			drop := func(err error) {

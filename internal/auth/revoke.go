@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/earshot/earshot/api"
 )
 
 // RevocationKind says what a revocation names.
@@ -137,30 +135,4 @@ func (k *Checker) Check(token string, now time.Time) (Claims, error) {
 		return Claims{}, err
 	}
 	return c, nil
-}
-
-// AllowRole checks token and that it carries role (admin carries every
-// role).
-func (k *Checker) AllowRole(token, role string, now time.Time) error {
-	c, err := k.Check(token, now)
-	if err != nil {
-		return err
-	}
-	if string(c.Role) != role && c.Role != api.RoleAdmin {
-		return ErrScope
-	}
-	return nil
-}
-
-// AllowRoom checks token and that it opens room: the room's anchor,
-// compliance staff or an admin.
-func (k *Checker) AllowRoom(token, room string, now time.Time) error {
-	c, err := k.Check(token, now)
-	if err != nil {
-		return err
-	}
-	if (c.Role == api.RoleAnchor && c.Room == room) || c.Role == api.RoleCompliance || c.Role == api.RoleAdmin {
-		return nil
-	}
-	return ErrScope
 }

@@ -34,10 +34,25 @@ func Send(t testing.TB, method, url, token string, body io.Reader, header http.H
 }
 
 // Do is Send with a text body, returning the status and the answer's
-// bytes.
+// bytes; a POST, PUT or PATCH is sent as application/json (the API's JSON
+// routes refuse any other type with 415).
 func Do(t testing.TB, method, url, token, body string) (int, []byte) {
 	t.Helper()
-	resp := Send(t, method, url, token, strings.NewReader(body), nil)
+	ctype := ""
+	if method == http.MethodPost || method == http.MethodPut || method == http.MethodPatch {
+		ctype = "application/json"
+	}
+	return DoWith(t, method, url, token, ctype, body)
+}
+
+// DoWith is Do with the body's Content-Type (none when empty).
+func DoWith(t testing.TB, method, url, token, ctype, body string) (int, []byte) {
+	t.Helper()
+	var header http.Header
+	if ctype != "" {
+		header = http.Header{"Content-Type": {ctype}}
+	}
+	resp := Send(t, method, url, token, strings.NewReader(body), header)
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
