@@ -193,3 +193,31 @@ func TestIndexStoresFinals(t *testing.T) {
 		t.Fatalf("indexed %+v with hits %+v", got, hits)
 	}
 }
+
+// TestShedStalePartials: a scanner that fell behind skips partials that
+// waited longer than ShedPartialsAfter and still scans every final.
+func TestShedStalePartials(t *testing.T) {
+	e := newEnv(t, 1)
+	ctx := testutil.Context(t, 30*time.Second)
+	e.scan.Release(0) // the scanner falls behind: nothing consumes
+	f, _ := e.bus.Open(pipeline.Room{ID: "r1"}, "s1", pipeline.FeedOptions{})
+	for u := 1; u <= 5; u++ {
+		_ = f.Send(ctx, transcript.Hypothesis{Utterance: uint64(u), Text: "it cure"})
+		_ = f.Send(ctx, transcript.Hypothesis{Utterance: uint64(u), Final: true, Text: "it cure"})
+	}
+	queued := time.Now()
+	late := e.newScan(t, 1)
+	late.opts.ShedPartialsAfter = 100 * time.Millisecond
+	testutil.WaitFor(t, 5*time.Second, "the partials to be stale", func() bool { return time.Since(queued) > 200*time.Millisecond })
+	if err := late.Own(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 10*time.Second, "five finals scanned", func() bool { return late.Stats.Scanned.Load() == 5 })
+	if n := late.Stats.Shed.Load(); n != 5 {
+		t.Fatalf("shed %d partials, want 5", n)
+	}
+	testutil.WaitFor(t, 10*time.Second, "an alert per final", func() bool {
+		as, _ := e.sink.Alerts(ctx, natsinkQuery())
+		return len(as) == 5
+	})
+}

@@ -28,12 +28,20 @@ type ScanOptions struct {
 	// IdleSession: a session with no message for this long is forgotten
 	// (its publisher died without a flush). Default 10 minutes.
 	IdleSession time.Duration
-	Logger      *slog.Logger
+	// ShedPartialsAfter is the overload policy: a partial hypothesis that
+	// waited in the stream longer than this is skipped (acked, counted in
+	// ScanStats.Shed), because its final will carry the same words and a
+	// reminder for stale speech is worth less than keeping up; finals are
+	// always scanned. Default 2 s; negative never sheds.
+	ShedPartialsAfter time.Duration
+	Logger            *slog.Logger
 }
 
 // ScanStats counts what the scan role did.
 type ScanStats struct {
 	Scanned, Alerts, Dead, Retried atomic.Uint64
+	// Shed counts partials skipped by the overload policy.
+	Shed atomic.Uint64
 }
 
 // Scan is the scan role: it consumes partitions of EARSHOT_UTT into the
@@ -65,6 +73,9 @@ func NewScan(nc *nats.Conn, opts ScanOptions) (*Scan, error) {
 	}
 	if opts.IdleSession <= 0 {
 		opts.IdleSession = 10 * time.Minute
+	}
+	if opts.ShedPartialsAfter == 0 {
+		opts.ShedPartialsAfter = 2 * time.Second
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -159,6 +170,12 @@ func (s *Scan) handle(msg jetstream.Msg) {
 	m, room, err := Decode(msg.Subject(), msg.Data())
 	if err != nil {
 		s.dead(msg, err)
+		return
+	}
+	if s.stale(msg, m) {
+		s.Stats.Shed.Add(1)
+		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session}, false)
+		_ = msg.Ack()
 		return
 	}
 	h := m.Heard(room)
@@ -272,4 +289,15 @@ func (s *Scan) sweep() {
 			}
 		}
 	}
+}
+
+// stale reports whether m is a partial the overload policy sheds: stored
+// longer than ShedPartialsAfter ago (the scanner is behind). A requester
+// waiting for it (the utterances API) is never shed.
+func (s *Scan) stale(msg jetstream.Msg, m Message) bool {
+	if m.Final || s.opts.ShedPartialsAfter < 0 || msg.Headers().Get(HeaderReplyAll) != "" {
+		return false
+	}
+	md, err := msg.Metadata()
+	return err == nil && time.Since(md.Timestamp) > s.opts.ShedPartialsAfter
 }

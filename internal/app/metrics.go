@@ -30,6 +30,7 @@ type metricSources struct {
 	// signature (lexicon/version.Watcher.Refused).
 	lexiconRefused func() uint64
 	faults         faultSources // fault_metrics.go
+	cluster        *roles       // roles_metrics.go; nil in tests without a service
 }
 
 // metricsHandler serves the service's /metrics.
@@ -44,6 +45,7 @@ func (s *Service) metricsHandler() http.Handler {
 		src.lexiconRefused = s.lex.watcher.Refused
 	}
 	src.faults = s.faultSources()
+	src.cluster = &s.roles
 	return newMetricsHandler(src)
 }
 
@@ -51,6 +53,9 @@ func (s *Service) metricsHandler() http.Handler {
 // service's own, not the global default one.
 func newMetricsHandler(src metricSources) http.Handler {
 	pr := prometheus.NewRegistry()
+	if src.cluster != nil {
+		pr.MustRegister(newClusterCollector(src.cluster)) // roles_metrics.go
+	}
 	pr.MustRegister(newCollector(src), newFaultCollector(src.faults), collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return promhttp.HandlerFor(pr, promhttp.HandlerOpts{})
