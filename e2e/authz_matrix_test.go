@@ -14,6 +14,7 @@ import (
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/authtest"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // Who may call each route, written out here rather than read from
@@ -45,6 +46,7 @@ var authzMatrix = map[string][]string{
 	"GET /v1/transcripts":      {"compliance"},
 	"GET /v1/transcripts/{id}": {"compliance"},
 
+	"GET /v1/lexicons/schema":         {"policy", "compliance"},
 	"GET /v1/lexicons/active":         {"policy", "compliance"},
 	"GET /v1/lexicons":                {"policy", "compliance"},
 	"GET /v1/lexicons/audit":          {"policy", "compliance"},
@@ -217,22 +219,11 @@ func matrixCall(t *testing.T, base string, rt api.Route, tok string) int {
 			body = strings.NewReader("v=0\r\n")
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, rt.Method, base+path, body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	header := http.Header{}
 	if ctype != "" {
-		req.Header.Set("Content-Type", ctype)
+		header.Set("Content-Type", ctype)
 	}
-	if tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", rt.Method, path, err)
-	}
+	resp := testutil.Send(t, rt.Method, base+path, tok, body, header)
 	resp.Body.Close()
 	return resp.StatusCode
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -110,10 +109,7 @@ func TestPages(t *testing.T) {
 		{"/static/nope.js", 404, "", ""},
 	}
 	for _, c := range cases {
-		resp, err := http.Get(e.url + c.path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := testutil.Send(t, "GET", e.url+c.path, "", nil, nil)
 		buf, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != c.want || !strings.Contains(resp.Header.Get("Content-Type"), c.ctype) || !strings.Contains(string(buf), c.in) {

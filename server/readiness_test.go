@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // readyFunc adapts a function to Readier.
@@ -73,10 +74,7 @@ func TestReadyz(t *testing.T) {
 			if b, ok := r.Check("b"); ok && (len(b.Notices) != 1 || b.Notices[0].Path == "") {
 				t.Errorf("notices of b: %+v", b.Notices)
 			}
-			resp, err := http.Get(srv.URL + "/readyz")
-			if err != nil {
-				t.Fatal(err)
-			}
+			resp := testutil.Send(t, "GET", srv.URL+"/readyz", "", nil, nil)
 			resp.Body.Close()
 			if resp.StatusCode != tc.status {
 				t.Errorf("GET /readyz: %d, want %d", resp.StatusCode, tc.status)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestSessionCookie: a page signs in with its token and the server answers
@@ -17,12 +18,7 @@ func TestSessionCookie(t *testing.T) {
 	e := newReviewEnv(t)
 	signIn := func(tok string) *http.Cookie {
 		t.Helper()
-		req, _ := http.NewRequest("POST", e.url+"/v1/session", nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := testutil.Send(t, "POST", e.url+"/v1/session", tok, nil, nil)
 		defer resp.Body.Close()
 		var s api.Session
 		if err := json.NewDecoder(resp.Body).Decode(&s); err != nil || resp.StatusCode != 200 || s.Subject == "" {
@@ -36,14 +32,11 @@ func TestSessionCookie(t *testing.T) {
 	}
 	get := func(path string, c *http.Cookie) int {
 		t.Helper()
-		req, _ := http.NewRequest("GET", e.url+path, nil)
+		header := http.Header{}
 		if c != nil {
-			req.AddCookie(c)
+			header.Set("Cookie", (&http.Cookie{Name: c.Name, Value: c.Value}).String())
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := testutil.Send(t, "GET", e.url+path, "", nil, header)
 		resp.Body.Close()
 		return resp.StatusCode
 	}
@@ -64,11 +57,7 @@ func TestSessionCookie(t *testing.T) {
 	if got := get("/v1/alerts", room); got != 401 {
 		t.Errorf("alerts with an anchor's cookie: %d, want 401 (only the anchor's routes read it)", got)
 	}
-	req, _ := http.NewRequest("DELETE", e.url+"/v1/session?room=room-a", nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := testutil.Send(t, "DELETE", e.url+"/v1/session?room=room-a", "", nil, nil)
 	resp.Body.Close()
 	var cleared []string
 	for _, c := range resp.Cookies() {

@@ -160,12 +160,7 @@ func TestSearchCostAnswers(t *testing.T) {
 		{fmt.Errorf("%w of 5s", store.ErrBudget), api.CodeSearchTimeout, false},
 	} {
 		srv := httptest.NewServer(New(tokened(Options{Transcripts: failingTranscripts{err: c.err}, Logger: testutil.Quiet()})))
-		req, _ := http.NewRequest("GET", srv.URL+"/v1/transcripts?q=cream", nil)
-		req.Header.Set("Authorization", "Bearer "+admin(t))
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp := testutil.Send(t, "GET", srv.URL+"/v1/transcripts?q=cream", admin(t), nil, nil)
 		var e api.ErrorResponse
 		_ = json.NewDecoder(resp.Body).Decode(&e)
 		resp.Body.Close()

@@ -6,17 +6,24 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // maxBody bounds what Do reads of an answer.
 const maxBody = 64 << 20
 
+// RequestTimeout bounds a request of Send, its answer's body included: a
+// server that hangs fails the test instead of stalling the suite.
+const RequestTimeout = 2 * time.Minute
+
 // Send sends one request with an optional bearer token, body (nil: none)
 // and header (nil: none), and returns the response for the test to read
-// and close. A request that cannot be built or sent fails the test.
+// and close. A request that cannot be built or sent fails the test. It
+// uses http.DefaultClient, so that tests that close its idle connections
+// before a goroutine count close Send's too.
 func Send(t testing.TB, method, url, token string, body io.Reader, header http.Header) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(method, url, body)
+	req, err := http.NewRequestWithContext(Context(t, RequestTimeout), method, url, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
 	}
