@@ -48,14 +48,7 @@ rules:
 // TestAllowSpans: an allowed phrase cancels only the hits inside its own
 // occurrences (span semantics), where an exception cancels any hit near it.
 func TestAllowSpans(t *testing.T) {
-	lx, err := Parse("allow.yaml", []byte(allowYAML))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := compileYAML(t, "allow.yaml", allowYAML)
 	tests := []struct {
 		name, text string
 		want       []string // rule ids that fire

@@ -27,14 +27,7 @@ rules:
 `
 
 func TestContacts(t *testing.T) {
-	lx, err := Parse("contacts.yaml", []byte(contactYAML))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := compileYAML(t, "contacts.yaml", contactYAML)
 	tests := []struct {
 		text, want, matched string
 	}{

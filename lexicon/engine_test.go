@@ -53,7 +53,7 @@ func TestAlternatives(t *testing.T) {
 }
 
 func TestDeclaredGuards(t *testing.T) {
-	lx, err := Parse("g.yaml", []byte(`format: 1
+	e := compileYAML(t, "g.yaml", `format: 1
 rules:
   - id: ac-top
     category: absolute-claim
@@ -65,14 +65,7 @@ rules:
       - phrase: top
         not_inside: [top up]
     reminder: r
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for text, want := range map[string]bool{"顶级面料": true, "顶级玩家": false, "这不是顶级货": false,
 		"top quality": true, "please top up": false} {
 		if got := hitFor(e.MatchText(text), "ac-top") != nil; got != want {

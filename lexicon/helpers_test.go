@@ -36,3 +36,18 @@ func hitFor(hits []Hit, rule string) *Hit {
 	}
 	return nil
 }
+
+// compileYAML parses a lexicon written inline in a test and compiles it with
+// the default options.
+func compileYAML(t testing.TB, name, yaml string) *Engine {
+	t.Helper()
+	lx, err := Parse(name, []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Compile(lx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}

@@ -110,21 +110,14 @@ rules:
 // TestJoinedWords: a one-word English pattern matches the pieces ASR splits
 // it into, never single letters or a lone prefix.
 func TestJoinedWords(t *testing.T) {
-	lx, err := Parse("j.yaml", []byte(`format: 1
+	e := compileYAML(t, "j.yaml", `format: 1
 rules:
   - id: pg-venmo
     category: private-goods
     severity: high
     patterns: [venmo, pay me on paypal]
     reminder: r
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, c := range []struct {
 		text, matched string
 	}{
@@ -146,19 +139,12 @@ rules:
 
 // TestLanguageSelection: a rule fires only on segments of its languages.
 func TestLanguageSelection(t *testing.T) {
-	lx, err := Parse("l.yaml", []byte(`format: 1
+	e := compileYAML(t, "l.yaml", `format: 1
 rules:
   - {id: zh-only, category: private-goods, severity: low, languages: [zh], patterns: [wechat], reminder: r}
   - {id: en-only, category: private-goods, severity: low, languages: [en], patterns: [wechat], reminder: r}
   - {id: digits, category: private-goods, severity: low, languages: [en], patterns: [{digits: 7}], reminder: r}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+`)
 	for _, c := range []struct {
 		text string
 		want []string

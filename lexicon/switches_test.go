@@ -55,14 +55,7 @@ rules:
 // Chinese in Chinese segments, and typed rules see through stretched
 // letters and noise between them.
 func TestSwitches(t *testing.T) {
-	lx, err := Parse("switches.yaml", []byte(switchesYAML))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := compileYAML(t, "switches.yaml", switchesYAML)
 	tests := []struct {
 		text string
 		want []string
