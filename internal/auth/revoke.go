@@ -119,17 +119,39 @@ func (l *Revocations) List() []Revocation {
 }
 
 // Checker verifies a token and applies the revocation list: what every
-// request's token goes through.
+// request's token goes through. It remembers the claims of tokens that
+// verified (a signature check costs most of a request's CPU, and a client
+// sends its token again and again); expiry and revocation are checked on
+// every call. Use it through a pointer; the zero cache is ready.
 type Checker struct {
 	Verifier    *Verifier
 	Revocations *Revocations // nil: nothing is revoked
+
+	mu       sync.Mutex
+	verified map[string]Claims
 }
+
+// maxVerified bounds the remembered tokens; when full, it starts over.
+const maxVerified = 4096
 
 // Check returns the claims of a valid, unrevoked token.
 func (k *Checker) Check(token string, now time.Time) (Claims, error) {
-	c, err := k.Verifier.Verify(token, now)
-	if err != nil {
-		return Claims{}, err
+	k.mu.Lock()
+	c, ok := k.verified[token]
+	k.mu.Unlock()
+	if !ok {
+		var err error
+		if c, err = k.Verifier.Verify(token, now); err != nil {
+			return Claims{}, err
+		}
+		k.mu.Lock()
+		if k.verified == nil || len(k.verified) >= maxVerified {
+			k.verified = make(map[string]Claims)
+		}
+		k.verified[token] = c
+		k.mu.Unlock()
+	} else if !now.Before(c.Expires().Add(leeway)) {
+		return Claims{}, fmt.Errorf("%w", ErrExpired)
 	}
 	if err := k.Revocations.Check(c); err != nil {
 		return Claims{}, err

@@ -294,3 +294,30 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestCheckerRemembersSafely: a token verified once still expires and can
+// still be revoked; a token that did not verify is never remembered.
+func TestCheckerRemembersSafely(t *testing.T) {
+	s := testSigner(t)
+	now := time.Unix(1_800_000_000, 0)
+	s.now = func() time.Time { return now }
+	revs := NewRevocations()
+	k := &Checker{Verifier: NewVerifier(s.Public()), Revocations: revs}
+	tok, c, _ := s.Mint(Request{Role: api.RoleCompliance, TTL: time.Hour})
+	if _, err := k.Check(tok, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Check(tok, now.Add(2*time.Hour)); !errors.Is(err, ErrExpired) {
+		t.Errorf("a remembered token after its expiry: %v", err)
+	}
+	revs.Add(Revocation{Kind: RevokeID, Value: c.ID, At: now})
+	if _, err := k.Check(tok, now); !errors.Is(err, ErrRevoked) {
+		t.Errorf("a remembered token after its revocation: %v", err)
+	}
+	bad := tok[:len(tok)-2] + "AA"
+	for range 2 {
+		if _, err := k.Check(bad, now); !errors.Is(err, ErrSignature) {
+			t.Errorf("a forged token: %v", err)
+		}
+	}
+}
