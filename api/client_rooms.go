@@ -24,9 +24,22 @@ func (c *Client) Metrics(ctx context.Context) ([]byte, error) {
 }
 
 // Rooms lists every room the server has seen (GET /v1/rooms).
+//
+// It reads every page.
 func (c *Client) Rooms(ctx context.Context) ([]RoomStatus, error) {
-	var l RoomList
-	return l.Rooms, c.getJSON(ctx, "/v1/rooms", nil, &l)
+	var out []RoomStatus
+	q := url.Values{}
+	for {
+		var l RoomList
+		if err := c.getJSON(ctx, "/v1/rooms", q, &l); err != nil {
+			return out, err
+		}
+		out = append(out, l.Rooms...)
+		if l.NextAfter == "" || len(l.Rooms) == 0 {
+			return out, nil
+		}
+		q.Set("after", l.NextAfter)
+	}
 }
 
 // Room returns one room's status (GET /v1/rooms/{room}).

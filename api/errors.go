@@ -64,6 +64,7 @@ const (
 	CodeBodyTimeout      Code = "body_timeout"
 	CodeQueryTooCostly   Code = "query_too_costly"
 	CodeSearchTimeout    Code = "search_timeout"
+	CodeRoomLimit        Code = "room_limit"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -127,6 +128,7 @@ var Errors = []ErrorSpec{
 	{CodeBodyTimeout, http.StatusRequestTimeout, "the request body stalled or took longer than the route allows"},
 	{CodeQueryTooCostly, http.StatusBadRequest, "the search would cost too much (a leading wildcard, too many wildcards, too many index terms); the message says what to change"},
 	{CodeSearchTimeout, http.StatusServiceUnavailable, "the search ran past its time budget and was cancelled; narrow it"},
+	{CodeRoomLimit, http.StatusConflict, "a new room would exceed a cap (all rooms, automatic rooms, or one merchant's); the message names it"},
 }
 
 var errorIndex = func() map[Code]ErrorSpec {

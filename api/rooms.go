@@ -91,10 +91,16 @@ type SourceStats struct {
 	DroppedChunks uint64 `json:"dropped_chunks"`
 }
 
-// RoomList is GET /v1/rooms.
+// RoomList is GET /v1/rooms: rooms by id, at most ?limit= of them (default
+// and most MaxRoomPage), after ?after=.
 type RoomList struct {
 	Rooms []RoomStatus `json:"rooms"`
+	// NextAfter is the ?after= of the next page; absent on the last.
+	NextAfter string `json:"next_after,omitempty"`
 }
+
+// MaxRoomPage bounds one page of GET /v1/rooms.
+const MaxRoomPage = 1000
 
 // RoomRemoved is DELETE /v1/rooms/{room}.
 type RoomRemoved struct {

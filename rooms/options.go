@@ -55,6 +55,9 @@ type Options struct {
 	// EvidenceQueue bounds clips waiting to be written; beyond it clips are
 	// dropped and counted. Default 256.
 	EvidenceQueue int
+
+	// Caps bound the rooms kept (caps.go).
+	Caps Caps
 }
 
 func (o Options) withDefaults() Options {
@@ -62,6 +65,7 @@ func (o Options) withDefaults() Options {
 		o.Logger = slog.Default()
 	}
 	o.Backoff = o.Backoff.withDefaults()
+	o.Caps = o.Caps.withDefaults()
 	if o.EvidenceWindow <= 0 {
 		o.EvidenceWindow = 30 * time.Second
 	}

@@ -34,7 +34,7 @@ func (r *Registry) StartAudio(room pipeline.Room, src ingest.Source, lossless bo
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, err := r.pushableLocked(room.ID)
+	e, err := r.pushableLocked(room)
 	if err != nil {
 		return "", err
 	}
@@ -65,7 +65,7 @@ func (r *Registry) ReplaceAudio(room pipeline.Room, src ingest.Source, abandon f
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	e, err := r.pushableLocked(room.ID)
+	e, err := r.pushableLocked(room)
 	if err != nil {
 		return err
 	}
@@ -85,11 +85,15 @@ func (r *Registry) ReplaceAudio(room pipeline.Room, src ingest.Source, abandon f
 }
 
 // pushableLocked is the entry that pushed audio for id may go to.
-func (r *Registry) pushableLocked(id string) (*entry, error) {
+func (r *Registry) pushableLocked(room pipeline.Room) (*entry, error) {
 	if r.closed {
 		return nil, ErrClosed
 	}
-	e := r.entryLocked(id)
+	id := room.ID
+	e, err := r.admitLocked(room)
+	if err != nil {
+		return nil, err
+	}
 	if e.spec != nil && e.spec.Pulled() {
 		return nil, fmt.Errorf("rooms: %s is fed by its pulled source: %w", id, ErrBusy)
 	}

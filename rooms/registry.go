@@ -48,6 +48,10 @@ type entry struct {
 	// newer publisher, waiting for the running session to finish.
 	replaceable bool
 	next        *pending
+	// merchant is an automatic room's tenant (caps.go); active is when
+	// traffic last came (uploads, utterances, publishers).
+	merchant string
+	active   time.Time
 	// text is the room's text feed (utterances posted by a platform's
 	// own ASR): a session that lasts as long as the entry.
 	text     *pipeline.Session
@@ -173,6 +177,10 @@ func (r *Registry) Add(spec Spec) (Status, error) {
 			return Status{}, fmt.Errorf("rooms: %s: %w", spec.ID, ErrExists)
 		}
 		return Status{}, fmt.Errorf("rooms: %s: %w", spec.ID, ErrBusy)
+	}
+	if err := r.admitRegisteredLocked(spec); err != nil {
+		r.mu.Unlock()
+		return Status{}, err
 	}
 	e := &entry{spec: &spec, state: StateStarting, started: r.now()}
 	r.rooms[spec.ID] = e
@@ -355,7 +363,10 @@ func (r *Registry) textSession(room pipeline.Room, n int) (*pipeline.Session, pi
 	if r.closed {
 		return nil, nil, 0, ErrClosed
 	}
-	e := r.entryLocked(room.ID)
+	e, err := r.admitLocked(room)
+	if err != nil {
+		return nil, nil, 0, err
+	}
 	if e.text == nil {
 		if e.spec != nil {
 			room = mergeRoom(room, e.spec.Room())

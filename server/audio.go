@@ -6,6 +6,9 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
@@ -41,11 +44,9 @@ func (s *Server) postAudio(w http.ResponseWriter, r *http.Request) {
 	session, err := s.opts.Rooms.StartAudio(room, src, !realtime)
 	if err != nil {
 		_ = src.Close()
-		code := api.CodeNotStarted
-		if errors.Is(err, rooms.ErrBusy) {
-			code = api.CodeRoomBusy
-		} else if errors.Is(err, rooms.ErrClosed) {
-			code = api.CodeShuttingDown
+		code := roomErrCode(err)
+		if code == api.CodeInternal || code == api.CodeBadRoom {
+			code = api.CodeNotStarted
 		}
 		writeError(w, code, err.Error())
 		return
@@ -110,8 +111,31 @@ func roomFromRequest(w http.ResponseWriter, r *http.Request) (pipeline.Room, boo
 	return room, true
 }
 
-func (s *Server) listRooms(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, api.RoomList{Rooms: each(s.opts.Rooms.Rooms(), wireRoomStatus)})
+// listRooms answers one page of rooms by id: ?limit= (1..api.MaxRoomPage,
+// the default) after ?after=.
+func (s *Server) listRooms(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	limit := api.MaxRoomPage
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > api.MaxRoomPage {
+			writeError(w, api.CodeBadQuery, fmt.Sprintf("limit %q: want a whole number from 1 to %d", l, api.MaxRoomPage))
+			return
+		}
+		limit = n
+	}
+	after := v.Get("after")
+	all := s.opts.Rooms.Rooms() // sorted by id, bounded by the registry's caps
+	i, _ := slices.BinarySearchFunc(all, after, func(st rooms.Status, id string) int { return strings.Compare(st.Room.ID, id) })
+	if i < len(all) && all[i].Room.ID == after {
+		i++
+	}
+	page := all[i:min(len(all), i+limit)]
+	out := api.RoomList{Rooms: each(page, wireRoomStatus)}
+	if i+limit < len(all) {
+		out.NextAfter = page[len(page)-1].Room.ID
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {

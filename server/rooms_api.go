@@ -82,8 +82,10 @@ func roomErrCode(err error) api.Code {
 		return api.CodeRoomExists
 	case errors.Is(err, rooms.ErrBusy):
 		return api.CodeRoomBusy
-	case errors.Is(err, rooms.ErrNotFound):
+	case errors.Is(err, rooms.ErrNotFound), errors.Is(err, rooms.ErrUnregistered):
 		return api.CodeUnknownRoom
+	case errors.Is(err, rooms.ErrRoomLimit):
+		return api.CodeRoomLimit
 	case errors.Is(err, rooms.ErrClosed):
 		return api.CodeShuttingDown
 	case errors.Is(err, context.DeadlineExceeded):

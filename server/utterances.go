@@ -47,7 +47,11 @@ func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		writeError(w, api.CodeNotDelivered, err.Error())
+		code := api.CodeNotDelivered
+		if c := roomErrCode(err); c == api.CodeRoomLimit || c == api.CodeUnknownRoom {
+			code = c // a cap or an unregistered room, not a delivery failure
+		}
+		writeError(w, code, err.Error())
 		return
 	}
 	writeJSON(w, http.StatusOK, api.UtterancesResult{Room: room.ID, Utterances: len(us), Alerts: list(alerts, wireAlert)})
