@@ -21,6 +21,9 @@ type Cluster struct {
 	// Replicas of earshot's streams: 1 for one server, 3 for a cluster
 	// that survives the loss of a server. Default 1.
 	Replicas int `yaml:"replicas"`
+	// MaxBytes bounds the hypotheses stream EARSHOT_UTT on disk (the
+	// oldest dropped beyond it). Default 1 GiB.
+	MaxBytes Bytes `yaml:"max_bytes"`
 }
 
 // Has reports whether role is one of this node's.

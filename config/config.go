@@ -38,6 +38,9 @@ type Config struct {
 
 // Ingest configures pulled sources.
 type Ingest struct {
+	// RoomCaps bound the rooms kept and say what traffic for an id that is
+	// not registered does (limits.go).
+	RoomCaps `yaml:",inline"`
 	// AllowHosts lists the far ends a pulled room (POST /v1/rooms with a
 	// URL) may reach although their address is loopback, private,
 	// link-local or otherwise special, which the server refuses by
@@ -132,6 +135,11 @@ type Lexicon struct {
 	// Phonetic enables phone-sequence matching of English phrases using the
 	// recognizer's pronouncing dictionary.
 	Phonetic bool `yaml:"phonetic"`
+	// MaxBytes bounds the versions bucket on disk (publishing refused
+	// when full); MaxDropShare is the share of the live rules a new
+	// version may drop without "force" (limits.go).
+	MaxBytes     Bytes   `yaml:"max_bytes"`
+	MaxDropShare float64 `yaml:"max_drop_share"`
 	// TrustedKeys are public keys (A...) whose lexicon versions this node
 	// accepts besides its own signing key's (DATA/keys/lexicon.nk): the
 	// previous key during a key rotation.
@@ -209,6 +217,11 @@ type Alerts struct {
 	Cooldown Duration `yaml:"cooldown"`
 	// Retention is how long the alert stream keeps alerts.
 	Retention Duration `yaml:"retention"`
+	// MaxBytes bounds the alert stream on disk (the oldest dropped beyond
+	// it, as past retention); DispositionsMaxBytes bounds the decisions
+	// bucket (new decisions refused when full).
+	MaxBytes             Bytes `yaml:"max_bytes"`
+	DispositionsMaxBytes Bytes `yaml:"dispositions_max_bytes"`
 }
 
 // Transcripts configures the transcript store (transcript/store).
@@ -277,7 +290,7 @@ func Default() Config {
 		HTTP: HTTP{Addr: "127.0.0.1:8080", RequireTokens: true,
 			Limits: defaultHTTPLimits(), RateLimit: defaultRateLimit()},
 		NATS:    NATS{Listen: "127.0.0.1:4222"},
-		Lexicon: Lexicon{Phonetic: true},
+		Lexicon: Lexicon{Phonetic: true, MaxDropShare: 0.5},
 		Recognizer: Recognizer{Engine: "sphinx", Sphinx: Sphinx{
 			HMM: filepath.Join(model, "en-us"), LM: filepath.Join(model, "en-us.lm.bin"),
 			Dict: filepath.Join(model, "cmudict-en-us.dict"), NBest: 5,
@@ -290,7 +303,7 @@ func Default() Config {
 		LogLevel: "info",
 
 		Transcripts: Transcripts{RetentionDays: 30, Search: defaultSearchLimits()},
-		Ingest:      Ingest{AllowHosts: []string{}},
+		Ingest:      Ingest{AllowHosts: []string{}, RoomCaps: defaultRoomCaps()},
 		Cluster:     Cluster{Roles: slices.Clone(Roles), Partitions: 8, Replicas: 1},
 	}
 }

@@ -136,3 +136,52 @@ func (l SearchLimits) validate() error {
 	}
 	return nil
 }
+
+// RoomCaps bound the rooms a node keeps (rooms.Caps), under ingest:. The
+// tenant is the merchant (a registration's "merchant", or the ?merchant=
+// of the traffic that made an automatic room).
+type RoomCaps struct {
+	// AutoRegister lets an upload, posted utterances or a WHIP publish for
+	// an id that is not registered make an automatic room; off, such
+	// traffic is refused (404 unknown_room) until POST /v1/rooms.
+	AutoRegister bool `yaml:"auto_register"`
+	// MaxAutoRooms bounds automatic rooms; at the bound the one idle
+	// longest (for AutoRoomIdle at least) is forgotten, else 409 room_limit.
+	MaxAutoRooms int      `yaml:"max_auto_rooms"`
+	AutoRoomIdle Duration `yaml:"auto_room_idle"`
+	// MaxRooms bounds every room, MaxRoomsPerMerchant one merchant's.
+	MaxRooms            int `yaml:"max_rooms"`
+	MaxRoomsPerMerchant int `yaml:"max_rooms_per_merchant"`
+}
+
+func defaultRoomCaps() RoomCaps {
+	return RoomCaps{AutoRegister: true, MaxAutoRooms: 1000, AutoRoomIdle: Duration(10 * time.Minute),
+		MaxRooms: 10000, MaxRoomsPerMerchant: 1000}
+}
+
+// validateStores checks the room caps and the stream and bucket bounds.
+func (c *Config) validateStores() error {
+	r := c.Ingest.RoomCaps
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"ingest.max_auto_rooms", int64(r.MaxAutoRooms)}, {"ingest.auto_room_idle", int64(r.AutoRoomIdle)},
+		{"ingest.max_rooms", int64(r.MaxRooms)}, {"ingest.max_rooms_per_merchant", int64(r.MaxRoomsPerMerchant)}} {
+		if f.v <= 0 {
+			return fmt.Errorf("config: %s: want a positive value", f.name)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    Bytes
+	}{{"alerts.max_bytes", c.Alerts.MaxBytes}, {"alerts.dispositions_max_bytes", c.Alerts.DispositionsMaxBytes},
+		{"lexicon.max_bytes", c.Lexicon.MaxBytes}, {"cluster.max_bytes", c.Cluster.MaxBytes}} {
+		if f.v != 0 && f.v < 1<<20 {
+			return fmt.Errorf("config: %s %v: want 0 (a share of JetStream's storage) or at least 1MiB", f.name, f.v)
+		}
+	}
+	if s := c.Lexicon.MaxDropShare; math.IsNaN(s) || s <= 0 || s > 1 {
+		return fmt.Errorf("config: lexicon.max_drop_share %v: want a share above 0 and at most 1 (1 never asks for force)", s)
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"net"
 	"net/http"
@@ -12,7 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -155,4 +160,36 @@ func TestSlowClientsDoNotExhaustDescriptors(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestEveryStreamBounded: every JetStream stream and KV bucket the service
+// makes (alerts, lexicon versions, dispositions, cooldowns, the cluster's
+// hypotheses and leases) is bounded in bytes, so no stream can fill the
+// disk by itself; a new stream without MaxBytes fails this test.
+func TestEveryStreamBounded(t *testing.T) {
+	svc := startService(t, func(c *config.Config) { c.Recognizer.Engine = "none" })
+	js, err := jetstream.New(natstest.Connect(t, svc.NATSURL(), svc.NATSAuth(), natsauth.Service()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	names := js.StreamNames(ctx)
+	n := 0
+	for name := range names.Name() {
+		n++
+		s, err := js.Stream(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := s.CachedInfo().Config; c.MaxBytes <= 0 {
+			t.Errorf("stream %s has no MaxBytes (max_age %v, max_msgs %d)", name, c.MaxAge, c.MaxMsgs)
+		}
+	}
+	if err := names.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n < 3 {
+		t.Fatalf("only %d streams: the service should have made the alert stream and its buckets", n)
+	}
 }

@@ -61,6 +61,9 @@ type Disposition struct {
 type Options struct {
 	// Timeout bounds each call when ctx has no deadline; default 5s.
 	Timeout time.Duration
+	// MaxBytes bounds the bucket on disk; when it is full a new decision
+	// is refused (never an old one dropped). 0 is no bound.
+	MaxBytes int64
 	// Now is the clock; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -99,6 +102,7 @@ func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Store, error) {
 		Description:  "earshot: compliance decisions on alerts, by alert id",
 		History:      History,
 		MaxValueSize: MaxRequestBytes * 2,
+		MaxBytes:     opts.MaxBytes,
 		Storage:      jetstream.FileStorage,
 	})
 	if err != nil {

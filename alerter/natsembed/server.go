@@ -239,6 +239,11 @@ func waitReady(ctx context.Context, ns *server.Server, log *slogLogger, timeout 
 	}
 }
 
+// StoreLimit is JetStream's file storage limit as the server computed it
+// at start (Config.MaxStore, or by default 75% of the free disk under the
+// data dir): what every stream's MaxBytes together must fit in.
+func (s *Server) StoreLimit() int64 { return s.jsCfg.MaxStore }
+
 // ClientURL is the nats:// URL clients dial, or "" with NoListen.
 func (s *Server) ClientURL() string {
 	if s.cfg.NoListen {

@@ -32,15 +32,19 @@ type CooldownState struct {
 // CooldownBucket is the KV bucket of KVCooldown.
 const CooldownBucket = "EARSHOT_COOLDOWN"
 
+
 // KVCooldown keeps cooldowns in the KV bucket CooldownBucket, made or
 // joined here with entries expiring after ttl (the repeat-reset period).
-func KVCooldown(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int) (SharedCooldown, error) {
+// The bucket holds at most maxBytes (0: no bound); its entries are a few
+// hundred bytes and expire after ttl.
+func KVCooldown(ctx context.Context, js jetstream.JetStream, ttl time.Duration, replicas int, maxBytes int64) (SharedCooldown, error) {
 	if ttl <= 0 {
 		ttl = DefaultRepeatReset
 	}
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: CooldownBucket, Description: "earshot reminder cooldowns per room and rule", History: 1,
 		TTL: ttl, Replicas: max(replicas, 1), Storage: jetstream.FileStorage,
+		MaxBytes: maxBytes, MaxValueSize: 4 << 10,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("natsink: cooldown bucket: %w", err)

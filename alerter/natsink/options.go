@@ -17,12 +17,19 @@ const (
 	DefaultMaxEntries  = 10000
 	DefaultTimeout     = 5 * time.Second
 	DefaultCheckEvery  = 5 * time.Second
+	// MaxAlertBytes bounds one stored alert (its context is at most one
+	// utterance of 16 KiB).
+	MaxAlertBytes = 256 << 10
 )
 
 // Options configure a Sink. The zero value is usable.
 type Options struct {
 	// MaxAge is how long the stream keeps alerts; default 30 days.
 	MaxAge time.Duration
+	// MaxBytes bounds the stream on disk; beyond it the oldest alerts are
+	// dropped, as past MaxAge. 0 is no bound: JetStream reserves MaxBytes
+	// against its storage, so the service sizes it (internal/app).
+	MaxBytes int64
 	// Duplicates is the stream's deduplication window; default 2 minutes.
 	Duplicates time.Duration
 	// Replicas of the stream (clustered servers only); default 1.

@@ -21,6 +21,8 @@ func streamConfig(o Options) jetstream.StreamConfig {
 		Retention:   jetstream.LimitsPolicy,
 		Discard:     jetstream.DiscardOld,
 		MaxAge:      o.MaxAge,
+		MaxBytes:    o.MaxBytes,
+		MaxMsgSize:  MaxAlertBytes,
 		Duplicates:  o.Duplicates,
 		Replicas:    o.Replicas,
 		AllowDirect: true,

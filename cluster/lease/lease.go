@@ -22,6 +22,8 @@ type Options struct {
 	Holder string
 	// TTL is how long a claim lives without renewal; default 3 s.
 	TTL time.Duration
+	// MaxBytes bounds the bucket on disk; 0 is no bound.
+	MaxBytes int64
 	// Replicas of the bucket; default 1.
 	Replicas int
 	// OnLost is called (on the renewal goroutine) with a key whose claim
@@ -77,6 +79,7 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Table, er
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: opts.Bucket, Description: "earshot leases (cluster/lease)", History: 1,
 		TTL: opts.TTL, Replicas: opts.Replicas, Storage: jetstream.FileStorage,
+		MaxBytes: opts.MaxBytes,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lease: bucket %s: %w", opts.Bucket, err)

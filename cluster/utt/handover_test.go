@@ -35,7 +35,7 @@ func startScanner(t *testing.T, srv *natsembed.Server, name string, partitions i
 	}
 	ctx := testutil.Context(t, 30*time.Second)
 	js, _ := jetstream.New(nc)
-	shared, err := natsink.KVCooldown(ctx, js, time.Minute, 1)
+	shared, err := natsink.KVCooldown(ctx, js, time.Minute, 1, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,6 +64,10 @@ type StreamOptions struct {
 	MaxAge time.Duration
 	// Duplicates is the Nats-Msg-Id window; default 2 minutes.
 	Duplicates time.Duration
+	// MaxBytes bounds the hypotheses stream on disk (the oldest dropped
+	// beyond it, as past MaxAge); DLQMaxBytes bounds EARSHOT_DLQ. 0 is no
+	// bound: the service sizes them (internal/app).
+	MaxBytes, DLQMaxBytes int64
 }
 
 func (o StreamOptions) withDefaults() StreamOptions {
@@ -94,7 +98,7 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, o StreamOptions)
 			Destination: fmt.Sprintf("%s.{{partition(%d,1)}}.{{wildcard(1)}}", StoredPrefix, o.Partitions),
 		},
 		Storage: jetstream.FileStorage, Retention: jetstream.LimitsPolicy, Discard: jetstream.DiscardOld,
-		MaxAge: o.MaxAge, Duplicates: o.Duplicates, Replicas: o.Replicas,
+		MaxAge: o.MaxAge, Duplicates: o.Duplicates, Replicas: o.Replicas, MaxBytes: o.MaxBytes,
 	}
 	if _, err := js.CreateOrUpdateStream(ctx, utt); err != nil {
 		return fmt.Errorf("utt: ensure stream %s: %w", Stream, err)
@@ -104,7 +108,7 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, o StreamOptions)
 		Description: "earshot messages that failed validation, with the reason in Earshot-Reason",
 		Subjects:    []string{"earshot.dlq.>"},
 		Storage:     jetstream.FileStorage, Retention: jetstream.LimitsPolicy, Discard: jetstream.DiscardOld,
-		MaxAge: 7 * 24 * time.Hour, MaxMsgs: 100_000, Replicas: o.Replicas,
+		MaxAge: 7 * 24 * time.Hour, MaxMsgs: 100_000, MaxBytes: o.DLQMaxBytes, Replicas: o.Replicas,
 	}
 	if _, err := js.CreateOrUpdateStream(ctx, dlq); err != nil {
 		return fmt.Errorf("utt: ensure stream %s: %w", DLQStream, err)

@@ -31,6 +31,7 @@ type Service struct {
 	cfg     config.Config
 	log     *slog.Logger
 	nats    *natsembed.Server   // nil with an external cluster
+	bounds  storeBounds         // every stream's MaxBytes (bounds.go)
 	natsKey *natsauth.Authority // the embedded server's keys; nil with an external cluster
 	nc      *nats.Conn
 	sink    *natsink.Sink
@@ -75,16 +76,19 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err = s.connectNATS(ctx); err != nil {
 		return nil, err
 	}
+	if s.bounds, err = s.storeBounds(ctx); err != nil { // bounds.go: every stream's MaxBytes
+		return nil, fmt.Errorf("stream bounds: %w", err)
+	}
 	if err = s.startLexicons(ctx); err != nil {
 		return nil, err
 	}
-	shared, err := sharedCooldown(ctx, s.nc, cfg.Cluster.Replicas) // roles.go: survives a scanner handover
+	shared, err := sharedCooldown(ctx, s.nc, cfg.Cluster.Replicas, s.bounds.cooldown) // roles.go: survives a scanner handover
 	if err != nil {
 		return nil, err
 	}
 	sinkOpts := natsink.Options{
 		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lexLoader.Cooldown,
-		MaxAge: time.Duration(cfg.Alerts.Retention), Logger: log,
+		MaxAge: time.Duration(cfg.Alerts.Retention), MaxBytes: s.bounds.alerts, Logger: log,
 		Replicas: cfg.Cluster.Replicas, SharedCooldown: shared,
 	}
 	if s.nats != nil {

@@ -44,7 +44,8 @@ func (s *Service) startLexicons(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	store, err := version.Open(ctx, js, version.Options{Compile: s.lexLoader.Compile, Logger: s.log, Keys: keys})
+	store, err := version.Open(ctx, js, version.Options{Compile: s.lexLoader.Compile, Logger: s.log, Keys: keys,
+		MaxBytes: s.bounds.lexicon})
 	if err != nil {
 		return err
 	}

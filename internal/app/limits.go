@@ -8,6 +8,7 @@ import (
 
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/ratelimit"
+	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript/store"
 )
@@ -53,4 +54,10 @@ func (s *Service) tokenRole(tok string, now time.Time) (string, error) {
 func searchLimits(c config.SearchLimits) store.SearchLimits {
 	return store.SearchLimits{MaxConcurrent: c.MaxConcurrent, Timeout: time.Duration(c.Timeout), MaxTerms: c.MaxTerms,
 		MinPrefix: c.MinPrefix, MaxExpanding: c.MaxExpanding, MinFuzzy: c.MinFuzzy}
+}
+
+// roomCaps turns the configuration into the registry's caps.
+func roomCaps(c config.RoomCaps) rooms.Caps {
+	return rooms.Caps{MaxRooms: c.MaxRooms, MaxPerMerchant: c.MaxRoomsPerMerchant, RefuseUnregistered: !c.AutoRegister,
+		MaxAuto: c.MaxAutoRooms, AutoIdle: time.Duration(c.AutoRoomIdle)}
 }

@@ -61,7 +61,8 @@ func (s *Service) startRoles(ctx context.Context) error {
 	}
 	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if err := utt.EnsureStreams(sctx, js, utt.StreamOptions{Partitions: c.Partitions, Replicas: c.Replicas}); err != nil {
+	if err := utt.EnsureStreams(sctx, js, utt.StreamOptions{Partitions: c.Partitions, Replicas: c.Replicas,
+		MaxBytes: s.bounds.utt, DLQMaxBytes: s.bounds.dlq}); err != nil {
 		return err
 	}
 	// Every node says it is alive and which roles it runs (earshot cluster
@@ -102,7 +103,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 		// Partitions are consumed only under a lease, in one process as in a
 		// cluster: the scanner that holds partition p's claim scans its rooms.
 		s.roles.leases, err = lease.Open(sctx, js, lease.Options{Bucket: ScanLeaseBucket, Holder: s.roles.holder,
-			Replicas: c.Replicas, OnLost: s.roles.scan.OnLeaseLost, Logger: s.log.With("role", "scan")})
+			Replicas: c.Replicas, MaxBytes: s.bounds.leases, OnLost: s.roles.scan.OnLeaseLost, Logger: s.log.With("role", "scan")})
 		if err != nil {
 			return err
 		}
@@ -157,12 +158,12 @@ func (s *Service) stopRoles() {
 }
 
 // sharedCooldown is the reminder cooldown every scanner shares.
-func sharedCooldown(ctx context.Context, nc *nats.Conn, replicas int) (natsink.SharedCooldown, error) {
+func sharedCooldown(ctx context.Context, nc *nats.Conn, replicas int, maxBytes int64) (natsink.SharedCooldown, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	return natsink.KVCooldown(ctx, js, natsink.DefaultRepeatReset, replicas)
+	return natsink.KVCooldown(ctx, js, natsink.DefaultRepeatReset, replicas, maxBytes)
 }

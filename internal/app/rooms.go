@@ -36,6 +36,7 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 		Schemes:     pull.RemoteSchemes(), // file paths left out: no reading the server's disk on a client's say-so
 		// A room may name another configured engine ("recognizer": "openai").
 		RecognizerFor: s.engines.For,
+		Caps:          roomCaps(s.cfg.Ingest.RoomCaps), // limits.go
 	}
 	if s.roles.place != nil {
 		opts.Owner = s.roles.place // a room is pulled by the one worker holding its claim

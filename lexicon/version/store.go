@@ -51,6 +51,9 @@ type Options struct {
 	Compile Compiler
 	// History is how many revisions of each key the bucket keeps; default 16.
 	History uint8
+	// MaxBytes bounds the bucket on disk; when it is full a publish is
+	// refused (never an old version dropped). 0 is no bound.
+	MaxBytes int64
 	Now     func() time.Time
 	Logger  *slog.Logger
 }
@@ -79,13 +82,11 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Store, er
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	kv, err := js.CreateKeyValue(ctx, jetstream.KeyValueConfig{
+	// Create or update, so a bucket made before MaxBytes existed gets it.
+	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: Bucket, History: opts.History, Description: "earshot lexicon versions",
-		Storage: jetstream.FileStorage,
+		Storage: jetstream.FileStorage, MaxBytes: opts.MaxBytes,
 	})
-	if errors.Is(err, jetstream.ErrBucketExists) {
-		kv, err = js.KeyValue(ctx, Bucket)
-	}
 	if err != nil {
 		return nil, fmt.Errorf("version: opening bucket %s: %w", Bucket, err)
 	}

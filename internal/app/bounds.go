@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/cluster/utt"
+	"github.com/earshot/earshot/lexicon/version"
+)
+
+// storeBounds are the MaxBytes of every stream and bucket the service
+// makes. JetStream reserves each stream's MaxBytes against its storage
+// limit, so together they must fit in it: a bound left at 0 in the
+// configuration is the smaller of a fixed default and a share of that
+// limit (the embedded server's is 75% of the data dir's free disk at
+// start; an external cluster's, the account's limit when it has one).
+type storeBounds struct {
+	alerts, dispositions, lexicon, cooldown int64
+	utt, dlq, leases                        int64
+}
+
+// A share of the storage limit and a fixed default for each; the shares
+// leave a quarter of the limit to whatever else the account keeps.
+var boundShares = []struct {
+	stream string
+	share  float64
+	def    int64
+	dst    func(*storeBounds) *int64
+}{
+	// about 1.4 million alerts of 1.5 KB
+	{alerter.AlertStream, 0.35, 2 << 30, func(b *storeBounds) *int64 { return &b.alerts }},
+	{utt.Stream, 0.20, 1 << 30, func(b *storeBounds) *int64 { return &b.utt }},
+	// hundreds of versions of a large lexicon, with their history
+	{"KV_" + version.Bucket, 0.05, 512 << 20, func(b *storeBounds) *int64 { return &b.lexicon }},
+	// about half a million decisions of 1 KB with their history
+	{"KV_" + disposition.Bucket, 0.05, 512 << 20, func(b *storeBounds) *int64 { return &b.dispositions }},
+	{utt.DLQStream, 0.05, 256 << 20, func(b *storeBounds) *int64 { return &b.dlq }},
+	// entries of a few hundred bytes that expire
+	{"KV_" + natsink.CooldownBucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.cooldown }},
+	// leases are small and expire within seconds
+	{"KV_" + ScanLeaseBucket, 0.01, 16 << 20, func(b *storeBounds) *int64 { return &b.leases }},
+}
+
+// minBound keeps a bound useful on a tiny disk.
+const minBound = 1 << 20
+
+// storeBounds computes the bounds: the configured ones, else shares of the
+// storage limit. A stream that exists with a larger MaxBytes keeps it, so
+// a restart with less free disk never drops stored messages.
+func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
+	js, err := jetstream.New(s.nc)
+	if err != nil {
+		return storeBounds{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	limit := int64(0)
+	if s.nats != nil {
+		limit = s.nats.StoreLimit()
+	} else if info, err := js.AccountInfo(ctx); err == nil && info.Limits.MaxStore > 0 {
+		limit = info.Limits.MaxStore
+	}
+	c := s.cfg
+	configured := map[string]int64{
+		alerter.AlertStream: int64(c.Alerts.MaxBytes), "KV_" + disposition.Bucket: int64(c.Alerts.DispositionsMaxBytes),
+		"KV_" + version.Bucket: int64(c.Lexicon.MaxBytes), utt.Stream: int64(c.Cluster.MaxBytes),
+	}
+	var b storeBounds
+	for _, sh := range boundShares {
+		v := configured[sh.stream]
+		if v <= 0 {
+			v = sh.def
+			if limit > 0 {
+				v = max(minBound, min(v, int64(sh.share*float64(limit))))
+			}
+			if st, err := js.Stream(ctx, sh.stream); err == nil && st.CachedInfo().Config.MaxBytes > v {
+				v = st.CachedInfo().Config.MaxBytes
+			} else if err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
+				return storeBounds{}, err
+			}
+		}
+		*sh.dst(&b) = v
+	}
+	s.log.Debug("stream bounds", "storage_limit", limit, "alerts", b.alerts, "utt", b.utt, "lexicon", b.lexicon,
+		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases)
+	return b, nil
+}
