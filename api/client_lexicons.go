@@ -120,7 +120,7 @@ func (c *Client) ImportCSV(ctx context.Context, name string, csv io.Reader) ([]b
 // with the new version.
 func (c *Client) Publish(ctx context.Context, pr PublishRequest) (LexiconSummary, error) {
 	var s LexiconSummary
-	d := DraftRequest{YAML: string(pr.YAML), Message: pr.Message, Author: pr.Author, Base: pr.Base}
+	d := DraftRequest{YAML: string(pr.YAML), Message: pr.Message, Author: pr.Author, Base: pr.Base, Force: pr.Force}
 	return s, c.sendJSON(ctx, http.MethodPost, "/v1/lexicons", nil, d, &s)
 }
 
@@ -141,6 +141,6 @@ func (c *Client) Rollback(ctx context.Context, rr RollbackRequest) (LexiconSumma
 	if rr.Version <= 0 {
 		return s, fmt.Errorf("rollback: version %d: want a positive number", rr.Version)
 	}
-	d := DraftRequest{Version: rr.Version, Message: rr.Message, Author: rr.Author}
+	d := DraftRequest{Version: rr.Version, Message: rr.Message, Author: rr.Author, Force: rr.Force}
 	return s, c.sendJSON(ctx, http.MethodPost, "/v1/lexicons/rollback", nil, d, &s)
 }

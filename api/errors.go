@@ -65,6 +65,7 @@ const (
 	CodeQueryTooCostly   Code = "query_too_costly"
 	CodeSearchTimeout    Code = "search_timeout"
 	CodeRoomLimit        Code = "room_limit"
+	CodeNeedsForce       Code = "needs_force"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -128,6 +129,7 @@ var Errors = []ErrorSpec{
 	{CodeBodyTimeout, http.StatusRequestTimeout, "the request body stalled or took longer than the route allows"},
 	{CodeQueryTooCostly, http.StatusBadRequest, "the search would cost too much (a leading wildcard, too many wildcards, too many index terms); the message says what to change"},
 	{CodeSearchTimeout, http.StatusServiceUnavailable, "the search ran past its time budget and was cancelled; narrow it"},
+	{CodeNeedsForce, http.StatusConflict, "the lexicon has no rules, or drops more than lexicon.max_drop_share of the live rules: send \"force\": true (earshot lexicon publish --force) to publish it"},
 	{CodeRoomLimit, http.StatusConflict, "a new room would exceed a cap (all rooms, automatic rooms, or one merchant's); the message names it"},
 }
 

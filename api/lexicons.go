@@ -123,6 +123,10 @@ type DraftRequest struct {
 	Base int `json:"base,omitempty"`
 	// Version is the version a rollback publishes again.
 	Version int `json:"version,omitempty"`
+	// Force publishes (or rolls back to) a version with no rules or one
+	// dropping more than lexicon.max_drop_share of the live rules, which
+	// is otherwise refused with needs_force.
+	Force bool `json:"force,omitempty"`
 }
 
 // Problem is one validation error, naming file, rule and field.
@@ -311,6 +315,8 @@ type PublishRequest struct {
 	// Base, if not 0, makes the publish fail with conflict unless Base is
 	// still the live version.
 	Base int
+	// Force: see DraftRequest.Force.
+	Force bool
 }
 
 // RollbackRequest is what Client.Rollback sends.
@@ -318,6 +324,7 @@ type RollbackRequest struct {
 	Version int
 	Message string
 	Author  string
+	Force   bool
 }
 
 // Term is one value of a closed vocabulary: its id (what the API and the

@@ -127,7 +127,8 @@ func TestLexiconHotPublish(t *testing.T) {
 	// 1, and stop once they have been answered under version 2 as well.
 	testutil.WaitFor(t, 30*time.Second, "utterances under version 1", func() bool { return answered.Load() >= 2*rooms })
 	published := time.Now()
-	v2, err := policy.Publish(ctx, api.PublishRequest{YAML: readFile(t, "testdata/lexicon/v2.yaml"), Message: "alpha out, beta in"})
+	// v2 replaces the only rule of v1: that needs force.
+	v2, err := policy.Publish(ctx, api.PublishRequest{YAML: readFile(t, "testdata/lexicon/v2.yaml"), Message: "alpha out, beta in", Force: true})
 	if err != nil || v2.Number != 2 {
 		t.Fatalf("publish: %v %+v", err, v2)
 	}
@@ -225,10 +226,17 @@ func TestLexiconAPI(t *testing.T) {
 	if err != nil || test.Lexicon != "draft" || len(test.Hits) != 1 || test.Hits[0].RuleID != "beta-rule" {
 		t.Errorf("test draft: %v %+v", err, test)
 	}
-	if _, err := policy.PublishYAML(ctx, v2, ""); err != nil { // the raw YAML form curl users send
+	// v2 drops v1's only rule: refused without force, in either form.
+	if _, err := policy.PublishYAML(ctx, v2, ""); !api.IsCode(err, api.CodeNeedsForce) || api.StatusOf(err) != http.StatusConflict {
+		t.Fatalf("publish dropping every live rule without force: %v, want 409 needs_force", err)
+	}
+	if _, err := policy.Publish(ctx, api.PublishRequest{YAML: v2, Force: true}); err != nil {
 		t.Fatal(err)
 	}
-	v, err := policy.Rollback(ctx, api.RollbackRequest{Version: 1})
+	if _, err := policy.Rollback(ctx, api.RollbackRequest{Version: 1}); !api.IsCode(err, api.CodeNeedsForce) {
+		t.Fatalf("rollback dropping every live rule without force: %v, want 409 needs_force", err)
+	}
+	v, err := policy.Rollback(ctx, api.RollbackRequest{Version: 1, Force: true})
 	if err != nil || v.Number != 3 || v.RollbackOf != 1 {
 		t.Fatalf("rollback: %v %+v", err, v)
 	}
@@ -250,7 +258,7 @@ func TestLexiconAPI(t *testing.T) {
 	for _, e := range audit {
 		actions = append(actions, e.Action)
 	}
-	if err != nil || !slices.Equal(actions, []string{"bootstrap", "rejected", "publish", "rollback"}) {
+	if err != nil || !slices.Equal(actions, []string{"bootstrap", "rejected", "rejected", "publish", "rejected", "rollback"}) {
 		t.Errorf("audit actions %v %v", actions, err)
 	}
 	for _, e := range audit[1:] {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
@@ -79,11 +79,13 @@ func TestSlowClientsDoNotExhaustDescriptors(t *testing.T) {
 		c.HTTP.Limits.UploadTimeout = config.Duration(2 * time.Second)
 	})
 	addr := svc.HTTPAddr()
+	ingest := mint(t, svc, api.RoleIngest, "")
 	phases := []struct {
 		name, head, trickle string
 	}{
 		{"slow headers", "GET /v1/rooms HTTP/1.1\r\nHost: x\r\n", "X-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n"},
-		{"slow uploads", "POST /v1/rooms/slow/audio HTTP/1.1\r\nHost: x\r\nContent-Type: audio/wav\r\nContent-Length: 1000000\r\n\r\nRIFF", "\x00"},
+		{"slow uploads", "POST /v1/rooms/slow/audio HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ingest +
+			"\r\nContent-Type: audio/wav\r\nContent-Length: 1000000\r\n\r\nRIFF", "\x00"},
 	}
 	for _, ph := range phases {
 		t.Run(ph.name, func(t *testing.T) {
@@ -149,16 +151,10 @@ func TestSlowClientsDoNotExhaustDescriptors(t *testing.T) {
 			}
 		})
 	}
+	admin := apiClient(t, svc)
 	testutil.Eventually(t, 10*time.Second, func() error {
-		resp, err := http.Get("http://" + addr + "/v1/rooms")
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("GET /v1/rooms after the slow clients: %s", resp.Status)
-		}
-		return nil
+		_, err := admin.Rooms(context.Background())
+		return err
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/testdouble"
+	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
@@ -17,8 +18,8 @@ import (
 func capsRegistry(t *testing.T, caps Caps) (*Registry, func(time.Duration)) {
 	t.Helper()
 	r, err := Open(context.Background(), pipeline.Config{
-		Recognizer: testdouble.Silent{}, Matcher: defaultMatcher(t), Sink: &testdouble.Sink{}, Logger: quietLog(),
-	}, Options{Logger: quietLog(), Caps: caps})
+		Recognizer: testdouble.Silent{}, Matcher: defaultMatcher(t), Sink: &testdouble.Sink{}, Logger: testutil.Quiet(),
+	}, Options{Logger: testutil.Quiet(), Caps: caps})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ type LexiconService interface {
 	Versions(ctx context.Context) ([]version.Summary, error)
 	Version(ctx context.Context, n int) (version.Version, error)
 	Publish(ctx context.Context, d version.Draft) (version.Version, error)
-	Rollback(ctx context.Context, n int, author, message string) (version.Version, error)
+	Rollback(ctx context.Context, n int, author, message string, force bool) (version.Version, error)
 	Audit(ctx context.Context) ([]version.AuditEntry, error)
 	// Check validates and compiles a draft without publishing it.
 	Check(file string, yaml []byte) (*lexicon.Lexicon, *lexicon.Engine, error)
@@ -157,6 +157,8 @@ func (s *Server) lexiconError(w http.ResponseWriter, err error) {
 		writeError(w, api.CodeNoVersions, err.Error())
 	case errors.Is(err, version.ErrConflict):
 		writeError(w, api.CodeConflict, err.Error())
+	case errors.Is(err, version.ErrNeedsForce):
+		writeError(w, api.CodeNeedsForce, err.Error())
 	case errors.Is(err, ErrNoTranscripts):
 		writeError(w, api.CodeNoTranscripts, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

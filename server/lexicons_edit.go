@@ -33,6 +33,11 @@ func readDraft(w http.ResponseWriter, r *http.Request) (api.DraftRequest, error)
 		}
 	} else {
 		d.YAML, d.Message, d.Text = string(body), q.Get("message"), q.Get("text")
+		if f := q.Get("force"); f != "" {
+			if d.Force, err = strconv.ParseBool(f); err != nil {
+				return d, fmt.Errorf("force: want true or false, got %q", f)
+			}
+		}
 		if b := q.Get("base"); b != "" {
 			if d.Base, err = strconv.Atoi(b); err != nil {
 				return d, fmt.Errorf("base: want a version number, got %q", b)
@@ -185,7 +190,7 @@ func (s *Server) publishLexicon(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.opts.Lexicons.Publish(r.Context(), version.Draft{YAML: []byte(d.YAML), File: "draft.yaml",
-		Author: d.Author, Message: d.Message, Base: d.Base})
+		Author: d.Author, Message: d.Message, Base: d.Base, Force: d.Force})
 	if err != nil {
 		s.lexiconError(w, err)
 		return
@@ -206,7 +211,7 @@ func (s *Server) rollbackLexicon(w http.ResponseWriter, r *http.Request) {
 		writeError(w, api.CodeBadVersion, "version: want the positive version number to roll back to")
 		return
 	}
-	v, err := s.opts.Lexicons.Rollback(r.Context(), d.Version, d.Author, d.Message)
+	v, err := s.opts.Lexicons.Rollback(r.Context(), d.Version, d.Author, d.Message, d.Force)
 	if err != nil {
 		s.lexiconError(w, err)
 		return

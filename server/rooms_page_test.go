@@ -28,11 +28,11 @@ func capsServer(t *testing.T, caps rooms.Caps) *httptest.Server {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	reg, err := rooms.Open(ctx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: &memoryLog{}},
-		rooms.Options{Logger: quietLog(), Caps: caps})
+		rooms.Options{Logger: testutil.Quiet(), Caps: caps})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(New(Options{Rooms: reg, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: quietLog()}))
+	srv := httptest.NewServer(New(tokened(Options{Rooms: reg, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: testutil.Quiet()})))
 	t.Cleanup(func() { srv.Close(); cancel(); reg.Wait() })
 	return srv
 }
@@ -42,9 +42,10 @@ func capsServer(t *testing.T, caps rooms.Caps) *httptest.Server {
 // and GET /v1/rooms pages by id with next_after.
 func TestRoomCapsAndPages(t *testing.T) {
 	srv := capsServer(t, rooms.Caps{MaxAuto: 5})
+	tok := admin(t)
 	post := func(room string) (int, api.ErrorResponse) {
 		var v api.ErrorResponse
-		code := testutil.DoJSON(t, "POST", srv.URL+"/v1/rooms/"+room+"/utterances", "", `{"text":"hello everyone"}`, &v)
+		code := testutil.DoJSON(t, "POST", srv.URL+"/v1/rooms/"+room+"/utterances", tok, `{"text":"hello everyone"}`, &v)
 		return code, v
 	}
 	for i := range 5 {
@@ -55,7 +56,7 @@ func TestRoomCapsAndPages(t *testing.T) {
 	if code, v := post("inv-5"); code != http.StatusConflict || v.Error.Code != api.CodeRoomLimit {
 		t.Fatalf("6th invented room: %d %+v, want 409 room_limit", code, v)
 	}
-	c := apiClient(t, srv.URL)
+	c := adminClient(t, srv.URL)
 	all, err := c.Rooms(context.Background())
 	if err != nil || len(all) != 5 {
 		t.Fatalf("Rooms: %d rooms, %v", len(all), err)
@@ -63,7 +64,7 @@ func TestRoomCapsAndPages(t *testing.T) {
 	var ids []string
 	for after := ""; ; {
 		var l api.RoomList
-		if code := testutil.DoJSON(t, "GET", srv.URL+"/v1/rooms?limit=2&after="+after, "", "", &l); code != 200 || len(l.Rooms) > 2 {
+		if code := testutil.DoJSON(t, "GET", srv.URL+"/v1/rooms?limit=2&after="+after, tok, "", &l); code != 200 || len(l.Rooms) > 2 {
 			t.Fatalf("page after %q: %d %+v", after, code, l)
 		}
 		for _, r := range l.Rooms {
@@ -78,12 +79,12 @@ func TestRoomCapsAndPages(t *testing.T) {
 		t.Fatalf("pages gave %v", ids)
 	}
 	var v api.ErrorResponse
-	if code := testutil.DoJSON(t, "GET", srv.URL+"/v1/rooms?limit=1001", "", "", &v); code != 400 || v.Error.Code != api.CodeBadQuery {
+	if code := testutil.DoJSON(t, "GET", srv.URL+"/v1/rooms?limit=1001", tok, "", &v); code != 400 || v.Error.Code != api.CodeBadQuery {
 		t.Fatalf("limit beyond the page: %d %+v", code, v)
 	}
 
 	strict := capsServer(t, rooms.Caps{RefuseUnregistered: true})
-	if code := testutil.DoJSON(t, "POST", strict.URL+"/v1/rooms/nobody/utterances", "", `{"text":"hi"}`, &v); code != http.StatusNotFound || v.Error.Code != api.CodeUnknownRoom {
+	if code := testutil.DoJSON(t, "POST", strict.URL+"/v1/rooms/nobody/utterances", tok, `{"text":"hi"}`, &v); code != http.StatusNotFound || v.Error.Code != api.CodeUnknownRoom {
 		t.Fatalf("unregistered room with auto_register off: %d %+v, want 404 unknown_room", code, v)
 	}
 }

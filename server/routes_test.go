@@ -40,7 +40,7 @@ func (noLexicons) Version(context.Context, int) (version.Version, error) {
 func (noLexicons) Publish(context.Context, version.Draft) (version.Version, error) {
 	return version.Version{}, version.ErrEmpty
 }
-func (noLexicons) Rollback(context.Context, int, string, string) (version.Version, error) {
+func (noLexicons) Rollback(context.Context, int, string, string, bool) (version.Version, error) {
 	return version.Version{}, version.ErrNotFound
 }
 func (noLexicons) Audit(context.Context) ([]version.AuditEntry, error) { return nil, nil }

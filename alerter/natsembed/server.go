@@ -239,9 +239,9 @@ func waitReady(ctx context.Context, ns *server.Server, log *slogLogger, timeout 
 	}
 }
 
-// StoreLimit is JetStream's file storage limit as the server computed it
-// at start (Config.MaxStore, or by default 75% of the free disk under the
-// data dir): what every stream's MaxBytes together must fit in.
+// StoreLimit is JetStream's file storage limit (Config.MaxStore, or the
+// size of the data dir's file system): what every stream's MaxBytes
+// together must fit in.
 func (s *Server) StoreLimit() int64 { return s.jsCfg.MaxStore }
 
 // ClientURL is the nats:// URL clients dial, or "" with NoListen.

@@ -32,7 +32,6 @@ type CooldownState struct {
 // CooldownBucket is the KV bucket of KVCooldown.
 const CooldownBucket = "EARSHOT_COOLDOWN"
 
-
 // KVCooldown keeps cooldowns in the KV bucket CooldownBucket, made or
 // joined here with entries expiring after ttl (the repeat-reset period).
 // The bucket holds at most maxBytes (0: no bound); its entries are a few

@@ -22,7 +22,8 @@ type Options struct {
 	Holder string
 	// TTL is how long a claim lives without renewal; default 3 s.
 	TTL time.Duration
-	// MaxBytes bounds the bucket on disk; 0 is no bound.
+	// MaxBytes bounds the bucket on disk; default 4 MiB (claims are small
+	// and expire within seconds).
 	MaxBytes int64
 	// Replicas of the bucket; default 1.
 	Replicas int
@@ -72,6 +73,9 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Table, er
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = 4 << 20
 	}
 	if opts.OnLost == nil {
 		opts.OnLost = func(string) {}

@@ -125,6 +125,7 @@ func printDiff(w io.Writer, d *version.Diff) {
 
 func newLexiconPublishCmd() *cobra.Command {
 	var message, author string
+	var force bool
 	var base int
 	cmd := &cobra.Command{
 		Use:   "publish --server URL --token T FILE",
@@ -139,7 +140,7 @@ func newLexiconPublishCmd() *cobra.Command {
 		if message == "" {
 			message = "published " + filepath.Base(args[0])
 		}
-		v, err := c.Publish(cmd.Context(), api.PublishRequest{YAML: data, Message: message, Author: author, Base: base})
+		v, err := c.Publish(cmd.Context(), api.PublishRequest{YAML: data, Message: message, Author: author, Base: base, Force: force})
 		if err != nil {
 			return err
 		}
@@ -149,11 +150,13 @@ func newLexiconPublishCmd() *cobra.Command {
 	cmd.Flags().StringVarP(&message, "message", "m", "", "what changed and why")
 	cmd.Flags().StringVar(&author, "author", envOr("USER", "policy"), "who publishes")
 	cmd.Flags().IntVar(&base, "base", 0, "fail if the live version is no longer this one (0: last writer wins)")
+	cmd.Flags().BoolVar(&force, "force", false, "publish even a version with no rules, or one dropping more than lexicon.max_drop_share of the live rules")
 	return cmd
 }
 
 func newLexiconRollbackCmd() *cobra.Command {
 	var message, author string
+	var force bool
 	cmd := &cobra.Command{
 		Use:   "rollback --server URL --token T VERSION",
 		Short: "Publish an old version again as the next version; prints the new version number",
@@ -164,7 +167,7 @@ func newLexiconRollbackCmd() *cobra.Command {
 		if err != nil || n <= 0 {
 			return fmt.Errorf("rollback: VERSION must be a positive number, got %q", args[0])
 		}
-		v, err := c.Rollback(cmd.Context(), api.RollbackRequest{Version: n, Message: message, Author: author})
+		v, err := c.Rollback(cmd.Context(), api.RollbackRequest{Version: n, Message: message, Author: author, Force: force})
 		if err != nil {
 			return err
 		}
@@ -173,5 +176,6 @@ func newLexiconRollbackCmd() *cobra.Command {
 	})
 	cmd.Flags().StringVarP(&message, "message", "m", "", "why (default: rollback to version N)")
 	cmd.Flags().StringVar(&author, "author", envOr("USER", "policy"), "who rolls back")
+	cmd.Flags().BoolVar(&force, "force", false, "roll back even to a version dropping more than lexicon.max_drop_share of the live rules")
 	return cmd
 }

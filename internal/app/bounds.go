@@ -11,6 +11,7 @@ import (
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/cluster/utt"
+	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/lexicon/version"
 )
 
@@ -18,15 +19,15 @@ import (
 // makes. JetStream reserves each stream's MaxBytes against its storage
 // limit, so together they must fit in it: a bound left at 0 in the
 // configuration is the smaller of a fixed default and a share of that
-// limit (the embedded server's is 75% of the data dir's free disk at
-// start; an external cluster's, the account's limit when it has one).
+// limit (the embedded server's is the size of the data dir's file system;
+// an external cluster's, the account's limit when it has one).
 type storeBounds struct {
 	alerts, dispositions, lexicon, cooldown int64
-	utt, dlq, leases                        int64
+	utt, dlq, leases, revocations           int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
-// leave a quarter of the limit to whatever else the account keeps.
+// add up to 58%, leaving the rest to whatever else the account keeps.
 var boundShares = []struct {
 	stream string
 	share  float64
@@ -34,17 +35,19 @@ var boundShares = []struct {
 	dst    func(*storeBounds) *int64
 }{
 	// about 1.4 million alerts of 1.5 KB
-	{alerter.AlertStream, 0.35, 2 << 30, func(b *storeBounds) *int64 { return &b.alerts }},
-	{utt.Stream, 0.20, 1 << 30, func(b *storeBounds) *int64 { return &b.utt }},
+	{alerter.AlertStream, 0.25, 2 << 30, func(b *storeBounds) *int64 { return &b.alerts }},
+	{utt.Stream, 0.15, 1 << 30, func(b *storeBounds) *int64 { return &b.utt }},
 	// hundreds of versions of a large lexicon, with their history
 	{"KV_" + version.Bucket, 0.05, 512 << 20, func(b *storeBounds) *int64 { return &b.lexicon }},
 	// about half a million decisions of 1 KB with their history
 	{"KV_" + disposition.Bucket, 0.05, 512 << 20, func(b *storeBounds) *int64 { return &b.dispositions }},
-	{utt.DLQStream, 0.05, 256 << 20, func(b *storeBounds) *int64 { return &b.dlq }},
+	{utt.DLQStream, 0.03, 256 << 20, func(b *storeBounds) *int64 { return &b.dlq }},
 	// entries of a few hundred bytes that expire
 	{"KV_" + natsink.CooldownBucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.cooldown }},
 	// leases are small and expire within seconds
-	{"KV_" + ScanLeaseBucket, 0.01, 16 << 20, func(b *storeBounds) *int64 { return &b.leases }},
+	{"KV_" + ScanLeaseBucket, 0.01, 4 << 20, func(b *storeBounds) *int64 { return &b.leases }},
+	// revoked token ids and subjects, a few hundred bytes each
+	{"KV_" + revocation.Bucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.revocations }},
 }
 
 // minBound keeps a bound useful on a tiny disk.
@@ -88,6 +91,6 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 		*sh.dst(&b) = v
 	}
 	s.log.Debug("stream bounds", "storage_limit", limit, "alerts", b.alerts, "utt", b.utt, "lexicon", b.lexicon,
-		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases)
+		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations)
 	return b, nil
 }

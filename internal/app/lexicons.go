@@ -45,7 +45,7 @@ func (s *Service) startLexicons(ctx context.Context) error {
 		return err
 	}
 	store, err := version.Open(ctx, js, version.Options{Compile: s.lexLoader.Compile, Logger: s.log, Keys: keys,
-		MaxBytes: s.bounds.lexicon})
+		MaxBytes: s.bounds.lexicon, MaxDropShare: s.cfg.Lexicon.MaxDropShare})
 	if err != nil {
 		return err
 	}

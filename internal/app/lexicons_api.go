@@ -43,8 +43,8 @@ func (l *lexicons) Publish(ctx context.Context, d version.Draft) (version.Versio
 }
 
 // Rollback republishes version n and, like Publish, answers once it runs.
-func (l *lexicons) Rollback(ctx context.Context, n int, author, message string) (version.Version, error) {
-	v, err := l.store.Rollback(ctx, n, author, message)
+func (l *lexicons) Rollback(ctx context.Context, n int, author, message string, force bool) (version.Version, error) {
+	v, err := l.store.Rollback(ctx, n, author, message, force)
 	if err == nil {
 		l.awaitActive(ctx, v.Number)
 	}

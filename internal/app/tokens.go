@@ -89,7 +89,8 @@ func (s *Service) openRevocations() error {
 	if err != nil {
 		return fmt.Errorf("revocations: %w", err)
 	}
-	st, err := revocation.Open(ctx, js, revocation.Options{Replicas: s.cfg.Cluster.Replicas, Logger: s.log})
+	st, err := revocation.Open(ctx, js, revocation.Options{Replicas: s.cfg.Cluster.Replicas, Logger: s.log,
+		MaxBytes: s.bounds.revocations})
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,10 @@ func natsConn(t testing.TB, ns *natsembed.Server) *nats.Conn {
 }
 
 // openStore opens a Store on its own connection.
-func openStore(t testing.TB, ns *natsembed.Server) *Store {
+// openStore opens the store with Options changed by tune. Its tests replace
+// one-rule lexicons freely, so the drop guard is off (MaxDropShare 1)
+// unless tune sets it (guard_test.go).
+func openStore(t testing.TB, ns *natsembed.Server, tune ...func(*Options)) *Store {
 	t.Helper()
 	nc := natstest.Service(t, ns)
 	js, err := jetstream.New(nc)
@@ -51,7 +54,11 @@ func openStore(t testing.TB, ns *natsembed.Server) *Store {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	s, err := Open(ctx, js, Options{Logger: testutil.Quiet(), Keys: testKeys})
+	opts := Options{Logger: testutil.Quiet(), Keys: testKeys, MaxDropShare: 1}
+	for _, f := range tune {
+		f(&opts)
+	}
+	s, err := Open(ctx, js, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,6 +25,10 @@ type Draft struct {
 	// with ErrConflict if another version was published since. 0 means
 	// last writer wins.
 	Base int
+	// Force publishes a version with no rules, or one dropping more than
+	// Options.MaxDropShare of the live rules, which is otherwise refused
+	// with ErrNeedsForce (guard.go).
+	Force bool
 	// rollbackOf and action are set by Rollback and Bootstrap; over by
 	// AdoptUnsigned: the unsigned active version the draft replaces.
 	rollbackOf int
@@ -98,6 +102,12 @@ func (s *Store) tryPublish(ctx context.Context, d Draft, lx *lexicon.Lexicon) (V
 		}
 		prev, _ = lexicon.Parse(d.File, []byte(cur.YAML))
 	}
+	if !d.Force && !d.onlyFirst {
+		if err := checkDrop(prev, lx, s.opts.MaxDropShare); err != nil {
+			s.audit(ctx, AuditEntry{Actor: d.Author, Action: "rejected", Message: firstLine(err.Error()), Hash: Hash(d.YAML)})
+			return Version{}, true, err
+		}
+	}
 	v := Version{
 		Number: cur.Number + 1, Name: lx.Name, Rules: len(lx.Rules), PublishedAt: s.opts.Now().UTC(),
 		Author: d.Author, Message: d.Message, Hash: Hash(d.YAML), Previous: cur.Number,
@@ -126,8 +136,9 @@ func (s *Store) tryPublish(ctx context.Context, d Draft, lx *lexicon.Lexicon) (V
 	return v, true, nil
 }
 
-// Rollback publishes version n's YAML again as a new version.
-func (s *Store) Rollback(ctx context.Context, n int, author, message string) (Version, error) {
+// Rollback publishes version n's YAML again as a new version; like a
+// publish, it needs force when that version would drop most live rules.
+func (s *Store) Rollback(ctx context.Context, n int, author, message string, force bool) (Version, error) {
 	old, err := s.Get(ctx, n)
 	if err != nil {
 		return Version{}, err
@@ -136,7 +147,7 @@ func (s *Store) Rollback(ctx context.Context, n int, author, message string) (Ve
 		message = fmt.Sprintf("rollback to version %d", n)
 	}
 	return s.Publish(ctx, Draft{YAML: []byte(old.YAML), File: fmt.Sprintf("v%d.yaml", n),
-		Author: author, Message: message, rollbackOf: n, action: "rollback"})
+		Author: author, Message: message, rollbackOf: n, action: "rollback", Force: force})
 }
 
 // Bootstrap publishes yaml as version 1 if nothing was ever published, and
@@ -196,7 +207,8 @@ func (s *Store) AdoptUnsigned(ctx context.Context) (Version, bool, error) {
 		return Version{}, false, err
 	}
 	v, err := s.Publish(ctx, Draft{YAML: []byte(old.YAML), File: fmt.Sprintf("v%d.yaml", old.Number), Author: "earshot",
-		Message: fmt.Sprintf("version %d signed: it was published before versions were signed", old.Number), action: "sign", over: &old})
+		Message: fmt.Sprintf("version %d signed: it was published before versions were signed", old.Number), action: "sign", over: &old,
+		Force: true}) // the same YAML again: nothing is dropped
 	return v, err == nil, err
 }
 

@@ -166,7 +166,7 @@ func TestForgedRecordsAreRefused(t *testing.T) {
 	if _, err := s.Get(ctx, 1); !errors.Is(err, ErrRefused) {
 		t.Fatalf("Get of a planted archive: %v", err)
 	}
-	if _, err := s.Rollback(ctx, 1, "mallory", ""); !errors.Is(err, ErrRefused) {
+	if _, err := s.Rollback(ctx, 1, "mallory", "", false); !errors.Is(err, ErrRefused) {
 		t.Fatalf("rollback to a planted archive: %v", err)
 	}
 	list, err := s.List(ctx)
@@ -205,7 +205,7 @@ func TestVerifyOnlyNodeAndKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	nw, err := Open(ctx, js, Options{Keys: rotated, Logger: testutil.Quiet()})
+	nw, err := Open(ctx, js, Options{Keys: rotated, Logger: testutil.Quiet(), MaxDropShare: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,8 +54,11 @@ type Options struct {
 	// MaxBytes bounds the bucket on disk; when it is full a publish is
 	// refused (never an old version dropped). 0 is no bound.
 	MaxBytes int64
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// MaxDropShare is the share of the live rules a version may drop
+	// without Draft.Force (guard.go); default DefaultMaxDropShare.
+	MaxDropShare float64
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // Store reads and writes versions in the KV bucket. It is safe for
@@ -75,6 +78,9 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Store, er
 	}
 	if opts.History == 0 {
 		opts.History = 16
+	}
+	if opts.MaxDropShare <= 0 || opts.MaxDropShare > 1 {
+		opts.MaxDropShare = DefaultMaxDropShare
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -38,7 +38,7 @@ func TestPublishListGetDiffRollback(t *testing.T) {
 	if len(d.Removed) != 1 || len(d.Changed) != 1 || d.Changed[0].Fields[0].Field != "severity" {
 		t.Errorf("diff: %+v", d)
 	}
-	rb, err := s.Rollback(ctx, 1, "bob", "")
+	rb, err := s.Rollback(ctx, 1, "bob", "", false)
 	if err != nil || rb.Number != 3 || rb.RollbackOf != 1 || rb.Hash != v1.Hash {
 		t.Fatalf("rollback: %+v %v", rb, err)
 	}

@@ -118,17 +118,27 @@ async function runBacktest(ev) {
   out.replaceChildren(...parts);
 }
 
+// forced sends body; when the server answers needs_force (a version with no
+// rules, or dropping most live rules) it asks, and sends it again with force.
+async function forced(body, send) {
+  const r = await send(body);
+  if (r.ok || r.data?.error?.code !== 'needs_force') return r;
+  if (!confirm(r.data.error.message + '\n\nPublish it anyway?')) return r;
+  return send({ ...body, force: true });
+}
+
 async function publish(ev) {
   ev.preventDefault();
   if (!(await signInWithField())) return;
-  const r = await api('POST', '/v1/lexicons', { yaml: $('#yaml').value, message: $('#message').value });
+  const body = { yaml: $('#yaml').value, message: $('#message').value };
+  const r = await forced(body, b => api('POST', '/v1/lexicons', b));
   $('#pub-result').textContent = r.ok ? `published version ${r.data.version}` : 'not published: ' + (r.data?.error?.message || r.status);
   if (r.ok) { await loadActive(); await loadVersions(); }
 }
 
 async function rollback(n) {
   if (!(await signInWithField())) return;
-  const r = await api('POST', '/v1/lexicons/rollback', { version: n });
+  const r = await forced({ version: n }, b => api('POST', '/v1/lexicons/rollback', b));
   $('#pub-result').textContent = r.ok ? `rolled back: version ${r.data.version} = version ${n}` : 'not rolled back: ' + (r.data?.error?.message || r.status);
   if (r.ok) { await loadActive(); await loadVersions(); }
 }

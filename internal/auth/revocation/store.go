@@ -26,6 +26,8 @@ const (
 type Options struct {
 	// Replicas of the bucket in a JetStream cluster; default 1.
 	Replicas int
+	// MaxBytes bounds the bucket on disk; default 64 MiB.
+	MaxBytes int64
 	// Now is the clock of new revocations; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -53,9 +55,12 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Store, er
 	if opts.Replicas <= 0 {
 		opts.Replicas = 1
 	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = maxBytes
+	}
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: Bucket, Description: "earshot: revoked HTTP tokens (by id and by subject)",
-		History: 1, MaxValueSize: maxValue, MaxBytes: maxBytes, Storage: jetstream.FileStorage, Replicas: opts.Replicas,
+		History: 1, MaxValueSize: maxValue, MaxBytes: opts.MaxBytes, Storage: jetstream.FileStorage, Replicas: opts.Replicas,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("revocation: bucket %s: %w", Bucket, err)
