@@ -1,5 +1,3 @@
-// Command earshot listens to live-commerce broadcasts and reminds anchors
-// when they say what the lexicon forbids. See README.md.
 package main
 
 import (

@@ -22,7 +22,7 @@ var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./interna
 // testOnly are the packages that exist for tests.
 var testOnly = []string{"./transcript/internal/fakeasr", "./transcript/internal/wsasr/wsasrtest",
 	"./internal/testaudio", "./internal/testdouble", "./internal/testnet", "./internal/natstest", "./internal/authtest",
-	"./internal/testutil", "./internal/testdisk"}
+	"./internal/testutil", "./internal/testdisk", "./internal/natscluster"}
 
 var rules = []rule{
 	// The one-way data flow (README "How data flows"; HELPERS: no imports
@@ -158,7 +158,7 @@ var rules = []rule{
 		Not:  []string{"net", "os/exec", "./transcript/..."},
 	},
 	{
-		Doc: "transcript/internal/fakeasr, wsasrtest, internal/testutil, testaudio, testdouble, testnet, testdisk, natstest, authtest doc.go: for tests only; " +
+		Doc: "transcript/internal/fakeasr, wsasrtest, internal/testutil, testaudio, testdouble, testnet, testdisk, natstest, authtest, natscluster doc.go: for tests only; " +
 			"production code must never import them.",
 		From:   []string{"./..."},
 		Except: testOnly,
