@@ -3,6 +3,7 @@ package alerter
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 )
 
@@ -120,6 +121,29 @@ type Reminder struct {
 	// escalate.
 	Repeat  int   `json:"repeat"`
 	StartMs int64 `json:"start_ms"`
+	// Also lists the other rules the sentence broke when its alert groups
+	// several hits (the fields above are the leading hit's): one reminder
+	// per sentence, and the overlay can still name every category.
+	Also []ReminderHit `json:"also,omitempty"`
+}
+
+// ReminderHit is one more rule a reminded sentence broke.
+type ReminderHit struct {
+	RuleID   string `json:"rule_id"`
+	Category string `json:"category"`
+	Severity string `json:"severity"`
+}
+
+// Categories lists the categories the reminder covers, the leading one
+// first, each once.
+func (r Reminder) Categories() []string {
+	out := []string{r.Category}
+	for _, h := range r.Also {
+		if !slices.Contains(out, h.Category) {
+			out = append(out, h.Category)
+		}
+	}
+	return out
 }
 
 // Sink delivers alerts. Send returns only after the alert is durably

@@ -138,6 +138,16 @@ type Reminder struct {
 	// Repeat counts reminders for this rule in this room.
 	Repeat  int   `json:"repeat"`
 	StartMs int64 `json:"start_ms"`
+	// Also lists the other rules the sentence broke (its alert's other
+	// hits): one reminder per sentence.
+	Also []ReminderHit `json:"also,omitempty"`
+}
+
+// ReminderHit is one more rule a reminded sentence broke.
+type ReminderHit struct {
+	RuleID   string `json:"rule_id"`
+	Category string `json:"category"`
+	Severity string `json:"severity"`
 }
 
 // The event names of the Server-Sent Event feeds. Every feed starts with

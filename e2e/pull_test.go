@@ -59,7 +59,9 @@ func TestPulledRoomsRemindAnchor(t *testing.T) {
 			for len(want) > 0 {
 				select {
 				case r := <-got:
-					delete(want, r.Category)
+					for _, c := range r.Categories() {
+						delete(want, c)
+					}
 				case <-deadline:
 					st, err := c.Room(ctx, room)
 					t.Fatalf("no reminder for %v; room status %+v %v", keys(want), st, err)

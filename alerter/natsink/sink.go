@@ -170,7 +170,14 @@ func (s *Sink) remind(a alerter.Alert, now time.Time) error {
 }
 
 func reminderFor(a alerter.Alert, now time.Time, repeat int) alerter.Reminder {
+	var also []alerter.ReminderHit
+	for _, h := range a.AllHits() {
+		if h.RuleID != a.RuleID {
+			also = append(also, alerter.ReminderHit{RuleID: h.RuleID, Category: h.Category, Severity: h.Severity})
+		}
+	}
 	return alerter.Reminder{
+		Also:     also,
 		Schema:   alerter.SchemaVersion,
 		AlertID:  a.ID,
 		At:       now,

@@ -3,6 +3,7 @@ package natsink
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -271,5 +272,47 @@ func TestConcurrentSend(t *testing.T) {
 	// Fake clock never moves: one reminder per room and rule.
 	if n := len(reminders(t, e.nc, sub)); n != len(rooms)+1 {
 		t.Fatalf("%d reminders, want %d", n, len(rooms)+1)
+	}
+}
+
+// TestGroupedReminderNamesEveryRule: a sentence that breaks several rules is
+// one alert and one reminder; the reminder leads with the alert's leading
+// hit and lists the others, so the overlay can name every category.
+func TestGroupedReminderNamesEveryRule(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := testutil.Context(t, 30*time.Second)
+	sc := natstest.InProcess(t, e.srv, nats.MaxReconnects(0))
+	sub, err := sc.SubscribeSync(alerter.ReminderSubject("R1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	a := hit("R1", "rule-a", 1)
+	a.Hits = []alerter.AlertHit{
+		{RuleID: "rule-a", Category: "absolute-claims", Severity: "high"},
+		{RuleID: "rule-b", Category: "price-fraud", Severity: "medium"},
+		{RuleID: "rule-c", Category: "absolute-claims", Severity: "low"},
+	}
+	if err := e.sink.Send(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	m, err := sub.NextMsg(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := alerter.DecodeReminder(m.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.RuleID != "rule-a" || len(r.Also) != 2 || r.Also[0].RuleID != "rule-b" || r.Also[1].RuleID != "rule-c" {
+		t.Fatalf("reminder %+v", r)
+	}
+	if got := r.Categories(); !slices.Equal(got, []string{"absolute-claims", "price-fraud"}) {
+		t.Fatalf("categories %v", got)
+	}
+	if _, err := sub.NextMsg(200 * time.Millisecond); err == nil {
+		t.Fatal("a second reminder for one sentence")
 	}
 }
