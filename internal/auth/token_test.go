@@ -27,6 +27,17 @@ func testSigner(t testing.TB) *Signer {
 	return NewSigner(priv)
 }
 
+// testChecker is a signer whose clock stands at now, and a Checker with an
+// empty revocation list that trusts it.
+func testChecker(t testing.TB) (*Signer, time.Time, *Revocations, *Checker) {
+	t.Helper()
+	s := testSigner(t)
+	now := time.Unix(1_800_000_000, 0)
+	s.now = func() time.Time { return now }
+	revs := NewRevocations()
+	return s, now, revs, &Checker{Verifier: NewVerifier(s.Public()), Revocations: revs}
+}
+
 func TestMintDefaults(t *testing.T) {
 	s := testSigner(t)
 	now := time.Unix(1_800_000_000, 0)
@@ -238,11 +249,7 @@ func TestKeysOnDisk(t *testing.T) {
 }
 
 func TestRevocations(t *testing.T) {
-	s := testSigner(t)
-	now := time.Unix(1_800_000_000, 0)
-	s.now = func() time.Time { return now }
-	revs := NewRevocations()
-	k := &Checker{Verifier: NewVerifier(s.Public()), Revocations: revs}
+	s, now, revs, k := testChecker(t)
 	a, ca, _ := s.Mint(Request{Role: api.RoleCompliance, Subject: "alice"})
 	b, _, _ := s.Mint(Request{Role: api.RoleCompliance, Subject: "alice"})
 	c, _, _ := s.Mint(Request{Role: api.RoleCompliance, Subject: "bob"})
@@ -298,11 +305,7 @@ func FuzzVerify(f *testing.F) {
 // TestCheckerRemembersSafely: a token verified once still expires and can
 // still be revoked; a token that did not verify is never remembered.
 func TestCheckerRemembersSafely(t *testing.T) {
-	s := testSigner(t)
-	now := time.Unix(1_800_000_000, 0)
-	s.now = func() time.Time { return now }
-	revs := NewRevocations()
-	k := &Checker{Verifier: NewVerifier(s.Public()), Revocations: revs}
+	s, now, revs, k := testChecker(t)
 	tok, c, _ := s.Mint(Request{Role: api.RoleCompliance, TTL: time.Hour})
 	if _, err := k.Check(tok, now); err != nil {
 		t.Fatal(err)
