@@ -59,6 +59,13 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	list := func(v string) []string {
 		return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
 	}
+	if v := getenv("EARSHOT_PUBLIC_METRICS"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("EARSHOT_PUBLIC_METRICS: %w", err)
+		}
+		c.HTTP.PublicMetrics = b
+	}
 	if v := getenv("EARSHOT_ALLOW_ORIGIN"); v != "" {
 		c.HTTP.AllowOrigin = list(v)
 	}

@@ -113,12 +113,15 @@ func FuzzTranscriptQuery(f *testing.F) {
 		f.Add(seed)
 	}
 	srv := transcriptServer(f)
+	tok := admin(f)
 	f.Fuzz(func(t *testing.T, raw string) {
 		vals, err := url.ParseQuery(raw)
 		if err != nil {
 			return // net/http would refuse it before us
 		}
-		resp, err := http.Get(srv.URL + "/v1/transcripts?" + vals.Encode())
+		req, _ := http.NewRequest("GET", srv.URL+"/v1/transcripts?"+vals.Encode(), nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return // not a URL the client sends
 		}
