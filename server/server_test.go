@@ -37,7 +37,7 @@ func (m *memoryLog) Page(_ context.Context, q natsink.Query) (natsink.Page, erro
 	return natsink.Page{Alerts: out}, nil
 }
 
-func newTestServer(t *testing.T) *httptest.Server {
+func newTestServer(t testing.TB) *httptest.Server {
 	t.Helper()
 	eng := testdouble.DefaultEngine(t)
 	log := &memoryLog{}
