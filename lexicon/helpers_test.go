@@ -45,6 +45,12 @@ func compileYAML(t testing.TB, name, yaml string) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return mustCompile(t, lx)
+}
+
+// mustCompile compiles lx with the default options.
+func mustCompile(t testing.TB, lx *Lexicon) *Engine {
+	t.Helper()
 	e, err := Compile(lx, Options{})
 	if err != nil {
 		t.Fatal(err)

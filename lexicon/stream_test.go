@@ -79,9 +79,5 @@ func testDefaultEngine(t *testing.T) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return mustCompile(t, lx)
 }
