@@ -64,6 +64,10 @@ type Bus struct {
 	sub   *nats.Subscription
 	acks  chan ackJob
 	done  chan struct{}
+	// closeOnce makes Close safe to call twice (a service closed by its
+	// caller and again by a deferred cleanup): acks is closed once.
+	closeOnce sync.Once
+	closeErr  error
 
 	mu      sync.Mutex
 	feeds   map[string]*feed         // room + "\x00" + session
@@ -110,10 +114,12 @@ func NewBus(nc *nats.Conn, opts BusOptions) (*Bus, error) {
 
 // Close stops the bus: feeds still open lose their answers.
 func (b *Bus) Close() error {
-	err := b.sub.Unsubscribe()
-	close(b.acks)
-	<-b.done
-	return err
+	b.closeOnce.Do(func() {
+		b.closeErr = b.sub.Unsubscribe()
+		close(b.acks)
+		<-b.done
+	})
+	return b.closeErr
 }
 
 func feedKey(room, session string) string { return room + "\x00" + session }

@@ -221,3 +221,15 @@ func TestShedStalePartials(t *testing.T) {
 		return len(as) == 5
 	})
 }
+
+// TestBusCloseTwice: a service closed by its owner and again by a deferred
+// cleanup must not panic on the second Close.
+func TestBusCloseTwice(t *testing.T) {
+	e := newEnv(t, 1)
+	if err := e.bus.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.bus.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

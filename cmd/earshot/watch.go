@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -46,7 +47,7 @@ func newWatchCmd() *cobra.Command {
 					return
 				}
 				fmt.Fprintf(out, "+%6.2fs  [%s/%s] %s  (rule %s, stream %s, #%d)\n",
-					time.Since(start).Seconds(), r.Category, r.Severity, r.Text, r.RuleID, clock(r.StartMs), r.Repeat)
+					time.Since(start).Seconds(), strings.Join(r.Categories(), "+"), r.Severity, r.Text, r.RuleID, clock(r.StartMs), r.Repeat)
 			})
 			if err != nil {
 				return fmt.Errorf("watch: %w", err)
