@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/earshot
 PKGS    := ./...
 
-.PHONY: setup build demo test vet lint fuzz bench clean nats-cli
+.PHONY: setup build demo demo-cluster test vet lint fuzz bench clean nats-cli
 
 setup:
 	@bash scripts/setup.sh
@@ -39,3 +39,8 @@ clean:
 # proxy into bin/: `bin/nats sub 'earshot.>'` shows every alert and reminder.
 nats-cli:
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/nats-io/natscli/nats@v0.5.0
+
+# A local cluster: 3 nats-servers, two ingest+scan workers, an index and an
+# api node; kills a worker and a NATS server and checks no alert is lost.
+demo-cluster: setup build
+	@bash scripts/demo-cluster.sh
