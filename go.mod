@@ -35,6 +35,7 @@ require (
 	github.com/prometheus/common v0.72.0
 	github.com/rs/cors v1.11.1
 	github.com/spf13/cobra v1.10.2
+	github.com/synadia-io/orbit.go/pcgroups v0.2.2
 	go.etcd.io/bbolt v1.4.0
 	golang.org/x/net v0.60.0
 	golang.org/x/sys v0.49.0
