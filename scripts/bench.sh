@@ -38,6 +38,7 @@ run sphinx ./transcript/sphinx/ . "$(pick 3x)"
 run store-index ./transcript/store/ BenchmarkIndex "$(pick 20000x)"
 run store-search ./transcript/store/ BenchmarkSearch "$(pick 400x)"
 run pcgroups ./cluster/pcgbench/ BenchmarkPartitionedConsume "$(pick 20000x)" 3
+run pcg-takeover ./cluster/pcgbench/ BenchmarkStaticTakeover "$(pick 2x)"
 
 # lexicon: the median of each BenchmarkMatch line's ns/op (or its custom
 # metric) over the runs, then the goals of issue 12 as ratios.
@@ -122,6 +123,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a
   echo "| transcript search at 100k utterances p50 / p99 | $(value store-search Search p50-ms) / $(value store-search Search p99-ms) ms | | |"
   pm=$(value pcgroups 'Consume/mapping' msgs/s); ps=$(value pcgroups 'Consume/pcgroups-static' msgs/s); pe=$(value pcgroups 'Consume/pcgroups-elastic' msgs/s)
   echo "| partitioned consume, 8 partitions: subject mapping vs pcgroups static / elastic | ${pm} msgs/s | ${ps} / ${pe} msgs/s | $(ratio "$pm" "$ps") / $(ratio "$pm" "$pe") |"
+  echo "| pcgroups static takeover by a standby instance (AckWait 3 s) | $(value pcg-takeover StaticTakeover takeover-s) s | our claim TTL 3 s | |"
   echo "| transcript indexing | $(value store-index Index utterances/s) utterances/s | | |"
   echo "| PocketSphinx decode | $(value sphinx BenchmarkDecode rtf) x real time | | |"
   echo "| live room, no-op recognizer, 1,000 rooms | $(value rooms 'rooms=1000/evidence=0s' cpu-ns/room-s) CPU ns per room-second | | |"
@@ -131,7 +133,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a
   echo "Earlier, annotated runs with the reasoning behind each benchmark: docs/bench-lexicon.txt,"
   echo "docs/bench-lexicon-lifecycle.txt, docs/bench-rooms.txt, docs/bench-store.txt, docs/bench-whip.txt,"
   echo "ingest/BENCHMARKS.md, alerter/natsink/BENCHMARKS.md."
-  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip webrtcaudio ffmpeg rooms metrics natsink sphinx store-index store-search pcgroups; do
+  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip webrtcaudio ffmpeg rooms metrics natsink sphinx store-index store-search pcgroups pcg-takeover; do
     echo
     echo "## $name"
     echo

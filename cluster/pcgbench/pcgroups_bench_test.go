@@ -116,17 +116,7 @@ func members() []string {
 // partition first (<partition>.<name>.<room>, what static groups require),
 // 8 members of one partition each, each a pinned priority-group consumer.
 func static(ctx context.Context, b *testing.B, js jetstream.JetStream, name string, handle func(jetstream.Msg)) (string, func()) {
-	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
-		Name: name, Subjects: []string{subj(name) + ".in.*"}, Storage: jetstream.FileStorage,
-		SubjectTransform: &jetstream.SubjectTransformConfig{
-			Source: subj(name) + ".in.*", Destination: fmt.Sprintf("{{partition(%d,1)}}.%s.{{wildcard(1)}}", partitions, subj(name)),
-		},
-	}); err != nil {
-		b.Fatal(err)
-	}
-	if _, err := pcgroups.CreateStatic(ctx, js, name, "cg", partitions, []string{">"}, members(), nil); err != nil {
-		b.Fatal(err)
-	}
+	createStatic(ctx, b, js, name, members())
 	var ccs []pcgroups.ConsumerGroupConsumeContext
 	for _, m := range members() {
 		cc, err := pcgroups.StaticConsume(ctx, js, name, "cg", m, handle, consumerConfig())
@@ -136,6 +126,22 @@ func static(ctx context.Context, b *testing.B, js jetstream.JetStream, name stri
 		ccs = append(ccs, cc)
 	}
 	return subj(name) + ".in.room-%d", stopAll(ccs)
+}
+
+// createStatic makes the stream of a static group (the partition as the
+// first stored token) and the group with members over all partitions.
+func createStatic(ctx context.Context, b *testing.B, js jetstream.JetStream, name string, members []string) {
+	if _, err := js.CreateStream(ctx, jetstream.StreamConfig{
+		Name: name, Subjects: []string{subj(name) + ".in.*"}, Storage: jetstream.FileStorage,
+		SubjectTransform: &jetstream.SubjectTransformConfig{
+			Source: subj(name) + ".in.*", Destination: fmt.Sprintf("{{partition(%d,1)}}.%s.{{wildcard(1)}}", partitions, subj(name)),
+		},
+	}); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := pcgroups.CreateStatic(ctx, js, name, "cg", partitions, []string{">"}, members, nil); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // elastic is a pcgroups elastic group: the stream has plain room subjects;
