@@ -102,17 +102,8 @@ token() { "$BIN" token --data "$KEYS" "$@" 2>/dev/null; }
 INGEST=$(token --role ingest --subject demo-platform)
 STAFF=$(token --role compliance --subject demo-compliance)
 
-# The sample broadcast's lines (scripts/demo.sh speaks them); "v" marks a violation.
-LINES=(
-  "-|Hello everyone and welcome back to the live room."
-  "-|Today I am showing you a lovely winter face cream."
-  "v|This cream cures diabetes and lowers your blood pressure."
-  "-|It comes in three sizes and the texture is very light."
-  "v|It is the best cream in the world."
-  "v|For a better price send the money to my personal bank account."
-  "v|This is the lowest price ever."
-  "-|Thank you all for watching and see you tomorrow."
-)
+# The sample broadcast (LINES), shared with the other demo.
+. "$(dirname "$0")/sample-lines.sh"
 SENT=0
 # stream ROOM ROUND: posts the broadcast line by line (a platform's ASR finals)
 # through the api node, which publishes them to earshot.utt.ROOM; prints the

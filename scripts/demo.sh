@@ -14,17 +14,8 @@ VOICE=${EARSHOT_DEMO_VOICE:-slt}
 WORK=$(mktemp -d /tmp/earshot-demo.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
 
-# "v" marks a violation the anchor should be reminded of; "-" is clean talk.
-LINES=(
-  "-|Hello everyone and welcome back to the live room."
-  "-|Today I am showing you a lovely winter face cream."
-  "v|This cream cures diabetes and lowers your blood pressure."
-  "-|It comes in three sizes and the texture is very light."
-  "v|It is the best cream in the world."
-  "v|For a better price send the money to my personal bank account."
-  "v|This is the lowest price ever."
-  "-|Thank you all for watching and see you tomorrow."
-)
+# The sample broadcast (LINES), shared with the other demo.
+. "$(dirname "$0")/sample-lines.sh"
 
 echo "== synthesizing the sample broadcast (flite voice $VOICE)"
 parts=()
