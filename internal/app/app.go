@@ -98,6 +98,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err != nil {
 		return nil, fmt.Errorf("alert stream: %w", err)
 	}
+	if err = s.ensureEvents(ctx); err != nil { // roles.go: the workflow's record
+		return nil, err
+	}
 	if s.transcripts, err = openTranscripts(cfg, log); err != nil {
 		return nil, err
 	}

@@ -24,10 +24,11 @@ import (
 type storeBounds struct {
 	alerts, dispositions, lexicon, cooldown int64
 	utt, dlq, leases, revocations           int64
+	events                                  int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
-// add up to 58%, leaving the rest to whatever else the account keeps.
+// add up to 64%, leaving the rest to whatever else the account keeps.
 var boundShares = []struct {
 	stream string
 	share  float64
@@ -36,6 +37,8 @@ var boundShares = []struct {
 }{
 	// about 1.4 million alerts of 1.5 KB
 	{alerter.AlertStream, 0.25, 2 << 30, func(b *storeBounds) *int64 { return &b.alerts }},
+	// reminders, escalations, dispositions, appeals: a few hundred bytes each
+	{alerter.EventStream, 0.06, 1 << 30, func(b *storeBounds) *int64 { return &b.events }},
 	{utt.Stream, 0.15, 1 << 30, func(b *storeBounds) *int64 { return &b.utt }},
 	// hundreds of versions of a large lexicon, with their history
 	{"KV_" + version.Bucket, 0.05, 512 << 20, func(b *storeBounds) *int64 { return &b.lexicon }},
@@ -91,6 +94,6 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 		*sh.dst(&b) = v
 	}
 	s.log.Debug("stream bounds", "storage_limit", limit, "alerts", b.alerts, "utt", b.utt, "lexicon", b.lexicon,
-		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations)
+		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events)
 	return b, nil
 }

@@ -167,3 +167,17 @@ func sharedCooldown(ctx context.Context, nc *nats.Conn, replicas int, maxBytes i
 	defer cancel()
 	return natsink.KVCooldown(ctx, js, natsink.DefaultRepeatReset, replicas, maxBytes)
 }
+
+// ensureEvents makes the stream that records reminders, escalations,
+// dispositions and appeals for webhooks and the trust ledger.
+func (s *Service) ensureEvents(ctx context.Context) error {
+	js, err := jetstream.New(s.nc)
+	if err != nil {
+		return fmt.Errorf("jetstream: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, err = natsink.EnsureEvents(ctx, js, natsink.EventOptions{Replicas: s.cfg.Cluster.Replicas,
+		MaxBytes: s.bounds.events, MaxAge: time.Duration(s.cfg.Alerts.Retention)})
+	return err
+}

@@ -1,0 +1,131 @@
+package alerter
+
+import "time"
+
+// The workflow's events besides alerts and reminders: what the scan role
+// and the compliance workflow publish so that webhooks, the trust ledger,
+// the console and the overlay all read one record of what happened. Every
+// subject below is captured by the JetStream stream EventStream (natsink
+// EnsureEvents), so a consumer that was away reads what it missed; the
+// publisher still publishes on core NATS, and the overlay's and console's
+// live feeds subscribe to the same subjects.
+const (
+	// EventStream stores reminders, escalations, heeded reminders,
+	// dispositions and appeals (EventSubjects).
+	EventStream = "EARSHOT_EVENTS"
+	// EscalationSubjectPrefix: earshot.escalation.<room>, Escalation JSON.
+	EscalationSubjectPrefix = "earshot.escalation"
+	// HeededSubjectPrefix: earshot.heeded.<room>, Heeded JSON.
+	HeededSubjectPrefix = "earshot.heeded"
+	// AppealSubjectPrefix: earshot.appeal.<room>, Appeal JSON (filed and
+	// decided).
+	AppealSubjectPrefix = "earshot.appeal"
+	// DispositionSubjectPrefix is disposition.SubjectPrefix:
+	// earshot.disposition.<category>.<room>.
+	DispositionSubjectPrefix = "earshot.disposition"
+	// TrustSubjectPrefix: earshot.trust.<merchant>, a merchant's trust
+	// score when it changes (not stored in EventStream: the ledger is).
+	TrustSubjectPrefix = "earshot.trust"
+)
+
+// EventSubjects are EventStream's subject filters.
+var EventSubjects = []string{
+	RoomSubjectPrefix + ".*.reminder",
+	EscalationSubjectPrefix + ".*",
+	HeededSubjectPrefix + ".*",
+	DispositionSubjectPrefix + ".*.*",
+	AppealSubjectPrefix + ".*",
+}
+
+// EscalationSubject is earshot.escalation.<room>. It does not validate.
+func EscalationSubject(room string) string { return EscalationSubjectPrefix + "." + room }
+
+// HeededSubject is earshot.heeded.<room>. It does not validate.
+func HeededSubject(room string) string { return HeededSubjectPrefix + "." + room }
+
+// AppealSubject is earshot.appeal.<room>. It does not validate.
+func AppealSubject(room string) string { return AppealSubjectPrefix + "." + room }
+
+// TrustSubject is earshot.trust.<merchant>. It does not validate.
+func TrustSubject(merchant string) string { return TrustSubjectPrefix + "." + merchant }
+
+// Escalation levels: earshot suggests, the platform decides; earshot
+// never cuts a stream itself.
+const (
+	// LevelStaff puts a compliance alert at the top of staff's queue.
+	LevelStaff = "staff"
+	// LevelStopSuggested tells the platform the anchor kept on after
+	// repeated reminders and staff escalation.
+	LevelStopSuggested = "stop_suggested"
+)
+
+// Escalation is published on earshot.escalation.<room> when the same
+// anchor was reminded of the same rule Count times within Window.
+type Escalation struct {
+	Schema   int       `json:"schema"`
+	ID       string    `json:"id"`
+	At       time.Time `json:"at"`
+	Room     string    `json:"room"`
+	Anchor   string    `json:"anchor,omitempty"`
+	Merchant string    `json:"merchant,omitempty"`
+	Session  string    `json:"session,omitempty"`
+	Level    string    `json:"level"`
+	RuleID   string    `json:"rule_id"`
+	Category string    `json:"category"`
+	Severity string    `json:"severity"`
+	// Count reminders of RuleID within WindowSeconds raised this level.
+	Count         int `json:"count"`
+	WindowSeconds int `json:"window_seconds"`
+	// AlertIDs are the alerts of those reminders, oldest first; the last
+	// one is the alert that crossed the level.
+	AlertIDs []string `json:"alert_ids"`
+	// Text is what the overlay shows the anchor.
+	Text string `json:"text,omitempty"`
+}
+
+// Heeded is published on earshot.heeded.<room> when a reminder's rule was
+// not broken again in the room within the window after it: the anchor
+// took the reminder to heart (a trust-ledger indicator).
+type Heeded struct {
+	Schema   int       `json:"schema"`
+	At       time.Time `json:"at"`
+	Room     string    `json:"room"`
+	Anchor   string    `json:"anchor,omitempty"`
+	Merchant string    `json:"merchant,omitempty"`
+	AlertID  string    `json:"alert_id"`
+	RuleID   string    `json:"rule_id"`
+	Category string    `json:"category"`
+	// RemindedAt is when the reminder went out; WindowSeconds how long the
+	// rule then stayed unbroken.
+	RemindedAt    time.Time `json:"reminded_at"`
+	WindowSeconds int       `json:"window_seconds"`
+}
+
+// Appeal states.
+const (
+	AppealPending = "pending"
+	// AppealUpheld: staff keep the confirmed decision (the anchor lost).
+	AppealUpheld = "upheld"
+	// AppealOverturned: staff reverse it (the anchor won).
+	AppealOverturned = "overturned"
+)
+
+// Appeal is an anchor's appeal of a confirmed alert, published on
+// earshot.appeal.<room> when filed and again when decided.
+type Appeal struct {
+	Schema   int       `json:"schema"`
+	ID       string    `json:"id"`
+	AlertID  string    `json:"alert_id"`
+	Room     string    `json:"room"`
+	Anchor   string    `json:"anchor,omitempty"`
+	Merchant string    `json:"merchant,omitempty"`
+	Category string    `json:"category"`
+	RuleID   string    `json:"rule_id"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+	State    string    `json:"state"`
+	// DecidedBy, DecidedAt and Note are set once staff decide.
+	DecidedBy string    `json:"decided_by,omitempty"`
+	DecidedAt time.Time `json:"decided_at,omitzero"`
+	Note      string    `json:"note,omitempty"`
+}
