@@ -11,7 +11,7 @@ import "time"
 // live feeds subscribe to the same subjects.
 const (
 	// EventStream stores reminders, escalations, heeded reminders,
-	// dispositions and appeals (EventSubjects).
+	// dispositions, appeals and viewer reports (EventSubjects).
 	EventStream = "EARSHOT_EVENTS"
 	// EscalationSubjectPrefix: earshot.escalation.<room>, Escalation JSON.
 	EscalationSubjectPrefix = "earshot.escalation"
@@ -23,6 +23,10 @@ const (
 	// DispositionSubjectPrefix is disposition.SubjectPrefix:
 	// earshot.disposition.<category>.<room>.
 	DispositionSubjectPrefix = "earshot.disposition"
+	// ReportSubjectPrefix: earshot.report.<room>, a viewer's report of a
+	// moment of the room's stream (its type is defined by the viewer
+	// reports stage).
+	ReportSubjectPrefix = "earshot.report"
 	// TrustSubjectPrefix: earshot.trust.<merchant>, a merchant's trust
 	// score when it changes (not stored in EventStream: the ledger is).
 	TrustSubjectPrefix = "earshot.trust"
@@ -35,6 +39,7 @@ var EventSubjects = []string{
 	HeededSubjectPrefix + ".*",
 	DispositionSubjectPrefix + ".*.*",
 	AppealSubjectPrefix + ".*",
+	ReportSubjectPrefix + ".*",
 }
 
 // EscalationSubject is earshot.escalation.<room>. It does not validate.
@@ -45,6 +50,9 @@ func HeededSubject(room string) string { return HeededSubjectPrefix + "." + room
 
 // AppealSubject is earshot.appeal.<room>. It does not validate.
 func AppealSubject(room string) string { return AppealSubjectPrefix + "." + room }
+
+// ReportSubject is earshot.report.<room>. It does not validate.
+func ReportSubject(room string) string { return ReportSubjectPrefix + "." + room }
 
 // TrustSubject is earshot.trust.<merchant>. It does not validate.
 func TrustSubject(merchant string) string { return TrustSubjectPrefix + "." + merchant }
