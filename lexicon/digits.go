@@ -69,25 +69,14 @@ func clampScore(s float64) float64 {
 	return min(s, 1)
 }
 
-// sortHits orders hits by position, then rule id, for stable output.
-// Hits are large: it sorts their positions and permutes once.
-func sortHits(hits []Hit) []Hit {
-	if len(hits) < 2 {
-		return hits
-	}
-	order := make([]int, len(hits))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int {
-		if hits[a].Start != hits[b].Start {
-			return cmp.Compare(hits[a].Start, hits[b].Start)
+// sortHits orders hits by position, then rule id, in place, for stable
+// output.
+func sortHits(hits []Hit) {
+	slices.SortStableFunc(hits, func(a, b Hit) int {
+		if a.Start != b.Start {
+			return cmp.Compare(a.Start, b.Start)
 		}
-		return strings.Compare(hits[a].RuleID, hits[b].RuleID)
+		return strings.Compare(a.RuleID, b.RuleID)
 	})
-	out := make([]Hit, len(hits))
-	for i, k := range order {
-		out[i] = hits[k]
-	}
-	return out
 }
+

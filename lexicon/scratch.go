@@ -30,6 +30,7 @@ type scratch struct {
 	nodeAt   []int32  // its index in the live list
 	wordGen  []uint32 // automaton node: advanced again within the current word
 	tz       analysis.Tokenizer
+	hits     []Hit // finish's hits before they are copied out
 }
 
 func (e *Engine) newScratch() *scratch {
