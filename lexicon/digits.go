@@ -79,4 +79,3 @@ func sortHits(hits []Hit) {
 		return strings.Compare(a.RuleID, b.RuleID)
 	})
 }
-

@@ -90,7 +90,7 @@ func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuff
 		if !live {
 			continue
 		}
-		ix.stepWordFrom(e.phones, d, from, utt[w], buf)
+		ix.stepWordFrom(e.phones, d, from, utt[w], e.maxCost, buf)
 		if minOf(d) > e.maxCost {
 			for j := range d {
 				d[j], from[j] = inf, -1
@@ -119,7 +119,7 @@ func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuff
 // stepWordFrom advances the alignment over one word, taking the best of
 // its pronunciations per phrase position, and carries where each cell's
 // alignment started.
-func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, buf *dpBuffers) {
+func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, maxCost int, buf *dpBuffers) {
 	merged, mfrom := buf.next, buf.nfrom
 	for j := range merged {
 		merged[j], mfrom[j] = math.MaxInt/2, -1
@@ -127,7 +127,7 @@ func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, buf 
 	for _, p := range prons {
 		copy(buf.cur, d)
 		copy(buf.cfrom, from)
-		ix.stepPhonesFrom(phrase, buf.cur, buf.cfrom, p)
+		ix.stepPhonesFrom(phrase, buf.cur, buf.cfrom, p, maxCost)
 		for j, c := range buf.cur {
 			if c < merged[j] || (c == merged[j] && buf.cfrom[j] > mfrom[j]) {
 				merged[j], mfrom[j] = c, buf.cfrom[j]
@@ -141,13 +141,33 @@ func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, buf 
 // stepPhonesFrom is the edit-distance recurrence over the utterance phones
 // in pron, updating d (d[j]: cost of aligning phrase[:j]) and from in
 // place; on equal costs the later start wins.
-func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string) {
+//
+// Costs only grow along an alignment, so a cell over maxCost can never
+// lead to a match: each column stops (Ukkonen's cut-off) past the last
+// cell within budget once the cells it would read are over budget too.
+// The cells it leaves were over budget and stay so; nothing downstream
+// tells two over-budget costs apart.
+func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCost int) {
 	n := ix.nPhones
-	for i := 0; i < len(pron); i++ {
+	lact := -1 // the last cell within budget
+	for j := len(d) - 1; j >= 0; j-- {
+		if d[j] <= maxCost {
+			lact = j
+			break
+		}
+	}
+	for i := 0; i < len(pron) && lact >= 0; i++ {
 		c := int(pron[i])
 		diag, dfrom := d[0], from[0]
 		d[0] += fullCost // utterance phone before the phrase starts
+		next := -1
+		if d[0] <= maxCost {
+			next = 0
+		}
 		for j := 1; j < len(d); j++ {
+			if j > lact+1 && d[j-1] > maxCost {
+				break
+			}
 			sub := diag + int(ix.cost[int(phrase[j-1])*n+c])
 			dfrom0 := from[j]
 			diag = d[j]
@@ -160,7 +180,11 @@ func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string) {
 			}
 			d[j], from[j] = best, bf
 			dfrom = dfrom0
+			if best <= maxCost {
+				next = j
+			}
 		}
+		lact = next
 	}
 }
 
