@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # setup.sh installs everything earshot's demo and tests need on Debian 12.
+# fonts-noto-cjk lets Chromium (browser tests, screenshots) draw the pages' Chinese.
 # It is idempotent: packages already present are skipped, so running it before
 # every `make demo` / `make test` costs a few seconds once the machine is set up.
 set -euo pipefail
@@ -10,6 +11,7 @@ APT_PACKAGES=(
   flite festival festvox-us-slt-hts espeak-ng sox libsox-fmt-all ffmpeg
   libopus-dev libopusfile-dev
   chromium chromium-driver
+  fonts-noto-cjk
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-nice python3-gst-1.0 gir1.2-gst-plugins-bad-1.0
   gir1.2-gst-rtsp-server-1.0

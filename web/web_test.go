@@ -13,7 +13,7 @@ import (
 // refers to another origin (the console must work without internet).
 func TestPagesAreSelfContained(t *testing.T) {
 	fsys := Static()
-	for _, name := range []string{"index.html", "overlay.html", "console.css", "overlay.css", "console.js", "overlay.js"} {
+	for _, name := range []string{"index.html", "overlay.html", "console.css", "overlay.css", "console.js", "overlay.js", "i18n.js", "i18n/common.json"} {
 		if _, err := fs.Stat(fsys, name); err != nil {
 			t.Errorf("%s not embedded: %v", name, err)
 		}

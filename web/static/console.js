@@ -7,6 +7,9 @@ import { alertView } from './alert.js';
 import { searchView } from './search.js';
 import { timelineView } from './timeline.js';
 import { roomsView } from './rooms.js';
+import { load, t, parts, mountSwitch, onChange } from './i18n.js';
+
+await load('common', 'console');
 
 const views = { alerts: alertsView, alert: alertView, search: searchView, timeline: timelineView, rooms: roomsView };
 let stop = null;
@@ -40,7 +43,7 @@ function render() {
 function showWho() {
   const el = document.getElementById('whoami');
   const out = document.getElementById('signout');
-  el.textContent = who ? who.subject + ' (' + who.role + ')' : open ? 'not signed in' : '';
+  el.textContent = who ? who.subject + ' (' + who.role + ')' : open ? t('common.who.none') : '';
   el.dataset.subject = who ? who.subject : '';
   out.hidden = !who;
   document.getElementById('insecure').hidden = !open;
@@ -48,20 +51,21 @@ function showWho() {
 
 function tokenForm() {
   const input = h('input', { id: 'token', name: 'token', type: 'password', autocomplete: 'off', required: true, size: 40 });
-  const err = h('p', { class: 'problem', role: 'alert' }, signInError ? 'Token rejected: ' + signInError.message : '');
+  const err = h('p', { class: 'problem', role: 'alert' }, signInError ? t('common.signin.rejected', { why: signInError.message }) : '');
   err.hidden = !signInError;
+  const role = t('common.role.compliance');
   return h('section', { class: 'card narrow', 'aria-labelledby': 'token-h' },
-    h('h1', { id: 'token-h' }, 'Sign in'),
-    h('p', {}, 'The console needs a compliance token. Open the URL that ', h('code', {}, 'earshot serve'),
-      ' prints, or make a token with ', h('code', {}, 'earshot token --role compliance --subject YOUR-NAME'), ' and paste it here.'),
+    h('h1', { id: 'token-h' }, t('common.signin.title')),
+    h('p', {}, parts('common.signin.lead', { role, serve: h('code', {}, 'earshot serve'),
+      cmd: h('code', {}, 'earshot token --role compliance --subject YOUR-NAME') })),
     err,
     h('form', { onsubmit: async (e) => {
       e.preventDefault();
       try { who = await signIn(input.value.trim()); signInError = null; } catch (x) { signInError = x; }
       render();
     } },
-    h('label', { for: 'token' }, 'Compliance token'), input,
-    h('button', { type: 'submit' }, 'Open console')));
+    h('label', { for: 'token' }, t('common.signin.label', { role })), input,
+    h('button', { type: 'submit' }, t('console.signin.submit'))));
 }
 
 async function start() {
@@ -74,6 +78,9 @@ async function start() {
     render();
   });
   window.addEventListener('hashchange', render);
+  mountSwitch();
+  // A view's text is built with t(): switching the language redraws it.
+  onChange(render);
   render();
 }
 

@@ -1,4 +1,5 @@
 // dom.js: building nodes safely. Text from the API is never parsed as HTML.
+import { t, lang } from './i18n.js';
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -66,7 +67,7 @@ export function highlightAll(text, needles) {
 export function fmtTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
-  return isNaN(d) ? String(iso) : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
+  return isNaN(d) ? String(iso) : d.toLocaleString(lang(), { dateStyle: 'short', timeStyle: 'medium' });
 }
 
 export function fmtMs(ms) {
@@ -83,13 +84,14 @@ export function announce(msg) {
 }
 
 export function problem(err, what) {
-  return h('p', { class: 'problem', role: 'alert' }, (what ? what + ': ' : '') + (err && err.message ? err.message : String(err)));
+  const why = err && err.message ? err.message : String(err);
+  return h('p', { class: 'problem', role: 'alert' }, what ? t('common.problem', { what, why }) : why);
 }
 
 export function setConn(state, detail) {
   const el = document.getElementById('conn');
-  const names = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', denied: 'Token rejected', idle: '' };
-  const text = state in names ? names[state] : state;
+  const known = ['live', 'connecting', 'reconnecting', 'denied'];
+  const text = state === 'idle' ? '' : known.includes(state) ? t('common.conn.' + state) : state;
   el.textContent = text + (detail ? ' — ' + detail : '');
   el.dataset.state = state;
   document.body.dataset.live = state === 'live' ? '1' : '0';
@@ -100,10 +102,10 @@ export function setConn(state, detail) {
 // api.js schema()). terms may be a promise: the options appear when it
 // resolves; until then, or if it fails, the current value stays selected.
 export function select(id, label, terms, current) {
-  const any = () => h('option', { value: '' }, 'any');
+  const any = () => h('option', { value: '' }, t('common.any'));
   const sel = h('select', { id, name: id }, any(), current ? h('option', { value: current, selected: true }, current) : null);
   Promise.resolve(terms).then((list) => sel.replaceChildren(any(), ...list.map((t) =>
     h('option', { value: t.id, selected: t.id === current, title: t.description || null }, t.label || t.id))),
-  (e) => { sel.title = 'the list did not load: ' + (e && e.message ? e.message : e); });
+  (e) => { sel.title = t('common.listFailed', { why: e && e.message ? e.message : e }); });
   return [h('label', { for: id }, label), sel];
 }

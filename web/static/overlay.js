@@ -4,7 +4,14 @@
 // signs in with it (an HttpOnly cookie scoped to the room's feed) and drops
 // it from the address bar. A rejected token draws nothing and says why on
 // the console; network drops reconnect by themselves.
+//
+// Its few words follow ?lang=zh-CN or ?lang=en, else the browser running
+// it (OBS's is English), see i18n.js; it draws no language switch, since
+// anything drawn shows on the stream.
 import { feed, takeTokenFromURL } from './api.js';
+import { load, t } from './i18n.js';
+
+await load('overlay');
 
 // ?hold=MS sets how long a reminder stays (1 to 60 s; default 8 s).
 const hold = parseInt(new URLSearchParams(location.search).get('hold') || '', 10);
@@ -24,7 +31,7 @@ function show(r) {
   card.dataset.rule = r.rule_id || '';
   const label = document.createElement('span');
   label.className = 'label';
-  label.textContent = (r.category || '').replace(/-/g, ' ') + (repeat > 1 ? ' · reminder ×' + repeat : '');
+  label.textContent = (r.category || '').replace(/-/g, ' ') + (repeat > 1 ? ' · ' + t('overlay.repeat', { n: repeat }) : '');
   card.append(label, document.createTextNode(r.text || r.rule_id || ''));
   box.append(card);
   while (box.children.length > MAX_CARDS) box.firstElementChild.remove();
