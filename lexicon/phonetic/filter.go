@@ -65,37 +65,73 @@ func (f *pieceFilter) key(phones string) uint32 {
 	return k
 }
 
+// filterScratch is the per-call memory of candidates, pooled by the
+// Index: a stamp per entry instead of a cleared array, and every
+// candidate's start words in one slab.
+type filterScratch struct {
+	gen   uint32
+	stamp []uint32 // entry: a candidate in call gen
+	slot  []int32  // entry: its index in out
+	offs  []int32  // candidate: its starts' offset in slab
+	out   []candidate
+	slab  []bool
+}
+
+func (sc *filterScratch) begin(n int) {
+	if len(sc.stamp) < n {
+		sc.stamp, sc.slot = make([]uint32, n), make([]int32, n)
+	}
+	sc.gen++
+	if sc.gen == 0 {
+		clear(sc.stamp)
+		sc.gen = 1
+	}
+	sc.out, sc.offs, sc.slab = sc.out[:0], sc.offs[:0], sc.slab[:0]
+}
+
+// take returns entry e's candidate number, making it with every start
+// set to all.
+func (sc *filterScratch) take(e int32, words int, all bool) int32 {
+	if sc.stamp[e] == sc.gen {
+		return sc.slot[e]
+	}
+	sc.stamp[e], sc.slot[e] = sc.gen, int32(len(sc.out))
+	sc.out = append(sc.out, candidate{entry: e})
+	sc.offs = append(sc.offs, int32(len(sc.slab)))
+	for range words {
+		sc.slab = append(sc.slab, all)
+	}
+	return sc.slot[e]
+}
+
 // candidates returns the entries, out of n, that may occur in utt, with
-// their possible start words.
-func (f *pieceFilter) candidates(utt [][]string, n int) []candidate {
-	sites := map[uint32][]site{}
+// their possible start words. The result lives in sc until its next call.
+func (f *pieceFilter) candidates(utt [][]string, n int, sc *filterScratch) []candidate {
+	sc.begin(n)
+	words := len(utt)
+	for _, e := range f.unfiltered {
+		sc.take(e, words, true)
+	}
+	minPhones := wordMinPhones(utt)
 	for w, prons := range utt {
 		for _, p := range prons {
 			for j := range len(p) {
-				f.collect(utt, w, p, j, site{w, j}, sites)
+				at := site{w, j}
+				f.walk(utt, w, p, j, 0, 0, func(key uint32) {
+					for _, ps := range f.postings[key] {
+						c := sc.take(ps.entry, words, false)
+						off := sc.offs[c]
+						markStarts(sc.slab[off:off+int32(words)], minPhones, at, int(ps.offset+ps.k))
+					}
+				})
 			}
 		}
 	}
-	minPhones := wordMinPhones(utt)
-	index := make([]int32, n) // candidate number + 1, per entry
-	var out []candidate
-	for _, e := range f.unfiltered {
-		out = append(out, candidate{entry: e, starts: allTrue(len(utt))})
-		index[e] = int32(len(out))
+	for i := range sc.out {
+		off := sc.offs[i]
+		sc.out[i].starts = sc.slab[off : off+int32(words) : off+int32(words)]
 	}
-	for key, ss := range sites {
-		for _, p := range f.postings[key] {
-			if index[p.entry] == 0 {
-				out = append(out, candidate{entry: p.entry, starts: make([]bool, len(utt))})
-				index[p.entry] = int32(len(out))
-			}
-			c := &out[index[p.entry]-1]
-			for _, st := range ss {
-				markStarts(c.starts, minPhones, st, int(p.offset+p.k))
-			}
-		}
-	}
-	return out
+	return sc.out
 }
 
 // markStarts marks the start words from which at most budget phones lie
@@ -122,25 +158,8 @@ func wordMinPhones(utt [][]string) []int {
 	return out
 }
 
-func allTrue(n int) []bool {
-	b := make([]bool, n)
-	for i := range b {
-		b[i] = true
-	}
-	return b
-}
-
-// collect records the class n-grams starting at phone j of pronunciation p
-// of word w, continuing into the following words.
-func (f *pieceFilter) collect(utt [][]string, w int, p string, j int, at site, sites map[uint32][]site) {
-	f.walk(utt, w, p, j, 0, 0, func(key uint32) {
-		ss := sites[key]
-		if len(ss) == 0 || ss[len(ss)-1] != at {
-			sites[key] = append(ss, at)
-		}
-	})
-}
-
+// walk calls found with the key of every class n-gram starting at phone j
+// of pronunciation p of word w, continuing into the following words.
 func (f *pieceFilter) walk(utt [][]string, w int, p string, j int, key uint32, l int, found func(uint32)) {
 	for ; j < len(p) && l < maxKey; j++ {
 		key = key<<classBits | uint32(f.class[p[j]])

@@ -17,7 +17,9 @@ func (ix *Index) Find(words []string) []Match { return ix.FindAmong(words, nil) 
 // alignments.
 func (ix *Index) FindAmong(words []string, allow func(id int) bool) []Match {
 	utt := ix.pronounceAll(words)
-	cands := ix.filter.candidates(utt, len(ix.entries))
+	sc := ix.scratch.Get().(*filterScratch)
+	defer ix.scratch.Put(sc)
+	cands := ix.filter.candidates(utt, len(ix.entries), sc)
 	if len(cands) == 0 {
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Defaults of IndexOptions.
@@ -76,6 +77,7 @@ type Index struct {
 	nPhones int
 	entries []entry
 	filter  *pieceFilter
+	scratch sync.Pool // *filterScratch
 }
 
 // NewIndex returns an empty index over d's pronunciations.
@@ -86,6 +88,7 @@ func NewIndex(d *Dict, opts IndexOptions) *Index {
 		cost:    d.phones.costs(),
 		nPhones: len(d.phones.names),
 		filter:  newPieceFilter(d.phones.classes()),
+		scratch: sync.Pool{New: func() any { return new(filterScratch) }},
 	}
 }
 

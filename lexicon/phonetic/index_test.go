@@ -138,7 +138,10 @@ func (ix *Index) findUnfiltered(words []string) []Match {
 	utt := ix.pronounceAll(words)
 	var out []Match
 	var buf dpBuffers
-	all := allTrue(len(words))
+	all := make([]bool, len(words))
+	for i := range all {
+		all[i] = true
+	}
 	for e := range ix.entries {
 		out = append(out, ix.matchEntry(&ix.entries[e], utt, all, &buf)...)
 	}
