@@ -47,11 +47,7 @@ func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, sc 
 // tokens, "at"/艾特 or "dot"/点 spoken (a spoken mark is n tokens), else 0.
 func mark(text string, toks []analysis.Token, i int) (c byte, n int) {
 	if i > 0 && i <= len(toks) {
-		end := len(text)
-		if i < len(toks) {
-			end = toks[i].Start
-		}
-		gap := strings.TrimSpace(text[toks[i-1].End:end])
+		gap := strings.TrimSpace(gapBefore(text, toks, i))
 		switch gap {
 		case "@", "＠":
 			return '@', 0
@@ -74,6 +70,24 @@ func mark(text string, toks []analysis.Token, i int) (c byte, n int) {
 		return '@', 2
 	}
 	return 0, 0
+}
+
+// gapBefore is the text between token i-1 and token i (the end of text
+// for i == len(toks)). It is empty where their spans touch or overlap:
+// one source rune read as several tokens (¼ is 1/4) gives tokens that
+// share its span.
+func gapBefore(text string, toks []analysis.Token, i int) string {
+	if i <= 0 || i > len(toks) {
+		return ""
+	}
+	start, end := toks[i-1].End, len(text)
+	if i < len(toks) {
+		end = toks[i].Start
+	}
+	if start >= end || end > len(text) {
+		return ""
+	}
+	return text[start:end]
 }
 
 // label is a domain or user label: a Latin word or a number.

@@ -1,0 +1,88 @@
+package lexicon
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestIdentifiers(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string // kind=value, in order found
+	}{
+		{"wechat written", "加我微信号 abc123 哦", []string{"wechat=abc123"}},
+		{"wechat homophone and colon", "威信号是：xyz789", []string{"wechat=xyz789"}},
+		{"V信 spelled", "V信 a b c 1 2 3", []string{"wechat=abc123"}},
+		{"wechat spelled in words", "add my wechat, it is a b c one two three", []string{"wechat=abc123"}},
+		{"we chat with a dash", "my we chat id john-88 ok", []string{"wechat=john88"}},
+		{"wechat underscore", "微信：lily_88shop", []string{"wechat=lily88shop"}},
+		{"phone zh spoken", "打幺三八零零幺三八零零零", []string{"phone=13800138000"}},
+		{"phone en words", "call one three eight double oh one three eight zero zero zero", []string{"phone=13800138000"}},
+		{"phone grouped with country code", "call +86 138 0013 8000 now", []string{"phone=13800138000"}},
+		{"phone mixed", "打 138 零零幺三 8000", []string{"phone=13800138000"}},
+		{"hotline", "客服热线 400-820-8820", []string{"phone=4008208820"}},
+		{"qq", "QQ 12345678", []string{"qq=12345678"}},
+		{"qq spoken zh", "扣扣号 一二三四五六七八", []string{"qq=12345678"}},
+		{"whatsapp", "whatsapp +44 7700 900123", []string{"whatsapp=447700900123"}},
+		{"telegram handle", "telegram @lilyshop88", []string{"telegram=lilyshop88"}},
+		{"telegram zh", "电报 lilyshop", []string{"telegram=lilyshop"}},
+		{"email spoken", "email john at gmail dot com", []string{"email=john@gmail.com"}},
+		{"email written", "write to lily.shop@qq.com", []string{"email=lily.shop@qq.com"}},
+		{"email zh", "发邮件到 lily 艾特 163 点 com", []string{"email=lily@163.com"}},
+		{"url spoken", "go to w w w dot lilyshop dot com", []string{"url=lilyshop.com"}},
+		{"url written", "visit www.LilyShop.com tonight", []string{"url=lilyshop.com"}},
+		{"handle spelled", "search l i l y eight eight on the app", []string{"handle=lily88"}},
+		{"two in one", "微信 abc123 或者电话 13800138000", []string{"wechat=abc123", "phone=13800138000"}},
+		{"price", "这款只要 99 元，三十五块", nil},
+		{"year and price", "since 2024 it costs 2999 dollars", nil},
+		{"short id", "微信 ok", nil},
+		{"wechat then price", "加微信 送 50 元", nil},
+		{"empty", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, id := range Identifiers(tt.text) {
+				got = append(got, fmt.Sprintf("%s=%s", id.Kind, id.Value))
+				if id.Start < 0 || id.End > len(tt.text) || id.Start >= id.End {
+					t.Errorf("span %d-%d outside %q", id.Start, id.End, tt.text)
+				}
+			}
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				t.Errorf("Identifiers(%q) = %v, want %v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestIdentifiersSameValue: one id said three ways is one value.
+func TestIdentifiersSameValue(t *testing.T) {
+	var vals []string
+	for _, s := range []string{"微信 abc123", "my wechat is a b c one two three", "V信 ABC123"} {
+		ids := Identifiers(s)
+		if len(ids) != 1 {
+			t.Fatalf("%q: %v", s, ids)
+		}
+		vals = append(vals, ids[0].Value)
+	}
+	if vals[0] != vals[1] || vals[1] != vals[2] {
+		t.Errorf("values differ: %v", vals)
+	}
+}
+
+func FuzzIdentifiers(f *testing.F) {
+	for _, s := range []string{"加我微信号 abc123", "call +86 138 0013 8000", "john at gmail dot com", "V信 a b c 1 2 3", "w w w dot x dot com", "微信", "qq", "@@..", "电报 ＠ｌｉｌｙ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, id := range Identifiers(s) {
+			if id.Value == "" || id.Start < 0 || id.End > len(s) || id.Start >= id.End {
+				t.Fatalf("%q: bad identifier %+v", s, id)
+			}
+			if limit := map[IdentifierKind]int{IDEmail: 254, IDURL: 254}[id.Kind]; len(id.Value) > max(limit, 32) {
+				t.Fatalf("%q: value %q too long", s, id.Value)
+			}
+		}
+	})
+}
