@@ -106,7 +106,7 @@ func (c *Client) Backtest(ctx context.Context, br BacktestRequest) (BacktestRepo
 }
 
 // ImportCSV turns a CSV word list (phrase, category, severity, language,
-// reminder) into lexicon YAML named name (POST /v1/lexicons/import).
+// reminder, allow) into lexicon YAML named name (POST /v1/lexicons/import).
 func (c *Client) ImportCSV(ctx context.Context, name string, csv io.Reader) ([]byte, error) {
 	q := url.Values{}
 	setNonEmpty(q, "name", name)

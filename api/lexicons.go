@@ -143,9 +143,12 @@ type Problem struct {
 // ValidateResult is POST /v1/lexicons/validate: invalid drafts list their
 // problems; valid ones their rules and their diff against the live version.
 type ValidateResult struct {
-	Valid    bool         `json:"valid"`
-	Errors   []Problem    `json:"errors"`
-	Name     string       `json:"name,omitempty"`
+	Valid  bool      `json:"valid"`
+	Errors []Problem `json:"errors"`
+	Name   string    `json:"name,omitempty"`
+	// Allow is the lexicon-level allow list (phrases inside which no rule
+	// fires).
+	Allow    []string     `json:"allow,omitempty"`
 	Rules    int          `json:"rules,omitempty"`
 	RuleList []Rule       `json:"rule_list,omitempty"`
 	Diff     *LexiconDiff `json:"diff,omitempty"`
@@ -347,8 +350,11 @@ type LexiconSchema struct {
 	Severities []Term `json:"severities"`
 	// Languages a rule may be limited to.
 	Languages []Term `json:"languages"`
-	// PatternKinds are what a rule's patterns can be (phrase, digits).
+	// PatternKinds are what a rule's patterns can be (phrase, digits,
+	// contact).
 	PatternKinds []Term `json:"pattern_kinds"`
+	// ContactKinds are what a contact pattern finds (email, url, handle).
+	ContactKinds []Term `json:"contact_kinds"`
 	// RoomStates are the states GET /v1/rooms reports, in lifecycle order.
 	RoomStates []string `json:"room_states"`
 	// PullSchemes are the URL schemes a room may be registered with

@@ -167,7 +167,7 @@ var Routes = []Route{
 	{Method: post, Path: "/v1/lexicons/validate", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Body: BodyDraft, Summary: "validate a draft and diff it against the live version (DraftRequest -> ValidateResult)"},
 	{Method: post, Path: "/v1/lexicons/test", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Body: BodyDraft, Summary: "match a text with a draft or the live version (DraftRequest -> TestResult)"},
 	{Method: post, Path: "/v1/lexicons/backtest", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Body: BodyDraft, Summary: "run a draft over stored transcripts; the report quotes them (DraftRequest -> BacktestReport)"},
-	{Method: post, Path: "/v1/lexicons/import", Access: Allow(RolePolicy), Feature: FeatureLexicons, Body: BodyCSV, Summary: "turn a CSV word list into lexicon YAML"},
+	{Method: post, Path: "/v1/lexicons/import", Access: Allow(RolePolicy), Feature: FeatureLexicons, Body: BodyCSV, Summary: "turn a CSV word list (phrase, category, severity, language, reminder, allow) into lexicon YAML"},
 	{Method: post, Path: "/v1/lexicons", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Body: BodyDraft, Summary: "publish a draft as the next version, by the token's subject (DraftRequest -> LexiconSummary)"},
 	{Method: post, Path: "/v1/lexicons/rollback", Access: Allow(RolePolicy).Recorded(), Feature: FeatureLexicons, Body: BodyJSON, Summary: "publish an old version again, by the token's subject (DraftRequest.Version -> LexiconSummary)"},
 

@@ -108,12 +108,10 @@ func validateRule(r *Rule, idx int, c *collector) {
 	}
 }
 
-// contactKinds are the values of Pattern.Contact.
-var contactKinds = []string{"email", "url", "handle"}
-
 func validatePattern(p *Pattern, id string, idx int, field string, c *collector) {
 	reportUnknown(p.unknown, id, idx, field, c)
 	if p.Contact != "" {
+		contactKinds := ids(ContactKinds())
 		if !oneOf(p.Contact, contactKinds) {
 			c.add(id, idx, field+".contact", "unknown contact %q (must be one of %s)", p.Contact, strings.Join(contactKinds, ", "))
 		}

@@ -73,6 +73,16 @@ func PatternKinds() []Term {
 	return []Term{
 		{"phrase", "Phrase", "Words or characters, matched on text, pinyin and sound (phrase: ..., or a plain string)."},
 		{"digits", "Digit run", "Any run of at least N digits, written or spoken (digits: N)."},
+		{"contact", "Contact handle", "An e-mail address, web address or account id read out or written (contact: KIND)."},
+	}
+}
+
+// ContactKinds lists what a contact pattern finds (contact: KIND).
+func ContactKinds() []Term {
+	return []Term{
+		{"email", "E-mail address", "user at domain dot com, written or spoken (at, 艾特, dot, 点)."},
+		{"url", "Web address", "w w w dot shop dot com, shop.com/x, 点 com."},
+		{"handle", "Account id", "An account id read one letter or digit at a time (j o h n 8 8)."},
 	}
 }
 

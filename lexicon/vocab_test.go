@@ -25,7 +25,7 @@ func TestVocabulariesAreWhatValidationAccepts(t *testing.T) {
 	if got := ids(Severities()); !slices.Equal(got, sevs) {
 		t.Errorf("Severities() %v, want the constants %v, least severe first", got, sevs)
 	}
-	for _, lists := range [][]Term{Categories(), Severities(), Languages(), PatternKinds()} {
+	for _, lists := range [][]Term{Categories(), Severities(), Languages(), PatternKinds(), ContactKinds()} {
 		for _, term := range lists {
 			if term.ID == "" || term.Label == "" || term.Description == "" {
 				t.Errorf("term %+v lacks an id, label or description", term)

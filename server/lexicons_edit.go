@@ -73,7 +73,7 @@ func (s *Server) validateLexicon(w http.ResponseWriter, r *http.Request) {
 	if eng := s.opts.Lexicons.Live(); eng != nil {
 		live = eng.Lexicon()
 	}
-	writeJSON(w, http.StatusOK, api.ValidateResult{Valid: true, Errors: []api.Problem{}, Name: lx.Name,
+	writeJSON(w, http.StatusOK, api.ValidateResult{Valid: true, Errors: []api.Problem{}, Name: lx.Name, Allow: lx.Allow,
 		Rules: len(lx.Rules), RuleList: each(lx.Rules, wireRule), Diff: wireDiff(version.Compare(live, lx))})
 }
 

@@ -19,6 +19,7 @@ func (s *Server) getLexiconSchema(w http.ResponseWriter, _ *http.Request) {
 		Severities:   wireTerms(lexicon.Severities()),
 		Languages:    wireTerms(lexicon.Languages()),
 		PatternKinds: wireTerms(lexicon.PatternKinds()),
+		ContactKinds: wireTerms(lexicon.ContactKinds()),
 		RoomStates:   each(rooms.States(), func(st rooms.State) string { return string(st) }),
 		PullSchemes:  []string{},
 	}

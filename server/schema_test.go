@@ -63,7 +63,8 @@ func TestLexiconSchema(t *testing.T) {
 				{"categories", termIDs(sc.Categories), lexIDs(lexicon.Categories())},
 				{"severities", termIDs(sc.Severities), []string{"info", "low", "medium", "high", "critical"}},
 				{"languages", termIDs(sc.Languages), lexIDs(lexicon.Languages())},
-				{"pattern kinds", termIDs(sc.PatternKinds), []string{"phrase", "digits"}},
+				{"pattern kinds", termIDs(sc.PatternKinds), []string{"phrase", "digits", "contact"}},
+				{"contact kinds", termIDs(sc.ContactKinds), []string{"email", "url", "handle"}},
 				{"room states", sc.RoomStates, states},
 			} {
 				if !slices.Equal(c.got, c.want) {

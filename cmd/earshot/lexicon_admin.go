@@ -25,8 +25,23 @@ func newLexiconImportCmd() *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
 		Use:   "import FILE.csv",
-		Short: "Turn a CSV word list (phrase, category, severity, language, reminder) into lexicon YAML on stdout",
-		Args:  cobra.ExactArgs(1),
+		Short: "Turn a CSV word list (phrase, category, severity, language, reminder, allow) into lexicon YAML on stdout",
+		Long: `Turn a CSV word list into lexicon YAML on stdout (validated; errors name the CSV line).
+
+Columns, in this order unless a header row names them (any order; "lang" and
+"languages" read as language):
+  phrase    the pattern (empty on an allow-only row)
+  category  required with a phrase
+  severity  required with a phrase
+  language  optional: zh or en (empty: guessed from the rule's phrases)
+  reminder  required with a phrase
+  allow     optional: phrases separated by "|" inside which the row's phrase
+            does not fire (the rule's allow list)
+A header row needs phrase, category, severity and reminder; language and allow
+may be left out. Rows sharing category, severity, language and reminder become
+one rule with a pattern per row. A row with an allow value and no phrase adds to the
+lexicon-level allow list, so a 白名单 file imports as is.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
 			if err != nil {

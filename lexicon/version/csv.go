@@ -51,7 +51,8 @@ type yamlLexicon struct {
 }
 
 // ImportCSV turns a word list (phrase, category, severity, language,
-// reminder; a header row naming the columns is optional) into lexicon YAML.
+// reminder, allow; a header row naming the columns is optional) into
+// lexicon YAML.
 // Rows sharing category, severity, language and reminder become one rule
 // with one pattern per row. The result is validated; errors name the CSV
 // line.

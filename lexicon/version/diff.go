@@ -3,6 +3,7 @@ package version
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/earshot/earshot/lexicon"
@@ -56,6 +57,7 @@ func Compare(old, new *lexicon.Lexicon) *Diff {
 	}
 	d.Fields = appendField(d.Fields, "name", old.Name, new.Name)
 	d.Fields = appendField(d.Fields, "description", old.Description, new.Description)
+	d.Fields = appendSet(d.Fields, "allow", old.Allow, new.Allow)
 	before := map[string]*lexicon.Rule{}
 	for i := range old.Rules {
 		before[old.Rules[i].ID] = &old.Rules[i]
@@ -92,7 +94,20 @@ func compareRule(o, n *lexicon.Rule) []FieldChange {
 	fs = appendField(fs, "cooldown", o.Cooldown, n.Cooldown)
 	fs = appendSet(fs, "patterns", renderAll(o.Patterns, renderPattern), renderAll(n.Patterns, renderPattern))
 	fs = appendSet(fs, "exceptions", renderAll(o.Exceptions, renderException), renderAll(n.Exceptions, renderException))
+	fs = appendSet(fs, "allow", o.Allow, n.Allow)
+	fs = appendField(fs, "short_latin_guard", renderSwitch(o.ShortLatinGuard), renderSwitch(n.ShortLatinGuard))
+	fs = appendField(fs, "romanized", strconv.FormatBool(o.Romanized), strconv.FormatBool(n.Romanized))
+	fs = appendField(fs, "typed", strconv.FormatBool(o.Typed), strconv.FormatBool(n.Typed))
 	return fs
+}
+
+// renderSwitch is an optional switch as written: unset reads "default"
+// (the switch's documented default applies).
+func renderSwitch(b *bool) string {
+	if b == nil {
+		return "default"
+	}
+	return strconv.FormatBool(*b)
 }
 
 func appendField(fs []FieldChange, field, old, new string) []FieldChange {
@@ -159,8 +174,18 @@ func renderPattern(p lexicon.Pattern) string {
 }
 
 func renderException(x lexicon.Exception) string {
-	if x.Window == nil {
+	var opts []string
+	if x.Window != nil {
+		opts = append(opts, fmt.Sprintf("window=%d", *x.Window))
+	}
+	if x.Slop != nil {
+		opts = append(opts, fmt.Sprintf("slop=%d", *x.Slop))
+	}
+	if x.Fuzzy != nil {
+		opts = append(opts, fmt.Sprintf("fuzzy=%t", *x.Fuzzy))
+	}
+	if len(opts) == 0 {
 		return x.Phrase
 	}
-	return fmt.Sprintf("%s (window=%d)", x.Phrase, *x.Window)
+	return x.Phrase + " (" + strings.Join(opts, ", ") + ")"
 }
