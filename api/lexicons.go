@@ -333,8 +333,10 @@ type RollbackRequest struct {
 // Term is one value of a closed vocabulary: its id (what the API and the
 // lexicon format carry), a label for people and what it means.
 type Term struct {
-	ID          string `json:"id"`
-	Label       string `json:"label"`
+	ID    string `json:"id"`
+	Label string `json:"label"`
+	// LabelZH is the label in Chinese, for pages shown in Chinese.
+	LabelZH     string `json:"label_zh,omitempty"`
 	Description string `json:"description,omitempty"`
 }
 

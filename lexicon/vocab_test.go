@@ -27,8 +27,8 @@ func TestVocabulariesAreWhatValidationAccepts(t *testing.T) {
 	}
 	for _, lists := range [][]Term{Categories(), Severities(), Languages(), PatternKinds(), ContactKinds()} {
 		for _, term := range lists {
-			if term.ID == "" || term.Label == "" || term.Description == "" {
-				t.Errorf("term %+v lacks an id, label or description", term)
+			if term.ID == "" || term.Label == "" || term.LabelZH == "" || term.Description == "" {
+				t.Errorf("term %+v lacks an id, label, Chinese label or description", term)
 			}
 		}
 	}

@@ -30,5 +30,7 @@ func (s *Server) getLexiconSchema(w http.ResponseWriter, _ *http.Request) {
 }
 
 func wireTerms(ts []lexicon.Term) []api.Term {
-	return each(ts, func(t lexicon.Term) api.Term { return api.Term{ID: t.ID, Label: t.Label, Description: t.Description} })
+	return each(ts, func(t lexicon.Term) api.Term {
+		return api.Term{ID: t.ID, Label: t.Label, LabelZH: t.LabelZH, Description: t.Description}
+	})
 }

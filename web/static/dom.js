@@ -1,5 +1,5 @@
 // dom.js: building nodes safely. Text from the API is never parsed as HTML.
-import { t, lang } from './i18n.js';
+import { t, lang, termLabel } from './i18n.js';
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -105,7 +105,7 @@ export function select(id, label, terms, current) {
   const any = () => h('option', { value: '' }, t('common.any'));
   const sel = h('select', { id, name: id }, any(), current ? h('option', { value: current, selected: true }, current) : null);
   Promise.resolve(terms).then((list) => sel.replaceChildren(any(), ...list.map((t) =>
-    h('option', { value: t.id, selected: t.id === current, title: t.description || null }, t.label || t.id))),
+    h('option', { value: t.id, selected: t.id === current, title: t.description || null }, termLabel(t)))),
   (e) => { sel.title = t('common.listFailed', { why: e && e.message ? e.message : e }); });
   return [h('label', { for: id }, label), sel];
 }

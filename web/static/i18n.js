@@ -100,6 +100,10 @@ export function t(key, params = {}) {
   return String(v).replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
 }
 
+// termLabel is a vocabulary term's label (GET /v1/lexicons/schema serves
+// {id, label, label_zh, description}) in the current language.
+export const termLabel = (term) => (term ? (current === 'zh-CN' && term.label_zh) || term.label || term.id : '');
+
 // parts is t() for text with nodes in it: each {name} whose param is a
 // Node (a <code>, a link) is put in as that node, the rest as text, so a
 // translation can move the node within its sentence.
