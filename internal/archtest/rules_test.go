@@ -17,7 +17,7 @@ type rule struct {
 }
 
 // upper are the stages above the lexicon, by data flow.
-var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./internal/app/...", "./cmd/...", "./eval/...", "./e2e/..."}
+var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./internal/app/...", "./cmd/...", "./eval/...", "./e2e/...", "./trust/..."}
 
 // testOnly are the packages that exist for tests.
 var testOnly = []string{"./transcript/internal/fakeasr", "./transcript/internal/wsasr/wsasrtest",
@@ -80,6 +80,13 @@ var rules = []rule{
 		Not:  append([]string{"./lexicon/...", "./analysis/...", "./transcript/...", "./ingest/..."}, upper...),
 	},
 	{
+		Doc: "trust/doc.go: it must never match text or touch audio; data flow: the trust ledger reads what alerter " +
+			"and the workflow stored, downstream of alerter, and never depends on the stages that produce it or the API and wiring above it.",
+		From: []string{"./trust/..."},
+		Not: []string{"./lexicon/...", "./analysis/...", "./transcript/...", "./ingest/...", "./pipeline/...", "./rooms/...",
+			"./cluster/...", "./server/...", "./internal/app/...", "./cmd/...", "./eval/...", "./e2e/..."},
+	},
+	{
 		Doc:  "data flow: pipeline wires one room's stages; it never depends on the registry, the API or the wiring above it.",
 		From: []string{"./pipeline/..."},
 		Not:  []string{"./rooms/...", "./server/...", "./internal/app/...", "./cmd/...", "./eval/...", "./e2e/..."},
@@ -125,7 +132,7 @@ var rules = []rule{
 			"(transcript/store, alerter and its sub-packages, lexicon, rooms, pipeline).",
 		From: []string{"./api/..."},
 		Not: []string{"./server/...", "./internal/app/...", "./cmd/...", "./ingest/...", "./transcript/...",
-			"./lexicon/...", "./alerter/...", "./rooms/...", "./pipeline/..."},
+			"./lexicon/...", "./alerter/...", "./rooms/...", "./pipeline/...", "./trust/..."},
 	},
 	{
 		Doc:  "config/doc.go: This package must never start anything: it only describes what to start.",
