@@ -33,6 +33,7 @@ func Parse(file string, data []byte) (lx *Lexicon, err error) {
 		return nil, c.errs
 	}
 	spans := ruleSpans(&root)
+	esc := sectionLines(&root, "escalation")
 	lx = &Lexicon{File: file}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
@@ -43,7 +44,7 @@ func Parse(file string, data []byte) (lx *Lexicon, err error) {
 			return nil, c.errs
 		}
 		for _, msg := range te.Errors {
-			addTypeError(c, spans, msg)
+			addTypeError(c, spans, esc, msg)
 		}
 	}
 	validate(lx, c)
@@ -98,6 +99,26 @@ func ruleSpans(root *yaml.Node) []ruleSpan {
 	return spans
 }
 
+// sectionLines is the line range [from, to) of top-level key's value (to
+// 0: the end of the file), or zeros when the key is absent.
+func sectionLines(root *yaml.Node, key string) [2]int {
+	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return [2]int{}
+	}
+	m := root.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value != key {
+			continue
+		}
+		out := [2]int{m.Content[i].Line, 0}
+		if i+2 < len(m.Content) {
+			out[1] = m.Content[i+2].Line
+		}
+		return out
+	}
+	return [2]int{}
+}
+
 func mappingValue(n *yaml.Node, key string) string {
 	if n.Kind != yaml.MappingNode {
 		return ""
@@ -117,11 +138,17 @@ var (
 
 // addTypeError turns one yaml.v3 type error message into a ValidationError
 // attributed to the rule whose span holds its line.
-func addTypeError(c *collector, spans []ruleSpan, msg string) {
+func addTypeError(c *collector, spans []ruleSpan, esc [2]int, msg string) {
 	line, text := 0, msg
 	if m := reTypeLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		text = m[2]
+	}
+	if esc[0] > 0 && line >= esc[0] && (esc[1] == 0 || line < esc[1]) {
+		// the escalation section: a file-level field, whatever rule
+		// precedes it in the file
+		c.add("", 0, "escalation", "%s (line %d)", text, line)
+		return
 	}
 	id, idx := "", 0
 	for i, s := range spans {

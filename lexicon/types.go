@@ -18,6 +18,9 @@ type Lexicon struct {
 	// (docs/lexicon.md, "Allow-lists, exceptions and guards").
 	Allow []string `yaml:"allow"`
 	Rules []Rule   `yaml:"rules"`
+	// Escalation is the escalation policy (escalation.go); nil means
+	// DefaultEscalation.
+	Escalation *Escalation `yaml:"escalation"`
 	// File is where the lexicon was read from (for messages only).
 	File string `yaml:"-"`
 }

@@ -45,6 +45,7 @@ func validate(lx *Lexicon, c *collector) {
 			c.add("", 0, fmt.Sprintf("allow[%d]", j), "%s (the allowed phrase could never match)", msg)
 		}
 	}
+	validateEscalation(lx.Escalation, c)
 	seen := map[string]int{}
 	for i := range lx.Rules {
 		r := &lx.Rules[i]
