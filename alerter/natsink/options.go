@@ -48,6 +48,10 @@ type Options struct {
 	// SharedCooldown, when set, lets the cooldown survive a scanner
 	// handover (KVCooldown); nil keeps it in this process only.
 	SharedCooldown SharedCooldown
+	// Observer, when set, is told of every alert stored for the first
+	// time, once its reminder was decided: the escalation stage
+	// (alerter/escalation) counts reminders and heeded ones there.
+	Observer Observer
 	// MaxEntries bounds the cooldown table (rooms × rules); default 10000.
 	// When full, the entry closest to expiry is dropped.
 	MaxEntries int
@@ -72,6 +76,14 @@ type Options struct {
 	Now func() time.Time
 	// Logger; default slog.Default().
 	Logger *slog.Logger
+}
+
+// Observer follows the reminders the Sink decides. Observe must not fail
+// the alert: the alert is stored and its reminder sent or held by the
+// time it is called. It runs on Send's goroutine, before Send returns, so
+// it sees a room's alerts in order.
+type Observer interface {
+	Observe(ctx context.Context, a alerter.Alert, reminded bool, at time.Time)
 }
 
 func (o Options) withDefaults() Options {

@@ -105,7 +105,11 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 	if dup {
 		return nil
 	}
-	return s.remind(a, now)
+	reminded, err := s.remind(a, now)
+	if s.opts.Observer != nil {
+		s.opts.Observer.Observe(ctx, a, reminded, now)
+	}
+	return err
 }
 
 func (s *Sink) enter() bool {
@@ -120,7 +124,7 @@ func (s *Sink) enter() bool {
 
 // store publishes a to the stream and waits for the ack.
 func (s *Sink) store(ctx context.Context, a alerter.Alert) (duplicate bool, err error) {
-	msg, err := newMsg(alerter.AlertSubject(a.Category, a.Room), a)
+	msg, err := NewMsg(alerter.AlertSubject(a.Category, a.Room), a)
 	if err != nil {
 		return false, err
 	}
@@ -136,8 +140,9 @@ func (s *Sink) store(ctx context.Context, a alerter.Alert) (duplicate bool, err 
 	return ack.Duplicate, nil
 }
 
-// remind publishes a Reminder for a unless the cooldown holds.
-func (s *Sink) remind(a alerter.Alert, now time.Time) error {
+// remind publishes a Reminder for a unless the cooldown holds; reminded
+// says it went out.
+func (s *Sink) remind(a alerter.Alert, now time.Time) (reminded bool, err error) {
 	shared := s.opts.SharedCooldown
 	if shared != nil && !s.cool.has(a.Room, a.RuleID) {
 		ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
@@ -148,7 +153,7 @@ func (s *Sink) remind(a alerter.Alert, now time.Time) error {
 	}
 	repeat, ok := s.cool.take(a.Room, a.RuleID, now, s.opts.cooldownFor(a))
 	if !ok {
-		return nil
+		return false, nil
 	}
 	if shared != nil {
 		defer func() {
@@ -159,14 +164,14 @@ func (s *Sink) remind(a alerter.Alert, now time.Time) error {
 			}
 		}()
 	}
-	msg, err := newMsg(alerter.ReminderSubject(a.Room), reminderFor(a, now, repeat))
+	msg, err := NewMsg(alerter.ReminderSubject(a.Room), reminderFor(a, now, repeat))
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := s.nc.PublishMsg(msg); err != nil {
-		return fmt.Errorf("natsink: %w for alert %s: %w", ErrReminder, a.ID, err)
+		return false, fmt.Errorf("natsink: %w for alert %s: %w", ErrReminder, a.ID, err)
 	}
-	return nil
+	return true, nil
 }
 
 func reminderFor(a alerter.Alert, now time.Time, repeat int) alerter.Reminder {
@@ -191,8 +196,9 @@ func reminderFor(a alerter.Alert, now time.Time, repeat int) alerter.Reminder {
 	}
 }
 
-// newMsg encodes v as JSON with earshot's headers.
-func newMsg(subject string, v any) (*nats.Msg, error) {
+// NewMsg encodes v as JSON with earshot's headers (Earshot-Schema,
+// Content-Type): every message earshot publishes is made here.
+func NewMsg(subject string, v any) (*nats.Msg, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, fmt.Errorf("natsink: encode %s: %w", subject, err)

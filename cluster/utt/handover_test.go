@@ -29,6 +29,13 @@ type scanner struct {
 
 func startScanner(t *testing.T, srv *natsembed.Server, name string, partitions int) *scanner {
 	t.Helper()
+	return startScannerWith(t, srv, name, partitions, nil)
+}
+
+// startScannerWith is startScanner with the sink's options adjusted by
+// tune (given the scanner's connection).
+func startScannerWith(t *testing.T, srv *natsembed.Server, name string, partitions int, tune func(*nats.Conn, *natsink.Options)) *scanner {
+	t.Helper()
 	nc, err := srv.Connect(nats.MaxReconnects(0))
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +46,11 @@ func startScanner(t *testing.T, srv *natsembed.Server, name string, partitions i
 	if err != nil {
 		t.Fatal(err)
 	}
-	sink, err := natsink.New(ctx, nc, natsink.Options{Logger: testutil.Quiet(), SharedCooldown: shared})
+	so := natsink.Options{Logger: testutil.Quiet(), SharedCooldown: shared}
+	if tune != nil {
+		tune(nc, &so)
+	}
+	sink, err := natsink.New(ctx, nc, so)
 	if err != nil {
 		t.Fatal(err)
 	}

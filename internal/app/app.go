@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
@@ -35,15 +36,18 @@ type Service struct {
 	natsKey *natsauth.Authority // the embedded server's keys; nil with an external cluster
 	nc      *nats.Conn
 	sink    *natsink.Sink
-	rec     transcript.Recognizer
-	engines *engines
-	whip    *whip.Server
-	reg     *rooms.Registry
-	cancel  context.CancelFunc
-	http    *http.Server
-	httpLn  net.Listener
-	keys    *auth.Keys    // HTTP token keys (tokens.go)
-	tokens  *auth.Checker // verifies every request's token
+	// escalation counts the scan role's reminders (escalation.go); nil
+	// without the scan role.
+	escalation *escalation.Tracker
+	rec        transcript.Recognizer
+	engines    *engines
+	whip       *whip.Server
+	reg        *rooms.Registry
+	cancel     context.CancelFunc
+	http       *http.Server
+	httpLn     net.Listener
+	keys       *auth.Keys    // HTTP token keys (tokens.go)
+	tokens     *auth.Checker // verifies every request's token
 	// revocations is the watched revocation list (tokens.go).
 	revocations *revocation.Store
 	api         *server.Server // nil until the API listens
@@ -93,6 +97,12 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	}
 	if s.nats != nil {
 		sinkOpts.Health = s.nats.StreamWritable // refuse at once, naming why, while the disk is full
+	}
+	if cfg.Cluster.Has("scan") { // escalation.go: repeated reminders escalate, quiet ones are heeded
+		if s.escalation, err = s.openEscalation(ctx); err != nil {
+			return nil, err
+		}
+		sinkOpts.Observer = s.escalation
 	}
 	s.sink, err = natsink.New(ctx, s.nc, sinkOpts)
 	if err != nil {
@@ -193,6 +203,9 @@ func (s *Service) Close(ctx context.Context) {
 	s.closeTranscripts(ctx) // after the index role stopped: its last utterances are queued
 	if s.sink != nil {
 		_ = s.sink.Close()
+	}
+	if s.escalation != nil { // after the sink: no Observe is in flight
+		s.escalation.Close()
 	}
 	if s.revocations != nil {
 		s.revocations.Close()

@@ -9,6 +9,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/internal/auth/revocation"
@@ -24,7 +25,7 @@ import (
 type storeBounds struct {
 	alerts, dispositions, lexicon, cooldown int64
 	utt, dlq, leases, revocations           int64
-	events                                  int64
+	events, escalation                      int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
@@ -49,6 +50,9 @@ var boundShares = []struct {
 	{"KV_" + natsink.CooldownBucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.cooldown }},
 	// leases are small and expire within seconds
 	{"KV_" + ScanLeaseBucket, 0.01, 4 << 20, func(b *storeBounds) *int64 { return &b.leases }},
+	// escalation counts and heeded deadlines: a few hundred bytes per
+	// anchor and rule reminded within a day
+	{"KV_" + escalation.Bucket, 0.01, 64 << 20, func(b *storeBounds) *int64 { return &b.escalation }},
 	// revoked token ids and subjects, a few hundred bytes each
 	{"KV_" + revocation.Bucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.revocations }},
 }
@@ -94,6 +98,6 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 		*sh.dst(&b) = v
 	}
 	s.log.Debug("stream bounds", "storage_limit", limit, "alerts", b.alerts, "utt", b.utt, "lexicon", b.lexicon,
-		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events)
+		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events, "escalation", b.escalation)
 	return b, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/transcript"
@@ -31,6 +32,8 @@ type metricSources struct {
 	lexiconRefused func() uint64
 	faults         faultSources // fault_metrics.go
 	cluster        *roles       // roles_metrics.go; nil in tests without a service
+	// escalation is the scan role's escalation stage (escalation.go).
+	escalation func() *escalation.Stats
 }
 
 // metricsHandler serves the service's /metrics.
@@ -46,6 +49,9 @@ func (s *Service) metricsHandler() http.Handler {
 	}
 	src.faults = s.faultSources()
 	src.cluster = &s.roles
+	if t := s.escalation; t != nil {
+		src.escalation = t.Stats
+	}
 	return newMetricsHandler(src)
 }
 
@@ -55,6 +61,9 @@ func newMetricsHandler(src metricSources) http.Handler {
 	pr := prometheus.NewRegistry()
 	if src.cluster != nil {
 		pr.MustRegister(newClusterCollector(src.cluster)) // roles_metrics.go
+	}
+	if src.escalation != nil {
+		pr.MustRegister(newEscalationCollector(src.escalation)) // escalation.go
 	}
 	pr.MustRegister(newCollector(src), newFaultCollector(src.faults), collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
