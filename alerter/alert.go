@@ -52,6 +52,13 @@ type Alert struct {
 	// clip itself appears a few seconds later, once the audio after the
 	// hit has been heard (until then the path answers 404).
 	ClipURL string `json:"clip_url,omitempty"`
+	// StaffOnly alerts are for compliance staff alone: the sink sends the
+	// anchor no reminder for them (a viewer-reports alert is a signal for
+	// staff, never a verdict the anchor is told about).
+	StaffOnly bool `json:"staff_only,omitempty"`
+	// Reports describes the viewer reports behind a viewer-reports alert
+	// (events.go); absent on every other alert.
+	Reports *ReportsSummary `json:"reports,omitempty"`
 }
 
 // AlertHit is one rule broken by the alert's utterance.

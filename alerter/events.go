@@ -23,9 +23,8 @@ const (
 	// DispositionSubjectPrefix is disposition.SubjectPrefix:
 	// earshot.disposition.<category>.<room>.
 	DispositionSubjectPrefix = "earshot.disposition"
-	// ReportSubjectPrefix: earshot.report.<room>, a viewer's report of a
-	// moment of the room's stream (its type is defined by the viewer
-	// reports stage).
+	// ReportSubjectPrefix: earshot.report.<room>, Report JSON: a viewer's
+	// report of a moment of the room's stream, once accepted.
 	ReportSubjectPrefix = "earshot.report"
 	// TrustSubjectPrefix: earshot.trust.<merchant>, a merchant's trust
 	// score when it changes (not stored in EventStream: the ledger is).
@@ -136,4 +135,80 @@ type Appeal struct {
 	DecidedBy string    `json:"decided_by,omitempty"`
 	DecidedAt time.Time `json:"decided_at,omitzero"`
 	Note      string    `json:"note,omitempty"`
+}
+
+// CategoryViewerReports is the category (and rule id) of the alert a
+// burst of independent viewer reports about one moment raises.
+const CategoryViewerReports = "viewer-reports"
+
+// Report is a viewer's report of a moment of a room's stream, published on
+// earshot.report.<room> once validated, rate-limited and deduplicated.
+// Reports are signals, never verdicts: the report stage weighs them by
+// their reporters' records and raises a viewer-reports alert only for a
+// burst of independent ones (docs/reports.md).
+type Report struct {
+	Schema int    `json:"schema"`
+	ID     string `json:"id"`
+	// At is when earshot accepted the report.
+	At       time.Time `json:"at"`
+	Room     string    `json:"room"`
+	Anchor   string    `json:"anchor,omitempty"`
+	Merchant string    `json:"merchant,omitempty"`
+	// Session is the room's stream session the moment belongs to, when
+	// known.
+	Session string `json:"session,omitempty"`
+	// AtMs is the reported moment in the room's stream time (the alerts'
+	// start_ms clock).
+	AtMs     int64  `json:"at_ms"`
+	Category string `json:"category"`
+	Text     string `json:"text,omitempty"`
+	// Reporter is a hash of the viewer id, never the id itself: the same
+	// viewer always has the same reporter hash.
+	Reporter string `json:"reporter"`
+	// Weight is what the reporter's record made the report weigh when it
+	// was accepted; New says the reporter had too few decided reports for
+	// a record (they weigh the prior).
+	Weight float64 `json:"weight"`
+	New    bool    `json:"new,omitempty"`
+	// Flood says the room's report-flood breaker was tripped: the report
+	// is kept, but new reporters weigh nothing until the flood is over.
+	Flood bool `json:"flood,omitempty"`
+	// Corroborates lists the stored rule alerts of the room whose moment
+	// the report falls on (a detection the report corroborates).
+	Corroborates []string `json:"corroborates,omitempty"`
+}
+
+// ReportsSummary is what a viewer-reports alert says about its reports.
+type ReportsSummary struct {
+	// Reports and Reporters count the reports of the burst and their
+	// distinct reporters; Weight is their weighted sum, Threshold the
+	// weight an alert needs.
+	Reports   int     `json:"reports"`
+	Reporters int     `json:"reporters"`
+	Weight    float64 `json:"weight"`
+	Threshold float64 `json:"threshold"`
+	// NewReporters counts reporters without a record (prior weight);
+	// Flooded the reports the flood breaker kept out of the weight.
+	NewReporters int `json:"new_reporters"`
+	Flooded      int `json:"flooded,omitempty"`
+	// FromMs and ToMs span the reported moments (stream time).
+	FromMs int64 `json:"from_ms"`
+	ToMs   int64 `json:"to_ms"`
+	// Categories counts the reports per category.
+	Categories map[string]int `json:"categories"`
+	// Texts are some of the reporters' own words (bounded).
+	Texts []string `json:"texts,omitempty"`
+	// Transcript is what the room's transcript store holds around the
+	// moment, oldest first.
+	Transcript []TranscriptLine `json:"transcript,omitempty"`
+	// Corroborates lists rule alerts at the same moment.
+	Corroborates []string `json:"corroborates,omitempty"`
+}
+
+// TranscriptLine is one stored utterance around a reported moment.
+type TranscriptLine struct {
+	Utterance uint64 `json:"utterance"`
+	StartMs   int64  `json:"start_ms"`
+	EndMs     int64  `json:"end_ms"`
+	Text      string `json:"text"`
 }

@@ -29,22 +29,32 @@ const (
 	// RoleAdmin may call every route, and is the only role that may revoke
 	// tokens.
 	RoleAdmin Role = "admin"
+	// RoleViewer is one viewer of the platform's rooms (the token's
+	// "viewer" claim): report a moment of a room's stream and vote in its
+	// polls, nothing else. Listed last: it is not part of the staff
+	// ordering above.
+	RoleViewer Role = "viewer"
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleAnchor, RoleIngest, RoleCompliance, RolePolicy, RoleMetrics, RoleAdmin}
+var Roles = []Role{RoleAnchor, RoleIngest, RoleCompliance, RolePolicy, RoleMetrics, RoleAdmin, RoleViewer}
 
 // Default token lifetimes: an anchor's token lasts a broadcast day, staff
 // and service tokens a working shift.
 const (
 	AnchorTTL = 24 * time.Hour
 	StaffTTL  = 12 * time.Hour
+	// ViewerTTL is a viewer token's default: one day of watching.
+	ViewerTTL = 24 * time.Hour
 )
 
 // DefaultTTL is how long a token of role r lives unless asked otherwise.
 func (r Role) DefaultTTL() time.Duration {
-	if r == RoleAnchor {
+	switch r {
+	case RoleAnchor:
 		return AnchorTTL
+	case RoleViewer:
+		return ViewerTTL
 	}
 	return StaffTTL
 }
@@ -61,4 +71,24 @@ func ParseRole(s string) (Role, error) {
 		names[i] = string(r)
 	}
 	return "", fmt.Errorf("role %q: want one of %s", s, strings.Join(names, ", "))
+}
+
+// MaxViewerID bounds a viewer id (the platform's pseudonymous id of one
+// viewer).
+const MaxViewerID = 128
+
+// ValidViewerID checks a viewer id: 1 to MaxViewerID bytes of letters,
+// digits and . _ : @ - (the platform's own id, ideally a pseudonym: earshot
+// stores only a hash of it).
+func ValidViewerID(id string) error {
+	if id == "" || len(id) > MaxViewerID {
+		return fmt.Errorf("viewer id: want 1 to %d bytes", MaxViewerID)
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._:@-", c) >= 0) {
+			return fmt.Errorf("viewer id: byte %d (%q) is not a letter, digit or one of . _ : @ -", i, c)
+		}
+	}
+	return nil
 }

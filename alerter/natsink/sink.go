@@ -102,7 +102,7 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 	if err := s.settle(ctx, probe, err); err != nil {
 		return err
 	}
-	if dup {
+	if dup || a.StaffOnly {
 		return nil
 	}
 	reminded, err := s.remind(a, now)

@@ -34,6 +34,9 @@ type Claims struct {
 	Role api.Role `json:"role"`
 	// Room is the anchor's room; empty for every other role.
 	Room string `json:"room,omitempty"`
+	// Viewer is a viewer token's viewer id (api.ValidViewerID); empty for
+	// every other role.
+	Viewer string `json:"viewer,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -48,10 +51,17 @@ func (c Claims) Validate() error {
 		return errors.New("an anchor token names no room")
 	case c.Role != api.RoleAnchor && c.Room != "":
 		return fmt.Errorf("a %s token must not name a room", c.Role)
+	case c.Role == api.RoleViewer && c.Viewer == "":
+		return errors.New("a viewer token names no viewer")
+	case c.Role != api.RoleViewer && c.Viewer != "":
+		return fmt.Errorf("a %s token must not name a viewer", c.Role)
 	case strings.TrimSpace(c.Subject) == "" || len(c.Subject) > MaxSubject:
 		return fmt.Errorf("subject: want 1 to %d bytes", MaxSubject)
 	case c.ID == "":
 		return errors.New("the token has no id (jti)")
+	}
+	if c.Viewer != "" {
+		return api.ValidViewerID(c.Viewer)
 	}
 	if c.Room != "" {
 		return alerter.ValidRoomID(c.Room)
@@ -90,10 +100,11 @@ var (
 
 // Request is what to mint; zero fields take defaults.
 type Request struct {
-	Role api.Role
-	Room string // anchors only
-	// Subject is who holds the token; default "anchor:<room>" for anchors
-	// and the role's name otherwise.
+	Role   api.Role
+	Room   string // anchors only
+	Viewer string // viewers only
+	// Subject is who holds the token; default "anchor:<room>" for anchors,
+	// "viewer:<id>" for viewers and the role's name otherwise.
 	Subject string
 	// TTL is the lifetime; default Role.DefaultTTL. Tokens always expire.
 	TTL time.Duration
@@ -129,8 +140,11 @@ func (s *Signer) Mint(req Request) (string, Claims, error) {
 	sub := req.Subject
 	if sub == "" {
 		sub = string(req.Role)
-		if req.Role == api.RoleAnchor {
+		switch req.Role {
+		case api.RoleAnchor:
 			sub = "anchor:" + req.Room
+		case api.RoleViewer:
+			sub = ViewerSubject(req.Viewer)
 		}
 	}
 	id, err := newID()
@@ -138,7 +152,7 @@ func (s *Signer) Mint(req Request) (string, Claims, error) {
 		return "", Claims{}, err
 	}
 	now := s.now().Truncate(time.Second)
-	c := Claims{Role: req.Role, Room: req.Room, RegisteredClaims: jwt.RegisteredClaims{
+	c := Claims{Role: req.Role, Room: req.Room, Viewer: req.Viewer, RegisteredClaims: jwt.RegisteredClaims{
 		Issuer: Issuer, Audience: jwt.ClaimStrings{Audience}, Subject: sub, ID: id,
 		IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
 	}}
@@ -206,17 +220,23 @@ func (v *Verifier) Verify(token string, now time.Time) (Claims, error) {
 		jwt.WithIssuer(Issuer), jwt.WithAudience(Audience),
 		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithLeeway(leeway),
 		jwt.WithTimeFunc(func() time.Time { return now }))
-	switch {
-	case err == nil:
-		return c, nil
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return Claims{}, fmt.Errorf("%w", ErrMalformed)
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
-		return Claims{}, fmt.Errorf("%w", ErrSignature)
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return Claims{}, fmt.Errorf("%w", ErrExpired)
+	if err != nil {
+		return Claims{}, verifyError(err)
 	}
-	return Claims{}, fmt.Errorf("%w: %s", ErrInvalid, claimProblem(err))
+	return c, nil
+}
+
+// verifyError maps the JWT library's error to ours.
+func verifyError(err error) error {
+	switch {
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return fmt.Errorf("%w", ErrMalformed)
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrTokenUnverifiable):
+		return fmt.Errorf("%w", ErrSignature)
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return fmt.Errorf("%w", ErrExpired)
+	}
+	return fmt.Errorf("%w: %s", ErrInvalid, claimProblem(err))
 }
 
 // claimProblem is the library's reason without the token's content.
