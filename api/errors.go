@@ -66,6 +66,17 @@ const (
 	CodeSearchTimeout    Code = "search_timeout"
 	CodeRoomLimit        Code = "room_limit"
 	CodeNeedsForce       Code = "needs_force"
+	CodeBadCaseID        Code = "bad_case_id"
+	CodeBadCase          Code = "bad_case"
+	CodeUnknownCase      Code = "unknown_case"
+	CodeCaseDecided      Code = "case_decided"
+	CodeCases            Code = "cases"
+	CodeBadAppeal        Code = "bad_appeal"
+	CodeAlreadyAppealed  Code = "already_appealed"
+	CodeNotConfirmed     Code = "not_confirmed"
+	CodeUnknownAppeal    Code = "unknown_appeal"
+	CodeAppealDecided    Code = "appeal_decided"
+	CodeAppeals          Code = "appeals"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -130,6 +141,17 @@ var Errors = []ErrorSpec{
 	{CodeQueryTooCostly, http.StatusBadRequest, "the search would cost too much (a leading wildcard, too many wildcards, too many index terms); the message says what to change"},
 	{CodeSearchTimeout, http.StatusServiceUnavailable, "the search ran past its time budget and was cancelled; narrow it"},
 	{CodeNeedsForce, http.StatusConflict, "the lexicon has no rules, or drops more than lexicon.max_drop_share of the live rules: send \"force\": true (earshot lexicon publish --force) to publish it"},
+	{CodeBadCaseID, http.StatusBadRequest, "a case id is empty, too long or not [A-Za-z0-9_-]"},
+	{CodeBadCase, http.StatusBadRequest, "the case request body is malformed, its decision unknown, or a filter wrong; the message names the field"},
+	{CodeUnknownCase, http.StatusNotFound, "no case has this id (a bulk decision names every unknown id and decides none)"},
+	{CodeCaseDecided, http.StatusConflict, "the case is decided already; it takes notes, not another decision or assignment"},
+	{CodeCases, http.StatusServiceUnavailable, "the case store (JetStream) cannot be read or written now; retry"},
+	{CodeBadAppeal, http.StatusBadRequest, "the appeal or its decision is malformed: a reason is needed, an outcome is upheld or overturned"},
+	{CodeAlreadyAppealed, http.StatusConflict, "the alert has been appealed already: an alert is appealed once"},
+	{CodeNotConfirmed, http.StatusConflict, "only a confirmed alert can be appealed, and this one's newest disposition is not confirmed"},
+	{CodeUnknownAppeal, http.StatusNotFound, "the alert has no appeal"},
+	{CodeAppealDecided, http.StatusConflict, "the appeal has an outcome already"},
+	{CodeAppeals, http.StatusServiceUnavailable, "the appeal store (JetStream) cannot be read or written now; retry"},
 	{CodeRoomLimit, http.StatusConflict, "a new room would exceed a cap (all rooms, automatic rooms, or one merchant's); the message names it"},
 }
 

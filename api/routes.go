@@ -13,6 +13,11 @@ type Access struct {
 	Roles []Role
 	// Anchor admits an anchor token whose room is the route's {room}.
 	Anchor bool
+	// RoomAnchor admits every anchor token at the guard, for a route whose
+	// path names a resource of a room rather than the room (an alert's
+	// appeal): its handler admits only the anchor of that resource's
+	// room, which the guard cannot know.
+	RoomAnchor bool
 	// AnyToken admits every valid token, whatever its role or room (the
 	// page sign-in).
 	AnyToken bool
@@ -41,6 +46,10 @@ func Allow(roles ...Role) Access { return Access{Roles: roles} }
 // AnchorOr admits the anchor of the path's {room}, and tokens of roles.
 func AnchorOr(roles ...Role) Access { return Access{Roles: roles, Anchor: true} }
 
+// ResourceAnchorOr admits the anchor of the room of the path's resource
+// (checked by the handler, Access.RoomAnchor), and tokens of roles.
+func ResourceAnchorOr(roles ...Role) Access { return Access{Roles: roles, RoomAnchor: true} }
+
 // Recorded marks a routes whose author is the token's subject.
 func (a Access) Recorded() Access { a.Identity = true; return a }
 
@@ -63,6 +72,8 @@ func (a Access) Admits(role Role, tokenRoom, pathRoom string) bool {
 		return true
 	case role == RoleAnchor && a.Anchor:
 		return tokenRoom != "" && tokenRoom == pathRoom
+	case role == RoleAnchor && a.RoomAnchor:
+		return tokenRoom != ""
 	}
 	for _, r := range a.Roles {
 		if r == role && r != RoleAnchor {
@@ -87,6 +98,9 @@ func (a Access) String() string {
 	if a.Anchor {
 		parts = append(parts, "anchor of the room")
 	}
+	if a.RoomAnchor {
+		parts = append(parts, "anchor of the alert's room")
+	}
 	for _, r := range a.Roles {
 		if r != RoleAdmin {
 			parts = append(parts, string(r))
@@ -107,6 +121,8 @@ const (
 	FeatureLexicons    Feature = "lexicons"
 	FeatureWHIP        Feature = "whip"
 	FeatureRevocation  Feature = "revocation"
+	FeatureCases       Feature = "cases"
+	FeatureAppeals     Feature = "appeals"
 )
 
 // Route is one method and path the server answers.
@@ -152,8 +168,20 @@ var Routes = []Route{
 	{Method: post, Path: "/v1/alerts/{id}/disposition", Access: Allow(RoleCompliance).Recorded(), Body: BodyJSON, Summary: "record a reviewer's decision, by the token's subject (DispositionRequest -> Disposition)"},
 	{Method: get, Path: "/v1/alerts/{id}/clip", Access: Allow(RoleCompliance), Summary: "the alert's evidence clip (audio/wav)"},
 
+	{Method: post, Path: "/v1/alerts/{id}/appeal", Access: ResourceAnchorOr().Recorded(), Feature: FeatureAppeals, Body: BodyJSON, Summary: "the anchor of the alert's room appeals a confirmed alert, once (AppealRequest -> Appeal)"},
+	{Method: get, Path: "/v1/appeals", Access: Allow(RoleCompliance), Feature: FeatureAppeals, Summary: "appeals, pending first, ?state= pending, upheld or overturned (AppealList)"},
+	{Method: post, Path: "/v1/appeals/{id}/decision", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureAppeals, Body: BodyJSON, Summary: "uphold or overturn an appeal (overturned dismisses the alert), by the token's subject (AppealDecisionRequest -> Appeal)"},
+
+	{Method: get, Path: "/v1/cases", Access: Allow(RoleCompliance), Feature: FeatureCases, Summary: "the case queue: escalated, most severe, oldest first; ?category= ?room= ?anchor= ?merchant= ?assignee= ?state= ?age= ?min_age= ?limit= (CaseList)"},
+	{Method: get, Path: "/v1/cases/stats", Access: Allow(RoleCompliance), Feature: FeatureCases, Summary: "decision time (first hit to decision) per category (CaseStats)"},
+	{Method: get, Path: "/v1/cases/{id}", Access: Allow(RoleCompliance), Feature: FeatureCases, Summary: "one case with every hit: its sentence, evidence clip and disposition (CaseView)"},
+	{Method: post, Path: "/v1/cases/{id}/assign", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "assign the case to the token's subject (CaseAssignRequest -> Case)"},
+	{Method: post, Path: "/v1/cases/{id}/notes", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "add a note, by the token's subject (CaseNoteRequest -> Case)"},
+	{Method: post, Path: "/v1/cases/{id}/decision", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "confirm or dismiss the case: a disposition on each of its alerts (CaseDecisionRequest -> CaseView)"},
+	{Method: post, Path: "/v1/cases/decisions", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "decide several cases at once; any unknown id decides none (BulkDecisionRequest -> BulkDecisionResult)"},
+
 	{Method: get, Path: "/v1/events/alerts", Access: Allow(RoleCompliance), Summary: "Server-Sent Events: new alerts and dispositions"},
-	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders, for its overlay"},
+	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders and appeal outcomes, for its overlay"},
 
 	{Method: get, Path: "/v1/transcripts", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
 	{Method: get, Path: "/v1/transcripts/{id}", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},

@@ -24,7 +24,7 @@ func TestRouteTable(t *testing.T) {
 			t.Errorf("%s: method %q", p, r.Method)
 		}
 		a := r.Access
-		if n := btoi(a.Open) + btoi(a.Session) + btoi(a.AnyToken) + btoi(len(a.Roles) > 0 || a.Anchor); n != 1 {
+		if n := btoi(a.Open) + btoi(a.Session) + btoi(a.AnyToken) + btoi(len(a.Roles) > 0 || a.Anchor || a.RoomAnchor); n != 1 {
 			t.Errorf("%s: access %+v: want exactly one of open, session URL, any token, roles", p, a)
 		}
 		for _, role := range a.Roles {
@@ -34,6 +34,9 @@ func TestRouteTable(t *testing.T) {
 		}
 		if a.Anchor && !strings.Contains(r.Path, "{room}") {
 			t.Errorf("%s: anchor access needs a {room} in the path", p)
+		}
+		if a.RoomAnchor && (strings.Contains(r.Path, "{room}") || !a.Identity) {
+			t.Errorf("%s: a resource's anchor is for paths without {room}, and needs the token (Recorded)", p)
 		}
 		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && len(r.Body) == 0 && r.Path != "/v1/session" {
 			t.Errorf("%s: say which body types it takes (Body)", p)
@@ -103,6 +106,10 @@ func TestAccessAdmits(t *testing.T) {
 		{AnchorOr(RoleIngest), RoleCompliance, "", "r2", false},
 		{Public, RoleAnchor, "r1", "", true},
 		{Allow(RoleMetrics), RoleMetrics, "", "", true},
+		{ResourceAnchorOr(), RoleAnchor, "r1", "", true},
+		{ResourceAnchorOr(), RoleAnchor, "", "", false},
+		{ResourceAnchorOr(), RoleCompliance, "", "", false},
+		{ResourceAnchorOr(), RoleAdmin, "", "", true},
 		{Allow(RoleMetrics), RoleIngest, "", "", false},
 	}
 	for _, c := range cases {

@@ -222,6 +222,9 @@ type Alerts struct {
 	// bucket (new decisions refused when full).
 	MaxBytes             Bytes `yaml:"max_bytes"`
 	DispositionsMaxBytes Bytes `yaml:"dispositions_max_bytes"`
+	// CaseWindow groups an anchor's hits in one session into one case
+	// (alerter/cases) while each follows the one before by at most this.
+	CaseWindow Duration `yaml:"case_window"`
 }
 
 // Transcripts configures the transcript store (transcript/store).
@@ -299,7 +302,7 @@ func Default() Config {
 			Vosk:   StreamServer{Timeout: Duration(10 * time.Second)},
 			Sherpa: StreamServer{Timeout: Duration(10 * time.Second)},
 		},
-		Alerts:   Alerts{Cooldown: Duration(20 * time.Second), Retention: Duration(30 * 24 * time.Hour)},
+		Alerts:   Alerts{Cooldown: Duration(20 * time.Second), Retention: Duration(30 * 24 * time.Hour), CaseWindow: Duration(10 * time.Minute)},
 		LogLevel: "info",
 
 		Transcripts: Transcripts{RetentionDays: 30, Search: defaultSearchLimits()},

@@ -128,6 +128,9 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("config: lexicon.trusted_keys: %q is not a public key (A..., as `earshot serve` logs it)", k)
 		}
 	}
+	if c.Alerts.CaseWindow < 0 || time.Duration(c.Alerts.CaseWindow) > 24*time.Hour {
+		return fmt.Errorf("config: alerts.case_window %v: want 0 (the default, 10m) to 24h", time.Duration(c.Alerts.CaseWindow))
+	}
 	if c.Alerts.Cooldown < 0 {
 		return fmt.Errorf("config: alerts.cooldown: must not be negative")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/appeal"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/lexicon"
@@ -114,15 +115,20 @@ func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// reminderEvents streams one room's reminders to its overlay (api.Routes:
-// the room's anchor, compliance staff, admins).
+// reminderEvents streams one room's reminders to its overlay, and its
+// appeals when filed and decided (event "appeal"), so the anchor sees the
+// outcome (api.Routes: the room's anchor, compliance staff, admins).
 func (s *Server) reminderEvents(w http.ResponseWriter, r *http.Request) {
 	room := r.PathValue("room")
 	if err := alerter.ValidRoomID(room); err != nil {
 		writeError(w, api.CodeBadRoom, err.Error())
 		return
 	}
-	s.stream(w, r, []string{alerter.ReminderSubject(room)}, func(m *nats.Msg) (string, string, bool) {
+	s.stream(w, r, []string{alerter.ReminderSubject(room), alerter.AppealSubject(room)}, func(m *nats.Msg) (string, string, bool) {
+		if m.Subject == alerter.AppealSubject(room) {
+			ap, err := appeal.Decode(m.Data)
+			return api.EventAppeal, "", err == nil && ap.Room == room
+		}
 		rem, err := alerter.DecodeReminder(m.Data)
 		return api.EventReminder, rem.AlertID, err == nil && rem.Room == room
 	})

@@ -71,6 +71,11 @@ type Options struct {
 	// Dispositions and Lookup serve alert review (dispositions.go).
 	Dispositions Dispositions
 	Lookup       AlertLookup
+	// Cases serves /v1/cases (cases.go); Appeals /v1/appeals and alert
+	// appeals (appeals.go; without Dispositions and Lookup an appeal
+	// answers no_dispositions); nil serves nothing there.
+	Cases   CaseStore
+	Appeals AppealStore
 	// Lexicons serves /v1/lexicons (lexicons.go); nil serves nothing there.
 	Lexicons LexiconService
 	// Ready are the checks of GET /readyz (readiness.go).
@@ -157,7 +162,17 @@ func (s *Server) handlers() map[string]http.Handler {
 		"GET /v1/alerts":                        s.listAlertsReviewed, // dispositions.go
 		"GET /v1/alerts/{id}":                   s.getAlert,
 		"POST /v1/alerts/{id}/disposition":      s.postDisposition,
-		"GET /v1/alerts/{id}/clip":              s.getClip,     // evidence.go
+		"GET /v1/alerts/{id}/clip":              s.getClip,    // evidence.go
+		"POST /v1/alerts/{id}/appeal":           s.postAppeal, // appeals.go
+		"GET /v1/appeals":                       s.listAppeals,
+		"POST /v1/appeals/{id}/decision":        s.decideAppeal,
+		"GET /v1/cases":                         s.listCases, // cases.go
+		"GET /v1/cases/stats":                   s.caseStats,
+		"GET /v1/cases/{id}":                    s.getCase,
+		"POST /v1/cases/{id}/assign":            s.assignCase,
+		"POST /v1/cases/{id}/notes":             s.noteCase,
+		"POST /v1/cases/{id}/decision":          s.decideCase,
+		"POST /v1/cases/decisions":              s.decideCases,
 		"GET /v1/events/alerts":                 s.alertEvents, // events.go
 		"GET /v1/events/rooms/{room}/reminders": s.reminderEvents,
 		"GET /v1/transcripts":                   s.searchTranscripts,
@@ -222,6 +237,10 @@ func (s *Server) enabled(f api.Feature) bool {
 		return s.opts.WHIP != nil
 	case api.FeatureRevocation:
 		return s.opts.Revocations != nil
+	case api.FeatureCases:
+		return s.opts.Cases != nil
+	case api.FeatureAppeals:
+		return s.opts.Appeals != nil
 	}
 	return false
 }

@@ -56,10 +56,10 @@ var roles = map[Role]roleSpec{
 	RoleAnchor: {
 		perms: Permissions{
 			PubDeny:  []string{">"},
-			SubAllow: []string{alerter.ReminderSubject(roomTemplate)},
+			SubAllow: []string{alerter.ReminderSubject(roomTemplate), alerter.AppealSubject(roomTemplate)},
 		},
 		ttl:  24 * time.Hour,
-		desc: "anchor of one room: its reminders only",
+		desc: "anchor of one room: its reminders and the outcomes of its appeals only",
 	},
 	RoleCompliance: {
 		perms: Permissions{

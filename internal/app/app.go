@@ -58,6 +58,7 @@ type Service struct {
 
 	transcripts *store.Store // searchable final utterances (store.go)
 	roles       roles        // ingest, scan, index over the utterance stream (roles.go)
+	cases       caseQueue    // the api role's case queue and appeals (cases.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -210,6 +211,7 @@ func (s *Service) Close(ctx context.Context) {
 	if s.revocations != nil {
 		s.revocations.Close()
 	}
+	s.closeCases()
 	if s.nc != nil {
 		s.lex.close()
 		_ = s.nc.Drain()

@@ -8,6 +8,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/appeal"
+	"github.com/earshot/earshot/alerter/cases"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
@@ -25,11 +27,11 @@ import (
 type storeBounds struct {
 	alerts, dispositions, lexicon, cooldown int64
 	utt, dlq, leases, revocations           int64
-	events, escalation                      int64
+	events, escalation, cases, appeals      int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
-// add up to 64%, leaving the rest to whatever else the account keeps.
+// add up to 70%, leaving the rest to whatever else the account keeps.
 var boundShares = []struct {
 	stream string
 	share  float64
@@ -55,6 +57,10 @@ var boundShares = []struct {
 	{"KV_" + escalation.Bucket, 0.01, 64 << 20, func(b *storeBounds) *int64 { return &b.escalation }},
 	// revoked token ids and subjects, a few hundred bytes each
 	{"KV_" + revocation.Bucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.revocations }},
+	// a case per anchor run (its hits' sentences) and a pointer per alert
+	{"KV_" + cases.Bucket, 0.04, 512 << 20, func(b *storeBounds) *int64 { return &b.cases }},
+	// an appeal per appealed alert, rare
+	{"KV_" + appeal.Bucket, 0.01, 32 << 20, func(b *storeBounds) *int64 { return &b.appeals }},
 }
 
 // minBound keeps a bound useful on a tiny disk.
@@ -98,6 +104,6 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 		*sh.dst(&b) = v
 	}
 	s.log.Debug("stream bounds", "storage_limit", limit, "alerts", b.alerts, "utt", b.utt, "lexicon", b.lexicon,
-		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events, "escalation", b.escalation)
+		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events, "escalation", b.escalation, "cases", b.cases, "appeals", b.appeals)
 	return b, nil
 }

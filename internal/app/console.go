@@ -26,7 +26,7 @@ func (s *Service) console(opts server.Options) (server.Options, error) {
 	}
 	opts.Tokens, opts.Bus, opts.Dispositions, opts.Lookup = s.tokens, s.nc, disp, s.sink.Log()
 	s.SetDispositionSource(verdicts{disp})
-	return opts, nil
+	return s.openCases(ctx, opts) // cases.go
 }
 
 // ConsoleURL is the console's address with a fresh compliance token that

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/earshot/earshot/alerter/cases"
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/rooms"
@@ -34,6 +35,8 @@ type metricSources struct {
 	cluster        *roles       // roles_metrics.go; nil in tests without a service
 	// escalation is the scan role's escalation stage (escalation.go).
 	escalation func() *escalation.Stats
+	// cases reads the case queue's per-category figures (cases_metrics.go).
+	cases func() []cases.CategoryStats
 }
 
 // metricsHandler serves the service's /metrics.
@@ -52,6 +55,7 @@ func (s *Service) metricsHandler() http.Handler {
 	if t := s.escalation; t != nil {
 		src.escalation = t.Stats
 	}
+	src.cases = s.caseStats
 	return newMetricsHandler(src)
 }
 
@@ -64,6 +68,9 @@ func newMetricsHandler(src metricSources) http.Handler {
 	}
 	if src.escalation != nil {
 		pr.MustRegister(newEscalationCollector(src.escalation)) // escalation.go
+	}
+	if src.cases != nil {
+		pr.MustRegister(newCaseCollector(src.cases)) // cases_metrics.go
 	}
 	pr.MustRegister(newCollector(src), newFaultCollector(src.faults), collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
