@@ -7,7 +7,8 @@ import { alertView } from './alert.js';
 import { searchView } from './search.js';
 import { timelineView } from './timeline.js';
 import { roomsView } from './rooms.js';
-import { load, t, parts, mountSwitch, onChange } from './i18n.js';
+import { load, t, parts, onChange } from './i18n.js';
+import { mountShell, setCurrent } from './shell.js';
 
 await load('common', 'console');
 
@@ -33,10 +34,7 @@ function render() {
   showWho();
   if (!who && !open) { main.append(tokenForm()); return; }
   const r = route();
-  for (const a of document.querySelectorAll('[data-nav]')) {
-    if (a.dataset.nav === (r.name === 'alert' ? 'alerts' : r.name === 'timeline' ? 'search' : r.name)) a.setAttribute('aria-current', 'page');
-    else a.removeAttribute('aria-current');
-  }
+  setCurrent(r.name === 'alert' ? 'alerts' : r.name === 'timeline' ? 'search' : r.name);
   stop = views[r.name](main, r.args, r.params) || null;
 }
 
@@ -69,6 +67,7 @@ function tokenForm() {
 }
 
 async function start() {
+  mountShell({ brand: 'common.brand.console' });
   try { who = await takeTokenFromURL(); } catch (e) { signInError = e; }
   if (!who) who = await session().catch(() => null);
   open = await tokensOptional();
@@ -78,7 +77,6 @@ async function start() {
     render();
   });
   window.addEventListener('hashchange', render);
-  mountSwitch();
   // A view's text is built with t(): switching the language redraws it.
   onChange(render);
   render();

@@ -1,218 +1,303 @@
-// editor.js: the policy team's lexicon editor. Everything goes through
-// /v1/lexicons; the page keeps no state but the draft in the textarea.
-import { signIn, takeTokenFromURL } from './api.js';
+// editor.js: the policy team's lexicon editor. It signs in like the
+// console (a #token= fragment or the sign-in card, traded for the session
+// cookie; no token is kept or typed again), keeps the draft as YAML text,
+// and edits it through a per-rule form beside a searchable rule list.
+// Every check is the server's (POST /v1/lexicons/validate, test, backtest):
+// the page never decides what is valid. A publish shows the draft's diff
+// against the live version first and sends the live version as its base,
+// so two authors never overwrite each other.
+import { api, postJSON, schema as loadSchema, session, signOut, takeTokenFromURL, tokensOptional } from './api.js';
+import { h, problem, announce, fmtTime } from './dom.js';
+import { load, t, onChange } from './i18n.js';
+import { mountShell } from './shell.js';
+import { signInCard } from './signin.js';
+import { fromWire, replaceRule, removeRule, setLexiconAllow } from './editor-yaml.js';
+import { blankRule, ruleFields, readRule } from './editor-form.js';
+import { filterBar, ruleList } from './editor-list.js';
+import { diffView, testView, backtestView, versionsView } from './editor-tools.js';
+
+await load('common', 'editor');
 
 const $ = (s) => document.querySelector(s);
-const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
-let rules = [];
-// vocab is the server's closed vocabularies (GET /v1/lexicons/schema): the
-// form offers what the server validates, and nothing else.
-let vocab = { categories: [], severities: [], pattern_kinds: [] };
+// st is the page's state: the last valid draft's rules and diff, the rule
+// in the form (editing: its id in the draft, '' for a new rule) and the
+// list's filters.
+const st = { schema: null, rules: [], diff: null, allow: [], live: null, editing: '', filters: {}, who: null, signInError: null };
+const why = (r) => (r && r.message) || String(r);
 
-// api calls earshot as the signed-in policy token (its cookie: the page
-// signs in from the #token= fragment of its URL or the token field).
-async function api(method, path, body) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { data = { raw: text }; }
-  return { ok: res.ok, status: res.status, data };
+function showRules() {
+  $('#rule-list-box').replaceChildren(...ruleList(st.schema, st.rules, st.filters, st.editing, st.diff, pick));
+}
+
+function pick(id) {
+  const w = st.rules.find((r) => r.ID === id);
+  st.editing = w ? id : '';
+  fillForm(w ? fromWire(w) : blankRule(st.schema));
+  showRules();
+  $('#rule-form [name=id]').focus();
+}
+
+function fillForm(rule) {
+  $('#rule-fields').replaceChildren(...ruleFields(st.schema, rule));
+  $('#form-h').textContent = st.editing ? t('editor.form.editing', { id: st.editing }) : t('editor.form.new');
+  $('#delete-rule').hidden = !st.editing;
+  $('#rule-errors').replaceChildren();
 }
 
 function showErrors(list, target) {
-  target.replaceChildren(...list.map((e) => {
-    const li = el('li', (e.rule ? `rule "${e.rule}" ` : e.index ? `rule #${e.index} ` : '') + (e.field ? e.field + ': ' : '') + e.message);
-    li.dataset.rule = e.rule || ''; li.dataset.field = e.field || '';
-    return li;
-  }));
+  target.replaceChildren(...list.map((e) => h('li', { 'data-rule': e.rule || '', 'data-field': e.field || '' },
+    (e.rule ? t('editor.yaml.inRule', { rule: e.rule }) : e.index ? t('editor.yaml.inIndex', { n: e.index }) : '') +
+    (e.field ? e.field + ': ' : '') + e.message)));
 }
 
+// validate asks the server about the draft and shows what it says; it
+// returns the answer (null when the call failed).
 async function validate() {
-  const r = await api('POST', '/v1/lexicons/validate', { yaml: $('#yaml').value });
-  if (!r.ok) { $('#status').textContent = 'validation failed: ' + (r.data?.error?.message || r.status); return; }
-  showErrors(r.data.errors, $('#errors'));
-  const cur = $('#rule-form').elements.id.value;
-  showErrors(r.data.errors.filter((e) => cur && e.rule === cur), $('#rule-errors'));
-  document.body.dataset.valid = r.data.valid;
-  if (!r.data.valid) { $('#status').textContent = `${r.data.errors.length} problem(s)`; $('#status').className = 'errors'; return; }
-  $('#status').textContent = `valid: ${r.data.rules} rules`; $('#status').className = 'ok';
-  rules = r.data.rule_list || [];
-  const d = r.data.diff;
-  $('#changes').textContent = `against live: +${d.added.length} added, -${d.removed.length} removed, ~${d.changed.length} changed`;
-  const pick = $('#rule-pick'); const keep = pick.value;
-  pick.replaceChildren(el('option', 'new rule…'), ...rules.map((x) => { const o = el('option', x.ID); o.value = x.ID; return o; }));
-  pick.firstChild.value = ''; pick.value = keep;
-}
-
-let timer;
-function validateSoon() { clearTimeout(timer); timer = setTimeout(validate, 400); }
-
-function fillForm(id) {
-  const f = $('#rule-form').elements; const r = rules.find((x) => x.ID === id);
-  f.id.value = r ? r.ID : ''; f.category.value = r ? r.Category : defaultCategory(); f.severity.value = r ? r.Severity : defaultSeverity();
-  f.patterns.value = r ? r.Patterns.map((p) => p.Digits ? `digits: ${p.Digits}` : p.Phrase).join('\n') : '';
-  f.exceptions.value = r ? (r.Exceptions || []).map((x) => x.Phrase).join('\n') : '';
-  f.reminder.value = r ? r.Reminder : '';
-}
-
-const q = (s) => JSON.stringify(s); // a JSON string is a valid YAML scalar
-
-function ruleYAML(f) {
-  const lines = (v) => v.split('\n').map((s) => s.trim()).filter(Boolean);
-  let y = `  - id: ${f.id.value.trim()}\n    category: ${f.category.value}\n    severity: ${f.severity.value}\n    patterns:\n`;
-  for (const p of lines(f.patterns.value)) y += /^digits:\s*\d+$/.test(p) ? `      - ${p.replace(/^digits:\s*/, '{digits: ')}}\n` : `      - ${q(p)}\n`;
-  const ex = lines(f.exceptions.value);
-  if (ex.length) { y += '    exceptions:\n'; for (const x of ex) y += `      - ${q(x)}\n`; }
-  return y + `    reminder: ${q(f.reminder.value)}\n`;
-}
-
-// applyRule replaces the rule's block in the raw YAML (or appends one); the
-// rest of the file, comments included, is left as written.
-function applyRule(ev) {
-  ev.preventDefault();
-  const f = $('#rule-form').elements; const id = f.id.value.trim();
-  const text = $('#yaml').value; const block = ruleYAML(f);
-  const lines = text.split('\n'); const start = lines.findIndex((l) => new RegExp(`^\\s*-\\s*id:\\s*["']?${id.replace(/[.]/g, '\\.')}["']?\\s*$`).test(l));
-  if (start < 0) { $('#yaml').value = text.replace(/\s*$/, '\n') + block; } else {
-    let end = start + 1;
-    while (end < lines.length && !/^\s*-\s*id:/.test(lines[end]) && !/^\S/.test(lines[end])) end++;
-    lines.splice(start, end - start, ...block.replace(/\n$/, '').split('\n'));
-    $('#yaml').value = lines.join('\n');
+  let r;
+  try {
+    r = await postJSON('/v1/lexicons/validate', { yaml: $('#yaml').value });
+  } catch (e) {
+    $('#status').replaceChildren(problem(e, t('editor.yaml.validateFailed')));
+    return null;
   }
-  validate();
+  showErrors(r.errors, $('#errors'));
+  showErrors(r.errors.filter((e) => st.editing && e.rule === st.editing), $('#rule-errors'));
+  document.body.dataset.valid = r.valid;
+  $('#status').className = r.valid ? 'ok' : 'errors';
+  if (!r.valid) {
+    $('#status').textContent = t('editor.yaml.problems', { n: r.errors.length });
+    return r;
+  }
+  $('#status').textContent = t('editor.yaml.valid', { n: r.rules });
+  st.rules = r.rule_list || [];
+  st.diff = r.diff;
+  st.allow = r.allow || [];
+  if (document.activeElement !== $('#lexicon-allow')) $('#lexicon-allow').value = st.allow.join('\n');
+  $('#changes').replaceChildren(diffView(st.diff, st.schema));
+  showRules();
+  return r;
+}
+
+let timer = 0;
+const validateSoon = () => { clearTimeout(timer); timer = setTimeout(validate, 400); };
+
+// applyRule writes the form's rule into the draft in place of the one it
+// was loaded from.
+async function applyRule(ev) {
+  ev.preventDefault();
+  const rule = readRule($('#rule-form'));
+  if (!rule.id) { showErrors([{ field: 'id', message: t('editor.form.needId') }], $('#rule-errors')); return; }
+  if (rule.id !== st.editing && st.rules.some((r) => r.ID === rule.id)) {
+    showErrors([{ field: 'id', message: t('editor.form.taken', { id: rule.id }) }], $('#rule-errors'));
+    return;
+  }
+  try {
+    $('#yaml').value = replaceRule($('#yaml').value, st.editing, rule);
+  } catch {
+    showErrors([{ message: t('editor.form.notBlock', { id: st.editing }) }], $('#rule-errors'));
+    return;
+  }
+  st.editing = rule.id;
+  const r = await validate();
+  $('#form-h').textContent = t('editor.form.editing', { id: rule.id });
+  $('#delete-rule').hidden = false;
+  if (r && r.valid) announce(t('editor.form.applied', { id: rule.id }));
+}
+
+async function deleteRule() {
+  if (!st.editing || !confirm(t('editor.form.confirmDelete', { id: st.editing }))) return;
+  $('#yaml').value = removeRule($('#yaml').value, st.editing);
+  st.editing = '';
+  fillForm(blankRule(st.schema));
+  await validate();
+}
+
+async function applyAllow(ev) {
+  ev.preventDefault();
+  const list = $('#lexicon-allow').value.split('\n').map((s) => s.trim()).filter(Boolean);
+  $('#yaml').value = setLexiconAllow($('#yaml').value, list);
+  $('#lexicon-allow').blur();
+  await validate();
+}
+
+async function importCSV() {
+  const file = $('#import-file').files[0];
+  if (!file) return;
+  const name = file.name.replace(/\.[^.]*$/, '');
+  const res = await fetch('/v1/lexicons/import?' + new URLSearchParams({ name }), {
+    method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'text/csv' }, body: await file.text(),
+  });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    const err = body && body.error;
+    if (err && err.errors) showErrors(err.errors, $('#errors'));
+    $('#status').replaceChildren(problem(new Error(err ? err.message : 'HTTP ' + res.status), t('editor.yaml.importFailed')));
+    return;
+  }
+  $('#yaml').value = await res.text();
+  $('#import-file').value = '';
+  await validate();
 }
 
 async function runTest(ev) {
   ev.preventDefault();
-  const r = await api('POST', '/v1/lexicons/test', { yaml: $('#yaml').value, text: $('#test-text').value });
   const out = $('#test-result');
-  if (!r.ok) { const ul = el('ul', undefined, 'errors'); showErrors(r.data?.error?.errors || [{ message: r.data?.error?.message || String(r.status) }], ul); out.replaceChildren(ul); return; }
-  const ul = el('ul', undefined, 'hits');
-  if (!r.data.hits.length) ul.append(el('li', 'no rule fires'));
-  for (const h of r.data.hits) ul.append(el('li', `FIRES ${h.rule_id} (${h.category}): "${h.matched_text}" via ${h.via}`, 'hit'));
-  for (const x of r.data.explanation.filter((x) => !x.fired)) ul.append(el('li', `not ${x.rule_id} "${x.pattern}": ${x.cancelled || 'another occurrence fired'}`, 'miss'));
-  out.replaceChildren(ul);
+  try {
+    out.replaceChildren(testView(await postJSON('/v1/lexicons/test', { yaml: $('#yaml').value, text: $('#test-text').value }), st.schema));
+  } catch (e) {
+    out.replaceChildren(problem(e, t('editor.test.failed')));
+  }
 }
 
 async function runBacktest(ev) {
   ev.preventDefault();
   const iso = (v) => (v ? new Date(v).toISOString().replace(/\.\d+Z$/, 'Z') : '');
-  const r = await api('POST', '/v1/lexicons/backtest', { yaml: $('#yaml').value, from: iso($('#bt-from').value), to: iso($('#bt-to').value) });
   const out = $('#bt-result');
-  if (!r.ok) { out.replaceChildren(el('p', 'backtest failed: ' + (r.data?.error?.message || r.status), 'errors')); return; }
-  const b = r.data; const t = el('table'); t.id = 'bt-table';
-  t.append(el('caption', `${b.utterances} utterances: live ${b.live_hits} hits, draft ${b.draft_hits}: +${b.gained} gained, -${b.lost} lost (${Math.round(b.utterances_per_second)} utt/s)`));
-  for (const rd of b.rules.filter((x) => x.gained + x.lost > 0)) {
-    const tr = el('tr'); tr.append(el('td', rd.rule_id), el('td', rd.category), el('td', '+' + rd.gained, 'gained'), el('td', '-' + rd.lost, 'lost'));
-    const ex = el('td');
-    for (const e of rd.examples || []) {
-      const a = el('a', `${e.change === 'lost' ? '−' : '+'} ${e.text}`, e.change);
-      a.href = `/#/transcripts?record=${encodeURIComponent(e.record_id)}`; ex.append(a, el('br'));
-    }
-    tr.append(ex); t.append(tr);
+  out.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+  try {
+    const b = await postJSON('/v1/lexicons/backtest', { yaml: $('#yaml').value, from: iso($('#bt-from').value), to: iso($('#bt-to').value) });
+    out.replaceChildren(...backtestView(b, st.schema));
+  } catch (e) {
+    out.replaceChildren(problem(e, t('editor.bt.failed')));
   }
-  const parts = [t];
-  if (b.dispositions) parts.push(el('p', `reviewed alerts: ${b.dispositions.confirmed_lost} confirmed would be lost, ${b.dispositions.dismissed_still_raised} dismissed would still be raised`));
-  out.replaceChildren(...parts);
 }
 
-// forced sends body; when the server answers needs_force (a version with no
-// rules, or dropping most live rules) it asks, and sends it again with force.
-async function forced(body, send) {
-  const r = await send(body);
-  if (r.ok || r.data?.error?.code !== 'needs_force') return r;
-  if (!confirm(r.data.error.message + '\n\nPublish it anyway?')) return r;
-  return send({ ...body, force: true });
-}
-
-async function publish(ev) {
+// reviewPublish validates the draft and shows its diff in a dialog; the
+// dialog's button publishes.
+async function reviewPublish(ev) {
   ev.preventDefault();
-  if (!(await signInWithField())) return;
-  const body = { yaml: $('#yaml').value, message: $('#message').value };
-  const r = await forced(body, b => api('POST', '/v1/lexicons', b));
-  $('#pub-result').textContent = r.ok ? `published version ${r.data.version}` : 'not published: ' + (r.data?.error?.message || r.status);
-  if (r.ok) { await loadActive(); await loadVersions(); }
+  const r = await validate();
+  if (!r || !r.valid) { $('#pub-result').textContent = t('editor.pub.invalid'); return; }
+  $('#pub-dialog-msg').textContent = t('editor.pub.against', { version: st.live ? st.live.version : '—', message: $('#message').value });
+  $('#pub-diff').replaceChildren(diffView(r.diff, st.schema));
+  $('#pub-dialog').showModal();
+}
+
+// forced sends body; when the server answers needs_force (a version with
+// no rules, or one dropping most live rules) it asks, then sends it with
+// force.
+async function forced(path, body) {
+  try {
+    return await postJSON(path, body);
+  } catch (e) {
+    if (e.code !== 'needs_force' || !confirm(t('editor.pub.force', { why: e.message }))) throw e;
+    return postJSON(path, { ...body, force: true });
+  }
+}
+
+async function publish() {
+  $('#pub-dialog').close();
+  try {
+    const v = await forced('/v1/lexicons', { yaml: $('#yaml').value, message: $('#message').value, base: st.live ? st.live.version : 0 });
+    $('#pub-result').textContent = t('editor.pub.done', { version: v.version });
+    announce($('#pub-result').textContent);
+    await refresh();
+  } catch (e) {
+    $('#pub-result').textContent = t(e.code === 'conflict' ? 'editor.pub.conflict' : 'editor.pub.failed', { why: why(e) });
+  }
 }
 
 async function rollback(n) {
-  if (!(await signInWithField())) return;
-  const r = await forced({ version: n }, b => api('POST', '/v1/lexicons/rollback', b));
-  $('#pub-result').textContent = r.ok ? `rolled back: version ${r.data.version} = version ${n}` : 'not rolled back: ' + (r.data?.error?.message || r.status);
-  if (r.ok) { await loadActive(); await loadVersions(); }
+  if (!confirm(t('editor.versions.confirm', { version: n }))) return;
+  try {
+    const v = await forced('/v1/lexicons/rollback', { version: n, message: t('editor.versions.message.text', { version: n }) });
+    $('#pub-result').textContent = t('editor.versions.done', { version: v.version, from: n });
+    await refresh();
+  } catch (e) {
+    $('#pub-result').textContent = t('editor.versions.failed', { why: why(e) });
+  }
 }
 
-// A new rule starts in the first category and the middle severity (the
-// list goes from the least to the most severe).
-const defaultCategory = () => (vocab.categories[0] || {}).id || '';
-const defaultSeverity = () => (vocab.severities[Math.floor(vocab.severities.length / 2)] || {}).id || '';
-
-// loadSchema fills the form's lists from the server's vocabularies.
-async function loadSchema() {
-  const r = await api('GET', '/v1/lexicons/schema');
-  if (!r.ok) { $('#status').textContent = 'could not load the lexicon vocabularies: ' + (r.data?.error?.message || r.status); return; }
-  vocab = r.data;
-  const options = (list) => list.map((t) => { const o = el('option', t.label ? `${t.id} (${t.label})` : t.id); o.value = t.id; o.title = t.description || ''; return o; });
-  const f = $('#rule-form').elements;
-  f.category.replaceChildren(...options(vocab.categories)); f.category.value = defaultCategory();
-  f.severity.replaceChildren(...options(vocab.severities)); f.severity.value = defaultSeverity();
-  $('#pattern-kinds').replaceChildren(...vocab.pattern_kinds.map((k) => el('li', `${k.label}: ${k.description}`)));
+// refresh reads the live version and the version list after a publish.
+async function refresh() {
+  await loadActive();
+  await validate();
+  try {
+    const r = await api('/v1/lexicons');
+    $('#versions-box').replaceChildren(versionsView(r.versions || [], st.live && st.live.version, rollback));
+  } catch (e) {
+    $('#versions-box').replaceChildren(problem(e, t('editor.versions.failed', { why: '' })));
+  }
 }
 
 async function loadActive() {
-  const r = await api('GET', '/v1/lexicons/active');
-  if (!r.ok) { $('#active').textContent = 'no live version: ' + (r.data?.error?.message || r.status); return null; }
-  const v = r.data;
-  $('#active').textContent = `live: version ${v.version} "${v.name}", ${v.rules} rules, by ${v.author} at ${v.published_at}: ${v.message}`;
-  document.body.dataset.version = v.version;
-  return v;
-}
-
-async function loadVersions() {
-  const r = await api('GET', '/v1/lexicons');
-  if (!r.ok) return;
-  $('#versions tbody').replaceChildren(...r.data.versions.slice().reverse().map((v) => {
-    const tr = el('tr'); const btn = el('button', 'roll back to this'); btn.type = 'button';
-    btn.addEventListener('click', () => rollback(v.version));
-    tr.append(el('td', String(v.version)), el('td', v.published_at), el('td', v.author), el('td', v.message),
-      el('td', `+${v.added} -${v.removed} ~${v.changed}`), el('td')); tr.lastChild.append(btn); return tr;
-  }));
-}
-
-// signInWithField signs in with a token typed into the form, if any.
-async function signInWithField() {
-  const token = $('#token').value.trim();
-  if (!token) return true;
   try {
-    await signIn(token);
-    $('#token').value = '';
-    return true;
+    st.live = await api('/v1/lexicons/active');
+    const v = st.live;
+    $('#active').textContent = t('editor.live', { version: v.version, name: v.name, n: v.rules, author: v.author, at: fmtTime(v.published_at), message: v.message });
+    document.body.dataset.version = v.version;
   } catch (e) {
-    $('#pub-result').textContent = 'token rejected: ' + e.message;
-    return false;
+    st.live = null;
+    $('#active').replaceChildren(problem(e, t('editor.noLive')));
   }
 }
 
-async function init() {
-  sessionStorage.removeItem('earshot-policy-token'); // kept by earlier versions
-  try { await takeTokenFromURL(); } catch (e) { $('#status').textContent = 'token rejected: ' + e.message; }
-  await loadSchema();
-  const v = await loadActive();
-  if (v) {
-    const y = await fetch('/v1/lexicons/active?format=yaml', { credentials: 'same-origin' }); $('#yaml').value = await y.text();
+async function openEditor() {
+  $('#signin-slot').replaceChildren();
+  $('#editor').hidden = false;
+  try {
+    st.schema = await loadSchema();
+  } catch (e) {
+    $('#status').replaceChildren(problem(e, t('editor.noSchema')));
+    return;
   }
-  const now = new Date(); const day = new Date(now - 864e5);
-  const local = (d) => new Date(d - d.getTimezoneOffset() * 6e4).toISOString().slice(0, 16);
-  $('#bt-from').value = local(day); $('#bt-to').value = local(now);
-  $('#yaml').addEventListener('input', validateSoon);
-  $('#rule-pick').addEventListener('change', (e) => { fillForm(e.target.value); validate(); });
-  $('#rule-form').addEventListener('submit', applyRule);
-  $('#test-form').addEventListener('submit', runTest);
-  $('#bt-form').addEventListener('submit', runBacktest);
-  $('#pub-form').addEventListener('submit', publish);
-  await validate(); await loadVersions();
+  $('#rule-filters').replaceChildren(filterBar(st.schema, st.filters, (f) => { st.filters = f; showRules(); }));
+  await loadActive();
+  if (st.live) {
+    const y = await fetch('/v1/lexicons/active?format=yaml', { credentials: 'same-origin' });
+    $('#yaml').value = await y.text();
+  }
+  fillForm(blankRule(st.schema));
+  await refresh();
   document.body.dataset.ready = 'true';
 }
 
-init();
+function showWho(open) {
+  $('#whoami').textContent = st.who ? st.who.subject + ' (' + st.who.role + ')' : open ? t('common.who.none') : '';
+  $('#signout').hidden = !st.who;
+  $('#insecure').hidden = !open;
+}
+
+function askToken(open) {
+  showWho(open);
+  $('#editor').hidden = true;
+  $('#signin-slot').replaceChildren(signInCard({
+    role: 'policy', cmd: 'earshot token --role policy --subject YOUR-NAME', error: st.signInError,
+    onSignedIn: (who) => { st.who = who; st.signInError = null; showWho(open); openEditor(); },
+    onError: (e) => { st.signInError = e; askToken(open); },
+  }));
+}
+
+async function start() {
+  mountShell({ brand: 'common.brand.editor', current: 'lexicon', whoLabel: 'editor.who' });
+  try { st.who = await takeTokenFromURL(); } catch (e) { st.signInError = e; }
+  if (!st.who) st.who = await session().catch(() => null);
+  const open = await tokensOptional();
+  sessionStorage.removeItem('earshot-policy-token'); // kept by earlier versions
+  $('#signout').addEventListener('click', async () => { await signOut().catch(() => {}); st.who = null; askToken(open); });
+  $('#yaml').addEventListener('input', validateSoon);
+  $('#new-rule').addEventListener('click', () => pick(''));
+  $('#rule-form').addEventListener('submit', applyRule);
+  $('#delete-rule').addEventListener('click', deleteRule);
+  $('#allow-form').addEventListener('submit', applyAllow);
+  $('#import-file').addEventListener('change', importCSV);
+  $('#test-form').addEventListener('submit', runTest);
+  $('#bt-form').addEventListener('submit', runBacktest);
+  $('#pub-form').addEventListener('submit', reviewPublish);
+  $('#confirm-publish').addEventListener('click', publish);
+  // A switch of language redraws what the page built with t(); the draft
+  // and the form's unsaved input stay.
+  onChange(() => {
+    if (!st.schema) { if (!st.who) askToken(open); return; }
+    showWho(open);
+    const rule = readRule($('#rule-form'));
+    fillForm(rule);
+    $('#rule-filters').replaceChildren(filterBar(st.schema, st.filters, (f) => { st.filters = f; showRules(); }));
+    refresh();
+  });
+  if (!st.who && !open) { askToken(open); return; }
+  showWho(open);
+  openEditor();
+}
+
+start();
