@@ -147,6 +147,11 @@ type UtterancesResult struct {
 	Room       string  `json:"room"`
 	Utterances int     `json:"utterances"`
 	Alerts     []Alert `json:"alerts"`
+	// Queued (with 202 Accepted): NATS was unreachable from the node, the
+	// utterances wait in its local spool and are scanned and alerted when
+	// it returns; Alerts is empty and posting them again would alert twice.
+	Queued bool   `json:"queued,omitempty"`
+	Reason string `json:"reason,omitempty"`
 }
 
 // Health is GET /healthz.

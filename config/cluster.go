@@ -24,6 +24,12 @@ type Cluster struct {
 	// MaxBytes bounds the hypotheses stream EARSHOT_UTT on disk (the
 	// oldest dropped beyond it). Default 1 GiB.
 	MaxBytes Bytes `yaml:"max_bytes"`
+	// SpoolMaxBytes bounds each local spool (hypotheses, alerts) that holds
+	// what a node could not publish while an external NATS was unreachable
+	// (DATA/spool/utt, DATA/spool/alerts). When full, new hypotheses are
+	// lost (counted) and new alerts refused (their hypotheses stay in the
+	// stream and are scanned again). Default 256 MiB.
+	SpoolMaxBytes Bytes `yaml:"spool_max_bytes"`
 }
 
 // Has reports whether role is one of this node's.
@@ -59,6 +65,9 @@ func (c Cluster) validate() error {
 	}
 	if c.Replicas < 1 || c.Replicas > 5 {
 		return fmt.Errorf("config: cluster.replicas %d: want 1 to 5", c.Replicas)
+	}
+	if c.SpoolMaxBytes < 0 || c.SpoolMaxBytes > 0 && c.SpoolMaxBytes < 1<<20 {
+		return fmt.Errorf("config: cluster.spool_max_bytes %v: want 0 (256 MiB) or at least 1MiB", c.SpoolMaxBytes)
 	}
 	return nil
 }

@@ -10,6 +10,11 @@ import (
 	"github.com/earshot/earshot/transcript"
 )
 
+// ErrQueued: Feed.Scan handed the hypotheses on durably (a local spool
+// while NATS is unreachable) but cannot wait for their scan; they are
+// scanned, stored and alerted later. Posting them again would alert twice.
+var ErrQueued = errors.New("queued: scanned later")
+
 // Bus is the stage boundary between recognition and the Scanner: it
 // carries a session's hypotheses to a Scanner and the alerts the Scanner
 // accepted back to the session. `earshot serve` uses a NATS JetStream bus

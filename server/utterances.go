@@ -15,6 +15,7 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
 
@@ -41,6 +42,10 @@ func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	alerts, err := s.opts.Rooms.Utterances(r.Context(), room, hs)
+	if errors.Is(err, pipeline.ErrQueued) { // durably queued: accepted, alerts later
+		writeJSON(w, http.StatusAccepted, api.UtterancesResult{Room: room.ID, Utterances: len(us), Alerts: []api.Alert{}, Queued: true, Reason: err.Error()})
+		return
+	}
 	if errors.Is(err, alerter.ErrUnavailable) {
 		w.Header().Set("Retry-After", "1")
 		writeError(w, api.CodeAlertsRefused, err.Error())

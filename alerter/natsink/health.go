@@ -62,6 +62,16 @@ func (s *Sink) admit(ctx context.Context) (probe bool, err error) {
 	return true, nil
 }
 
+// endProbe ends a probe without a verdict on the stream (the alert went
+// to the spool).
+func (s *Sink) endProbe(probe bool) {
+	if probe {
+		s.state.mu.Lock()
+		s.state.probing = false
+		s.state.mu.Unlock()
+	}
+}
+
 func (s *Sink) refuse(why error) error {
 	s.state.refused.Add(1)
 	return fmt.Errorf("natsink: %w: %w", alerter.ErrUnavailable, why)
@@ -133,6 +143,9 @@ func (s *Sink) recreate(ctx context.Context, why string) error {
 func (s *Sink) Ready(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.opts.Timeout) // a probe must answer, whatever the caller's deadline
 	defer cancel()
+	if err := s.spoolReady(); err != nil {
+		return err
+	}
 	if !s.nc.IsConnected() {
 		return fmt.Errorf("natsink: NATS connection is %s", s.nc.Status())
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/spool"
 )
 
 // Defaults for Options.
@@ -72,6 +73,12 @@ type Options struct {
 	// recreates it when it has been gone for two checks in a row (a
 	// publish, or Ready, notices sooner); default 5s.
 	CheckEvery time.Duration
+	// Spool, when set, keeps alerts that could not be stored while NATS
+	// was unreachable on local disk and stores them, with their
+	// Nats-Msg-Id, when it answers again (spool.go). Send returns nil for a
+	// spooled alert and sends no reminder for it. The Sink does not close
+	// it.
+	Spool *spool.Spool
 	// Now is the clock for alert times and cooldowns; default time.Now.
 	Now func() time.Time
 	// Logger; default slog.Default().

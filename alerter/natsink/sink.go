@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/spool"
 )
 
 // Sink is the NATS alerter.Sink. It is safe for concurrent use.
@@ -26,7 +27,8 @@ type Sink struct {
 	closed   bool
 	inflight sync.WaitGroup
 
-	state     state // health.go: faults, recreation
+	state     state       // health.go: faults, recreation
+	pump      *spool.Pump // spool.go; nil without Options.Spool
 	stopped   chan struct{}
 	monitored chan struct{}
 }
@@ -59,6 +61,7 @@ func New(ctx context.Context, nc *nats.Conn, opts Options) (*Sink, error) {
 		monitored: make(chan struct{}),
 	}
 	s.state.kick = make(chan struct{}, 1)
+	s.startSpool()
 	go s.monitor()
 	return s, nil
 }
@@ -87,6 +90,9 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 
 	now := s.opts.Now()
 	a = alerter.Fill(a, now)
+	if s.spoolIfDown(a) { // NATS unreachable: on local disk, stored when it returns
+		return nil
+	}
 	probe, err := s.admit(ctx)
 	if err != nil {
 		return fmt.Errorf("natsink: store alert %s: %w", a.ID, err)
@@ -98,6 +104,10 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 		} else {
 			err = fmt.Errorf("%w; recreating the stream: %w", err, rerr)
 		}
+	}
+	if err != nil && s.spoolFailed(a, err) {
+		s.endProbe(probe)
+		return nil
 	}
 	if err := s.settle(ctx, probe, err); err != nil {
 		return err
@@ -234,6 +244,7 @@ func (s *Sink) Close() error {
 	close(s.stopped)
 	<-s.monitored
 	s.inflight.Wait()
+	s.stopSpool()
 	if s.nc.IsClosed() {
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/nats-io/nuid"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/spool"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
@@ -48,6 +49,11 @@ type BusOptions struct {
 	// and its reason instead of publishing what the stream will not answer,
 	// and a failed publish is not retried against it.
 	Health func(ctx context.Context, stream string) error
+	// Spool, when set, keeps the hypotheses published while NATS is
+	// unreachable on local disk and delivers them, in order and with their
+	// Nats-Msg-Id, when it answers again (busspool.go). The Bus does not
+	// close it.
+	Spool  *spool.Spool
 	Logger *slog.Logger
 }
 
@@ -74,6 +80,8 @@ type Bus struct {
 	waiters map[string]chan<- Answer // ref -> waiter
 	// Lost counts hypotheses whose publish failed after retries.
 	Lost atomic.Uint64
+
+	spool *spooler // nil without BusOptions.Spool
 }
 
 type ackJob struct {
@@ -108,6 +116,7 @@ func NewBus(nc *nats.Conn, opts BusOptions) (*Bus, error) {
 		return nil, fmt.Errorf("utt: subscribing to %s: %w", b.reply, err)
 	}
 	b.sub.SetPendingLimits(-1, 64<<20)
+	b.startSpool()
 	go b.ackLoop()
 	return b, nil
 }
@@ -115,6 +124,7 @@ func NewBus(nc *nats.Conn, opts BusOptions) (*Bus, error) {
 // Close stops the bus: feeds still open lose their answers.
 func (b *Bus) Close() error {
 	b.closeOnce.Do(func() {
+		b.stopSpool()
 		b.closeErr = b.sub.Unsubscribe()
 		close(b.acks)
 		<-b.done
@@ -159,6 +169,10 @@ func (b *Bus) ackLoop() {
 
 func (b *Bus) retry(j ackJob, err error) {
 	msg := j.fut.Msg()
+	if b.writable() == nil && b.spoolFailed(msg, err) {
+		j.feed.pending.Done() // on local disk, delivered when NATS answers
+		return
+	}
 	for try := 1; try <= 5 && b.writable() == nil; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		_, err = b.js.PublishMsg(ctx, msg)
@@ -247,24 +261,31 @@ func (f *feed) ref() string {
 }
 
 // publish queues m asynchronously; it waits while too many are pending.
-func (f *feed) publish(ctx context.Context, m *nats.Msg) error {
+// While NATS is unreachable m goes to the spool (spooled: true) instead.
+func (f *feed) publish(ctx context.Context, m *nats.Msg) (spooled bool, err error) {
 	if err := f.bus.writable(); err != nil {
-		return err
+		return false, err
+	}
+	if spooled, err := f.bus.spoolIfDown(m); spooled || err != nil {
+		return spooled, err
 	}
 	for {
 		fut, err := f.bus.js.PublishMsgAsync(m, jetstream.WithStallWait(100*time.Millisecond))
 		if errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
 			if ctx.Err() != nil {
-				return fmt.Errorf("utt: publish %s: %w", m.Subject, ctx.Err())
+				return false, fmt.Errorf("utt: publish %s: %w", m.Subject, ctx.Err())
 			}
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("utt: publish %s: %w", m.Subject, err)
+			if f.bus.spoolFailed(m, err) {
+				return true, nil
+			}
+			return false, fmt.Errorf("utt: publish %s: %w", m.Subject, err)
 		}
 		f.pending.Add(1)
 		f.bus.acks <- ackJob{fut: fut, feed: f}
-		return nil
+		return false, nil
 	}
 }
 
@@ -273,11 +294,13 @@ func (f *feed) Send(ctx context.Context, h transcript.Hypothesis) error {
 	if err != nil {
 		return err
 	}
-	return f.publish(ctx, m)
+	_, err = f.publish(ctx, m)
+	return err
 }
 
 // request publishes m asking for an answer whatever it is and returns the
-// channel it arrives on.
+// channel it arrives on; a nil channel when m was spooled (no answer to
+// wait for while NATS is unreachable).
 func (f *feed) request(ctx context.Context, m *nats.Msg) (string, <-chan Answer, error) {
 	ref := m.Header.Get(nats.MsgIdHdr)
 	ch := make(chan Answer, 1)
@@ -286,7 +309,8 @@ func (f *feed) request(ctx context.Context, m *nats.Msg) (string, <-chan Answer,
 	f.bus.mu.Lock()
 	f.bus.waiters[ref] = ch
 	f.bus.mu.Unlock()
-	if err := f.publish(ctx, m); err != nil {
+	spooled, err := f.publish(ctx, m)
+	if err != nil || spooled {
 		f.bus.forget(ref)
 		return "", nil, err
 	}
@@ -317,6 +341,7 @@ func (f *feed) Scan(ctx context.Context, hs []transcript.Hypothesis) ([]alerter.
 			}
 		}
 	}()
+	spooled := 0
 	for i, h := range hs {
 		m, err := f.msg(h)
 		if err != nil {
@@ -325,6 +350,12 @@ func (f *feed) Scan(ctx context.Context, hs []transcript.Hypothesis) ([]alerter.
 		if refs[i], answers[i], err = f.request(ctx, m); err != nil {
 			return nil, err
 		}
+		if answers[i] == nil {
+			spooled++
+		}
+	}
+	if spooled > 0 { // their answers come when NATS is back, to nobody waiting
+		return nil, queued(spooled, len(hs))
 	}
 	var out []alerter.Alert
 	for i, ch := range answers {
@@ -374,6 +405,11 @@ func (f *feed) Close(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if ch == nil {
+		f.bus.opts.Logger.Info("session closed while NATS is unreachable; its last hypotheses wait in the local spool",
+			"room", f.room.ID, "session", f.session)
+		return nil
+	}
 	defer f.bus.forget(ref)
 	select {
 	case <-ch:
@@ -388,6 +424,9 @@ func (f *feed) Close(ctx context.Context) error {
 // Ready reports whether hypotheses can be stored now: the connection is up
 // and (with Health) the server says the utterance stream can write.
 func (b *Bus) Ready(context.Context) error {
+	if err := b.spoolReady(); err != nil {
+		return err
+	}
 	if !b.nc.IsConnected() {
 		return fmt.Errorf("utt: not connected to NATS (%s)", b.nc.Status())
 	}

@@ -91,10 +91,13 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err != nil {
 		return nil, err
 	}
+	if err = s.openSpools(); err != nil { // spool.go: what an unreachable NATS could not take
+		return nil, err
+	}
 	sinkOpts := natsink.Options{
 		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lexLoader.Cooldown,
 		MaxAge: time.Duration(cfg.Alerts.Retention), MaxBytes: s.bounds.alerts, Logger: log,
-		Replicas: cfg.Cluster.Replicas, SharedCooldown: shared,
+		Replicas: cfg.Cluster.Replicas, SharedCooldown: shared, Spool: s.roles.spools.alerts,
 	}
 	if s.nats != nil {
 		sinkOpts.Health = s.nats.StreamWritable // refuse at once, naming why, while the disk is full
@@ -208,6 +211,7 @@ func (s *Service) Close(ctx context.Context) {
 	if s.escalation != nil { // after the sink: no Observe is in flight
 		s.escalation.Close()
 	}
+	s.closeSpools() // after the bus (stopRoles) and the sink
 	if s.revocations != nil {
 		s.revocations.Close()
 	}

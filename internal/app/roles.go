@@ -36,6 +36,9 @@ type roles struct {
 	// role; the single process always wins its own rooms).
 	place *placement.Placement
 	nodes *lease.Table // this node's presence claim
+	// spools keep what could not be published while NATS was unreachable
+	// (spool.go); empty with the embedded server.
+	spools spools
 }
 
 // ScanLeaseBucket holds the scanners' presence and partition claims.
@@ -76,7 +79,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 		return err
 	}
 	if c.Has("ingest") || c.Has("api") {
-		bo := utt.BusOptions{Logger: s.log.With("role", "ingest")}
+		bo := utt.BusOptions{Logger: s.log.With("role", "ingest"), Spool: s.roles.spools.utt}
 		if s.nats != nil {
 			bo.Health = s.nats.StreamWritable // refuse posted text at once, naming why, while the disk is full
 		}

@@ -70,6 +70,11 @@ var rules = []rule{
 		Not:  []string{"./...", "net"}, Allow: []string{"./lexicon/phonetic"},
 	},
 	{
+		Doc:  "internal/spool/doc.go: This package must never interpret or change the messages it holds (it knows no earshot package).",
+		From: []string{"./internal/spool"},
+		Not:  []string{"./..."}, Allow: []string{"./internal/spool"},
+	},
+	{
 		Doc:  "internal/netguard/doc.go: This package must never depend on what the connection is for (no ingest, rooms or webhook specifics).",
 		From: []string{"./internal/netguard"},
 		Not:  []string{"./..."}, Allow: []string{"./internal/netguard"},

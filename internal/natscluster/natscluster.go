@@ -56,6 +56,8 @@ type Cluster struct {
 	Auth  *natsauth.Authority
 	URLs  []string
 	procs []*exec.Cmd
+	confs []string
+	dir   string
 }
 
 func freePort(t testing.TB) int {
@@ -72,7 +74,7 @@ func freePort(t testing.TB) int {
 // answers on each.
 func Start(t testing.TB, n int, auth *natsauth.Authority) *Cluster {
 	t.Helper()
-	bin := Binary(t)
+	Binary(t) // built before the first server starts
 	op, err := auth.OperatorJWT()
 	if err != nil {
 		t.Fatal(err)
@@ -89,8 +91,8 @@ func Start(t testing.TB, n int, auth *natsauth.Authority) *Cluster {
 	for i := range n {
 		client[i], route[i] = freePort(t), freePort(t)
 	}
-	c := &Cluster{t: t, Auth: auth}
 	dir := t.TempDir()
+	c := &Cluster{t: t, Auth: auth, dir: dir}
 	for i := range n {
 		var routes []string
 		for j := range n {
@@ -98,34 +100,56 @@ func Start(t testing.TB, n int, auth *natsauth.Authority) *Cluster {
 				routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", route[j]))
 			}
 		}
+		clusterConf := fmt.Sprintf("cluster { name: earshot, listen: 127.0.0.1:%d, routes: [%s] }", route[i], strings.Join(routes, ", "))
+		if n == 1 { // one server: plain JetStream, no cluster to wait for
+			clusterConf = ""
+		}
 		conf := fmt.Sprintf(`server_name: n%d
 listen: 127.0.0.1:%d
 jetstream { store_dir: %q, max_file_store: 1G, max_memory_store: 64M }
-cluster { name: earshot, listen: 127.0.0.1:%d, routes: [%s] }
+%s
 operator: %q
 system_account: %s
 resolver: MEMORY
 resolver_preload: {
 %s
 }
-`, i, client[i], filepath.Join(dir, fmt.Sprintf("n%d", i)), route[i], strings.Join(routes, ", "), op,
+`, i, client[i], filepath.Join(dir, fmt.Sprintf("n%d", i)), clusterConf, op,
 			auth.SystemAccountKey(), strings.Join(preload, "\n"))
 		path := filepath.Join(dir, fmt.Sprintf("n%d.conf", i))
 		if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		cmd := exec.Command(bin, "-c", path)
-		logf, _ := os.Create(filepath.Join(dir, fmt.Sprintf("n%d.log", i)))
-		cmd.Stdout, cmd.Stderr = logf, logf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		c.procs = append(c.procs, cmd)
+		c.confs = append(c.confs, path)
+		c.procs = append(c.procs, c.run(i))
 		c.URLs = append(c.URLs, fmt.Sprintf("nats://127.0.0.1:%d", client[i]))
 	}
 	t.Cleanup(c.stop)
 	c.waitReady()
 	return c
+}
+
+// run starts server i from its config (same ports, same store).
+func (c *Cluster) run(i int) *exec.Cmd {
+	c.t.Helper()
+	cmd := exec.Command(Binary(c.t), "-c", c.confs[i])
+	logf, _ := os.OpenFile(filepath.Join(c.dir, fmt.Sprintf("n%d.log", i)), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	return cmd
+}
+
+// Restart starts server i again after Kill, with its store, and waits
+// until JetStream answers.
+func (c *Cluster) Restart(i int) {
+	c.t.Helper()
+	if c.procs[i] != nil {
+		c.t.Fatalf("natscluster: server n%d is running", i)
+	}
+	c.procs[i] = c.run(i)
+	c.waitReady()
 }
 
 func (c *Cluster) waitReady() {
