@@ -58,6 +58,7 @@ func Compare(old, new *lexicon.Lexicon) *Diff {
 	d.Fields = appendField(d.Fields, "name", old.Name, new.Name)
 	d.Fields = appendField(d.Fields, "description", old.Description, new.Description)
 	d.Fields = appendSet(d.Fields, "allow", old.Allow, new.Allow)
+	d.Fields = appendEscalation(d.Fields, old.Escalation, new.Escalation)
 	before := map[string]*lexicon.Rule{}
 	for i := range old.Rules {
 		before[old.Rules[i].ID] = &old.Rules[i]
@@ -188,4 +189,51 @@ func renderException(x lexicon.Exception) string {
 		return x.Phrase
 	}
 	return x.Phrase + " (" + strings.Join(opts, ", ") + ")"
+}
+
+// appendEscalation reports the escalation section's own levels as one
+// field and its per-category/severity entries as a set.
+func appendEscalation(fs []FieldChange, o, n *lexicon.Escalation) []FieldChange {
+	var ol, nl string
+	var op, np []string
+	if o != nil {
+		ol, op = renderLevels(o.EscalationLevels), renderAll(o.Policies, renderEscalationEntry)
+	}
+	if n != nil {
+		nl, np = renderLevels(n.EscalationLevels), renderAll(n.Policies, renderEscalationEntry)
+	}
+	fs = appendField(fs, "escalation", ol, nl)
+	return appendSet(fs, "escalation.policies", op, np)
+}
+
+func renderEscalationEntry(e lexicon.EscalationEntry) string {
+	var who []string
+	if e.Category != "" {
+		who = append(who, "category="+e.Category)
+	}
+	if e.Severity != "" {
+		who = append(who, "severity="+e.Severity)
+	}
+	return strings.Join(who, " ") + ": " + renderLevels(e.EscalationLevels)
+}
+
+func renderLevels(l lexicon.EscalationLevels) string {
+	var out []string
+	add := func(k, v string) {
+		if v != "" {
+			out = append(out, k+"="+v)
+		}
+	}
+	count := func(p *int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.Itoa(*p)
+	}
+	add("window", l.Window)
+	add("staff", count(l.Staff))
+	add("stop_suggested", count(l.StopSuggested))
+	add("heeded", l.Heeded)
+	add("per", l.Per)
+	return strings.Join(out, " ")
 }

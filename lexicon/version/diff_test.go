@@ -14,6 +14,11 @@ func TestCompareSeesEveryField(t *testing.T) {
 	const base = `format: 1
 name: diff
 allow: [best before]
+escalation:
+  window: 10m
+  staff: 3
+  policies:
+    - {severity: critical, staff: 2}
 rules:
   - id: r
     category: absolute-claim
@@ -41,6 +46,8 @@ rules:
 		lexiconLevel          bool
 	}{
 		{"lexicon allow", "allow: [best before]", "allow: [best before, top notch]", "allow", true},
+		{"escalation levels", "staff: 3", "staff: 4", "escalation", true},
+		{"escalation entry", "{severity: critical, staff: 2}", "{severity: critical, staff: 2, stop_suggested: 3}", "escalation.policies", true},
 		{"description", "description: d", "description: e", "description", false},
 		{"severity", "severity: medium", "severity: high", "severity", false},
 		{"languages", "languages: [en]", "languages: [en, zh]", "languages", false},

@@ -120,7 +120,7 @@ export function removeRule(text, id) {
 
 // setLexiconAllow writes the lexicon-level allow list (one line, or none
 // when it is empty) in place of the one there, else before rules:.
-export function setLexiconAllow(text, phrases) {
+export function setLexiconAllow(text, phrases = []) {
   const lines = text.split('\n');
   const start = lines.findIndex((l) => /^allow:/.test(l));
   const line = phrases.length ? ['allow: ' + list(phrases)] : [];
