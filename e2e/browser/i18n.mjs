@@ -48,6 +48,11 @@ try {
     await page.goto(`${base}/#/rooms`);
     await page.waitForFunction(() => document.querySelector('[data-nav=rooms]').textContent === '直播间', null, { timeout: 5000 });
     check((await page.evaluate(() => localStorage.getItem('earshot.lang'))) === 'zh-CN', 'choice not kept');
+    await page.waitForFunction(() => document.querySelector('#main h1') && document.querySelector('#main h1').textContent === '直播间', null, { timeout: 5000 });
+    await page.goto(`${base}/#/search?q=nothing`);
+    await page.waitForFunction(() => /找到 \d+ 句话|搜索失败/.test(document.querySelector('.results').textContent), null, { timeout: 5000 });
+    check((await page.textContent('label[for=q]')) === '搜索转写文本', 'search form not in Chinese');
+    await page.goto(`${base}/#/rooms`);
     await page.click('[data-lang-switch] [data-lang=en]');
     await page.reload();
     await page.waitForFunction(() => document.querySelector('[data-nav=rooms]').textContent === 'Rooms', null, { timeout: 5000 });

@@ -1,6 +1,7 @@
 // search.js: transcript search with facets and highlights.
 import { api, schema } from './api.js';
 import { h, fmtTime, fmtMs, marked, problem, select } from './dom.js';
+import { t } from './i18n.js';
 
 const SIZE = 20;
 const FIELDS = ['q', 'room', 'category', 'from', 'to'];
@@ -9,26 +10,26 @@ export function searchView(main, _args, params) {
   const p = Object.fromEntries(FIELDS.map((k) => [k, params.get(k) || '']));
   const page = Math.max(1, parseInt(params.get('page') || '1', 10) || 1);
   const form = h('form', { class: 'filters search', role: 'search', onsubmit: (e) => { e.preventDefault(); go(formParams(form), 1); } },
-    h('label', { for: 'q' }, 'Search transcripts'),
+    h('label', { for: 'q' }, t('console.search.title')),
     h('input', { id: 'q', name: 'q', type: 'search', value: p.q, size: 40, placeholder: '"lowest price" or cure~1 or weixin' }),
-    h('label', { for: 'room' }, 'Room'), h('input', { id: 'room', name: 'room', value: p.room, size: 12 }),
-    select('category', 'Category', schema().then((s) => s.categories), p.category),
-    h('label', { for: 'from' }, 'From'), h('input', { id: 'from', name: 'from', type: 'datetime-local', value: local(p.from) }),
-    h('label', { for: 'to' }, 'To'), h('input', { id: 'to', name: 'to', type: 'datetime-local', value: local(p.to) }),
-    h('button', { type: 'submit' }, 'Search'));
+    h('label', { for: 'room' }, t('console.search.room')), h('input', { id: 'room', name: 'room', value: p.room, size: 12 }),
+    select('category', t('console.search.category'), schema().then((s) => s.categories), p.category),
+    h('label', { for: 'from' }, t('console.search.from')), h('input', { id: 'from', name: 'from', type: 'datetime-local', value: local(p.from) }),
+    h('label', { for: 'to' }, t('console.search.to')), h('input', { id: 'to', name: 'to', type: 'datetime-local', value: local(p.to) }),
+    h('button', { type: 'submit' }, t('console.search.run')));
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
-  main.append(h('h1', {}, 'Search transcripts'), form, results);
+  main.append(h('h1', {}, t('console.search.title')), form, results);
   if (!p.q) {
-    results.append(h('p', { class: 'muted' }, 'Bleve query syntax: words, "a phrase", fuzzy cure~1, +must -not, room:demo.'));
+    results.append(h('p', { class: 'muted' }, t('console.search.syntax')));
     return null;
   }
-  results.append(h('p', { class: 'muted' }, 'Searching…'));
+  results.append(h('p', { class: 'muted' }, t('console.search.searching')));
   const q = new URLSearchParams({ page: String(page), size: String(SIZE) });
   for (const k of FIELDS) if (p[k]) q.set(k, k === 'from' || k === 'to' ? iso(p[k]) : p[k]);
   api('/v1/transcripts?' + q)
     .then((body) => results.replaceChildren(...render(body, p, page)))
     .catch((e) => results.replaceChildren(problem(e.code === 'missing_endpoint'
-      ? new Error('transcript search is not available on this server yet (GET /v1/transcripts is missing)') : e, 'Search failed')));
+      ? new Error(t('console.search.missing')) : e, t('console.search.failed'))));
   return null;
 }
 
@@ -63,13 +64,13 @@ function render(body, p, page) {
   const total = body.total || 0;
   const pages = Math.max(1, Math.ceil(total / SIZE));
   return [
-    h('p', { class: 'total', role: 'status' }, total + (total === 1 ? ' utterance' : ' utterances') + ' found' + (total > SIZE ? ', page ' + page + ' of ' + pages : '')),
+    h('p', { class: 'total', role: 'status' }, t('console.search.total', { n: total }) + (total > SIZE ? t('console.search.page', { page, pages }) : '')),
     h('div', { class: 'split' },
       facets(body.facets || {}, p),
       h('ol', { class: 'hits' }, hits.map(hitItem))),
-    h('nav', { class: 'pager', 'aria-label': 'Result pages' },
-      page > 1 ? h('button', { type: 'button', onclick: () => go(p, page - 1) }, '← Previous') : null,
-      page < pages ? h('button', { type: 'button', onclick: () => go(p, page + 1) }, 'Next →') : null),
+    h('nav', { class: 'pager', 'aria-label': t('console.search.pages') },
+      page > 1 ? h('button', { type: 'button', onclick: () => go(p, page - 1) }, t('console.search.prev')) : null,
+      page < pages ? h('button', { type: 'button', onclick: () => go(p, page + 1) }, t('console.search.next')) : null),
   ];
 }
 
@@ -96,7 +97,7 @@ function facets(all, p) {
   const groups = Object.entries(all).map(([name, f]) => {
     const list = terms(f);
     if (!list.length) return null;
-    return h('section', { class: 'facet', 'aria-label': 'Filter by ' + name },
+    return h('section', { class: 'facet', 'aria-label': t('console.search.filterBy', { name }) },
       h('h2', {}, name),
       h('ul', {}, list.map(([term, count]) => {
         const active = p[name] === term;
@@ -105,5 +106,5 @@ function facets(all, p) {
         return h('li', {}, h('a', { href: '#/search?' + new URLSearchParams(next), 'aria-pressed': active ? 'true' : 'false', class: active ? 'on' : '' }, term + ' (' + count + ')'));
       })));
   });
-  return h('aside', { class: 'facets', 'aria-label': 'Facets' }, groups);
+  return h('aside', { class: 'facets', 'aria-label': t('console.search.facets') }, groups);
 }

@@ -1,14 +1,15 @@
 // timeline.js: a room's transcript around one moment.
 import { api } from './api.js';
 import { h, fmtTime, fmtMs, highlight, problem } from './dom.js';
+import { t } from './i18n.js';
 
 export function timelineView(main, args, params) {
   const room = args[0] || '';
   const at = params.get('at') || new Date().toISOString();
   main.append(
-    h('p', {}, h('a', { href: '#/search' }, '← Search')),
-    h('h1', {}, 'Room ' + room + ' around ' + fmtTime(at)));
-  const box = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+    h('p', {}, h('a', { href: '#/search' }, t('console.timeline.back'))),
+    h('h1', {}, t('console.timeline.title', { room, at: fmtTime(at) })));
+  const box = h('div', {}, h('p', { class: 'muted' }, t('common.loading')));
   main.append(box);
   const q = new URLSearchParams({ at, before: params.get('before') || '2m', after: params.get('after') || '2m' });
   api('/v1/rooms/' + encodeURIComponent(room) + '/timeline?' + q)
@@ -18,7 +19,7 @@ export function timelineView(main, args, params) {
       const focus = list.querySelector('[aria-current]');
       if (focus) focus.scrollIntoView({ block: 'center' });
     })
-    .catch((e) => box.replaceChildren(problem(e, 'Timeline unavailable')));
+    .catch((e) => box.replaceChildren(problem(e, t('console.timeline.failed'))));
   return null;
 }
 
@@ -35,7 +36,7 @@ function items(body) {
 // by id, else by text, else the nearest in time.
 export function timelineList(body, focus) {
   const list = items(body);
-  if (!list.length) return h('p', { class: 'muted' }, 'No transcript stored around this moment.');
+  if (!list.length) return h('p', { class: 'muted' }, t('console.timeline.empty'));
   let best = list.findIndex((u) => focus.id && u.id === focus.id);
   if (best < 0 && focus.text) best = list.findIndex((u) => u.text === focus.text);
   if (best < 0 && focus.at) {
