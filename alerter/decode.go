@@ -91,3 +91,22 @@ func checkSchema(v int) error {
 	}
 	return nil
 }
+
+// DecodeEscalation parses and validates the body of a message on an
+// escalation subject.
+func DecodeEscalation(data []byte) (Escalation, error) {
+	var e Escalation
+	if err := decode(data, &e); err != nil {
+		return Escalation{}, fmt.Errorf("%w: escalation: %w", ErrInvalid, err)
+	}
+	if err := checkSchema(e.Schema); err != nil {
+		return Escalation{}, fmt.Errorf("%w: escalation: %w", ErrInvalid, err)
+	}
+	if err := ValidRoomID(e.Room); err != nil {
+		return Escalation{}, fmt.Errorf("%w: escalation: %w", ErrInvalid, err)
+	}
+	if e.ID == "" || e.RuleID == "" || (e.Level != LevelStaff && e.Level != LevelStopSuggested) {
+		return Escalation{}, fmt.Errorf("%w: escalation: empty id or rule_id, or unknown level %q", ErrInvalid, e.Level)
+	}
+	return e, nil
+}

@@ -46,6 +46,7 @@ const (
 	CodeNotDelivered     Code = "not_delivered"
 	CodeAlertsRefused    Code = "alerts_refused"
 	CodeAlertLog         Code = "alert_log"
+	CodeEscalationLog    Code = "escalation_log"
 	CodeDispositions     Code = "dispositions"
 	CodeNoDispositions   Code = "no_dispositions"
 	CodeNoEvents         Code = "no_events"
@@ -122,6 +123,7 @@ var Errors = []ErrorSpec{
 	{CodeNotDelivered, http.StatusServiceUnavailable, "the utterances' alerts could not be delivered; retry"},
 	{CodeAlertsRefused, http.StatusServiceUnavailable, "the alert store cannot take alerts now (its disk is full, its stream is being created again, NATS is unreachable); the message says which; the alert was not stored: retry (Retry-After)"},
 	{CodeAlertLog, http.StatusServiceUnavailable, "the alert log (JetStream) cannot be read now; retry"},
+	{CodeEscalationLog, http.StatusServiceUnavailable, "the escalation log (the event stream) cannot be read now; retry"},
 	{CodeDispositions, http.StatusServiceUnavailable, "the dispositions store cannot be read or written now; retry"},
 	{CodeNoDispositions, http.StatusServiceUnavailable, "alert review is not configured on this server"},
 	{CodeNoEvents, http.StatusServiceUnavailable, "live events are not configured, or the feed cannot subscribe now"},

@@ -123,6 +123,8 @@ const (
 	FeatureRevocation  Feature = "revocation"
 	FeatureCases       Feature = "cases"
 	FeatureAppeals     Feature = "appeals"
+	// FeatureEscalations: the escalation log (Options.Escalations).
+	FeatureEscalations Feature = "escalations"
 )
 
 // Route is one method and path the server answers.
@@ -182,6 +184,10 @@ var Routes = []Route{
 
 	{Method: get, Path: "/v1/events/alerts", Access: Allow(RoleCompliance), Summary: "Server-Sent Events: new alerts and dispositions"},
 	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders and appeal outcomes, for its overlay"},
+	{Method: get, Path: "/v1/escalations", Access: Allow(RoleCompliance), Feature: FeatureEscalations, Summary: "stored escalations, filtered by ?room=, ?level=, ?category=, ?since= (EscalationList)"},
+
+	{Method: get, Path: "/v1/events/alerts", Access: Allow(RoleCompliance), Summary: "Server-Sent Events: new alerts, dispositions and escalations"},
+	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders and escalations, for its overlay"},
 
 	{Method: get, Path: "/v1/transcripts", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
 	{Method: get, Path: "/v1/transcripts/{id}", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},

@@ -51,6 +51,7 @@ var authzMatrix = map[string][]string{
 	"POST /v1/cases/{id}/notes":             {"compliance"},
 	"POST /v1/cases/{id}/decision":          {"compliance"},
 	"POST /v1/cases/decisions":              {"compliance"},
+	"GET /v1/escalations":                   {"compliance"},
 	"GET /v1/events/alerts":                 {"compliance"},
 	"GET /v1/events/rooms/{room}/reminders": {"anchor", "compliance"},
 

@@ -91,11 +91,19 @@ func (f alertFilter) subjects() []string {
 	if f.room != "" {
 		room = f.room
 	}
-	return []string{alerter.AlertSubject(cat, room), disposition.Subject(cat, room)}
+	return []string{alerter.AlertSubject(cat, room), disposition.Subject(cat, room), alerter.EscalationSubject(room)}
 }
 
-// alertEvents streams new alerts (event "alert") and new dispositions
-// (event "disposition") as Server-Sent Events.
+// keeps reports whether an escalation passes the filter (category and
+// severity are not in its subject).
+func (f alertFilter) keeps(e alerter.Escalation) bool {
+	return (f.category == "" || e.Category == f.category) && (f.severity == "" || e.Severity == f.severity) &&
+		(f.room == "" || e.Room == f.room)
+}
+
+// alertEvents streams new alerts (event "alert"), new dispositions
+// (event "disposition") and escalations (event "escalation") as
+// Server-Sent Events.
 func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 	f, err := parseAlertFilter(r)
 	if err != nil {
@@ -103,9 +111,12 @@ func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.stream(w, r, f.subjects(), func(m *nats.Msg) (string, string, bool) {
-		if strings.HasPrefix(m.Subject, disposition.SubjectPrefix+".") {
+		switch {
+		case strings.HasPrefix(m.Subject, disposition.SubjectPrefix+"."):
 			d, err := disposition.Decode(m.Data)
 			return api.EventDisposition, d.AlertID, err == nil
+		case strings.HasPrefix(m.Subject, alerter.EscalationSubjectPrefix+"."):
+			return escalationEvent(m, f.keeps)
 		}
 		a, err := alerter.DecodeAlert(m.Data)
 		if err != nil || (f.severity != "" && a.Severity != f.severity) {
@@ -115,22 +126,51 @@ func (s *Server) alertEvents(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// reminderEvents streams one room's reminders to its overlay, and its
-// appeals when filed and decided (event "appeal"), so the anchor sees the
-// outcome (api.Routes: the room's anchor, compliance staff, admins).
+// roomFeed is one kind of event of a room's overlay feed: the subject it
+// arrives on and how a message of it becomes an event. A new kind is one
+// more entry of roomFeeds.
+type roomFeed struct {
+	subject func(room string) string
+	event   func(room string, m *nats.Msg) (event, id string, ok bool)
+}
+
+// roomFeeds are the events of GET /v1/events/rooms/{room}/reminders.
+var roomFeeds = []roomFeed{
+	{alerter.ReminderSubject, func(room string, m *nats.Msg) (string, string, bool) {
+		rem, err := alerter.DecodeReminder(m.Data)
+		return api.EventReminder, rem.AlertID, err == nil && rem.Room == room
+	}},
+	{alerter.EscalationSubject, func(room string, m *nats.Msg) (string, string, bool) {
+		return escalationEvent(m, func(e alerter.Escalation) bool { return e.Room == room })
+	}},
+	// appeals when filed and decided, so the anchor sees the outcome
+	{alerter.AppealSubject, func(room string, m *nats.Msg) (string, string, bool) {
+		ap, err := appeal.Decode(m.Data)
+		return api.EventAppeal, "", err == nil && ap.Room == room
+	}},
+}
+
+// reminderEvents streams one room's reminders, escalations (event
+// "escalation") and appeals when filed and decided (event "appeal") to its
+// overlay (api.Routes: the room's anchor, compliance staff, admins).
 func (s *Server) reminderEvents(w http.ResponseWriter, r *http.Request) {
 	room := r.PathValue("room")
 	if err := alerter.ValidRoomID(room); err != nil {
 		writeError(w, api.CodeBadRoom, err.Error())
 		return
 	}
-	s.stream(w, r, []string{alerter.ReminderSubject(room), alerter.AppealSubject(room)}, func(m *nats.Msg) (string, string, bool) {
-		if m.Subject == alerter.AppealSubject(room) {
-			ap, err := appeal.Decode(m.Data)
-			return api.EventAppeal, "", err == nil && ap.Room == room
+	subjects := make([]string, len(roomFeeds))
+	kinds := map[string]roomFeed{}
+	for i, f := range roomFeeds {
+		subjects[i] = f.subject(room)
+		kinds[subjects[i]] = f
+	}
+	s.stream(w, r, subjects, func(m *nats.Msg) (string, string, bool) {
+		f, ok := kinds[m.Subject]
+		if !ok {
+			return "", "", false
 		}
-		rem, err := alerter.DecodeReminder(m.Data)
-		return api.EventReminder, rem.AlertID, err == nil && rem.Room == room
+		return f.event(room, m)
 	})
 }
 

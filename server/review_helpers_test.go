@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
@@ -50,6 +52,10 @@ func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	js, _ := jetstream.New(nc)
+	if _, err := natsink.EnsureEvents(ctx, js, natsink.EventOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	eng := testdouble.DefaultEngine(t)
 	regCtx, stop := context.WithCancel(context.Background())
 	reg := rooms.New(regCtx, pipeline.Config{Recognizer: testdouble.Silent{}, Matcher: pipeline.Static(eng), Sink: sink}, testutil.Quiet())
@@ -57,6 +63,7 @@ func newReviewEnv(t *testing.T, tune ...func(*Options)) *reviewEnv {
 	srv := newTuned(Options{
 		Rooms: reg, Alerts: sink, UploadDir: t.TempDir(), Logger: testutil.Quiet(),
 		Tokens: authtest.Checker(signer, nil), Bus: nc, Dispositions: disp, Lookup: sink.Log(),
+		Escalations: escalation.NewLog(js),
 	}, tune...)
 	ts := httptest.NewUnstartedServer(srv)
 	ts.Config = srv.HTTPServer("")

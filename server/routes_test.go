@@ -70,6 +70,7 @@ func fullOptions(t *testing.T, anonymous bool) Options {
 		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: testutil.Quiet(),
 		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{},
 		Cases: noCases{}, Appeals: noAppeals{},
+		Escalations:    noEscalations{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
 		Tokens:         authtest.Checker(handlerKey(), nil),
 		AllowedHosts:   []string{"example.com"}, // httptest.NewRequest's Host

@@ -76,6 +76,9 @@ type Options struct {
 	// answers no_dispositions); nil serves nothing there.
 	Cases   CaseStore
 	Appeals AppealStore
+	// Escalations serves GET /v1/escalations (escalations.go); nil serves
+	// nothing there.
+	Escalations EscalationLog
 	// Lexicons serves /v1/lexicons (lexicons.go); nil serves nothing there.
 	Lexicons LexiconService
 	// Ready are the checks of GET /readyz (readiness.go).
@@ -173,7 +176,8 @@ func (s *Server) handlers() map[string]http.Handler {
 		"POST /v1/cases/{id}/notes":             s.noteCase,
 		"POST /v1/cases/{id}/decision":          s.decideCase,
 		"POST /v1/cases/decisions":              s.decideCases,
-		"GET /v1/events/alerts":                 s.alertEvents, // events.go
+		"GET /v1/escalations":                   s.listEscalations, // escalations.go
+		"GET /v1/events/alerts":                 s.alertEvents,     // events.go
 		"GET /v1/events/rooms/{room}/reminders": s.reminderEvents,
 		"GET /v1/transcripts":                   s.searchTranscripts,
 		"GET /v1/transcripts/{id}":              s.getTranscript,
@@ -241,6 +245,8 @@ func (s *Server) enabled(f api.Feature) bool {
 		return s.opts.Cases != nil
 	case api.FeatureAppeals:
 		return s.opts.Appeals != nil
+	case api.FeatureEscalations:
+		return s.opts.Escalations != nil
 	}
 	return false
 }

@@ -107,6 +107,7 @@ func TestWireMatchesRecords(t *testing.T) {
 		wc("rooms.Status", wireRoomStatus),
 		wc("alerter.Alert", wireAlert),
 		wc("disposition.Disposition", wireDisposition),
+		wc("alerter.Escalation", wireEscalation),
 		wc("version.Summary", wireSummary),
 		wc("version.Version", wireVersion),
 		wc("version.AuditEntry", wireAudit),

@@ -110,7 +110,14 @@ func TestAnchorOnlyHearsItsRoom(t *testing.T) {
 	if !receives(t, svc, r1, own, alerter.ReminderSubject("r1")) {
 		t.Fatal("anchor of r1 did not get its own reminder")
 	}
-	for _, subj := range []string{alerter.ReminderSubject("r2"), alerter.AlertSubjects, "earshot.>", "$JS.API.>", "$KV.>"} {
+	esc, err := r1.SubscribeSync(alerter.EscalationSubject("r1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !receives(t, svc, r1, esc, alerter.EscalationSubject("r1")) {
+		t.Fatal("anchor of r1 did not get its own escalation")
+	}
+	for _, subj := range []string{alerter.ReminderSubject("r2"), alerter.EscalationSubject("r2"), alerter.HeededSubject("r1"), alerter.AlertSubjects, "earshot.>", "$JS.API.>", "$KV.>"} {
 		if _, err := r1.SubscribeSync(subj); err != nil {
 			t.Fatal(err)
 		}

@@ -55,11 +55,13 @@ const roomTemplate = "{{name()}}"
 var roles = map[Role]roleSpec{
 	RoleAnchor: {
 		perms: Permissions{
-			PubDeny:  []string{">"},
-			SubAllow: []string{alerter.ReminderSubject(roomTemplate), alerter.AppealSubject(roomTemplate)},
+			PubDeny: []string{">"},
+			// its reminders, its escalations and its appeals' outcomes (all
+			// shown on its overlay)
+			SubAllow: []string{alerter.ReminderSubject(roomTemplate), alerter.EscalationSubject(roomTemplate), alerter.AppealSubject(roomTemplate)},
 		},
 		ttl:  24 * time.Hour,
-		desc: "anchor of one room: its reminders and the outcomes of its appeals only",
+		desc: "anchor of one room: its reminders, escalations and the outcomes of its appeals only",
 	},
 	RoleCompliance: {
 		perms: Permissions{

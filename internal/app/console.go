@@ -7,8 +7,11 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
+	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/server"
@@ -25,6 +28,11 @@ func (s *Service) console(opts server.Options) (server.Options, error) {
 		return opts, fmt.Errorf("dispositions: %w", err)
 	}
 	opts.Tokens, opts.Bus, opts.Dispositions, opts.Lookup = s.tokens, s.nc, disp, s.sink.Log()
+	js, err := jetstream.New(s.nc)
+	if err != nil {
+		return opts, fmt.Errorf("jetstream: %w", err)
+	}
+	opts.Escalations = escalation.NewLog(js) // GET /v1/escalations reads the event stream
 	s.SetDispositionSource(verdicts{disp})
 	return s.openCases(ctx, opts) // cases.go
 }
