@@ -1,4 +1,4 @@
-// overlay.js: one room's reminders for an OBS browser source.
+// overlay.js: one room's reminders and escalations for an OBS browser source.
 // URL: /overlay/{room}#token=ROOM_TOKEN (the fragment never reaches a
 // server or a log; /overlay/{room}?token= of older URLs works too). The page
 // signs in with it (an HttpOnly cookie scoped to the room's feed) and drops
@@ -20,6 +20,43 @@ const MAX_CARDS = 3;
 const box = document.getElementById('reminders');
 const room = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] || '');
 
+// trim keeps at most MAX_CARDS cards: the oldest reminder goes first, so
+// an escalation stays up while reminders come and go under it.
+function trim() {
+  while (box.children.length > MAX_CARDS) (box.querySelector('.reminder') || box.firstElementChild).remove();
+}
+
+// card draws one card and fades it after ms.
+function card(className, labelText, text, ms) {
+  const el = document.createElement('div');
+  el.className = className;
+  const label = document.createElement('span');
+  label.className = 'label';
+  label.textContent = labelText;
+  el.append(label, document.createTextNode(text));
+  box.append(el);
+  trim();
+  setTimeout(() => {
+    el.classList.add('leaving');
+    setTimeout(() => el.remove(), 900);
+  }, ms);
+  return el;
+}
+
+// escalate draws an escalation: the anchor kept on after reminders, and
+// staff were told (level staff) or the platform was told it may stop the
+// stream (stop_suggested). It is drawn in the strongest style and stays
+// twice as long as a reminder; earshot never stops a stream itself.
+function escalate(e) {
+  if (e.room !== room) return;
+  const level = e.level === 'stop_suggested' ? 'stop_suggested' : 'staff';
+  const el = card('escalation level-' + level + (e.severity ? ' sev-' + e.severity : ''),
+    t('overlay.escalation.' + level, { n: e.count | 0 }), e.text || e.rule_id || '', SHOW_MS * 2);
+  el.dataset.escalation = e.id || '';
+  el.dataset.level = level;
+  el.dataset.rule = e.rule_id || '';
+}
+
 function show(r) {
   if (r.room !== room) return; // the server filters too; never draw another room
   const repeat = Math.max(1, r.repeat | 0);
@@ -34,7 +71,7 @@ function show(r) {
   label.textContent = (r.category || '').replace(/-/g, ' ') + (repeat > 1 ? ' · ' + t('overlay.repeat', { n: repeat }) : '');
   card.append(label, document.createTextNode(r.text || r.rule_id || ''));
   box.append(card);
-  while (box.children.length > MAX_CARDS) box.firstElementChild.remove();
+  trim();
   setTimeout(() => {
     card.classList.add('leaving');
     setTimeout(() => card.remove(), 900);
@@ -62,7 +99,10 @@ async function start() {
   // Without a token in the URL the cookie of an earlier visit signs in;
   // the feed says so if there is none.
   const path = '/v1/events/rooms/' + encodeURIComponent(room) + '/reminders';
-  feed(path, { reminder: show }, (state, detail) => {
+  // One handler per event of the room's feed (server/events.go roomFeeds):
+  // a new kind of event is one more entry.
+  const handlers = { reminder: show, escalation: escalate };
+  feed(path, handlers, (state, detail) => {
     document.body.dataset.state = state;
     if (state === 'denied') deny(detail);
     else if (state === 'reconnecting') console.warn('earshot overlay: reconnecting' + (detail ? ': ' + detail : ''));
