@@ -182,12 +182,10 @@ var Routes = []Route{
 	{Method: post, Path: "/v1/cases/{id}/decision", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "confirm or dismiss the case: a disposition on each of its alerts (CaseDecisionRequest -> CaseView)"},
 	{Method: post, Path: "/v1/cases/decisions", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "decide several cases at once; any unknown id decides none (BulkDecisionRequest -> BulkDecisionResult)"},
 
-	{Method: get, Path: "/v1/events/alerts", Access: Allow(RoleCompliance), Summary: "Server-Sent Events: new alerts and dispositions"},
-	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders and appeal outcomes, for its overlay"},
 	{Method: get, Path: "/v1/escalations", Access: Allow(RoleCompliance), Feature: FeatureEscalations, Summary: "stored escalations, filtered by ?room=, ?level=, ?category=, ?since= (EscalationList)"},
 
 	{Method: get, Path: "/v1/events/alerts", Access: Allow(RoleCompliance), Summary: "Server-Sent Events: new alerts, dispositions and escalations"},
-	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders and escalations, for its overlay"},
+	{Method: get, Path: "/v1/events/rooms/{room}/reminders", Access: AnchorOr(RoleCompliance), Summary: "Server-Sent Events: one room's reminders, escalations and appeal outcomes, for its overlay"},
 
 	{Method: get, Path: "/v1/transcripts", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
 	{Method: get, Path: "/v1/transcripts/{id}", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},
