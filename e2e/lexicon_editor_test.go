@@ -20,7 +20,8 @@ import (
 // form (patterns with options, exceptions, allow list, switches), the diff
 // shown before publishing, a backtest whose utterances link to the
 // console's timeline, the publish, and the published version matching a
-// new utterance; with screenshots in English and Chinese.
+// new utterance, and a compliance session that may read but not publish;
+// with screenshots in English and Chinese.
 //
 // The utterances are posted through the API, so the backtest scans the
 // real transcript store and its links open real stored utterances.

@@ -213,6 +213,19 @@ try {
     const still = await say(base, room, 'alpha phrase, once more');
     check(still.alerts.some((a) => a.rule_id === 'alpha-rule'), 'alpha-rule no longer fires: ' + JSON.stringify(still.alerts));
   });
+  await step('a compliance session reads the lexicon but does not publish', async () => {
+    check((await page.$$('#versions tr[data-version="1"] button')).length === 1, 'the policy author is not offered a rollback to version 1');
+    const c = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const p = await c.newPage();
+    watchErrors(p, errors);
+    await p.goto(`${base}/lexicon#token=${encodeURIComponent(compliance)}`);
+    await p.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 10000 });
+    check(await p.isDisabled('#pub-form button[type=submit]'), 'a compliance session may press publish');
+    check((await p.textContent('#pub-result')).includes('publishing needs a policy token'), 'no read-only note: ' + await p.textContent('#pub-result'));
+    await p.waitForSelector('#versions tr[data-version="1"]');
+    check((await p.$$('#versions button')).length === 0, 'a compliance session is offered a rollback');
+    await c.close();
+  });
   check(errors.length === 0, errors.join('\n'));
 } finally {
   await browser.close();

@@ -72,7 +72,7 @@ export function backtestView(b, schema) {
 }
 
 // versionsView lists the published versions, newest first, each with a
-// roll-back button.
+// roll-back button (none when onRollback is null: a read-only session).
 export function versionsView(versions, live, onRollback) {
   return h('table', { id: 'versions' },
     h('thead', {}, h('tr', {}, ['version', 'published', 'author', 'message', 'changes', ''].map((c) => h('th', { scope: 'col' }, c ? t('editor.versions.' + c) : '')))),
@@ -80,5 +80,5 @@ export function versionsView(versions, live, onRollback) {
       h('td', {}, String(v.version), v.version === live ? h('span', { class: 'badge state-live' }, t('editor.versions.live')) : null),
       h('td', {}, fmtTime(v.published_at)), h('td', {}, v.author), h('td', {}, v.message),
       h('td', {}, '+' + v.added + ' −' + v.removed + ' ~' + v.changed),
-      h('td', {}, v.version === live ? null : h('button', { type: 'button', class: 'quiet', onclick: () => onRollback(v.version) }, t('editor.versions.rollback')))))));
+      h('td', {}, v.version === live || !onRollback ? null : h('button', { type: 'button', class: 'quiet', onclick: () => onRollback(v.version) }, t('editor.versions.rollback')))))));
 }

@@ -24,6 +24,13 @@ const $ = (s) => document.querySelector(s);
 // list's filters.
 const st = { schema: null, rules: [], diff: null, allow: [], live: null, editing: '', filters: {}, who: null, signInError: null };
 const why = (r) => (r && r.message) || String(r);
+// canPublish: compliance tokens may read, validate, test and backtest the
+// lexicon but only policy (and admin) tokens publish; an open server has
+// no roles.
+const canPublish = () => !st.who || st.who.role === 'policy' || st.who.role === 'admin';
+// published is the live version's YAML as loaded: leaving the page with a
+// draft that differs asks first.
+let published = '';
 
 function showRules() {
   $('#rule-list-box').replaceChildren(...ruleList(st.schema, st.rules, st.filters, st.editing, st.diff, pick));
@@ -189,6 +196,7 @@ async function publish() {
   $('#pub-dialog').close();
   try {
     const v = await forced('/v1/lexicons', { yaml: $('#yaml').value, message: $('#message').value, base: st.live ? st.live.version : 0 });
+    published = $('#yaml').value;
     $('#pub-result').textContent = t('editor.pub.done', { version: v.version });
     announce($('#pub-result').textContent);
     await refresh();
@@ -214,7 +222,7 @@ async function refresh() {
   await validate();
   try {
     const r = await api('/v1/lexicons');
-    $('#versions-box').replaceChildren(versionsView(r.versions || [], st.live && st.live.version, rollback));
+    $('#versions-box').replaceChildren(versionsView(r.versions || [], st.live && st.live.version, canPublish() ? rollback : null));
   } catch (e) {
     $('#versions-box').replaceChildren(problem(e, t('editor.versions.failed', { why: '' })));
   }
@@ -245,8 +253,11 @@ async function openEditor() {
   await loadActive();
   if (st.live) {
     const y = await fetch('/v1/lexicons/active?format=yaml', { credentials: 'same-origin' });
-    $('#yaml').value = await y.text();
+    $('#yaml').value = published = await y.text();
   }
+  const ro = !canPublish();
+  for (const el of $('#pub-form').elements) el.disabled = ro;
+  $('#pub-result').textContent = ro ? t('editor.pub.readOnly', { role: st.who.role }) : '';
   fillForm(blankRule(st.schema));
   await refresh();
   document.body.dataset.ready = 'true';
@@ -294,6 +305,9 @@ async function start() {
     fillForm(rule);
     $('#rule-filters').replaceChildren(filterBar(st.schema, st.filters, (f) => { st.filters = f; showRules(); }));
     refresh();
+  });
+  window.addEventListener('beforeunload', (e) => {
+    if (st.schema && published && $('#yaml').value !== published) e.preventDefault();
   });
   if (!st.who && !open) { askToken(open); return; }
   showWho(open);
