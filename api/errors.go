@@ -78,6 +78,7 @@ const (
 	CodeUnknownAppeal    Code = "unknown_appeal"
 	CodeAppealDecided    Code = "appeal_decided"
 	CodeAppeals          Code = "appeals"
+	CodeIndexUnavailable Code = "index_unavailable"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -142,6 +143,7 @@ var Errors = []ErrorSpec{
 	{CodeBodyTimeout, http.StatusRequestTimeout, "the request body stalled or took longer than the route allows"},
 	{CodeQueryTooCostly, http.StatusBadRequest, "the search would cost too much (a leading wildcard, too many wildcards, too many index terms); the message says what to change"},
 	{CodeSearchTimeout, http.StatusServiceUnavailable, "the search ran past its time budget and was cancelled; narrow it"},
+	{CodeIndexUnavailable, http.StatusServiceUnavailable, "no index node holding transcripts answered in time (or none is registered); Retry-After says when to retry"},
 	{CodeNeedsForce, http.StatusConflict, "the lexicon has no rules, or drops more than lexicon.max_drop_share of the live rules: send \"force\": true (earshot lexicon publish --force) to publish it"},
 	{CodeBadCaseID, http.StatusBadRequest, "a case id is empty, too long or not [A-Za-z0-9_-]"},
 	{CodeBadCase, http.StatusBadRequest, "the case request body is malformed, its decision unknown, or a filter wrong; the message names the field"},

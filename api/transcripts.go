@@ -62,6 +62,11 @@ type SearchResponse struct {
 	Size   int                    `json:"size"`
 	Hits   []SearchHit            `json:"hits"`
 	Facets map[string][]FacetTerm `json:"facets"`
+	// Partial says index nodes holding part of the transcripts did not
+	// answer in time: MissingNodes names them, and the hits, total and
+	// facets are the other nodes'.
+	Partial      bool     `json:"partial,omitempty"`
+	MissingNodes []string `json:"missing_nodes,omitempty"`
 }
 
 // SearchQuery is the query of GET /v1/transcripts; zero fields are left out.

@@ -52,7 +52,8 @@ func (s *Server) searchTranscripts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, api.SearchResponse{Total: res.Total, TookMs: float64(res.Took.Microseconds()) / 1000,
-		Page: page, Size: q.Size, Hits: list(res.Hits, wireSearchHit), Facets: wireFacets(res.Facets)})
+		Page: page, Size: q.Size, Hits: list(res.Hits, wireSearchHit), Facets: wireFacets(res.Facets),
+		Partial: res.Partial, MissingNodes: res.Missing})
 }
 
 // parseTranscriptQuery turns the query string into a store query, naming
@@ -170,6 +171,9 @@ func (s *Server) storeError(w http.ResponseWriter, err error) {
 		writeError(w, api.CodeBusy, err.Error())
 	case errors.Is(err, store.ErrBudget):
 		writeError(w, api.CodeSearchTimeout, err.Error())
+	case errors.Is(err, store.ErrUnavailable):
+		w.Header().Set("Retry-After", "2")
+		writeError(w, api.CodeIndexUnavailable, err.Error())
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, api.CodeNotFound, err.Error())
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

@@ -59,6 +59,7 @@ type Service struct {
 	transcripts *store.Store // searchable final utterances (store.go)
 	roles       roles        // ingest, scan, index over the utterance stream (roles.go)
 	cases       caseQueue    // the api role's case queue and appeals (cases.go)
+	search      searchRole   // transcript reads over every index node (search.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -151,7 +152,7 @@ func (s *Service) listenHTTP() error {
 		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex,
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
-		WHIP: s.whip, Transcripts: s.transcripts, Ready: s.readiness(), // readiness.go
+		WHIP: s.whip, Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
 		Revocations: s.revocations, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
 	})
@@ -203,7 +204,8 @@ func (s *Service) Close(ctx context.Context) {
 	if s.reg != nil {
 		s.reg.Wait()
 	}
-	s.stopRoles()           // after rooms drained: their last hypotheses are scanned
+	s.stopRoles() // after rooms drained: their last hypotheses are scanned
+	s.stopSearch()
 	s.closeTranscripts(ctx) // after the index role stopped: its last utterances are queued
 	if s.sink != nil {
 		_ = s.sink.Close()

@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/cluster/search"
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/lexicon/version"
@@ -28,6 +29,7 @@ type storeBounds struct {
 	alerts, dispositions, lexicon, cooldown int64
 	utt, dlq, leases, revocations           int64
 	events, escalation, cases, appeals      int64
+	indexNodes                              int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
@@ -55,6 +57,8 @@ var boundShares = []struct {
 	// escalation counts and heeded deadlines: a few hundred bytes per
 	// anchor and rule reminded within a day
 	{"KV_" + escalation.Bucket, 0.01, 64 << 20, func(b *storeBounds) *int64 { return &b.escalation }},
+	// one small entry per index node
+	{"KV_" + search.Bucket, 0.002, 1 << 20, func(b *storeBounds) *int64 { return &b.indexNodes }},
 	// revoked token ids and subjects, a few hundred bytes each
 	{"KV_" + revocation.Bucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.revocations }},
 	// a case per anchor run (its hits' sentences) and a pointer per alert

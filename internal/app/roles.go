@@ -117,6 +117,9 @@ func (s *Service) startRoles(ctx context.Context) error {
 			s.roles.scan.Balance(bctx, s.roles.leases, s.roles.holder, time.Second)
 		}()
 	}
+	if err := s.startSearch(sctx, js); err != nil { // search.go
+		return err
+	}
 	if c.Has("index") {
 		s.roles.index, err = utt.StartIndex(sctx, js, utt.IndexOptions{Matcher: s.lex.matcher,
 			Store: transcripts.Hook(s.transcripts, time.Now), Logger: s.log.With("role", "index")})

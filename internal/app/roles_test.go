@@ -23,9 +23,12 @@ func TestSingleProcessIsTheRoles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var st status.Status
-	testutil.WaitFor(t, 10*time.Second, "one node owning every partition", func() bool {
+	// A partition's consumer is made just after its claim is taken: wait
+	// for both.
+	testutil.WaitFor(t, 10*time.Second, "one node owning and consuming every partition", func() bool {
 		st, err = status.Gather(context.Background(), js, svc.cfg.Cluster.Partitions)
-		return err == nil && len(st.Nodes) == 1 && len(st.Nodes[0].Partitions) == svc.cfg.Cluster.Partitions && len(st.Unowned) == 0
+		return err == nil && len(st.Nodes) == 1 && len(st.Nodes[0].Partitions) == svc.cfg.Cluster.Partitions && len(st.Unowned) == 0 &&
+			len(st.Consumers) == svc.cfg.Cluster.Partitions+1
 	})
 	n := st.Nodes[0]
 	if !slices.Equal(n.Roles, []string{"ingest", "scan", "index", "api"}) || n.HTTP == "" {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"time"
 
 	"github.com/earshot/earshot/config"
@@ -13,10 +12,7 @@ import (
 
 // openTranscripts opens the transcript store the config names.
 func openTranscripts(cfg config.Config, log *slog.Logger) (*store.Store, error) {
-	dir := cfg.Transcripts.Dir
-	if dir == "" {
-		dir = filepath.Join(cfg.DataDir, "transcripts")
-	}
+	dir := transcriptsDir(cfg)
 	st, err := store.Open(store.Options{Dir: dir,
 		Retention: time.Duration(cfg.Transcripts.RetentionDays) * 24 * time.Hour, Logger: log,
 		Search: searchLimits(cfg.Transcripts.Search)})

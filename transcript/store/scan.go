@@ -14,6 +14,10 @@ import (
 // ErrNotFound is returned by Get for an id the store does not hold.
 var ErrNotFound = errors.New("transcript not found")
 
+// ErrUnavailable is wrapped by a read spread over several stores
+// (cluster/search) when none that hold transcripts answered: try again.
+var ErrUnavailable = errors.New("transcript stores unavailable")
+
 // MaxAround bounds the records Around returns.
 const MaxAround = 1000
 

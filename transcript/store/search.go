@@ -59,6 +59,11 @@ type Result struct {
 	Took   time.Duration          `json:"-"`
 	Hits   []Hit                  `json:"hits"`
 	Facets map[string][]FacetTerm `json:"facets"`
+	// Partial says some stores holding part of the transcripts did not
+	// answer (a search spread over index nodes, cluster/search): Missing
+	// names them. A single store's result is never partial.
+	Partial bool     `json:"partial,omitempty"`
+	Missing []string `json:"missing,omitempty"`
 }
 
 // Validate checks the paging and sort of q.
@@ -92,39 +97,77 @@ func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
 	if q.Size == 0 {
 		q.Size = 20
 	}
-	lim := s.opts.Search
-	text, err := textQuery(q.Text, lim)
+	res, err := s.query(ctx, q, request{size: q.Size, from: q.Offset, full: true, facets: true})
 	if err != nil {
 		return Result{}, err
 	}
+	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits)), Facets: facetsOf(res)}
+	for _, m := range res.Hits {
+		h, err := hitOf(m)
+		if err != nil {
+			return Result{}, err
+		}
+		out.Hits = append(out.Hits, h)
+	}
+	return out, nil
+}
+
+// request is what one run of a query asks bleve for.
+type request struct {
+	size, from int
+	full       bool     // the stored record and highlights, else ids and sort keys
+	facets     bool     // the category, room and anchor facets
+	ids        []string // only these records (nil: any)
+}
+
+// query is the one way a query reaches bleve: the cost checks, a search
+// slot, the time budget.
+func (s *Store) query(ctx context.Context, q Query, r request) (*bleve.SearchResult, error) {
+	lim := s.opts.Search
+	text, err := textQuery(q.Text, lim)
+	if err != nil {
+		return nil, err
+	}
 	release, err := s.acquire()
 	if err != nil {
-		return Result{}, err
+		return nil, err
 	}
 	defer release()
 	parent := ctx
 	ctx, cancel := costContext(ctx, lim)
 	defer cancel()
-	req := bleve.NewSearchRequestOptions(filterQuery(q, text), q.Size, q.Offset, false)
-	req.Fields = []string{fRaw}
-	req.IncludeLocations = true
+	qq := filterQuery(q, text)
+	if r.ids != nil {
+		qq = bleve.NewConjunctionQuery(docIDQuery(r.ids...), qq)
+	}
+	req := bleve.NewSearchRequestOptions(qq, r.size, r.from, false)
+	if r.full {
+		req.Fields = []string{fRaw}
+		req.IncludeLocations = true
+	}
 	req.SortBy(sortOrder(q))
-	for _, f := range []string{fCategory, fRoom, fAnchor} {
-		req.AddFacet(f, bleve.NewFacetRequest(f, FacetSize))
+	if r.facets {
+		for _, f := range []string{fCategory, fRoom, fAnchor} {
+			req.AddFacet(f, bleve.NewFacetRequest(f, FacetSize))
+		}
 	}
 	res, err := s.search(ctx, req, q.From, q.To)
 	if err != nil {
-		return Result{}, costResult(parent, err, lim)
+		return nil, costResult(parent, err, lim)
 	}
-	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits)),
-		Facets: map[string][]FacetTerm{}}
-	for _, m := range res.Hits {
-		rec, err := recordOf(m)
-		if err != nil {
-			return Result{}, err
-		}
-		out.Hits = append(out.Hits, Hit{Record: rec, Score: m.Score, Highlights: highlights(rec.Text, m.Locations)})
+	return res, nil
+}
+
+func hitOf(m *search.DocumentMatch) (Hit, error) {
+	rec, err := recordOf(m)
+	if err != nil {
+		return Hit{}, err
 	}
+	return Hit{Record: rec, Score: m.Score, Highlights: highlights(rec.Text, m.Locations)}, nil
+}
+
+func facetsOf(res *bleve.SearchResult) map[string][]FacetTerm {
+	out := map[string][]FacetTerm{}
 	for name, f := range res.Facets {
 		terms := []FacetTerm{}
 		if f.Terms != nil {
@@ -132,9 +175,9 @@ func (s *Store) Search(ctx context.Context, q Query) (Result, error) {
 				terms = append(terms, FacetTerm{Term: t.Term, Count: t.Count})
 			}
 		}
-		out.Facets[name] = terms
+		out[name] = terms
 	}
-	return out, nil
+	return out
 }
 
 func sortOrder(q Query) []string {
@@ -210,5 +253,5 @@ func recordOf(m *search.DocumentMatch) (Record, error) {
 	return r, nil
 }
 
-// docIDQuery matches one record id.
-func docIDQuery(id string) query.Query { return bleve.NewDocIDQuery([]string{id}) }
+// docIDQuery matches these record ids.
+func docIDQuery(ids ...string) query.Query { return bleve.NewDocIDQuery(ids) }

@@ -1,0 +1,114 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
+)
+
+// TestSearchOverIndexNodes: with two index nodes sharing the utterance
+// stream's finals, each keeps its share in its own store, and a search on
+// the api node finds every utterance (total, pages, facets merged); with
+// one index node stopped the answer is flagged partial, naming it, and
+// holds the other node's share.
+func TestSearchOverIndexNodes(t *testing.T) {
+	hubDir := t.TempDir()
+	hub := startService(t, func(c *config.Config) {
+		c.DataDir = hubDir
+		c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
+		c.Recognizer.Engine = "none"
+		c.Cluster.Roles = []string{"api", "ingest", "scan"}
+		c.Transcripts.Search.Timeout = config.Duration(time.Second) // the fan-out waits a second more
+	})
+	url, keys := hub.NATSURL(), hub.NATSAuth()
+	key, err := os.ReadFile(filepath.Join(hubDir, "keys", app.LexiconKeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var index []*app.Service
+	for i := range 2 {
+		dir := t.TempDir()
+		if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "keys", app.LexiconKeyFile), key, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		creds := natstest.CredsFile(t, keys, natsauth.User{Role: natsauth.RoleService, Name: fmt.Sprint("index-", i)})
+		index = append(index, startService(t, func(c *config.Config) {
+			c.DataDir = dir
+			c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
+			c.Recognizer.Engine = "none"
+			c.Cluster.Roles = []string{"index"}
+			c.NATS.URL, c.NATS.CredsFile = url, creds
+		}))
+	}
+	c := apiClient(t, hub)
+	ctx := context.Background()
+	final := true
+	posted := 0
+	// Post in rounds until both nodes hold a share: the shared consumer
+	// hands each pull what is waiting, so one round may go to one node.
+	indexed := func() (a, b int) {
+		for _, st := range index {
+			if err := st.Transcripts().Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return int(index[0].Transcripts().Stats().Indexed), int(index[1].Transcripts().Stats().Indexed)
+	}
+	for round := 0; ; round++ {
+		for r := range 6 {
+			room := fmt.Sprintf("room-%d", (posted+r)%9)
+			if _, err := c.PostUtterances(ctx, api.Room{ID: room}, api.Utterance{Text: fmt.Sprintf("searchable words number %d", posted), Final: &final}); err != nil {
+				t.Fatal(err)
+			}
+			posted++
+		}
+		testutil.WaitFor(t, 20*time.Second, "the round indexed", func() bool { a, b := indexed(); return a+b == posted })
+		if a, b := indexed(); a > 0 && b > 0 {
+			break
+		}
+		if round == 30 {
+			t.Fatalf("after %d utterances one index node holds them all", posted)
+		}
+	}
+	var res api.SearchResponse
+	testutil.WaitFor(t, 10*time.Second, "every posted utterance found", func() bool {
+		res, err = c.SearchTranscripts(ctx, api.SearchQuery{Q: "searchable", Size: 100})
+		return err == nil && int(res.Total) == posted
+	})
+	if res.Partial || len(res.Hits) != min(posted, 100) {
+		t.Fatalf("partial %v, %d hits of %d", res.Partial, len(res.Hits), posted)
+	}
+	rooms := 0
+	for _, f := range res.Facets["room"] {
+		rooms += f.Count
+	}
+	if rooms != posted {
+		t.Errorf("room facet counts add up to %d, want %d", rooms, posted)
+	}
+
+	kept := int(index[0].Transcripts().Stats().Indexed)
+	ctxClose, cancel := context.WithTimeout(ctx, 30*time.Second)
+	index[1].Close(ctxClose)
+	cancel()
+	res, err = c.SearchTranscripts(ctx, api.SearchQuery{Q: "searchable", Size: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Partial || len(res.MissingNodes) != 1 || int(res.Total) != kept {
+		t.Fatalf("one index node down: partial %v missing %v total %d, want partial, 1 missing, total %d",
+			res.Partial, res.MissingNodes, res.Total, kept)
+	}
+}
