@@ -79,6 +79,9 @@ const (
 	CodeAppealDecided    Code = "appeal_decided"
 	CodeAppeals          Code = "appeals"
 	CodeIndexUnavailable Code = "index_unavailable"
+	CodeBadAccount       Code = "bad_account"
+	CodeUnknownAccount   Code = "unknown_account"
+	CodeTrustNotReady    Code = "trust_not_ready"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -156,6 +159,9 @@ var Errors = []ErrorSpec{
 	{CodeUnknownAppeal, http.StatusNotFound, "the alert has no appeal"},
 	{CodeAppealDecided, http.StatusConflict, "the appeal has an outcome already"},
 	{CodeAppeals, http.StatusServiceUnavailable, "the appeal store (JetStream) cannot be read or written now; retry"},
+	{CodeBadAccount, http.StatusBadRequest, "the anchor or merchant id is empty, longer than 128 bytes, not UTF-8 or has control characters"},
+	{CodeUnknownAccount, http.StatusNotFound, "the trust ledger has nothing about this anchor or merchant in its window"},
+	{CodeTrustNotReady, http.StatusServiceUnavailable, "the trust ledger is still loading on this node; retry (Retry-After)"},
 	{CodeRoomLimit, http.StatusConflict, "a new room would exceed a cap (all rooms, automatic rooms, or one merchant's); the message names it"},
 }
 

@@ -125,6 +125,7 @@ const (
 	FeatureAppeals     Feature = "appeals"
 	// FeatureEscalations: the escalation log (Options.Escalations).
 	FeatureEscalations Feature = "escalations"
+	FeatureTrust       Feature = "trust"
 )
 
 // Route is one method and path the server answers.
@@ -190,6 +191,11 @@ var Routes = []Route{
 	{Method: get, Path: "/v1/transcripts", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "search stored transcripts (SearchResponse)"},
 	{Method: get, Path: "/v1/transcripts/{id}", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "one stored utterance (TranscriptRecord)"},
 
+	{Method: get, Path: "/v1/trust/anchors", Access: Allow(RoleCompliance), Feature: FeatureTrust, Summary: "anchors ranked by trust: ?sort= (score, airtime, id), ?order= (asc, desc), ?limit=, ?format=csv (TrustList)"},
+	{Method: get, Path: "/v1/trust/anchors/{id}", Access: Allow(RoleCompliance), Feature: FeatureTrust, Summary: "an anchor's trust score, indicators and ?history= days (TrustReport)"},
+	{Method: get, Path: "/v1/trust/merchants", Access: Allow(RoleCompliance), Feature: FeatureTrust, Summary: "merchants ranked by trust, as for anchors (TrustList)"},
+	{Method: get, Path: "/v1/trust/merchants/{id}", Access: Allow(RoleCompliance), Feature: FeatureTrust, Summary: "a merchant's trust score, indicators and ?history= days (TrustReport)"},
+
 	{Method: get, Path: "/v1/lexicons/schema", Access: Allow(RolePolicy, RoleCompliance), Summary: "the closed vocabularies the pages list: categories, severities, languages, pattern kinds, room states, pull schemes (LexiconSchema)"},
 	{Method: get, Path: "/v1/lexicons/active", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "the live version (ActiveLexicon, or YAML with ?format=yaml)"},
 	{Method: get, Path: "/v1/lexicons", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "every published version (LexiconList)"},
@@ -211,6 +217,7 @@ var Routes = []Route{
 
 	{Method: get, Path: "/{$}", Access: Public, Summary: "the compliance console page"},
 	{Method: get, Path: "/lexicon", Access: Public, Summary: "the lexicon editor page"},
+	{Method: get, Path: "/trust", Access: Public, Summary: "the trust ledger page"},
 	{Method: get, Path: "/overlay/{room}", Access: Public, Summary: "the anchor's overlay page (an OBS browser source)"},
 	{Method: get, Path: "/static/", Access: Public, Summary: "the pages' scripts and styles"},
 

@@ -34,6 +34,9 @@ type Config struct {
 
 	// Cluster chooses this node's roles and the streams' shape.
 	Cluster Cluster `yaml:"cluster"`
+
+	// Trust configures the trust ledger.
+	Trust Trust `yaml:"trust"`
 }
 
 // Ingest configures pulled sources.
@@ -308,6 +311,7 @@ func Default() Config {
 		Transcripts: Transcripts{RetentionDays: 30, Search: defaultSearchLimits()},
 		Ingest:      Ingest{AllowHosts: []string{}, RoomCaps: defaultRoomCaps()},
 		Cluster:     Cluster{Roles: slices.Clone(Roles), Partitions: 8, Replicas: 1},
+		Trust:       Trust{WindowDays: 30, HistoryDays: 30},
 	}
 }
 

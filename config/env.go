@@ -97,6 +97,9 @@ func (c *Config) Validate() error {
 	if err := c.Cluster.validate(); err != nil {
 		return err
 	}
+	if err := c.Trust.validate(); err != nil {
+		return err
+	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {
 		return fmt.Errorf("config: http.addr %q: %w", c.HTTP.Addr, err)
 	}

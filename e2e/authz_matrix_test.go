@@ -58,6 +58,11 @@ var authzMatrix = map[string][]string{
 	"GET /v1/transcripts":      {"compliance"},
 	"GET /v1/transcripts/{id}": {"compliance"},
 
+	"GET /v1/trust/anchors":        {"compliance"},
+	"GET /v1/trust/anchors/{id}":   {"compliance"},
+	"GET /v1/trust/merchants":      {"compliance"},
+	"GET /v1/trust/merchants/{id}": {"compliance"},
+
 	"GET /v1/lexicons/schema":         {"policy", "compliance"},
 	"GET /v1/lexicons/active":         {"policy", "compliance"},
 	"GET /v1/lexicons":                {"policy", "compliance"},
@@ -80,6 +85,7 @@ var authzMatrix = map[string][]string{
 
 	"GET /{$}":            {"public"},
 	"GET /lexicon":        {"public"},
+	"GET /trust":          {"public"},
 	"GET /overlay/{room}": {"public"},
 	"GET /static/":        {"public"},
 

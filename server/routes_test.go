@@ -23,6 +23,7 @@ import (
 	"github.com/earshot/earshot/lexicon/backtest"
 	"github.com/earshot/earshot/lexicon/version"
 	"github.com/earshot/earshot/transcript/store"
+	"github.com/earshot/earshot/trust"
 )
 
 // noLexicons is a lexicon service with nothing published: enough to serve
@@ -73,6 +74,7 @@ func fullOptions(t *testing.T, anonymous bool) Options {
 		Escalations:    noEscalations{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
 		Tokens:         authtest.Checker(handlerKey(), nil),
+		Trust:          trust.NewView(0, 0, nil),
 		AllowedHosts:   []string{"example.com"}, // httptest.NewRequest's Host
 		AllowAnonymous: anonymous,
 	}

@@ -81,6 +81,8 @@ type Options struct {
 	Escalations EscalationLog
 	// Lexicons serves /v1/lexicons (lexicons.go); nil serves nothing there.
 	Lexicons LexiconService
+	// Trust serves /v1/trust (trust.go); nil serves nothing there.
+	Trust TrustView
 	// Ready are the checks of GET /readyz (readiness.go).
 	Ready []ReadyCheck
 
@@ -198,10 +200,15 @@ func (s *Server) handlers() map[string]http.Handler {
 		"DELETE /v1/session":                    s.deleteSession,
 		"POST /v1/tokens/revoke":                s.revokeToken, // tokens.go
 		"GET /v1/tokens/revoked":                s.listRevoked,
+		"GET /v1/trust/anchors":                 s.trustAnchors, // trust.go
+		"GET /v1/trust/anchors/{id}":            s.trustAnchor,
+		"GET /v1/trust/merchants":               s.trustMerchants,
+		"GET /v1/trust/merchants/{id}":          s.trustMerchant,
 	}
 	out := map[string]http.Handler{
 		"GET /{$}":            pageHeaders(servePage(static, "index.html")), // pages.go
 		"GET /lexicon":        pageHeaders(servePage(static, "editor.html")),
+		"GET /trust":          pageHeaders(servePage(static, "trust.html")),
 		"GET /overlay/{room}": pageHeaders(s.overlayPage(static)),
 		"GET /static/":        pageHeaders(http.StripPrefix("/static/", http.FileServerFS(static))),
 	}
@@ -247,6 +254,8 @@ func (s *Server) enabled(f api.Feature) bool {
 		return s.opts.Appeals != nil
 	case api.FeatureEscalations:
 		return s.opts.Escalations != nil
+	case api.FeatureTrust:
+		return s.opts.Trust != nil
 	}
 	return false
 }

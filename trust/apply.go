@@ -23,6 +23,9 @@ type Msg struct {
 	Data []byte
 	// Flush marks an utterance stream flush (no hypothesis).
 	Flush bool
+	// pending is how many messages of its source the server held after
+	// it when it was delivered (0: the source is caught up).
+	pending uint64
 }
 
 // RoomInfo is a room's current anchor and merchant, learned from its

@@ -74,6 +74,7 @@ func Watch(ctx context.Context, kv jetstream.KeyValue, v *View, log *slog.Logger
 					return
 				}
 				if e == nil {
+					v.MarkReady()
 					if !once && ready != nil {
 						close(ready)
 					}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
 
 	"github.com/earshot/earshot/alerter"
 )
@@ -136,91 +137,115 @@ func (l *Ledger) run(ctx context.Context) {
 	}
 }
 
-// lead consumes every source from its checkpoint while the claim holds.
+// lead consumes every source from its checkpoint while the claim holds,
+// merging the sources by the time the server stored each message
+// (merge.go), so an alert is counted before the reminder and the decision
+// that name it, and a room's hypotheses before the reports about it.
 func (l *Ledger) lead(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	l.cache = newCache(kvLoad(ctx, l.opts.KV), l.opts.Lookup) // a new leader trusts nothing it cached before
-	in := make(chan Msg, l.opts.Batch)
+	m := newMerger(len(l.opts.Sources))
 	var wg sync.WaitGroup
 	defer wg.Wait()
-	for _, src := range l.opts.Sources {
-		from, err := l.checkpoint(ctx, src.Mark)
-		if err != nil {
+	for i, src := range l.opts.Sources {
+		if err := l.feed(ctx, &wg, src, m, i); err != nil {
 			return err
 		}
-		cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
-		if src.Filter != "" {
-			cfg.FilterSubjects = []string{src.Filter}
-		}
-		if from > 0 {
-			cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, from+1
-		}
-		cons, err := l.js.OrderedConsumer(ctx, src.Stream, cfg)
-		if err != nil {
-			return fmt.Errorf("trust: read %s: %w", src.Stream, err)
-		}
-		it, err := cons.Messages(jetstream.PullMaxMessages(l.opts.Batch))
-		if err != nil {
-			return fmt.Errorf("trust: read %s: %w", src.Stream, err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-ctx.Done()
-			it.Stop()
-		}()
-		wg.Add(1)
-		go func(src Source) {
-			defer wg.Done()
-			for {
-				m, err := it.Next()
-				if err != nil {
-					return // stopped
-				}
-				md, err := m.Metadata()
-				if err != nil {
-					continue
-				}
-				msg := Msg{Stream: src.Mark, Seq: md.Sequence.Stream, Subject: m.Subject(), Time: md.Timestamp, Data: m.Data()}
-				if src.FlushHeader != "" && m.Headers().Get(src.FlushHeader) != "" {
-					msg.Flush = true
-				}
-				select {
-				case in <- msg:
-				case <-ctx.Done():
-					return
-				}
-			}
-		}(src)
 	}
 	tick := time.NewTicker(l.opts.Recheck)
 	defer tick.Stop()
+	var batch []Msg
 	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-			l.pub.recheck(ctx)
-		case m := <-in:
-			batch := []Msg{m}
-		fill:
-			for len(batch) < l.opts.Batch {
-				select {
-				case m := <-in:
-					batch = append(batch, m)
-				default:
-					break fill
-				}
+		next, err := m.next()
+		if err != nil {
+			return err
+		}
+		if next != nil {
+			batch = append(batch, *next)
+			if len(batch) < l.opts.Batch {
+				continue
 			}
+		}
+		if len(batch) > 0 {
 			if c := l.opts.Claim; c != nil && !c.Holds(LeaderKey) {
 				return errors.New("trust: lost the ledger claim")
 			}
 			if err := l.process(ctx, batch); err != nil {
 				return err
 			}
+			batch = batch[:0]
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+			l.pub.recheck(ctx)
+		case <-m.wake:
 		}
 	}
+}
+
+// feed starts reading one source from its checkpoint into the merger.
+func (l *Ledger) feed(ctx context.Context, wg *sync.WaitGroup, src Source, m *merger, i int) error {
+	from, err := l.checkpoint(ctx, src.Mark)
+	if err != nil {
+		return err
+	}
+	st, err := l.js.Stream(ctx, src.Stream)
+	if err != nil {
+		return fmt.Errorf("trust: read %s: %w", src.Stream, err)
+	}
+	m.feeds[i].caughtUp = from >= st.CachedInfo().State.LastSeq
+	// The name shows in `earshot cluster status` with the ledger's lag;
+	// a random part keeps two writers (a failover) from sharing it.
+	id := nuid.Next()
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy,
+		NamePrefix: "trust-" + Token(src.Mark) + "-" + id[len(id)-6:]}
+	if src.Filter != "" {
+		cfg.FilterSubjects = []string{src.Filter}
+	}
+	if from > 0 {
+		cfg.DeliverPolicy, cfg.OptStartSeq = jetstream.DeliverByStartSequencePolicy, from+1
+	}
+	cons, err := l.js.OrderedConsumer(ctx, src.Stream, cfg)
+	if err != nil {
+		return fmt.Errorf("trust: read %s: %w", src.Stream, err)
+	}
+	it, err := cons.Messages(jetstream.PullMaxMessages(l.opts.Batch))
+	if err != nil {
+		return fmt.Errorf("trust: read %s: %w", src.Stream, err)
+	}
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		it.Stop()
+	}()
+	go func() {
+		defer wg.Done()
+		defer m.close(i)
+		for {
+			msg, err := it.Next()
+			if err != nil {
+				return // stopped, or the consumer failed: lead starts again
+			}
+			md, err := msg.Metadata()
+			if err != nil {
+				continue
+			}
+			out := Msg{Stream: src.Mark, Seq: md.Sequence.Stream, Subject: msg.Subject(), Time: md.Timestamp,
+				Data: msg.Data(), pending: md.NumPending}
+			if src.FlushHeader != "" && msg.Headers().Get(src.FlushHeader) != "" {
+				out.Flush = true
+			}
+			if !m.push(ctx, i, out) {
+				return
+			}
+		}
+	}()
+	return nil
 }
 
 // process applies a batch and flushes it, again from fresh entries when

@@ -31,5 +31,6 @@ func Replay(ctx context.Context, msgs []Msg, find func(context.Context, string) 
 			v.set(key, kind, id, date, *e.day, 0)
 		}
 	}
+	v.MarkReady()
 	return v, errors.Join(errs...)
 }

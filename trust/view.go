@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,7 @@ type View struct {
 	mu              sync.RWMutex
 	days            map[Kind]map[string]map[string]Day // kind -> id -> date -> day
 	revs            map[string]uint64
+	ready           atomic.Bool
 }
 
 // NewView makes an empty view; window and history in days (0: defaults).
@@ -61,10 +63,12 @@ func (v *View) put(key string, data []byte, rev uint64) {
 func (v *View) set(key string, kind Kind, id, date string, d Day, rev uint64) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if rev != 0 && v.revs[key] >= rev {
-		return
+	if key != "" {
+		if rev != 0 && v.revs[key] >= rev {
+			return
+		}
+		v.revs[key] = rev
 	}
-	v.revs[key] = rev
 	byID := v.days[kind][id]
 	if byID == nil {
 		byID = map[string]Day{}
@@ -216,4 +220,18 @@ func (v *View) IDs(kind Kind) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// MarkReady says the view holds what the bucket held when it started
+// (Watch calls it once the initial values are in).
+func (v *View) MarkReady() { v.ready.Store(true) }
+
+// Ready reports whether MarkReady was called.
+func (v *View) Ready() bool { return v.ready.Load() }
+
+// SetDay stores an account's day as if the bucket held it (seeding a
+// view in tests and imports; the ledger's own writes go through the
+// bucket).
+func (v *View) SetDay(kind Kind, id string, d Day) {
+	v.set("", kind, id, d.Date, d, 0)
 }

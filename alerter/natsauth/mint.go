@@ -35,6 +35,9 @@ func Anchor(room string) User { return User{Role: RoleAnchor, Room: room} }
 // Compliance is a compliance reader.
 func Compliance() User { return User{Role: RoleCompliance} }
 
+// Trust is a reader of merchants' trust scores (a recommendation system).
+func Trust() User { return User{Role: RoleTrust} }
+
 // Service is an earshot process.
 func Service() User { return User{Role: RoleService} }
 

@@ -282,3 +282,29 @@ func BenchmarkMintAnchor(b *testing.B) {
 		}
 	}
 }
+
+// TestTrustReadsScoresOnly: a recommendation system's user hears
+// earshot.trust.<merchant> and nothing else, and publishes nothing.
+func TestTrustReadsScoresOnly(t *testing.T) {
+	srv := natstest.Start(t, "")
+	svc := natstest.Service(t, srv)
+	var v violations
+	c := natstest.Connect(t, srv.ClientURL(), srv.Auth(), natsauth.Trust(), v.handler())
+	scores, err := c.SubscribeSync(alerter.TrustSubjectPrefix + ".>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !receives(t, svc, c, scores, alerter.TrustSubject("shop1")) {
+		t.Fatal("the trust user did not get the score")
+	}
+	for _, subj := range []string{alerter.AlertSubjects, alerter.ReminderSubject("r1"), "$KV.EARSHOT_TRUST.>"} {
+		if _, err := c.SubscribeSync(subj); err != nil {
+			t.Fatal(err)
+		}
+		v.waitFor(t, c, "Subscription", subj)
+	}
+	if err := c.Publish(alerter.TrustSubject("shop1"), []byte("forged")); err != nil {
+		t.Fatal(err)
+	}
+	v.waitFor(t, c, "Publish", alerter.TrustSubject("shop1"))
+}

@@ -24,6 +24,9 @@ const (
 	RoleAnchor Role = "anchor"
 	// RoleCompliance reads alerts.
 	RoleCompliance Role = "compliance"
+	// RoleTrust reads merchants' trust scores as they change (a
+	// recommendation system; docs/trust.md).
+	RoleTrust Role = "trust"
 )
 
 // Permissions is what a role may publish and subscribe to. An empty allow
@@ -70,6 +73,14 @@ var roles = map[Role]roleSpec{
 		},
 		ttl:  12 * time.Hour,
 		desc: "compliance staff: read alerts only",
+	},
+	RoleTrust: {
+		perms: Permissions{
+			PubDeny:  []string{">"},
+			SubAllow: []string{alerter.TrustSubjectPrefix + ".>"},
+		},
+		ttl:  30 * 24 * time.Hour,
+		desc: "a recommendation system: merchants' trust scores only",
 	},
 	RoleService: {
 		perms: Permissions{

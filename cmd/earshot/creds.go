@@ -21,7 +21,7 @@ func newCredsCmd() *cobra.Command {
 	var noExpiry bool
 	cmd := &cobra.Command{
 		Use:   "creds (--room R | --role compliance|service)",
-		Short: "Print a NATS .creds file for an anchor, compliance staff or a service",
+		Short: "Print a NATS .creds file for an anchor, compliance staff, a trust-score reader or a service",
 		Long: "Mints a NATS user signed by the data dir's role key (DATA/keys/nats) and prints\n" +
 			"its standard .creds file (user JWT and nkey seed) for `nats --creds F` or\n" +
 			"`earshot watch --nats-creds F`. An anchor (--room R) may only subscribe to\n" +
@@ -62,7 +62,7 @@ func newCredsCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", defaultDataDir(), "data dir holding the NATS keys (same as serve --data)")
 	f.StringVar(&room, "room", "", "the anchor's room")
-	f.StringVar(&role, "role", "", "anchor (with --room), compliance or service")
+	f.StringVar(&role, "role", "", "anchor (with --room), compliance, trust (a recommendation system reading earshot.trust.>) or service")
 	f.StringVar(&out, "out", "", "write the .creds file here (mode 0600) instead of standard output")
 	f.StringVar(&name, "name", "", "label of a compliance or service user (e.g. scan-3)")
 	f.DurationVar(&ttl, "ttl", 0, "lifetime (default: anchor 24h, compliance 12h, service never)")

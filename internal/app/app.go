@@ -60,6 +60,7 @@ type Service struct {
 	roles       roles        // ingest, scan, index over the utterance stream (roles.go)
 	cases       caseQueue    // the api role's case queue and appeals (cases.go)
 	search      searchRole   // transcript reads over every index node (search.go)
+	trust       trustRole    // the trust ledger's view and writer (trust.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -123,6 +124,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err = s.startRoles(ctx); err != nil { // roles.go: scan and index consume the utterance stream
 		return nil, err
 	}
+	if err = s.startTrust(ctx); err != nil { // trust.go: the trust ledger's view and writer
+		return nil, err
+	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s.cancel = cancel
 	if s.roles.bus != nil {
@@ -158,6 +162,9 @@ func (s *Service) listenHTTP() error {
 	})
 	if err != nil {
 		return err
+	}
+	if v := s.trustView(); v != nil {
+		opts.Trust = v // trust.go: /v1/trust from this node's view of the ledger
 	}
 	if opts.AllowAnonymous {
 		s.log.Warn("SECURITY: http.require_tokens is false: every API route but publishing, dispositions and token revocation answers requests WITHOUT A TOKEN; anyone who reaches " +
@@ -206,6 +213,7 @@ func (s *Service) Close(ctx context.Context) {
 	}
 	s.stopRoles() // after rooms drained: their last hypotheses are scanned
 	s.stopSearch()
+	s.stopTrust()
 	s.closeTranscripts(ctx) // after the index role stopped: its last utterances are queued
 	if s.sink != nil {
 		_ = s.sink.Close()

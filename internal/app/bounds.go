@@ -17,6 +17,7 @@ import (
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/lexicon/version"
+	"github.com/earshot/earshot/trust"
 )
 
 // storeBounds are the MaxBytes of every stream and bucket the service
@@ -29,11 +30,11 @@ type storeBounds struct {
 	alerts, dispositions, lexicon, cooldown int64
 	utt, dlq, leases, revocations           int64
 	events, escalation, cases, appeals      int64
-	indexNodes                              int64
+	indexNodes, trust, trustLease           int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
-// add up to 70%, leaving the rest to whatever else the account keeps.
+// add up to 73.5%, leaving the rest to whatever else the account keeps.
 var boundShares = []struct {
 	stream string
 	share  float64
@@ -65,6 +66,9 @@ var boundShares = []struct {
 	{"KV_" + cases.Bucket, 0.04, 512 << 20, func(b *storeBounds) *int64 { return &b.cases }},
 	// an appeal per appealed alert, rare
 	{"KV_" + appeal.Bucket, 0.01, 32 << 20, func(b *storeBounds) *int64 { return &b.appeals }},
+	// one entry of about 1 KB per account and day, one of 200 bytes per alert
+	{"KV_" + trust.Bucket, 0.03, 256 << 20, func(b *storeBounds) *int64 { return &b.trust }},
+	{"KV_" + TrustLeaseBucket, 0.005, 4 << 20, func(b *storeBounds) *int64 { return &b.trustLease }},
 }
 
 // minBound keeps a bound useful on a tiny disk.
@@ -90,6 +94,7 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 	configured := map[string]int64{
 		alerter.AlertStream: int64(c.Alerts.MaxBytes), "KV_" + disposition.Bucket: int64(c.Alerts.DispositionsMaxBytes),
 		"KV_" + version.Bucket: int64(c.Lexicon.MaxBytes), utt.Stream: int64(c.Cluster.MaxBytes),
+		"KV_" + trust.Bucket: int64(c.Trust.MaxBytes),
 	}
 	var b storeBounds
 	for _, sh := range boundShares {
@@ -108,6 +113,6 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 		*sh.dst(&b) = v
 	}
 	s.log.Debug("stream bounds", "storage_limit", limit, "alerts", b.alerts, "utt", b.utt, "lexicon", b.lexicon,
-		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events, "escalation", b.escalation, "cases", b.cases, "appeals", b.appeals)
+		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events, "escalation", b.escalation, "cases", b.cases, "appeals", b.appeals, "trust", b.trust)
 	return b, nil
 }

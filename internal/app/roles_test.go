@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,8 @@ import (
 // TestSingleProcessIsTheRoles: `earshot serve` alone runs the four roles
 // over its embedded server, as a cluster node would: cluster status sees
 // one node with all roles holding every scan partition, and the
-// utterance stream's scan and index consumers.
+// utterance stream's scan and index consumers, and the trust ledger's
+// ordered consumer of the finals.
 func TestSingleProcessIsTheRoles(t *testing.T) {
 	svc, _ := startText(t)
 	js, err := jetstream.New(svc.nc)
@@ -35,10 +37,19 @@ func TestSingleProcessIsTheRoles(t *testing.T) {
 		t.Errorf("node %+v", n)
 	}
 	var names []string
-	for _, c := range st.Consumers {
-		names = append(names, c.Name)
-	}
-	if !slices.Contains(names, "index") || !slices.Contains(names, "scan-0") || len(names) != svc.cfg.Cluster.Partitions+1 {
+	testutil.WaitFor(t, 10*time.Second, "the trust ledger's consumer", func() bool {
+		st, err = status.Gather(context.Background(), js, svc.cfg.Cluster.Partitions)
+		names = names[:0]
+		trust := 0
+		for _, c := range st.Consumers {
+			names = append(names, c.Name)
+			if strings.HasPrefix(c.Name, "trust-utt") {
+				trust++
+			}
+		}
+		return err == nil && trust == 1
+	})
+	if !slices.Contains(names, "index") || !slices.Contains(names, "scan-0") || len(names) != svc.cfg.Cluster.Partitions+2 {
 		t.Errorf("consumers %v", names)
 	}
 }
