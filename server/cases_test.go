@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -245,3 +246,38 @@ func (noAppeals) Get(context.Context, string) (alerter.Appeal, error) {
 	return alerter.Appeal{}, appeal.ErrNotFound
 }
 func (noAppeals) List(context.Context, string) ([]alerter.Appeal, error) { return nil, nil }
+
+// TestEscalationRaisesCase: an escalation on earshot.escalation.<room>
+// (recorded by EARSHOT_EVENTS) puts its alert's case at the top of the
+// queue, over a more severe one.
+func TestEscalationRaisesCase(t *testing.T) {
+	e := newReviewEnv(t, withCases(t))
+	ctx := context.Background()
+	e.sayAs(t, "room-s", "Su", "This cream cures diabetes.")
+	e.sayAs(t, "room-e", "Eve", "It is the best cream in the world.")
+	severe, mild := e.waitCase(t, "room-s", 1), e.waitCase(t, "room-e", 1)
+	l, err := e.staff.Cases(ctx, api.CaseQuery{})
+	if err != nil || l.Cases[0].ID != severe.ID {
+		t.Fatalf("before the escalation the most severe case leads: %v %s", err, caseSummary(l.Cases))
+	}
+	v, err := e.staff.Case(ctx, mild.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	esc, _ := json.Marshal(alerter.Escalation{Schema: 1, ID: "esc-1", Room: "room-e", Level: alerter.LevelStaff,
+		RuleID: v.Hits[0].RuleID, Category: v.Hits[0].Category, AlertIDs: []string{v.Hits[0].AlertID}})
+	js, _ := jetstream.New(e.nc)
+	if _, err := js.Publish(ctx, alerter.EscalationSubject("room-e"), esc); err != nil {
+		t.Fatal(err)
+	}
+	testutil.Eventually(t, 10*time.Second, func() error {
+		l, err := e.staff.Cases(ctx, api.CaseQuery{})
+		if err != nil {
+			return err
+		}
+		if l.Cases[0].ID != mild.ID || l.Cases[0].Escalation != alerter.LevelStaff {
+			return &api.Error{Message: "queue " + caseSummary(l.Cases)}
+		}
+		return nil
+	})
+}

@@ -21,6 +21,9 @@ try {
   check(!page.url().includes('token='), 'the token stayed in the address bar');
   check(await page.evaluate(() => localStorage.length === 0 && sessionStorage.length === 0), 'the page stored something (a token?)');
   check((await page.textContent('#whoami')).includes('Li Na (browser test)'), 'reviewer is not the token subject: ' + await page.textContent('#whoami'));
+  // The console opens on the case queue (cases.mjs); this test is about the alert log.
+  await page.evaluate(() => { location.hash = '#/alerts'; });
+  await page.waitForSelector('table.alerts', { timeout: 10000 });
 
   await step('filters list the server\'s categories and severities', async () => {
     const sc = await (await fetch(`${base}/v1/lexicons/schema`, { headers: { Authorization: 'Bearer ' + tok } })).json();

@@ -7,12 +7,15 @@ import { alertView } from './alert.js';
 import { searchView } from './search.js';
 import { timelineView } from './timeline.js';
 import { roomsView } from './rooms.js';
+import { casesView } from './cases.js';
+import { caseView } from './case.js';
+import { appealsView } from './appeals.js';
 import { load, t, parts, onChange } from './i18n.js';
 import { mountShell, setCurrent } from './shell.js';
 
-await load('common', 'console');
+await load('common', 'console', 'cases');
 
-const views = { alerts: alertsView, alert: alertView, search: searchView, timeline: timelineView, rooms: roomsView };
+const views = { cases: casesView, case: caseView, appeals: appealsView, alerts: alertsView, alert: alertView, search: searchView, timeline: timelineView, rooms: roomsView };
 let stop = null;
 // who is the signed-in session; open: the server requires no tokens.
 let who = null;
@@ -20,10 +23,10 @@ let open = false;
 let signInError = null;
 
 function route() {
-  const hash = location.hash.replace(/^#\/?/, '') || 'alerts';
+  const hash = location.hash.replace(/^#\/?/, '') || 'cases';
   const [path, query = ''] = hash.split('?');
   const [name, ...args] = path.split('/').map(decodeURIComponent);
-  return { name: views[name] ? name : 'alerts', args, params: new URLSearchParams(query) };
+  return { name: views[name] ? name : 'cases', args, params: new URLSearchParams(query) };
 }
 
 function render() {
@@ -34,7 +37,7 @@ function render() {
   showWho();
   if (!who && !open) { main.append(tokenForm()); return; }
   const r = route();
-  setCurrent(r.name === 'alert' ? 'alerts' : r.name === 'timeline' ? 'search' : r.name);
+  setCurrent({ alert: 'alerts', timeline: 'search', case: 'cases' }[r.name] || r.name);
   stop = views[r.name](main, r.args, r.params) || null;
 }
 

@@ -10,8 +10,9 @@
 // anything drawn shows on the stream.
 import { feed, takeTokenFromURL } from './api.js';
 import { load, t } from './i18n.js';
+import { appealCard } from './overlay-appeal.js';
 
-await load('overlay');
+await load('overlay', 'appeal');
 
 // ?hold=MS sets how long a reminder stays (1 to 60 s; default 8 s).
 const hold = parseInt(new URLSearchParams(location.search).get('hold') || '', 10);
@@ -78,6 +79,19 @@ function show(r) {
   }, SHOW_MS + (repeat - 1) * 2000);
 }
 
+// appeal shows an appeal of the room's alert, filed or decided, a little
+// longer than a reminder: the outcome is news the anchor waited for.
+function appeal(ap) {
+  const card = appealCard(ap, room);
+  if (!card) return;
+  box.append(card);
+  trim();
+  setTimeout(() => {
+    card.classList.add('leaving');
+    setTimeout(() => card.remove(), 900);
+  }, SHOW_MS * 2);
+}
+
 const deny = (why) => {
   console.error('earshot overlay: token rejected for room ' + room + ': ' + why);
   document.body.dataset.state = 'denied';
@@ -101,7 +115,7 @@ async function start() {
   const path = '/v1/events/rooms/' + encodeURIComponent(room) + '/reminders';
   // One handler per event of the room's feed (server/events.go roomFeeds):
   // a new kind of event is one more entry.
-  const handlers = { reminder: show, escalation: escalate };
+  const handlers = { reminder: show, escalation: escalate, appeal };
   feed(path, handlers, (state, detail) => {
     document.body.dataset.state = state;
     if (state === 'denied') deny(detail);

@@ -9,6 +9,8 @@ import { apply, mountSwitch } from './i18n.js';
 // NAV is every section, in header order. href is absolute so the links work
 // from every page (the console's sections are routes of /).
 export const NAV = [
+  { id: 'cases', href: '/#/cases', key: 'common.nav.cases' },
+  { id: 'appeals', href: '/#/appeals', key: 'common.nav.appeals' },
   { id: 'alerts', href: '/#/alerts', key: 'common.nav.alerts' },
   { id: 'search', href: '/#/search', key: 'common.nav.search' },
   { id: 'rooms', href: '/#/rooms', key: 'common.nav.rooms' },
