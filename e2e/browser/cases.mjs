@@ -140,7 +140,9 @@ try {
 
   await step('bulk: select two cases and dismiss them together', async () => {
     await page.goto(`${base}/#/cases`);
-    await page.waitForSelector('table.cases tbody tr', { timeout: 10000 });
+    await page.waitForSelector('table.cases tbody tr', { timeout: 20000 }).catch(async (e) => {
+      throw new Error(e.message + '\npage: ' + (await page.evaluate(() => document.body.innerText)).slice(0, 1500) + '\nerrors: ' + errors.join('; '));
+    });
     check(!(await page.$(`tr[data-id="${spoken.id}"]`)), 'a decided case is still in the open queue');
     const bulk = (await get('/v1/cases?state=open')).cases.filter((c) => bulkRooms.includes(c.room));
     check(bulk.length === bulkRooms.length, 'text cases: ' + JSON.stringify(bulk));
