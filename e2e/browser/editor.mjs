@@ -151,6 +151,9 @@ try {
     const links = await page.$$eval('#bt-table tr[data-rule=beta-rule] a', (as) => as.map((a) => a.getAttribute('href')));
     check(links.length > 0 && links.every((l) => l.startsWith(`/#/timeline/${room}?`) && l.includes('id=')), 'links: ' + links);
     href = links[0];
+    await page.click('#rule-list li[data-rule=alpha-rule] button');
+    await page.click('#bt-table tr[data-rule=beta-rule] th button');
+    check(await page.inputValue('#rule-form [name=id]') === 'beta-rule', 'the backtest\'s rule name does not open the rule');
     await docShot(page, 'editor');
   });
 
@@ -218,8 +221,9 @@ try {
     const c = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     const p = await c.newPage();
     watchErrors(p, errors);
-    await p.goto(`${base}/lexicon#token=${encodeURIComponent(compliance)}`);
+    await p.goto(`${base}/lexicon?rule=beta-rule#token=${encodeURIComponent(compliance)}`);
     await p.waitForSelector('body[data-ready=true]', { state: 'attached', timeout: 10000 });
+    check(await p.inputValue('#rule-form [name=id]') === 'beta-rule', '?rule= does not open the rule');
     check(await p.isDisabled('#pub-form button[type=submit]'), 'a compliance session may press publish');
     check((await p.textContent('#pub-result')).includes('publishing needs a policy token'), 'no read-only note: ' + await p.textContent('#pub-result'));
     await p.waitForSelector('#versions tr[data-version="1"]');

@@ -48,15 +48,16 @@ export const timelineHref = (e) => '/#/timeline/' + encodeURIComponent(e.room) +
   new URLSearchParams({ at: e.at, id: e.record_id, mark: e.matched_text || '' });
 
 // backtestView renders api.BacktestReport: totals, then each rule whose
-// hits change with the utterances gained or lost, each a link.
-export function backtestView(b, schema) {
+// hits change with the utterances gained or lost, each a link; a rule's
+// name opens it in the form (onPick).
+export function backtestView(b, schema, onPick) {
   const cat = (id) => termLabel(schema.categories.find((c) => c.id === id)) || id;
   const rows = b.rules.filter((x) => x.gained + x.lost > 0);
   const table = h('table', { id: 'bt-table' },
     h('caption', {}, t('editor.bt.caption', { n: b.utterances, live: b.live_hits, draft: b.draft_hits, gained: b.gained, lost: b.lost, rate: Math.round(b.utterances_per_second) })),
     h('thead', {}, h('tr', {}, ['rule', 'category', 'gained', 'lost', 'examples'].map((c) => h('th', { scope: 'col' }, t('editor.bt.' + c))))),
     h('tbody', {}, rows.map((rd) => h('tr', { 'data-rule': rd.rule_id },
-      h('th', { scope: 'row' }, rd.rule_id), h('td', {}, cat(rd.category)),
+      h('th', { scope: 'row' }, h('button', { type: 'button', class: 'link', onclick: () => onPick(rd.rule_id) }, rd.rule_id)), h('td', {}, cat(rd.category)),
       h('td', { class: 'gained' }, '+' + rd.gained), h('td', { class: 'lost' }, '−' + rd.lost),
       h('td', {}, h('ul', { class: 'examples' }, (rd.examples || []).map((e) => h('li', { class: e.change },
         h('a', { href: timelineHref(e), 'data-record': e.record_id, title: t('editor.bt.open') },

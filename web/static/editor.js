@@ -163,7 +163,7 @@ async function runBacktest(ev) {
   out.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
   try {
     const b = await postJSON('/v1/lexicons/backtest', { yaml: $('#yaml').value, from: iso($('#bt-from').value), to: iso($('#bt-to').value) });
-    out.replaceChildren(...backtestView(b, st.schema));
+    out.replaceChildren(...backtestView(b, st.schema, pick));
   } catch (e) {
     out.replaceChildren(problem(e, t('editor.bt.failed')));
   }
@@ -260,6 +260,9 @@ async function openEditor() {
   $('#pub-result').textContent = ro ? t('editor.pub.readOnly', { role: st.who.role }) : '';
   fillForm(blankRule(st.schema));
   await refresh();
+  // /lexicon?rule=ID opens that rule in the form (the console links here).
+  const want = new URLSearchParams(location.search).get('rule');
+  if (want && st.rules.some((r) => r.ID === want)) pick(want);
   document.body.dataset.ready = 'true';
 }
 
