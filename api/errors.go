@@ -82,6 +82,13 @@ const (
 	CodeBadAccount       Code = "bad_account"
 	CodeUnknownAccount   Code = "unknown_account"
 	CodeTrustNotReady    Code = "trust_not_ready"
+	CodeBadWebhook       Code = "bad_webhook"
+	CodeURLRefused       Code = "url_refused"
+	CodeUnknownWebhook   Code = "unknown_webhook"
+	CodeUnknownDelivery  Code = "unknown_delivery"
+	CodeWebhookConfig    Code = "webhook_configured"
+	CodeWebhookLimit     Code = "webhook_limit"
+	CodeWebhooks         Code = "webhooks"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -162,6 +169,13 @@ var Errors = []ErrorSpec{
 	{CodeBadAccount, http.StatusBadRequest, "the anchor or merchant id is empty, longer than 128 bytes, not UTF-8 or has control characters"},
 	{CodeUnknownAccount, http.StatusNotFound, "the trust ledger has nothing about this anchor or merchant in its window"},
 	{CodeTrustNotReady, http.StatusServiceUnavailable, "the trust ledger is still loading on this node; retry (Retry-After)"},
+	{CodeBadWebhook, http.StatusBadRequest, "the webhook body is malformed: its url (absolute http or https, no credentials), secret (16 to 256 bytes) or events (known types, each once); the message names what is wrong"},
+	{CodeURLRefused, http.StatusBadRequest, "the webhook URL's host is a loopback, private or otherwise special address not listed in ingest.allow_hosts (the outbound allow list pulled sources use)"},
+	{CodeUnknownWebhook, http.StatusNotFound, "no webhook endpoint has this id"},
+	{CodeUnknownDelivery, http.StatusNotFound, "the webhook endpoint has no delivery with this id (deliveries are kept 7 days)"},
+	{CodeWebhookConfig, http.StatusConflict, "the webhook endpoint comes from the config file's webhooks list: remove it there"},
+	{CodeWebhookLimit, http.StatusConflict, "there are already as many webhook endpoints as allowed (webhook_delivery.max_endpoints)"},
+	{CodeWebhooks, http.StatusServiceUnavailable, "the webhook store (JetStream) cannot be read or written now; retry"},
 	{CodeRoomLimit, http.StatusConflict, "a new room would exceed a cap (all rooms, automatic rooms, or one merchant's); the message names it"},
 }
 

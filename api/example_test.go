@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/earshot/earshot/api"
 )
@@ -51,4 +52,21 @@ func ExampleClient() {
 	// Output:
 	// without a token: 401 unauthorized
 	// demo live, 2 alerts
+}
+
+// A receiver verifies every delivery before it decodes the body, and
+// deduplicates on the Earshot-Delivery header (the same on every retry).
+func ExampleVerifyWebhook() {
+	secret := []byte("whsec_the_endpoint_secret")
+	body := []byte(`{"type":"alert","id":"01JD7Z","room":"r1"}`)
+	sent := time.Unix(1_800_000_000, 0)
+	header := api.SignWebhook(secret, body, sent) // what earshot sends
+
+	fmt.Println(api.VerifyWebhook(secret, header, body, sent.Add(30*time.Second)))
+	fmt.Println(api.VerifyWebhook(secret, header, body, sent.Add(10*time.Minute)) != nil)
+	fmt.Println(api.VerifyWebhook([]byte("a different secret"), header, body, sent) != nil)
+	// Output:
+	// <nil>
+	// true
+	// true
 }

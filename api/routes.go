@@ -126,6 +126,7 @@ const (
 	// FeatureEscalations: the escalation log (Options.Escalations).
 	FeatureEscalations Feature = "escalations"
 	FeatureTrust       Feature = "trust"
+	FeatureWebhooks    Feature = "webhooks"
 )
 
 // Route is one method and path the server answers.
@@ -214,6 +215,14 @@ var Routes = []Route{
 	{Method: del, Path: "/v1/session", Access: Public, Summary: "sign a page out: clear the token cookies"},
 	{Method: post, Path: "/v1/tokens/revoke", Access: AdminOnly.Recorded(), Feature: FeatureRevocation, Body: BodyJSON, Summary: "revoke a token by id, or every token of a subject issued until now, on every node (RevokeRequest -> Revocation)"},
 	{Method: get, Path: "/v1/tokens/revoked", Access: AdminOnly, Feature: FeatureRevocation, Summary: "the revocation list (RevocationList)"},
+
+	{Method: post, Path: "/v1/webhooks", Access: AdminOnly.Recorded(), Feature: FeatureWebhooks, Body: BodyJSON, Summary: "add a webhook endpoint: url, secret (generated and shown once if left out), events (WebhookRequest -> Webhook)"},
+	{Method: get, Path: "/v1/webhooks", Access: AdminOnly, Feature: FeatureWebhooks, Summary: "every webhook endpoint, from the config file and the API; never a secret (WebhookList)"},
+	{Method: get, Path: "/v1/webhooks/{id}", Access: AdminOnly, Feature: FeatureWebhooks, Summary: "one webhook endpoint (Webhook)"},
+	{Method: del, Path: "/v1/webhooks/{id}", Access: AdminOnly.Recorded(), Feature: FeatureWebhooks, Summary: "remove an API-added endpoint with its queued deliveries (204)"},
+	{Method: get, Path: "/v1/webhooks/{id}/deliveries", Access: AdminOnly, Feature: FeatureWebhooks, Summary: "the endpoint's newest ?limit= deliveries: status, attempts, last error, next attempt (DeliveryList)"},
+	{Method: get, Path: "/v1/webhooks/{id}/deliveries/{delivery}", Access: AdminOnly, Feature: FeatureWebhooks, Summary: "one delivery (Delivery)"},
+	{Method: post, Path: "/v1/webhooks/{id}/deliveries/{delivery}/redeliver", Access: AdminOnly.Recorded(), Feature: FeatureWebhooks, Summary: "send a delivery again, same Earshot-Delivery id, fresh attempts (202, Delivery)"},
 
 	{Method: get, Path: "/{$}", Access: Public, Summary: "the compliance console page"},
 	{Method: get, Path: "/lexicon", Access: Public, Summary: "the lexicon editor page"},

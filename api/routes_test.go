@@ -38,7 +38,8 @@ func TestRouteTable(t *testing.T) {
 		if a.RoomAnchor && (strings.Contains(r.Path, "{room}") || !a.Identity) {
 			t.Errorf("%s: a resource's anchor is for paths without {room}, and needs the token (Recorded)", p)
 		}
-		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && len(r.Body) == 0 && r.Path != "/v1/session" {
+		if (r.Method == http.MethodPost || r.Method == http.MethodPatch) && len(r.Body) == 0 && r.Path != "/v1/session" &&
+			!strings.HasSuffix(r.Path, "/redeliver") { // actions that read no body; SameSite=Strict cookies keep other sites out
 			t.Errorf("%s: say which body types it takes (Body)", p)
 		}
 		for _, mt := range r.Body {

@@ -37,6 +37,11 @@ type Config struct {
 
 	// Trust configures the trust ledger.
 	Trust Trust `yaml:"trust"`
+	// Webhooks are endpoints the api role delivers events to, besides
+	// those added with POST /v1/webhooks; WebhookDelivery tunes delivery
+	// (webhooks.go).
+	Webhooks        []Webhook       `yaml:"webhooks"`
+	WebhookDelivery WebhookDelivery `yaml:"webhook_delivery"`
 }
 
 // Ingest configures pulled sources.
@@ -312,6 +317,8 @@ func Default() Config {
 		Ingest:      Ingest{AllowHosts: []string{}, RoomCaps: defaultRoomCaps()},
 		Cluster:     Cluster{Roles: slices.Clone(Roles), Partitions: 8, Replicas: 1},
 		Trust:       Trust{WindowDays: 30, HistoryDays: 30},
+
+		WebhookDelivery: defaultWebhookDelivery(),
 	}
 }
 

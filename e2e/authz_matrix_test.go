@@ -83,6 +83,14 @@ var authzMatrix = map[string][]string{
 	"POST /v1/tokens/revoke": {},
 	"GET /v1/tokens/revoked": {},
 
+	"POST /v1/webhooks":                                      {},
+	"GET /v1/webhooks":                                       {},
+	"GET /v1/webhooks/{id}":                                  {},
+	"DELETE /v1/webhooks/{id}":                               {},
+	"GET /v1/webhooks/{id}/deliveries":                       {},
+	"GET /v1/webhooks/{id}/deliveries/{delivery}":            {},
+	"POST /v1/webhooks/{id}/deliveries/{delivery}/redeliver": {},
+
 	"GET /{$}":            {"public"},
 	"GET /lexicon":        {"public"},
 	"GET /trust":          {"public"},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/webhook"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/authtest"
@@ -59,6 +60,28 @@ type noRevoker struct{}
 func (noRevoker) Revoke(_ context.Context, r auth.Revocation) (auth.Revocation, error) { return r, nil }
 func (noRevoker) List() *auth.Revocations                                              { return auth.NewRevocations() }
 
+// noWebhooks has no endpoints (alerter/webhook's tests and internal/app's
+// drive the real service).
+type noWebhooks struct{}
+
+func (noWebhooks) Create(context.Context, api.WebhookRequest) (api.Webhook, error) {
+	return api.Webhook{}, webhook.ErrInvalid
+}
+func (noWebhooks) List(context.Context) ([]api.Webhook, error) { return nil, nil }
+func (noWebhooks) Get(context.Context, string) (api.Webhook, error) {
+	return api.Webhook{}, webhook.ErrUnknownEndpoint
+}
+func (noWebhooks) Delete(context.Context, string) error { return webhook.ErrUnknownEndpoint }
+func (noWebhooks) Deliveries(context.Context, string, int) ([]api.Delivery, error) {
+	return nil, webhook.ErrUnknownEndpoint
+}
+func (noWebhooks) Delivery(context.Context, string, string) (api.Delivery, error) {
+	return api.Delivery{}, webhook.ErrUnknownEndpoint
+}
+func (noWebhooks) Redeliver(context.Context, string, string) (api.Delivery, error) {
+	return api.Delivery{}, webhook.ErrUnknownEndpoint
+}
+
 // fullOptions configures every optional feature.
 func fullOptions(t *testing.T, anonymous bool) Options {
 	t.Helper()
@@ -70,7 +93,7 @@ func fullOptions(t *testing.T, anonymous bool) Options {
 	return Options{
 		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: testutil.Quiet(),
 		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{},
-		Cases: noCases{}, Appeals: noAppeals{},
+		Cases: noCases{}, Appeals: noAppeals{}, Webhooks: noWebhooks{},
 		Escalations:    noEscalations{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
 		Tokens:         authtest.Checker(handlerKey(), nil),

@@ -60,6 +60,8 @@ type Options struct {
 	PublicMetrics bool
 	// Revocations serves /v1/tokens (tokens.go); nil serves nothing there.
 	Revocations Revoker
+	// Webhooks serves /v1/webhooks (webhooks.go); nil serves nothing there.
+	Webhooks Webhooks
 	// AllowedHosts are the host names the Host header may carry besides IP
 	// literals (browser.go); empty: localhost only.
 	AllowedHosts []string
@@ -204,6 +206,14 @@ func (s *Server) handlers() map[string]http.Handler {
 		"GET /v1/trust/anchors/{id}":            s.trustAnchor,
 		"GET /v1/trust/merchants":               s.trustMerchants,
 		"GET /v1/trust/merchants/{id}":          s.trustMerchant,
+
+		"POST /v1/webhooks":                                      s.postWebhook, // webhooks.go
+		"GET /v1/webhooks":                                       s.listWebhooks,
+		"GET /v1/webhooks/{id}":                                  s.getWebhook,
+		"DELETE /v1/webhooks/{id}":                               s.deleteWebhook,
+		"GET /v1/webhooks/{id}/deliveries":                       s.listDeliveries,
+		"GET /v1/webhooks/{id}/deliveries/{delivery}":            s.getDelivery,
+		"POST /v1/webhooks/{id}/deliveries/{delivery}/redeliver": s.redeliver,
 	}
 	out := map[string]http.Handler{
 		"GET /{$}":            pageHeaders(servePage(static, "index.html")), // pages.go
@@ -256,6 +266,8 @@ func (s *Server) enabled(f api.Feature) bool {
 		return s.opts.Escalations != nil
 	case api.FeatureTrust:
 		return s.opts.Trust != nil
+	case api.FeatureWebhooks:
+		return s.opts.Webhooks != nil
 	}
 	return false
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/alerter/webhook"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
@@ -56,11 +57,12 @@ type Service struct {
 	// until the versions are watched, then the active version.
 	lexLoader *lexiconLoader
 
-	transcripts *store.Store // searchable final utterances (store.go)
-	roles       roles        // ingest, scan, index over the utterance stream (roles.go)
-	cases       caseQueue    // the api role's case queue and appeals (cases.go)
-	search      searchRole   // transcript reads over every index node (search.go)
-	trust       trustRole    // the trust ledger's view and writer (trust.go)
+	transcripts *store.Store     // searchable final utterances (store.go)
+	roles       roles            // ingest, scan, index over the utterance stream (roles.go)
+	cases       caseQueue        // the api role's case queue and appeals (cases.go)
+	search      searchRole       // transcript reads over every index node (search.go)
+	trust       trustRole        // the trust ledger's view and writer (trust.go)
+	webhooks    *webhook.Service // delivery and /v1/webhooks on api nodes (webhooks.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -147,6 +149,9 @@ func (s *Service) listenHTTP() error {
 	if err := s.openRevocations(); err != nil { // tokens.go
 		return err
 	}
+	if err := s.startWebhooks(context.Background()); err != nil { // webhooks.go
+		return err
+	}
 	var err error
 	if s.whip, err = s.newWHIP(); err != nil {
 		return fmt.Errorf("whip: %w", err)
@@ -158,7 +163,7 @@ func (s *Service) listenHTTP() error {
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whip, Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
-		Revocations: s.revocations, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
+		Revocations: s.revocations, Webhooks: s.webhooks, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
 	})
 	if err != nil {
 		return err
@@ -215,6 +220,9 @@ func (s *Service) Close(ctx context.Context) {
 	s.stopSearch()
 	s.stopTrust()
 	s.closeTranscripts(ctx) // after the index role stopped: its last utterances are queued
+	if s.webhooks != nil {
+		s.webhooks.Close() // attempts in flight go back to the queue for the next start
+	}
 	if s.sink != nil {
 		_ = s.sink.Close()
 	}

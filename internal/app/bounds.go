@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/alerter/webhook"
 	"github.com/earshot/earshot/cluster/search"
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/internal/auth/revocation"
@@ -31,10 +32,12 @@ type storeBounds struct {
 	utt, dlq, leases, revocations           int64
 	events, escalation, cases, appeals      int64
 	indexNodes, trust, trustLease           int64
+	// webhook jobs, delivery records, endpoints (alerter/webhook)
+	webhookQueue, webhookDeliveries, webhookEndpoints int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
-// add up to 73.5%, leaving the rest to whatever else the account keeps.
+// add up to 76.2%, leaving the rest to whatever else the account keeps.
 var boundShares = []struct {
 	stream string
 	share  float64
@@ -69,6 +72,13 @@ var boundShares = []struct {
 	// one entry of about 1 KB per account and day, one of 200 bytes per alert
 	{"KV_" + trust.Bucket, 0.03, 256 << 20, func(b *storeBounds) *int64 { return &b.trust }},
 	{"KV_" + TrustLeaseBucket, 0.005, 4 << 20, func(b *storeBounds) *int64 { return &b.trustLease }},
+	// webhook jobs waiting for their endpoint (each endpoint capped at
+	// webhook_delivery.max_backlog), 1-2 KB each
+	{webhook.QueueStream, 0.01, 256 << 20, func(b *storeBounds) *int64 { return &b.webhookQueue }},
+	// one delivery record of ~500 bytes per event and endpoint, kept 7 days
+	{"KV_" + webhook.DeliveryBucket, 0.015, 256 << 20, func(b *storeBounds) *int64 { return &b.webhookDeliveries }},
+	// at most webhook_delivery.max_endpoints small entries
+	{"KV_" + webhook.EndpointBucket, 0.002, 4 << 20, func(b *storeBounds) *int64 { return &b.webhookEndpoints }},
 }
 
 // minBound keeps a bound useful on a tiny disk.

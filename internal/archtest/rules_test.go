@@ -22,7 +22,7 @@ var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./interna
 // testOnly are the packages that exist for tests.
 var testOnly = []string{"./transcript/internal/fakeasr", "./transcript/internal/wsasr/wsasrtest",
 	"./internal/testaudio", "./internal/testdouble", "./internal/testnet", "./internal/natstest", "./internal/authtest",
-	"./internal/testutil", "./internal/testdisk", "./internal/natscluster"}
+	"./internal/testutil", "./internal/testdisk", "./internal/natscluster", "./alerter/webhook/webhooktest"}
 
 var rules = []rule{
 	// The one-way data flow (README "How data flows"; HELPERS: no imports
