@@ -41,8 +41,14 @@ try {
     check(!page.url().includes('token='), 'the token stayed in the address bar: ' + page.url());
     check((await page.textContent('#whoami')).includes('Wang Fang'), 'whoami: ' + await page.textContent('#whoami'));
     check((await page.$$('input[type=password]')).length === 0, 'the editor asks for a token');
-    const nav = await page.$$eval('.top nav a', (as) => as.map((a) => a.getAttribute('href') + '=' + a.textContent).join(' '));
-    check(nav === '/#/alerts=Alerts /#/search=Search /#/rooms=Rooms /lexicon=Lexicon', 'nav: ' + nav);
+    const navOf = (p) => p.$$eval('.top nav a', (as) => as.map((a) => a.getAttribute('href') + '=' + a.textContent).join(' '));
+    const nav = await navOf(page);
+    check(nav.includes('/#/alerts=Alerts') && nav.endsWith('/lexicon=Lexicon'), 'nav: ' + nav);
+    const con = await ctx.newPage();
+    await con.goto(`${base}/`);
+    await con.waitForSelector('.top nav a[data-nav=alerts]:not(:empty)');
+    check(await navOf(con) === nav, 'the console\'s navigation differs: ' + await navOf(con) + ' vs ' + nav);
+    await con.close();
     check((await page.getAttribute('[data-nav=lexicon]', 'aria-current')) === 'page', 'Lexicon is not the current section');
     const sheets = await page.$$eval('link[rel=stylesheet]', (ls) => ls.map((l) => new URL(l.href).pathname));
     check(sheets.includes('/static/console.css'), 'not the console stylesheet: ' + sheets);
@@ -154,6 +160,7 @@ try {
     await page.click('#rule-list li[data-rule=alpha-rule] button');
     await page.click('#bt-table tr[data-rule=beta-rule] th button');
     check(await page.inputValue('#rule-form [name=id]') === 'beta-rule', 'the backtest\'s rule name does not open the rule');
+    check(await page.inputValue('#patterns [name=slop]') === '1', 'slop not loaded: ' + await page.inputValue('#patterns [name=slop]'));
     await docShot(page, 'editor');
   });
 
