@@ -20,24 +20,41 @@ type dueEntry struct {
 // the sweep publishes it only if it is still there this much later.
 const outboxGrace = 10 * time.Second
 
-// run mirrors the bucket's due work and fires it every SweepEvery.
+// run mirrors the bucket's due work and fires it every SweepEvery. A
+// watch that ends (its connection closed) is made again at the next tick;
+// what the mirror holds keeps being swept meanwhile.
 func (t *Tracker) run(ctx context.Context, w jetstream.KeyWatcher) {
 	defer close(t.done)
-	defer func() { _ = w.Stop() }()
+	defer func() {
+		if w != nil {
+			_ = w.Stop()
+		}
+	}()
 	tick := time.NewTicker(t.opts.SweepEvery)
 	defer tick.Stop()
+	var updates <-chan jetstream.KeyValueEntry
+	if w != nil {
+		updates = w.Updates()
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case e, ok := <-w.Updates():
+		case e, ok := <-updates:
 			if !ok {
-				return
+				updates, w = nil, nil
+				t.log.Warn("escalation bucket watch ended; watching again")
+				continue
 			}
 			if e != nil { // nil marks the end of the initial values
 				t.mirror(e)
 			}
 		case <-tick.C:
+			if w == nil {
+				if nw, err := t.kv.WatchAll(ctx); err == nil {
+					w, updates = nw, nw.Updates()
+				}
+			}
 			t.sweep(ctx)
 		}
 	}

@@ -103,11 +103,14 @@ func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Tracker, error) {
 		return nil, fmt.Errorf("escalation: bucket %s: %w", Bucket, err)
 	}
 	t := &Tracker{js: js, kv: kv, opts: opts, log: opts.Logger, due: map[string]dueEntry{}, done: make(chan struct{})}
-	w, err := kv.WatchAll(ctx)
+	// The watch lives as long as the Tracker, not as long as ctx (which
+	// bounds Open only).
+	wctx, stop := context.WithCancel(context.Background())
+	w, err := kv.WatchAll(wctx)
 	if err != nil {
+		stop()
 		return nil, fmt.Errorf("escalation: watching %s: %w", Bucket, err)
 	}
-	wctx, stop := context.WithCancel(context.Background())
 	t.stop = stop
 	go t.run(wctx, w)
 	return t, nil

@@ -68,8 +68,11 @@ func startNode(t *testing.T, srv *natsembed.Server, clk *clock) *node {
 	if _, err := natsink.EnsureEvents(ctx, js, natsink.EventOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	tr, err := escalation.Open(ctx, nc, escalation.Options{Policy: func(alerter.Alert) escalation.Policy { return policy },
+	// Open's context bounds Open only: the sweep must outlive it.
+	octx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	tr, err := escalation.Open(octx, nc, escalation.Options{Policy: func(alerter.Alert) escalation.Policy { return policy },
 		SweepEvery: 20 * time.Millisecond, Now: clk.Now, Logger: testutil.Quiet()})
+	cancel()
 	if err != nil {
 		t.Fatal(err)
 	}
