@@ -17,7 +17,7 @@ import (
 // TestBrowserEscalation: an anchor repeats a medical claim; the overlay
 // draws level staff at the shipped policy's count and stop_suggested at
 // its next level, in the stronger style, in English and Chinese; the
-// console's list has both, once each.
+// console's escalations list has both, once each, and shows a new one live.
 func TestBrowserEscalation(t *testing.T) {
 	node := browserPrereqs(t)
 	const claim = "This cream cures diabetes."
@@ -40,8 +40,8 @@ func TestBrowserEscalation(t *testing.T) {
 	tokens, _ := json.Marshal(toks)
 	runNode(t, node, "escalation.mjs", map[string]string{
 		"EARSHOT_URL": "http://" + svc.HTTPAddr(), "EARSHOT_ROOM": "esc-room", "EARSHOT_ROOM_TOKENS": string(tokens),
-		"EARSHOT_INGEST_TOKEN": mint(t, svc, api.RoleIngest, ""),
-		"EARSHOT_STAFF_AT":     strconv.Itoa(p.Staff), "EARSHOT_STOP_AT": strconv.Itoa(p.StopSuggested),
+		"EARSHOT_INGEST_TOKEN": mint(t, svc, api.RoleIngest, ""), "EARSHOT_COMPLIANCE_TOKEN": mint(t, svc, api.RoleCompliance, ""),
+		"EARSHOT_STAFF_AT": strconv.Itoa(p.Staff), "EARSHOT_STOP_AT": strconv.Itoa(p.StopSuggested),
 	})
 	staff := anonClient(t, svc, api.WithToken(mint(t, svc, api.RoleCompliance, "")))
 	for _, lang := range []string{"en", "zh-CN"} {

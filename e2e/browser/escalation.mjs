@@ -61,6 +61,33 @@ try {
     });
     await page.close();
   }
+
+  await step('console: the escalations list, stored and live, in the stronger style', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    watchErrors(page, errors);
+    await page.goto(`${base}/?lang=en#token=${encodeURIComponent(env('EARSHOT_COMPLIANCE_TOKEN'))}`);
+    await page.waitForSelector('[data-nav=escalations]');
+    await page.goto(`${base}/?lang=en#/escalations`);
+    await page.waitForSelector('body[data-live="1"]', { state: 'attached', timeout: 10000 });
+    await page.waitForFunction(() => document.querySelectorAll('tr.escalation').length >= 4, null, { timeout: 5000 });
+    const stored = await page.$$eval('tr.escalation', (els) => els.map((e) => e.dataset.level));
+    check(stored.filter((l) => l === 'stop_suggested').length === 2 && stored.filter((l) => l === 'staff').length === 2,
+      'stored escalations: ' + stored.join());
+    const live = `${room}-live`;
+    for (let i = 1; i <= staffAt; i++) await say(base, live, claim);
+    const row = await page.waitForSelector('tr.escalation.new.level-staff', { timeout: 5000 });
+    check((await row.textContent()).includes(live), 'the live row is not the new room\'s: ' + (await row.textContent()));
+    const [esc, plain] = await page.evaluate(() => {
+      const shadow = (sel) => getComputedStyle(document.querySelector(sel)).boxShadow;
+      return [shadow('tr.escalation.level-stop_suggested'), getComputedStyle(document.querySelector('thead tr')).boxShadow];
+    });
+    check(esc !== plain && esc !== 'none', 'stop_suggested row has no marker: ' + esc);
+    await page.selectOption('#level', 'stop_suggested');
+    await page.waitForFunction(() => [...document.querySelectorAll('tr.escalation')].every((e) => e.dataset.level === 'stop_suggested') &&
+      document.querySelectorAll('tr.escalation').length === 2, null, { timeout: 5000 });
+    await shot(page, 'console-escalations');
+    await page.close();
+  });
 } finally {
   await browser.close();
 }

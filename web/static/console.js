@@ -4,6 +4,7 @@ import { takeTokenFromURL, session, signIn, signOut, tokensOptional } from './ap
 import { h, setConn } from './dom.js';
 import { alertsView } from './alerts.js';
 import { alertView } from './alert.js';
+import { escalationsView } from './escalations.js';
 import { searchView } from './search.js';
 import { timelineView } from './timeline.js';
 import { roomsView } from './rooms.js';
@@ -15,7 +16,7 @@ import { mountShell, setCurrent } from './shell.js';
 
 await load('common', 'console', 'cases');
 
-const views = { cases: casesView, case: caseView, appeals: appealsView, alerts: alertsView, alert: alertView, search: searchView, timeline: timelineView, rooms: roomsView };
+const views = { cases: casesView, case: caseView, appeals: appealsView, alerts: alertsView, alert: alertView, escalations: escalationsView, search: searchView, timeline: timelineView, rooms: roomsView };
 let stop = null;
 // who is the signed-in session; open: the server requires no tokens.
 let who = null;

@@ -12,6 +12,7 @@ export const NAV = [
   { id: 'cases', href: '/#/cases', key: 'common.nav.cases' },
   { id: 'appeals', href: '/#/appeals', key: 'common.nav.appeals' },
   { id: 'alerts', href: '/#/alerts', key: 'common.nav.alerts' },
+  { id: 'escalations', href: '/#/escalations', key: 'common.nav.escalations' },
   { id: 'search', href: '/#/search', key: 'common.nav.search' },
   { id: 'rooms', href: '/#/rooms', key: 'common.nav.rooms' },
   { id: 'lexicon', href: '/lexicon', key: 'common.nav.lexicon' },
