@@ -38,6 +38,10 @@ type Alert struct {
 	// ClipURL is the path of the evidence clip (GET answers 404 until the
 	// audio after the hit has been heard).
 	ClipURL string `json:"clip_url,omitempty"`
+	// StaffOnly alerts sent the anchor no reminder (viewer-reports).
+	StaffOnly bool `json:"staff_only,omitempty"`
+	// Reports describes the reports behind a viewer-reports alert.
+	Reports *ReportsSummary `json:"reports,omitempty"`
 }
 
 // AlertHit is one rule broken by an alert's sentence.
@@ -61,6 +65,11 @@ type AlertView struct {
 	Alert
 	Disposition *Disposition  `json:"disposition,omitempty"`
 	History     []Disposition `json:"history,omitempty"`
+	// Corroboration: viewer reports fell on this alert's moment (absent
+	// when none did).
+	Corroboration *Corroboration `json:"corroboration,omitempty"`
+	// Poll is the viewers' poll on this alert, with its counts.
+	Poll *Poll `json:"poll,omitempty"`
 }
 
 // AlertList is GET /v1/alerts, oldest first: the newest ?limit= alerts

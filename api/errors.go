@@ -89,6 +89,23 @@ const (
 	CodeWebhookConfig    Code = "webhook_configured"
 	CodeWebhookLimit     Code = "webhook_limit"
 	CodeWebhooks         Code = "webhooks"
+
+	// Viewer reports and polls.
+	CodeBadReport       Code = "bad_report"
+	CodeBadMoment       Code = "bad_moment"
+	CodeMomentAhead     Code = "moment_ahead"
+	CodeUnknownCategory Code = "unknown_category"
+	CodeReportText      Code = "report_text"
+	CodeDuplicateReport Code = "duplicate_report"
+	CodeNotViewer       Code = "not_viewer"
+	CodeReports         Code = "reports_unavailable"
+	CodeBadPoll         Code = "bad_poll"
+	CodePollExists      Code = "poll_exists"
+	CodePollOpen        Code = "poll_open"
+	CodeNoPoll          Code = "no_poll"
+	CodePollClosed      Code = "poll_closed"
+	CodeAlreadyVoted    Code = "already_voted"
+	CodeBadVote         Code = "bad_vote"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -176,6 +193,21 @@ var Errors = []ErrorSpec{
 	{CodeWebhookConfig, http.StatusConflict, "the webhook endpoint comes from the config file's webhooks list: remove it there"},
 	{CodeWebhookLimit, http.StatusConflict, "there are already as many webhook endpoints as allowed (webhook_delivery.max_endpoints)"},
 	{CodeWebhooks, http.StatusServiceUnavailable, "the webhook store (JetStream) cannot be read or written now; retry"},
+	{CodeBadReport, http.StatusBadRequest, "the report body is not one JSON object {\"at_ms\": N, \"category\": \"...\", \"text\": \"...\"} (or has unknown fields)"},
+	{CodeBadMoment, http.StatusBadRequest, "at_ms is missing, negative, fractional or not a number: the moment of the room's stream in whole milliseconds"},
+	{CodeMomentAhead, http.StatusUnprocessableEntity, "at_ms lies more than a minute past where the room's stream is now (or more than 30 days into any stream)"},
+	{CodeUnknownCategory, http.StatusBadRequest, "the report's category is missing or not one of the lexicon's categories or \"other\""},
+	{CodeReportText, http.StatusBadRequest, "the report's text is longer than 280 characters, not UTF-8, or holds control characters"},
+	{CodeDuplicateReport, http.StatusConflict, "this viewer already reported this moment of the room (the same 10 s of stream time)"},
+	{CodeNotViewer, http.StatusForbidden, "the route needs a viewer token (earshot token --role viewer --viewer ID, or one the platform signs)"},
+	{CodeReports, http.StatusServiceUnavailable, "viewer reports or polls cannot be stored or read now (NATS); retry"},
+	{CodeBadPoll, http.StatusBadRequest, "the poll body is malformed: question up to 200 characters, 2 to 4 distinct options up to 40"},
+	{CodePollExists, http.StatusConflict, "the alert already has a poll"},
+	{CodePollOpen, http.StatusConflict, "the room already has an open poll: close it first"},
+	{CodeNoPoll, http.StatusNotFound, "no such poll: the alert or room has none, or the poll id is not the room's"},
+	{CodePollClosed, http.StatusConflict, "the poll is closed: votes are no longer taken"},
+	{CodeAlreadyVoted, http.StatusConflict, "this viewer already voted in this poll"},
+	{CodeBadVote, http.StatusBadRequest, "the vote body is malformed or its option is not one of the poll's"},
 	{CodeRoomLimit, http.StatusConflict, "a new room would exceed a cap (all rooms, automatic rooms, or one merchant's); the message names it"},
 }
 

@@ -58,6 +58,9 @@ type RoomStatus struct {
 	Total      RoomTotals `json:"total"`
 	// LexiconVersion is the version new utterances are matched with.
 	LexiconVersion string `json:"lexicon_version,omitempty"`
+	// Reports are the room's viewer-report figures on this node, the
+	// flood breaker's state among them (absent before the first report).
+	Reports *RoomReports `json:"reports,omitempty"`
 }
 
 // RoomTotals add up all of a room's sessions.

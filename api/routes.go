@@ -127,6 +127,7 @@ const (
 	FeatureEscalations Feature = "escalations"
 	FeatureTrust       Feature = "trust"
 	FeatureWebhooks    Feature = "webhooks"
+	FeatureReports     Feature = "reports"
 )
 
 // Route is one method and path the server answers.
@@ -165,11 +166,16 @@ var Routes = []Route{
 	{Method: del, Path: "/v1/rooms/{room}", Access: Allow(RoleIngest), Summary: "stop and forget a room after flushing its alerts (RoomRemoved)"},
 	{Method: post, Path: "/v1/rooms/{room}/audio", Access: Allow(RoleIngest), Body: BodyWAV, Summary: "monitor an uploaded WAV as the room's audio (AudioAccepted)"},
 	{Method: post, Path: "/v1/rooms/{room}/utterances", Access: Allow(RoleIngest), Body: BodyJSON, Summary: "scan text from a platform's own ASR ([]Utterance -> UtterancesResult)"},
+	{Method: post, Path: "/v1/rooms/{room}/reports", Access: Allow(RoleViewer).Recorded(), Feature: FeatureReports, Body: BodyJSON, Summary: "a viewer reports a moment of the room's stream: a signal, never a verdict (ReportRequest -> ReportAccepted)"},
+	{Method: get, Path: "/v1/rooms/{room}/poll", Access: Allow(RoleViewer, RoleCompliance), Feature: FeatureReports, Summary: "the room's latest poll; counts hidden from viewers until it closes (Poll)"},
+	{Method: post, Path: "/v1/rooms/{room}/poll/vote", Access: Allow(RoleViewer).Recorded(), Feature: FeatureReports, Body: BodyJSON, Summary: "a viewer votes in the room's open poll, once (VoteRequest -> Poll)"},
 	{Method: get, Path: "/v1/rooms/{room}/timeline", Access: Allow(RoleCompliance), Feature: FeatureTranscripts, Summary: "a room's transcript around ?at= (Timeline)"},
 
 	{Method: get, Path: "/v1/alerts", Access: Allow(RoleCompliance), Summary: "the stored alert log with dispositions (AlertList)"},
 	{Method: get, Path: "/v1/alerts/{id}", Access: Allow(RoleCompliance), Summary: "one alert with its disposition history (AlertView)"},
 	{Method: post, Path: "/v1/alerts/{id}/disposition", Access: Allow(RoleCompliance).Recorded(), Body: BodyJSON, Summary: "record a reviewer's decision, by the token's subject (DispositionRequest -> Disposition)"},
+	{Method: post, Path: "/v1/alerts/{id}/poll", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureReports, Body: BodyJSON, Summary: "open a viewers' poll on the alert in its room, by the token's subject (PollRequest -> Poll)"},
+	{Method: post, Path: "/v1/alerts/{id}/poll/close", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureReports, Body: BodyJSON, Summary: "close the alert's poll: viewers see the result (Poll)"},
 	{Method: get, Path: "/v1/alerts/{id}/clip", Access: Allow(RoleCompliance), Summary: "the alert's evidence clip (audio/wav)"},
 
 	{Method: post, Path: "/v1/alerts/{id}/appeal", Access: ResourceAnchorOr().Recorded(), Feature: FeatureAppeals, Body: BodyJSON, Summary: "the anchor of the alert's room appeals a confirmed alert, once (AppealRequest -> Appeal)"},
@@ -197,7 +203,7 @@ var Routes = []Route{
 	{Method: get, Path: "/v1/trust/merchants", Access: Allow(RoleCompliance), Feature: FeatureTrust, Summary: "merchants ranked by trust, as for anchors (TrustList)"},
 	{Method: get, Path: "/v1/trust/merchants/{id}", Access: Allow(RoleCompliance), Feature: FeatureTrust, Summary: "a merchant's trust score, indicators and ?history= days (TrustReport)"},
 
-	{Method: get, Path: "/v1/lexicons/schema", Access: Allow(RolePolicy, RoleCompliance), Summary: "the closed vocabularies the pages list: categories, severities, languages, pattern kinds, room states, pull schemes (LexiconSchema)"},
+	{Method: get, Path: "/v1/lexicons/schema", Access: Allow(RolePolicy, RoleCompliance, RoleViewer), Summary: "the closed vocabularies the pages list: categories, severities, languages, pattern kinds, room states, pull schemes (LexiconSchema)"},
 	{Method: get, Path: "/v1/lexicons/active", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "the live version (ActiveLexicon, or YAML with ?format=yaml)"},
 	{Method: get, Path: "/v1/lexicons", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "every published version (LexiconList)"},
 	{Method: get, Path: "/v1/lexicons/audit", Access: Allow(RolePolicy, RoleCompliance), Feature: FeatureLexicons, Summary: "who published, rolled back or was refused, when (AuditLog)"},
@@ -228,6 +234,7 @@ var Routes = []Route{
 	{Method: get, Path: "/lexicon", Access: Public, Summary: "the lexicon editor page"},
 	{Method: get, Path: "/trust", Access: Public, Summary: "the trust ledger page"},
 	{Method: get, Path: "/overlay/{room}", Access: Public, Summary: "the anchor's overlay page (an OBS browser source)"},
+	{Method: get, Path: "/widget/{room}", Access: Public, Feature: FeatureReports, Summary: "the viewers' embeddable widget: report this moment, vote in the open poll"},
 	{Method: get, Path: "/static/", Access: Public, Summary: "the pages' scripts and styles"},
 
 	{Method: post, Path: "/whip/{room}", Access: AnchorOr(RoleIngest), Feature: FeatureWHIP, Body: BodySDP, Summary: "WHIP: publish the room's audio (SDP offer -> answer, RFC 9725)"},

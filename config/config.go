@@ -42,6 +42,9 @@ type Config struct {
 	// (webhooks.go).
 	Webhooks        []Webhook       `yaml:"webhooks"`
 	WebhookDelivery WebhookDelivery `yaml:"webhook_delivery"`
+
+	// Reports configures viewer reports and polls (reports.go).
+	Reports Reports `yaml:"reports"`
 }
 
 // Ingest configures pulled sources.

@@ -121,6 +121,9 @@ func (c *Config) Validate() error {
 	if err := c.validateWebhooks(); err != nil {
 		return err
 	}
+	if err := c.Reports.validate(); err != nil {
+		return err
+	}
 	if c.NATS.URL == "" {
 		if _, _, err := net.SplitHostPort(c.NATS.Listen); err != nil {
 			return fmt.Errorf("config: nats.listen %q: %w", c.NATS.Listen, err)

@@ -36,6 +36,9 @@ var authzMatrix = map[string][]string{
 	"POST /v1/rooms/{room}/audio":      {"ingest"},
 	"POST /v1/rooms/{room}/utterances": {"ingest"},
 	"GET /v1/rooms/{room}/timeline":    {"compliance"},
+	"POST /v1/rooms/{room}/reports":    {"viewer"},
+	"GET /v1/rooms/{room}/poll":        {"viewer", "compliance"},
+	"POST /v1/rooms/{room}/poll/vote":  {"viewer"},
 
 	"GET /v1/alerts":                        {"compliance"},
 	"GET /v1/alerts/{id}":                   {"compliance"},
@@ -52,6 +55,8 @@ var authzMatrix = map[string][]string{
 	"POST /v1/cases/{id}/decision":          {"compliance"},
 	"POST /v1/cases/decisions":              {"compliance"},
 	"GET /v1/escalations":                   {"compliance"},
+	"POST /v1/alerts/{id}/poll":             {"compliance"},
+	"POST /v1/alerts/{id}/poll/close":       {"compliance"},
 	"GET /v1/events/alerts":                 {"compliance"},
 	"GET /v1/events/rooms/{room}/reminders": {"anchor", "compliance"},
 
@@ -63,7 +68,7 @@ var authzMatrix = map[string][]string{
 	"GET /v1/trust/merchants":      {"compliance"},
 	"GET /v1/trust/merchants/{id}": {"compliance"},
 
-	"GET /v1/lexicons/schema":         {"policy", "compliance"},
+	"GET /v1/lexicons/schema":         {"policy", "compliance", "viewer"},
 	"GET /v1/lexicons/active":         {"policy", "compliance"},
 	"GET /v1/lexicons":                {"policy", "compliance"},
 	"GET /v1/lexicons/audit":          {"policy", "compliance"},
@@ -76,8 +81,8 @@ var authzMatrix = map[string][]string{
 	"POST /v1/lexicons":               {"policy"},
 	"POST /v1/lexicons/rollback":      {"policy"},
 
-	"POST /v1/session":   {"any anchor", "ingest", "compliance", "policy", "metrics"},
-	"GET /v1/session":    {"any anchor", "ingest", "compliance", "policy", "metrics"},
+	"POST /v1/session":   {"any anchor", "ingest", "compliance", "policy", "metrics", "viewer"},
+	"GET /v1/session":    {"any anchor", "ingest", "compliance", "policy", "metrics", "viewer"},
 	"DELETE /v1/session": {"public"},
 
 	"POST /v1/tokens/revoke": {},
@@ -95,6 +100,7 @@ var authzMatrix = map[string][]string{
 	"GET /lexicon":        {"public"},
 	"GET /trust":          {"public"},
 	"GET /overlay/{room}": {"public"},
+	"GET /widget/{room}":  {"public"},
 	"GET /static/":        {"public"},
 
 	"POST /whip/{room}":              {"anchor", "ingest"},
@@ -142,7 +148,11 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	signer := svc.Keys().Signer
 	mint := func(role api.Role, room string) string {
-		tok, _, err := signer.Mint(auth.Request{Role: role, Room: room, Subject: "matrix:" + string(role) + room})
+		req := auth.Request{Role: role, Room: room, Subject: "matrix:" + string(role) + room}
+		if role == api.RoleViewer {
+			req.Viewer = "matrix-viewer"
+		}
+		tok, _, err := signer.Mint(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,6 +178,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{name: "compliance", token: mint(api.RoleCompliance, ""), role: api.RoleCompliance},
 		{name: "policy", token: mint(api.RolePolicy, ""), role: api.RolePolicy},
 		{name: "metrics", token: mint(api.RoleMetrics, ""), role: api.RoleMetrics},
+		{name: "viewer", token: mint(api.RoleViewer, ""), role: api.RoleViewer},
 		{name: "admin", token: admin, role: api.RoleAdmin},
 	}
 	requests := 0

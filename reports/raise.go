@@ -19,6 +19,10 @@ const (
 	maxLines           = 20
 	maxLineRunes       = 500
 	maxContextRunes    = 2000
+	// transcriptWaits times transcriptWait is how long a burst waits for
+	// its moment's words to be indexed.
+	transcriptWaits = 10
+	transcriptWait  = 500 * time.Millisecond
 )
 
 // raise stores the viewer-reports alert of burst b through the normal
@@ -29,6 +33,16 @@ func (s *Service) raise(ctx context.Context, b Burst) error {
 	defer cancel()
 	sum := b.Summary
 	sum.Transcript = s.transcriptAround(ctx, b)
+	// The store indexes in batches: a burst right after the words were
+	// spoken may come before they are searchable. Wait a little for them.
+	for wait := 0; s.opts.Transcripts != nil && !covers(sum.Transcript, sum.FromMs) && wait < transcriptWaits; wait++ {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(transcriptWait):
+		}
+		sum.Transcript = s.transcriptAround(ctx, b)
+	}
 	a := alerter.Alert{
 		ID: alerter.NewID(s.opts.Now()), Room: b.Room, Anchor: b.Anchor, Merchant: b.Merchant,
 		RuleID: alerter.CategoryViewerReports, Category: alerter.CategoryViewerReports, Severity: "medium",
@@ -97,6 +111,17 @@ func (s *Service) transcriptAround(ctx context.Context, b Burst) []alerter.Trans
 		out = out[lo : lo+maxLines]
 	}
 	return out
+}
+
+// covers reports whether lines include what was said up to ms (the
+// reported moment, or the few seconds before it viewers react to).
+func covers(lines []alerter.TranscriptLine, ms int64) bool {
+	for _, l := range lines {
+		if l.StartMs <= ms && l.EndMs >= ms-transcriptBeforeMs {
+			return true
+		}
+	}
+	return false
 }
 
 func topCategory(c map[string]int) string {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -128,7 +129,16 @@ type Service struct {
 	subs     []*nats.Subscription
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
+	stats    Stats
 }
+
+// Stats count what Submit did with the reports it was given on this node.
+type Stats struct {
+	Accepted, Duplicates, RateLimited, Ahead, Failed atomic.Uint64
+}
+
+// Stats are this node's report counters.
+func (s *Service) Stats() *Stats { return &s.stats }
 
 // Open makes the bucket and starts following the rooms' streams, the
 // reports and staff's decisions.
@@ -210,6 +220,24 @@ func (s *Service) Totals() (RoomReports, int) { return s.det.Totals(s.opts.Now()
 // then it publishes the report on earshot.report.<room> (stored in the
 // event stream) and returns it.
 func (s *Service) Submit(ctx context.Context, viewer, room string, req Request) (alerter.Report, error) {
+	rep, err := s.submit(ctx, viewer, room, req)
+	var rate *RateError
+	switch {
+	case err == nil:
+		s.stats.Accepted.Add(1)
+	case errors.As(err, &rate):
+		s.stats.RateLimited.Add(1)
+	case errors.Is(err, ErrDuplicate):
+		s.stats.Duplicates.Add(1)
+	case errors.Is(err, ErrFuture):
+		s.stats.Ahead.Add(1)
+	default:
+		s.stats.Failed.Add(1)
+	}
+	return rep, err
+}
+
+func (s *Service) submit(ctx context.Context, viewer, room string, req Request) (alerter.Report, error) {
 	if err := alerter.ValidRoomID(room); err != nil {
 		return alerter.Report{}, fmt.Errorf("%w: %w", ErrBody, err)
 	}

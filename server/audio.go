@@ -144,5 +144,7 @@ func (s *Server) getRoom(w http.ResponseWriter, r *http.Request) {
 		writeError(w, api.CodeUnknownRoom, fmt.Sprintf("room %q has not been seen", r.PathValue("room")))
 		return
 	}
-	writeJSON(w, http.StatusOK, wireRoomStatus(st))
+	out := wireRoomStatus(st)
+	out.Reports = s.roomReports(st.Room.ID) // reports.go
+	writeJSON(w, http.StatusOK, out)
 }

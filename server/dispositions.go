@@ -67,7 +67,9 @@ func (s *Server) getAlert(w http.ResponseWriter, r *http.Request) {
 		last := wireDisposition(hist[len(hist)-1])
 		v.Disposition = &last
 	}
-	writeJSON(w, http.StatusOK, v)
+	vs := []api.AlertView{v}
+	s.withReports(r.Context(), vs, true) // reports.go
+	writeJSON(w, http.StatusOK, vs[0])
 }
 
 func (s *Server) postDisposition(w http.ResponseWriter, r *http.Request) {
@@ -142,6 +144,7 @@ func (s *Server) listAlertsReviewed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list := api.AlertList{Alerts: reviewed(alerts, latest, want, limit)}
+	s.withReports(r.Context(), list.Alerts, false)
 	if want == "" {
 		list.NextBefore = page.Before // a filtered page is the newest MaxLimit alerts' matches only
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/api"
@@ -44,6 +45,40 @@ func pageHeaders(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", pageCSP)
+		hd.Set("Cache-Control", "no-cache")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// widgetPage is the viewers' widget (report this moment, the open poll);
+// the room must be a valid id.
+func (s *Server) widgetPage(static fs.FS) http.Handler {
+	page := servePage(static, "widget.html")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := alerter.ValidRoomID(r.PathValue("room")); err != nil {
+			writeError(w, api.CodeBadRoom, err.Error())
+			return
+		}
+		page.ServeHTTP(w, r)
+	})
+}
+
+// widgetHeaders are pageHeaders for the one page made to be embedded: the
+// platform's pages in http.allow_origin may frame it (any with "*"); with
+// none listed, only this origin.
+func widgetHeaders(h http.Handler, origins []string) http.Handler {
+	ancestors := "'self'"
+	for _, o := range origins {
+		if o == "*" {
+			ancestors = "*"
+			break
+		}
+		ancestors += " " + o
+	}
+	csp := strings.Replace(pageCSP, "frame-ancestors 'none'", "frame-ancestors "+ancestors, 1)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", csp)
 		hd.Set("Cache-Control", "no-cache")
 		h.ServeHTTP(w, r)
 	})

@@ -93,7 +93,7 @@ func fullOptions(t *testing.T, anonymous bool) Options {
 	return Options{
 		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: testutil.Quiet(),
 		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{},
-		Cases: noCases{}, Appeals: noAppeals{}, Webhooks: noWebhooks{},
+		Cases: noCases{}, Appeals: noAppeals{}, Webhooks: noWebhooks{}, Reports: noReports{},
 		Escalations:    noEscalations{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),
 		Tokens:         authtest.Checker(handlerKey(), nil),

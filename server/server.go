@@ -85,6 +85,9 @@ type Options struct {
 	Lexicons LexiconService
 	// Trust serves /v1/trust (trust.go); nil serves nothing there.
 	Trust TrustView
+	// Reports takes viewer reports and runs polls (reports.go); nil
+	// serves nothing there.
+	Reports Reports
 	// Ready are the checks of GET /readyz (readiness.go).
 	Ready []ReadyCheck
 
@@ -214,12 +217,18 @@ func (s *Server) handlers() map[string]http.Handler {
 		"GET /v1/webhooks/{id}/deliveries":                       s.listDeliveries,
 		"GET /v1/webhooks/{id}/deliveries/{delivery}":            s.getDelivery,
 		"POST /v1/webhooks/{id}/deliveries/{delivery}/redeliver": s.redeliver,
+		"POST /v1/rooms/{room}/reports":                          s.postReport, // reports.go
+		"GET /v1/rooms/{room}/poll":                              s.getRoomPoll,
+		"POST /v1/rooms/{room}/poll/vote":                        s.postVote,
+		"POST /v1/alerts/{id}/poll":                              s.postPoll,
+		"POST /v1/alerts/{id}/poll/close":                        s.closePoll,
 	}
 	out := map[string]http.Handler{
 		"GET /{$}":            pageHeaders(servePage(static, "index.html")), // pages.go
 		"GET /lexicon":        pageHeaders(servePage(static, "editor.html")),
 		"GET /trust":          pageHeaders(servePage(static, "trust.html")),
 		"GET /overlay/{room}": pageHeaders(s.overlayPage(static)),
+		"GET /widget/{room}":  widgetHeaders(s.widgetPage(static), s.opts.AllowOrigins), // pages.go
 		"GET /static/":        pageHeaders(http.StripPrefix("/static/", http.FileServerFS(static))),
 	}
 	for p, h := range hs {
@@ -268,6 +277,8 @@ func (s *Server) enabled(f api.Feature) bool {
 		return s.opts.Trust != nil
 	case api.FeatureWebhooks:
 		return s.opts.Webhooks != nil
+	case api.FeatureReports:
+		return s.opts.Reports != nil
 	}
 	return false
 }

@@ -126,7 +126,9 @@ func (s *Server) listAlerts(w http.ResponseWriter, r *http.Request) {
 		writeError(w, api.CodeAlertLog, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, api.AlertList{Alerts: alertViews(page.Alerts), NextBefore: page.Before})
+	views := alertViews(page.Alerts)
+	s.withReports(r.Context(), views, false)
+	writeJSON(w, http.StatusOK, api.AlertList{Alerts: views, NextBefore: page.Before})
 }
 
 // alertViews are alerts without review data (no dispositions configured).

@@ -45,6 +45,7 @@ func wireAlert(a alerter.Alert) api.Alert {
 		Pattern: a.Pattern, MatchedText: a.MatchedText, Via: a.Via, Score: a.Score,
 		Session: a.Session, LexiconVersion: a.LexiconVersion, Context: a.Context, Utterance: a.Utterance,
 		Final: a.Final, Recognizer: a.Recognizer, StartMs: a.StartMs, EndMs: a.EndMs, ClipURL: a.ClipURL,
+		StaffOnly: a.StaffOnly, Reports: wireReports(a.Reports),
 		Hits: each(a.Hits, func(h alerter.AlertHit) api.AlertHit {
 			return api.AlertHit{RuleID: h.RuleID, Category: h.Category, Severity: h.Severity, Reminder: h.Reminder,
 				Policy: h.Policy, Pattern: h.Pattern, MatchedText: h.MatchedText, Via: h.Via, Score: h.Score,

@@ -22,6 +22,7 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/reports"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
 	"github.com/earshot/earshot/transcript"
@@ -63,6 +64,8 @@ type Service struct {
 	search      searchRole       // transcript reads over every index node (search.go)
 	trust       trustRole        // the trust ledger's view and writer (trust.go)
 	webhooks    *webhook.Service // delivery and /v1/webhooks on api nodes (webhooks.go)
+	// reports takes viewer reports and runs polls on API nodes (reports.go).
+	reports *reports.Service
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -77,6 +80,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.tokens = &auth.Checker{Verifier: s.keys.Verifier}
+	if s.tokens.Viewers, err = platformViewers(cfg.Reports.ViewerKeys); err != nil { // reports.go
+		return nil, err
+	}
 	s.lexLoader = newLexiconLoader(cfg, log)
 	if s.rec, err = newRecognizer(cfg, s.lexLoader, log); err != nil { // kws follows lexicon versions
 		return nil, err
@@ -123,6 +129,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.SetTranscriptSource(s.transcripts)
+	if cfg.Cluster.Has("api") { // its bucket made before the roles start, like the other streams
+		if s.reports, err = s.openReports(ctx); err != nil { // reports.go
+			return nil, err
+		}
+	}
 	if err = s.startRoles(ctx); err != nil { // roles.go: scan and index consume the utterance stream
 		return nil, err
 	}
@@ -163,7 +174,7 @@ func (s *Service) listenHTTP() error {
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whip, Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
-		Revocations: s.revocations, Webhooks: s.webhooks, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
+		Reports: s.reports, Revocations: s.revocations, Webhooks: s.webhooks, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
 	})
 	if err != nil {
 		return err
@@ -220,6 +231,9 @@ func (s *Service) Close(ctx context.Context) {
 	s.stopSearch()
 	s.stopTrust()
 	s.closeTranscripts(ctx) // after the index role stopped: its last utterances are queued
+	if s.reports != nil {
+		s.reports.Close() // before the sink: a burst being raised still reaches it
+	}
 	if s.webhooks != nil {
 		s.webhooks.Close() // attempts in flight go back to the queue for the next start
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/lexicon/version"
+	"github.com/earshot/earshot/reports"
 	"github.com/earshot/earshot/trust"
 )
 
@@ -34,6 +35,7 @@ type storeBounds struct {
 	indexNodes, trust, trustLease           int64
 	// webhook jobs, delivery records, endpoints (alerter/webhook)
 	webhookQueue, webhookDeliveries, webhookEndpoints int64
+	reports                                           int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
@@ -63,6 +65,9 @@ var boundShares = []struct {
 	{"KV_" + escalation.Bucket, 0.01, 64 << 20, func(b *storeBounds) *int64 { return &b.escalation }},
 	// one small entry per index node
 	{"KV_" + search.Bucket, 0.002, 1 << 20, func(b *storeBounds) *int64 { return &b.indexNodes }},
+	// reporters' records, alert links, polls and votes, and report dedup
+	// keys that expire within the hour: a few hundred bytes each
+	{"KV_" + reports.Bucket, 0.02, 256 << 20, func(b *storeBounds) *int64 { return &b.reports }},
 	// revoked token ids and subjects, a few hundred bytes each
 	{"KV_" + revocation.Bucket, 0.02, 64 << 20, func(b *storeBounds) *int64 { return &b.revocations }},
 	// a case per anchor run (its hits' sentences) and a pointer per alert
@@ -104,7 +109,8 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 	configured := map[string]int64{
 		alerter.AlertStream: int64(c.Alerts.MaxBytes), "KV_" + disposition.Bucket: int64(c.Alerts.DispositionsMaxBytes),
 		"KV_" + version.Bucket: int64(c.Lexicon.MaxBytes), utt.Stream: int64(c.Cluster.MaxBytes),
-		"KV_" + trust.Bucket: int64(c.Trust.MaxBytes),
+		"KV_" + trust.Bucket:   int64(c.Trust.MaxBytes),
+		"KV_" + reports.Bucket: int64(c.Reports.MaxBytes),
 	}
 	var b storeBounds
 	for _, sh := range boundShares {

@@ -11,6 +11,7 @@ import (
 	"github.com/earshot/earshot/alerter/cases"
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/ingest"
+	"github.com/earshot/earshot/reports"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/transcript"
 	"github.com/earshot/earshot/transcript/store"
@@ -37,6 +38,8 @@ type metricSources struct {
 	escalation func() *escalation.Stats
 	// cases reads the case queue's per-category figures (cases_metrics.go).
 	cases func() []cases.CategoryStats
+	// reports is the API role's viewer reports stage (reports.go).
+	reports *reports.Service
 }
 
 // metricsHandler serves the service's /metrics.
@@ -56,6 +59,7 @@ func (s *Service) metricsHandler() http.Handler {
 		src.escalation = t.Stats
 	}
 	src.cases = s.caseStats
+	src.reports = s.reports
 	return newMetricsHandler(src)
 }
 
@@ -71,6 +75,9 @@ func newMetricsHandler(src metricSources) http.Handler {
 	}
 	if src.cases != nil {
 		pr.MustRegister(newCaseCollector(src.cases)) // cases_metrics.go
+	}
+	if src.reports != nil {
+		pr.MustRegister(newReportsCollector(src.reports)) // reports.go
 	}
 	pr.MustRegister(newCollector(src), newFaultCollector(src.faults), collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -17,7 +17,7 @@ type rule struct {
 }
 
 // upper are the stages above the lexicon, by data flow.
-var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./internal/app/...", "./cmd/...", "./eval/...", "./e2e/...", "./trust/..."}
+var upper = []string{"./pipeline/...", "./rooms/...", "./server/...", "./internal/app/...", "./cmd/...", "./eval/...", "./e2e/...", "./trust/...", "./reports/..."}
 
 // testOnly are the packages that exist for tests.
 var testOnly = []string{"./transcript/internal/fakeasr", "./transcript/internal/wsasr/wsasrtest",
@@ -90,6 +90,13 @@ var rules = []rule{
 		From: []string{"./trust/..."},
 		Not: []string{"./lexicon/...", "./analysis/...", "./transcript/...", "./ingest/...", "./pipeline/...", "./rooms/...",
 			"./cluster/...", "./server/...", "./internal/app/...", "./cmd/...", "./eval/...", "./e2e/..."},
+	},
+	{
+		Doc: "reports/doc.go: it must never import the HTTP server or the service assembly; data flow: viewer reports " +
+			"become alerts through alerter's sink, downstream of the stages that hear and match speech.",
+		From: []string{"./reports/..."},
+		Not: []string{"./ingest/...", "./pipeline/...", "./rooms/...", "./cluster/...", "./server/...", "./internal/app/...",
+			"./cmd/...", "./eval/...", "./e2e/...", "./trust/..."},
 	},
 	{
 		Doc:  "data flow: pipeline wires one room's stages; it never depends on the registry, the API or the wiring above it.",
