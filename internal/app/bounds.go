@@ -39,7 +39,7 @@ type storeBounds struct {
 }
 
 // A share of the storage limit and a fixed default for each; the shares
-// add up to 76.2%, leaving the rest to whatever else the account keeps.
+// add up to 76.4%, leaving the rest to whatever else the account keeps.
 var boundShares = []struct {
 	stream string
 	share  float64
