@@ -20,7 +20,7 @@ import (
 // and rewritten, the count read and compare-and-set, over 100 anchors; a
 // level is crossed now and then (staff 3, stop 5 in a long window).
 //
-// Baseline (AMD EPYC, 2 cores shared, Go 1.25, embedded nats-server
+// Baseline (AMD EPYC, 2 cores shared, Go 1.26, embedded nats-server
 // v2.15.2, -benchtime 2000x): 0.88 ms/op, 40.8 KB/op, 483 allocs/op, 200
 // escalations: five round trips to the server per reminded alert, which
 // the 20 s reminder cooldown keeps to at most one per rule and room.
