@@ -48,3 +48,30 @@ func TestTallyLevels(t *testing.T) {
 		t.Fatalf("a retried reminder counted twice: %+v", tl.Marks)
 	}
 }
+
+// TestCountKey: a count belongs to the anchor when known (across rooms),
+// else to the room, and to the rule or, per category, to its category.
+func TestCountKey(t *testing.T) {
+	rule, cat := Policy{}, Policy{PerCategory: true}
+	a := func(room, anchor, rule, category string) alerter.Alert {
+		return alerter.Alert{Room: room, Anchor: anchor, RuleID: rule, Category: category}
+	}
+	for _, tc := range []struct {
+		name string
+		x, y alerter.Alert
+		p    Policy
+		same bool
+	}{
+		{"one anchor in two rooms", a("r1", "an", "cure", "med"), a("r2", "an", "cure", "med"), rule, true},
+		{"two anchors in one room", a("r1", "an", "cure", "med"), a("r1", "bo", "cure", "med"), rule, false},
+		{"no anchor: the room", a("r1", "", "cure", "med"), a("r2", "", "cure", "med"), rule, false},
+		{"room r1 is not anchor r1", a("r1", "", "cure", "med"), a("r9", "r1", "cure", "med"), rule, false},
+		{"two rules per rule", a("r1", "an", "cure", "med"), a("r1", "an", "heal", "med"), rule, false},
+		{"two rules per category", a("r1", "an", "cure", "med"), a("r1", "an", "heal", "med"), cat, true},
+		{"two categories per category", a("r1", "an", "cure", "med"), a("r1", "an", "cheap", "price"), cat, false},
+	} {
+		if got := countKey(tc.x, tc.p) == countKey(tc.y, tc.p); got != tc.same {
+			t.Errorf("%s: same key %v, want %v", tc.name, got, tc.same)
+		}
+	}
+}
