@@ -111,3 +111,22 @@ func FuzzDecodeReminder(f *testing.F) {
 		}
 	})
 }
+
+func FuzzDecodeEscalation(f *testing.F) {
+	f.Add([]byte(`{"schema":1,"id":"esc-1","room":"R1","level":"staff","rule_id":"r","category":"c","count":3,"alert_ids":["a","b","c"]}`))
+	f.Add([]byte(`{"schema":1,"id":"esc-1","room":"R>","level":"stop_suggested","rule_id":"r"}`))
+	f.Add([]byte(`{"schema":1,"id":"esc-1","room":"R1","level":"cut","rule_id":"r"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := DecodeEscalation(data)
+		if err != nil {
+			return
+		}
+		if ValidRoomID(e.Room) != nil || e.ID == "" || (e.Level != LevelStaff && e.Level != LevelStopSuggested) {
+			t.Fatalf("decoded an invalid escalation %+v", e)
+		}
+		again, _ := json.Marshal(e)
+		if _, err := DecodeEscalation(again); err != nil {
+			t.Fatalf("re-decode: %v", err)
+		}
+	})
+}
