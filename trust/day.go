@@ -3,6 +3,8 @@ package trust
 import (
 	"maps"
 	"time"
+
+	"github.com/earshot/earshot/alerter"
 )
 
 // DateLayout is how days are written: UTC calendar days.
@@ -11,7 +13,7 @@ const DateLayout = "2006-01-02"
 // CrowdCategory is the category of the alerts the viewer reports stage
 // raises on a burst of independent reports (issue 14): they are counted
 // as corroborated reports, not as lexicon violations.
-const CrowdCategory = "viewer-reports"
+const CrowdCategory = alerter.CategoryViewerReports
 
 // Day is one account's counters for one UTC day: the unit the ledger
 // stores (one key-value entry) and the window sums.

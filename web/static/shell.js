@@ -16,6 +16,7 @@ export const NAV = [
   { id: 'search', href: '/#/search', key: 'common.nav.search' },
   { id: 'rooms', href: '/#/rooms', key: 'common.nav.rooms' },
   { id: 'lexicon', href: '/lexicon', key: 'common.nav.lexicon' },
+  { id: 'trust', href: '/trust', key: 'common.nav.trust' },
 ];
 
 // mountShell replaces the page's [data-shell] with the header. brand is
