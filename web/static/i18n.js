@@ -149,7 +149,7 @@ export function setLang(l) {
   }
   if (next === current) return;
   current = next;
-  apply(document);
+  if (globalThis.document) apply(document);
   for (const fn of listeners) fn(current);
 }
 
