@@ -59,6 +59,9 @@ type Alert struct {
 	// Reports describes the viewer reports behind a viewer-reports alert
 	// (events.go); absent on every other alert.
 	Reports *ReportsSummary `json:"reports,omitempty"`
+	// Links, on a returning-violator alert, are the banned or flagged
+	// accounts the utterance's contact identifiers belong to (links.go).
+	Links []Link `json:"links,omitempty"`
 }
 
 // AlertHit is one rule broken by the alert's utterance.

@@ -42,6 +42,11 @@ type Alert struct {
 	StaffOnly bool `json:"staff_only,omitempty"`
 	// Reports describes the reports behind a viewer-reports alert.
 	Reports *ReportsSummary `json:"reports,omitempty"`
+	// Links, on a returning-violator alert, name the banned or flagged
+	// accounts whose contact identifiers the sentence said, each with the
+	// evidence of the earlier mention (room, times, clip); the fields above
+	// are the new mention's.
+	Links []AlertLink `json:"links,omitempty"`
 }
 
 // AlertHit is one rule broken by an alert's sentence.

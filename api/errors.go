@@ -106,6 +106,10 @@ const (
 	CodePollClosed      Code = "poll_closed"
 	CodeAlreadyVoted    Code = "already_voted"
 	CodeBadVote         Code = "bad_vote"
+	CodeBadBan          Code = "bad_ban"
+	CodeBadBenign       Code = "bad_benign"
+	CodeUnknownBan      Code = "unknown_ban"
+	CodeLinks           Code = "links"
 )
 
 // ErrorSpec is one entry of the error table.
@@ -183,7 +187,7 @@ var Errors = []ErrorSpec{
 	{CodeUnknownAppeal, http.StatusNotFound, "the alert has no appeal"},
 	{CodeAppealDecided, http.StatusConflict, "the appeal has an outcome already"},
 	{CodeAppeals, http.StatusServiceUnavailable, "the appeal store (JetStream) cannot be read or written now; retry"},
-	{CodeBadAccount, http.StatusBadRequest, "the anchor or merchant id is empty, longer than 128 bytes, not UTF-8 or has control characters"},
+	{CodeBadAccount, http.StatusBadRequest, "the anchor or merchant id is empty, longer than 128 bytes, not UTF-8 or has control characters, or a ban or links request names both or neither of anchor and merchant"},
 	{CodeUnknownAccount, http.StatusNotFound, "the trust ledger has nothing about this anchor or merchant in its window"},
 	{CodeTrustNotReady, http.StatusServiceUnavailable, "the trust ledger is still loading on this node; retry (Retry-After)"},
 	{CodeBadWebhook, http.StatusBadRequest, "the webhook body is malformed: its url (absolute http or https, no credentials), secret (16 to 256 bytes) or events (known types, each once); the message names what is wrong"},
@@ -208,6 +212,10 @@ var Errors = []ErrorSpec{
 	{CodePollClosed, http.StatusConflict, "the poll is closed: votes are no longer taken"},
 	{CodeAlreadyVoted, http.StatusConflict, "this viewer already voted in this poll"},
 	{CodeBadVote, http.StatusBadRequest, "the vote body is malformed or its option is not one of the poll's"},
+	{CodeBadBan, http.StatusBadRequest, "the ban body is malformed: reason empty or over 1000 bytes, action not ban or flag, an unknown field; the message names it"},
+	{CodeBadBenign, http.StatusBadRequest, "the benign mark needs exactly one of value (an identifier) or hash (32 hex digits), and a note of at most 1000 bytes"},
+	{CodeUnknownBan, http.StatusNotFound, "the account is not on the ban list, or the identifier is not marked benign"},
+	{CodeLinks, http.StatusServiceUnavailable, "the returning-violator store (NATS KV) cannot be read or written now, or is not configured; retry"},
 	{CodeRoomLimit, http.StatusConflict, "a new room would exceed a cap (all rooms, automatic rooms, or one merchant's); the message names it"},
 }
 

@@ -128,6 +128,7 @@ const (
 	FeatureTrust       Feature = "trust"
 	FeatureWebhooks    Feature = "webhooks"
 	FeatureReports     Feature = "reports"
+	FeatureLinks       Feature = "links"
 )
 
 // Route is one method and path the server answers.
@@ -177,6 +178,14 @@ var Routes = []Route{
 	{Method: post, Path: "/v1/alerts/{id}/poll", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureReports, Body: BodyJSON, Summary: "open a viewers' poll on the alert in its room, by the token's subject (PollRequest -> Poll)"},
 	{Method: post, Path: "/v1/alerts/{id}/poll/close", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureReports, Body: BodyJSON, Summary: "close the alert's poll: viewers see the result (Poll)"},
 	{Method: get, Path: "/v1/alerts/{id}/clip", Access: Allow(RoleCompliance), Summary: "the alert's evidence clip (audio/wav)"},
+
+	{Method: post, Path: "/v1/bans", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureLinks, Body: BodyJSON, Summary: "ban or flag an anchor or merchant, by the token's subject (BanRequest -> Ban)"},
+	{Method: get, Path: "/v1/bans", Access: Allow(RoleCompliance, RolePolicy), Feature: FeatureLinks, Summary: "the ban list: who, why, who decided, when (BanList)"},
+	{Method: del, Path: "/v1/bans", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureLinks, Summary: "lift the ban of ?anchor= or ?merchant= (BanLifted)"},
+	{Method: get, Path: "/v1/links", Access: Allow(RoleCompliance, RolePolicy), Feature: FeatureLinks, Summary: "the accounts sharing contact identifiers with ?anchor= or ?merchant=, and how strongly; raw identifiers for compliance only (LinkView)"},
+	{Method: get, Path: "/v1/links/benign", Access: Allow(RoleCompliance, RolePolicy), Feature: FeatureLinks, Summary: "identifiers marked benign, which raise nothing (BenignList)"},
+	{Method: post, Path: "/v1/links/benign", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureLinks, Body: BodyJSON, Summary: "mark a shared business number benign, by the token's subject (BenignRequest -> Benign)"},
+	{Method: del, Path: "/v1/links/benign", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureLinks, Summary: "remove the benign mark of ?hash="},
 
 	{Method: post, Path: "/v1/alerts/{id}/appeal", Access: ResourceAnchorOr().Recorded(), Feature: FeatureAppeals, Body: BodyJSON, Summary: "the anchor of the alert's room appeals a confirmed alert, once (AppealRequest -> Appeal)"},
 	{Method: get, Path: "/v1/appeals", Access: Allow(RoleCompliance), Feature: FeatureAppeals, Summary: "appeals, pending first, ?state= pending, upheld or overturned (AppealList)"},

@@ -45,6 +45,9 @@ type Config struct {
 
 	// Reports configures viewer reports and polls (reports.go).
 	Reports Reports `yaml:"reports"`
+
+	// Links configures returning-violator detection (links.go).
+	Links Links `yaml:"links"`
 }
 
 // Ingest configures pulled sources.
@@ -317,6 +320,7 @@ func Default() Config {
 		LogLevel: "info",
 
 		Transcripts: Transcripts{RetentionDays: 30, Search: defaultSearchLimits()},
+		Links:       defaultLinks(),
 		Ingest:      Ingest{AllowHosts: []string{}, RoomCaps: defaultRoomCaps()},
 		Cluster:     Cluster{Roles: slices.Clone(Roles), Partitions: 8, Replicas: 1},
 		Trust:       Trust{WindowDays: 30, HistoryDays: 30},

@@ -42,6 +42,9 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			*dst = v
 		}
 	}
+	if err := c.applyLinksEnv(getenv); err != nil {
+		return err
+	}
 	if v := getenv("EARSHOT_COOLDOWN"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil {
@@ -98,6 +101,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.Trust.validate(); err != nil {
+		return err
+	}
+	if err := c.Links.validate(); err != nil {
 		return err
 	}
 	if _, _, err := net.SplitHostPort(c.HTTP.Addr); err != nil {

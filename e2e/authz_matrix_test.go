@@ -60,6 +60,14 @@ var authzMatrix = map[string][]string{
 	"GET /v1/events/alerts":                 {"compliance"},
 	"GET /v1/events/rooms/{room}/reminders": {"anchor", "compliance"},
 
+	"POST /v1/bans":           {"compliance"},
+	"GET /v1/bans":            {"compliance", "policy"},
+	"DELETE /v1/bans":         {"compliance"},
+	"GET /v1/links":           {"compliance", "policy"},
+	"GET /v1/links/benign":    {"compliance", "policy"},
+	"POST /v1/links/benign":   {"compliance"},
+	"DELETE /v1/links/benign": {"compliance"},
+
 	"GET /v1/transcripts":      {"compliance"},
 	"GET /v1/transcripts/{id}": {"compliance"},
 

@@ -74,8 +74,14 @@ func Identifiers(text string) []Identifier {
 		out = append(out, Identifier{Kind: kind, Value: value, Start: toks[s].Start, End: toks[e-1].End})
 	}
 	for _, sp := range emails(text, toks) {
-		for sp.s > 0 && label(&toks[sp.s-1]) && writtenJoin(gapBefore(text, toks, sp.s)) {
-			sp.s-- // lily.shop@qq.com: the contact pattern quotes shop@qq.com
+		for { // lily.shop@qq.com, lily dot shop at ...: the contact pattern quotes shop@...
+			if sp.s > 0 && label(&toks[sp.s-1]) && writtenJoin(gapBefore(text, toks, sp.s)) {
+				sp.s--
+			} else if sp.s > 1 && spokenDot(text, toks, sp.s-1) && label(&toks[sp.s-2]) {
+				sp.s -= 2
+			} else {
+				break
+			}
 		}
 		if v := addressValue(text, toks, sp.s, sp.e); strings.Contains(v, "@") && len(v) <= maxAddress {
 			add(IDEmail, v, sp.s, sp.e)
@@ -145,6 +151,12 @@ func addressValue(text string, toks []analysis.Token, s, e int) string {
 		i++
 	}
 	return b.String()
+}
+
+// spokenDot reports whether token i is a dot said out ("dot", 点).
+func spokenDot(text string, toks []analysis.Token, i int) bool {
+	c, n := mark(text, toks, i)
+	return c == '.' && n == 1
 }
 
 // writtenJoin is a written mark inside an address's user name.
@@ -295,4 +307,46 @@ func phoneValue(d string) string {
 		}
 	}
 	return d
+}
+
+// NormalizeIdentifier is the Value of an identifier typed by staff (a
+// brand's hotline to mark benign, a number to look up): the one
+// identifier Identifiers finds in s when it covers all of s but spaces and
+// marks, else digits only for a number ("400-820-8820", "+86 138 0013
+// 8000"), else s lower-cased without spaces, "www." and marks other than
+// '@' and '.' (a bare id: ABC_123 is abc123). It returns "" for s with
+// no letter or digit.
+func NormalizeIdentifier(s string) string {
+	s = strings.TrimSpace(s)
+	if ids := Identifiers(s); len(ids) == 1 && strings.TrimFunc(s[:ids[0].Start]+s[ids[0].End:], notAlnum) == "" {
+		return ids[0].Value
+	}
+	if strings.TrimFunc(s, func(r rune) bool { return strings.ContainsRune("+-() .0123456789", r) }) == "" {
+		if d := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, s); d != "" {
+			return phoneValue(d)
+		}
+	}
+	v := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '@', r == '.':
+			return r
+		}
+		return -1
+	}, s)
+	v = strings.TrimPrefix(v, "www.")
+	if strings.Trim(v, "@.") == "" {
+		return ""
+	}
+	return v
+}
+
+func notAlnum(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 0x7f)
 }

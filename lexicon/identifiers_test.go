@@ -29,6 +29,7 @@ func TestIdentifiers(t *testing.T) {
 		{"telegram zh", "电报 lilyshop", []string{"telegram=lilyshop"}},
 		{"email spoken", "email john at gmail dot com", []string{"email=john@gmail.com"}},
 		{"email written", "write to lily.shop@qq.com", []string{"email=lily.shop@qq.com"}},
+		{"email spoken with a dot in the name", "email lily dot shop at qq dot com", []string{"email=lily.shop@qq.com"}},
 		{"email zh", "发邮件到 lily 艾特 163 点 com", []string{"email=lily@163.com"}},
 		{"url spoken", "go to w w w dot lilyshop dot com", []string{"url=lilyshop.com"}},
 		{"url written", "visit www.LilyShop.com tonight", []string{"url=lilyshop.com"}},
@@ -85,4 +86,16 @@ func FuzzIdentifiers(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestNormalizeIdentifier(t *testing.T) {
+	for in, want := range map[string]string{
+		"400-820-8820": "4008208820", "+86 138 0013 8000": "13800138000", "ABC_123": "abc123",
+		"John@Gmail.com": "john@gmail.com", "www.LilyShop.com": "lilyshop.com", "微信 abc123": "abc123",
+		"  ": "", "--": "", "@.": "",
+	} {
+		if got := NormalizeIdentifier(in); got != want {
+			t.Errorf("NormalizeIdentifier(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 
 	"github.com/earshot/earshot/alerter"
@@ -35,7 +36,19 @@ type ScanConfig struct {
 	// live captions). It must be quick and must not block: on the audio path
 	// it runs on the recognizer's goroutine.
 	OnHypothesis func(h Heard, hits []lexicon.Hit)
-	Logger       *slog.Logger
+	// Linker, if set, sees every final hypothesis after its alerts were
+	// delivered (the scan role's returning-violator check, package links);
+	// the alerts it returns are delivered the same way. Its failure is
+	// logged and never fails the scan: the lexicon's alerts come first.
+	Linker Linker
+	Logger *slog.Logger
+}
+
+// Linker links what a final hypothesis says to earlier ones (contact
+// identifiers of banned accounts) and returns the alerts that raises.
+// alerts are the ones the scanner delivered for h.
+type Linker interface {
+	Link(ctx context.Context, h Heard, alerts []alerter.Alert) ([]alerter.Alert, error)
 }
 
 // Scanner is the one path from hypothesis to alert, shared by audio rooms
@@ -122,15 +135,25 @@ func (s *Scanner) ScanWith(ctx context.Context, h Heard, clipURL func(alertID st
 	found := s.detect(h)
 	out := make([]alerter.Alert, 0, len(found))
 	var errs []error
-	for _, a := range found {
-		if clipURL != nil {
-			a.ClipURL = clipURL(a.ID)
+	send := func(found []alerter.Alert) {
+		for _, a := range found {
+			if clipURL != nil {
+				a.ClipURL = clipURL(a.ID)
+			}
+			if err := s.deliver(ctx, a); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out = append(out, a)
 		}
-		if err := s.deliver(ctx, a); err != nil {
-			errs = append(errs, err)
-			continue
+	}
+	send(found)
+	if s.cfg.Linker != nil && h.Final && strings.TrimSpace(h.Text) != "" {
+		linked, err := s.cfg.Linker.Link(ctx, h, out)
+		if err != nil {
+			s.cfg.Logger.Warn("contact identifiers not linked", "room", h.Room.ID, "session", h.Session, "utterance", h.Utterance, "err", err)
 		}
-		out = append(out, a)
+		send(linked)
 	}
 	return out, errors.Join(errs...)
 }

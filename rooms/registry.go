@@ -367,10 +367,21 @@ func (r *Registry) textSession(room pipeline.Room, n int) (*pipeline.Session, pi
 	if err != nil {
 		return nil, nil, 0, err
 	}
+	if e.spec != nil {
+		room = mergeRoom(room, e.spec.Room())
+	}
+	if e.text != nil {
+		room = mergeRoom(room, e.text.Room)
+	}
+	if e.text != nil && room != e.text.Room {
+		// The platform names another anchor or merchant for this unregistered
+		// room (?anchor=, ?merchant=): a new text session carries them, as a
+		// new audio upload would. Without them, the feed keeps its own.
+		old := e.textFeed
+		go func() { _ = old.Close(r.ctx) }() // ends the feed's session on the bus
+		e.text, e.textFeed = nil, nil
+	}
 	if e.text == nil {
-		if e.spec != nil {
-			room = mergeRoom(room, e.spec.Room())
-		}
 		ses := &pipeline.Session{Room: room, ID: "text-" + alerter.NewID(r.now())}
 		feed, err := r.text.Open(room, ses.ID, pipeline.FeedOptions{})
 		if err != nil {

@@ -139,6 +139,11 @@ func (s Spec) Validate(schemes []string) error {
 	return checkURL(s.Source, schemes)
 }
 
+// CheckAccount validates an anchor or merchant id given outside a
+// registration (?anchor=, ?merchant= of an upload or utterance post)
+// exactly as a registration's.
+func CheckAccount(v string) error { return checkTag(v) }
+
 func checkTag(v string) error {
 	switch {
 	case len(v) > maxTagBytes:

@@ -102,9 +102,9 @@ func roomFromRequest(w http.ResponseWriter, r *http.Request) (pipeline.Room, boo
 		writeError(w, api.CodeBadRoom, err.Error())
 		return room, false
 	}
-	for name, v := range map[string]string{"anchor": room.Anchor, "merchant": room.Merchant} {
-		if len(v) > 128 {
-			writeError(w, api.CodeBadQuery, name+" is longer than 128 bytes")
+	for _, f := range []struct{ name, v string }{{"anchor", room.Anchor}, {"merchant", room.Merchant}} {
+		if err := rooms.CheckAccount(f.v); err != nil {
+			writeError(w, api.CodeBadQuery, f.name+": "+err.Error())
 			return room, false
 		}
 	}

@@ -92,7 +92,7 @@ func fullOptions(t *testing.T, anonymous bool) Options {
 	t.Cleanup(func() { _ = st.Close(context.Background()) })
 	return Options{
 		Rooms: nopRooms{}, Alerts: &memoryLog{}, UploadDir: t.TempDir(), Logger: testutil.Quiet(),
-		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{},
+		Metrics: http.NotFoundHandler(), Transcripts: st, Lexicons: noLexicons{}, Revocations: noRevoker{}, Links: noLinks{},
 		Cases: noCases{}, Appeals: noAppeals{}, Webhooks: noWebhooks{}, Reports: noReports{},
 		Escalations:    noEscalations{},
 		WHIP:           http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }),

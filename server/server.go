@@ -88,6 +88,9 @@ type Options struct {
 	// Reports takes viewer reports and runs polls (reports.go); nil
 	// serves nothing there.
 	Reports Reports
+	// Links serves bans and the links view (links.go); nil serves nothing
+	// there.
+	Links LinkService
 	// Ready are the checks of GET /readyz (readiness.go).
 	Ready []ReadyCheck
 
@@ -234,6 +237,9 @@ func (s *Server) handlers() map[string]http.Handler {
 	for p, h := range hs {
 		out[p] = h
 	}
+	for p, h := range s.linkHandlers() { // links.go
+		out[p] = h
+	}
 	if s.opts.Metrics != nil {
 		out["GET /metrics"] = s.opts.Metrics
 	}
@@ -279,6 +285,8 @@ func (s *Server) enabled(f api.Feature) bool {
 		return s.opts.Webhooks != nil
 	case api.FeatureReports:
 		return s.opts.Reports != nil
+	case api.FeatureLinks:
+		return s.opts.Links != nil
 	}
 	return false
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,6 +60,9 @@ func (s *Server) postUtterances(w http.ResponseWriter, r *http.Request) {
 		writeError(w, code, err.Error())
 		return
 	}
+	// Returning-violator alerts are compliance's alone: the platform that
+	// posted the text is not told whom its anchor was linked to.
+	alerts = slices.DeleteFunc(alerts, func(a alerter.Alert) bool { return a.Category == alerter.CategoryReturningViolator })
 	writeJSON(w, http.StatusOK, api.UtterancesResult{Room: room.ID, Utterances: len(us), Alerts: list(alerts, wireAlert)})
 }
 

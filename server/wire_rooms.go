@@ -51,6 +51,11 @@ func wireAlert(a alerter.Alert) api.Alert {
 				Policy: h.Policy, Pattern: h.Pattern, MatchedText: h.MatchedText, Via: h.Via, Score: h.Score,
 				StartMs: h.StartMs, EndMs: h.EndMs}
 		}),
+		Links: each(a.Links, func(l alerter.Link) api.AlertLink {
+			return api.AlertLink{AccountKind: l.AccountKind, AccountID: l.AccountID, Action: l.Action, Reason: l.Reason,
+				By: l.By, BannedAt: l.BannedAt, IdentifierKind: l.IdentifierKind, IdentifierHash: l.IdentifierHash,
+				Earlier: wireEvidence(l.Earlier, true), Latest: wireEvidence(l.Latest, true), Mentions: l.Mentions}
+		}),
 	}
 }
 

@@ -316,3 +316,31 @@ func TestGroupedReminderNamesEveryRule(t *testing.T) {
 		t.Fatal("a second reminder for one sentence")
 	}
 }
+
+// TestStaffOnlyAlertRemindsNobody: a staff-only alert is stored and reminds no one;
+// the next alert of the room still reminds.
+func TestStaffOnlyAlertRemindsNobody(t *testing.T) {
+	e := newEnv(t, Options{})
+	ctx := testutil.Context(t, 30*time.Second)
+	sub, err := e.nc.SubscribeSync(alerter.ReminderSubject("R1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := hit("R1", "returning-violator", 1)
+	quiet.StaffOnly = true
+	for _, a := range []alerter.Alert{quiet, hit("R1", "rule-a", 2)} {
+		if err := e.sink.Send(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m, err := sub.NextMsg(5 * time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := alerter.DecodeReminder(m.Data); r.RuleID != "rule-a" {
+		t.Errorf("first reminder is %q, want rule-a's (the staff-only alert reminds nobody)", r.RuleID)
+	}
+	if got, err := e.sink.Alerts(ctx, Query{Room: "R1"}); err != nil || len(got) != 2 || !got[0].StaffOnly {
+		t.Errorf("stored %+v, %v", got, err)
+	}
+}

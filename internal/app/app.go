@@ -21,6 +21,7 @@ import (
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/auth/revocation"
+	"github.com/earshot/earshot/links"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/reports"
 	"github.com/earshot/earshot/rooms"
@@ -66,6 +67,7 @@ type Service struct {
 	webhooks    *webhook.Service // delivery and /v1/webhooks on api nodes (webhooks.go)
 	// reports takes viewer reports and runs polls on API nodes (reports.go).
 	reports *reports.Service
+	links   *links.Service // returning violators: identifiers, bans (links.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -129,6 +131,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.SetTranscriptSource(s.transcripts)
+	if err = s.openLinks(ctx); err != nil { // links.go: before the scan role, which links
+		return nil, err
+	}
 	if cfg.Cluster.Has("api") { // its bucket made before the roles start, like the other streams
 		if s.reports, err = s.openReports(ctx); err != nil { // reports.go
 			return nil, err
@@ -174,6 +179,7 @@ func (s *Service) listenHTTP() error {
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whip, Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
+		Links:   s.links,                                                                                                                                   // links.go
 		Reports: s.reports, Revocations: s.revocations, Webhooks: s.webhooks, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
 	})
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/lexicon/version"
+	"github.com/earshot/earshot/links"
 	"github.com/earshot/earshot/reports"
 	"github.com/earshot/earshot/trust"
 )
@@ -36,6 +37,7 @@ type storeBounds struct {
 	// webhook jobs, delivery records, endpoints (alerter/webhook)
 	webhookQueue, webhookDeliveries, webhookEndpoints int64
 	reports                                           int64
+	links, bans                                       int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
@@ -84,6 +86,10 @@ var boundShares = []struct {
 	{"KV_" + webhook.DeliveryBucket, 0.015, 256 << 20, func(b *storeBounds) *int64 { return &b.webhookDeliveries }},
 	// at most webhook_delivery.max_endpoints small entries
 	{"KV_" + webhook.EndpointBucket, 0.002, 4 << 20, func(b *storeBounds) *int64 { return &b.webhookEndpoints }},
+	// contact identifiers heard on air, about 1 KB per identifier and account; they expire
+	{"KV_" + links.MentionBucket, 0.02, 256 << 20, func(b *storeBounds) *int64 { return &b.links }},
+	// the ban list and benign marks, with a little history
+	{"KV_" + links.BanBucket, 0.01, 32 << 20, func(b *storeBounds) *int64 { return &b.bans }},
 }
 
 // minBound keeps a bound useful on a tiny disk.

@@ -95,7 +95,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 		}
 	}
 	if c.Has("scan") {
-		sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: s.lex.matcher, Sink: s.sink, Logger: s.log.With("role", "scan")})
+		sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: s.lex.matcher, Sink: s.sink, Linker: s.linker(), Logger: s.log.With("role", "scan")})
 		if err != nil {
 			return err
 		}

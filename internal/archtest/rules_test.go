@@ -80,6 +80,12 @@ var rules = []rule{
 		Not:  []string{"./..."}, Allow: []string{"./internal/netguard"},
 	},
 	{
+		Doc:    "links/doc.go: This package must never import the HTTP layer (server, api).",
+		From:   []string{"./links/..."},
+		Not:    []string{"./server/...", "./api/...", "./internal/app/...", "./cmd/...", "./rooms/...", "net/http"},
+		Direct: true,
+	},
+	{
 		Doc:  "alerter/doc.go: This package must never match text or touch audio.",
 		From: []string{"./alerter/..."},
 		Not:  append([]string{"./lexicon/...", "./analysis/...", "./transcript/...", "./ingest/..."}, upper...),
