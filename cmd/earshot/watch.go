@@ -19,7 +19,7 @@ func newWatchCmd() *cobra.Command {
 	var flags *natsClient
 	cmd := &cobra.Command{
 		Use:   "watch --room R",
-		Short: "Print a room's reminders as the anchor receives them (NATS subscriber)",
+		Short: "Print a room's reminders and escalations as the anchor receives them (NATS subscriber)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := alerter.ValidRoomID(room); err != nil {
@@ -53,6 +53,21 @@ func newWatchCmd() *cobra.Command {
 				return fmt.Errorf("watch: %w", err)
 			}
 			defer sub.Unsubscribe()
+			// Escalations show on the overlay too (anchor creds may read
+			// their room's).
+			esc, err := nc.Subscribe(alerter.EscalationSubject(room), func(m *nats.Msg) {
+				e, err := alerter.DecodeEscalation(m.Data)
+				if err != nil {
+					fmt.Fprintf(out, "bad escalation on %s: %v\n", m.Subject, err)
+					return
+				}
+				fmt.Fprintf(out, "+%6.2fs  ESCALATION %s [%s/%s] %s  (rule %s, %d reminders in %ds)\n",
+					time.Since(start).Seconds(), e.Level, e.Category, e.Severity, e.Text, e.RuleID, e.Count, e.WindowSeconds)
+			})
+			if err != nil {
+				return fmt.Errorf("watch: %w", err)
+			}
+			defer esc.Unsubscribe()
 			if err := nc.Flush(); err != nil {
 				return fmt.Errorf("watch: %w", err)
 			}
