@@ -65,6 +65,9 @@ type Case struct {
 	DecisionNote string    `json:"decision_note,omitempty"`
 	// Revision is the bucket's revision of the entry (not stored).
 	Revision uint64 `json:"-"`
+	// escRank and sevRank are the queue's sort keys, set in the index so
+	// that a listing compares integers.
+	escRank, sevRank int
 }
 
 // Hit is one alert of a case: what was said and where its evidence is.
@@ -199,13 +202,18 @@ func (c *Case) escalate(level string) bool {
 	return true
 }
 
+// ranked sets c's sort keys.
+func (c *Case) ranked() {
+	c.escRank, c.sevRank = LevelRank(c.Escalation), alerter.SeverityRank(c.Severity)
+}
+
 // queueLess is the queue's order: the highest escalation first, then the
 // most severe, then the oldest (the longest waiting), then by id.
 func queueLess(a, b *Case) int {
-	if d := LevelRank(b.Escalation) - LevelRank(a.Escalation); d != 0 {
+	if d := b.escRank - a.escRank; d != 0 {
 		return d
 	}
-	if d := alerter.SeverityRank(b.Severity) - alerter.SeverityRank(a.Severity); d != 0 {
+	if d := b.sevRank - a.sevRank; d != 0 {
 		return d
 	}
 	if d := a.FirstAt.Compare(b.FirstAt); d != 0 {

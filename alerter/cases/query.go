@@ -87,20 +87,31 @@ func (s *Store) List(f Filter) ([]Case, int, error) {
 		limit = DefaultLimit
 	}
 	now := s.opts.Now()
+	// Keep the best limit matches in order while scanning: a listing costs
+	// one comparison for most cases instead of a sort of every match.
+	top := make([]*Case, 0, min(limit, 64))
+	total := 0
 	s.mu.RLock()
-	var hits []*Case
 	for _, c := range s.index {
-		if f.match(c, now) {
-			hits = append(hits, c)
+		if !f.match(c, now) {
+			continue
 		}
+		total++
+		if len(top) == limit && queueLess(c, top[len(top)-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(top, c, queueLess)
+		if len(top) == limit {
+			top = top[:len(top)-1]
+		}
+		top = slices.Insert(top, i, c)
 	}
-	slices.SortFunc(hits, queueLess)
-	out := make([]Case, 0, min(limit, len(hits)))
-	for _, c := range hits[:min(limit, len(hits))] {
-		out = append(out, *c)
+	out := make([]Case, len(top))
+	for i, c := range top {
+		out[i] = *c
 	}
 	s.mu.RUnlock()
-	return out, len(hits), nil
+	return out, total, nil
 }
 
 // CategoryStats is how long cases of one category took to decide, from

@@ -155,6 +155,7 @@ func (s *Store) remember(c Case) {
 	sum.Hits = nil
 	sum.Notes = nil
 	sum.HitCount = len(c.Hits)
+	sum.ranked()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if old, ok := s.index[c.ID]; ok && old.Revision > c.Revision {

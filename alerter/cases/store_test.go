@@ -15,7 +15,9 @@ import (
 
 var t0 = time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) (*Store, jetstream.JetStream) {
+func openStore(t *testing.T) (*Store, jetstream.JetStream) { return openStoreB(t) }
+
+func openStoreB(t testing.TB) (*Store, jetstream.JetStream) {
 	t.Helper()
 	nc := natstest.InProcess(t, natstest.Start(t, ""))
 	js, err := jetstream.New(nc)

@@ -117,7 +117,14 @@ func TestAnchorOnlyHearsItsRoom(t *testing.T) {
 	if !receives(t, svc, r1, esc, alerter.EscalationSubject("r1")) {
 		t.Fatal("anchor of r1 did not get its own escalation")
 	}
-	for _, subj := range []string{alerter.ReminderSubject("r2"), alerter.EscalationSubject("r2"), alerter.HeededSubject("r1"), alerter.AlertSubjects, "earshot.>", "$JS.API.>", "$KV.>"} {
+	appeals, err := r1.SubscribeSync(alerter.AppealSubject("r1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !receives(t, svc, r1, appeals, alerter.AppealSubject("r1")) {
+		t.Fatal("anchor of r1 did not get the outcome of its own appeal")
+	}
+	for _, subj := range []string{alerter.ReminderSubject("r2"), alerter.EscalationSubject("r2"), alerter.AppealSubject("r2"), alerter.HeededSubject("r1"), alerter.AlertSubjects, "earshot.>", "$JS.API.>", "$KV.>"} {
 		if _, err := r1.SubscribeSync(subj); err != nil {
 			t.Fatal(err)
 		}
