@@ -85,6 +85,40 @@ print("  %d hit(s)" % r["total"])
 for h in r["hits"][:3]:
     print("  [%s %s ms] %s" % (h["room"], h["start_ms"], " ".join(h.get("highlights", {}).get("text", [h["text"]]))))'
 
+echo "== a returning violator: a banned anchor's WeChat id said again by a new anchor in another room"
+# The platform posts what its own ASR heard (text), naming each room's
+# anchor and merchant; compliance bans the first anchor; the new anchor
+# reads the same id out letter by letter. The alert is for staff only: the
+# new anchor's overlay hears nothing about it.
+say() { curl -fsS -X POST -H "Authorization: Bearer $INGEST" -H 'Content-Type: application/json' \
+  "http://$HTTP/v1/rooms/$1/utterances?anchor=$2&merchant=$3" --data "{\"text\": \"$4\", \"start_ms\": 2000, \"end_ms\": 5000}" >/dev/null; }
+say shop-old lily-old lily-beauty "家人们加我微信 abc123，私聊有优惠"
+echo "   shop-old (anchor lily-old): 家人们加我微信 abc123，私聊有优惠"
+curl -fsS -X POST -H "Authorization: Bearer $STAFF" -H 'Content-Type: application/json' "http://$HTTP/v1/bans" \
+  --data '{"anchor": "lily-old", "reason": "sold counterfeit creams (demo case 1)"}' | python3 -c '
+import json, sys
+b = json.load(sys.stdin)
+print("   POST /v1/bans: %s %s banned by %s at %s: %s" % (b["kind"], b["id"], b["by"], b["at"][:19], b["reason"]))'
+say shop-new rose-new fresh-store "新号开播，加我V信 a b c 1 2 3 领券"
+echo "   shop-new (anchor rose-new): 新号开播，加我V信 a b c 1 2 3 领券"
+for _ in $(seq 1 20); do
+  out=$(curl -fsS -H "Authorization: Bearer $STAFF" "http://$HTTP/v1/alerts?category=returning-violator" | python3 -c '
+import json, sys
+for v in json.load(sys.stdin)["alerts"]:
+    a = v["alert"] if "alert" in v else v
+    for l in a.get("links", []):
+        e = l["earlier"]
+        print("  returning-violator in %s (anchor %s) said %r: the %s id of banned %s %s (%s; by %s)" % (
+            a["room"], a.get("anchor", ""), a["matched_text"], l["identifier_kind"], l["account_kind"], l["account_id"], l["reason"], l["by"]))
+        print("    earlier: room %s, %s, %d-%d ms: %s" % (e["room"], e["at"][:19], e["start_ms"], e["end_ms"], e.get("text", "")))
+        print("    now:     room %s, %s, %d-%d ms: %s" % (a["room"], a["at"][:19], a["start_ms"], a["end_ms"], a["context"]))')
+  [ -n "$out" ] && break
+  sleep 0.25
+done
+[ -n "$out" ] || { echo "   no returning-violator alert" >&2; exit 1; }
+echo "$out"
+echo "   links view: GET /v1/links?anchor=rose-new (raw identifiers for compliance tokens only)"
+
 if [ -t 0 ]; then
   read -r -p "== the service keeps running for the console and overlay; press Enter to stop " _ || true
 fi
