@@ -2,6 +2,7 @@ package trust
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -88,4 +89,39 @@ func BenchmarkLedgerFlush(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*512)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+// BenchmarkViewLoad is an API node's start: the view reads every day
+// entry of the bucket (here 1,000 accounts x 30 days) through the watch.
+func BenchmarkViewLoad(b *testing.B) {
+	r := newRigB(b)
+	ctx := context.Background()
+	today := time.Now().UTC()
+	d := Day{AirtimeMs: 3_600_000, Finals: 900, Alerts: map[string]int64{"absolute-claims/high": 2}, Confirmed: map[string]int64{"high": 1},
+		Reminders: 2, Heeded: 1, Marks: map[string]uint64{StreamUtt: 123456, "EARSHOT_ALERTS": 4567}}
+	const accounts, days = 1000, 30
+	for a := range accounts {
+		for i := range days {
+			d.Date = DateOf(today.AddDate(0, 0, -i))
+			data, _ := json.Marshal(d)
+			if _, err := r.kv.Put(ctx, dayKey(Anchor, fmt.Sprintf("anchor%d", a), d.Date), data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		v := NewView(0, 0, nil)
+		ready := make(chan struct{})
+		wctx, cancel := context.WithCancel(ctx)
+		if err := Watch(wctx, r.kv, v, testutil.Quiet(), ready); err != nil {
+			b.Fatal(err)
+		}
+		<-ready
+		cancel()
+		if len(v.IDs(Anchor)) != accounts {
+			b.Fatalf("%d accounts", len(v.IDs(Anchor)))
+		}
+	}
+	b.ReportMetric(float64(accounts*days), "entries")
 }
