@@ -36,6 +36,9 @@ try {
     check(r.fonts.some((f) => /CJK|Han|Hei|Song|Ming|WenQuanYi|Droid Sans Fallback/i.test(f.familyName) && f.glyphCount > 0),
       'the Chinese nav text is not drawn with a CJK font: ' + JSON.stringify(r.fonts));
     check(!r.tofu, 'Chinese glyphs are drawn as the missing-glyph box');
+    await page.goto(`${base}/?lang=zh-CN#/alerts`);
+    await page.waitForFunction(() => document.querySelector('#main h1') && document.querySelector('#main h1').textContent === '告警', null, { timeout: 5000 });
+    check((await page.$$eval('table.alerts th', (ths) => ths.map((x) => x.textContent))).includes('所说内容'), 'the alert table is not in Chinese');
     await shot(page, 'console.zh');
   });
 

@@ -4,36 +4,37 @@ import { api, postJSON } from './api.js';
 import { h, badge, fmtTime, fmtMs, highlightAll, problem, announce } from './dom.js';
 import { hitsOf } from './alerts.js';
 import { timelineList } from './timeline.js';
+import { t } from './i18n.js';
 
-const DECISIONS = [['confirmed', 'Confirm'], ['dismissed', 'Dismiss'], ['needs_review', 'Needs review']];
+const DECISIONS = ['confirmed', 'dismissed', 'needs_review'];
 
 export function alertView(main, args) {
   const id = args[0] || '';
-  main.append(h('p', { class: 'muted' }, 'Loading alert…'));
+  main.append(h('p', { class: 'muted' }, t('console.alert.loading')));
   api('/v1/alerts/' + encodeURIComponent(id))
     .then((a) => { main.replaceChildren(...page(a)); })
-    .catch((e) => main.replaceChildren(h('h1', {}, 'Alert ' + id), problem(e, 'Could not load this alert')));
+    .catch((e) => main.replaceChildren(h('h1', {}, t('console.alert.title', { id })), problem(e, t('console.alert.failed'))));
   return null;
 }
 
 function page(a) {
   return [
-    h('p', {}, h('a', { href: '#/alerts' }, '← All alerts')),
+    h('p', {}, h('a', { href: '#/alerts' }, t('console.alert.back'))),
     h('h1', {}, a.reminder || a.rule_id),
     h('dl', { class: 'facts' },
-      fact('Rule', a.rule_id), fact('Category', a.category), fact('Severity', badge('severity', a.severity)),
-      fact('Room', h('a', { href: '#/alerts?room=' + encodeURIComponent(a.room) }, a.room)),
-      fact('Anchor', a.anchor), fact('Merchant', a.merchant),
-      fact('Time', h('time', { datetime: a.at }, fmtTime(a.at))),
-      fact('Stream time', fmtMs(a.start_ms) + ' – ' + fmtMs(a.end_ms)),
-      fact('Matched', a.matched_text + ' (' + a.via + (a.score ? ', score ' + a.score.toFixed(2) : '') + ')'),
-      fact('Policy', a.policy)),
+      fact(t('console.alert.fact.rule'), a.rule_id), fact(t('console.alert.fact.category'), a.category), fact(t('console.alert.fact.severity'), badge('severity', a.severity)),
+      fact(t('console.alert.fact.room'), h('a', { href: '#/alerts?room=' + encodeURIComponent(a.room) }, a.room)),
+      fact(t('console.alert.fact.anchor'), a.anchor), fact(t('console.alert.fact.merchant'), a.merchant),
+      fact(t('console.alert.fact.time'), h('time', { datetime: a.at }, fmtTime(a.at))),
+      fact(t('console.alert.fact.stream'), fmtMs(a.start_ms) + ' – ' + fmtMs(a.end_ms)),
+      fact(t('console.alert.fact.matched'), t(a.score ? 'console.alert.matchedScore' : 'console.alert.matchedVia', { text: a.matched_text, via: a.via, score: a.score ? a.score.toFixed(2) : '' })),
+      fact(t('console.alert.fact.policy'), a.policy)),
     h('section', { 'aria-labelledby': 'said-h', class: 'card' },
-      h('h2', { id: 'said-h' }, 'What was said'),
+      h('h2', { id: 'said-h' }, t('console.alert.said')),
       h('blockquote', { class: 'context' }, highlightAll(a.context, hitsOf(a).map((x) => x.matched_text))),
       hitList(a),
       context(a)),
-    h('section', { 'aria-labelledby': 'clip-h', class: 'card' }, h('h2', { id: 'clip-h' }, 'Evidence'), clip(a)),
+    h('section', { 'aria-labelledby': 'clip-h', class: 'card' }, h('h2', { id: 'clip-h' }, t('console.alert.evidence')), clip(a)),
     review(a),
   ];
 }
@@ -43,7 +44,7 @@ function hitList(a) {
   const hits = hitsOf(a);
   if (hits.length < 2) return null;
   return h('ul', { class: 'hits' }, ...hits.map((x) => h('li', {},
-    badge('severity', x.severity), ' ', x.rule_id, ' (', x.category, '): "', x.matched_text, '" via ', x.via,
+    badge('severity', x.severity), ' ', t('console.alert.hit', { rule: x.rule_id, category: x.category, text: x.matched_text, via: x.via }),
     x.reminder ? h('div', { class: 'muted small' }, x.reminder) : null)));
 }
 
@@ -55,29 +56,29 @@ function fact(name, value) {
 // context shows the room's transcript around the alert, when the server
 // keeps transcripts.
 function context(a) {
-  const box = h('div', { class: 'around' }, h('p', { class: 'muted' }, 'Loading the transcript around it…'));
+  const box = h('div', { class: 'around' }, h('p', { class: 'muted' }, t('console.alert.aroundLoading')));
   const q = new URLSearchParams({ at: a.at, before: '30s', after: '30s' });
   api('/v1/rooms/' + encodeURIComponent(a.room) + '/timeline?' + q)
     .then((body) => box.replaceChildren(
-      h('h3', {}, 'Around it'),
+      h('h3', {}, t('console.alert.around')),
       timelineList(body, { at: a.at, text: a.context, mark: a.matched_text }),
-      h('p', {}, h('a', { href: '#/timeline/' + encodeURIComponent(a.room) + '?' + new URLSearchParams({ at: a.at }) }, 'Open the room timeline'))))
-    .catch((e) => box.replaceChildren(problem(e, 'Transcript context unavailable')));
+      h('p', {}, h('a', { href: '#/timeline/' + encodeURIComponent(a.room) + '?' + new URLSearchParams({ at: a.at }) }, t('console.alert.openTimeline')))))
+    .catch((e) => box.replaceChildren(problem(e, t('console.alert.aroundFailed'))));
   return box;
 }
 
 function clip(a) {
   if (!a.clip_url) {
-    return h('p', { class: 'muted', id: 'clip-status' }, 'No audio clip is kept for this alert (text from the platform\'s own recognizer, or clips are off).');
+    return h('p', { class: 'muted', id: 'clip-status' }, t('console.alert.noClip'));
   }
   const status = h('p', { class: 'muted', id: 'clip-status', role: 'status' });
   const audio = h('audio', { controls: true, preload: 'auto', src: a.clip_url, 'aria-describedby': 'clip-status' });
-  audio.addEventListener('loadedmetadata', () => { status.textContent = 'Clip: ' + audio.duration.toFixed(1) + ' s around the hit.'; });
+  audio.addEventListener('loadedmetadata', () => { status.textContent = t('console.alert.clip', { s: audio.duration.toFixed(1) }); });
   audio.addEventListener('error', () => {
-    status.replaceChildren('The clip is not available yet (it is written a few seconds after the alert). ',
-      h('button', { type: 'button', onclick: () => { audio.load(); status.textContent = 'Retrying…'; } }, 'Retry'));
+    status.replaceChildren(t('console.alert.clipLater') + ' ',
+      h('button', { type: 'button', onclick: () => { audio.load(); status.textContent = t('console.alert.retrying'); } }, t('console.alert.retry')));
   });
-  return [audio, status, h('p', {}, h('a', { href: a.clip_url, download: a.id + '.wav' }, 'Download WAV'))];
+  return [audio, status, h('p', {}, h('a', { href: a.clip_url, download: a.id + '.wav' }, t('console.alert.download')))];
 }
 
 function review(a) {
@@ -88,8 +89,8 @@ function review(a) {
   const show = (d, hist) => {
     current.dataset.decision = d ? d.decision : '';
     current.replaceChildren(...(d
-      ? ['Decision: ', badge('decision', d.decision), ' by ' + d.by + ', ' + fmtTime(d.at) + (d.note ? ' — “' + d.note + '”' : '')]
-      : ['Not reviewed yet.']));
+      ? [t('console.alert.decision') + ' ', badge('decision', d.decision), ' ' + t('console.alert.by', { by: d.by, at: fmtTime(d.at) }) + (d.note ? ' — “' + d.note + '”' : '')]
+      : [t('console.alert.notReviewed')]));
     history.replaceChildren(...(hist || []).slice().reverse().map((x) =>
       h('li', {}, badge('decision', x.decision), ' ' + x.by + ', ' + fmtTime(x.at) + (x.note ? ': ' + x.note : ''))));
   };
@@ -103,16 +104,16 @@ function review(a) {
       hist = hist.concat([d]);
       show(d, hist);
       note.value = '';
-      announce('Saved: ' + decision.replace('_', ' '));
+      announce(t('console.alert.saved', { decision: t('common.decision.' + decision) }));
     } catch (e) {
-      err.append(problem(e, 'Not saved'));
+      err.append(problem(e, t('console.alert.notSaved')));
     }
   };
   return h('section', { 'aria-labelledby': 'review-h', class: 'card' },
-    h('h2', { id: 'review-h' }, 'Review'), current,
-    h('label', { for: 'note' }, 'Note (optional)'), note,
-    h('div', { class: 'actions', role: 'group', 'aria-label': 'Decision' },
-      DECISIONS.map(([value, label]) => h('button', { type: 'button', class: 'decide ' + value, 'data-decision': value, onclick: () => decide(value) }, label))),
+    h('h2', { id: 'review-h' }, t('console.alert.review')), current,
+    h('label', { for: 'note' }, t('console.alert.note')), note,
+    h('div', { class: 'actions', role: 'group', 'aria-label': t('console.alert.decisionGroup') },
+      DECISIONS.map((value) => h('button', { type: 'button', class: 'decide ' + value, 'data-decision': value, onclick: () => decide(value) }, t('console.alert.decide.' + value)))),
     err,
-    h('h3', {}, 'History'), history);
+    h('h3', {}, t('console.alert.history')), history);
 }

@@ -1,21 +1,22 @@
 // alerts.js: the live alert feed with category, severity and room filters.
 import { api, feed, schema } from './api.js';
 import { h, badge, fmtTime, announce, problem, setConn, select, highlightAll } from './dom.js';
+import { t } from './i18n.js';
 
 export function alertsView(main, _args, params) {
   const f = { category: params.get('category') || '', severity: params.get('severity') || '', room: params.get('room') || '' };
   const tbody = h('tbody');
   const status = h('p', { class: 'muted', role: 'status' });
-  const form = h('form', { class: 'filters', 'aria-label': 'Filter alerts', onchange: apply, onsubmit: (e) => { e.preventDefault(); apply(); } },
-    select('category', 'Category', schema().then((s) => s.categories), f.category),
-    select('severity', 'Severity', schema().then((s) => s.severities), f.severity),
-    h('label', { for: 'room' }, 'Room'),
+  const form = h('form', { class: 'filters', 'aria-label': t('console.alerts.filters'), onchange: apply, onsubmit: (e) => { e.preventDefault(); apply(); } },
+    select('category', t('console.alerts.category'), schema().then((s) => s.categories), f.category),
+    select('severity', t('console.alerts.severity'), schema().then((s) => s.severities), f.severity),
+    h('label', { for: 'room' }, t('console.alerts.room')),
     h('input', { id: 'room', name: 'room', value: f.room, pattern: '[A-Za-z0-9_-]{1,64}', size: 14 }));
   main.append(
-    h('h1', {}, 'Alerts'), form, status,
+    h('h1', {}, t('console.alerts.title')), form, status,
     h('table', { class: 'alerts' },
-      h('caption', { class: 'sr-only' }, 'Alerts, newest first; new ones appear at the top as they happen'),
-      h('thead', {}, h('tr', {}, ['Time', 'Room', 'Category', 'Severity', 'What was said', 'Decision'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('caption', { class: 'sr-only' }, t('console.alerts.caption')),
+      h('thead', {}, h('tr', {}, ['time', 'room', 'category', 'severity', 'said', 'decision'].map((c) => h('th', { scope: 'col' }, t('console.alerts.col.' + c))))),
       tbody));
 
   function apply() {
@@ -40,20 +41,20 @@ export function alertsView(main, _args, params) {
     tbody.prepend(tr);
   };
 
-  status.textContent = 'Loading…';
+  status.textContent = t('common.loading');
   const listQuery = new URLSearchParams(query);
   listQuery.delete('severity');
   listQuery.set('limit', '200');
   api('/v1/alerts?' + listQuery).then((body) => {
     for (const a of body.alerts || []) add(a, false);
-    status.textContent = rows.size ? '' : 'No alerts yet. New ones appear here as they happen.';
-  }).catch((e) => status.replaceWith(problem(e, 'Could not load stored alerts')));
+    status.textContent = rows.size ? '' : t('console.alerts.empty');
+  }).catch((e) => status.replaceWith(problem(e, t('console.alerts.failed'))));
 
   return feed('/v1/events/alerts?' + query, {
     alert: (a) => {
       add(a, true);
       status.textContent = '';
-      announce('New ' + a.severity + ' alert in room ' + a.room + ': ' + a.category);
+      announce(t('console.alerts.new', { severity: a.severity, room: a.room, category: a.category }));
     },
     disposition: (d) => {
       const tr = rows.get(d.alert_id);

@@ -1,5 +1,6 @@
 // dom.js: building nodes safely. Text from the API is never parsed as HTML.
-import { t, lang, termLabel } from './i18n.js';
+import { t, has, lang, termLabel } from './i18n.js';
+import { schema } from './api.js';
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -76,7 +77,18 @@ export function fmtMs(ms) {
   return Math.floor(s / 3600) + ':' + p(Math.floor(s / 60) % 60) + ':' + p(s % 60);
 }
 
-export const badge = (kind, value) => h('span', { class: 'badge ' + kind + '-' + String(value || 'none') }, String(value || '—').replace('_', ' '));
+// badge is a value's pill: a severity shows its schema label in the page
+// language (filled in when the schema arrives), a decision its word from
+// common.json, anything else its id.
+export function badge(kind, value) {
+  const v = String(value || '');
+  const key = 'common.' + kind + '.' + v;
+  const el = h('span', { class: 'badge ' + kind + '-' + (v || 'none') }, v && has(key) ? t(key) : (v || '—').replace('_', ' '));
+  if (kind === 'severity' && v) {
+    schema().then((s) => { const term = s.severities.find((x) => x.id === v); if (term) el.textContent = termLabel(term); }, () => {});
+  }
+  return el;
+}
 
 export function announce(msg) {
   const el = document.getElementById('announce');
