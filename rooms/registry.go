@@ -256,6 +256,15 @@ func (r *Registry) Remove(ctx context.Context, id string) error {
 	return err
 }
 
+// Specs returns the registered rooms' specs (rooms registered with
+// POST /v1/rooms, not the automatic rooms of posted text or uploads),
+// sorted by id.
+func (r *Registry) Specs() []Spec {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return sortSpecs(r.specsLocked())
+}
+
 func (r *Registry) specsLocked() []Spec {
 	var out []Spec
 	for _, e := range r.rooms {

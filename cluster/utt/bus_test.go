@@ -159,6 +159,9 @@ func TestPlatformPublishes(t *testing.T) {
 		as, _ := e.sink.Alerts(ctx, natsinkQuery())
 		return len(as) == 1 && as[0].Room == "shop7" && as[0].RuleID == "r-best" && as[0].StartMs >= 0
 	})
+	// The count is taken once the scanner is done with the message, which
+	// may be just after its alert is stored.
+	testutil.WaitFor(t, 5*time.Second, "the message counted", func() bool { return e.scan.Stats.Scanned.Load() >= 1 })
 	if n := e.scan.Stats.Scanned.Load(); n != 1 {
 		t.Fatalf("scanned %d messages, want 1 (the duplicate is dropped by the stream)", n)
 	}

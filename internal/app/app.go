@@ -17,6 +17,7 @@ import (
 	"github.com/earshot/earshot/alerter/natsembed"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/alerter/webhook"
+	"github.com/earshot/earshot/cluster/roomsync"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
@@ -66,8 +67,9 @@ type Service struct {
 	trust       trustRole        // the trust ledger's view and writer (trust.go)
 	webhooks    *webhook.Service // delivery and /v1/webhooks on api nodes (webhooks.go)
 	// reports takes viewer reports and runs polls on API nodes (reports.go).
-	reports *reports.Service
-	links   *links.Service // returning violators: identifiers, bans (links.go)
+	reports  *reports.Service
+	links    *links.Service // returning violators: identifiers, bans (links.go)
+	roomSync *roomsync.Sync // registrations shared over EARSHOT_ROOMS (roomsync.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -154,6 +156,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		if err != nil {
 			return nil, err
 		}
+		if err = s.openRoomSync(ctx); err != nil { // roomsync.go: the cluster's room list
+			return nil, err
+		}
 	}
 	if !cfg.Cluster.Has("api") {
 		return s, nil
@@ -174,7 +179,7 @@ func (s *Service) listenHTTP() error {
 	}
 	// console.go: compliance console feeds, alert review, pages' tokens.
 	opts, err := s.console(server.Options{
-		Rooms: s.reg, Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
+		Rooms: s.roomsAPI(), Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex,
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whip, Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
@@ -226,6 +231,9 @@ func (s *Service) Close(ctx context.Context) {
 	}
 	if s.whip != nil {
 		_ = s.whip.Close()
+	}
+	if s.roomSync != nil { // before the rooms stop: a drain is not a removal
+		s.roomSync.Close()
 	}
 	if s.cancel != nil {
 		s.cancel()

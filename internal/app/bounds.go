@@ -14,6 +14,7 @@ import (
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/alerter/webhook"
+	"github.com/earshot/earshot/cluster/roomsync"
 	"github.com/earshot/earshot/cluster/search"
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/internal/auth/revocation"
@@ -38,6 +39,7 @@ type storeBounds struct {
 	webhookQueue, webhookDeliveries, webhookEndpoints int64
 	reports                                           int64
 	links, bans                                       int64
+	rooms                                             int64
 }
 
 // A share of the storage limit and a fixed default for each; the shares
@@ -65,6 +67,8 @@ var boundShares = []struct {
 	// escalation counts and heeded deadlines: a few hundred bytes per
 	// anchor and rule reminded within a day
 	{"KV_" + escalation.Bucket, 0.01, 64 << 20, func(b *storeBounds) *int64 { return &b.escalation }},
+	// one spec of a few hundred bytes per registered room
+	{"KV_" + roomsync.Bucket, 0.01, 64 << 20, func(b *storeBounds) *int64 { return &b.rooms }},
 	// one small entry per index node
 	{"KV_" + search.Bucket, 0.002, 1 << 20, func(b *storeBounds) *int64 { return &b.indexNodes }},
 	// reporters' records, alert links, polls and votes, and report dedup

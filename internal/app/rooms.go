@@ -42,9 +42,10 @@ func (s *Service) openRooms(ctx context.Context, tmpl pipeline.Config) (*rooms.R
 		opts.Owner = s.roles.place // a room is pulled by the one worker holding its claim
 	}
 	if !s.cfg.Cluster.Has("ingest") {
-		// An api node only posts text to the stream: it pulls nothing and
-		// restores no rooms (the ingest nodes own them).
-		opts.StorePath, opts.OpenSource, opts.EvidenceDir = "", nil, ""
+		// An api node takes registrations and shows every room's status,
+		// but pulls nothing and keeps no list of its own: the ingest
+		// workers own the rooms, the cluster's list (roomsync) is shared.
+		opts.StorePath, opts.EvidenceDir, opts.Owner = "", "", nobody{}
 	}
 	reg, err := rooms.Open(ctx, tmpl, opts)
 	if err != nil {
