@@ -8,6 +8,7 @@ import (
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/appeal"
+	"github.com/earshot/earshot/alerter/cases"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/api"
 )
@@ -148,5 +149,26 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request) {
 		appealError(w, err)
 		return
 	}
+	s.noteAppeal(r.Context(), ap)
 	writeJSON(w, http.StatusOK, wireAppeal(ap))
+}
+
+// noteAppeal records the outcome on the alert's case too, so the case
+// (confirmed as a whole) says which of its alerts an appeal overturned.
+// The appeal is decided already: a failure here is logged.
+func (s *Server) noteAppeal(ctx context.Context, ap alerter.Appeal) {
+	if s.opts.Cases == nil {
+		return
+	}
+	id, err := s.opts.Cases.CaseOf(ctx, ap.AlertID)
+	if err == nil {
+		text := fmt.Sprintf("appeal of alert %s (%s): %s", ap.AlertID, ap.RuleID, ap.State)
+		if ap.Note != "" {
+			text += ": " + ap.Note
+		}
+		_, err = s.opts.Cases.AddNote(ctx, id, ap.DecidedBy, text)
+	}
+	if err != nil && !errors.Is(err, cases.ErrNotFound) {
+		s.opts.Logger.Warn("appeal decided but not noted on its case", "alert", ap.AlertID, "err", err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -93,6 +94,13 @@ func TestAppealRoundTrip(t *testing.T) {
 	}
 	_, err = e.staff.DecideAppeal(ctx, id, api.AppealDecisionRequest{Outcome: alerter.AppealUpheld})
 	codeOf(t, err, api.CodeAppealDecided)
+	// The alert's case notes the outcome, and its hit shows the appeal.
+	c := e.waitCase(t, "room-a", 1)
+	v, err := e.staff.Case(ctx, c.ID)
+	if err != nil || len(v.Notes) != 1 || !strings.Contains(v.Notes[0].Text, "overturned: it was a quote") ||
+		v.Hits[0].Appeal == nil || v.Hits[0].Appeal.State != alerter.AppealOverturned {
+		t.Fatalf("case after the appeal: %v %+v", err, v)
+	}
 	if ev := nextAppeal(t, feed, alerter.AppealOverturned); ev.Note != "it was a quote" {
 		t.Fatalf("overlay event %+v", ev)
 	}

@@ -27,6 +27,8 @@ type CaseStore interface {
 	Decide(ctx context.Context, id string, state cases.State, by, note string) (cases.Case, error)
 	Stats() []cases.CategoryStats
 	Window() time.Duration
+	// CaseOf names the case an alert is in.
+	CaseOf(ctx context.Context, alertID string) (string, error)
 }
 
 // maxCaseBody bounds a case or appeal request body.

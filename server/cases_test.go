@@ -233,6 +233,9 @@ func (noCases) Decide(context.Context, string, cases.State, string, string) (cas
 }
 func (noCases) Stats() []cases.CategoryStats { return nil }
 func (noCases) Window() time.Duration        { return cases.DefaultWindow }
+func (noCases) CaseOf(context.Context, string) (string, error) {
+	return "", cases.ErrNotFound
+}
 
 type noAppeals struct{}
 
