@@ -59,8 +59,21 @@ try {
   });
 
   let poll;
-  await step('staff open a poll; the widget shows it without counts', async () => {
-    poll = await asStaff('POST', `/v1/alerts/${alertID}/poll`, { question: 'Does this cream cure diabetes?' });
+  const staffCtx = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+  const consolePage = await staffCtx.newPage();
+  watchErrors(consolePage, errors);
+  await step('staff open a poll from the console; the widget shows it without counts', async () => {
+    await consolePage.goto(`${base}/#token=${encodeURIComponent(staff)}`);
+    await consolePage.waitForFunction(() => !location.hash.includes('token='), null, { timeout: 10000 });
+    await consolePage.evaluate((id) => { location.hash = '#/alert/' + id; }, alertID);
+    await consolePage.waitForSelector('#viewers #poll-open', { timeout: 10000 });
+    const corr = await consolePage.textContent('#viewers');
+    check(corr.includes('1 viewer reported this moment'), 'the console does not show the report corroborating the alert: ' + corr);
+    await consolePage.fill('#poll-question-input', 'Does this cream cure diabetes?');
+    await consolePage.click('#poll-open');
+    await consolePage.waitForSelector('#poll-state[data-state=open]', { timeout: 5000 });
+    poll = (await asStaff('GET', `/v1/alerts/${alertID}`)).poll;
+    check(poll && poll.state === 'open', 'the API has no open poll: ' + JSON.stringify(poll));
     await page.waitForSelector('#poll[data-state=open] button[data-option=yes]', { timeout: 5000 });
     check((await page.textContent('#poll-question')).includes('cure diabetes'), 'the question is not shown');
     check(await page.$eval('#poll-results', (e) => e.hidden && e.children.length === 0), 'results shown on an open poll');
@@ -92,8 +105,14 @@ try {
     await ctx2.close();
   });
 
-  await step('closing the poll shows the result', async () => {
-    await asStaff('POST', `/v1/alerts/${alertID}/poll/close`, {});
+  await step('closing the poll from the console shows the result', async () => {
+    await consolePage.click('#poll-refresh');
+    await consolePage.waitForSelector('#poll-counts li[data-option=no]:text("no: 1")', { timeout: 5000 });
+    await consolePage.click('#poll-close');
+    await consolePage.waitForSelector('#poll-state[data-state=closed]', { timeout: 5000 });
+    const card = await consolePage.textContent('#viewer-poll');
+    check(!card.includes('null') && card.includes('2 votes'), 'the closed poll card: ' + card);
+    await shot(consolePage, 'console-poll-closed');
     await page.waitForSelector('#poll[data-state=closed] #poll-results li[data-option=yes]', { timeout: 5000 });
     const rows = await page.$$eval('#poll-results li', (ls) => ls.map((l) => l.textContent));
     check(rows.includes('yes: 1') && rows.includes('no: 1'), 'result rows: ' + rows);

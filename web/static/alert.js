@@ -5,6 +5,7 @@ import { h, badge, fmtTime, fmtMs, highlightAll, problem, announce } from './dom
 import { hitsOf } from './alerts.js';
 import { timelineList } from './timeline.js';
 import { t } from './i18n.js';
+import { viewersCard } from './viewers.js';
 
 const DECISIONS = ['confirmed', 'dismissed', 'needs_review'];
 
@@ -35,6 +36,7 @@ function page(a) {
       hitList(a),
       context(a)),
     h('section', { 'aria-labelledby': 'clip-h', class: 'card' }, h('h2', { id: 'clip-h' }, t('console.alert.evidence')), clip(a)),
+    viewersCard(a), // viewers.js: reports, corroboration, the viewers' poll
     review(a),
   ];
 }
