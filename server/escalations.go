@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -29,6 +30,10 @@ func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	es, err := s.opts.Escalations.Escalations(r.Context(), q)
+	if errors.Is(err, escalation.ErrTooMany) {
+		writeError(w, api.CodeBadQuery, err.Error()+": give a later ?since= or a ?room=")
+		return
+	}
 	if err != nil {
 		s.opts.Logger.Error("listing escalations", "err", err)
 		writeError(w, api.CodeEscalationLog, "the escalation log cannot be read now; retry")

@@ -26,6 +26,11 @@ type Query struct {
 // day), so this many since Since means Since is too far back.
 const maxScan = 200_000
 
+// ErrTooMany is returned when more than maxScan escalations match the
+// subject since Query.Since: the caller narrows the query (a later Since,
+// a room) rather than get a listing that misses the newest.
+var ErrTooMany = errors.New("escalation: too many escalations since the start of the listing")
+
 // Log reads the escalations stored in the event stream.
 type Log struct{ js jetstream.JetStream }
 
@@ -52,12 +57,14 @@ func (l *Log) Escalations(ctx context.Context, q Query) ([]alerter.Escalation, e
 	}
 	c, err := l.js.OrderedConsumer(ctx, alerter.EventStream, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{subject}, DeliverPolicy: jetstream.DeliverByStartTimePolicy, OptStartTime: &q.Since,
+		// one listing's consumer: gone soon after, not after the default 5 min
+		InactiveThreshold: 10 * time.Second,
 	})
 	if err != nil {
 		return fail(err)
 	}
 	var out []alerter.Escalation
-	for scanned := 0; scanned < maxScan; {
+	for scanned := 0; scanned <= maxScan; {
 		batch, err := c.FetchNoWait(500)
 		if err != nil {
 			return fail(err)
@@ -81,10 +88,10 @@ func (l *Log) Escalations(ctx context.Context, q Query) ([]alerter.Escalation, e
 		}
 		scanned += n
 		if last || n == 0 {
-			break
+			return out, nil
 		}
 	}
-	return out, nil
+	return nil, fmt.Errorf("%w (more than %d on %s)", ErrTooMany, maxScan, subject)
 }
 
 func (q Query) matches(e alerter.Escalation) bool {
