@@ -242,6 +242,7 @@ var Routes = []Route{
 	{Method: get, Path: "/{$}", Access: Public, Summary: "the compliance console page"},
 	{Method: get, Path: "/lexicon", Access: Public, Summary: "the lexicon editor page"},
 	{Method: get, Path: "/trust", Access: Public, Summary: "the trust ledger page"},
+	{Method: get, Path: "/links", Access: Public, Feature: FeatureLinks, Summary: "the returning-violators page: ban list, linked accounts, benign identifiers"},
 	{Method: get, Path: "/overlay/{room}", Access: Public, Summary: "the anchor's overlay page (an OBS browser source)"},
 	{Method: get, Path: "/widget/{room}", Access: Public, Feature: FeatureReports, Summary: "the viewers' embeddable widget: report this moment, vote in the open poll"},
 	{Method: get, Path: "/static/", Access: Public, Summary: "the pages' scripts and styles"},

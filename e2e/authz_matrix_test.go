@@ -107,6 +107,7 @@ var authzMatrix = map[string][]string{
 	"GET /{$}":            {"public"},
 	"GET /lexicon":        {"public"},
 	"GET /trust":          {"public"},
+	"GET /links":          {"public"},
 	"GET /overlay/{room}": {"public"},
 	"GET /widget/{room}":  {"public"},
 	"GET /static/":        {"public"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/links"
+	"github.com/earshot/earshot/web"
 )
 
 // LinkService is the returning-violator store the API serves
@@ -26,15 +27,16 @@ type LinkService interface {
 	HashOf(value string) (hash string, ok bool)
 }
 
-func (s *Server) linkHandlers() map[string]http.HandlerFunc {
-	return map[string]http.HandlerFunc{
-		"POST /v1/bans":           s.postBan,
-		"GET /v1/bans":            s.listBans,
-		"DELETE /v1/bans":         s.deleteBan,
-		"GET /v1/links":           s.getLinks,
-		"GET /v1/links/benign":    s.listBenign,
-		"POST /v1/links/benign":   s.postBenign,
-		"DELETE /v1/links/benign": s.deleteBenign,
+func (s *Server) linkHandlers() map[string]http.Handler {
+	return map[string]http.Handler{
+		"GET /links":              pageHeaders(servePage(web.Static(), "links.html")), // pages.go
+		"POST /v1/bans":           http.HandlerFunc(s.postBan),
+		"GET /v1/bans":            http.HandlerFunc(s.listBans),
+		"DELETE /v1/bans":         http.HandlerFunc(s.deleteBan),
+		"GET /v1/links":           http.HandlerFunc(s.getLinks),
+		"GET /v1/links/benign":    http.HandlerFunc(s.listBenign),
+		"POST /v1/links/benign":   http.HandlerFunc(s.postBenign),
+		"DELETE /v1/links/benign": http.HandlerFunc(s.deleteBenign),
 	}
 }
 

@@ -17,6 +17,7 @@ export const NAV = [
   { id: 'rooms', href: '/#/rooms', key: 'common.nav.rooms' },
   { id: 'lexicon', href: '/lexicon', key: 'common.nav.lexicon' },
   { id: 'trust', href: '/trust', key: 'common.nav.trust' },
+  { id: 'links', href: '/links', key: 'common.nav.links' },
 ];
 
 // mountShell replaces the page's [data-shell] with the header. brand is
