@@ -135,7 +135,7 @@ try {
     await page.selectOption('#patterns fieldset:last-child [name=contact]', 'email');
     await page.fill('#rule-form [name=reminder]', 'Please avoid the beta phrase.');
     await page.click('#rule-form button[type=submit]');
-    await page.waitForFunction(() => document.querySelector('#status').textContent.includes('2 rules'), null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#status')?.textContent.includes('2 rules'), null, { timeout: 5000 });
     const y = await page.inputValue('#yaml');
     check(y.includes('- id: beta-rule') && y.includes('{phrase: "beta phrase", slop: 1}') && y.includes('{contact: "email"}'), 'rule not in YAML:\n' + y);
     await page.waitForSelector('#rule-list li.added[data-rule=beta-rule]');
@@ -182,7 +182,7 @@ try {
   await step('in Chinese, with a CJK font, keeping the draft and the form', async () => {
     const draft = await page.inputValue('#yaml');
     await page.click('[data-lang-switch] [data-lang=zh-CN]');
-    await page.waitForFunction(() => document.querySelector('#editor h1').textContent === '词库', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#editor h1')?.textContent === '词库', null, { timeout: 5000 });
     check((await page.textContent('[data-nav=alerts]')) === '告警', 'nav not in Chinese');
     check((await page.textContent('#rule-form button[type=submit]')) === '应用到草稿', 'form not in Chinese');
     check(await page.inputValue('#yaml') === draft, 'switching language changed the draft');
@@ -190,14 +190,14 @@ try {
     const cat = await page.$eval('#rule-form [name=category]', (s) => s.options[s.selectedIndex].textContent);
     check(cat === sc.categories.find((c) => c.id === 'price-fraud').label_zh, 'category label not Chinese: ' + cat);
     await page.click('#test-form button');
-    await page.waitForFunction(() => (document.querySelector('#test-result li.hit') || {}).textContent?.includes('触发'), null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#test-result li.hit')?.textContent?.includes('触发'), null, { timeout: 5000 });
     await page.click('#bt-form button');
-    await page.waitForFunction(() => (document.querySelector('#bt-table caption') || {}).textContent?.includes('句话'), null, { timeout: 10000 });
+    await page.waitForFunction(() => document.querySelector('#bt-table caption')?.textContent?.includes('句话'), null, { timeout: 10000 });
     const r = await cjkRendering(page, '#editor h1');
     check(r.fonts.some((f) => /CJK/i.test(f.familyName) && f.glyphCount > 0) && !r.tofu, 'Chinese not drawn with a CJK font: ' + JSON.stringify(r));
     await docShot(page, 'editor.zh');
     await page.click('[data-lang-switch] [data-lang=en]');
-    await page.waitForFunction(() => document.querySelector('#editor h1').textContent === 'Lexicon');
+    await page.waitForFunction(() => document.querySelector('#editor h1')?.textContent === 'Lexicon');
   });
 
   await step('publishes after showing the diff', async () => {

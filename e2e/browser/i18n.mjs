@@ -16,7 +16,7 @@ try {
     watchErrors(page, errors);
     await page.goto(`${base}/#token=${encodeURIComponent(token)}`);
     await page.waitForSelector('html[lang=zh-CN] [data-nav=alerts]');
-    await page.waitForFunction(() => document.querySelector('[data-nav=alerts]').textContent === '告警', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('[data-nav=alerts]')?.textContent === '告警', null, { timeout: 5000 });
     check((await page.textContent('.top .sub')) === '合规控制台', 'brand: ' + await page.textContent('.top .sub'));
     check((await page.getAttribute('[data-lang-switch] [data-lang=zh-CN]', 'aria-pressed')) === 'true', 'switch does not show 中文 as chosen');
     await page.waitForSelector('#main h1');
@@ -29,7 +29,7 @@ try {
 
   await step('?lang=zh-CN overrides an English browser, and Chinese renders as Chinese', async () => {
     await page.goto(`${base}/?lang=zh-CN#token=${encodeURIComponent(token)}`);
-    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.querySelector('#whoami').textContent !== '', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && (document.querySelector('#whoami')?.textContent || '') !== '', null, { timeout: 5000 });
     check((await page.textContent('[data-nav=search]')) === '搜索', 'nav: ' + await page.textContent('[data-nav=search]'));
     const r = await cjkRendering(page, '[data-nav=alerts]');
     console.log('CJK: ' + JSON.stringify(r));
@@ -37,28 +37,28 @@ try {
       'the Chinese nav text is not drawn with a CJK font: ' + JSON.stringify(r.fonts));
     check(!r.tofu, 'Chinese glyphs are drawn as the missing-glyph box');
     await page.goto(`${base}/?lang=zh-CN#/alerts`);
-    await page.waitForFunction(() => document.querySelector('#main h1') && document.querySelector('#main h1').textContent === '告警', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#main h1')?.textContent === '告警', null, { timeout: 5000 });
     check((await page.$$eval('table.alerts th', (ths) => ths.map((x) => x.textContent))).includes('所说内容'), 'the alert table is not in Chinese');
     await shot(page, 'console.zh');
   });
 
   await step('the switch changes the language live and is remembered', async () => {
     await page.click('[data-lang-switch] [data-lang=en]');
-    await page.waitForFunction(() => document.querySelector('[data-nav=alerts]').textContent === 'Alerts', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('[data-nav=alerts]')?.textContent === 'Alerts', null, { timeout: 5000 });
     check(page.url().includes('lang=en'), 'the address keeps the old ?lang: ' + page.url());
     await page.click('[data-lang-switch] [data-lang=zh-CN]');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && document.querySelector('#main h1'), null, { timeout: 5000 });
     await page.goto(`${base}/#/rooms`);
-    await page.waitForFunction(() => document.querySelector('[data-nav=rooms]').textContent === '直播间', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('[data-nav=rooms]')?.textContent === '直播间', null, { timeout: 5000 });
     check((await page.evaluate(() => localStorage.getItem('earshot.lang'))) === 'zh-CN', 'choice not kept');
-    await page.waitForFunction(() => document.querySelector('#main h1') && document.querySelector('#main h1').textContent === '直播间', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('#main h1')?.textContent === '直播间', null, { timeout: 5000 });
     await page.goto(`${base}/#/search?q=nothing`);
-    await page.waitForFunction(() => /找到 \d+ 句话|搜索失败/.test(document.querySelector('.results').textContent), null, { timeout: 5000 });
+    await page.waitForFunction(() => /找到 \d+ 句话|搜索失败/.test(document.querySelector('.results')?.textContent), null, { timeout: 5000 });
     check((await page.textContent('label[for=q]')) === '搜索转写文本', 'search form not in Chinese');
     await page.goto(`${base}/#/rooms`);
     await page.click('[data-lang-switch] [data-lang=en]');
     await page.reload();
-    await page.waitForFunction(() => document.querySelector('[data-nav=rooms]').textContent === 'Rooms', null, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelector('[data-nav=rooms]')?.textContent === 'Rooms', null, { timeout: 5000 });
     await shot(page, 'console.en');
   });
 
