@@ -77,14 +77,15 @@ export function caseView(main, args) {
         x.appeal ? [' · ', h('span', { class: 'badge appeal appeal-' + x.appeal.state }, t('cases.appeal.' + x.appeal.state))] : null),
       h('blockquote', { class: 'context' }, highlightAll(x.context, [x.matched_text])),
       x.reminder ? h('p', { class: 'muted small' }, x.reminder) : null,
-      clip(x),
+      clip(x, i),
       h('p', { class: 'small' }, h('a', { href: '#/alert/' + encodeURIComponent(x.alert_id) }, t('cases.case.alert'))));
   }
 
-  function clip(x) {
+  function clip(x, i) {
     if (!x.clip_url) return h('p', { class: 'muted small clip-status' }, t('cases.clip.none'));
     const status = h('span', { class: 'muted small clip-status', role: 'status' });
-    const audio = h('audio', { controls: true, preload: 'metadata', src: x.clip_url, 'aria-label': t('cases.clip.label', { rule: x.rule_id }) });
+    // A long case loads the first clips' lengths only; the rest load on play.
+    const audio = h('audio', { controls: true, preload: i < 10 ? 'metadata' : 'none', src: x.clip_url, 'aria-label': t('cases.clip.label', { rule: x.rule_id }) });
     audio.addEventListener('loadedmetadata', () => { status.textContent = t('cases.clip.len', { s: audio.duration.toFixed(1) }); });
     audio.addEventListener('error', () => {
       status.replaceChildren(t('cases.clip.notYet'), ' ',
