@@ -69,3 +69,30 @@ func FuzzDecodeRequest(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodePollRequest: a poll body is refused by name or accepted with
+// a bounded question and 2 to MaxOptions distinct options.
+func FuzzDecodePollRequest(f *testing.F) {
+	for _, s := range []string{``, `{}`, `{"question": "Was this true?", "options": ["yes", "no"]}`, `{"options": ["a", "a"]}`, `{"options": []}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := DecodePollRequest(body)
+		if err != nil {
+			if !errors.Is(err, ErrBadPoll) {
+				t.Fatalf("unnamed error %v", err)
+			}
+			return
+		}
+		if r.Question == "" || len([]rune(r.Question)) > MaxQuestion || len(r.Options) < 2 || len(r.Options) > MaxOptions {
+			t.Fatalf("accepted %+v", r)
+		}
+		for i, o := range r.Options {
+			for _, p := range r.Options[:i] {
+				if p == o {
+					t.Fatalf("duplicate option accepted: %+v", r)
+				}
+			}
+		}
+	})
+}
