@@ -13,33 +13,103 @@ import (
 )
 
 // startFanout attaches this node to the shared fan-out consumer of each
-// source stream. A new consumer starts at new events: an endpoint gets
-// what happens after it is added, not a month of history.
+// source stream, after making sure each exists. A new consumer starts at
+// new events: an endpoint gets what happens after it is added, not a
+// month of history.
 func (s *Service) startFanout(ctx context.Context) error {
 	for _, src := range eventStreams {
-		c, err := s.js.CreateOrUpdateConsumer(ctx, src.name, jetstream.ConsumerConfig{
-			Durable:        fanoutConsumer,
-			Description:    "earshot webhooks: fans events out to the endpoints' queues",
-			FilterSubjects: src.filters,
-			DeliverPolicy:  jetstream.DeliverNewPolicy,
-			AckPolicy:      jetstream.AckExplicitPolicy,
-			AckWait:        30 * time.Second,
-			MaxAckPending:  1024,
-		})
-		if err != nil {
-			return fmt.Errorf("webhooks: fan-out consumer on %s: %w", src.name, err)
+		if _, err := s.fanoutConsumer(ctx, src.name, src.filters, time.Time{}); err != nil {
+			return err
 		}
-		cc, err := c.Consume(s.fanout, jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
-			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
-				s.log.Debug("webhook fan-out", "stream", src.name, "err", err)
+	}
+	for _, src := range eventStreams {
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			var lost time.Time
+			for s.ctx.Err() == nil {
+				seen, err := s.runFanout(src.name, src.filters, lost)
+				if s.ctx.Err() != nil {
+					return
+				}
+				if !seen.IsZero() {
+					lost = seen
+				}
+				// The stream was deleted and made again (the alert sink
+				// does that), or NATS is away: attach again.
+				s.log.Warn("webhook fan-out stopped; attaching again", "stream", src.name, "err", err)
+				select {
+				case <-s.ctx.Done():
+				case <-time.After(time.Second):
+				}
 			}
-		}))
-		if err != nil {
-			return fmt.Errorf("webhooks: fan-out on %s: %w", src.name, err)
-		}
-		s.fanouts = append(s.fanouts, cc)
+		}()
 	}
 	return nil
+}
+
+// fanoutConsumer makes or updates the fan-out consumer of stream. Made
+// again after it was lost (the stream deleted and made again), it starts
+// at the time it was lost rather than at new events, so what was stored
+// meanwhile is not skipped.
+func (s *Service) fanoutConsumer(ctx context.Context, stream string, filters []string, lost time.Time) (jetstream.Consumer, error) {
+	cfg := jetstream.ConsumerConfig{
+		Durable:        fanoutConsumer,
+		Description:    "earshot webhooks: fans events out to the endpoints' queues",
+		FilterSubjects: filters,
+		DeliverPolicy:  jetstream.DeliverNewPolicy,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        30 * time.Second,
+		MaxAckPending:  1024,
+	}
+	if !lost.IsZero() {
+		if c, err := s.js.Consumer(ctx, stream, fanoutConsumer); err == nil {
+			return c, nil
+		}
+		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &lost
+	}
+	c, err := s.js.CreateOrUpdateConsumer(ctx, stream, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("webhooks: fan-out consumer on %s: %w", stream, err)
+	}
+	return c, nil
+}
+
+// runFanout fans out one stream's events, one at a time, until s closes
+// or the consumer fails. It returns the last time the consumer was known
+// to work (attached, or a message fanned out), where a consumer made
+// again starts.
+func (s *Service) runFanout(stream string, filters []string, lost time.Time) (time.Time, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+	c, err := s.fanoutConsumer(ctx, stream, filters, lost)
+	cancel()
+	if err != nil {
+		return time.Time{}, err
+	}
+	seen := time.Now()
+	// A short heartbeat: a consumer deleted with its stream is not
+	// always told to the pull in flight; missing heartbeats (ErrNoHeartbeat)
+	// are, and end this attachment.
+	it, err := c.Messages(jetstream.PullMaxMessages(64), jetstream.PullExpiry(10*time.Second), jetstream.PullHeartbeat(2*time.Second))
+	if err != nil {
+		return seen, err
+	}
+	stop := context.AfterFunc(s.ctx, it.Stop)
+	defer stop()
+	defer it.Stop()
+	for {
+		msg, err := it.Next()
+		if err != nil {
+			if errors.Is(err, jetstream.ErrMsgIteratorClosed) && s.ctx.Err() != nil {
+				return seen, nil
+			}
+			return seen, err
+		}
+		if md, err := msg.Metadata(); err == nil && md.Timestamp.After(seen) {
+			seen = md.Timestamp
+		}
+		s.fanout(msg)
+	}
 }
 
 // fanout turns one event into one job per endpoint that wants it, then

@@ -94,7 +94,6 @@ type Service struct {
 	ctx       context.Context // cancelled by Close: every loop and attempt
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
-	fanouts   []jetstream.ConsumeContext
 
 	mu      sync.Mutex
 	known   map[string]Endpoint // config and API endpoints by id
@@ -187,9 +186,6 @@ func (s *Service) ensure(ctx context.Context) error {
 // Close stops the fan-out and the senders and waits for attempts in
 // flight; a job whose attempt is cut short goes back to the queue.
 func (s *Service) Close() {
-	for _, f := range s.fanouts {
-		f.Stop()
-	}
 	if s.cancel != nil {
 		s.cancel() // first: no sender starts after this
 	}
