@@ -70,6 +70,10 @@ func TestBadInput(t *testing.T) {
 		{"vosk without url", "recognizer:\n  engine: vosk\n", nil, "recognizer.vosk.url"},
 		{"sherpa without url", "recognizer:\n  engine: sherpa\n", nil, "recognizer.sherpa.url"},
 		{"replay without file", "", map[string]string{"EARSHOT_RECOGNIZER": "replay"}, "recognizer.replay.file"},
+		{"links retention zero", "links:\n  retention: 0s\n", nil, "links.retention"},
+		{"links retention too long", "", map[string]string{"EARSHOT_LINKS_RETENTION": "100000h"}, "links.retention"},
+		{"links retention not a duration", "", map[string]string{"EARSHOT_LINKS_RETENTION": "forever"}, "EARSHOT_LINKS_RETENTION"},
+		{"negative links realert", "links:\n  realert: -1h\n", nil, "links.realert"},
 		{"negative partial_every", "recognizer:\n  engine: openai\n  openai:\n    base_url: http://x\n    partial_every: -1s\n", nil, "partial_every"},
 	}
 	for _, tc := range cases {

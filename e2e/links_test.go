@@ -213,3 +213,29 @@ func TestBanAPIErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestLinksRetention: links.retention bounds how long a mention is kept
+// after it was last heard: the links view forgets it by itself.
+func TestLinksRetention(t *testing.T) {
+	svc := startService(t, func(c *config.Config) {
+		c.Recognizer.Engine = "none"
+		c.Links.Retention = config.Duration(time.Second)
+	})
+	ctx := testutil.Context(t, 30*time.Second)
+	ingest := anonClient(t, svc, api.WithToken(mint(t, svc, api.RoleIngest, "")))
+	staff := anonClient(t, svc, api.WithToken(mint(t, svc, api.RoleCompliance, "")))
+	if _, err := ingest.PostUtterances(ctx, api.Room{ID: "r1", Anchor: "a1"}, api.Utterance{Text: "加我微信 abc123"}); err != nil {
+		t.Fatal(err)
+	}
+	v, err := staff.Links(ctx, "anchor", "a1")
+	if err != nil || len(v.Identifiers) != 1 {
+		t.Fatalf("view right after: %+v %v", v, err)
+	}
+	testutil.Eventually(t, 15*time.Second, func() error {
+		v, err := staff.Links(ctx, "anchor", "a1")
+		if err == nil && len(v.Identifiers) != 0 {
+			err = fmt.Errorf("%d identifiers still kept", len(v.Identifiers))
+		}
+		return err
+	})
+}

@@ -85,6 +85,10 @@ func FuzzIdentifiers(f *testing.F) {
 				t.Fatalf("%q: value %q too long", s, id.Value)
 			}
 		}
+		// A typed value normalizes to what Identifiers would say, or "".
+		if v := NormalizeIdentifier(s); v != "" && strings.TrimSpace(v) != v {
+			t.Fatalf("NormalizeIdentifier(%q) = %q has spaces", s, v)
+		}
 	})
 }
 
@@ -97,5 +101,21 @@ func TestNormalizeIdentifier(t *testing.T) {
 		if got := NormalizeIdentifier(in); got != want {
 			t.Errorf("NormalizeIdentifier(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// BenchmarkIdentifiers: the extraction the scan role runs on every final
+// hypothesis, on a sentence with no identifier and on one with two.
+func BenchmarkIdentifiers(b *testing.B) {
+	for _, s := range []struct{ name, text string }{
+		{"none", "家人们这款面霜真的很好用，今天直播间下单还送小样 this cream is lovely on dry skin"},
+		{"two", "加我V信 a b c 1 2 3 或者打电话幺三八零零幺三八零零零 call one three eight double oh"},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Identifiers(s.text)
+			}
+		})
 	}
 }
