@@ -30,6 +30,12 @@ type Cluster struct {
 	// lost (counted) and new alerts refused (their hypotheses stay in the
 	// stream and are scanned again). Default 256 MiB.
 	SpoolMaxBytes Bytes `yaml:"spool_max_bytes"`
+	// StartupTimeout bounds the start-up steps that need NATS (connecting,
+	// JetStream answering, creating streams and buckets): a node started
+	// while NATS is down or a new cluster elects its leaders retries them
+	// with back-off, reports not-ready in /readyz naming what it waits
+	// for, and gives up (exits) after this. Default 5 minutes.
+	StartupTimeout Duration `yaml:"startup_timeout"`
 }
 
 // Has reports whether role is one of this node's.

@@ -113,6 +113,13 @@ type NATS struct {
 	// (nats.url): ca_file is the CA of the servers' certificates (default:
 	// the system's roots), cert_file and key_file a client certificate.
 	ClientTLS TLSFiles `yaml:"client_tls"`
+	// StoreLimit is the JetStream file storage this installation may
+	// reserve on an external cluster (at most its servers'
+	// max_file_store): every stream's bound left at 0 becomes a share of
+	// it. 0: the account's JetStream storage limit when it has one, else
+	// the fixed defaults (alerts 2 GiB, in all about 6 GiB), which a
+	// server with a smaller max_file_store refuses.
+	StoreLimit Bytes `yaml:"store_limit"`
 }
 
 // TLSFiles names PEM files of a certificate, its key and a CA.

@@ -53,6 +53,7 @@ type Table struct {
 	mu   sync.Mutex
 	held map[string]*held
 	info json.RawMessage
+	keep map[string]bool // keys taken again whenever lost (Keep)
 }
 
 type held struct {
@@ -88,7 +89,7 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Table, er
 	if err != nil {
 		return nil, fmt.Errorf("lease: bucket %s: %w", opts.Bucket, err)
 	}
-	t := &Table{kv: kv, opts: opts, stop: make(chan struct{}), held: map[string]*held{}}
+	t := &Table{kv: kv, opts: opts, stop: make(chan struct{}), held: map[string]*held{}, keep: map[string]bool{}}
 	t.wg.Go(t.renewLoop)
 	return t, nil
 }
@@ -129,6 +130,49 @@ func (t *Table) TryTake(ctx context.Context, key string) (bool, error) {
 	t.held[key] = &held{rev: rev, renewed: time.Now()}
 	t.mu.Unlock()
 	return true, nil
+}
+
+// Keep holds key for as long as the Table is open: it is taken now if it
+// can be, and again at every renewal tick whenever it is not held (its
+// renewal failed because a NATS server died and the stream did not
+// answer, it expired while this process was paused). For claims that say
+// "this node is alive" (presence), not for exclusive work, whose loser
+// must let another holder take over.
+func (t *Table) Keep(key string) {
+	t.mu.Lock()
+	t.keep[key] = true
+	t.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), t.opts.TTL/3)
+	defer cancel()
+	if err := t.retake(ctx, key); err != nil {
+		t.opts.Logger.Warn("lease: not taken yet; trying again every tick", "bucket", t.opts.Bucket, "key", key, "err", err)
+	}
+}
+
+// retake takes a kept key: free, or still holding this holder's own claim
+// from before the loss (updated at its revision, so a claim another holder
+// wrote meanwhile is never overwritten).
+func (t *Table) retake(ctx context.Context, key string) error {
+	ok, err := t.TryTake(ctx, key)
+	if ok || err != nil {
+		return err
+	}
+	e, err := t.kv.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("lease: take %s: %w", key, err)
+	}
+	var c Claim
+	if json.Unmarshal(e.Value(), &c) != nil || c.Holder != t.opts.Holder {
+		return fmt.Errorf("lease: %s is held by %q", key, c.Holder)
+	}
+	rev, err := t.kv.Update(ctx, key, t.value(), e.Revision())
+	if err != nil {
+		return fmt.Errorf("lease: take %s back: %w", key, err)
+	}
+	t.mu.Lock()
+	t.held[key] = &held{rev: rev, renewed: time.Now()}
+	t.mu.Unlock()
+	return nil
 }
 
 // Holds reports whether this holder may act on key now: it holds the
@@ -195,6 +239,9 @@ func (t *Table) Claims(ctx context.Context, prefix string) (map[string]Claim, er
 func (t *Table) Close(ctx context.Context) {
 	t.once.Do(func() { close(t.stop) })
 	t.wg.Wait()
+	t.mu.Lock()
+	clear(t.keep)
+	t.mu.Unlock()
 	for _, k := range t.Held() {
 		if err := t.Release(ctx, k); err != nil {
 			t.opts.Logger.Warn("lease not released; it expires by itself", "key", k, "err", err)
@@ -211,6 +258,7 @@ func (t *Table) renewLoop() {
 			return
 		case <-tick.C:
 			t.renewAll()
+			t.retakeKept()
 		}
 	}
 }
@@ -247,6 +295,25 @@ func (t *Table) renewAll() {
 			t.opts.Logger.Warn("lease lost", "bucket", t.opts.Bucket, "key", k, "err", err)
 			t.opts.OnLost(k)
 		}
+	}
+}
+
+// retakeKept takes again every kept key that is not held.
+func (t *Table) retakeKept() {
+	t.mu.Lock()
+	var lost []string
+	for k := range t.keep {
+		if _, ok := t.held[k]; !ok {
+			lost = append(lost, k)
+		}
+	}
+	t.mu.Unlock()
+	for _, k := range lost {
+		ctx, cancel := context.WithTimeout(context.Background(), t.opts.TTL/3)
+		if err := t.retake(ctx, k); err == nil {
+			t.opts.Logger.Info("lease taken again", "bucket", t.opts.Bucket, "key", k)
+		}
+		cancel()
 	}
 }
 

@@ -51,11 +51,21 @@ type Consumer struct {
 type Status struct {
 	Nodes     []Node     `json:"nodes"`
 	Consumers []Consumer `json:"consumers"`
-	// Unowned lists partitions no scanner holds now.
+	// Unowned lists partitions no scanner holds now (left out when the
+	// scanners' claims could not be read).
 	Unowned []string `json:"unowned_partitions,omitempty"`
+	// Unread says what could not be read and why: the picture above is
+	// missing that part. Gather's error says the same.
+	Unread []string `json:"unread,omitempty"`
 }
 
-// Gather reads the cluster's status.
+// ErrPartial: Gather could not read every part; Status.Unread says which.
+var ErrPartial = errors.New("status: not every part could be read")
+
+// Gather reads the cluster's status. What it cannot read (a bucket or
+// stream that does not answer, a claim that does not decode) is named in
+// Status.Unread and the error wraps ErrPartial; the rest is still filled
+// in.
 func Gather(ctx context.Context, js jetstream.JetStream, partitions int) (Status, error) {
 	var st Status
 	nodes := map[string]*Node{}
@@ -67,38 +77,34 @@ func Gather(ctx context.Context, js jetstream.JetStream, partitions int) (Status
 		}
 		return n
 	}
-	presence, err := claims(ctx, js, NodesBucket)
-	if err != nil {
-		return st, err
+	read := func(bucket string) map[string]lease.Claim {
+		c, unread := claims(ctx, js, bucket)
+		st.Unread = append(st.Unread, unread...)
+		return c
 	}
-	for holder, c := range presence {
+	for holder, c := range read(NodesBucket) {
 		var info NodeInfo
-		_ = json.Unmarshal(c.Info, &info)
+		if err := json.Unmarshal(c.Info, &info); err != nil && len(c.Info) > 0 {
+			st.Unread = append(st.Unread, fmt.Sprintf("bucket %s: node %s: info: %v", NodesBucket, holder, err))
+		}
 		n := node(holder)
 		n.Roles, n.HTTP, n.Seen = info.Roles, info.HTTP, c.At
 	}
-	rooms, err := claims(ctx, js, RoomLeaseBucket)
-	if err != nil {
-		return st, err
-	}
-	for k, c := range rooms {
+	for k, c := range read(RoomLeaseBucket) {
 		if id, ok := strings.CutPrefix(k, "room."); ok {
 			node(c.Holder).Rooms = append(node(c.Holder).Rooms, id)
 		}
 	}
-	parts, err := claims(ctx, js, ScanLeaseBucket)
-	if err != nil {
-		return st, err
-	}
+	before := len(st.Unread)
 	owned := map[string]bool{}
-	for k, c := range parts {
+	for k, c := range read(ScanLeaseBucket) {
 		if p, ok := strings.CutPrefix(k, "p."); ok {
 			node(c.Holder).Partitions = append(node(c.Holder).Partitions, p)
 			owned[p] = true
 		}
 	}
 	for p := range partitions {
-		if !owned[fmt.Sprint(p)] {
+		if len(st.Unread) == before && !owned[fmt.Sprint(p)] { // unknown is not unowned
 			st.Unowned = append(st.Unowned, fmt.Sprint(p))
 		}
 	}
@@ -108,41 +114,54 @@ func Gather(ctx context.Context, js jetstream.JetStream, partitions int) (Status
 		st.Nodes = append(st.Nodes, *n)
 	}
 	sort.Slice(st.Nodes, func(i, j int) bool { return st.Nodes[i].Holder < st.Nodes[j].Holder })
+	var err error
 	if st.Consumers, err = consumers(ctx, js); err != nil {
-		return st, err
+		st.Unread = append(st.Unread, err.Error())
+	}
+	if len(st.Unread) > 0 {
+		return st, fmt.Errorf("%w: %s", ErrPartial, strings.Join(st.Unread, "; "))
 	}
 	return st, nil
 }
 
 // claims reads every claim of bucket; a bucket that does not exist yet is
-// empty.
-func claims(ctx context.Context, js jetstream.JetStream, bucket string) (map[string]lease.Claim, error) {
+// empty. unread names what could not be read.
+func claims(ctx context.Context, js jetstream.JetStream, bucket string) (out map[string]lease.Claim, unread []string) {
 	kv, err := js.KeyValue(ctx, bucket)
 	if errors.Is(err, jetstream.ErrBucketNotFound) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("status: bucket %s: %w", bucket, err)
+		return nil, []string{fmt.Sprintf("bucket %s: %v", bucket, err)}
 	}
 	lister, err := kv.ListKeys(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("status: bucket %s: %w", bucket, err)
+		return nil, []string{fmt.Sprintf("bucket %s: listing keys: %v", bucket, err)}
 	}
-	out := map[string]lease.Claim{}
+	out = map[string]lease.Claim{}
 	for k := range lister.Keys() {
 		e, err := kv.Get(ctx, k)
+		if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+			continue // expired or released between list and get
+		}
 		if err != nil {
+			unread = append(unread, fmt.Sprintf("bucket %s: key %s: %v", bucket, k, err))
 			continue
 		}
 		var c lease.Claim
-		if json.Unmarshal(e.Value(), &c) == nil {
-			if c.Holder == "" { // the presence claims of EARSHOT_NODES are keyed by holder
-				c.Holder = k
-			}
-			out[k] = c
+		if err := json.Unmarshal(e.Value(), &c); err != nil {
+			unread = append(unread, fmt.Sprintf("bucket %s: key %s: not a claim: %v", bucket, k, err))
+			continue
 		}
+		if c.Holder == "" { // the presence claims of EARSHOT_NODES are keyed by holder
+			c.Holder = k
+		}
+		out[k] = c
 	}
-	return out, nil
+	if ctx.Err() != nil {
+		unread = append(unread, fmt.Sprintf("bucket %s: %v (the listing may be cut short)", bucket, ctx.Err()))
+	}
+	return out, unread
 }
 
 func consumers(ctx context.Context, js jetstream.JetStream) ([]Consumer, error) {

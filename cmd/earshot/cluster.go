@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -29,7 +30,7 @@ func newClusterStatusCmd() *cobra.Command {
 		Use:   "status",
 		Short: "Nodes and their roles, rooms per ingest worker, partitions per scanner, lag per consumer",
 		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) (rerr error) {
 			opts := flags.options(nats.Name("earshot-cluster-status"))
 			if creds != "" {
 				opts = append(opts, nats.UserCredentials(creds))
@@ -44,9 +45,14 @@ func newClusterStatusCmd() *cobra.Command {
 				return err
 			}
 			st, err := status.Gather(cmd.Context(), js, partitions)
-			if err != nil {
+			if err != nil && !errors.Is(err, status.ErrPartial) {
 				return err
 			}
+			defer func() { // print what was read, then fail naming what was not
+				if err != nil {
+					rerr = fmt.Errorf("cluster status: could not read everything: %s", strings.Join(st.Unread, "; "))
+				}
+			}()
 			out := cmd.OutOrStdout()
 			if asJSON {
 				enc := json.NewEncoder(out)
@@ -65,6 +71,9 @@ func newClusterStatusCmd() *cobra.Command {
 			}
 			if len(st.Unowned) > 0 {
 				fmt.Fprintf(tw, "\npartitions no scanner holds: %s\n", strings.Join(st.Unowned, ","))
+			}
+			for _, u := range st.Unread {
+				fmt.Fprintf(tw, "\nNOT READ: %s\n", u)
 			}
 			return tw.Flush()
 		},

@@ -70,6 +70,7 @@ type Service struct {
 	reports  *reports.Service
 	links    *links.Service // returning violators: identifiers, bans (links.go)
 	roomSync *roomsync.Sync // registrations shared over EARSHOT_ROOMS (roomsync.go)
+	boot     *booting       // what the NATS-dependent start-up waits for (startup.go)
 }
 
 // Start brings every part up; on error, whatever started is stopped again.
@@ -92,17 +93,29 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.engines = newEngines(cfg, s.rec, s.lexLoader, log)
+	if err = s.beginStartup(); err != nil { // startup.go: /readyz says what start-up waits for
+		return nil, err
+	}
 	if err = s.connectNATS(ctx); err != nil {
 		return nil, err
 	}
-	if s.bounds, err = s.storeBounds(ctx); err != nil { // bounds.go: every stream's MaxBytes
-		return nil, fmt.Errorf("stream bounds: %w", err)
-	}
-	if err = s.startLexicons(ctx); err != nil {
+	if err = s.awaitNATS(ctx); err != nil { // startup.go: NATS may be down or electing; retried
 		return nil, err
 	}
-	shared, err := sharedCooldown(ctx, s.nc, cfg.Cluster.Replicas, s.bounds.cooldown) // roles.go: survives a scanner handover
-	if err != nil {
+	if err = s.retryStep(ctx, "stream bounds", func(ctx context.Context) (err error) {
+		s.bounds, err = s.storeBounds(ctx) // bounds.go: every stream's MaxBytes
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("stream bounds: %w", err)
+	}
+	if err = s.retryStep(ctx, "lexicon versions", s.startLexicons); err != nil {
+		return nil, err
+	}
+	var shared natsink.SharedCooldown
+	if err = s.retryStep(ctx, "cooldown bucket", func(ctx context.Context) (err error) {
+		shared, err = sharedCooldown(ctx, s.nc, cfg.Cluster.Replicas, s.bounds.cooldown) // roles.go: survives a scanner handover
+		return err
+	}); err != nil {
 		return nil, err
 	}
 	if err = s.openSpools(); err != nil { // spool.go: what an unreachable NATS could not take
@@ -117,16 +130,21 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		sinkOpts.Health = s.nats.StreamWritable // refuse at once, naming why, while the disk is full
 	}
 	if cfg.Cluster.Has("scan") { // escalation.go: repeated reminders escalate, quiet ones are heeded
-		if s.escalation, err = s.openEscalation(ctx); err != nil {
+		if err = s.retryStep(ctx, "escalation bucket", func(ctx context.Context) (err error) {
+			s.escalation, err = s.openEscalation(ctx)
+			return err
+		}); err != nil {
 			return nil, err
 		}
 		sinkOpts.Observer = s.escalation
 	}
-	s.sink, err = natsink.New(ctx, s.nc, sinkOpts)
-	if err != nil {
+	if err = s.retryStep(ctx, "alert stream", func(ctx context.Context) (err error) {
+		s.sink, err = natsink.New(ctx, s.nc, sinkOpts)
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("alert stream: %w", err)
 	}
-	if err = s.ensureEvents(ctx); err != nil { // roles.go: the workflow's record
+	if err = s.retryStep(ctx, "event stream", s.ensureEvents); err != nil { // roles.go: the workflow's record
 		return nil, err
 	}
 	if s.transcripts, err = openTranscripts(cfg, log); err != nil {
@@ -167,7 +185,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 }
 
 func (s *Service) listenHTTP() error {
-	if err := s.openRevocations(); err != nil { // tokens.go
+	// Retried like the other start-up steps while a new cluster elects
+	// the buckets' leaders (startup.go).
+	if err := s.retryStep(context.Background(), "revocation bucket", func(context.Context) error { return s.openRevocations() }); err != nil { // tokens.go
 		return err
 	}
 	if err := s.startWebhooks(context.Background()); err != nil { // webhooks.go
@@ -178,7 +198,7 @@ func (s *Service) listenHTTP() error {
 		return fmt.Errorf("whip: %w", err)
 	}
 	// console.go: compliance console feeds, alert review, pages' tokens.
-	opts, err := s.console(server.Options{
+	base := server.Options{
 		Rooms: s.roomsAPI(), Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex,
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
@@ -186,6 +206,15 @@ func (s *Service) listenHTTP() error {
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
 		Links:   s.links,                                                                                                                                   // links.go
 		Reports: s.reports, Revocations: s.revocations, Webhooks: s.webhooks, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
+	}
+	var opts server.Options
+	err = s.retryStep(context.Background(), "console buckets", func(context.Context) (err error) {
+		if s.cases.builder != nil { // a try that failed after starting it
+			s.cases.builder.Close()
+			s.cases.builder = nil
+		}
+		opts, err = s.console(base) // console.go: dispositions, cases, appeals
+		return err
 	})
 	if err != nil {
 		return err
@@ -202,7 +231,12 @@ func (s *Service) listenHTTP() error {
 	}
 	api := server.New(opts)
 	s.api = api
-	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
+	addr := s.cfg.HTTP.Addr
+	if s.boot != nil && s.boot.addr != "" {
+		addr = s.boot.addr // the temporary start-up listener's (port 0 resolved)
+	}
+	s.endStartup()
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("http: %w", err)
 	}
@@ -226,6 +260,7 @@ func (s *Service) HTTPAddr() string {
 // Close stops accepting work, lets running rooms finalize and flush their
 // alerts, then closes the sink, NATS and the embedded server, in that order.
 func (s *Service) Close(ctx context.Context) {
+	s.endStartup()
 	if s.http != nil {
 		_ = s.http.Shutdown(ctx)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -110,9 +111,12 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	limit := int64(0)
-	if s.nats != nil {
+	switch info, err := js.AccountInfo(ctx); {
+	case s.nats != nil:
 		limit = s.nats.StoreLimit()
-	} else if info, err := js.AccountInfo(ctx); err == nil && info.Limits.MaxStore > 0 {
+	case s.cfg.NATS.StoreLimit > 0:
+		limit = int64(s.cfg.NATS.StoreLimit)
+	case err == nil && info.Limits.MaxStore > 0:
 		limit = info.Limits.MaxStore
 	}
 	c := s.cfg
@@ -141,4 +145,21 @@ func (s *Service) storeBounds(ctx context.Context) (storeBounds, error) {
 	s.log.Debug("stream bounds", "storage_limit", limit, "alerts", b.alerts, "utt", b.utt, "lexicon", b.lexicon,
 		"dispositions", b.dispositions, "dlq", b.dlq, "cooldown", b.cooldown, "leases", b.leases, "revocations", b.revocations, "events", b.events, "escalation", b.escalation, "cases", b.cases, "appeals", b.appeals, "trust", b.trust)
 	return b, nil
+}
+
+// storageRefused wraps a stream or bucket the servers refused for lack of
+// JetStream storage with what to set: the servers' max_file_store cannot
+// hold the reservations (MaxBytes) earshot's streams ask for.
+func (s *Service) storageRefused(err error) error {
+	var apiErr *jetstream.APIError
+	if !errors.As(err, &apiErr) || (apiErr.ErrorCode != 10047 && apiErr.ErrorCode != 10023) {
+		return err
+	}
+	b := s.bounds
+	sum := b.alerts + b.dispositions + b.lexicon + b.cooldown + b.utt + b.dlq + b.leases + b.revocations + b.events
+	return fmt.Errorf("%w: the NATS servers' JetStream storage cannot reserve the %d MiB earshot's streams ask for "+
+		"(alerts %d MiB, events %d MiB, utterances %d MiB, ...): set nats.store_limit to the servers' max_file_store "+
+		"(or less; every bound becomes a share of it), give the account a JetStream storage limit, set the bounds "+
+		"themselves (alerts.max_bytes, cluster.max_bytes, lexicon.max_bytes, alerts.dispositions_max_bytes), "+
+		"or raise max_file_store on the servers", err, sum>>20, b.alerts>>20, b.events>>20, b.utt>>20)
 }

@@ -48,7 +48,10 @@ func (s *Service) connectNATS(ctx context.Context) error {
 }
 
 func (s *Service) connectExternal() error {
-	opts := append([]nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1), s.natsErrors()}, ClientTLS(s.cfg.NATS.ClientTLS)...)
+	// RetryOnFailedConnect: a node starts while NATS is down and finishes
+	// its start-up when it answers (startup.go awaits it).
+	opts := append([]nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true), s.natsErrors()},
+		ClientTLS(s.cfg.NATS.ClientTLS)...)
 	if s.cfg.NATS.CredsFile != "" {
 		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
 	} else {

@@ -41,6 +41,9 @@ type roles struct {
 	spools spools
 }
 
+// stepTimeout bounds one try of a start-up step.
+const stepTimeout = 10 * time.Second
+
 // ScanLeaseBucket holds the scanners' presence and partition claims.
 const ScanLeaseBucket = status.ScanLeaseBucket
 
@@ -62,22 +65,30 @@ func (s *Service) startRoles(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := utt.EnsureStreams(sctx, js, utt.StreamOptions{Partitions: c.Partitions, Replicas: c.Replicas,
-		MaxBytes: s.bounds.utt, DLQMaxBytes: s.bounds.dlq}); err != nil {
+	// Each step is retried while NATS is down or a new cluster elects its
+	// leaders (startup.go), each try bounded by stepTimeout.
+	if err := s.retryStep(ctx, "utterance streams", func(ctx context.Context) error {
+		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+		defer cancel()
+		return utt.EnsureStreams(sctx, js, utt.StreamOptions{Partitions: c.Partitions, Replicas: c.Replicas,
+			MaxBytes: s.bounds.utt, DLQMaxBytes: s.bounds.dlq})
+	}); err != nil {
 		return err
 	}
 	// Every node says it is alive and which roles it runs (earshot cluster
-	// status); the claim goes when the node drains or dies.
-	if s.roles.nodes, err = lease.Open(sctx, js, lease.Options{Bucket: status.NodesBucket, Holder: s.roles.holder,
-		Replicas: c.Replicas, Logger: s.log}); err != nil {
+	// status); the claim goes when the node drains or dies, and is taken
+	// again whenever it was lost (a NATS server of the cluster died).
+	if err := s.retryStep(ctx, "node presence", func(ctx context.Context) (err error) {
+		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+		defer cancel()
+		s.roles.nodes, err = lease.Open(sctx, js, lease.Options{Bucket: status.NodesBucket, Holder: s.roles.holder,
+			Replicas: c.Replicas, Logger: s.log})
+		return err
+	}); err != nil {
 		return err
 	}
 	s.roles.nodes.SetInfo(status.NodeInfo{Roles: c.Roles, HTTP: s.cfg.HTTP.Addr})
-	if _, err := s.roles.nodes.TryTake(sctx, s.roles.holder); err != nil {
-		return err
-	}
+	s.roles.nodes.Keep(s.roles.holder)
 	if c.Has("ingest") || c.Has("api") {
 		bo := utt.BusOptions{Logger: s.log.With("role", "ingest"), Spool: s.roles.spools.utt}
 		if s.nats != nil {
@@ -88,9 +99,13 @@ func (s *Service) startRoles(ctx context.Context) error {
 		}
 	}
 	if c.Has("ingest") {
-		s.roles.place, err = placement.Start(sctx, js, placement.Options{Holder: s.roles.holder, Addr: s.cfg.HTTP.Addr,
-			Replicas: c.Replicas, Logger: s.log.With("role", "ingest")})
-		if err != nil {
+		if err := s.retryStep(ctx, "room placement", func(ctx context.Context) (err error) {
+			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+			defer cancel()
+			s.roles.place, err = placement.Start(sctx, js, placement.Options{Holder: s.roles.holder, Addr: s.cfg.HTTP.Addr,
+				Replicas: c.Replicas, Logger: s.log.With("role", "ingest")})
+			return err
+		}); err != nil {
 			return err
 		}
 	}
@@ -105,9 +120,13 @@ func (s *Service) startRoles(ctx context.Context) error {
 		}
 		// Partitions are consumed only under a lease, in one process as in a
 		// cluster: the scanner that holds partition p's claim scans its rooms.
-		s.roles.leases, err = lease.Open(sctx, js, lease.Options{Bucket: ScanLeaseBucket, Holder: s.roles.holder,
-			Replicas: c.Replicas, MaxBytes: s.bounds.leases, OnLost: s.roles.scan.OnLeaseLost, Logger: s.log.With("role", "scan")})
-		if err != nil {
+		if err := s.retryStep(ctx, "scan leases", func(ctx context.Context) (err error) {
+			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+			defer cancel()
+			s.roles.leases, err = lease.Open(sctx, js, lease.Options{Bucket: ScanLeaseBucket, Holder: s.roles.holder,
+				Replicas: c.Replicas, MaxBytes: s.bounds.leases, OnLost: s.roles.scan.OnLeaseLost, Logger: s.log.With("role", "scan")})
+			return err
+		}); err != nil {
 			return err
 		}
 		bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
@@ -117,13 +136,20 @@ func (s *Service) startRoles(ctx context.Context) error {
 			s.roles.scan.Balance(bctx, s.roles.leases, s.roles.holder, time.Second)
 		}()
 	}
-	if err := s.startSearch(sctx, js); err != nil { // search.go
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	err = s.startSearch(sctx, js) // search.go
+	cancel()
+	if err != nil {
 		return err
 	}
 	if c.Has("index") {
-		s.roles.index, err = utt.StartIndex(sctx, js, utt.IndexOptions{Matcher: s.lex.matcher,
-			Store: transcripts.Hook(s.transcripts, time.Now), Logger: s.log.With("role", "index")})
-		if err != nil {
+		if err := s.retryStep(ctx, "index consumer", func(ctx context.Context) (err error) {
+			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+			defer cancel()
+			s.roles.index, err = utt.StartIndex(sctx, js, utt.IndexOptions{Matcher: s.lex.matcher,
+				Store: transcripts.Hook(s.transcripts, time.Now), Logger: s.log.With("role", "index")})
+			return err
+		}); err != nil {
 			return err
 		}
 	}
