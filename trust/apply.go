@@ -26,6 +26,7 @@ type Msg struct {
 	// pending is how many messages of its source the server held after
 	// it when it was delivered (0: the source is caught up).
 	pending uint64
+	arrived time.Time // when this node received it (merge.go)
 }
 
 // RoomInfo is a room's current anchor and merchant, learned from its

@@ -61,11 +61,15 @@ func Watch(ctx context.Context, kv jetstream.KeyValue, v *View, log *slog.Logger
 	}
 	go func() {
 		defer func() { _ = w.Stop() }()
+		prune := time.NewTicker(time.Hour)
+		defer prune.Stop()
 		once := false
 		for {
 			select {
 			case <-ctx.Done():
 				return
+			case <-prune.C:
+				v.Prune()
 			case e, ok := <-w.Updates():
 				if !ok {
 					if ctx.Err() == nil {

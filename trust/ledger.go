@@ -156,8 +156,10 @@ func (l *Ledger) lead(ctx context.Context) error {
 	tick := time.NewTicker(l.opts.Recheck)
 	defer tick.Stop()
 	var batch []Msg
+	later := time.NewTimer(time.Hour)
+	defer later.Stop()
 	for {
-		next, err := m.next()
+		next, wait, err := m.next(time.Now())
 		if err != nil {
 			return err
 		}
@@ -177,12 +179,17 @@ func (l *Ledger) lead(ctx context.Context) error {
 			batch = batch[:0]
 			continue
 		}
+		if wait <= 0 {
+			wait = time.Hour
+		}
+		later.Reset(wait)
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
 			l.pub.recheck(ctx)
 		case <-m.wake:
+		case <-later.C:
 		}
 	}
 }

@@ -70,8 +70,13 @@ func sources() []Source {
 
 func (r *rig) start(t *testing.T, v *View) *Ledger {
 	t.Helper()
-	l, err := Start(r.nc, Options{KV: r.kv, Sources: sources(), View: v, Logger: testutil.Quiet(),
-		Lookup: func(context.Context, string) (alerter.Alert, error) { return alerter.Alert{}, natsink.ErrNotFound }})
+	// The alert log, as the wiring passes it: a decision read before its
+	// alert finds it there.
+	log, err := natsink.NewLog(r.nc, natsink.Options{Logger: testutil.Quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := Start(r.nc, Options{KV: r.kv, Sources: sources(), View: v, Logger: testutil.Quiet(), Lookup: log.Alert})
 	if err != nil {
 		t.Fatal(err)
 	}

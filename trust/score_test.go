@@ -188,6 +188,14 @@ func TestWindowSlides(t *testing.T) {
 			t.Errorf("%v after: score %v seen %v, want %v %v", tc.after, r.Score.Score, ok, tc.score, tc.seen)
 		}
 	}
+	now = day1.Add(70 * 24 * time.Hour) // past window + history (30) + 1
+	v.Prune()
+	if len(v.IDs(Anchor)) != 0 {
+		t.Errorf("pruned view still holds %v", v.IDs(Anchor))
+	}
+	v, _ = Replay(context.Background(), []Msg{s.final("r", "amy", "", day1, 600_000), s.alert(a),
+		s.decide(a, disposition.Confirmed, day1)}, nil, 7, clock)
+	now = day1.Add(7 * 24 * time.Hour)
 	h := v.History(Anchor, "amy", 10)
 	if len(h) != 10 || h[len(h)-1].Score != 100 || h[2].Score != 58.33 || h[2].Indicators["alerts"] != 1 {
 		t.Errorf("history %+v", h)

@@ -235,3 +235,23 @@ func (v *View) Ready() bool { return v.ready.Load() }
 func (v *View) SetDay(kind Kind, id string, d Day) {
 	v.set("", kind, id, d.Date, d, 0)
 }
+
+// Prune forgets days older than the window and history (the bucket
+// expires them without telling its watchers).
+func (v *View) Prune() {
+	oldest := DateOf(v.now().UTC().AddDate(0, 0, -(v.window + v.history + 1)))
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	for _, byKind := range v.days {
+		for id, byID := range byKind {
+			for date := range byID {
+				if date < oldest {
+					delete(byID, date)
+				}
+			}
+			if len(byID) == 0 {
+				delete(byKind, id)
+			}
+		}
+	}
+}

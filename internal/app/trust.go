@@ -87,3 +87,9 @@ func (s *Service) stopTrust() {
 		s.trust.stop()
 	}
 }
+
+// TrustWriter reports whether this node writes the trust ledger now (it
+// holds the claim trust-ledger).
+func (s *Service) TrustWriter() bool {
+	return s.trust.leases != nil && s.trust.leases.Holds(trust.LeaderKey)
+}

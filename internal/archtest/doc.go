@@ -1,7 +1,9 @@
 // Package archtest holds the architecture test: the import rules that the
 // doc.go files state ("This package must never know about rules or
 // alerts") and the one-way data flow (ingest -> transcript -> lexicon ->
-// alerter -> pipeline, rooms, server -> internal/app -> cmd), checked
+// alerter -> pipeline, rooms, server -> internal/app -> cmd; the trust
+// ledger, trust/, reads what alerter and the workflow stored and sits
+// beside pipeline: only server and the wiring import it), checked
 // against `go list` on every `go test ./...`, so an import against the
 // flow fails CI instead of waiting for a review.
 //
