@@ -36,6 +36,9 @@ type Rules struct {
 	// MaxPerMoment bounds the reports kept per moment; later ones count
 	// but are not kept.
 	MaxPerMoment int
+	// MaxMoments bounds the moments tracked per room; a new one beyond
+	// it forgets the room's least recently reported moment.
+	MaxMoments int
 }
 
 // DefaultRules: three reporters and a weight of 2 (three reporters with
@@ -45,7 +48,7 @@ type Rules struct {
 var DefaultRules = Rules{
 	MomentMs: 15000, MinReporters: 3, MinWeight: 2,
 	FloodNew: 8, FloodWindow: time.Minute, FloodHold: 5 * time.Minute,
-	Horizon: 10 * time.Minute, MaxRooms: 10000, MaxPerMoment: 1000,
+	Horizon: 10 * time.Minute, MaxRooms: 10000, MaxPerMoment: 1000, MaxMoments: 256,
 }
 
 // Validate names the first rule that cannot work.
@@ -59,8 +62,8 @@ func (r Rules) Validate() error {
 		return fmt.Errorf("min_weight %v: want a positive weight", r.MinWeight)
 	case r.FloodNew < 2 || r.FloodWindow <= 0 || r.FloodHold <= 0:
 		return fmt.Errorf("flood breaker: want flood_new >= 2 and positive windows")
-	case r.Horizon <= 0 || r.MaxRooms < 1 || r.MaxPerMoment < 1:
-		return fmt.Errorf("horizon, max_rooms and max_per_moment must be positive")
+	case r.Horizon <= 0 || r.MaxRooms < 1 || r.MaxPerMoment < 1 || r.MaxMoments < 1:
+		return fmt.Errorf("horizon, max_rooms, max_per_moment and max_moments must be positive")
 	}
 	return nil
 }
@@ -259,6 +262,15 @@ func (d *Detector) momentOf(st *roomState, rep alerter.Report, now time.Time) *m
 		if m.session == rep.Session && abs(rep.AtMs-m.firstMs) <= d.rules.MomentMs {
 			return m
 		}
+	}
+	if len(st.moments) >= d.rules.MaxMoments {
+		oldest := 0
+		for i, m := range st.moments {
+			if m.last.Before(st.moments[oldest].last) {
+				oldest = i
+			}
+		}
+		st.moments = slices.Delete(st.moments, oldest, oldest+1)
 	}
 	m := &moment{session: rep.Session, anchor: rep.Anchor, merchant: rep.Merchant, firstMs: rep.AtMs,
 		fromMs: rep.AtMs, toMs: rep.AtMs, last: now, byReporter: map[string]int{}}

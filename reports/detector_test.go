@@ -140,3 +140,25 @@ func TestWeigh(t *testing.T) {
 		}
 	}
 }
+
+// TestBounded: a room's moments and a moment's reports stay within the
+// rules' bounds however many arrive.
+func TestBounded(t *testing.T) {
+	rules := DefaultRules
+	rules.MaxMoments, rules.MaxPerMoment = 8, 16
+	d, _ := NewDetector(rules)
+	now := time.Unix(1000, 0)
+	for i := range 2000 {
+		now = now.Add(time.Millisecond)
+		d.Observe(alerter.Report{Room: "r1", AtMs: int64(i%100) * 60000, Category: "other", Reporter: Reporter(fmt.Sprint(i)), Weight: 0}, now)
+	}
+	st, _ := d.rooms.Peek("r1")
+	if len(st.moments) > rules.MaxMoments {
+		t.Fatalf("%d moments kept, bound %d", len(st.moments), rules.MaxMoments)
+	}
+	for _, m := range st.moments {
+		if len(m.entries) > rules.MaxPerMoment {
+			t.Fatalf("%d reports kept for one moment, bound %d", len(m.entries), rules.MaxPerMoment)
+		}
+	}
+}

@@ -279,6 +279,8 @@ func (s *Service) submit(ctx context.Context, viewer, room string, req Request) 
 		return alerter.Report{}, err
 	}
 	if _, err := s.js.Publish(ctx, alerter.ReportSubject(room), data, jetstream.WithMsgID("report-"+rep.ID)); err != nil {
+		// Not stored: the viewer may send it again, so it is no duplicate.
+		_ = s.kv.Delete(context.WithoutCancel(ctx), dupKey)
 		return alerter.Report{}, fmt.Errorf("%w: publishing to %s: %w", ErrUnavailable, alerter.ReportSubject(room), err)
 	}
 	for _, id := range rep.Corroborates {
