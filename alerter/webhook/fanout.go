@@ -156,6 +156,7 @@ func (s *Service) fanout(msg jetstream.Msg) {
 			rec.NextAttempt = time.Time{}
 			_ = s.records.put(ctx, rec)
 			s.log.Warn("webhook backlog full; a delivery is dropped", "webhook", e.ID, "delivery", rec.ID)
+			s.stats.BacklogFull.Add(1)
 			continue
 		}
 		if err != nil {
@@ -163,6 +164,7 @@ func (s *Service) fanout(msg jetstream.Msg) {
 			_ = msg.NakWithDelay(time.Second)
 			return
 		}
+		s.stats.Queued.Add(1)
 	}
 	_ = msg.Ack()
 }

@@ -186,6 +186,7 @@ func (s *Service) deliver(ctx context.Context, e Endpoint, msg jetstream.Msg) {
 		defer cancel()
 		_ = s.records.put(pctx, rec)
 		_ = msg.Nak()
+		s.stats.Interrupted.Add(1)
 		return
 	}
 	rec.LastStatus, rec.LastError = out.status, out.err
@@ -195,12 +196,14 @@ func (s *Service) deliver(ctx context.Context, e Endpoint, msg jetstream.Msg) {
 	case out.ok:
 		rec.Status, rec.DeliveredAt, rec.NextAttempt = api.DeliveryDelivered, now, time.Time{}
 		settle = msg.Ack
+		s.stats.Delivered.Add(1)
 	case !out.retry || rec.Attempts >= s.opts.Attempts:
 		rec.Status, rec.NextAttempt = api.DeliveryFailed, time.Time{}
 		if out.retry {
 			rec.LastError = fmt.Sprintf("%s (gave up after %d attempts)", out.err, rec.Attempts)
 		}
 		settle = msg.Term
+		s.stats.Failed.Add(1)
 	default:
 		delay := s.opts.Backoff.Delay(rec.Attempts)
 		if out.hasAfter {
@@ -208,6 +211,7 @@ func (s *Service) deliver(ctx context.Context, e Endpoint, msg jetstream.Msg) {
 		}
 		rec.Status, rec.NextAttempt = api.DeliveryRetrying, now.Add(delay)
 		settle = func() error { return msg.NakWithDelay(delay) }
+		s.stats.Retried.Add(1)
 	}
 	if err := s.records.put(ctx, rec); err != nil {
 		s.log.Warn("webhook delivery record not stored", "webhook", e.ID, "delivery", id, "err", err)

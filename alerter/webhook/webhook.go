@@ -94,6 +94,7 @@ type Service struct {
 	ctx       context.Context // cancelled by Close: every loop and attempt
 	cancel    context.CancelFunc
 	wg        sync.WaitGroup
+	stats     Stats
 
 	mu      sync.Mutex
 	known   map[string]Endpoint // config and API endpoints by id

@@ -10,6 +10,7 @@ import (
 
 	"github.com/earshot/earshot/alerter/cases"
 	"github.com/earshot/earshot/alerter/escalation"
+	"github.com/earshot/earshot/alerter/webhook"
 	"github.com/earshot/earshot/ingest"
 	"github.com/earshot/earshot/reports"
 	"github.com/earshot/earshot/rooms"
@@ -40,6 +41,8 @@ type metricSources struct {
 	cases func() []cases.CategoryStats
 	// reports is the API role's viewer reports stage (reports.go).
 	reports *reports.Service
+	// webhooks is the API role's webhook delivery (webhooks.go).
+	webhooks *webhook.Service
 }
 
 // metricsHandler serves the service's /metrics.
@@ -60,6 +63,7 @@ func (s *Service) metricsHandler() http.Handler {
 	}
 	src.cases = s.caseStats
 	src.reports = s.reports
+	src.webhooks = s.webhooks
 	return newMetricsHandler(src)
 }
 
@@ -78,6 +82,9 @@ func newMetricsHandler(src metricSources) http.Handler {
 	}
 	if src.reports != nil {
 		pr.MustRegister(newReportsCollector(src.reports)) // reports.go
+	}
+	if src.webhooks != nil {
+		pr.MustRegister(newWebhookCollector(src.webhooks)) // webhooks_metrics.go
 	}
 	pr.MustRegister(newCollector(src), newFaultCollector(src.faults), collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

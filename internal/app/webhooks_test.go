@@ -148,6 +148,14 @@ func TestWebhooksSurviveRestart(t *testing.T) {
 			}
 		}
 	}
+	// Two 500s before the restart or after it, a timeout or an
+	// interruption, then a 200: the counters of this node saw some of it.
+	if n := metricSum(t, tok, base, "webhook_attempts_total"); n < 2 {
+		t.Errorf("earshot_webhook_attempts_total %v after the restart, want at least the 2 deliveries", n)
+	}
+	if n := metricSum(t, tok, base, "webhook_endpoints"); n != 2 {
+		t.Errorf("earshot_webhook_endpoints %v, want 2", n)
+	}
 	types := map[string]int{}
 	hits, _ := flaky.Hits()
 	for _, h := range hits {
