@@ -118,8 +118,31 @@ func (s *Store) Window() time.Duration { return s.opts.Window }
 
 func (s *Store) watch(ctx context.Context, w jetstream.KeyWatcher) {
 	defer close(s.done)
-	defer func() { _ = w.Stop() }()
 	once := sync.OnceFunc(func() { close(s.ready) })
+	for {
+		s.follow(ctx, w, once)
+		_ = w.Stop()
+		// The watch ended without being stopped: watch again, so the
+		// index never silently stops following the bucket.
+		for ctx.Err() == nil {
+			s.opts.Logger.Warn("cases: the index's watch ended; watching again")
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+			var err error
+			if w, err = s.kv.Watch(ctx, "c.*"); err == nil {
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
+// follow applies the watch's entries to the index until it ends.
+func (s *Store) follow(ctx context.Context, w jetstream.KeyWatcher, ready func()) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -129,7 +152,7 @@ func (s *Store) watch(ctx context.Context, w jetstream.KeyWatcher) {
 				return
 			}
 			if e == nil { // the end of the current values
-				once()
+				ready()
 				continue
 			}
 			id := e.Key()[len("c."):]
