@@ -54,6 +54,7 @@ func (s *Store) PutBan(ctx context.Context, b Ban) (Ban, error) {
 	if _, err := s.bans.Put(ctx, banKey(b.Account), data); err != nil {
 		return Ban{}, fmt.Errorf("links: store ban: %w", err)
 	}
+	s.cache.set(banKey(b.Account), b)
 	return b, nil
 }
 
@@ -70,11 +71,15 @@ func (s *Store) LiftBan(ctx context.Context, a Account) error {
 	if err := s.bans.Delete(ctx, banKey(a)); err != nil {
 		return fmt.Errorf("links: lift ban: %w", err)
 	}
+	s.cache.del(banKey(a))
 	return nil
 }
 
 // BanOf returns a's ban, if any.
 func (s *Store) BanOf(ctx context.Context, a Account) (Ban, bool, error) {
+	if b, found, ok := s.cache.get(banKey(a)); ok {
+		return b, found, nil
+	}
 	var b Ban
 	ok, err := s.get(ctx, banKey(a), &b)
 	return b, ok, err

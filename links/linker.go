@@ -123,21 +123,28 @@ func (l *Linker) Link(ctx context.Context, h pipeline.Heard, alerts []alerter.Al
 // banned lists the banned or flagged accounts other than accts that said
 // hash, and notes the alert in the speakers' records (Realert).
 func (l *Linker) banned(ctx context.Context, hash string, accts []Account, mine map[Account]Mention, now time.Time) ([]alerter.Link, error) {
-	sharing, err := l.opts.Store.Sharing(ctx, hash)
+	sharers, err := l.opts.Store.sharers(ctx, hash)
 	if err != nil {
 		return nil, err
 	}
 	var out []alerter.Link
-	for _, other := range sharing {
-		if slices.Contains(accts, other.Account) || together(other, mine) {
+	for _, acct := range sharers {
+		if slices.Contains(accts, acct) {
 			continue // an account repeating its own id
 		}
-		ban, ok, err := l.opts.Store.BanOf(ctx, other.Account)
+		ban, ok, err := l.opts.Store.BanOf(ctx, acct)
+		if err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
+			continue // only a banned sharer's record is read
+		}
+		other, rev, err := l.opts.Store.mention(ctx, mentionKey(hash, acct))
 		if err != nil {
 			return nil, err
 		}
-		if !ok || !l.due(ctx, hash, accts, mine, other.Account, now) {
-			continue
+		if rev == 0 || together(other, mine) || !l.due(ctx, hash, accts, mine, other.Account, now) {
+			continue // expired meanwhile, or said in the speakers' own room
 		}
 		out = append(out, alerter.Link{
 			AccountKind: string(other.Account.Kind), AccountID: other.Account.ID,

@@ -36,6 +36,7 @@ func newFixture(t *testing.T, opts StoreOptions) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(st.Close)
 	h, err := NewHasher([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
 		t.Fatal(err)
@@ -222,5 +223,28 @@ func TestRetention(t *testing.T) {
 	testutil.WaitFor(t, 15*time.Second, "the mention to expire", func() bool {
 		m, err := f.store.Of(ctx, Account{Anchor, "a1"})
 		return err == nil && len(m) == 0
+	})
+}
+
+// TestBanWatch: a ban written by another node (straight to the bucket)
+// reaches this node's cache through the watch, and so does its lifting.
+func TestBanWatch(t *testing.T) {
+	f := newFixture(t, StoreOptions{})
+	ctx := context.Background()
+	other := &Store{mentions: f.store.mentions, bans: f.store.bans, cache: &banCache{bans: map[string]Ban{}, ready: make(chan struct{})}}
+	a := Account{Merchant, "elsewhere"}
+	if _, err := other.PutBan(ctx, Ban{Account: a, Action: ActionBan, Reason: "r", By: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 5*time.Second, "the ban in this node's cache", func() bool {
+		_, found, ok := f.store.cache.get(banKey(a))
+		return ok && found
+	})
+	if err := other.LiftBan(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 5*time.Second, "the lift in this node's cache", func() bool {
+		_, found, ok := f.store.cache.get(banKey(a))
+		return ok && !found
 	})
 }

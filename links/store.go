@@ -130,6 +130,7 @@ type StoreOptions struct {
 type Store struct {
 	mentions jetstream.KeyValue
 	bans     jetstream.KeyValue
+	cache    *banCache // the ban list in memory (bancache.go)
 }
 
 // OpenStore creates or updates the buckets.
@@ -153,8 +154,16 @@ func OpenStore(ctx context.Context, js jetstream.JetStream, opts StoreOptions) (
 	if err != nil {
 		return nil, fmt.Errorf("links: bucket %s: %w", BanBucket, err)
 	}
-	return &Store{mentions: m, bans: b}, nil
+	// The watch outlives ctx (a start-up deadline): Close ends it.
+	cache, err := watchBans(context.WithoutCancel(ctx), b)
+	if err != nil {
+		return nil, err
+	}
+	return &Store{mentions: m, bans: b, cache: cache}, nil
 }
+
+// Close stops the ban list's watch.
+func (s *Store) Close() { s.cache.stop() }
 
 // HasMentions reports whether any mention is stored (a missing hash key
 // then is an error, see LoadKey).
@@ -259,6 +268,34 @@ func (s *Store) list(ctx context.Context, filter string) ([]Mention, error) {
 		}
 		if rev != 0 {
 			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// sharers lists the accounts that said hash, from the key names alone.
+func (s *Store) sharers(ctx context.Context, hash string) ([]Account, error) {
+	kl, err := s.mentions.ListKeysFiltered(ctx, "m."+hash+".>")
+	if err != nil {
+		if errors.Is(err, jetstream.ErrNoKeysFound) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("links: list mentions: %w", err)
+	}
+	defer func() { _ = kl.Stop() }()
+	var out []Account
+	for key := range kl.Keys() {
+		// m.<hash>.<kind>.<base64 id>
+		if len(out) == maxList {
+			break
+		}
+		parts := strings.SplitN(key, ".", 4)
+		if len(parts) != 4 {
+			continue
+		}
+		id, err := base64.RawURLEncoding.DecodeString(parts[3])
+		if a := (Account{Kind: AccountKind(parts[2]), ID: string(id)}); err == nil && a.Validate() == nil {
+			out = append(out, a)
 		}
 	}
 	return out, nil

@@ -297,6 +297,9 @@ func (s *Service) Close(ctx context.Context) {
 		s.revocations.Close()
 	}
 	s.closeCases()
+	if s.links != nil { // after the roles: no Link is in flight
+		s.links.Close()
+	}
 	if s.nc != nil {
 		s.lex.close()
 		_ = s.nc.Drain()
