@@ -13,7 +13,7 @@ let lastQuery = '';
 
 // The keys both views answer; the help lists them.
 export const KEYS = [['j', 'next'], ['k', 'prev'], ['o', 'open'], ['x', 'select'], ['a', 'assign'],
-  ['c', 'confirm'], ['d', 'dismiss'], ['n', 'note'], ['?', 'help'], ['Esc', 'close']];
+  ['c', 'confirm'], ['d', 'dismiss'], ['n', 'note'], ['?', 'help'], ['Esc', 'esc']];
 
 // terms is the schema's vocabularies by id, for labels in the page's
 // language (category and severity ids are never page text).
