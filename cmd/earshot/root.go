@@ -14,7 +14,8 @@ func newRootCmd() *cobra.Command {
 	root.AddCommand(newScanCmd(), newServeCmd(), newWatchCmd(), newLexiconCmd(), newTokenCmd(),
 		newEvalCmd(), newCorpusCmd(), newRoomsCmd(), newCredsCmd())
 	root.AddCommand(newSearchCmd())
-	root.AddCommand(newClusterCmd()) // cluster.go: earshot cluster status
-	root.AddCommand(newKWSCmd())     // kws.go: keyphrases derived from the lexicon, threshold tuning
+	root.AddCommand(newClusterCmd())  // cluster.go: earshot cluster status
+	root.AddCommand(newKWSCmd())      // kws.go: keyphrases derived from the lexicon, threshold tuning
+	root.AddCommand(newWebhooksCmd()) // webhooks.go: endpoints and deliveries
 	return root
 }
