@@ -96,3 +96,28 @@ type noEscalations struct{}
 func (noEscalations) Escalations(context.Context, escalation.Query) ([]alerter.Escalation, error) {
 	return nil, nil
 }
+
+// FuzzEscalationQuery: any query string is answered by an error or a
+// query within the route's bounds, never a panic.
+func FuzzEscalationQuery(f *testing.F) {
+	for _, q := range []string{"", "room=r1&level=staff", "level=stop_suggested&limit=1000", "since=2025-05-01T20:00:00Z",
+		"limit=0", "room=a.b", "category=medical-claim&limit=-1", "level=%00", "since=9999-99-99"} {
+		f.Add(q)
+	}
+	now := time.Date(2025, 5, 1, 20, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, raw string) {
+		r, err := http.NewRequest(http.MethodGet, "/v1/escalations", nil)
+		if err != nil {
+			return
+		}
+		r.URL.RawQuery = raw
+		q, err := parseEscalationQuery(r, now)
+		if err != nil {
+			return
+		}
+		if q.Limit < 1 || q.Limit > api.MaxEscalationLimit || q.Since.IsZero() ||
+			(q.Room != "" && alerter.ValidRoomID(q.Room) != nil) || (q.Level != "" && q.Level != api.LevelStaff && q.Level != api.LevelStopSuggested) {
+			t.Fatalf("accepted %q as %+v", raw, q)
+		}
+	})
+}
