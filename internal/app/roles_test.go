@@ -30,7 +30,7 @@ func TestSingleProcessIsTheRoles(t *testing.T) {
 	testutil.WaitFor(t, 10*time.Second, "one node owning and consuming every partition", func() bool {
 		st, err = status.Gather(context.Background(), js, svc.cfg.Cluster.Partitions)
 		return err == nil && len(st.Nodes) == 1 && len(st.Nodes[0].Partitions) == svc.cfg.Cluster.Partitions && len(st.Unowned) == 0 &&
-			len(st.Consumers) == svc.cfg.Cluster.Partitions+1
+			len(st.Consumers) == svc.cfg.Cluster.Partitions+2 // and the trust ledger's (below)
 	})
 	n := st.Nodes[0]
 	if !slices.Equal(n.Roles, []string{"ingest", "scan", "index", "api"}) || n.HTTP == "" {
