@@ -29,7 +29,7 @@ type env struct {
 	guard *netguard.Policy
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	srv := natstest.Start(t, "")
 	nc := natstest.Service(t, srv)
@@ -57,7 +57,7 @@ func (e *env) opts() Options {
 		Backoff: Backoff{Min: 20 * time.Millisecond, Max: 100 * time.Millisecond}, Logger: testutil.Quiet()}
 }
 
-func (e *env) start(t *testing.T, o Options) *Service {
+func (e *env) start(t testing.TB, o Options) *Service {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -70,7 +70,7 @@ func (e *env) start(t *testing.T, o Options) *Service {
 }
 
 // publish stores an event as its publisher would.
-func (e *env) publish(t *testing.T, subject string, v any) {
+func (e *env) publish(t testing.TB, subject string, v any) {
 	t.Helper()
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -81,7 +81,7 @@ func (e *env) publish(t *testing.T, subject string, v any) {
 	}
 }
 
-func newReceiver(t *testing.T, plan webhooktest.Plan) *webhooktest.Receiver {
+func newReceiver(t testing.TB, plan webhooktest.Plan) *webhooktest.Receiver {
 	return webhooktest.New(t, testSecret, plan)
 }
 
