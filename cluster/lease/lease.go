@@ -212,6 +212,21 @@ func (t *Table) Release(ctx context.Context, key string) error {
 	return nil
 }
 
+// Claim reads key's current claim; ok is false when nobody holds it.
+func (t *Table) Claim(ctx context.Context, key string) (c Claim, ok bool, err error) {
+	e, err := t.kv.Get(ctx, key)
+	if errors.Is(err, jetstream.ErrKeyNotFound) || errors.Is(err, jetstream.ErrKeyDeleted) {
+		return Claim{}, false, nil
+	}
+	if err != nil {
+		return Claim{}, false, fmt.Errorf("lease: read %s: %w", key, err)
+	}
+	if err := json.Unmarshal(e.Value(), &c); err != nil {
+		return Claim{}, false, fmt.Errorf("lease: %s is not a claim: %w", key, err)
+	}
+	return c, true, nil
+}
+
 // Claims lists every live claim in the bucket whose key has prefix.
 func (t *Table) Claims(ctx context.Context, prefix string) (map[string]Claim, error) {
 	lister, err := t.kv.ListKeys(ctx)

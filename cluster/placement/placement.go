@@ -57,6 +57,7 @@ type Placement struct {
 
 	takeMu     sync.Mutex // serializes Acquire's check and take
 	mu         sync.Mutex
+	addr       string          // Options.Addr until SetAddr
 	others     map[string]Load // live workers but this one, refreshed every TTL/3
 	refreshed  time.Time
 	refreshing bool
@@ -82,7 +83,7 @@ func Start(ctx context.Context, js jetstream.JetStream, opts Options) (*Placemen
 	}
 	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Placement{t: t, opts: opts, intake: rate.NewLimiter(rate.Limit(opts.IntakePerSecond), max(1, int(opts.IntakePerSecond/4))),
-		stop: stop, done: make(chan struct{}), others: map[string]Load{}}
+		stop: stop, done: make(chan struct{}), others: map[string]Load{}, addr: opts.Addr}
 	p.refresh(ctx)
 	go p.loop(lctx)
 	return p, nil
@@ -104,7 +105,7 @@ func (p *Placement) loop(ctx context.Context) {
 
 // refresh publishes this worker's load and reads the others'.
 func (p *Placement) refresh(ctx context.Context) {
-	p.t.SetInfo(Load{Rooms: len(p.Rooms()), Addr: p.opts.Addr})
+	p.t.SetInfo(p.load())
 	if _, err := p.t.TryTake(ctx, nodePrefix+p.opts.Holder); err != nil {
 		p.opts.Logger.Warn("worker presence not renewed", "err", err)
 		return
@@ -127,6 +128,38 @@ func (p *Placement) refresh(ctx context.Context) {
 	p.others, p.refreshed = others, time.Now()
 	p.mu.Unlock()
 }
+
+func (p *Placement) load() Load {
+	p.mu.Lock()
+	addr := p.addr
+	p.mu.Unlock()
+	return Load{Rooms: len(p.Rooms()), Addr: addr}
+}
+
+// SetAddr sets where this worker's HTTP is reached (known once it
+// listens: port 0 resolved), from the next claim written.
+func (p *Placement) SetAddr(addr string) {
+	p.mu.Lock()
+	p.addr = addr
+	p.mu.Unlock()
+	p.t.SetInfo(p.load())
+}
+
+// Owner reads who holds room's claim and where its HTTP is reached (from
+// the claim: every claim of a worker carries its Load). holder is "" when
+// nobody holds it.
+func (p *Placement) Owner(ctx context.Context, room string) (holder, addr string, err error) {
+	c, ok, err := p.t.Claim(ctx, roomPrefix+room)
+	if err != nil || !ok {
+		return "", "", err
+	}
+	var l Load
+	_ = json.Unmarshal(c.Info, &l) // no address: no redirect
+	return c.Holder, l.Addr, nil
+}
+
+// Holder is this worker's name in the claims.
+func (p *Placement) Holder() string { return p.opts.Holder }
 
 // Rooms lists the rooms this worker holds.
 func (p *Placement) Rooms() []string {
@@ -182,7 +215,7 @@ func (p *Placement) Acquire(ctx context.Context, room string) bool {
 	if ok {
 		p.intake.Allow()
 		p.opts.Logger.Info("room claimed", "room", room)
-		p.t.SetInfo(Load{Rooms: len(p.Rooms()), Addr: p.opts.Addr})
+		p.t.SetInfo(p.load())
 	}
 	return ok
 }

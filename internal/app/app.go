@@ -202,7 +202,7 @@ func (s *Service) listenHTTP() error {
 		Rooms: s.roomsAPI(), Alerts: s.sink, UploadDir: filepath.Join(s.cfg.DataDir, "uploads"),
 		Metrics: s.metricsHandler(), Logger: s.log, Lexicons: s.lex,
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
-		WHIP: s.whip, Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
+		WHIP: s.whipHandler(), Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
 		Links:   s.links,                                                                                                                                   // links.go
 		Reports: s.reports, Revocations: s.revocations, Webhooks: s.webhooks, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
@@ -241,6 +241,9 @@ func (s *Service) listenHTTP() error {
 		return fmt.Errorf("http: %w", err)
 	}
 	s.httpLn, s.http = ln, api.HTTPServer(s.cfg.HTTP.Addr)
+	if s.roles.place != nil { // whipredirect.go: other nodes redirect this room's publishers here
+		s.roles.place.SetAddr(s.HTTPAddr())
+	}
 	go func() {
 		if err := s.http.Serve(limitListener(ln, s.cfg.HTTP.Limits.MaxConnections)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("http server stopped", "err", err)

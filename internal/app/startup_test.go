@@ -187,31 +187,11 @@ func TestConcurrentStartOnR3(t *testing.T) {
 	}
 	cl := natscluster.Start(t, 3, natstest.Authority(t))
 	const nodes = 3
-	// The nodes share the lexicon signing key, as a cluster's nodes do.
-	shared := filepath.Join(t.TempDir(), LexiconKeyFile)
-	if _, err := keyfile.CreateSeed(shared, nkeys.PrefixByteAccount); err != nil {
-		t.Fatal(err)
-	}
-	seed, err := os.ReadFile(shared)
-	if err != nil {
-		t.Fatal(err)
-	}
+	seed := lexiconSeed(t)
 	errs := make(chan error, nodes)
 	svcs := make(chan *Service, nodes)
 	for i := range nodes {
-		cfg := config.Default()
-		cfg.DataDir = t.TempDir()
-		if err := os.Mkdir(filepath.Join(cfg.DataDir, "keys"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(cfg.DataDir, "keys", LexiconKeyFile), seed, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		cfg.HTTP.Addr = "127.0.0.1:0"
-		cfg.Recognizer.Engine = "none"
-		cfg.NATS.URL = strings.Join(cl.URLs, ",")
-		cfg.NATS.CredsFile = natstest.CredsFile(t, cl.Auth, natsauth.User{Role: natsauth.RoleService, Name: fmt.Sprintf("node%d", i)})
-		cfg.NATS.StoreLimit = 1 << 30
+		cfg := externalConfig(t, cl, seed, fmt.Sprintf("node%d", i))
 		cfg.Cluster.Replicas = 3
 		cfg.Cluster.StartupTimeout = config.Duration(2 * time.Minute)
 		go func() {
@@ -249,4 +229,38 @@ func TestConcurrentStartOnR3(t *testing.T) {
 			t.Fatal("start-up did not finish")
 		}
 	}
+}
+
+// lexiconSeed makes a lexicon signing key for the nodes of a test cluster
+// to share, as a cluster's nodes do.
+func lexiconSeed(t *testing.T) []byte {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), LexiconKeyFile)
+	if _, err := keyfile.CreateSeed(path, nkeys.PrefixByteAccount); err != nil {
+		t.Fatal(err)
+	}
+	seed, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return seed
+}
+
+// externalConfig is a text-only node of cl with the shared lexicon key.
+func externalConfig(t *testing.T, cl *natscluster.Cluster, seed []byte, name string) config.Config {
+	t.Helper()
+	cfg := config.Default()
+	cfg.DataDir = t.TempDir()
+	if err := os.Mkdir(filepath.Join(cfg.DataDir, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cfg.DataDir, "keys", LexiconKeyFile), seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.HTTP.Addr = "127.0.0.1:0"
+	cfg.Recognizer.Engine = "none"
+	cfg.NATS.URL = strings.Join(cl.URLs, ",")
+	cfg.NATS.CredsFile = natstest.CredsFile(t, cl.Auth, natsauth.User{Role: natsauth.RoleService, Name: name})
+	cfg.NATS.StoreLimit = 1 << 30 // the test servers' max_file_store
+	return cfg
 }
