@@ -165,6 +165,18 @@ func TestReportsRefuseBadInput(t *testing.T) {
 			t.Errorf("%s: %d %s, want %d %s", tc.name, code, body, tc.status, tc.code)
 		}
 	}
+	// The typed client speaks the same contract.
+	c := anonClient(t, r.svc, api.WithToken(r.viewer(t, "client-viewer")))
+	ctx := testutil.Context(t, 10*time.Second)
+	if acc, err := c.Report(ctx, "shop", api.ReportRequest{AtMs: 1500, Category: "other"}); err != nil || acc.ID == "" || acc.Room != "shop" {
+		t.Fatalf("client report: %+v %v", acc, err)
+	}
+	if _, err := c.Report(ctx, "shop", api.ReportRequest{AtMs: 1600, Category: "other"}); !api.IsCode(err, api.CodeDuplicateReport) {
+		t.Fatalf("client report of the same moment: %v", err)
+	}
+	if _, err := c.RoomPoll(ctx, "shop"); !api.IsCode(err, api.CodeNoPoll) {
+		t.Fatalf("a room without a poll: %v", err)
+	}
 	// One viewer sending a report flood is rate-limited with Retry-After.
 	flood := r.viewer(t, "viewer-flood")
 	limited := false
