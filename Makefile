@@ -4,7 +4,7 @@ GO      ?= go
 BIN     := bin/earshot
 PKGS    := ./...
 
-.PHONY: setup build demo demo-cluster test vet lint fuzz bench clean nats-cli
+.PHONY: setup build demo demo-cluster test vet lint fuzz bench soak clean nats-cli
 
 setup:
 	@bash scripts/setup.sh
@@ -31,6 +31,14 @@ fuzz:
 
 bench: setup build
 	@bash scripts/bench.sh
+
+# A long soak (e2e TestSoak): 500 rooms replayed over the utterance stream
+# for 20 minutes; goroutines and live heap must stay flat, every alert
+# stored once. SOAK=1h SOAK_ROOMS=2000 make soak for longer by hand.
+SOAK ?= 20m
+SOAK_ROOMS ?= 500
+soak: setup
+	EARSHOT_SOAK=$(SOAK) EARSHOT_SOAK_ROOMS=$(SOAK_ROOMS) $(GO) test -count=1 -timeout 0 -run '^TestSoak$$' -v ./e2e/
 
 clean:
 	rm -rf bin

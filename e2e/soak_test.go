@@ -1,0 +1,173 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/natsauth"
+	"github.com/earshot/earshot/config"
+	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
+)
+
+// soakSettings: EARSHOT_SOAK (a duration, default 40s) and
+// EARSHOT_SOAK_ROOMS (default 200); `make soak` runs 20 minutes of 500
+// rooms.
+func soakSettings(t *testing.T) (time.Duration, int) {
+	d, rooms := 40*time.Second, 200
+	if v := os.Getenv("EARSHOT_SOAK"); v != "" {
+		var err error
+		if d, err = time.ParseDuration(v); err != nil || d < 20*time.Second {
+			t.Fatalf("EARSHOT_SOAK=%q: want a duration of at least 20s", v)
+		}
+	}
+	if v := os.Getenv("EARSHOT_SOAK_ROOMS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100000 {
+			t.Fatalf("EARSHOT_SOAK_ROOMS=%q: want 1..100000", v)
+		}
+		rooms = n
+	}
+	return d, rooms
+}
+
+type soakSample struct {
+	at         time.Duration
+	goroutines int
+	heap       uint64 // live heap after a collection
+}
+
+func sampleProcess(start time.Time) soakSample {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return soakSample{at: time.Since(start), goroutines: runtime.NumGoroutine(), heap: ms.HeapAlloc}
+}
+
+// TestSoak replays rooms over the utterance stream (the platform path: two
+// partials and a final every 4 s per room, every fourth utterance a
+// violation) through the whole service for a while, and checks that
+// goroutines and live heap stay flat once warm and that every violation's
+// alert is stored exactly once.
+func TestSoak(t *testing.T) {
+	if testing.Short() {
+		t.Skip("soak")
+	}
+	dur, rooms := soakSettings(t)
+	svc := startService(t, func(c *config.Config) {
+		c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
+		c.Recognizer.Engine = "none"
+	})
+	nc := natstest.Connect(t, svc.NATSURL(), svc.NATSAuth(), natsauth.Service())
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	start := time.Now()
+	stopAt := start.Add(dur)
+	// One tick per 100 ms; each room speaks every 4 s (40 ticks), its
+	// three hypotheses one tick apart, rooms spread over the ticks.
+	const tick = 100 * time.Millisecond
+	utterance := make([]int, rooms)
+	violations := 0
+	var samples []soakSample
+	nextSample := start
+	tk := time.NewTicker(tick)
+	defer tk.Stop()
+	for n := 0; time.Now().Before(stopAt); n++ {
+		<-tk.C
+		for r := range rooms {
+			phase := (n - r) % 40
+			if phase < 0 || phase > 2 {
+				continue
+			}
+			if phase == 0 {
+				utterance[r]++
+			}
+			u := utterance[r]
+			bad := u%4 == 0
+			text := fmt.Sprintf("room %d says hello number %d to everyone", r, u)
+			if bad {
+				text = fmt.Sprintf("room %d says the alpha phrase number %d", r, u)
+			}
+			words := len(text) * (phase + 1) / 3
+			m := nats.NewMsg("earshot.utt.soak-" + strconv.Itoa(r))
+			m.Header.Set(nats.MsgIdHdr, fmt.Sprintf("soak-%d-%d-%d", r, u, phase))
+			m.Data = fmt.Appendf(nil, `{"schema":1,"session":"s1","utterance":%d,"final":%t,"text":%q,"start_ms":%d,"end_ms":%d}`,
+				u, phase == 2, text[:words], u*4000, u*4000+3000)
+			if _, err := js.PublishMsgAsync(m); err != nil {
+				t.Fatal(err)
+			}
+			if phase == 2 && bad {
+				violations++
+			}
+		}
+		if time.Now().After(nextSample) {
+			samples = append(samples, sampleProcess(start))
+			nextSample = nextSample.Add(dur / 20)
+		}
+	}
+	select {
+	case <-js.PublishAsyncComplete():
+	case <-time.After(30 * time.Second):
+		t.Fatal("publishes not acknowledged within 30 s")
+	}
+	samples = append(samples, sampleProcess(start))
+	st, err := js.Stream(ctx, alerter.AlertStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 60*time.Second, fmt.Sprintf("%d alerts stored", violations), func() bool {
+		info, err := st.Info(ctx)
+		return err == nil && info.State.Msgs >= uint64(violations)
+	})
+	info, _ := st.Info(ctx)
+	if info.State.Msgs != uint64(violations) {
+		t.Errorf("%d alerts stored for %d violations", info.State.Msgs, violations)
+	}
+
+	// Flat: past the first quarter (warm-up: sessions, tables, the
+	// transcript store's first partition), the last samples may not have
+	// grown much beyond the warm median.
+	warm := samples[len(samples)/4 : len(samples)/2]
+	late := samples[len(samples)*3/4:]
+	g0, h0 := medianG(warm), medianH(warm)
+	g1, h1 := medianG(late), medianH(late)
+	t.Logf("%d rooms for %v: goroutines %d -> %d, live heap %.1f -> %.1f MB, %d alerts",
+		rooms, dur, g0, g1, float64(h0)/1e6, float64(h1)/1e6, info.State.Msgs)
+	if g1 > g0+g0/10+20 {
+		t.Errorf("goroutines grew from %d to %d", g0, g1)
+	}
+	if h1 > h0+h0/2+8<<20 {
+		t.Errorf("live heap grew from %d to %d bytes", h0, h1)
+	}
+}
+
+func medianG(s []soakSample) int {
+	v := make([]int, len(s))
+	for i, x := range s {
+		v[i] = x.goroutines
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+func medianH(s []soakSample) uint64 {
+	v := make([]uint64, len(s))
+	for i, x := range s {
+		v[i] = x.heap
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}
