@@ -124,6 +124,18 @@ func TestTrustLedger(t *testing.T) {
 			break
 		}
 	}
+
+	code, body := testutil.Do(t, "GET", base+"/metrics", mint(t, svc, api.RoleMetrics, ""), "")
+	if code != http.StatusOK {
+		t.Fatalf("metrics: %d", code)
+	}
+	fams := testutil.Metrics(t, body)
+	for name, least := range map[string]float64{"earshot_trust_applied_total": 60, "earshot_trust_writer": 1,
+		"earshot_trust_published_total": 1, "earshot_trust_accounts": 2, "earshot_trust_flushes_total": 1} {
+		if v, ok := testutil.MetricSum(fams, name); !ok || v < least {
+			t.Errorf("%s = %v (found %v), want at least %v", name, v, ok, least)
+		}
+	}
 }
 
 func round4(v float64) float64 { return float64(int64(v*1e4+0.5)) / 1e4 }

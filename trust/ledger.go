@@ -109,6 +109,9 @@ func Start(nc *nats.Conn, opts Options) (*Ledger, error) {
 	return l, nil
 }
 
+// Published counts the earshot.trust messages this writer sent.
+func (l *Ledger) Published() uint64 { return l.pub.sent.Load() }
+
 // Close stops after the batch in hand is flushed.
 func (l *Ledger) Close() {
 	l.stop()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -48,7 +49,7 @@ type publisher struct {
 	log  *slog.Logger
 	mu   sync.Mutex
 	last map[string]float64
-	Sent int
+	sent atomic.Uint64
 }
 
 func newPublisher(nc *nats.Conn, kv jetstream.KeyValue, v *View, log *slog.Logger) *publisher {
@@ -103,7 +104,7 @@ func (p *publisher) changed(ctx context.Context, merchants []string) {
 			continue
 		}
 		p.last[id] = r.Score.Score
-		p.Sent++
+		p.sent.Add(1)
 		wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		if _, err := p.kv.Put(wctx, "p."+Token(id), []byte(strconv.FormatFloat(r.Score.Score, 'f', -1, 64))); err != nil {
 			p.log.Warn("trust: remember published score", "merchant", id, "err", err)

@@ -43,6 +43,8 @@ type metricSources struct {
 	reports *reports.Service
 	// webhooks is the API role's webhook delivery (webhooks.go).
 	webhooks *webhook.Service
+	// trust is the trust ledger's view and writer (trust.go).
+	trust *trustRole
 }
 
 // metricsHandler serves the service's /metrics.
@@ -64,6 +66,7 @@ func (s *Service) metricsHandler() http.Handler {
 	src.cases = s.caseStats
 	src.reports = s.reports
 	src.webhooks = s.webhooks
+	src.trust = &s.trust
 	return newMetricsHandler(src)
 }
 
@@ -85,6 +88,9 @@ func newMetricsHandler(src metricSources) http.Handler {
 	}
 	if src.webhooks != nil {
 		pr.MustRegister(newWebhookCollector(src.webhooks)) // webhooks_metrics.go
+	}
+	if src.trust != nil {
+		pr.MustRegister(newTrustCollector(src.trust)) // trust_metrics.go
 	}
 	pr.MustRegister(newCollector(src), newFaultCollector(src.faults), collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
