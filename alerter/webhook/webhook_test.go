@@ -3,14 +3,18 @@ package webhook
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/webhook/webhooktest"
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/netguard"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -229,5 +233,47 @@ func TestCreateRefuses(t *testing.T) {
 	}
 	if err := s.Delete(ctx, w.ID); !errors.Is(err, ErrUnknownEndpoint) {
 		t.Errorf("second delete: %v", err)
+	}
+}
+
+// rebinder answers a public address for the first lookup and loopback for
+// every later one: DNS rebinding.
+type rebinder struct {
+	mu    sync.Mutex
+	calls int
+}
+
+func (r *rebinder) LookupNetIP(context.Context, string, string) ([]netip.Addr, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	if r.calls == 1 {
+		return []netip.Addr{netip.MustParseAddr("93.184.216.34")}, nil
+	}
+	return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+}
+
+// A name that passed the check when it was added but resolves to
+// loopback when it is dialed is refused at the socket: the delivery fails
+// at once, naming the policy, and the receiver never hears of it.
+func TestRebindingRefusedAtDial(t *testing.T) {
+	e := newEnv(t)
+	rcv := newReceiver(t, ok)
+	guard, err := netguard.New(netguard.Options{Resolver: &rebinder{}, Setting: "ingest.allow_hosts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := e.opts()
+	o.Guard = guard
+	s := e.start(t, o)
+	_, port, _ := net.SplitHostPort(rcv.Listener.Addr().String())
+	w := create(t, s, "http://hooks.example.com:"+port+"/x", api.EventAlert)
+	e.publish(t, alerter.AlertSubject("claims", "r1"), alerter.Alert{Schema: 1, ID: "A1", Room: "r1"})
+	got := waitDeliveries(t, s, w.ID, 1, status(api.DeliveryFailed))
+	if d := got[0]; d.Attempts != 1 || !strings.Contains(d.LastError, "outbound address policy") {
+		t.Errorf("delivery %+v: want one attempt refused by the policy", d)
+	}
+	if hits, _ := rcv.Hits(); len(hits) != 0 {
+		t.Errorf("the receiver got %d requests", len(hits))
 	}
 }
