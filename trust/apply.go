@@ -176,20 +176,24 @@ func applyAlert(st state, m Msg, a alerter.Alert) error {
 		return err
 	}
 	date := DateOf(a.At)
-	crowd := a.Category == CrowdCategory
+	crowd, link := a.Category == CrowdCategory, a.Category == alerter.CategoryReturningViolator
 	rec, err := st.record(a.ID)
 	if err != nil {
 		return err
 	}
 	if rec == nil {
 		if _, err := st.newRecord(a.ID, Record{Anchor: a.Anchor, Merchant: a.Merchant, Date: date,
-			Severity: a.Severity, Crowd: crowd}); err != nil {
+			Severity: a.Severity, Crowd: crowd, Link: link}); err != nil {
 			return err
 		}
 	}
 	return both(st, m, a.Anchor, a.Merchant, date, func(d *Day) {
-		if crowd {
+		switch {
+		case crowd:
 			d.Crowd++
+			return
+		case link:
+			d.Linked++
 			return
 		}
 		bump(&d.Alerts, a.Category+"/"+a.Severity, 1)
@@ -209,7 +213,7 @@ func recordOf(ctx context.Context, st state, id string) (*Record, error) {
 		return nil, fmt.Errorf("%w %s: %w", ErrUnknownAlert, id, err)
 	}
 	return st.newRecord(id, Record{Anchor: a.Anchor, Merchant: a.Merchant, Date: DateOf(a.At),
-		Severity: a.Severity, Crowd: a.Category == CrowdCategory})
+		Severity: a.Severity, Crowd: a.Category == CrowdCategory, Link: a.Category == alerter.CategoryReturningViolator})
 }
 
 func applyReminder(ctx context.Context, st state, m Msg, r alerter.Reminder) error {

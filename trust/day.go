@@ -42,6 +42,10 @@ type Day struct {
 	Crowd          int64 `json:"crowd"`
 	CrowdConfirmed int64 `json:"crowd_confirmed"`
 	CrowdDismissed int64 `json:"crowd_dismissed"`
+	// Linked counts returning-violator alerts (an identifier said here
+	// belongs to a banned or flagged account): a suggestion for review,
+	// shown, never scored.
+	Linked int64 `json:"linked,omitempty"`
 	// Appeals filed and decided.
 	AppealsFiled int64 `json:"appeals_filed"`
 	AppealsWon   int64 `json:"appeals_won"`
@@ -70,6 +74,7 @@ func (d *Day) Add(o Day) {
 	d.Crowd += o.Crowd
 	d.CrowdConfirmed += o.CrowdConfirmed
 	d.CrowdDismissed += o.CrowdDismissed
+	d.Linked += o.Linked
 	d.AppealsFiled += o.AppealsFiled
 	d.AppealsWon += o.AppealsWon
 	d.AppealsLost += o.AppealsLost
@@ -121,6 +126,8 @@ type Record struct {
 	Date     string `json:"date"`
 	Severity string `json:"severity"`
 	Crowd    bool   `json:"crowd,omitempty"`
+	// Link: a returning-violator alert, whose decisions count nowhere.
+	Link bool `json:"link,omitempty"`
 	// Decision is staff's latest (confirmed, dismissed, needs_review);
 	// Overturned says an appeal reversed a confirmation.
 	Decision   string            `json:"decision,omitempty"`
@@ -144,7 +151,7 @@ func (r Record) effective() string {
 // moveDecision moves one alert of rec from decision from to decision to
 // in d's counters.
 func moveDecision(d *Day, rec Record, from, to string) {
-	if from == to {
+	if from == to || rec.Link {
 		return
 	}
 	if rec.Crowd {

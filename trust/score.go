@@ -138,6 +138,7 @@ func Compute(d Day) Score {
 		info("report_rate", float64(d.Reports)/den, "viewer reports / max(airtime hours, 1)"),
 		ratio("report_corroboration", d.CrowdConfirmed, d.CrowdConfirmed+d.CrowdDismissed,
 			"viewer-reports alerts staff confirmed / those they decided"),
+		info("returning_violator_alerts", float64(d.Linked), "returning-violator alerts: identifiers said here that belong to a banned or flagged account (a suggestion for review, never scored)"),
 		info("appeals_filed", float64(d.AppealsFiled), "appeals filed"),
 		ratio("appeals_won", d.AppealsWon, d.AppealsWon+d.AppealsLost, "appeals overturned / appeals decided"),
 	}

@@ -100,6 +100,16 @@ func TestReplayScores(t *testing.T) {
 			want: []account{{Anchor, "amy", 100, map[string]want{"airtime_hours": {0.0167, 0}}}},
 		},
 		{
+			name: "a returning-violator alert and its decision are shown, never scored",
+			msgs: func() []Msg {
+				s := seqs{}
+				a := testAlert("L1", "r", "amy", "", alerter.CategoryReturningViolator, "high", day1)
+				return []Msg{s.final("r", "amy", "", day1, 600_000), s.alert(a), s.decide(a, disposition.Confirmed, day1)}
+			},
+			want: []account{{Anchor, "amy", 100, map[string]want{"returning_violator_alerts": {1, 0}, "alerts": {0, 0},
+				"confirmed": {0, 0}, "violations_per_hour": {0, 1}}}},
+		},
+		{
 			name: "reports and escalations naming only the room count for the room's anchor; UTF-8 ids",
 			msgs: func() []Msg {
 				s := seqs{}
