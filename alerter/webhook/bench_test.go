@@ -45,3 +45,30 @@ func BenchmarkDeliver(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkListDeliveries: GET /v1/webhooks/{id}/deliveries?limit=50 of
+// an endpoint with 10,000 stored records (a busy day's deliveries).
+func BenchmarkListDeliveries(b *testing.B) {
+	e := newEnv(b)
+	s := e.start(b, e.opts())
+	ctx := context.Background()
+	const n = 10000
+	at := time.Now()
+	for i := range n {
+		rec := record{Delivery: api.Delivery{ID: deliveryID("wh_bench", "S", uint64(i), at.Add(time.Duration(i)*time.Millisecond)),
+			Webhook: "wh_bench", Event: api.EventAlert, Status: api.DeliveryDelivered}}
+		if err := s.records.create(ctx, rec); err != nil {
+			b.Fatal(err)
+		}
+	}
+	s.mu.Lock()
+	s.known["wh_bench"] = Endpoint{ID: "wh_bench"}
+	s.mu.Unlock()
+	b.ResetTimer()
+	for range b.N {
+		l, err := s.Deliveries(ctx, "wh_bench", 50)
+		if err != nil || len(l) != 50 {
+			b.Fatalf("%d deliveries, %v", len(l), err)
+		}
+	}
+}
