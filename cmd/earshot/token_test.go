@@ -1,9 +1,12 @@
 package main
 
 import (
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestTokenCommands: earshot token prints one line (a JWT) and names its
@@ -25,6 +28,11 @@ func TestTokenCommands(t *testing.T) {
 	admin, _ := mint("--role", "admin", "--subject", "ops@platform")
 	staff, staffID := mint("--role", "compliance", "--subject", "li.na@platform", "--ttl", "1h")
 	mint("--room", "shop-1")
+	// A viewer token reports a moment of a room, as the contract says.
+	viewer, _ := mint("--role", "viewer", "--viewer", "viewer-42")
+	if code, body := testutil.Do(t, http.MethodPost, base+"/v1/rooms/shop-1/reports", viewer, `{"at_ms": 0, "category": "other"}`); code != http.StatusAccepted {
+		t.Fatalf("a report with earshot token --role viewer: %d %s", code, body)
+	}
 	if code, _, stderr := earshot("rooms", "list", "--server", base, "--token", staff); code != 0 {
 		t.Fatalf("rooms list before the revocation: %d %s", code, stderr)
 	}
@@ -40,6 +48,8 @@ func TestTokenCommands(t *testing.T) {
 	}
 	for _, bad := range [][]string{
 		{"--role", "root"}, {"--role", "policy", "--room", "r1"}, {"--role", "anchor"}, {}, {"--role", "admin", "--ttl", "-1h"},
+		{"--role", "viewer"}, {"--role", "viewer", "--viewer", "a b"}, {"--role", "compliance", "--viewer", "v1"},
+		{"--role", "viewer", "--viewer", "v1", "--room", "r1"},
 	} {
 		if code, out, stderr := earshot(append([]string{"token", "--data", dir}, bad...)...); code == 0 || out != "" || stderr == "" {
 			t.Errorf("earshot token %v: exit %d, stdout %q, stderr %q", bad, code, out, stderr)
