@@ -27,7 +27,7 @@ type rig struct {
 
 // newRig runs the service on a real embedded NATS server with the alert
 // and event streams of earshot serve.
-func newRig(t *testing.T, opts Options) *rig {
+func newRig(t testing.TB, opts Options) *rig {
 	t.Helper()
 	srv := natstest.Start(t, "")
 	nc := natstest.InProcess(t, srv)
