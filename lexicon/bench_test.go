@@ -178,7 +178,7 @@ func benchDefault(b *testing.B) {
 
 // utterances joins the regression sentences of each language into
 // utterances of 20 words.
-func utterances(b *testing.B) (zh, en []string) {
+func utterances(b testing.TB) (zh, en []string) {
 	files, _ := filepath.Glob("defaults/testdata/cases/*.yaml")
 	var zhText, enWords []string
 	for _, f := range files {

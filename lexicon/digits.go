@@ -28,25 +28,28 @@ func (e *Engine) matchDigits(toks []analysis.Token, han bool, sc *scratch, emit 
 }
 
 // matchPhonetic asks the phone matcher about the English words of the
-// segment and maps its word positions back to tokens.
-func (e *Engine) matchPhonetic(toks []analysis.Token, han bool, sc *scratch, emit func(found)) {
+// segment and maps its word positions back to tokens. Unless all (an
+// explanation wants every occurrence), a phrase whose rule already has its
+// Hit is not aligned: emit would drop what it finds.
+func (e *Engine) matchPhonetic(toks []analysis.Token, han, all bool, sc *scratch, emit func(found)) {
 	if e.phonetic == nil || len(e.phonIDs) == 0 {
 		return
 	}
-	var words []string
-	var at []int
+	words, at := sc.pwords[:0], sc.pat[:0]
 	for i, t := range toks {
 		if t.Kind == analysis.Word {
 			words = append(words, t.Text)
 			at = append(at, i)
 		}
 	}
+	sc.pwords, sc.pat = words[:0], at[:0]
 	if len(words) == 0 {
 		return
 	}
 	allow := func(id int) bool {
 		p := e.phonIDs[id]
-		return p != nil && (!p.phonGated || sc.anySeen(p.phonKeys))
+		return p != nil && (all || sc.fired[p.rule.index-1] != sc.gen) &&
+			(!p.phonGated || sc.anySeen(p.phonKeys))
 	}
 	for _, m := range e.phonetic.FindAmong(words, allow) {
 		p := e.phonIDs[m.ID]

@@ -110,7 +110,7 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 	}
 	e.matchDigits(toks, han, sc, emit)
 	e.matchContacts(text, toks, han, sc, emit)
-	e.matchPhonetic(toks, han, sc, emit)
+	e.matchPhonetic(toks, han, tr != nil, sc, emit)
 	if e.typed != nil {
 		for _, h := range e.typed.typedHits(text, toks, han, tr) {
 			if !hasRule(hits, h.RuleID) {

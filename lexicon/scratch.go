@@ -30,7 +30,9 @@ type scratch struct {
 	nodeAt   []int32  // its index in the live list
 	wordGen  []uint32 // automaton node: advanced again within the current word
 	tz       analysis.Tokenizer
-	hits     []Hit // finish's hits before they are copied out
+	hits     []Hit    // finish's hits before they are copied out
+	pwords   []string // matchPhonetic's words
+	pat      []int    // and their tokens
 }
 
 func (e *Engine) newScratch() *scratch {

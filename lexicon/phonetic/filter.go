@@ -75,6 +75,19 @@ type filterScratch struct {
 	offs  []int32  // candidate: its starts' offset in slab
 	out   []candidate
 	slab  []bool
+	// allowGen/allowOK memoize the caller's allow per entry and call.
+	allowGen []uint32
+	allowOK  []bool
+	utt      [][]string          // pronounceAll's result
+	compound map[string][]string // words pronounced as compounds
+	dp       dpBuffers
+	matches  []Match
+}
+
+func (sc *filterScratch) growAllow(n int) {
+	if len(sc.allowGen) < n {
+		sc.allowGen, sc.allowOK = make([]uint32, n), make([]bool, n)
+	}
 }
 
 func (sc *filterScratch) begin(n int) {
@@ -84,6 +97,7 @@ func (sc *filterScratch) begin(n int) {
 	sc.gen++
 	if sc.gen == 0 {
 		clear(sc.stamp)
+		clear(sc.allowGen)
 		sc.gen = 1
 	}
 	sc.out, sc.offs, sc.slab = sc.out[:0], sc.offs[:0], sc.slab[:0]
@@ -104,13 +118,16 @@ func (sc *filterScratch) take(e int32, words int, all bool) int32 {
 	return sc.slot[e]
 }
 
-// candidates returns the entries, out of n, that may occur in utt, with
-// their possible start words. The result lives in sc until its next call.
-func (f *pieceFilter) candidates(utt [][]string, n int, sc *filterScratch) []candidate {
+// candidates returns the entries, out of n, that may occur in utt and ok
+// accepts, with their possible start words. The result lives in sc until
+// its next call.
+func (f *pieceFilter) candidates(utt [][]string, n int, sc *filterScratch, ok func(entry int32) bool) []candidate {
 	sc.begin(n)
 	words := len(utt)
 	for _, e := range f.unfiltered {
-		sc.take(e, words, true)
+		if ok(e) {
+			sc.take(e, words, true)
+		}
 	}
 	minPhones := wordMinPhones(utt)
 	for w, prons := range utt {
@@ -119,6 +136,9 @@ func (f *pieceFilter) candidates(utt [][]string, n int, sc *filterScratch) []can
 				at := site{w, j}
 				f.walk(utt, w, p, j, 0, 0, func(key uint32) {
 					for _, ps := range f.postings[key] {
+						if !ok(ps.entry) {
+							continue
+						}
 						c := sc.take(ps.entry, words, false)
 						off := sc.offs[c]
 						markStarts(sc.slab[off:off+int32(words)], minPhones, at, int(ps.offset+ps.k))

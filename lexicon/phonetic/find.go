@@ -3,6 +3,7 @@ package phonetic
 import (
 	"math"
 	"sort"
+	"strings"
 )
 
 // Find returns the approximate occurrences of indexed phrases in words.
@@ -16,36 +17,65 @@ func (ix *Index) Find(words []string) []Match { return ix.FindAmong(words, nil) 
 // caller that knows most phrases cannot be plausible here saves their
 // alignments.
 func (ix *Index) FindAmong(words []string, allow func(id int) bool) []Match {
-	utt := ix.pronounceAll(words)
 	sc := ix.scratch.Get().(*filterScratch)
 	defer ix.scratch.Put(sc)
-	cands := ix.filter.candidates(utt, len(ix.entries), sc)
+	utt := ix.pronounceAll(words, sc)
+	ok := func(int32) bool { return true }
+	if allow != nil {
+		// The filter asks once per posting; the caller's answer is per
+		// phrase, so it is asked once per entry and call.
+		sc.growAllow(len(ix.entries))
+		ok = func(en int32) bool {
+			if sc.allowGen[en] != sc.gen {
+				sc.allowGen[en], sc.allowOK[en] = sc.gen, allow(ix.entries[en].id)
+			}
+			return sc.allowOK[en]
+		}
+	}
+	cands := ix.filter.candidates(utt, len(ix.entries), sc, ok)
 	if len(cands) == 0 {
 		return nil
 	}
-	var out []Match
-	var buf dpBuffers
+	out := sc.matches[:0]
+	buf := &sc.dp
 	for _, c := range cands {
-		e := &ix.entries[c.entry]
-		if allow != nil && !allow(e.id) {
-			continue
-		}
-		out = append(out, ix.matchEntry(e, utt, c.starts, &buf)...)
+		out = ix.matchEntry(&ix.entries[c.entry], utt, c.starts, buf, out)
 	}
+	sc.matches = out[:0]
 	return reduce(out)
 }
 
-// pronounceAll looks up every word; nil marks an unknown word.
-func (ix *Index) pronounceAll(words []string) [][]string {
-	out := make([][]string, len(words))
-	for i, w := range words {
-		out[i] = ix.dict.lookup(normalizeWord(w))
+// pronounceAll looks up every word; nil marks an unknown word. The
+// result lives in sc until its next call. A word the dictionary only
+// knows as a compound is built once per scratch, not once per call.
+func (ix *Index) pronounceAll(words []string, sc *filterScratch) [][]string {
+	out := sc.utt[:0]
+	for _, w := range words {
+		w = normalizeWord(w)
+		prons, ok := ix.dict.words[w]
+		if !ok {
+			if prons, ok = sc.compound[w]; !ok {
+				prons = ix.dict.lookup(w)
+				if sc.compound == nil || len(sc.compound) >= maxCompoundCache {
+					sc.compound = map[string][]string{}
+				}
+				sc.compound[strings.Clone(w)] = prons
+			}
+		}
+		out = append(out, prons)
 	}
+	sc.utt = out
 	return out
 }
 
+// maxCompoundCache bounds the compound pronunciations a scratch keeps.
+const maxCompoundCache = 4096
+
 // dpBuffers are reused across entries within one Find.
-type dpBuffers struct{ cur, next, best, from, nfrom, cfrom []int }
+type dpBuffers struct {
+	cur, next, best, from, nfrom, cfrom []int
+	ends                                []end
+}
 
 func (b *dpBuffers) reset(m int) {
 	if cap(b.cur) < m+1 {
@@ -62,7 +92,7 @@ func (b *dpBuffers) reset(m int) {
 // started, and each start keeps its cheapest end. An alignment that loses
 // a cell to another start's cheaper one overlaps it, and reduce would keep
 // the cheaper one anyway.
-func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuffers) []Match {
+func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuffers, out []Match) []Match {
 	m := len(e.phones)
 	buf.reset(m)
 	d, from := buf.best, buf.from
@@ -70,13 +100,16 @@ func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuff
 	for j := range d {
 		d[j], from[j] = inf, -1
 	}
-	type end struct{ cost, word int }
-	var best map[int]end
+	// ends: per start word, its cheapest end; a phrase has few starts, so
+	// a list beats a map.
+	ends := buf.ends[:0]
 	live := false
 	for w := range utt {
 		if len(utt[w]) == 0 { // an unknown word is never part of a match
-			for j := range d {
-				d[j], from[j] = inf, -1
+			if live {
+				for j := range d {
+					d[j], from[j] = inf, -1
+				}
 			}
 			live = false
 			continue
@@ -92,8 +125,7 @@ func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuff
 		if !live {
 			continue
 		}
-		ix.stepWordFrom(e.phones, d, from, utt[w], e.maxCost, buf)
-		if minOf(d) > e.maxCost {
+		if !ix.stepWordFrom(e.phones, d, from, utt[w], e.maxCost, buf) {
 			for j := range d {
 				d[j], from[j] = inf, -1
 			}
@@ -101,55 +133,77 @@ func (ix *Index) matchEntry(e *entry, utt [][]string, starts []bool, buf *dpBuff
 			continue
 		}
 		if c := d[m]; c <= e.maxCost && from[m] >= 0 {
-			if best == nil {
-				best = map[int]end{}
+			i := 0
+			for i < len(ends) && ends[i].start != from[m] {
+				i++
 			}
-			if b, ok := best[from[m]]; !ok || c < b.cost {
-				best[from[m]] = end{c, w + 1}
+			if i == len(ends) {
+				ends = append(ends, end{start: from[m], cost: c, word: w + 1})
+			} else if c < ends[i].cost {
+				ends[i].cost, ends[i].word = c, w+1
 			}
 		}
 	}
-	var out []Match
-	for s, b := range best {
-		out = append(out, Match{ID: e.id, StartWord: s, EndWord: b.word,
+	for _, b := range ends {
+		out = append(out, Match{ID: e.id, StartWord: b.start, EndWord: b.word,
 			Distance: (b.cost + fullCost - 1) / fullCost,
 			Score:    1 - float64(b.cost)/float64(m*fullCost)})
 	}
+	buf.ends = ends[:0]
 	return out
 }
 
+// end is the cheapest end found for one start word.
+type end struct{ start, cost, word int }
+
 // stepWordFrom advances the alignment over one word, taking the best of
 // its pronunciations per phrase position, and carries where each cell's
-// alignment started.
-func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, maxCost int, buf *dpBuffers) {
+// alignment started. It reports whether some cell is still within
+// maxCost.
+func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, maxCost int, buf *dpBuffers) bool {
+	if len(prons) == 1 { // most words: no merge needed
+		return ix.stepPhonesFrom(phrase, d, from, prons[0], maxCost)
+	}
 	merged, mfrom := buf.next, buf.nfrom
 	for j := range merged {
 		merged[j], mfrom[j] = math.MaxInt/2, -1
 	}
+	alive := false
 	for _, p := range prons {
 		copy(buf.cur, d)
 		copy(buf.cfrom, from)
-		ix.stepPhonesFrom(phrase, buf.cur, buf.cfrom, p, maxCost)
+		if !ix.stepPhonesFrom(phrase, buf.cur, buf.cfrom, p, maxCost) {
+			continue // every cell over budget: it cannot improve merged
+		}
+		alive = true
 		for j, c := range buf.cur {
 			if c < merged[j] || (c == merged[j] && buf.cfrom[j] > mfrom[j]) {
 				merged[j], mfrom[j] = c, buf.cfrom[j]
 			}
 		}
 	}
+	if !alive {
+		return false
+	}
 	copy(d, merged)
 	copy(from, mfrom)
+	return true
 }
 
 // stepPhonesFrom is the edit-distance recurrence over the utterance phones
 // in pron, updating d (d[j]: cost of aligning phrase[:j]) and from in
-// place; on equal costs the later start wins.
+// place; on equal costs the later start wins. It reports whether some
+// cell is still within maxCost.
 //
 // Costs only grow along an alignment, so a cell over maxCost can never
-// lead to a match: each column stops (Ukkonen's cut-off) past the last
-// cell within budget once the cells it would read are over budget too.
-// The cells it leaves were over budget and stay so; nothing downstream
-// tells two over-budget costs apart.
-func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCost int) {
+// lead to a match, and its exact cost never matters: each column stops
+// (Ukkonen's cut-off) past the last cell within budget once the cells it
+// would read are over budget too, and, once the cell before the phrase is
+// over budget, starts at the first cell the previous column had within
+// budget (the cells below it read only over-budget cells). The cells it
+// leaves were over budget and stay so; nothing downstream tells two
+// over-budget costs apart.
+func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCost int) bool {
 	n := ix.nPhones
 	lact := -1 // the last cell within budget
 	for j := len(d) - 1; j >= 0; j-- {
@@ -158,15 +212,23 @@ func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCo
 			break
 		}
 	}
+	first := 0 // the first cell within budget
+	for first < lact && d[first] > maxCost {
+		first++
+	}
 	for i := 0; i < len(pron) && lact >= 0; i++ {
 		c := int(pron[i])
-		diag, dfrom := d[0], from[0]
-		d[0] += fullCost // utterance phone before the phrase starts
-		next := -1
-		if d[0] <= maxCost {
-			next = 0
+		j0 := 1
+		if d[0]+fullCost > maxCost && first > 1 {
+			j0 = first
 		}
-		for j := 1; j < len(d); j++ {
+		diag, dfrom := d[j0-1], from[j0-1]
+		d[0] += fullCost // utterance phone before the phrase starts
+		next, nfirst := -1, -1
+		if d[0] <= maxCost {
+			next, nfirst = 0, 0
+		}
+		for j := j0; j < len(d); j++ {
 			if j > lact+1 && d[j-1] > maxCost {
 				break
 			}
@@ -184,18 +246,14 @@ func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCo
 			dfrom = dfrom0
 			if best <= maxCost {
 				next = j
+				if nfirst < 0 {
+					nfirst = j
+				}
 			}
 		}
-		lact = next
+		lact, first = next, nfirst
 	}
-}
-
-func minOf(xs []int) int {
-	m := math.MaxInt
-	for _, x := range xs {
-		m = min(m, x)
-	}
-	return m
+	return lact >= 0
 }
 
 // reduce keeps, per ID, the best of overlapping matches.

@@ -135,7 +135,7 @@ func TestFilterKeepsEveryMatch(t *testing.T) {
 }
 
 func (ix *Index) findUnfiltered(words []string) []Match {
-	utt := ix.pronounceAll(words)
+	utt := ix.pronounceAll(words, new(filterScratch))
 	var out []Match
 	var buf dpBuffers
 	all := make([]bool, len(words))
@@ -143,7 +143,7 @@ func (ix *Index) findUnfiltered(words []string) []Match {
 		all[i] = true
 	}
 	for e := range ix.entries {
-		out = append(out, ix.matchEntry(&ix.entries[e], utt, all, &buf)...)
+		out = ix.matchEntry(&ix.entries[e], utt, all, &buf, out)
 	}
 	return reduce(out)
 }
