@@ -151,11 +151,14 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		return nil, err
 	}
 	s.SetTranscriptSource(s.transcripts)
-	if err = s.openLinks(ctx); err != nil { // links.go: before the scan role, which links
+	if err = s.retryStep(ctx, "links buckets", s.openLinks); err != nil { // links.go: before the scan role, which links
 		return nil, err
 	}
 	if cfg.Cluster.Has("api") { // its bucket made before the roles start, like the other streams
-		if s.reports, err = s.openReports(ctx); err != nil { // reports.go
+		if err = s.retryStep(ctx, "reports bucket", func(ctx context.Context) (err error) {
+			s.reports, err = s.openReports(ctx) // reports.go
+			return err
+		}); err != nil {
 			return nil, err
 		}
 	}
@@ -174,7 +177,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		if err != nil {
 			return nil, err
 		}
-		if err = s.openRoomSync(ctx); err != nil { // roomsync.go: the cluster's room list
+		if err = s.retryStep(ctx, "room list", s.openRoomSync); err != nil { // roomsync.go: the cluster's room list
 			return nil, err
 		}
 	}
@@ -190,7 +193,7 @@ func (s *Service) listenHTTP() error {
 	if err := s.retryStep(context.Background(), "revocation bucket", func(context.Context) error { return s.openRevocations() }); err != nil { // tokens.go
 		return err
 	}
-	if err := s.startWebhooks(context.Background()); err != nil { // webhooks.go
+	if err := s.retryStep(context.Background(), "webhooks", s.startWebhooks); err != nil { // webhooks.go
 		return err
 	}
 	var err error
