@@ -13,6 +13,7 @@ import (
 	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
+	"github.com/earshot/earshot/links"
 )
 
 // TestRoomRegistrationsAreShared: a pulled room registered on one node is
@@ -31,12 +32,20 @@ func TestRoomRegistrationsAreShared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	linksKey, err := os.ReadFile(filepath.Join(hubDir, "keys", links.KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
 	node := func(name string, roles ...string) *app.Service {
 		dir := t.TempDir()
 		if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, "keys", app.LexiconKeyFile), key, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		// scan and api nodes hash contact identifiers with the cluster's key
+		if err := os.WriteFile(filepath.Join(dir, "keys", links.KeyFile), linksKey, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		creds := natstest.CredsFile(t, keys, natsauth.User{Role: natsauth.RoleService, Name: name})

@@ -41,9 +41,12 @@ func (h *Hasher) Hash(value string) string {
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
+// KeyPath is where LoadKey reads the key of a data dir.
+func KeyPath(dataDir string) string { return filepath.Join(dataDir, "keys", KeyFile) }
+
 // LoadKey reads DATA/keys/links.key, creating it when it is missing and
-// create is true (the caller knows no identifier was hashed with another
-// key yet: a new key orphans every stored mention).
+// create is true (the caller knows no node hashed with a key yet: a new
+// key beside stored mentions would unlink all of them).
 func LoadKey(dataDir string, create bool) (*Hasher, bool, error) {
 	dir := filepath.Join(dataDir, "keys")
 	path := filepath.Join(dir, KeyFile)
@@ -51,7 +54,7 @@ func LoadKey(dataDir string, create bool) (*Hasher, bool, error) {
 	created := false
 	if errors.Is(err, keyfile.ErrMissing) {
 		if !create {
-			return nil, false, fmt.Errorf("links: %s is missing and %s holds identifiers hashed with it: restore the key from a backup or copy it from another node (a new key would unlink every stored mention)", path, MentionBucket)
+			return nil, false, fmt.Errorf("links: %s is missing and the cluster hashes contact identifiers with a key (its fingerprint is in %s): restore the key from a backup or copy it from another node (a new key would unlink every stored mention)", path, BanBucket)
 		}
 		if err := keyfile.EnsureDir(dir); err != nil {
 			return nil, false, err

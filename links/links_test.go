@@ -248,3 +248,26 @@ func TestBanWatch(t *testing.T) {
 		return ok && !found
 	})
 }
+
+// TestKeyCheck: the first key is adopted; the same key again is fine;
+// another key is refused naming the file to copy.
+func TestKeyCheck(t *testing.T) {
+	f := newFixture(t, StoreOptions{})
+	ctx := context.Background()
+	if fp, err := f.store.KeyFingerprint(ctx); err != nil || fp != "" {
+		t.Fatalf("fresh bucket: %q %v", fp, err)
+	}
+	mine, _ := NewHasher([]byte("0123456789abcdef0123456789abcdef"))
+	other, _ := NewHasher([]byte("fedcba9876543210fedcba9876543210"))
+	for i, h := range []*Hasher{mine, mine} {
+		if err := f.store.AdoptKey(ctx, h, "k"); err != nil {
+			t.Fatalf("adopt %d: %v", i, err)
+		}
+	}
+	if err := f.store.AdoptKey(ctx, other, "/data/keys/links.key"); err == nil || !strings.Contains(err.Error(), "copy keys/links.key") {
+		t.Errorf("another key: %v", err)
+	}
+	if fp, _ := f.store.KeyFingerprint(ctx); fp != mine.Fingerprint() || strings.Contains(fp, "0123") {
+		t.Errorf("fingerprint %q", fp)
+	}
+}

@@ -165,23 +165,6 @@ func OpenStore(ctx context.Context, js jetstream.JetStream, opts StoreOptions) (
 // Close stops the ban list's watch.
 func (s *Store) Close() { s.cache.stop() }
 
-// HasMentions reports whether any mention is stored (a missing hash key
-// then is an error, see LoadKey).
-func HasMentions(ctx context.Context, js jetstream.JetStream) (bool, error) {
-	kv, err := js.KeyValue(ctx, MentionBucket)
-	if errors.Is(err, jetstream.ErrBucketNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("links: %w", err)
-	}
-	st, err := kv.Status(ctx)
-	if err != nil {
-		return false, fmt.Errorf("links: %w", err)
-	}
-	return st.Values() > 0, nil
-}
-
 func mentionKey(hash string, a Account) string { return "m." + hash + "." + a.token() }
 
 // record adds one mention of (hash, kind, value) by a at ev, and returns

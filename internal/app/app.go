@@ -207,7 +207,7 @@ func (s *Service) listenHTTP() error {
 		AllowAnonymous: !s.cfg.HTTP.RequireTokens, PublicMetrics: s.cfg.HTTP.PublicMetrics,
 		WHIP: s.whipHandler(), Transcripts: s.transcriptSource(), Ready: s.readiness(), // readiness.go
 		MaxUpload: int64(s.cfg.HTTP.Limits.MaxUpload), Limits: httpLimits(s.cfg.HTTP), TokenRole: s.tokenRole, // limits.go
-		Links:   s.links,                                                                                                                                   // links.go
+		Links:   s.linkService(),                                                                                                                           // links.go
 		Reports: s.reports, Revocations: s.revocations, Webhooks: s.webhooks, AllowOrigins: s.cfg.HTTP.AllowOrigin, AllowedHosts: allowedHosts(s.cfg.HTTP), // tokens.go
 	}
 	var opts server.Options

@@ -21,6 +21,7 @@ import (
 	"github.com/earshot/earshot/internal/natscluster"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
+	"github.com/earshot/earshot/links"
 )
 
 // TestStartWhileNATSIsDown: `earshot serve` on an external NATS (a real
@@ -255,6 +256,10 @@ func externalConfig(t *testing.T, cl *natscluster.Cluster, seed []byte, name str
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(cfg.DataDir, "keys", LexiconKeyFile), seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// and the contact identifiers' hash key, the same on every node
+	if err := os.WriteFile(filepath.Join(cfg.DataDir, "keys", links.KeyFile), []byte("a cluster's shared links key, 32"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	cfg.HTTP.Addr = "127.0.0.1:0"
