@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/ed25519"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/reports"
+	"github.com/earshot/earshot/server"
+	"github.com/earshot/earshot/transcript/store"
 )
 
 // openReports starts the viewer reports stage of an API node: it takes
@@ -32,13 +35,35 @@ func (s *Service) openReports(ctx context.Context) (*reports.Service, error) {
 	opts := reports.Options{Sink: s.sink, Alerts: s.sink.Log(), Rules: rules, Replicas: s.cfg.Cluster.Replicas,
 		MaxBytes: s.bounds.reports, Logger: s.log.With("stage", "reports")}
 	if s.transcripts != nil {
-		opts.Transcripts = s.transcripts
+		opts.Transcripts = &reportTranscripts{s: s}
 	}
 	r, err := reports.Open(ctx, s.nc, opts)
 	if err != nil {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	return r, nil
+}
+
+// reportTranscripts is where a burst's transcript comes from: every index
+// node through the fan-out (search.go), as the API's timeline reads it;
+// the local store until the search registry is up.
+type reportTranscripts struct {
+	s   *Service
+	mu  sync.Mutex
+	src server.Transcripts
+}
+
+func (t *reportTranscripts) Around(ctx context.Context, room string, at time.Time, before, after time.Duration) ([]store.Record, error) {
+	t.mu.Lock()
+	if t.src == nil && t.s.search.registry != nil {
+		t.src = t.s.transcriptSource()
+	}
+	src := t.src
+	t.mu.Unlock()
+	if src == nil {
+		return t.s.transcripts.Around(ctx, room, at, before, after)
+	}
+	return src.Around(ctx, room, at, before, after)
 }
 
 // platformViewers reads the platform's viewer keys (reports.viewer_keys);
