@@ -24,7 +24,7 @@ type CaseStore interface {
 	Get(ctx context.Context, id string) (cases.Case, error)
 	Assign(ctx context.Context, id, by string) (cases.Case, error)
 	AddNote(ctx context.Context, id, by, text string) (cases.Case, error)
-	Decide(ctx context.Context, id string, state cases.State, by, note string) (cases.Case, error)
+	Decide(ctx context.Context, id string, state cases.State, by, note string, covered []string) (cases.Case, error)
 	Stats() []cases.CategoryStats
 	Window() time.Duration
 	// CaseOf names the case an alert is in.
@@ -264,7 +264,8 @@ var errDispositions = errors.New("dispositions")
 // decide records the decision on each of the case's alerts, through the
 // dispositions store so that /v1/alerts shows it, and then on the case: a
 // failure in between leaves the case open, to be decided again (the
-// alerts' dispositions only gain a revision).
+// alerts' dispositions only gain a revision). A hit that joins the case
+// meanwhile is recorded too before the case is decided (cases.ErrGrew).
 func (s *Server) decide(ctx context.Context, c cases.Case, st cases.State, by, note string) (cases.Case, error) {
 	if s.opts.Dispositions == nil {
 		return c, fmt.Errorf("%w: alert review is not configured on this server", errDispositions)
@@ -273,13 +274,27 @@ func (s *Server) decide(ctx context.Context, c cases.Case, st cases.State, by, n
 	if dnote == "" {
 		dnote = "case " + c.ID
 	}
-	for _, h := range c.Hits {
-		req := disposition.Request{Decision: disposition.Decision(st), Note: dnote, By: by}
-		if _, err := s.opts.Dispositions.Record(ctx, c.Alert(h), req); err != nil {
-			return c, fmt.Errorf("%w: alert %s: %w", errDispositions, h.AlertID, err)
+	var covered []string
+	for range 3 {
+		for _, h := range c.Hits {
+			if slices.Contains(covered, h.AlertID) {
+				continue
+			}
+			req := disposition.Request{Decision: disposition.Decision(st), Note: dnote, By: by}
+			if _, err := s.opts.Dispositions.Record(ctx, c.Alert(h), req); err != nil {
+				return c, fmt.Errorf("%w: alert %s: %w", errDispositions, h.AlertID, err)
+			}
+			covered = append(covered, h.AlertID)
+		}
+		decided, err := s.opts.Cases.Decide(ctx, c.ID, st, by, note, covered)
+		if !errors.Is(err, cases.ErrGrew) {
+			return decided, err
+		}
+		if c, err = s.opts.Cases.Get(ctx, c.ID); err != nil {
+			return c, err
 		}
 	}
-	return s.opts.Cases.Decide(ctx, c.ID, st, by, note)
+	return c, fmt.Errorf("case %s: hits kept joining while it was decided: try again", c.ID)
 }
 
 func (s *Server) decideCases(w http.ResponseWriter, r *http.Request) {

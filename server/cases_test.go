@@ -228,7 +228,7 @@ func (noCases) Assign(context.Context, string, string) (cases.Case, error) {
 func (noCases) AddNote(context.Context, string, string, string) (cases.Case, error) {
 	return cases.Case{}, cases.ErrNotFound
 }
-func (noCases) Decide(context.Context, string, cases.State, string, string) (cases.Case, error) {
+func (noCases) Decide(context.Context, string, cases.State, string, string, []string) (cases.Case, error) {
 	return cases.Case{}, cases.ErrNotFound
 }
 func (noCases) Stats() []cases.CategoryStats { return nil }

@@ -34,6 +34,9 @@ var (
 	ErrDecided = errors.New("case is already decided")
 	// ErrInvalid is wrapped by every validation error.
 	ErrInvalid = errors.New("invalid case request")
+	// ErrGrew: a hit joined the case after the caller read it, so the
+	// caller has not recorded a disposition on it yet (Decide).
+	ErrGrew = errors.New("the case has a hit the decision did not cover")
 )
 
 // Options configure a Store; the zero value is usable.
@@ -433,10 +436,12 @@ func (s *Store) AddNote(ctx context.Context, id, by, text string) (Case, error) 
 	})
 }
 
-// Decide records the case's decision (StateConfirmed or StateDismissed). The caller
-// records a disposition on each alert first, so that a failure here
-// leaves the case open to be decided again.
-func (s *Store) Decide(ctx context.Context, id string, state State, by, note string) (Case, error) {
+// Decide records the case's decision (StateConfirmed or StateDismissed).
+// The caller records a disposition on each alert of covered (the alert
+// ids it read) first, so that a failure here leaves the case open to be
+// decided again; a hit that joined since is ErrGrew, and the caller
+// records that one too and decides again.
+func (s *Store) Decide(ctx context.Context, id string, state State, by, note string, covered []string) (Case, error) {
 	if state != StateConfirmed && state != StateDismissed {
 		return Case{}, fmt.Errorf("%w: decision %q: want confirmed or dismissed", ErrInvalid, state)
 	}
@@ -449,6 +454,11 @@ func (s *Store) Decide(ctx context.Context, id string, state State, by, note str
 	return s.update(ctx, id, func(c *Case) error {
 		if c.Decided() {
 			return fmt.Errorf("case %s: %w (%s by %s)", id, ErrDecided, c.State, c.DecidedBy)
+		}
+		for _, h := range c.Hits {
+			if !slices.Contains(covered, h.AlertID) {
+				return fmt.Errorf("case %s, alert %s: %w", id, h.AlertID, ErrGrew)
+			}
 		}
 		c.State, c.DecidedBy, c.DecidedAt, c.DecisionNote = state, by, s.opts.Now().UTC(), note
 		if c.Assignee == "" {

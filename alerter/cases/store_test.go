@@ -79,13 +79,16 @@ func TestGrouping(t *testing.T) {
 		t.Fatalf("case a1: %+v", c)
 	}
 	// A decided case takes no more hits: the next one opens a case.
-	if _, err := st.Decide(ctx, "a4", StateDismissed, "li", "asr"); err != nil {
+	if _, err := st.Decide(ctx, "a4", StateDismissed, "li", "asr", nil); !errors.Is(err, ErrGrew) {
+		t.Fatalf("a decision that covers none of the hits: %v, want ErrGrew", err)
+	}
+	if _, err := st.Decide(ctx, "a4", StateDismissed, "li", "asr", []string{"a4"}); err != nil {
 		t.Fatal(err)
 	}
 	if c := add(alert("a5", "Mei", "r1", "s1", "low", "absolute-claim", 25*time.Minute)); c.ID != "a5" {
 		t.Fatalf("hit after a decision joined case %s", c.ID)
 	}
-	if _, err := st.Decide(ctx, "a4", StateConfirmed, "li", ""); !errors.Is(err, ErrDecided) {
+	if _, err := st.Decide(ctx, "a4", StateConfirmed, "li", "", []string{"a4"}); !errors.Is(err, ErrDecided) {
 		t.Fatalf("second decision: %v, want ErrDecided", err)
 	}
 	if _, err := st.Assign(ctx, "a4", "li"); !errors.Is(err, ErrDecided) {
@@ -136,7 +139,7 @@ func TestQueueOrderFiltersAndStats(t *testing.T) {
 	if _, err := st.Assign(ctx, "high1", "li"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Decide(ctx, "high0", StateConfirmed, "wang", ""); err != nil {
+	if _, err := st.Decide(ctx, "high0", StateConfirmed, "wang", "", []string{"high0"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range []struct {
