@@ -15,6 +15,11 @@
 // a claim as its own once TTL*2/3 has passed since its last successful
 // renewal (self-fencing), before any replica can expire it.
 //
+// Keep is for claims that only say a holder is alive (a node's presence):
+// a kept key lost (a NATS server died and the stream did not answer the
+// renewal) is taken again at the next tick, free or still holding this
+// holder's own value (updated at its revision, never over another's).
+//
 // This package must never decide what a claim is for: callers are told
 // when they gained or lost one.
 package lease

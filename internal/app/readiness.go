@@ -20,9 +20,9 @@ func (s *Service) readiness() []server.ReadyCheck {
 	if s.nats != nil {
 		js = server.ReadyCheck{Name: "jetstream", Check: s.nats, Notices: s.lossNotices}
 	}
-	checks := []server.ReadyCheck{js, {Name: "alert_stream", Check: s.sink}}
+	checks := []server.ReadyCheck{js, {Name: "alert_stream", Check: s.sink, Notices: s.spoolNotices(s.roles.spools.alerts)}}
 	if s.roles.bus != nil { // the utterance stream every hypothesis goes through (roles.go)
-		checks = append(checks, server.ReadyCheck{Name: "utterance_stream", Check: s.roles.bus})
+		checks = append(checks, server.ReadyCheck{Name: "utterance_stream", Check: s.roles.bus, Notices: s.spoolNotices(s.roles.spools.utt)})
 	}
 	if s.lex != nil {
 		checks = append(checks, server.ReadyCheck{Name: "lexicon", Check: s.lex.watcher})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/internal/spool"
 )
 
@@ -52,5 +53,21 @@ func (sp spools) each(f func(name string, s *spool.Spool)) {
 	}
 	if sp.alerts != nil {
 		f("alerts", sp.alerts)
+	}
+}
+
+// spoolNotices reports damage found in sp at start (/readyz notices):
+// those records were skipped, their messages lost. nil without a spool.
+func (s *Service) spoolNotices(sp *spool.Spool) func() []api.Notice {
+	if sp == nil {
+		return nil
+	}
+	return func() []api.Notice {
+		st := sp.Stats()
+		if st.Damaged == 0 {
+			return nil
+		}
+		return []api.Notice{{Kind: api.NoticeLost, Subject: "spool", Path: sp.Dir(),
+			Message: fmt.Sprintf("%d damaged stretches of the local spool skipped at start: the messages in them are lost", st.Damaged)}}
 	}
 }

@@ -269,3 +269,35 @@ func externalConfig(t *testing.T, cl *natscluster.Cluster, seed []byte, name str
 	cfg.NATS.StoreLimit = 1 << 30 // the test servers' max_file_store
 	return cfg
 }
+
+// TestDamagedSpoolReported: a spool segment damaged at rest (here: not a
+// spool at all) does not stop the node; /readyz carries a notice naming
+// the lost stretch.
+func TestDamagedSpoolReported(t *testing.T) {
+	cl := natscluster.Start(t, 1, natstest.Authority(t))
+	cfg := externalConfig(t, cl, lexiconSeed(t), "worker")
+	first, err := Start(context.Background(), cfg, testutil.Quiet()) // the data dir is made
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first.Close(ctx)
+	dir := filepath.Join(cfg.DataDir, "spool", "utt")
+	if err := os.WriteFile(filepath.Join(dir, "0000000000000001.seg"), []byte("ESP1 torn and garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := Start(context.Background(), cfg, testutil.Quiet())
+	if err != nil {
+		t.Fatalf("a damaged spool stopped the start: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		svc.Close(ctx)
+	})
+	_, body, err := get("http://" + svc.HTTPAddr() + "/readyz")
+	if err != nil || !strings.Contains(string(body), "damaged stretches of the local spool") {
+		t.Fatalf("/readyz: %v %s", err, body)
+	}
+}
