@@ -74,6 +74,22 @@ try {
     check((await page.textContent('#bans-status')).includes('lifted'), 'status: ' + await page.textContent('#bans-status'));
   });
 
+  await step('the alert page names the banned account with the earlier mention', async () => {
+    const id = await page.evaluate(async () => (await (await fetch('/v1/alerts?category=returning-violator')).json()).alerts[0].id);
+    const alertPage = await ctx.newPage();
+    watchErrors(alertPage, errors);
+    await alertPage.goto(`${base}/#/alert/${id}`);
+    await alertPage.waitForSelector('#alert-links li');
+    const li = await alertPage.$eval('#alert-links li', (l) => ({ account: l.dataset.account, text: l.innerText }));
+    check(li.account === 'anchor:' + banned, 'linked account: ' + li.account);
+    check(li.text.includes('Banned Anchor ' + banned) && li.text.includes('counterfeit') && li.text.includes('room old-room') && li.text.includes('加我微信 abc123'),
+      'card: ' + li.text);
+    const open = await alertPage.getAttribute('#alert-links a[href^="/links"]', 'href');
+    check(open === '/links?kind=anchor&id=' + fresh, 'links view link: ' + open);
+    await shot(alertPage, 'links.alert');
+    await alertPage.close();
+  });
+
   await step('reads in Chinese, drawn with a CJK font', async () => {
     await page.click('[data-lang-switch] button[data-lang="zh-CN"]');
     await page.waitForFunction(() => document.querySelector('h1').textContent === '回流违规账号', null, { timeout: 5000 });

@@ -6,6 +6,7 @@ import { hitsOf } from './alerts.js';
 import { timelineList } from './timeline.js';
 import { t } from './i18n.js';
 import { viewersCard } from './viewers.js';
+import { linksCard } from './linkcard.js';
 
 const DECISIONS = ['confirmed', 'dismissed', 'needs_review'];
 
@@ -36,6 +37,7 @@ function page(a) {
       hitList(a),
       context(a)),
     h('section', { 'aria-labelledby': 'clip-h', class: 'card' }, h('h2', { id: 'clip-h' }, t('console.alert.evidence')), clip(a)),
+    linksCard(a), // linkcard.js: the banned accounts a returning-violator alert links to
     viewersCard(a), // viewers.js: reports, corroboration, the viewers' poll
     review(a),
   ];
