@@ -17,6 +17,7 @@ import (
 // new events: an endpoint gets what happens after it is added, not a
 // month of history.
 func (s *Service) startFanout(ctx context.Context) error {
+	made := time.Now() // a consumer lost from here on is made again from here
 	for _, src := range eventStreams {
 		if _, err := s.fanoutConsumer(ctx, src.name, src.filters, time.Time{}); err != nil {
 			return err
@@ -26,7 +27,7 @@ func (s *Service) startFanout(ctx context.Context) error {
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
-			var lost time.Time
+			lost := made
 			for s.ctx.Err() == nil {
 				seen, err := s.runFanout(src.name, src.filters, lost)
 				if s.ctx.Err() != nil {
