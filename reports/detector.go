@@ -231,6 +231,32 @@ func (d *Detector) Observe(rep alerter.Report, now time.Time) (Burst, bool) {
 	return b, true
 }
 
+// Near returns the reports (one per reporter) of room's session whose
+// moment lies within [fromMs, toMs], at most limit: the reports an alert
+// stored after them corroborates.
+func (d *Detector) Near(room, session string, fromMs, toMs int64, limit int) []alerter.Report {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	st, ok := d.rooms.Peek(room)
+	if !ok {
+		return nil
+	}
+	var out []alerter.Report
+	seen := map[string]bool{}
+	for _, m := range st.moments {
+		if session != "" && m.session != "" && m.session != session {
+			continue
+		}
+		for _, e := range m.entries {
+			if e.rep.AtMs >= fromMs && e.rep.AtMs <= toMs && !seen[e.rep.Reporter] && len(out) < limit {
+				seen[e.rep.Reporter] = true
+				out = append(out, e.rep)
+			}
+		}
+	}
+	return out
+}
+
 // floodRecent marks the reports of new reporters within the flood window
 // as flooded: the reports that tripped the breaker weigh nothing either.
 func (d *Detector) floodRecent(st *roomState, now time.Time) {

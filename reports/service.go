@@ -179,6 +179,7 @@ func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Service, error) {
 		uttSubjects:                        s.track.onUtt,
 		alerter.ReportSubjectPrefix + ".*": func(m *nats.Msg) { s.onReport(runCtx, m) },
 		disposition.SubjectPrefix + ".*.*": func(m *nats.Msg) { s.onDisposition(runCtx, m) },
+		alerter.AlertSubjects:              func(m *nats.Msg) { s.onAlert(runCtx, m) },
 	} {
 		sub, err := nc.Subscribe(subj, h)
 		if err != nil {
@@ -289,6 +290,32 @@ func (s *Service) submit(ctx context.Context, viewer, room string, req Request) 
 		}
 	}
 	return rep, nil
+}
+
+// onAlert links a rule alert stored after the reports of its moment to
+// their reporters: viewers sometimes report before the platform's
+// transcript of the words arrives.
+func (s *Service) onAlert(ctx context.Context, m *nats.Msg) {
+	var a alerter.Alert
+	if err := json.Unmarshal(m.Data, &a); err != nil || a.ID == "" || a.Category == alerter.CategoryViewerReports {
+		return
+	}
+	reps := s.det.Near(a.Room, a.Session, a.StartMs-corroborateBeforeMs, a.EndMs+corroborateAfterMs, MaxLinked)
+	if len(reps) == 0 {
+		return
+	}
+	s.wg.Add(1)
+	go func() { // off the subscription's goroutine: a KV round trip
+		defer s.wg.Done()
+		err := s.link(ctx, a.ID, func(l *Link) {
+			for _, r := range reps {
+				l.add(r.Reporter, r.Weight)
+			}
+		})
+		if err != nil {
+			s.opts.Logger.Warn("alert not linked to the reports before it", "alert", a.ID, "err", err)
+		}
+	}()
 }
 
 // onReport feeds every node's detector with every accepted report.

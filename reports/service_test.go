@@ -275,3 +275,34 @@ func TestPolls(t *testing.T) {
 		t.Fatalf("a new poll once the first closed: %v", err)
 	}
 }
+
+// TestCorroborationAfterTheFact: reports that came before the rule alert
+// of their moment (the platform's transcript arrived late) corroborate it
+// once it is stored.
+func TestCorroborationAfterTheFact(t *testing.T) {
+	r := newRig(t, Options{})
+	ctx := context.Background()
+	r.hear(t, "r6", 2, 30000, "hello")
+	for _, v := range []string{"eve", "fay"} {
+		if _, err := r.svc.Submit(ctx, v, "r6", Request{AtMs: 25000, Category: "price-fraud"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testutil.WaitFor(t, 5*time.Second, "the reports heard", func() bool {
+		st, _ := r.svc.Room("r6")
+		return st.Reports == 2
+	})
+	late := alerter.Alert{Room: "r6", RuleID: "pf-lowest", Category: "price-fraud", Severity: "medium",
+		Reminder: "no lowest-price claims", Session: "s1", Utterance: 9, StartMs: 22000, EndMs: 24000, Final: true}
+	if err := r.sink.Send(ctx, late); err != nil {
+		t.Fatal(err)
+	}
+	stored := r.alerts(t, "r6", "price-fraud")
+	if len(stored) != 1 {
+		t.Fatalf("%d alerts", len(stored))
+	}
+	testutil.WaitFor(t, 5*time.Second, "the late alert's corroboration", func() bool {
+		l, ok := r.svc.Corroboration(stored[0].ID)
+		return ok && l.Reports == 2
+	})
+}
