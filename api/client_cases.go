@@ -38,6 +38,15 @@ func (c *Client) Case(ctx context.Context, id string) (CaseView, error) {
 	return v, c.getJSON(ctx, Expand("/v1/cases/{id}", id), nil, &v)
 }
 
+// CaseOf returns the case an alert is in (GET /v1/alerts/{id}/case).
+func (c *Client) CaseOf(ctx context.Context, alertID string) (CaseView, error) {
+	var v CaseView
+	if err := needID("alert", alertID); err != nil {
+		return v, err
+	}
+	return v, c.getJSON(ctx, Expand("/v1/alerts/{id}/case", alertID), nil, &v)
+}
+
 // CaseStats returns decision times per category (GET /v1/cases/stats).
 func (c *Client) CaseStats(ctx context.Context) (CaseStats, error) {
 	var s CaseStats

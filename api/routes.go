@@ -193,6 +193,7 @@ var Routes = []Route{
 
 	{Method: get, Path: "/v1/cases", Access: Allow(RoleCompliance), Feature: FeatureCases, Summary: "the case queue: escalated, most severe, oldest first; ?category= ?room= ?anchor= ?merchant= ?assignee= ?state= ?age= ?min_age= ?limit= (CaseList)"},
 	{Method: get, Path: "/v1/cases/stats", Access: Allow(RoleCompliance), Feature: FeatureCases, Summary: "decision time (first hit to decision) per category (CaseStats)"},
+	{Method: get, Path: "/v1/alerts/{id}/case", Access: Allow(RoleCompliance), Feature: FeatureCases, Summary: "the case the alert is in, with every hit (CaseView)"},
 	{Method: get, Path: "/v1/cases/{id}", Access: Allow(RoleCompliance), Feature: FeatureCases, Summary: "one case with every hit: its sentence, evidence clip and disposition (CaseView)"},
 	{Method: post, Path: "/v1/cases/{id}/assign", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "assign the case to the token's subject (CaseAssignRequest -> Case)"},
 	{Method: post, Path: "/v1/cases/{id}/notes", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureCases, Body: BodyJSON, Summary: "add a note, by the token's subject (CaseNoteRequest -> Case)"},

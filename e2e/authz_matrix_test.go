@@ -50,6 +50,7 @@ var authzMatrix = map[string][]string{
 	"GET /v1/cases":                         {"compliance"},
 	"GET /v1/cases/stats":                   {"compliance"},
 	"GET /v1/cases/{id}":                    {"compliance"},
+	"GET /v1/alerts/{id}/case":              {"compliance"},
 	"POST /v1/cases/{id}/assign":            {"compliance"},
 	"POST /v1/cases/{id}/notes":             {"compliance"},
 	"POST /v1/cases/{id}/decision":          {"compliance"},

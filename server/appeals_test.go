@@ -96,7 +96,10 @@ func TestAppealRoundTrip(t *testing.T) {
 	codeOf(t, err, api.CodeAppealDecided)
 	// The alert's case notes the outcome, and its hit shows the appeal.
 	c := e.waitCase(t, "room-a", 1)
-	v, err := e.staff.Case(ctx, c.ID)
+	v, err := e.staff.CaseOf(ctx, id)
+	if err != nil || v.ID != c.ID {
+		t.Fatalf("GET /v1/alerts/%s/case: %v %s, want case %s", id, err, v.ID, c.ID)
+	}
 	if err != nil || len(v.Notes) != 1 || !strings.Contains(v.Notes[0].Text, "overturned: it was a quote") ||
 		v.Hits[0].Appeal == nil || v.Hits[0].Appeal.State != alerter.AppealOverturned {
 		t.Fatalf("case after the appeal: %v %+v", err, v)

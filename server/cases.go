@@ -150,6 +150,24 @@ func (s *Server) getCase(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.caseView(r.Context(), c))
 }
 
+// getAlertCase is the case alert {id} is in (the alert page links to it).
+func (s *Server) getAlertCase(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := disposition.ValidAlertID(id); err != nil {
+		writeError(w, api.CodeBadAlertID, err.Error())
+		return
+	}
+	cid, err := s.opts.Cases.CaseOf(r.Context(), id)
+	if err == nil {
+		var c cases.Case
+		if c, err = s.opts.Cases.Get(r.Context(), cid); err == nil {
+			writeJSON(w, http.StatusOK, s.caseView(r.Context(), c))
+			return
+		}
+	}
+	caseError(w, err)
+}
+
 // caseView is the case with each hit's newest disposition and appeal.
 func (s *Server) caseView(ctx context.Context, c cases.Case) api.CaseView {
 	v := api.CaseView{Case: wireQueueCase(c, time.Now()), Hits: list(c.Hits, wireCaseHit)}

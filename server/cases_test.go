@@ -168,6 +168,8 @@ func TestCaseErrors(t *testing.T) {
 		{"GET", "/v1/cases/bad.id", "", 400, api.CodeBadCaseID},
 		{"GET", "/v1/cases/" + strings.Repeat("x", 65), "", 400, api.CodeBadCaseID},
 		{"GET", "/v1/cases/NOSUCHCASE", "", 404, api.CodeUnknownCase},
+		{"GET", "/v1/alerts/01KNOSUCHALERT000000000000/case", "", 404, api.CodeUnknownCase},
+		{"GET", "/v1/alerts/bad.id/case", "", 400, api.CodeBadAlertID},
 		{"POST", "/v1/cases/NOSUCHCASE/assign", "{}", 404, api.CodeUnknownCase},
 		{"POST", "/v1/cases/" + b.ID + "/assign", `{"to":"x"}`, 400, api.CodeBadCase},
 		{"POST", "/v1/cases/" + b.ID + "/notes", `{"text":""}`, 400, api.CodeBadCase},

@@ -182,6 +182,7 @@ func (s *Server) handlers() map[string]http.Handler {
 		"GET /v1/cases":                         s.listCases, // cases.go
 		"GET /v1/cases/stats":                   s.caseStats,
 		"GET /v1/cases/{id}":                    s.getCase,
+		"GET /v1/alerts/{id}/case":              s.getAlertCase,
 		"POST /v1/cases/{id}/assign":            s.assignCase,
 		"POST /v1/cases/{id}/notes":             s.noteCase,
 		"POST /v1/cases/{id}/decision":          s.decideCase,

@@ -70,6 +70,13 @@ try {
     await page.waitForSelector(item, { state: 'detached', timeout: 10000 });
     const a = await call('GET', `/v1/alerts/${alertID}`, tok);
     check(a.body.disposition.decision === 'dismissed' && a.body.disposition.note.includes('the clip shows a quote'), 'alert after overturn: ' + JSON.stringify(a.body.disposition));
+    // The alert page names its case and the appeal's outcome.
+    await page.goto(`${base}/#/alert/${alertID}`);
+    await page.waitForSelector('#alert-appeal[data-state=overturned]', { timeout: 10000 });
+    await page.click('#alert-case');
+    await page.waitForSelector('.case-hit .badge.appeal-overturned', { timeout: 10000 });
+    check((await page.textContent('#notes')).includes('overturned'), 'the case does not note the appeal: ' + await page.textContent('#notes'));
+    await shot(page, 'console-case-appeal');
     await page.close();
   });
 

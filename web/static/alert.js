@@ -7,6 +7,7 @@ import { timelineList } from './timeline.js';
 import { t } from './i18n.js';
 import { viewersCard } from './viewers.js';
 import { linksCard } from './linkcard.js';
+import { caseCard } from './alertcase.js';
 
 const DECISIONS = ['confirmed', 'dismissed', 'needs_review'];
 
@@ -39,6 +40,7 @@ function page(a) {
     h('section', { 'aria-labelledby': 'clip-h', class: 'card' }, h('h2', { id: 'clip-h' }, t('console.alert.evidence')), clip(a)),
     linksCard(a), // linkcard.js: the banned accounts a returning-violator alert links to
     viewersCard(a), // viewers.js: reports, corroboration, the viewers' poll
+    caseCard(a), // alertcase.js: the case it is in, and its appeal
     review(a),
   ];
 }
