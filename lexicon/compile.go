@@ -35,7 +35,8 @@ type Engine struct {
 	romanized   bool    // some rule reads Latin as Chinese everywhere
 	typed       *Engine // the Typed rules, over typed-evasion tokens (typed.go)
 	phonetic    PhoneticMatcher
-	phonIDs     map[int]*cpattern
+	phonIDs     []*cpattern // by pattern id: registered with the phone matcher
+	nPhon       int
 	scratch     sync.Pool
 
 	searchOnce sync.Once
@@ -50,7 +51,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 		return nil, fmt.Errorf("lexicon: compile: nil lexicon")
 	}
 	e := &Engine{lx: lx, py: pinyin.Default(), keyIDs: map[string]int32{},
-		phonetic: opts.Phonetic, phonIDs: map[int]*cpattern{}}
+		phonetic: opts.Phonetic}
 	var allow []*cpattern
 	for _, a := range lx.Allow {
 		if ap := e.compileAllow(a, false); ap != nil {
@@ -194,6 +195,7 @@ func (e *Engine) addPhonetic() {
 	if e.phonetic == nil {
 		return
 	}
+	e.phonIDs = make([]*cpattern, len(e.patterns))
 	for _, p := range e.patterns {
 		if p.zh || !p.fuzzy || p.special() {
 			continue
@@ -213,6 +215,7 @@ func (e *Engine) addPhonetic() {
 			continue
 		}
 		e.phonIDs[p.id] = p
+		e.nPhon++
 		if len(words) > 1 {
 			// phoneticImplausible wants a content word of a short phrase
 			// heard as written (text or stem), and a longer phrase heard

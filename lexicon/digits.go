@@ -32,7 +32,7 @@ func (e *Engine) matchDigits(toks []analysis.Token, han bool, sc *scratch, emit 
 // explanation wants every occurrence), a phrase whose rule already has its
 // Hit is not aligned: emit would drop what it finds.
 func (e *Engine) matchPhonetic(toks []analysis.Token, han, all bool, sc *scratch, emit func(found)) {
-	if e.phonetic == nil || len(e.phonIDs) == 0 {
+	if e.phonetic == nil || e.nPhon == 0 {
 		return
 	}
 	words, at := sc.pwords[:0], sc.pat[:0]
@@ -47,11 +47,17 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han, all bool, sc *scratch
 		return
 	}
 	allow := func(id int) bool {
+		if id < 0 || id >= len(e.phonIDs) {
+			return false
+		}
 		p := e.phonIDs[id]
 		return p != nil && (all || sc.fired[p.rule.index-1] != sc.gen) &&
 			(!p.phonGated || sc.anySeen(p.phonKeys))
 	}
 	for _, m := range e.phonetic.FindAmong(words, allow) {
+		if m.ID < 0 || m.ID >= len(e.phonIDs) {
+			continue
+		}
 		p := e.phonIDs[m.ID]
 		if p == nil || m.StartWord < 0 || m.EndWord > len(at) || m.StartWord >= m.EndWord {
 			continue
