@@ -78,13 +78,28 @@ func clampScore(s float64) float64 {
 	return min(s, 1)
 }
 
-// sortHits orders hits by position, then rule id, in place, for stable
-// output.
-func sortHits(hits []Hit) {
-	slices.SortStableFunc(hits, func(a, b Hit) int {
-		if a.Start != b.Start {
-			return cmp.Compare(a.Start, b.Start)
+// sortedCopy returns hits ordered by position, then rule id, stably, in
+// a new slice of exact size. It sorts indices (order is reused memory):
+// at 10,000 rules a segment breaks about 20 rules, and an insertion sort
+// moving 160-byte Hits was a fifth of the call.
+func sortedCopy(hits []Hit, order []int32) ([]Hit, []int32) {
+	order = order[:0]
+	for i := range hits {
+		order = append(order, int32(i))
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		x, y := &hits[a], &hits[b]
+		if x.Start != y.Start {
+			return cmp.Compare(x.Start, y.Start)
 		}
-		return strings.Compare(a.RuleID, b.RuleID)
+		if c := strings.Compare(x.RuleID, y.RuleID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b) // stable
 	})
+	out := make([]Hit, len(hits))
+	for i, j := range order {
+		out[i] = hits[j]
+	}
+	return out, order
 }

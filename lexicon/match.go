@@ -1,7 +1,6 @@
 package lexicon
 
 import (
-	"slices"
 	"strings"
 	"time"
 
@@ -121,8 +120,9 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 	if len(hits) == 0 {
 		return nil
 	}
-	sortHits(hits)
-	return slices.Clone(hits)
+	out, order := sortedCopy(hits, sc.order)
+	sc.order = order
+	return out
 }
 
 // verify tries start positions around where the anchor was seen. Each

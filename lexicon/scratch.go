@@ -31,6 +31,7 @@ type scratch struct {
 	wordGen  []uint32 // automaton node: advanced again within the current word
 	tz       analysis.Tokenizer
 	hits     []Hit    // finish's hits before they are copied out
+	order    []int32  // sortedCopy's indices
 	pwords   []string // matchPhonetic's words
 	pat      []int    // and their tokens
 }
