@@ -34,8 +34,13 @@ type automaton struct {
 }
 
 type anode struct {
-	gap int32   // tokens a path may skip here before the next element
-	out []int32 // patterns whose anchor ends here, in lexicon order
+	gap int32 // tokens a path may skip here before the next element
+	// cover: some element ending here is Han or has letter readings, so
+	// one Latin word may cover it together with its neighbours (typed
+	// pinyin, initials, letters: verifier.cover). Only such elements are
+	// advanced again on the same word.
+	cover bool
+	out   []int32 // patterns whose anchor ends here, in lexicon order
 	// ekeys (sorted) and espans are the node's edges: most nodes have one
 	// or two, so a scan beats a hash.
 	ekeys  []int32
@@ -104,6 +109,9 @@ func (e *Engine) buildAutomaton() {
 			}
 			if i > lo {
 				a.nodes[node].gap = max(a.nodes[node].gap, int32(p.slop))
+			}
+			if el := &p.elems[i]; el.tok.Kind == analysis.Han || len(el.fsyls) > 0 {
+				a.nodes[child].cover = true
 			}
 			node = child
 		}
@@ -353,16 +361,18 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 		}
 		if toks[i].Kind == analysis.Word {
 			// One word covering several elements (weixin, vx): paths it
-			// advanced may advance again on the same word.
+			// advanced may advance again on the same word, from and to
+			// elements a word can cover together (anode.cover): "buy buy"
+			// is no candidate wherever "buy" occurs.
 			for j := 0; j < len(next); j++ {
 				l := next[j]
-				if l.last != at || sc.wordGen[l.node] == sc.tokGen {
+				if l.last != at || sc.wordGen[l.node] == sc.tokGen || !a.nodes[l.node].cover {
 					continue
 				}
 				sc.wordGen[l.node] = sc.tokGen
 				for _, k := range keys {
 					if sp, ok := a.next(l.node, k); ok {
-						next = e.advance(next, sp, l, sc)
+						next = e.advanceCover(next, sp, l, sc)
 					}
 				}
 			}
@@ -407,6 +417,16 @@ func (e *Engine) advance(next []live, sp edgeSpan, l live, sc *scratch) []live {
 		for _, id := range e.auto.nodes[to].out {
 			sc.add(id, l.lo)
 			sc.add(id, l.hi)
+		}
+	}
+	return next
+}
+
+// advanceCover is advance to the targets a word may cover (anode.cover).
+func (e *Engine) advanceCover(next []live, sp edgeSpan, l live, sc *scratch) []live {
+	for i := sp.off; i < sp.off+sp.n; i++ {
+		if e.auto.nodes[e.auto.targets[i]].cover {
+			next = e.advance(next, edgeSpan{off: i, n: 1}, l, sc)
 		}
 	}
 	return next
