@@ -159,7 +159,7 @@ func (e *Engine) compileException(x Exception, onlyZh bool) *cpattern {
 	}
 	xp := e.compilePattern(Pattern{Phrase: x.Phrase, Fuzzy: &fuzzy, Slop: &slop}, "", onlyZh)
 	if xp != nil {
-		xp.stems = true
+		xp.stems, xp.plain = true, false
 	}
 	return xp
 }
@@ -186,6 +186,10 @@ func (e *Engine) compilePattern(p Pattern, category string, onlyZh bool) *cpatte
 	cp.key = normKey(cp.elems)
 	cp.short = cp.fuzzy && cp.zh && len(cp.elems) <= 2 && allHan(cp.elems)
 	cp.guards = compileGuards(p, category, cp.key, e.py)
+	cp.plain = !cp.fuzzy && cp.slop == 0
+	for _, el := range cp.elems {
+		cp.plain = cp.plain && !el.wildcard && !el.joinable
+	}
 	return cp
 }
 

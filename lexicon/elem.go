@@ -19,13 +19,16 @@ type elem struct {
 
 // cpattern is a compiled phrase or digits pattern.
 type cpattern struct {
-	id      int
-	rule    *crule
-	src     string
-	elems   []elem
-	slop    int
-	fuzzy   bool  // pinyin, stem, initials, phonetic allowed
-	stems   bool  // English stems allowed even when not fuzzy (exceptions)
+	id    int
+	rule  *crule
+	src   string
+	elems []elem
+	slop  int
+	fuzzy bool // pinyin, stem, initials, phonetic allowed
+	stems bool // English stems allowed even when not fuzzy (exceptions)
+	// plain: exact tokens only (not fuzzy, no stems, no slop, no
+	// wildcard), so verifier.at compares token by token (plainAt).
+	plain   bool
 	short   bool  // fuzzy Chinese of 1-2 Han characters: strict sound-alikes
 	langs   uint8 // the rule's languages (langZh, langEn)
 	zh      bool  // Chinese mode: letters as syllables, typed pinyin, initials

@@ -51,15 +51,15 @@ func exactAt(els []elem, toks []analysis.Token, k int) bool {
 	if k < 0 || k+len(els) > len(toks) {
 		return false
 	}
-	for i, el := range els {
-		if !sameToken(el.tok, toks[k+i]) {
+	for i := range els {
+		if !sameToken(&els[i].tok, &toks[k+i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func sameToken(a, b analysis.Token) bool {
+func sameToken(a, b *analysis.Token) bool {
 	if a.Kind == analysis.Han && b.Kind == analysis.Han {
 		return a.Han == b.Han
 	}

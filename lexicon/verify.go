@@ -49,8 +49,32 @@ type verifier struct {
 
 // at tries to match the whole phrase with its first element at text token k.
 func (v verifier) at(k int) (span, bool) {
+	if v.p.plain {
+		return v.plainAt(k)
+	}
 	sp := span{s: k, via: "exact", score: 1}
 	return sp, v.elem(0, k, true, &sp)
+}
+
+// plainAt is at for a plain pattern: with no fuzzy matching, stems, slop
+// or wildcards, the backtracking search reduces to one's exact cases on
+// consecutive tokens (TestPlainAtEqualsBacktracking).
+func (v verifier) plainAt(k int) (span, bool) {
+	els := v.p.elems
+	if k < 0 || k+len(els) > len(v.toks) {
+		return span{}, false
+	}
+	for i := range els {
+		a, t := &els[i].tok, &v.toks[k+i]
+		switch {
+		case a.Kind == analysis.Han && t.Kind == analysis.Han && a.Han == t.Han:
+		case a.Kind != analysis.Han && a.Kind == t.Kind && a.Text == t.Text:
+		case a.Digits != "" && a.Digits == t.Digits && a.Compound == t.Compound:
+		default:
+			return span{}, false
+		}
+	}
+	return span{s: k, e: k + len(els), via: "exact", score: 1}, true
 }
 
 // elem matches elements[ei:] with element ei starting within slop of j.
