@@ -39,6 +39,15 @@ run store-index ./transcript/store/ BenchmarkIndex "$(pick 20000x)"
 run store-search ./transcript/store/ BenchmarkSearch "$(pick 400x)"
 run pcgroups ./cluster/pcgbench/ BenchmarkPartitionedConsume "$(pick 20000x)" 3
 run pcg-takeover ./cluster/pcgbench/ BenchmarkStaticTakeover "$(pick 2x)"
+# Issue 11: the goal load side by side (single process, 3-server R3
+# cluster), one scan node's throughput, one index node, failovers, search
+# fan-out. The goal run's -benchtime is its number of probes (10 ms apart).
+run scan-node ./cluster/utt/ 'BenchmarkScanNode|BenchmarkUtteranceToAlert' "$(pick 3s)"
+run goal ./cluster/utt/ BenchmarkGoalLoad "$(pick 1000x)"
+run index-node ./cluster/utt/ BenchmarkIndexNode "$(pick 20000x)"
+run scan-handover ./cluster/utt/ BenchmarkScannerHandover "$(pick 3x)"
+run room-takeover ./cluster/placement/ BenchmarkRoomTakeover "$(pick 3x)"
+run search-fanout ./cluster/search/ BenchmarkSearch "$(pick 100x)"
 
 # lexicon: the median of each BenchmarkMatch line's ns/op (or its custom
 # metric) over the runs, then the goals of issue 12 as ratios.
@@ -94,6 +103,47 @@ value() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a / b; else print "n/a" }'; }
 
+# cluster_goal: the goal load's figures for the single process and the
+# cluster side by side, and the goal's verdict for each.
+cluster_goal() {
+  local rooms
+  rooms=$(grep -oE 'GoalLoad/single/rooms=[0-9]+' "$tmp/goal.txt" | head -1 | cut -d= -f2)
+  echo "Background load: ${rooms:-?} rooms at 3 hypotheses per 4 s each, published to NATS; a violation"
+  echo "posted in a fresh room every 10 ms at that load (open loop), timed from the publish to its reminder"
+  echo "arriving at a subscriber on the publishing side. single: one process, embedded NATS, bus and scan"
+  echo "role on one connection, R1. cluster: three nats-server processes (JWT operator mode), R3 streams"
+  echo "and buckets, publisher on n0, scan role on its own connection to n1. Both on this machine's cores."
+  echo
+  echo "| at the goal load | single process | cluster (3 servers, R3) | cluster / single |"
+  echo "| --- | --- | --- | --- |"
+  local unit label a b
+  while IFS='|' read -r unit label; do
+    a=$(value goal 'GoalLoad/single/' "$unit"); b=$(value goal 'GoalLoad/cluster/' "$unit")
+    echo "| $label | ${a:-n/a} | ${b:-n/a} | $(ratio "$b" "$a") |"
+  done <<'ROWS'
+p50-ms|utterance to reminder p50 (ms)
+p99-ms|utterance to reminder p99 (ms), goal < 10
+alert-p99-ms|utterance to stored alert's answer p99 (ms)
+load-hyp/s|background hypotheses/s published (goal load 15,000 at 20,000 rooms)
+scanned-hyp/s|hypotheses/s through the scanner (scanned + shed)
+shed-%|partials shed as stale (%)
+earshot-cores|CPU of the earshot process (cores; single includes NATS)
+nats-cores|CPU of the nats-server processes (cores)
+cpu-µs/hyp|CPU per background hypothesis, all processes (µs)
+unanswered|probes unanswered within 10 s
+missing|reminders not seen
+ROWS
+  echo
+  echo "| goal (issue 11) | single process | cluster |"
+  echo "| --- | --- | --- |"
+  local mode verdicts=()
+  for mode in single cluster; do
+    verdicts+=("$(awk -v p="$(value goal "GoalLoad/$mode/" p99-ms)" -v l="$(value goal "GoalLoad/$mode/" load-hyp/s)" -v r="${rooms:-0}" \
+      'BEGIN { goal = r * 0.75 * 0.97; if (p > 0 && p < 10 && l >= goal && r >= 20000) print "met"; else printf "not met (p99 %s ms at %s hypotheses/s)\n", p, l }')")
+  done
+  echo "| >= 20,000 rooms at 3 hypotheses per 4 s, utterance-to-reminder p99 < 10 ms | ${verdicts[0]} | ${verdicts[1]} |"
+}
+
 {
   echo "# Benchmarks"
   echo
@@ -130,10 +180,24 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.1fx", a
   echo "| WHIP, 100 sessions: CPU per session, ingest latency p50 / p99 | $(value whip 'Sessions/100' cpu%/session) % / $(value whip 'Sessions/100' p50-ms) / $(value whip 'Sessions/100' p99-ms) ms | | |"
   echo "| /metrics scrape at 100 / 3,000 live rooms | $(value metrics 'rooms=100-' bytes/scrape) / $(value metrics 'rooms=3000-' bytes/scrape) bytes | 596,896 bytes at 3,000 rooms with per-room series | |"
   echo
+  echo "## Cluster: the goal load, single process against a cluster (issue 11)"
+  echo
+  cluster_goal
+  echo
+  echo "| cluster figure, this run | measured | |"
+  echo "| --- | --- | --- |"
+  echo "| one scan node, embedded NATS, 100 / 1,000 rooms flat out | $(value scan-node 'ScanNode/rooms=100-' hyp/s) / $(value scan-node 'ScanNode/rooms=1000-' hyp/s) hypotheses/s | rooms = hypotheses/s / 0.75 |"
+  echo "| posted violation to answer at 750 hypotheses/s background, p50 / p99 | $(value scan-node UtteranceToAlert p50_ms) / $(value scan-node UtteranceToAlert p99_ms) ms | |"
+  echo "| one index node: finals from EARSHOT_UTT into the transcript store | $(value index-node IndexNode finals/s) finals/s | consumed $(value index-node IndexNode consumed/s)/s, dropped by the store's queue: $(value index-node IndexNode dropped) |"
+  echo "| scanner handover: a scanner killed, the other consumes all 8 partitions | $(value scan-handover ScannerHandover handover-s) s | last posted violation answered after $(value scan-handover ScannerHandover rescanned-s) s |"
+  echo "| room takeover: an ingest worker killed, its rooms live on the other | $(value room-takeover RoomTakeover takeover-s) s mean, $(value room-takeover RoomTakeover takeover-max-s) s max | $(value room-takeover RoomTakeover moved-rooms) rooms moved |"
+  echo "| search first page p99: one store / fan-out over 1 / 3 index nodes | $(value search-fanout 'first-page/store' p99-ms) / $(value search-fanout 'first-page/fanout-1' p99-ms) / $(value search-fanout 'first-page/fanout-3' p99-ms) ms | all nodes on this machine |"
+  echo "| search deep page p99: one store / fan-out over 1 / 3 index nodes | $(value search-fanout 'deep-page/store' p99-ms) / $(value search-fanout 'deep-page/fanout-1' p99-ms) / $(value search-fanout 'deep-page/fanout-3' p99-ms) ms | |"
+  echo
   echo "Earlier, annotated runs with the reasoning behind each benchmark: docs/bench-lexicon.txt,"
   echo "docs/bench-lexicon-lifecycle.txt, docs/bench-rooms.txt, docs/bench-store.txt, docs/bench-whip.txt,"
   echo "ingest/BENCHMARKS.md, alerter/natsink/BENCHMARKS.md."
-  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip webrtcaudio ffmpeg rooms metrics natsink sphinx store-index store-search pcgroups pcg-takeover; do
+  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip webrtcaudio ffmpeg rooms metrics natsink sphinx store-index store-search pcgroups pcg-takeover scan-node goal index-node scan-handover room-takeover search-fanout; do
     echo
     echo "## $name"
     echo

@@ -47,7 +47,7 @@ type worker struct {
 	reg *rooms.Registry
 }
 
-func startWorker(t *testing.T, srv *natsembed.Server, name string) *worker {
+func startWorker(t testing.TB, srv *natsembed.Server, name string) *worker {
 	t.Helper()
 	nc, err := srv.Connect(nats.MaxReconnects(0))
 	if err != nil {
@@ -68,7 +68,7 @@ func startWorker(t *testing.T, srv *natsembed.Server, name string) *worker {
 	return &worker{nc: nc, pl: pl, reg: reg}
 }
 
-func (w *worker) add(t *testing.T, ids []string) {
+func (w *worker) add(t testing.TB, ids []string) {
 	t.Helper()
 	for _, id := range ids {
 		if _, err := w.reg.Add(rooms.Spec{ID: id, Source: "http://media.test/" + id}); err != nil {

@@ -212,3 +212,15 @@ func (c *Cluster) stop() {
 		c.Kill(i)
 	}
 }
+
+// PIDs are the process ids of the running servers (0 for a killed one):
+// benchmarks read their CPU time from /proc.
+func (c *Cluster) PIDs() []int {
+	out := make([]int, len(c.procs))
+	for i, p := range c.procs {
+		if p != nil && p.Process != nil {
+			out[i] = p.Process.Pid
+		}
+	}
+	return out
+}

@@ -1,0 +1,72 @@
+package placement
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/internal/natstest"
+)
+
+// BenchmarkRoomTakeover measures room failover with the service's
+// settings (claim TTL 3 s, intake cap 20 rooms/s in bursts of 5): two
+// ingest workers on one embedded server share 20 pulled rooms, one dies
+// without releasing anything, and the survivor must pull its rooms. Per
+// op (a fresh server each): takeover-s is the kill to the last room live
+// again on the survivor (mean over ops; takeover-max-s the slowest),
+// moved-rooms how many rooms the dead worker had.
+func BenchmarkRoomTakeover(b *testing.B) {
+	var took []time.Duration
+	moved := 0
+	for range b.N {
+		b.StopTimer()
+		srv := natstest.Start(b, "")
+		var ids []string
+		for i := range 20 {
+			ids = append(ids, fmt.Sprintf("room%02d", i))
+		}
+		x, y := startWorker(b, srv, "a"), startWorker(b, srv, "b")
+		x.add(b, ids)
+		y.add(b, ids)
+		poll(b, func() bool {
+			lx, ly := x.live(), y.live()
+			for _, id := range ids {
+				if lx[id] == ly[id] {
+					return false
+				}
+			}
+			return true
+		})
+		moved += len(x.live())
+		b.StartTimer()
+		killed := time.Now()
+		x.pl.stop()
+		x.nc.Close()
+		poll(b, func() bool { return len(y.live()) == len(ids) })
+		took = append(took, time.Since(killed))
+		b.StopTimer()
+		x.reg.Close()
+		y.reg.Close()
+		y.pl.Close(context.Background())
+	}
+	var sum time.Duration
+	for _, d := range took {
+		sum += d
+	}
+	b.ReportMetric(sum.Seconds()/float64(len(took)), "takeover-s")
+	b.ReportMetric(slices.Max(took).Seconds(), "takeover-max-s")
+	b.ReportMetric(float64(moved)/float64(b.N), "moved-rooms")
+}
+
+// poll waits up to 30 s for cond, checking every 10 ms.
+func poll(b *testing.B, cond func() bool) {
+	b.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !cond(); {
+		if time.Now().After(deadline) {
+			b.Fatal("condition not reached within 30 s")
+		}
+		time.Sleep(10 * time.Millisecond) // polling
+	}
+}

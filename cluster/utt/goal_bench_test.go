@@ -1,0 +1,362 @@
+package utt
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/internal/natscluster"
+	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
+	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/transcript"
+)
+
+// goalNode is one deployment under the goal load: the side that publishes
+// hypotheses and waits for reminders (ingest/api: the bus, pub) and the
+// scan role (scan, with its sink and shared cooldown), either in one
+// process over the embedded server or on their own connections to
+// different servers of a 3-server R3 cluster.
+type goalNode struct {
+	pub    *nats.Conn
+	bus    *Bus
+	scan   *Scan
+	pids   []int         // nats-server processes (cluster), for their CPU
+	probes atomic.Uint64 // probe rooms used so far: each probe is a fresh room
+}
+
+// goalScan is the scan role as internal/app runs it: the shipped lexicon,
+// the alert sink with the KV cooldown shared between scanners, every
+// partition owned (one scan node).
+func goalScan(b *testing.B, nc *nats.Conn, replicas int) *Scan {
+	b.Helper()
+	lx, err := lexicon.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng, err := lexicon.Compile(lx, lexicon.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := testutil.Context(b, 2*time.Minute)
+	js, _ := jetstream.New(nc)
+	shared, err := natsink.KVCooldown(ctx, js, natsink.DefaultRepeatReset, replicas, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sink, err := natsink.New(ctx, nc, natsink.Options{Replicas: replicas, SharedCooldown: shared, Logger: testutil.Quiet()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: pipeline.Static(eng), Sink: sink, Logger: testutil.Quiet()})
+	s, err := NewScan(nc, ScanOptions{Scanner: sc, Partitions: 8, Logger: testutil.Quiet()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(s.Close)
+	if err := s.OwnAll(ctx); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+func goalBus(b *testing.B, nc *nats.Conn) *Bus {
+	b.Helper()
+	bus, err := NewBus(nc, BusOptions{Logger: testutil.Quiet()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = bus.Close() })
+	return bus
+}
+
+// singleNode is `earshot serve` as one process: embedded server, one
+// connection for the bus and the scan role, R1 streams.
+func singleNode(b *testing.B) *goalNode {
+	b.Helper()
+	srv := natstest.Start(b, "")
+	nc := natstest.Service(b, srv)
+	js, _ := jetstream.New(nc)
+	if err := EnsureStreams(testutil.Context(b, time.Minute), js, StreamOptions{Partitions: 8}); err != nil {
+		b.Fatal(err)
+	}
+	return &goalNode{pub: nc, bus: goalBus(b, nc), scan: goalScan(b, nc, 1)}
+}
+
+// clusterNode is a cluster: three nats-server processes (built from
+// go.mod, JWT operator mode), R3 streams and buckets, the publishing side
+// connected to n0 and the scan role on its own connection to n1, so every
+// hypothesis, alert and reminder crosses a route as between machines.
+func clusterNode(b *testing.B) *goalNode {
+	b.Helper()
+	cl := natscluster.Start(b, 3, natstest.Authority(b))
+	connect := func(i int) *nats.Conn {
+		first := func(o *nats.Options) error { // server i first, the others to fail over to
+			o.Servers = append([]string{cl.URLs[i]}, slices.Delete(slices.Clone(cl.URLs), i, i+1)...)
+			return nil
+		}
+		nc, err := cl.Connect(first, nats.DontRandomize())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(nc.Close)
+		return nc
+	}
+	pub, scanConn := connect(0), connect(1)
+	js, _ := jetstream.New(pub)
+	if err := EnsureStreams(testutil.Context(b, time.Minute), js, StreamOptions{Partitions: 8, Replicas: 3}); err != nil {
+		b.Fatal(err)
+	}
+	return &goalNode{pub: pub, bus: goalBus(b, pub), scan: goalScan(b, scanConn, 3), pids: cl.PIDs()}
+}
+
+// goalLoad publishes rooms' hypotheses at rate per second (2 partials and
+// a final per utterance, room after room), paced by the clock: a send
+// that fell behind is caught up, so a slow stream shows as backlog.
+type goalLoad struct {
+	sent   atomic.Uint64
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func startLoad(b *testing.B, bus *Bus, rooms int, rate float64) *goalLoad {
+	b.Helper()
+	feeds := make([]pipeline.Feed, rooms)
+	for i := range feeds {
+		var err error
+		if feeds[i], err = bus.Open(pipeline.Room{ID: fmt.Sprintf("bg%06d", i)}, "s1", pipeline.FeedOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &goalLoad{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		start := time.Now()
+		n := 0
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case now := <-t.C:
+				for due := int(now.Sub(start).Seconds() * rate); n < due && ctx.Err() == nil; n++ {
+					k := n / rooms
+					h := transcript.Hypothesis{Utterance: uint64(k/3 + 1), Final: k%3 == 2, Text: benchTexts[k%3]}
+					if feeds[n%rooms].Send(ctx, h) == nil {
+						l.sent.Add(1)
+					}
+				}
+			}
+		}
+	}()
+	b.Cleanup(l.stop)
+	return l
+}
+
+func (l *goalLoad) stop() { l.cancel(); <-l.done }
+
+// reminders routes each reminder to the probe waiting for its room.
+type reminders struct {
+	mu      sync.Mutex
+	waiting map[string]chan time.Time
+}
+
+func watchReminders(b *testing.B, nc *nats.Conn) *reminders {
+	b.Helper()
+	r := &reminders{waiting: map[string]chan time.Time{}}
+	sub, err := nc.Subscribe(alerter.ReminderSubject("*"), func(m *nats.Msg) {
+		at := time.Now()
+		room := strings.Split(m.Subject, ".")[2]
+		r.mu.Lock()
+		ch := r.waiting[room]
+		delete(r.waiting, room)
+		r.mu.Unlock()
+		if ch != nil {
+			ch <- at
+		}
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_ = sub.SetPendingLimits(-1, -1)
+	b.Cleanup(func() { _ = sub.Unsubscribe() })
+	if err := nc.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
+
+func (r *reminders) expect(room string) chan time.Time {
+	ch := make(chan time.Time, 1)
+	r.mu.Lock()
+	r.waiting[room] = ch
+	r.mu.Unlock()
+	return ch
+}
+
+// BenchmarkGoalLoad is issue 11's goal measured side by side in one run:
+// EARSHOT_GOAL_ROOMS (default 20,000) rooms at 3 hypotheses per 4 s each
+// (15,000 hypotheses/s) published to NATS as background load, and at that
+// load, every 10 ms, a violation posted in a fresh room: ms from the
+// publish to its reminder arriving at a subscriber on the publishing
+// side (p50-ms, p99-ms; a fresh room so no cooldown holds the reminder
+// back) and to the stored alert's answer (alert-p99-ms). single is one
+// process over the embedded server (the bus and the scan role on one
+// connection, R1); cluster is three nats-server processes with R3 streams,
+// the publisher on n0 and the scan role on its own connection to n1. Also
+// reported, over the measured window: the background rate achieved
+// (load-hyp/s), what the scanner got through (scanned-hyp/s; partials it
+// shed as stale are counted in shed-%), CPU of this process
+// (earshot-cores: bus, scanner, sink, and in single the NATS server) and of
+// the nats-server processes (nats-cores), all of it per background
+// hypothesis (cpu-µs/hyp), probes unanswered within 10 s (unanswered) and
+// reminders not seen within 5 s of the answer (missing). The -benchtime is the number of probes (1000x is 10 s).
+func BenchmarkGoalLoad(b *testing.B) {
+	rooms := 20000
+	if v, err := strconv.Atoi(os.Getenv("EARSHOT_GOAL_ROOMS")); err == nil && v > 0 {
+		rooms = v
+	}
+	rate := float64(rooms) * 3 / 4
+	for _, mode := range []struct {
+		name  string
+		start func(*testing.B) *goalNode
+	}{{"single", singleNode}, {"cluster", clusterNode}} {
+		b.Run(mode.name, func(b *testing.B) {
+			g := mode.start(b)
+			rem := watchReminders(b, g.pub)
+			load := startLoad(b, g.bus, rooms, rate)
+			// Warm up: the streams, consumers and routes settle, the load
+			// reaches its steady state.
+			time.Sleep(3 * time.Second)
+			b.Run(fmt.Sprintf("rooms=%d", rooms), func(b *testing.B) { g.probe(b, rem, load) })
+		})
+	}
+}
+
+// probe posts b.N violations, one every 10 ms whatever the answers take
+// (open loop: a slow answer does not delay the next probe, so queueing
+// shows in the percentiles), and reports the latencies and the load
+// figures of the window. A probe unanswered within the bus's ScanTimeout
+// (10 s) counts in unanswered and as 10 s in alert-p99-ms.
+func (g *goalNode) probe(b *testing.B, rem *reminders, load *goalLoad) {
+	ctx := context.Background()
+	type result struct {
+		alert, reminder    time.Duration
+		answered, reminded bool
+	}
+	results := make(chan result, b.N)
+	sent0, scanned0, shed0 := load.sent.Load(), g.scan.Stats.Scanned.Load(), g.scan.Stats.Shed.Load()
+	cpu0, nats0 := selfCPU(), procsCPU(g.pids)
+	t0 := time.Now()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	b.ResetTimer()
+	for range b.N {
+		<-tick.C
+		room := fmt.Sprintf("probe%06d", g.probes.Add(1))
+		f, err := g.bus.Open(pipeline.Room{ID: room}, "s1", pipeline.FeedOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ch := rem.expect(room)
+		go func() {
+			var r result
+			start := time.Now()
+			got, err := f.Scan(ctx, []transcript.Hypothesis{{Utterance: 1, Final: true, Text: "this cream cures diabetes"}})
+			r.alert, r.answered = time.Since(start), err == nil && len(got) > 0
+			select {
+			case at := <-ch:
+				r.reminder, r.reminded = at.Sub(start), true
+			case <-time.After(5 * time.Second):
+			}
+			results <- r
+			_ = f.Close(ctx)
+		}()
+	}
+	var toAlert, toReminder []time.Duration
+	unanswered, missing := 0, 0
+	for range b.N {
+		r := <-results
+		toAlert = append(toAlert, r.alert)
+		if !r.answered {
+			unanswered++
+		}
+		if r.reminded {
+			toReminder = append(toReminder, r.reminder)
+		} else {
+			missing++
+		}
+	}
+	b.StopTimer()
+	wall := time.Since(t0).Seconds()
+	scanned, shed := g.scan.Stats.Scanned.Load()-scanned0, g.scan.Stats.Shed.Load()-shed0
+	b.ReportMetric(pct(toReminder, 50), "p50-ms")
+	b.ReportMetric(pct(toReminder, 99), "p99-ms")
+	b.ReportMetric(pct(toAlert, 99), "alert-p99-ms")
+	b.ReportMetric(float64(load.sent.Load()-sent0)/wall, "load-hyp/s")
+	b.ReportMetric(float64(scanned+shed)/wall, "scanned-hyp/s")
+	b.ReportMetric(100*float64(shed)/float64(max(scanned+shed, 1)), "shed-%")
+	cpu, natsCPU := selfCPU()-cpu0, procsCPU(g.pids)-nats0
+	b.ReportMetric(cpu.Seconds()/wall, "earshot-cores")
+	b.ReportMetric(natsCPU.Seconds()/wall, "nats-cores")
+	// CPU per background hypothesis, every process counted: what sizes a
+	// node with cores of its own, whatever this machine lent the run.
+	b.ReportMetric(float64((cpu+natsCPU).Microseconds())/float64(max(load.sent.Load()-sent0, 1)), "cpu-µs/hyp")
+	b.ReportMetric(float64(unanswered), "unanswered")
+	b.ReportMetric(float64(missing), "missing")
+}
+
+// pct is the p-th percentile of d in milliseconds (0 when empty).
+func pct(d []time.Duration, p int) float64 {
+	if len(d) == 0 {
+		return 0
+	}
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return float64(s[min(len(s)*p/100, len(s)-1)].Microseconds()) / 1000
+}
+
+// selfCPU is this process's user + system CPU time.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// procsCPU sums the user + system CPU time of processes from /proc (Linux;
+// 0 elsewhere): fields 14 and 15 of /proc/<pid>/stat, in clock ticks
+// (100 a second on Linux).
+func procsCPU(pids []int) time.Duration {
+	var total time.Duration
+	for _, pid := range pids {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		s := string(data)
+		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]) // field 3 onwards
+		if len(fields) < 13 {
+			continue
+		}
+		ut, _ := strconv.ParseInt(fields[11], 10, 64)
+		st, _ := strconv.ParseInt(fields[12], 10, 64)
+		total += time.Duration(ut+st) * 10 * time.Millisecond
+	}
+	return total
+}
