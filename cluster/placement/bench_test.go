@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/testutil"
 )
 
 // BenchmarkRoomTakeover measures room failover with the service's
@@ -30,7 +31,7 @@ func BenchmarkRoomTakeover(b *testing.B) {
 		x, y := startWorker(b, srv, "a"), startWorker(b, srv, "b")
 		x.add(b, ids)
 		y.add(b, ids)
-		poll(b, func() bool {
+		testutil.WaitFor(b, 30*time.Second, "every room live on exactly one worker", func() bool {
 			lx, ly := x.live(), y.live()
 			for _, id := range ids {
 				if lx[id] == ly[id] {
@@ -44,7 +45,7 @@ func BenchmarkRoomTakeover(b *testing.B) {
 		killed := time.Now()
 		x.pl.stop()
 		x.nc.Close()
-		poll(b, func() bool { return len(y.live()) == len(ids) })
+		testutil.WaitFor(b, 30*time.Second, "every room live on b", func() bool { return len(y.live()) == len(ids) })
 		took = append(took, time.Since(killed))
 		b.StopTimer()
 		x.reg.Close()
@@ -58,15 +59,4 @@ func BenchmarkRoomTakeover(b *testing.B) {
 	b.ReportMetric(sum.Seconds()/float64(len(took)), "takeover-s")
 	b.ReportMetric(slices.Max(took).Seconds(), "takeover-max-s")
 	b.ReportMetric(float64(moved)/float64(b.N), "moved-rooms")
-}
-
-// poll waits up to 30 s for cond, checking every 10 ms.
-func poll(b *testing.B, cond func() bool) {
-	b.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			b.Fatal("condition not reached within 30 s")
-		}
-		time.Sleep(10 * time.Millisecond) // polling
-	}
 }

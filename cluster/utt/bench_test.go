@@ -12,7 +12,6 @@ import (
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
-	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
@@ -20,14 +19,6 @@ import (
 // benchEnv is newEnv with the shipped lexicon: what a scan node runs.
 func benchEnv(b *testing.B, partitions int) *env {
 	b.Helper()
-	lx, err := lexicon.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	srv := natstest.Start(b, "")
 	nc := natstest.Service(b, srv)
 	js, _ := jetstream.New(nc)
@@ -44,7 +35,7 @@ func benchEnv(b *testing.B, partitions int) *env {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = e.bus.Close() })
-	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: pipeline.Static(eng), Sink: sink, Logger: testutil.Quiet()})
+	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: shippedMatcher(b), Sink: sink, Logger: testutil.Quiet()})
 	if e.scan, err = NewScan(nc, ScanOptions{Scanner: sc, Partitions: partitions, Logger: testutil.Quiet()}); err != nil {
 		b.Fatal(err)
 	}

@@ -39,19 +39,25 @@ type goalNode struct {
 	probes atomic.Uint64 // probe rooms used so far: each probe is a fresh room
 }
 
+// shippedMatcher is the shipped default lexicon, compiled.
+func shippedMatcher(tb testing.TB) pipeline.MatcherFunc {
+	tb.Helper()
+	lx, err := lexicon.Default()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	eng, err := lexicon.Compile(lx, lexicon.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pipeline.Static(eng)
+}
+
 // goalScan is the scan role as internal/app runs it: the shipped lexicon,
 // the alert sink with the KV cooldown shared between scanners, every
 // partition owned (one scan node).
 func goalScan(b *testing.B, nc *nats.Conn, replicas int) *Scan {
 	b.Helper()
-	lx, err := lexicon.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	ctx := testutil.Context(b, 2*time.Minute)
 	js, _ := jetstream.New(nc)
 	shared, err := natsink.KVCooldown(ctx, js, natsink.DefaultRepeatReset, replicas, 0)
@@ -62,7 +68,7 @@ func goalScan(b *testing.B, nc *nats.Conn, replicas int) *Scan {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: pipeline.Static(eng), Sink: sink, Logger: testutil.Quiet()})
+	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: shippedMatcher(b), Sink: sink, Logger: testutil.Quiet()})
 	s, err := NewScan(nc, ScanOptions{Scanner: sc, Partitions: 8, Logger: testutil.Quiet()})
 	if err != nil {
 		b.Fatal(err)

@@ -78,9 +78,9 @@ func BenchmarkScannerHandover(b *testing.B) {
 			b.Fatal(err)
 		}
 		sa, killA := benchScanner(b, srv, "a", partitions)
-		waitFor(b, func() bool { return len(sa.Owned()) == partitions })
+		testutil.WaitFor(b, 30*time.Second, "a owns every partition", func() bool { return len(sa.Owned()) == partitions })
 		sb, _ := benchScanner(b, srv, "b", partitions)
-		waitFor(b, func() bool { return len(sb.Owned()) == partitions/2 && len(sa.Owned()) == partitions/2 })
+		testutil.WaitFor(b, 30*time.Second, "a and b share the partitions", func() bool { return len(sb.Owned()) == partitions/2 && len(sa.Owned()) == partitions/2 })
 		b.StartTimer()
 		killed := time.Now()
 		killA()
@@ -95,7 +95,7 @@ func BenchmarkScannerHandover(b *testing.B) {
 				errs <- err
 			}()
 		}
-		waitFor(b, func() bool { return len(sb.Owned()) == partitions })
+		testutil.WaitFor(b, 30*time.Second, "b owns every partition", func() bool { return len(sb.Owned()) == partitions })
 		handover += time.Since(killed)
 		for range 16 {
 			if err := <-errs; err != nil {
@@ -108,17 +108,6 @@ func BenchmarkScannerHandover(b *testing.B) {
 	}
 	b.ReportMetric(handover.Seconds()/float64(b.N), "handover-s")
 	b.ReportMetric(rescanned.Seconds()/float64(b.N), "rescanned-s")
-}
-
-// waitFor polls cond every 10 ms for up to 30 s.
-func waitFor(b *testing.B, cond func() bool) {
-	b.Helper()
-	for deadline := time.Now().Add(30 * time.Second); !cond(); {
-		if time.Now().After(deadline) {
-			b.Fatal("condition not reached within 30 s")
-		}
-		time.Sleep(10 * time.Millisecond) // polling
-	}
 }
 
 // sinkOn is an alert sink on nc.

@@ -12,8 +12,6 @@ import (
 
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
-	"github.com/earshot/earshot/lexicon"
-	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/pipeline/transcripts"
 	"github.com/earshot/earshot/transcript/store"
 )
@@ -55,14 +53,6 @@ func BenchmarkIndexNode(b *testing.B) {
 	case <-ctx.Done():
 		b.Fatal("finals not stored")
 	}
-	lx, err := lexicon.Default()
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng, err := lexicon.Compile(lx, lexicon.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	st, err := store.Open(store.Options{Dir: b.TempDir(), Logger: testutil.Quiet()})
 	if err != nil {
 		b.Fatal(err)
@@ -70,7 +60,7 @@ func BenchmarkIndexNode(b *testing.B) {
 	defer st.Close(context.Background())
 	b.ResetTimer()
 	t0 := time.Now()
-	ix, err := StartIndex(ctx, js, IndexOptions{Matcher: pipeline.Static(eng), Store: transcripts.Hook(st, time.Now), Logger: testutil.Quiet()})
+	ix, err := StartIndex(ctx, js, IndexOptions{Matcher: shippedMatcher(b), Store: transcripts.Hook(st, time.Now), Logger: testutil.Quiet()})
 	if err != nil {
 		b.Fatal(err)
 	}
