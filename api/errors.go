@@ -190,7 +190,7 @@ var Errors = []ErrorSpec{
 	{CodeBadAccount, http.StatusBadRequest, "the anchor or merchant id is empty, longer than 128 bytes, not UTF-8 or has control characters, or a ban or links request names both or neither of anchor and merchant"},
 	{CodeUnknownAccount, http.StatusNotFound, "the trust ledger has nothing about this anchor or merchant in its window"},
 	{CodeTrustNotReady, http.StatusServiceUnavailable, "the trust ledger is still loading on this node; retry (Retry-After)"},
-	{CodeBadWebhook, http.StatusBadRequest, "the webhook body is malformed: its url (absolute http or https, no credentials), secret (16 to 256 bytes) or events (known types, each once); the message names what is wrong"},
+	{CodeBadWebhook, http.StatusBadRequest, "the webhook body is malformed: its url (absolute http or https, no credentials), secret (1 to 256 bytes; under 16 is taken with a warning) or events (known types, each once); the message names what is wrong"},
 	{CodeURLRefused, http.StatusBadRequest, "the webhook URL's host is a loopback, private or otherwise special address not listed in ingest.allow_hosts (the outbound allow list pulled sources use)"},
 	{CodeUnknownWebhook, http.StatusNotFound, "no webhook endpoint has this id"},
 	{CodeUnknownDelivery, http.StatusNotFound, "the webhook endpoint has no delivery with this id (deliveries are kept 7 days)"},

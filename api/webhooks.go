@@ -72,6 +72,9 @@ type Webhook struct {
 	Source  string    `json:"source"`
 	Created time.Time `json:"created,omitzero"`
 	Secret  string    `json:"secret,omitempty"`
+	// Warning is set on the answer to an endpoint's creation when its
+	// secret is weak (shorter than 16 bytes): taken, but worth replacing.
+	Warning string `json:"warning,omitempty"`
 }
 
 // WebhookList is GET /v1/webhooks.

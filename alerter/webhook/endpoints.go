@@ -27,10 +27,13 @@ var (
 	ErrLimit = errors.New("too many webhook endpoints")
 )
 
-// Secret bounds.
+// Secret bounds. A secret shorter than strongSecret is taken (the
+// receiver chose it, and refusing it only sends people to weaker
+// workarounds) but answered with a warning and logged.
 const (
-	minSecret = 16
-	maxSecret = 256
+	minSecret    = 1
+	strongSecret = 16
+	maxSecret    = 256
 	maxURL    = 2048
 )
 
@@ -47,6 +50,14 @@ type Endpoint struct {
 // wire is the endpoint as the API shows it: never its secret.
 func (e Endpoint) wire() api.Webhook {
 	return api.Webhook{ID: e.ID, URL: e.URL, Events: slices.Clone(e.Events), Source: e.Source, Created: e.Created}
+}
+
+// weakSecret is the warning a short secret gets, or "".
+func weakSecret(secret string) string {
+	if len(secret) >= strongSecret {
+		return ""
+	}
+	return fmt.Sprintf("the secret is %d bytes: anyone who guesses it can forge deliveries; use at least %d random bytes (or leave it out to have one generated)", len(secret), strongSecret)
 }
 
 func (e Endpoint) wants(typ string) bool { return slices.Contains(e.Events, typ) }

@@ -249,6 +249,9 @@ func (s *Service) Create(ctx context.Context, req api.WebhookRequest) (api.Webho
 	if generated {
 		w.Secret = e.Secret
 	}
+	if w.Warning = weakSecret(e.Secret); w.Warning != "" {
+		s.log.Warn("SECURITY: webhook endpoint added with a short secret", "endpoint", e.ID, "url", e.URL, "bytes", len(e.Secret))
+	}
 	return w, nil
 }
 

@@ -197,7 +197,7 @@ func TestCreateRefuses(t *testing.T) {
 		{"no url", api.WebhookRequest{Secret: testSecret, Events: []string{"alert"}}, ErrInvalid, "url"},
 		{"ftp", api.WebhookRequest{URL: "ftp://127.0.0.1/x", Secret: testSecret, Events: []string{"alert"}}, ErrInvalid, "http"},
 		{"credentials", api.WebhookRequest{URL: "http://u:p@127.0.0.1/x", Secret: testSecret, Events: []string{"alert"}}, ErrInvalid, "credentials"},
-		{"short secret", api.WebhookRequest{URL: "http://127.0.0.1/x", Secret: "short", Events: []string{"alert"}}, ErrInvalid, "secret"},
+		{"long secret", api.WebhookRequest{URL: "http://127.0.0.1/x", Secret: strings.Repeat("s", 257), Events: []string{"alert"}}, ErrInvalid, "secret"},
 		{"no events", api.WebhookRequest{URL: "http://127.0.0.1/x", Secret: testSecret}, ErrInvalid, "events"},
 		{"unknown events", api.WebhookRequest{URL: "http://127.0.0.1/x", Secret: testSecret, Events: []string{"alert", "bogus", "nope"}}, ErrInvalid, `"bogus", "nope"`},
 		{"twice", api.WebhookRequest{URL: "http://127.0.0.1/x", Secret: testSecret, Events: []string{"alert", "alert"}}, ErrInvalid, "twice"},
@@ -213,6 +213,17 @@ func TestCreateRefuses(t *testing.T) {
 	w, err := s.Create(ctx, api.WebhookRequest{URL: "http://127.0.0.1:9/gen", Events: []string{"appeal"}})
 	if err != nil || !strings.HasPrefix(w.Secret, "whsec_") {
 		t.Fatalf("generated secret: %+v, %v", w, err)
+	}
+	if w.Warning != "" {
+		t.Errorf("a generated secret is warned about: %s", w.Warning)
+	}
+	// A short secret is the receiver's choice: taken, with a warning.
+	weak, err := s.Create(ctx, api.WebhookRequest{URL: "http://127.0.0.1:9/weak", Secret: "s3cret", Events: []string{"alert"}})
+	if err != nil || !strings.Contains(weak.Warning, "6 bytes") || weak.Secret != "" {
+		t.Fatalf("short secret: %+v, %v", weak, err)
+	}
+	if err := s.Delete(ctx, weak.ID); err != nil {
+		t.Fatal(err)
 	}
 	list, _ := s.List(ctx)
 	if len(list) != 2 {

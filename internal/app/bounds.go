@@ -44,7 +44,7 @@ type storeBounds struct {
 }
 
 // A share of the storage limit and a fixed default for each; the shares
-// add up to 76.4%, leaving the rest to whatever else the account keeps.
+// add up to 79.4%, leaving the rest to whatever else the account keeps.
 var boundShares = []struct {
 	stream string
 	share  float64
@@ -52,10 +52,10 @@ var boundShares = []struct {
 	dst    func(*storeBounds) *int64
 }{
 	// about 1.4 million alerts of 1.5 KB
-	{alerter.AlertStream, 0.25, 2 << 30, func(b *storeBounds) *int64 { return &b.alerts }},
+	{alerter.AlertStream, 0.23, 2 << 30, func(b *storeBounds) *int64 { return &b.alerts }},
 	// reminders, escalations, dispositions, appeals: a few hundred bytes each
 	{alerter.EventStream, 0.06, 1 << 30, func(b *storeBounds) *int64 { return &b.events }},
-	{utt.Stream, 0.15, 1 << 30, func(b *storeBounds) *int64 { return &b.utt }},
+	{utt.Stream, 0.14, 1 << 30, func(b *storeBounds) *int64 { return &b.utt }},
 	// hundreds of versions of a large lexicon, with their history
 	{"KV_" + version.Bucket, 0.05, 512 << 20, func(b *storeBounds) *int64 { return &b.lexicon }},
 	// about half a million decisions of 1 KB with their history

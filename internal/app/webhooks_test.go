@@ -188,7 +188,7 @@ func TestWebhookAPIRefuses(t *testing.T) {
 		{`{"url": `, api.CodeBadWebhook, "body"},
 		{`{"url": "http://127.0.0.1/x", "events": ["alert"], "extra": 1}`, api.CodeBadWebhook, "extra"},
 		{`{"url": "ftp://127.0.0.1/x", "secret": "` + hookSecret + `", "events": ["alert"]}`, api.CodeBadWebhook, "http"},
-		{`{"url": "http://127.0.0.1/x", "secret": "short", "events": ["alert"]}`, api.CodeBadWebhook, "secret"},
+		{`{"url": "http://127.0.0.1/x", "secret": "` + strings.Repeat("s", 257) + `", "events": ["alert"]}`, api.CodeBadWebhook, "secret"},
 		{`{"url": "http://127.0.0.1/x", "secret": "` + hookSecret + `", "events": []}`, api.CodeBadWebhook, "events"},
 		{`{"url": "http://127.0.0.1/x", "secret": "` + hookSecret + `", "events": ["alert", "alerts", "page"]}`, api.CodeBadWebhook, `"alerts", "page"`},
 		{`{"url": "http://10.0.0.7/x", "secret": "` + hookSecret + `", "events": ["alert"]}`, api.CodeURLRefused, "ingest.allow_hosts"},
