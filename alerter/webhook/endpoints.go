@@ -34,7 +34,7 @@ const (
 	minSecret    = 1
 	strongSecret = 16
 	maxSecret    = 256
-	maxURL    = 2048
+	maxURL       = 2048
 )
 
 // Endpoint is one receiver, as stored.
