@@ -204,7 +204,6 @@ func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, maxC
 // leaves were over budget and stay so; nothing downstream tells two
 // over-budget costs apart.
 func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCost int) bool {
-	n := ix.nPhones
 	lact := -1 // the last cell within budget
 	for j := len(d) - 1; j >= 0; j-- {
 		if d[j] <= maxCost {
@@ -217,7 +216,7 @@ func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCo
 		first++
 	}
 	for i := 0; i < len(pron) && lact >= 0; i++ {
-		c := int(pron[i])
+		row := (*[256]uint8)(ix.costBy[int(pron[i])*256:])
 		j0 := 1
 		if d[0]+fullCost > maxCost && first > 1 {
 			j0 = first
@@ -232,7 +231,7 @@ func (ix *Index) stepPhonesFrom(phrase string, d, from []int, pron string, maxCo
 			if j > lact+1 && d[j-1] > maxCost {
 				break
 			}
-			sub := diag + int(ix.cost[int(phrase[j-1])*n+c])
+			sub := diag + int(row[phrase[j-1]])
 			dfrom0 := from[j]
 			diag = d[j]
 			best, bf := sub, dfrom

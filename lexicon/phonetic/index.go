@@ -71,9 +71,13 @@ type entry struct {
 // first; Find is then safe for concurrent use. Add must not run
 // concurrently with Find.
 type Index struct {
-	dict    *Dict
-	opts    IndexOptions
-	cost    []uint8 // substitution cost matrix
+	dict *Dict
+	opts IndexOptions
+	cost []uint8 // substitution cost matrix
+	// costBy is cost transposed with rows of 256: costBy[u*256+p] is the
+	// cost of phrase phone p for utterance phone u, so the alignment's
+	// inner loop indexes a row by a phone byte with no bounds check.
+	costBy  []uint8
 	nPhones int
 	entries []entry
 	filter  *pieceFilter
@@ -82,11 +86,19 @@ type Index struct {
 
 // NewIndex returns an empty index over d's pronunciations.
 func NewIndex(d *Dict, opts IndexOptions) *Index {
+	cost, n := d.phones.costs(), len(d.phones.names)
+	costBy := make([]uint8, n*256)
+	for p := range n {
+		for u := range n {
+			costBy[u*256+p] = cost[p*n+u]
+		}
+	}
 	return &Index{
 		dict:    d,
 		opts:    opts.withDefaults(),
-		cost:    d.phones.costs(),
-		nPhones: len(d.phones.names),
+		cost:    cost,
+		costBy:  costBy,
+		nPhones: n,
 		filter:  newPieceFilter(d.phones.classes()),
 		scratch: sync.Pool{New: func() any { return new(filterScratch) }},
 	}
