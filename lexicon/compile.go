@@ -37,6 +37,7 @@ type Engine struct {
 	phonetic    PhoneticMatcher
 	phonIDs     []*cpattern // by pattern id: registered with the phone matcher
 	nPhon       int
+	gatedBy     [][]int32 // key id -> the phonGated patterns it opens
 	scratch     sync.Pool
 
 	searchOnce sync.Once
@@ -238,6 +239,17 @@ func (e *Engine) addPhonetic() {
 				}
 			}
 			p.phonGated = true
+		}
+	}
+	e.gatedBy = make([][]int32, len(e.keyIDs))
+	for _, p := range e.phonIDs {
+		if p == nil || !p.phonGated {
+			continue
+		}
+		for _, k := range p.phonKeys {
+			if l := e.gatedBy[k]; len(l) == 0 || l[len(l)-1] != int32(p.id) {
+				e.gatedBy[k] = append(l, int32(p.id))
+			}
 		}
 	}
 	// Keys interned above start no anchor.

@@ -46,13 +46,14 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han, all bool, sc *scratch
 	if len(words) == 0 {
 		return
 	}
+	e.openGates(sc)
 	allow := func(id int) bool {
 		if id < 0 || id >= len(e.phonIDs) {
 			return false
 		}
 		p := e.phonIDs[id]
 		return p != nil && (all || sc.fired[p.rule.index-1] != sc.gen) &&
-			(!p.phonGated || sc.anySeen(p.phonKeys))
+			(!p.phonGated || sc.gateOK[id] == sc.gen)
 	}
 	for _, m := range e.phonetic.FindAmong(words, allow) {
 		if m.ID < 0 || m.ID >= len(e.phonIDs) {
@@ -68,6 +69,19 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han, all bool, sc *scratch
 			why = e.cancelled(p, toks, han, sp, sc)
 		}
 		emit(found{p: p, sp: sp, why: why})
+	}
+}
+
+// openGates marks (sc.gateOK) the gated phonetic phrases one of whose
+// phonKeys the call's tokens emitted: from the keys seen (few, with short
+// lists) rather than by testing every filtered phrase's keys.
+func (e *Engine) openGates(sc *scratch) {
+	for _, k := range sc.seenList {
+		if int(k) < len(e.gatedBy) {
+			for _, id := range e.gatedBy[k] {
+				sc.gateOK[id] = sc.gen
+			}
+		}
 	}
 }
 

@@ -32,6 +32,7 @@ type scratch struct {
 	tz       analysis.Tokenizer
 	hits     []Hit    // finish's hits before they are copied out
 	order    []int32  // sortedCopy's indices
+	gateOK   []uint32 // pattern id: a key of its phonKeys was seen (gen)
 	pwords   []string // matchPhonetic's words
 	pat      []int    // and their tokens
 }
@@ -39,7 +40,7 @@ type scratch struct {
 func (e *Engine) newScratch() *scratch {
 	n, k, m := len(e.patterns), len(e.keyIDs), len(e.auto.nodes)
 	return &scratch{stamp: make([]uint32, n), pos: make([][2]int32, n), seen: make([]uint32, k),
-		fired:   make([]uint32, len(e.rules)),
+		fired: make([]uint32, len(e.rules)), gateOK: make([]uint32, n),
 		nodeGen: make([]uint32, m), nodeAt: make([]int32, m), wordGen: make([]uint32, m),
 		tz: analysis.Tokenizer{SkipStems: true}}
 }
@@ -51,6 +52,7 @@ func (sc *scratch) begin() {
 		clear(sc.stamp)
 		clear(sc.seen)
 		clear(sc.fired)
+		clear(sc.gateOK)
 		sc.gen = 1
 	}
 	if sc.tokGen > 1<<31 {
