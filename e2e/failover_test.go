@@ -199,7 +199,9 @@ func TestKillIngestWorker(t *testing.T) {
 		}
 	}
 	var la, lb map[string]bool
-	testutil.WaitFor(t, 60*time.Second, "every room live on exactly one worker", func() bool {
+	// On a loaded machine a late renewal can move a room once or twice
+	// before the split settles.
+	testutil.WaitFor(t, 120*time.Second, "every room live on exactly one worker", func() bool {
 		la, lb = a.live(ctx), b.live(ctx)
 		for _, id := range ids {
 			if la[id] == lb[id] {

