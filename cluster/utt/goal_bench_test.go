@@ -144,7 +144,9 @@ func startLoad(b *testing.B, bus *Bus, rooms int, rate float64) *goalLoad {
 	feeds := make([]pipeline.Feed, rooms)
 	for i := range feeds {
 		var err error
-		if feeds[i], err = bus.Open(pipeline.Room{ID: fmt.Sprintf("bg%06d", i)}, "s1", pipeline.FeedOptions{}); err != nil {
+		// A session per load: a later load's Nats-Msg-Ids (room:session:n)
+		// must not repeat an earlier one's inside the duplicate window.
+		if feeds[i], err = bus.Open(pipeline.Room{ID: fmt.Sprintf("bg%06d", i)}, fmt.Sprintf("load%d", rooms), pipeline.FeedOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -217,7 +219,7 @@ func (r *reminders) expect(room string) chan time.Time {
 }
 
 // BenchmarkGoalLoad is issue 11's goal measured side by side in one run:
-// EARSHOT_GOAL_ROOMS (default 20,000) rooms at 3 hypotheses per 4 s each
+// EARSHOT_GOAL_ROOMS (default 20,000; a list such as 5000,20000 runs each, lightest first) rooms at 3 hypotheses per 4 s each
 // (15,000 hypotheses/s) published to NATS as background load, and at that
 // load, every 10 ms, a violation posted in a fresh room: ms from the
 // publish to its reminder arriving at a subscriber on the publishing
@@ -234,11 +236,18 @@ func (r *reminders) expect(room string) chan time.Time {
 // hypothesis (cpu-µs/hyp), probes unanswered within 10 s (unanswered) and
 // reminders not seen within 5 s of the answer (missing). The -benchtime is the number of probes (1000x is 10 s).
 func BenchmarkGoalLoad(b *testing.B) {
-	rooms := 20000
-	if v, err := strconv.Atoi(os.Getenv("EARSHOT_GOAL_ROOMS")); err == nil && v > 0 {
-		rooms = v
+	loads := []int{20000}
+	if v := os.Getenv("EARSHOT_GOAL_ROOMS"); v != "" {
+		loads = loads[:0]
+		for f := range strings.SplitSeq(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("EARSHOT_GOAL_ROOMS=%q: want room counts separated by commas, e.g. 5000,20000", v)
+			}
+			loads = append(loads, n)
+		}
+		slices.Sort(loads) // lightest first: a heavier load's backlog does not spill into a lighter one
 	}
-	rate := float64(rooms) * 3 / 4
 	for _, mode := range []struct {
 		name  string
 		start func(*testing.B) *goalNode
@@ -246,11 +255,14 @@ func BenchmarkGoalLoad(b *testing.B) {
 		b.Run(mode.name, func(b *testing.B) {
 			g := mode.start(b)
 			rem := watchReminders(b, g.pub)
-			load := startLoad(b, g.bus, rooms, rate)
-			// Warm up: the streams, consumers and routes settle, the load
-			// reaches its steady state.
-			time.Sleep(3 * time.Second)
-			b.Run(fmt.Sprintf("rooms=%d", rooms), func(b *testing.B) { g.probe(b, rem, load) })
+			for _, rooms := range loads {
+				load := startLoad(b, g.bus, rooms, float64(rooms)*3/4)
+				// Warm up: the streams, consumers and routes settle, the load
+				// reaches its steady state.
+				time.Sleep(3 * time.Second)
+				b.Run(fmt.Sprintf("rooms=%d", rooms), func(b *testing.B) { g.probe(b, rem, load) })
+				load.stop()
+			}
 		})
 	}
 }
