@@ -24,8 +24,14 @@ type IndexOptions struct {
 	// utterance (search facets) are matched here, so the index needs no
 	// second message from the scanner.
 	Matcher pipeline.MatcherFunc
-	// Store receives every final, non-empty utterance with its hits
-	// (pipeline/transcripts.Hook); required.
+	// Put receives every final, non-empty utterance with its hits
+	// (pipeline/transcripts.Put) and may wait while the store is busy: the
+	// message stays unacknowledged meanwhile, so a backlog waits in the
+	// stream. An error leaves it to be redelivered. Put or Store is
+	// required; Put wins.
+	Put func(ctx context.Context, h pipeline.Heard, hits []lexicon.Hit) error
+	// Store is Put for a store that never waits (pipeline/transcripts.Hook
+	// drops what its store's queue cannot take).
 	Store func(h pipeline.Heard, hits []lexicon.Hit)
 	// Consumer names the durable consumer; default IndexConsumer. Index
 	// nodes that share a name share the stream's finals.
@@ -43,8 +49,8 @@ type Index struct {
 
 // StartIndex starts the index role.
 func StartIndex(ctx context.Context, js jetstream.JetStream, opts IndexOptions) (*Index, error) {
-	if opts.Store == nil || opts.Matcher == nil {
-		return nil, errors.New("utt: the index role needs a Store and a Matcher")
+	if (opts.Store == nil && opts.Put == nil) || opts.Matcher == nil {
+		return nil, errors.New("utt: the index role needs a Put (or Store) and a Matcher")
 	}
 	if opts.Consumer == "" {
 		opts.Consumer = IndexConsumer
@@ -66,18 +72,37 @@ func StartIndex(ctx context.Context, js jetstream.JetStream, opts IndexOptions) 
 	return ix, nil
 }
 
+// putWait bounds how long one final waits for the store's queue, well
+// inside the consumer's AckWait (30 s) so a waiting message is not
+// redelivered behind its own back.
+const putWait = 20 * time.Second
+
 func (ix *Index) handle(msg jetstream.Msg) {
-	defer func() { _ = msg.Ack() }()
 	if msg.Headers().Get(HeaderFlush) != "" {
+		_ = msg.Ack()
 		return
 	}
 	m, room, err := Decode(msg.Subject(), msg.Data())
 	if err != nil || !m.Final || strings.TrimSpace(m.Text) == "" {
-		return // the scan role dead-letters invalid messages
+		_ = msg.Ack() // the scan role dead-letters invalid messages
+		return
 	}
 	h := m.Heard(room)
-	ix.opts.Store(h, ix.opts.Matcher().Match(h.Hypothesis))
+	hits := ix.opts.Matcher().Match(h.Hypothesis)
+	if ix.opts.Put != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), putWait)
+		err := ix.opts.Put(ctx, h, hits)
+		cancel()
+		if err != nil {
+			ix.opts.Logger.Warn("final not indexed; it will be redelivered", "room", room, "utterance", m.Utterance, "err", err)
+			_ = msg.NakWithDelay(time.Second)
+			return
+		}
+	} else {
+		ix.opts.Store(h, hits)
+	}
 	ix.Indexed.Add(1)
+	_ = msg.Ack()
 }
 
 // Close stops consuming after the message in hand.

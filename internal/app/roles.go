@@ -147,7 +147,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
 			defer cancel()
 			s.roles.index, err = utt.StartIndex(sctx, js, utt.IndexOptions{Matcher: s.lex.matcher,
-				Store: transcripts.Hook(s.transcripts, time.Now), Logger: s.log.With("role", "index")})
+				Put: transcripts.Put(s.transcripts, time.Now), Logger: s.log.With("role", "index")})
 			return err
 		}); err != nil {
 			return err

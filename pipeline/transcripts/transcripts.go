@@ -1,6 +1,7 @@
 package transcripts
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode"
@@ -21,6 +22,24 @@ func Hook(st Adder, now func() time.Time) func(pipeline.Heard, []lexicon.Hit) {
 			return
 		}
 		st.Add(Record(h, hits, now()))
+	}
+}
+
+// Putter queues records, waiting for room; *store.Store is one.
+type Putter interface {
+	Put(context.Context, store.Record) error
+}
+
+// Put is Hook for the index role: it hands every final, non-empty
+// utterance to st and waits while st's queue is full, so a backlog is
+// slowed down instead of dropped; its error (ctx ended, store closed)
+// means the utterance was not queued.
+func Put(st Putter, now func() time.Time) func(context.Context, pipeline.Heard, []lexicon.Hit) error {
+	return func(ctx context.Context, h pipeline.Heard, hits []lexicon.Hit) error {
+		if !h.Final || strings.TrimSpace(h.Text) == "" {
+			return nil
+		}
+		return st.Put(ctx, Record(h, hits, now()))
 	}
 }
 

@@ -226,6 +226,33 @@ func (s *Store) Add(rec Record) {
 	}
 }
 
+// Put queues rec for indexing like Add, but when the queue is full it
+// waits for room instead of dropping: the index role uses it, so a backlog
+// of finals consumed faster than bleve indexes them waits in the stream
+// (unacknowledged) rather than being lost. It fails with ErrClosed once the
+// store is closed, or with ctx's error.
+func (s *Store) Put(ctx context.Context, rec Record) error {
+	if rec.ID == "" {
+		rec.ID = RecordID(rec.Room, rec.Session, rec.Utterance)
+	}
+	if rec.At.IsZero() {
+		rec.At = s.opts.Now()
+	}
+	select {
+	case <-s.stop:
+		return ErrClosed
+	default:
+	}
+	select {
+	case s.queue <- op{rec: rec}:
+		return nil
+	case <-s.stop:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // RecordID is the stable id of utterance n of a room's session.
 func RecordID(room, session string, n uint64) string {
 	return fmt.Sprintf("%s.%s.%d", room, session, n)
