@@ -164,12 +164,16 @@ func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, maxC
 	if len(prons) == 1 { // most words: no merge needed
 		return ix.stepPhonesFrom(phrase, d, from, prons[0], maxCost)
 	}
+	// Every pronunciation but the last steps a copy and merges into
+	// merged; the last steps d itself, which no longer needs its input,
+	// and merged is merged into it. The merge (lowest cost, then latest
+	// start) does not depend on order.
 	merged, mfrom := buf.next, buf.nfrom
 	for j := range merged {
 		merged[j], mfrom[j] = math.MaxInt/2, -1
 	}
 	alive := false
-	for _, p := range prons {
+	for _, p := range prons[:len(prons)-1] {
 		copy(buf.cur, d)
 		copy(buf.cfrom, from)
 		if !ix.stepPhonesFrom(phrase, buf.cur, buf.cfrom, p, maxCost) {
@@ -182,11 +186,15 @@ func (ix *Index) stepWordFrom(phrase string, d, from []int, prons []string, maxC
 			}
 		}
 	}
+	alive = ix.stepPhonesFrom(phrase, d, from, prons[len(prons)-1], maxCost) || alive
 	if !alive {
 		return false
 	}
-	copy(d, merged)
-	copy(from, mfrom)
+	for j, c := range merged {
+		if c < d[j] || (c == d[j] && mfrom[j] > from[j]) {
+			d[j], from[j] = c, mfrom[j]
+		}
+	}
 	return true
 }
 
