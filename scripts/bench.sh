@@ -141,6 +141,8 @@ nats-cores|CPU of the nats-server processes (cores)
 cpu-µs/hyp|CPU per background hypothesis, all processes (µs)
 unanswered|probes unanswered within 10 s
 missing|reminders not seen
+stream-B/hyp|bytes per hypothesis stored in EARSHOT_UTT, per replica
+heap-MB|Go heap in use of the earshot process (MB; single includes NATS)
 ROWS
   echo
   echo "| goal (issue 11) | single process | cluster |"

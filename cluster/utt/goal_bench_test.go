@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -338,6 +339,18 @@ func (g *goalNode) probe(b *testing.B, rem *reminders, load *goalLoad) {
 	b.ReportMetric(float64((cpu+natsCPU).Microseconds())/float64(max(load.sent.Load()-sent0, 1)), "cpu-µs/hyp")
 	b.ReportMetric(float64(unanswered), "unanswered")
 	b.ReportMetric(float64(missing), "missing")
+	// Sizing figures: bytes a hypothesis takes in EARSHOT_UTT (per
+	// replica, with its subject, headers and the store's framing) and the
+	// Go heap in use of this process (in single, the NATS server's too).
+	js, _ := jetstream.New(g.pub)
+	if st, err := js.Stream(ctx, Stream); err == nil {
+		if info, err := st.Info(ctx); err == nil && info.State.Msgs > 0 {
+			b.ReportMetric(float64(info.State.Bytes)/float64(info.State.Msgs), "stream-B/hyp")
+		}
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
 }
 
 // pct is the p-th percentile of d in milliseconds (0 when empty).
