@@ -3,6 +3,7 @@ package placement
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -113,7 +114,7 @@ func TestRoomsMoveWhenAWorkerDies(t *testing.T) {
 		return true
 	})
 	la, lb := len(a.live()), len(b.live())
-	t.Logf("rooms per worker: a %d, b %d (a sees %+v, b sees %+v)", la, lb, a.pl.others, b.pl.others)
+	t.Logf("rooms per worker: a %d, b %d (a sees %+v, b sees %+v)", la, lb, a.pl.othersNow(), b.pl.othersNow())
 	if la < 7 || lb < 7 {
 		t.Errorf("placement is not load-aware: a %d rooms, b %d", la, lb)
 	}
@@ -129,4 +130,11 @@ func TestRoomsMoveWhenAWorkerDies(t *testing.T) {
 	}
 	testutil.WaitFor(t, 5*time.Second, "the dead worker's sessions stopped (self-fenced)", func() bool { return len(a.live()) == 0 })
 	a.reg.Close()
+}
+
+// othersNow is a copy of the other workers' loads as p last read them.
+func (p *Placement) othersNow() map[string]Load {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return maps.Clone(p.others)
 }

@@ -126,7 +126,43 @@ resolver_preload: {
 	}
 	t.Cleanup(c.stop)
 	c.waitReady()
+	if n > 1 {
+		c.waitPeers(n)
+	}
 	return c
+}
+
+// waitPeers waits until the cluster can place a stream on n servers:
+// each server answering JetStream is not enough, the meta group must know
+// them all (else "no suitable peers for placement").
+func (c *Cluster) waitPeers(n int) {
+	c.t.Helper()
+	nc, err := c.Connect()
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "NATSCLUSTER_PROBE", Subjects: []string{"natscluster.probe"},
+			Replicas: n, Storage: jetstream.MemoryStorage})
+		if err == nil {
+			err = js.DeleteStream(ctx, "NATSCLUSTER_PROBE")
+		}
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("natscluster: no R%d stream can be placed: %v", n, err)
+		}
+		time.Sleep(200 * time.Millisecond) // polling the meta group forming
+	}
 }
 
 // run starts server i from its config (same ports, same store).
