@@ -49,6 +49,8 @@ nats-cli:
 	GOBIN=$(CURDIR)/bin $(GO) install github.com/nats-io/natscli/nats@v0.5.0
 
 # A local cluster: 3 nats-servers, two ingest+scan workers, an index and an
-# api node; kills a worker and a NATS server and checks no alert is lost.
+# api node; registers pulled rooms on the api node and shows which worker
+# pulls each; kills a worker and a NATS server, shows partitions and rooms
+# moving, and checks no alert is lost.
 demo-cluster: setup build
 	@bash scripts/demo-cluster.sh

@@ -2,10 +2,13 @@
 # demo-cluster.sh: earshot scaled out on this machine. Starts a 3-server NATS
 # JetStream cluster (nats-server built from go.mod, operator mode trusting the
 # demo's keys, R3 streams), two `--roles ingest,scan` workers, one index and
-# one api node; streams the sample broadcast's lines into 4 rooms; shows the
-# anchor's reminders and `earshot cluster status`; then kill -9s one worker
-# and one NATS server, shows the partitions moving, streams more, and checks
-# that every alert sent is in the log exactly once. Stops all it started.
+# one api node; streams the sample broadcast's lines into 4 rooms; registers
+# 3 pulled rooms (live HTTP streams from a local far end) on the api node,
+# which shares them with the workers, and shows which worker pulls each; shows
+# the anchor's reminders and `earshot cluster status`; then kill -9s one
+# worker and one NATS server, shows the partitions and the pulled rooms
+# moving, streams more, and checks that every alert sent is in the log
+# exactly once. Stops all it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +16,7 @@ BIN=${BIN:-bin/earshot}
 NATSD=${NATSD:-bin/nats-server}
 BASE=${EARSHOT_DEMO_PORT:-18400}    # NATS clients BASE+1..3, routes BASE+11..13, HTTP BASE+21..24
 ROOMS=(shop1 shop2 shop3 shop4)
+PULLED=(live1 live2 live3)           # pulled from the far end on HTTP port BASE+30
 WORK=$(mktemp -d /tmp/earshot-demo-cluster.XXXXXX)
 declare -A PID=()
 
@@ -71,8 +75,12 @@ poll "JetStream on the NATS cluster" 60 status
 
 # R3 streams, each bounded small: JetStream places a stream only where its
 # max_bytes fits into a server's max_file_store.
+# The pulled rooms' far end is on loopback, which ingest refuses unless
+# allowed; their audio is silence, so no recognizer is needed.
 cat > "$WORK/earshot.yaml" <<YAML
 cluster: { replicas: 3, max_bytes: 64MiB }
+ingest: { allow_hosts: ["127.0.0.1/32"] }
+recognizer: { engine: none }
 alerts: { max_bytes: 64MiB, dispositions_max_bytes: 16MiB }
 lexicon: { max_bytes: 16MiB }
 YAML
@@ -97,6 +105,7 @@ node index-1  $((BASE + 23)) index
 node worker-1 $((BASE + 21)) ingest,scan
 node worker-2 $((BASE + 22)) ingest,scan
 API=http://127.0.0.1:$((BASE + 24))
+WORKERS="worker-1=${PID[worker-1]} worker-2=${PID[worker-2]}"
 
 token() { "$BIN" token --data "$KEYS" "$@" 2>/dev/null; }
 INGEST=$(token --role ingest --subject demo-platform)
@@ -134,6 +143,51 @@ for r in "${ROOMS[@]}"; do stream "$r" 1; done
 poll "reminders at the anchor" 10 grep -q . "$WORK/watch.out"
 sed 's/^/   anchor> /' "$WORK/watch.out"
 
+echo "== a far end serving endless live streams (16 kHz WAV over HTTP) on 127.0.0.1:$((BASE + 30))"
+python3 - "$((BASE + 30))" > "$WORK/far.log" 2>&1 <<'PY' &
+import http.server, socketserver, struct, sys, time
+class Live(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):  # a WAV header with an open length, then 100 ms of silence every 100 ms
+        self.send_response(200); self.send_header("Content-Type", "audio/wav"); self.end_headers()
+        self.wfile.write(b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " +
+                         struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16) + b"data" + struct.pack("<I", 0xFFFFFFFF))
+        try:
+            while True:
+                self.wfile.write(bytes(3200)); self.wfile.flush(); time.sleep(0.1)
+        except OSError:
+            pass
+    def log_message(self, *args):
+        pass
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+Server(("127.0.0.1", int(sys.argv[1])), Live).serve_forever()
+PY
+PID[far]=$!
+poll "the far end" 10 python3 -c "import socket; socket.create_connection(('127.0.0.1', $((BASE + 30))), 1)"
+
+echo "== ${PULLED[*]} registered on api-1 (POST /v1/rooms); the workers get them through EARSHOT_ROOMS"
+for r in "${PULLED[@]}"; do
+  curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $INGEST" -H 'Content-Type: application/json' \
+    --data "{\"id\":\"$r\",\"anchor\":\"anchor-$r\",\"source\":\"http://127.0.0.1:$((BASE + 30))/$r.wav\"}" "$API/v1/rooms"
+done
+# pullers [DEAD_WORKER]: prints "room worker" for each pulled room with its
+# owner (holder names end in the node's pid); fails unless every pulled room
+# is owned, and owned by a worker other than DEAD_WORKER.
+pullers() { status --json | python3 -c '
+import json, sys
+pulled, dead = sys.argv[1].split(), sys.argv[3]
+pid2name = dict(kv.split("=")[::-1] for kv in sys.argv[2].split())
+owner = {}
+for n in json.load(sys.stdin)["nodes"]:
+    for r in n.get("rooms") or []:
+        owner[r] = next((name for pid, name in pid2name.items() if n["holder"].endswith("-" + pid) or ("-%s-" % pid) in n["holder"]), n["holder"])
+for r in pulled:
+    print(r, owner.get(r, "(nobody)"))
+sys.exit(0 if all(r in owner and owner[r] in pid2name.values() and owner[r] != dead for r in pulled) else 1)' \
+  "${PULLED[*]}" "$WORKERS" "${1:-none}"; }
+poll "every pulled room owned by a worker" 60 pullers
+pullers | sed 's/^/   pulled by: /'
+
 echo "== earshot cluster status"
 status | sed 's/^/   /'
 
@@ -152,6 +206,9 @@ dead = [n for n in s["nodes"] if n["holder"].endswith("-%s" % sys.argv[1]) or ("
 sys.exit(0 if held == 8 and not s.get("unowned_partitions") and not dead else 1)' "$KILLED"; }
 poll "worker-2 to take over worker-1's partitions" 30 moved
 echo "   partitions moved after $((SECONDS - T0)) s"
+poll "worker-1's pulled rooms to move to worker-2" 30 pullers worker-1
+echo "   pulled rooms owned again after $((SECONDS - T0)) s:"
+pullers worker-1 | sed 's/^/   pulled by: /'
 status | sed 's/^/   /'
 
 echo "== streaming more (round 2) with one worker and two NATS servers"
