@@ -14,7 +14,7 @@ import (
 // stream instead of being dropped: every final ends up in the store.
 func TestIndexBacklogNotDropped(t *testing.T) {
 	e := newEnv(t, 4)
-	const finals = 1500
+	const finals = 300
 	publishFinals(t, e.js, finals)
 	st, err := store.Open(store.Options{Dir: t.TempDir(), QueueSize: 32, BatchSize: 16, Logger: testutil.Quiet()})
 	if err != nil {
