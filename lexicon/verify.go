@@ -36,6 +36,7 @@ type span struct {
 	via   string
 	score float64
 	gaps  int
+	exact int // elements matched exactly (the rest by sound or spelling)
 }
 
 // verifier matches one phrase against tokens with backtracking. Phrases are
@@ -74,12 +75,15 @@ func (v verifier) plainAt(k int) (span, bool) {
 			return span{}, false
 		}
 	}
-	return span{s: k, e: k + len(els), via: "exact", score: 1}, true
+	return span{s: k, e: k + len(els), via: "exact", score: 1, exact: len(els)}, true
 }
 
 // elem matches elements[ei:] with element ei starting within slop of j.
 func (v verifier) elem(ei, j int, first bool, sp *span) bool {
 	if ei == len(v.p.elems) {
+		if !v.soundsAndGaps(sp) {
+			return false // try another alignment
+		}
 		sp.e = j
 		return true
 	}
@@ -104,6 +108,9 @@ func (v verifier) options(ei, k int, sp *span) bool {
 	if via, sc, ok := v.one(el, t); ok {
 		saved := *sp
 		sp.note(via, sc)
+		if via == "exact" {
+			sp.exact++
+		}
 		if v.elem(ei+1, k+1, false, sp) {
 			return true
 		}
@@ -131,6 +138,16 @@ func (v verifier) options(ei, k int, sp *span) bool {
 		}
 	}
 	return false
+}
+
+// soundsAndGaps refuses a Chinese match that skips tokens (slop) while
+// matching every character only by its sound: slop is for a word
+// inserted into a recognizable phrase, homophones for the recognizer's
+// mistakes, and the two together with nothing said as written match
+// ordinary speech (直接在抖音 is not 治痘印, though zhi … dou yin sounds
+// alike). One exact character anchors it: 加[我]卫星 is 加微信 misheard.
+func (v verifier) soundsAndGaps(sp *span) bool {
+	return !v.p.zh || sp.gaps == 0 || sp.exact > 0
 }
 
 func (sp *span) note(via string, sc float64) {
