@@ -24,6 +24,7 @@ import (
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon/version"
+	"github.com/earshot/earshot/links"
 )
 
 // permErrors collects a connection's asynchronous permission violations.
@@ -281,6 +282,15 @@ func TestTLSEmbeddedAndExternal(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(workerDir, "keys", app.LexiconKeyFile), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// And the contact identifiers' hash key, which every scan and api
+	// node of a cluster shares.
+	linksKey, err := os.ReadFile(filepath.Join(tlsDir, "keys", links.KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(workerDir, "keys", links.KeyFile), linksKey, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	external := func(creds string) func(*config.Config) {

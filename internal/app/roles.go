@@ -136,10 +136,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 			s.roles.scan.Balance(bctx, s.roles.leases, s.roles.holder, time.Second)
 		}()
 	}
-	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-	err = s.startSearch(sctx, js) // search.go
-	cancel()
-	if err != nil {
+	if err := s.startSearch(ctx, js); err != nil { // search.go
 		return err
 	}
 	if c.Has("index") {

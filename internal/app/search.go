@@ -37,9 +37,16 @@ func (s *Service) startSearch(ctx context.Context, js jetstream.JetStream) error
 	if s.transcripts == nil {
 		return nil
 	}
-	var err error
-	if s.search.registry, err = search.OpenRegistry(ctx, js, search.RegistryOptions{
-		Replicas: s.cfg.Cluster.Replicas, MaxBytes: s.bounds.indexNodes, Logger: s.log}); err != nil {
+	// Retried like every start-up step: a cluster still electing answers
+	// with timeouts.
+	err := s.retryStep(ctx, "index registry", func(ctx context.Context) (err error) {
+		ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+		defer cancel()
+		s.search.registry, err = search.OpenRegistry(ctx, js, search.RegistryOptions{
+			Replicas: s.cfg.Cluster.Replicas, MaxBytes: s.bounds.indexNodes, Logger: s.log})
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	if !s.cfg.Cluster.Has("index") {
@@ -55,7 +62,9 @@ func (s *Service) startSearch(ctx context.Context, js jetstream.JetStream) error
 	}
 	rctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.search.stop = stop
-	if err := s.search.registry.Register(rctx, id, s.roles.holder); err != nil {
+	if err := s.retryStep(ctx, "index registration", func(context.Context) error {
+		return s.search.registry.Register(rctx, id, s.roles.holder)
+	}); err != nil {
 		return fmt.Errorf("index node %s: %w", id, err)
 	}
 	s.log.Debug("index node answers transcript reads", "node", id)
