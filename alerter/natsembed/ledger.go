@@ -44,6 +44,9 @@ type streamRecord struct {
 	FirstTime time.Time     `json:"first_ts"`
 	LastTime  time.Time     `json:"last_ts"`
 	MaxAge    time.Duration `json:"max_age"`
+	// PerSubject is the stream's MaxMsgsPerSubject (a KV bucket's
+	// history): a newer message on a subject replaces an older one.
+	PerSubject int64 `json:"max_msgs_per_subject,omitempty"`
 }
 
 // Loss is a difference, found at start, between what a stream held when it
@@ -104,7 +107,7 @@ func (s *Server) streams() (map[string]streamRecord, error) {
 				FirstSeq: st.State.FirstSeq, LastSeq: st.State.LastSeq,
 				FirstTime: st.State.FirstTime, LastTime: st.State.LastTime}
 			if st.Config != nil {
-				r.MaxAge = st.Config.MaxAge
+				r.MaxAge, r.PerSubject = st.Config.MaxAge, st.Config.MaxMsgsPer
 			}
 			out[acc.Name+"/"+st.Name] = r
 		}
@@ -176,6 +179,14 @@ func compare(rec, cur streamRecord, now time.Time) *Loss {
 	kept := uint64(0)
 	if cur.Msgs > newer {
 		kept = cur.Msgs - newer
+	}
+	if rec.PerSubject > 0 && newer > 0 {
+		// A KV bucket (or any stream keeping N messages per subject): a
+		// message written since the record may have replaced a recorded
+		// one on its subject (a lease renewed after a JetStream restart),
+		// so a recorded message is missing only if the stream holds
+		// fewer messages than before.
+		kept = min(cur.Msgs, rec.Msgs)
 	}
 	allAlive := rec.MaxAge <= 0 || rec.FirstTime.IsZero() || rec.FirstTime.Add(rec.MaxAge).After(now)
 	someAlive := rec.MaxAge <= 0 || rec.LastTime.Add(rec.MaxAge).After(now)

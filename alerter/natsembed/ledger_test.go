@@ -189,25 +189,30 @@ func TestCompare(t *testing.T) {
 	day := 24 * time.Hour
 	held := streamRecord{Msgs: 100, FirstSeq: 1, LastSeq: 100, FirstTime: now.Add(-2 * day), LastTime: now.Add(-time.Hour)}
 	for _, tc := range []struct {
-		name   string
-		maxAge time.Duration
-		cur    streamRecord
-		lost   uint64 // 0: no loss
+		name       string
+		maxAge     time.Duration
+		cur        streamRecord
+		lost       uint64 // 0: no loss
+		perSubject int64  // a KV bucket's history
 	}{
-		{"unchanged", 0, held, 0},
-		{"grew since", 0, streamRecord{Msgs: 120, FirstSeq: 1, LastSeq: 120}, 0},
-		{"tail cut", 0, streamRecord{Msgs: 60, FirstSeq: 1, LastSeq: 60}, 40},
-		{"emptied, sequence kept", 0, streamRecord{Msgs: 0, FirstSeq: 101, LastSeq: 100}, 100},
-		{"sequence reset", 0, streamRecord{}, 100},
-		{"middle gone", 0, streamRecord{Msgs: 50, FirstSeq: 1, LastSeq: 100}, 50},
-		{"old ones expired by max age", 36 * time.Hour, streamRecord{Msgs: 50, FirstSeq: 51, LastSeq: 100}, 0},
-		{"all expired by max age", 30 * time.Minute, streamRecord{Msgs: 0, FirstSeq: 101, LastSeq: 100}, 0},
-		{"all gone though the newest is young", 36 * time.Hour, streamRecord{Msgs: 0, FirstSeq: 101, LastSeq: 100}, 1},
-		{"fewer, none old enough to expire", 30 * day, streamRecord{Msgs: 90, FirstSeq: 11, LastSeq: 100}, 10},
+		{"unchanged", 0, held, 0, 0},
+		{"grew since", 0, streamRecord{Msgs: 120, FirstSeq: 1, LastSeq: 120}, 0, 0},
+		{"tail cut", 0, streamRecord{Msgs: 60, FirstSeq: 1, LastSeq: 60}, 40, 0},
+		{"emptied, sequence kept", 0, streamRecord{Msgs: 0, FirstSeq: 101, LastSeq: 100}, 100, 0},
+		{"sequence reset", 0, streamRecord{}, 100, 0},
+		{"middle gone", 0, streamRecord{Msgs: 50, FirstSeq: 1, LastSeq: 100}, 50, 0},
+		{"old ones expired by max age", 36 * time.Hour, streamRecord{Msgs: 50, FirstSeq: 51, LastSeq: 100}, 0, 0},
+		{"all expired by max age", 30 * time.Minute, streamRecord{Msgs: 0, FirstSeq: 101, LastSeq: 100}, 0, 0},
+		{"all gone though the newest is young", 36 * time.Hour, streamRecord{Msgs: 0, FirstSeq: 101, LastSeq: 100}, 1, 0},
+		{"fewer, none old enough to expire", 30 * day, streamRecord{Msgs: 90, FirstSeq: 11, LastSeq: 100}, 10, 0},
+		{"KV: entries replaced by newer revisions", 0, streamRecord{Msgs: 100, FirstSeq: 31, LastSeq: 130}, 0, 1},
+		{"KV: entries gone and none written", 0, streamRecord{Msgs: 60, FirstSeq: 41, LastSeq: 100}, 40, 1},
+		{"KV: fewer entries though some were rewritten", 0, streamRecord{Msgs: 70, FirstSeq: 61, LastSeq: 130}, 30, 1},
+		{"KV: tail cut", 0, streamRecord{Msgs: 60, FirstSeq: 1, LastSeq: 60}, 40, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			h := held
-			h.MaxAge = tc.maxAge
+			h.MaxAge, h.PerSubject = tc.maxAge, tc.perSubject
 			l := compare(h, tc.cur, now)
 			switch {
 			case tc.lost == 0 && l != nil:
