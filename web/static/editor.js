@@ -10,7 +10,7 @@ import { api, postJSON, schema as loadSchema, session, signOut, takeTokenFromURL
 import { h, problem, announce, fmtTime } from './dom.js';
 import { load, t, onChange } from './i18n.js';
 import { mountShell } from './shell.js';
-import { signInCard } from './signin.js';
+import { askToken as gateToken, showWho as whoIs } from './signin.js';
 import { fromWire, replaceRule, removeRule, setLexiconAllow } from './editor-yaml.js';
 import { blankRule, ruleFields, readRule } from './editor-form.js';
 import { filterBar, ruleList } from './editor-list.js';
@@ -266,21 +266,9 @@ async function openEditor() {
   document.body.dataset.ready = 'true';
 }
 
-function showWho(open) {
-  $('#whoami').textContent = st.who ? st.who.subject + ' (' + st.who.role + ')' : open ? t('common.who.none') : '';
-  $('#signout').hidden = !st.who;
-  $('#insecure').hidden = !open;
-}
-
-function askToken(open) {
-  showWho(open);
-  $('#editor').hidden = true;
-  $('#signin-slot').replaceChildren(signInCard({
-    role: 'policy', cmd: 'earshot token --role policy --subject YOUR-NAME', error: st.signInError,
-    onSignedIn: (who) => { st.who = who; st.signInError = null; showWho(open); openEditor(); },
-    onError: (e) => { st.signInError = e; askToken(open); },
-  }));
-}
+// The shared sign-in gate (signin.js) with this page's role and content.
+const gate = (open) => gateToken(st, { role: 'policy', content: '#editor', open, onOpen: openEditor });
+const showWho = (open) => whoIs(st.who, open);
 
 async function start() {
   mountShell({ brand: 'common.brand.editor', current: 'lexicon', whoLabel: 'editor.who' });
@@ -288,7 +276,7 @@ async function start() {
   if (!st.who) st.who = await session().catch(() => null);
   const open = await tokensOptional();
   sessionStorage.removeItem('earshot-policy-token'); // kept by earlier versions
-  $('#signout').addEventListener('click', async () => { await signOut().catch(() => {}); st.who = null; askToken(open); });
+  $('#signout').addEventListener('click', async () => { await signOut().catch(() => {}); st.who = null; gate(open); });
   $('#yaml').addEventListener('input', validateSoon);
   $('#new-rule').addEventListener('click', () => pick(''));
   $('#rule-form').addEventListener('submit', applyRule);
@@ -302,7 +290,7 @@ async function start() {
   // A switch of language redraws what the page built with t(); the draft
   // and the form's unsaved input stay.
   onChange(() => {
-    if (!st.schema) { if (!st.who) askToken(open); return; }
+    if (!st.schema) { if (!st.who) gate(open); return; }
     showWho(open);
     const rule = readRule($('#rule-form'));
     fillForm(rule);
@@ -312,7 +300,7 @@ async function start() {
   window.addEventListener('beforeunload', (e) => {
     if (st.schema && published && $('#yaml').value !== published) e.preventDefault();
   });
-  if (!st.who && !open) { askToken(open); return; }
+  if (!st.who && !open) { gate(open); return; }
   showWho(open);
   openEditor();
 }

@@ -8,7 +8,7 @@ import { api, postJSON, session, signOut, takeTokenFromURL, tokensOptional } fro
 import { h, problem, fmtTime } from './dom.js';
 import { load, t, onChange } from './i18n.js';
 import { mountShell } from './shell.js';
-import { signInCard } from './signin.js';
+import { askToken as gateToken, showWho as whoIs } from './signin.js';
 
 await load('common', 'links');
 
@@ -158,21 +158,9 @@ async function unmark(hash) {
   if (st.view) await showLinks(st.kind, st.id);
 }
 
-function showWho(open) {
-  $('#whoami').textContent = st.who ? st.who.subject + ' (' + st.who.role + ')' : open ? t('common.who.none') : '';
-  $('#signout').hidden = !st.who;
-  $('#insecure').hidden = !open;
-}
-
-function askToken(open) {
-  showWho(open);
-  $('#links').hidden = true;
-  $('#signin-slot').replaceChildren(signInCard({
-    role: 'compliance', cmd: 'earshot token --role compliance --subject YOUR-NAME', error: st.signInError,
-    onSignedIn: (who) => { st.who = who; st.signInError = null; showWho(open); openPage(); },
-    onError: (e) => { st.signInError = e; askToken(open); },
-  }));
-}
+// The shared sign-in gate (signin.js) with this page's role and content.
+const gate = (open) => gateToken(st, { role: 'compliance', content: '#links', open, onOpen: openPage });
+const showWho = (open) => whoIs(st.who, open);
 
 async function openPage() {
   $('#signin-slot').replaceChildren();
@@ -187,7 +175,7 @@ async function start() {
   try { st.who = await takeTokenFromURL(); } catch (e) { st.signInError = e; }
   if (!st.who) st.who = await session().catch(() => null);
   const open = await tokensOptional();
-  $('#signout').addEventListener('click', async () => { await signOut().catch(() => {}); st.who = null; askToken(open); });
+  $('#signout').addEventListener('click', async () => { await signOut().catch(() => {}); st.who = null; gate(open); });
   $('#ban-form').addEventListener('submit', addBan);
   $('#view-form').addEventListener('submit', (ev) => {
     ev.preventDefault();
@@ -200,7 +188,7 @@ async function start() {
     markBenign({ value: f.get('value'), note: f.get('note') }).then(() => ev.target.reset());
   });
   onChange(() => { showWho(open); renderBans(); renderView(); renderBenign(); });
-  if (!st.who && !open) { askToken(open); return; }
+  if (!st.who && !open) { gate(open); return; }
   showWho(open);
   await openPage();
 }

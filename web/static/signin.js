@@ -23,3 +23,24 @@ export function signInCard({ role, cmd, submit, error, onSignedIn, onError }) {
     h('label', { for: 'token' }, t('common.signin.label', { role: name })), input,
     h('button', { type: 'submit' }, submit || t('common.signin.submit'))));
 }
+
+// showWho fills the shared header: who is signed in, the sign-out button,
+// and the warning shown when the server requires no tokens (open).
+export function showWho(who, open) {
+  document.getElementById('whoami').textContent = who ? who.subject + ' (' + who.role + ')' : open ? t('common.who.none') : '';
+  document.getElementById('signout').hidden = !who;
+  document.getElementById('insecure').hidden = !open;
+}
+
+// askToken hides the page's content (a selector) and shows the sign-in
+// card for a token of role in #signin-slot until one is accepted, then
+// calls onOpen. st holds the page's who and the last rejection.
+export function askToken(st, { role, content, open, onOpen }) {
+  showWho(st.who, open);
+  document.querySelector(content).hidden = true;
+  document.getElementById('signin-slot').replaceChildren(signInCard({
+    role, cmd: `earshot token --role ${role} --subject YOUR-NAME`, error: st.signInError,
+    onSignedIn: (who) => { st.who = who; st.signInError = null; showWho(who, open); onOpen(); },
+    onError: (e) => { st.signInError = e; askToken(st, { role, content, open, onOpen }); },
+  }));
+}

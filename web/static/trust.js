@@ -7,7 +7,7 @@ import { api, session, signOut, takeTokenFromURL, tokensOptional } from './api.j
 import { h, problem } from './dom.js';
 import { load, t, onChange } from './i18n.js';
 import { mountShell } from './shell.js';
-import { signInCard } from './signin.js';
+import { askToken as gateToken, showWho as whoIs } from './signin.js';
 import { lineChart } from './trust-chart.js';
 
 await load('common', 'trust');
@@ -121,21 +121,9 @@ function renderChart() {
     max: key === 'score' ? 100 : undefined }));
 }
 
-function showWho(open) {
-  $('#whoami').textContent = st.who ? st.who.subject + ' (' + st.who.role + ')' : open ? t('common.who.none') : '';
-  $('#signout').hidden = !st.who;
-  $('#insecure').hidden = !open;
-}
-
-function askToken(open) {
-  showWho(open);
-  $('#ledger').hidden = true;
-  $('#signin-slot').replaceChildren(signInCard({
-    role: 'compliance', cmd: 'earshot token --role compliance --subject YOUR-NAME', error: st.signInError,
-    onSignedIn: (who) => { st.who = who; st.signInError = null; showWho(open); openLedger(); },
-    onError: (e) => { st.signInError = e; askToken(open); },
-  }));
-}
+// The shared sign-in gate (signin.js) with this page's role and content.
+const gate = (open) => gateToken(st, { role: 'compliance', content: '#ledger', open, onOpen: openLedger });
+const showWho = (open) => whoIs(st.who, open);
 
 async function openLedger() {
   $('#signin-slot').replaceChildren();
@@ -151,14 +139,14 @@ async function start() {
   try { st.who = await takeTokenFromURL(); } catch (e) { st.signInError = e; }
   if (!st.who) st.who = await session().catch(() => null);
   const open = await tokensOptional();
-  $('#signout').addEventListener('click', async () => { await signOut().catch(() => {}); st.who = null; askToken(open); });
+  $('#signout').addEventListener('click', async () => { await signOut().catch(() => {}); st.who = null; gate(open); });
   $('#kind').addEventListener('change', async (e) => {
     st.kind = e.target.value; st.id = ''; st.report = null; $('#detail').hidden = true; await loadList();
   });
   $('#sort').addEventListener('change', (e) => { st.sort = e.target.value; loadList(); });
   $('#series').addEventListener('change', (e) => { st.series = e.target.value; renderChart(); });
   onChange(() => { showWho(open); renderList(); renderDetail(); });
-  if (!st.who && !open) { askToken(open); return; }
+  if (!st.who && !open) { gate(open); return; }
   showWho(open);
   await openLedger();
 }
