@@ -105,13 +105,18 @@ func TestEscalationReplay(t *testing.T) {
 			t.Fatalf("after claim %d: escalations %v before the staff count", i, levels())
 		}
 	}
-	m, err := heeded.NextMsg(10 * time.Second)
-	if err != nil {
-		t.Fatalf("no heeded reminder: %v", err)
-	}
+	// The price claim was never repeated: it is heeded. The cure claim's
+	// last reminder is heeded too once its window passes, and on a loaded
+	// machine that may come first.
 	var h alerter.Heeded
-	if err := json.Unmarshal(m.Data, &h); err != nil || h.RuleID != "cheap" || h.Anchor != "anchor-1" || h.WindowSeconds != 1 {
-		t.Fatalf("heeded %s (%v), want the price claim's", m.Data, err)
+	for h.RuleID != "cheap" {
+		m, err := heeded.NextMsg(10 * time.Second)
+		if err != nil {
+			t.Fatalf("no heeded reminder for the price claim: %v", err)
+		}
+		if err := json.Unmarshal(m.Data, &h); err != nil || h.Anchor != "anchor-1" || h.WindowSeconds != 1 || (h.RuleID != "cheap" && h.RuleID != "cure") {
+			t.Fatalf("heeded %s (%v)", m.Data, err)
+		}
 	}
 	testutil.Eventually(t, 10*time.Second, func() error {
 		code, body := testutil.Do(t, http.MethodGet, base+"/metrics", admin, "")

@@ -318,6 +318,9 @@ func TestCheckerRemembersSafely(t *testing.T) {
 		t.Errorf("a remembered token after its revocation: %v", err)
 	}
 	bad := tok[:len(tok)-2] + "AA"
+	if bad == tok { // the signature ended in AA already
+		bad = tok[:len(tok)-2] + "BB"
+	}
 	for range 2 {
 		if _, err := k.Check(bad, now); !errors.Is(err, ErrSignature) {
 			t.Errorf("a forged token: %v", err)
