@@ -167,3 +167,24 @@ func waitState(t *testing.T, c *api.Client, room string, want rooms.State, limit
 	})
 	return st
 }
+
+// joinDir is a new data dir for a node joining hubDir's cluster: it holds
+// copies of the hub's keys named by files (app.LexiconKeyFile,
+// links.KeyFile), which every api and scan node of a cluster shares.
+func joinDir(t *testing.T, hubDir string, files ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(hubDir, "keys", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "keys", f), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}

@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -28,26 +26,9 @@ func TestRoomRegistrationsAreShared(t *testing.T) {
 		allowLoopback(c)
 	})
 	url, keys := hub.NATSURL(), hub.NATSAuth()
-	key, err := os.ReadFile(filepath.Join(hubDir, "keys", app.LexiconKeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	linksKey, err := os.ReadFile(filepath.Join(hubDir, "keys", links.KeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
 	node := func(name string, roles ...string) *app.Service {
-		dir := t.TempDir()
-		if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "keys", app.LexiconKeyFile), key, 0o600); err != nil {
-			t.Fatal(err)
-		}
 		// scan and api nodes hash contact identifiers with the cluster's key
-		if err := os.WriteFile(filepath.Join(dir, "keys", links.KeyFile), linksKey, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		dir := joinDir(t, hubDir, app.LexiconKeyFile, links.KeyFile)
 		creds := natstest.CredsFile(t, keys, natsauth.User{Role: natsauth.RoleService, Name: name})
 		return startService(t, func(c *config.Config) {
 			c.DataDir = dir

@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -31,19 +29,9 @@ func TestSearchOverIndexNodes(t *testing.T) {
 		c.Transcripts.Search.Timeout = config.Duration(time.Second) // the fan-out waits a second more
 	})
 	url, keys := hub.NATSURL(), hub.NATSAuth()
-	key, err := os.ReadFile(filepath.Join(hubDir, "keys", app.LexiconKeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var index []*app.Service
 	for i := range 2 {
-		dir := t.TempDir()
-		if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "keys", app.LexiconKeyFile), key, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		dir := joinDir(t, hubDir, app.LexiconKeyFile)
 		creds := natstest.CredsFile(t, keys, natsauth.User{Role: natsauth.RoleService, Name: fmt.Sprint("index-", i)})
 		index = append(index, startService(t, func(c *config.Config) {
 			c.DataDir = dir
@@ -84,6 +72,7 @@ func TestSearchOverIndexNodes(t *testing.T) {
 		}
 	}
 	var res api.SearchResponse
+	var err error
 	testutil.WaitFor(t, 10*time.Second, "every posted utterance found", func() bool {
 		res, err = c.SearchTranscripts(ctx, api.SearchQuery{Q: "searchable", Size: 100})
 		return err == nil && int(res.Total) == posted

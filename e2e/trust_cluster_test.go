@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -29,19 +27,9 @@ func TestTrustOverIndexNodes(t *testing.T) {
 		c.Cluster.Roles = []string{"api", "ingest", "scan"}
 	})
 	url, keys := hub.NATSURL(), hub.NATSAuth()
-	key, err := os.ReadFile(filepath.Join(hubDir, "keys", app.LexiconKeyFile))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var index []*app.Service
 	for i := range 2 {
-		dir := t.TempDir()
-		if err := os.Mkdir(filepath.Join(dir, "keys"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, "keys", app.LexiconKeyFile), key, 0o600); err != nil {
-			t.Fatal(err)
-		}
+		dir := joinDir(t, hubDir, app.LexiconKeyFile)
 		creds := natstest.CredsFile(t, keys, natsauth.User{Role: natsauth.RoleService, Name: fmt.Sprint("index-", i)})
 		index = append(index, startService(t, func(c *config.Config) {
 			c.DataDir = dir
