@@ -115,7 +115,14 @@ func (s *Service) retryStep(ctx context.Context, step string, f func(context.Con
 	}
 	backoff := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
-		err := f(ctx)
+		// Each try has its own deadline, short at first: a JetStream
+		// cluster may never answer one of several concurrent identical
+		// creates of a stream (three nodes starting at once on a new
+		// cluster), and the next try is answered at once, so a lost reply
+		// costs two seconds, not the step's whole budget.
+		actx, cancel := context.WithTimeout(ctx, attemptTimeout(attempt))
+		err := f(actx)
+		cancel()
 		if err == nil {
 			if attempt > 1 {
 				s.log.Info("start-up step done after retries", "step", step, "attempts", attempt)
@@ -139,6 +146,17 @@ func (s *Service) retryStep(ctx context.Context, step string, f func(context.Con
 		}
 		backoff = min(backoff*2, 5*time.Second)
 	}
+}
+
+// attemptTimeout bounds try n of a start-up step: 2 s doubling up to 30 s,
+// so a step that is slow on a loaded machine (a compile, a room list)
+// fits a later try.
+func attemptTimeout(n int) time.Duration {
+	d := 2 * time.Second
+	for i := 1; i < n && d < 30*time.Second; i++ {
+		d *= 2
+	}
+	return min(d, 30*time.Second)
 }
 
 // awaitNATS waits until the connection is up and JetStream answers this

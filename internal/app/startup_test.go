@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -101,8 +102,10 @@ func TestStartWhileNATSIsDown(t *testing.T) {
 
 	cl.Kill(0)
 	testutil.Eventually(t, 10*time.Second, func() error {
-		if code, res := post("this cream cures cancer"); code != http.StatusAccepted || !res.Queued {
-			return fmt.Errorf("post while NATS is down: %d %+v", code, res)
+		code, body := testutil.Do(t, "POST", base+"/v1/rooms/r1/utterances", tok, `{"text": "this cream cures cancer"}`)
+		var res api.UtterancesResult
+		if code != http.StatusAccepted || json.Unmarshal(body, &res) != nil || !res.Queued {
+			return fmt.Errorf("post while NATS is down: %d %s", code, body)
 		}
 		return nil
 	})
