@@ -36,6 +36,7 @@ func TestBrowserOverlay(t *testing.T) {
 	runNode(t, node, "overlay.mjs", map[string]string{
 		"EARSHOT_URL": rs.base, "EARSHOT_ROOM": "anchor-room", "EARSHOT_OTHER_ROOM": "other-room",
 		"EARSHOT_ROOM_TOKEN": tok, "EARSHOT_CONTROL": rs.control.URL, "EARSHOT_INGEST_TOKEN": mint(t, rs.svc(), api.RoleIngest, ""),
+		"EARSHOT_SCHEMA_TOKEN": mint(t, rs.svc(), api.RoleCompliance, ""), // reads the schema's category names
 	})
 }
 

@@ -138,7 +138,11 @@ type roomFeed struct {
 var roomFeeds = []roomFeed{
 	{alerter.ReminderSubject, func(room string, m *nats.Msg) (string, string, bool) {
 		rem, err := alerter.DecodeReminder(m.Data)
-		return api.EventReminder, rem.AlertID, err == nil && rem.Room == room
+		if err != nil || rem.Room != room {
+			return "", "", false
+		}
+		m.Data = labelled(rem, m.Data) // this subscription's own copy
+		return api.EventReminder, rem.AlertID, true
 	}},
 	{alerter.EscalationSubject, func(room string, m *nats.Msg) (string, string, bool) {
 		return escalationEvent(m, func(e alerter.Escalation) bool { return e.Room == room })
@@ -148,6 +152,29 @@ var roomFeeds = []roomFeed{
 		ap, err := appeal.Decode(m.Data)
 		return api.EventAppeal, "", err == nil && ap.Room == room
 	}},
+}
+
+// labelledReminder is a reminder with its category's names, so the overlay
+// shows "医疗宣称" or "Medical claim" rather than an id: the anchor's
+// cookie opens this feed only (session.go), not the schema route.
+type labelledReminder struct {
+	alerter.Reminder
+	CategoryLabel   string `json:"category_label,omitempty"`
+	CategoryLabelZH string `json:"category_label_zh,omitempty"`
+}
+
+// labelled is rem's event data with its category's labels; data as it
+// came when the category is not one of the lexicon's.
+func labelled(rem alerter.Reminder, data []byte) []byte {
+	for _, c := range lexicon.Categories() {
+		if c.ID != rem.Category {
+			continue
+		}
+		if b, err := json.Marshal(labelledReminder{Reminder: rem, CategoryLabel: c.Label, CategoryLabelZH: c.LabelZH}); err == nil {
+			return b
+		}
+	}
+	return data
 }
 
 // reminderEvents streams one room's reminders, escalations (event

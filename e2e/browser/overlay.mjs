@@ -8,6 +8,7 @@ const room = env('EARSHOT_ROOM');
 const other = env('EARSHOT_OTHER_ROOM');
 const tok = env('EARSHOT_ROOM_TOKEN');
 const control = env('EARSHOT_CONTROL');
+const schemaTok = env('EARSHOT_SCHEMA_TOKEN');
 const errors = [];
 
 const browser = await launch();
@@ -37,6 +38,13 @@ try {
     check(text.includes(mine.alerts[0].reminder), `card "${text}" lacks "${mine.alerts[0].reminder}"`);
     const all = await page.$$eval('.reminder', (els) => els.map((e) => e.textContent));
     check(!all.some((t) => t.includes(foreign.alerts[0].reminder)), 'the other room\'s reminder was drawn: ' + all);
+    // The card names the category by its label in the page's language
+    // (the feed carries the lexicon's names), not by its id.
+    const sc = await (await fetch(`${base}/v1/lexicons/schema`, { headers: { Authorization: 'Bearer ' + schemaTok } })).json();
+    const cat = sc.categories.find((c) => c.id === mine.alerts[0].category);
+    check(cat && cat.label, 'the schema has no label for ' + mine.alerts[0].category);
+    const label = await card.$eval('.label', (e) => e.textContent);
+    check(label.startsWith(cat.label), `card label "${label}" does not start with the category's label "${cat.label}"; console: ${logs.join(" | ")}`);
     const sev = await card.getAttribute('class');
     check(sev.includes('sev-' + mine.alerts[0].severity), 'card class lacks the severity: ' + sev);
     await shot(page, 'overlay-reminder', { omitBackground: true });

@@ -9,7 +9,7 @@
 // it (OBS's is English), see i18n.js; it draws no language switch, since
 // anything drawn shows on the stream.
 import { feed, takeTokenFromURL } from './api.js';
-import { load, t } from './i18n.js';
+import { load, t, termLabel } from './i18n.js';
 import { appealCard } from './overlay-appeal.js';
 
 await load('overlay', 'appeal');
@@ -58,6 +58,11 @@ function escalate(e) {
   el.dataset.rule = e.rule_id || '';
 }
 
+// categoryLabel names the reminder's category in the anchor's language
+// ("医疗宣称", "Medical claim"): the feed adds the lexicon's names
+// (server/events.go); a category it does not know shows as its id.
+const categoryLabel = (r) => termLabel({ id: (r.category || '').replace(/-/g, ' '), label: r.category_label, label_zh: r.category_label_zh });
+
 function show(r) {
   if (r.room !== room) return; // the server filters too; never draw another room
   const repeat = Math.max(1, r.repeat | 0);
@@ -69,7 +74,7 @@ function show(r) {
   card.dataset.rule = r.rule_id || '';
   const label = document.createElement('span');
   label.className = 'label';
-  label.textContent = (r.category || '').replace(/-/g, ' ') + (repeat > 1 ? ' · ' + t('overlay.repeat', { n: repeat }) : '');
+  label.textContent = categoryLabel(r) + (repeat > 1 ? ' · ' + t('overlay.repeat', { n: repeat }) : '');
   card.append(label, document.createTextNode(r.text || r.rule_id || ''));
   box.append(card);
   trim();
