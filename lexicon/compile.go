@@ -20,7 +20,8 @@ type Options struct {
 // Engine is a compiled lexicon. It is immutable after Compile and safe for
 // concurrent use: a new lexicon version is a new Engine.
 type Engine struct {
-	lx          *Lexicon
+	lx          *Lexicon // sets expanded (sets.go)
+	written     *Lexicon // as written, for Lexicon()
 	py          *pinyin.Table
 	rules       []*crule
 	patterns    []*cpattern
@@ -51,7 +52,9 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	if lx == nil {
 		return nil, fmt.Errorf("lexicon: compile: nil lexicon")
 	}
-	e := &Engine{lx: lx, py: pinyin.Default(), keyIDs: map[string]int32{},
+	written := lx
+	lx = lx.expandSets() // sets.go: one phrase per member of a {set}
+	e := &Engine{lx: lx, written: written, py: pinyin.Default(), keyIDs: map[string]int32{},
 		phonetic: opts.Phonetic}
 	var allow []*cpattern
 	for _, a := range lx.Allow {
@@ -75,7 +78,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 }
 
 // Lexicon returns the lexicon the engine was compiled from.
-func (e *Engine) Lexicon() *Lexicon { return e.lx }
+func (e *Engine) Lexicon() *Lexicon { return e.written }
 
 func (e *Engine) compileRule(r *Rule, index int) *crule {
 	cr := &crule{rule: r, index: index, romanized: r.Romanized, shortLatin: r.Category != "private-goods"}

@@ -52,6 +52,13 @@ func (es ValidationErrors) Error() string {
 type collector struct {
 	file string
 	errs ValidationErrors
+	sets map[string][]string // the lexicon's, for the phrases that name them
+}
+
+// phrase says why phrase s (each phrase its sets expand it to) cannot be
+// matched, or "".
+func (c *collector) phrase(s string, wildcards bool) string {
+	return checkPhrase(s, c.sets, func(x string) string { return phraseProblem(x, wildcards) })
 }
 
 func (c *collector) add(ruleID string, index int, field, format string, args ...any) {

@@ -10,6 +10,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(badYAML))
 	f.Add(mustRead(f, "testdata/rules.yaml"))
 	f.Add([]byte("format: 1\nrules:\n  - {id: a, category: private-goods, severity: low, patterns: [{digits: 7}], reminder: r}"))
+	f.Add([]byte("format: 1\nsets: {c: [diabetes, 糖尿病], v: [cure, heal]}\nrules:\n  - {id: a, category: medical-claim, severity: high, patterns: [\"{v}s {c}\", {phrase: \"治{c}\", not_inside: [\"{c}患者\"]}], exceptions: [\"not {v}\"], reminder: r}"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		lx, err := Parse("fuzz.yaml", data)
 		if err != nil {

@@ -17,7 +17,9 @@ type Lexicon struct {
 	// cancelled only when it lies inside an occurrence of one of them
 	// (docs/lexicon.md, "Allow-lists, exceptions and guards").
 	Allow []string `yaml:"allow"`
-	Rules []Rule   `yaml:"rules"`
+	// Sets are named word lists a phrase names as {name} (sets.go).
+	Sets  map[string][]string `yaml:"sets"`
+	Rules []Rule              `yaml:"rules"`
 	// Escalation is the escalation policy (escalation.go); nil means
 	// DefaultEscalation.
 	Escalation *Escalation `yaml:"escalation"`

@@ -34,6 +34,7 @@ func oneOf(v string, set []string) bool {
 // guessed Languages). It appends to c rather than stopping at the first
 // problem.
 func validate(lx *Lexicon, c *collector) {
+	c.sets = lx.Sets
 	switch {
 	case lx.Format == 0:
 		c.add("", 0, "format", "missing (must be %d)", CurrentFormat)
@@ -41,10 +42,11 @@ func validate(lx *Lexicon, c *collector) {
 		c.add("", 0, "format", "unknown format %d (must be %d)", lx.Format, CurrentFormat)
 	}
 	for j, a := range lx.Allow {
-		if msg := phraseProblem(a, false); msg != "" {
+		if msg := c.phrase(a, false); msg != "" {
 			c.add("", 0, fmt.Sprintf("allow[%d]", j), "%s (the allowed phrase could never match)", msg)
 		}
 	}
+	validateSets(lx.Sets, c) // sets.go
 	validateEscalation(lx.Escalation, c)
 	seen := map[string]int{}
 	for i := range lx.Rules {
@@ -100,12 +102,12 @@ func validateRule(r *Rule, idx int, c *collector) {
 		validateException(x, id, idx, fmt.Sprintf("exceptions[%d]", j), c)
 	}
 	for j, a := range r.Allow {
-		if msg := phraseProblem(a, false); msg != "" {
+		if msg := c.phrase(a, false); msg != "" {
 			c.add(id, idx, fmt.Sprintf("allow[%d]", j), "%s (the allowed phrase could never match)", msg)
 		}
 	}
 	if len(r.Languages) == 0 {
-		r.Languages = guessLanguages(r.Patterns)
+		r.Languages = guessLanguages(expandPatterns(r.Patterns, c.sets)) // a {set}'s members say which
 	}
 }
 
@@ -133,7 +135,7 @@ func validatePattern(p *Pattern, id string, idx int, field string, c *collector)
 		}
 		return
 	}
-	if msg := phraseProblem(p.Phrase, true); msg != "" {
+	if msg := c.phrase(p.Phrase, true); msg != "" {
 		c.add(id, idx, field+".phrase", "%s", msg)
 	}
 	if p.Slop != nil && (*p.Slop < 0 || *p.Slop > MaxSlop) {
@@ -143,7 +145,7 @@ func validatePattern(p *Pattern, id string, idx int, field string, c *collector)
 		"not_preceded_by": p.NotPrecededBy, "not_inside": p.NotInside}
 	for _, name := range []string{"not_followed_by", "not_preceded_by", "not_inside"} {
 		for k, g := range guards[name] {
-			if msg := phraseProblem(g, false); msg != "" {
+			if msg := c.phrase(g, false); msg != "" {
 				c.add(id, idx, fmt.Sprintf("%s.%s[%d]", field, name, k), "%s", msg)
 			}
 		}
@@ -152,7 +154,7 @@ func validatePattern(p *Pattern, id string, idx int, field string, c *collector)
 
 func validateException(x Exception, id string, idx int, field string, c *collector) {
 	reportUnknown(x.unknown, id, idx, field, c)
-	if msg := phraseProblem(x.Phrase, false); msg != "" {
+	if msg := c.phrase(x.Phrase, false); msg != "" {
 		c.add(id, idx, field+".phrase", "%s (the exception could never match)", msg)
 	}
 	if x.Window != nil && (*x.Window < 0 || *x.Window > MaxWindow) {
