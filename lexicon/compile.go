@@ -39,6 +39,8 @@ type Engine struct {
 	phonIDs     []*cpattern // by pattern id: registered with the phone matcher
 	nPhon       int
 	gatedBy     [][]int32 // key id -> the phonGated patterns it opens
+	phonOpen    []int32   // the phonetic patterns no gate closes
+	phonByID    phoneticByID
 	scratch     sync.Pool
 
 	searchOnce sync.Once
@@ -245,7 +247,11 @@ func (e *Engine) addPhonetic() {
 		}
 	}
 	e.gatedBy = make([][]int32, len(e.keyIDs))
+	e.phonByID, _ = e.phonetic.(phoneticByID)
 	for _, p := range e.phonIDs {
+		if p != nil && !p.phonGated {
+			e.phonOpen = append(e.phonOpen, int32(p.id))
+		}
 		if p == nil || !p.phonGated {
 			continue
 		}

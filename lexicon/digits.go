@@ -46,16 +46,7 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han, all bool, sc *scratch
 	if len(words) == 0 {
 		return
 	}
-	e.openGates(sc)
-	allow := func(id int) bool {
-		if id < 0 || id >= len(e.phonIDs) {
-			return false
-		}
-		p := e.phonIDs[id]
-		return p != nil && (all || sc.fired[p.rule.index-1] != sc.gen) &&
-			(!p.phonGated || sc.gateOK[id] == sc.gen)
-	}
-	for _, m := range e.phonetic.FindAmong(words, allow) {
+	for _, m := range e.findPhonetic(words, all, sc) {
 		if m.ID < 0 || m.ID >= len(e.phonIDs) {
 			continue
 		}
@@ -70,6 +61,45 @@ func (e *Engine) matchPhonetic(toks []analysis.Token, han, all bool, sc *scratch
 		}
 		emit(found{p: p, sp: sp, why: why})
 	}
+}
+
+// findPhonetic asks the phone matcher about the phonetic phrases the
+// call's keys opened (or no gate closes) whose rule has no Hit yet
+// (unless all).
+func (e *Engine) findPhonetic(words []string, all bool, sc *scratch) []PhoneticMatch {
+	if e.phonByID == nil {
+		e.openGates(sc)
+		allow := func(id int) bool {
+			if id < 0 || id >= len(e.phonIDs) {
+				return false
+			}
+			p := e.phonIDs[id]
+			return p != nil && (all || sc.fired[p.rule.index-1] != sc.gen) &&
+				(!p.phonGated || sc.gateOK[id] == sc.gen)
+		}
+		return e.phonetic.FindAmong(words, allow)
+	}
+	ids := sc.pids[:0]
+	add := func(id int32) {
+		if p := e.phonIDs[id]; p != nil && (all || sc.fired[p.rule.index-1] != sc.gen) {
+			ids = append(ids, int(id))
+		}
+	}
+	for _, id := range e.phonOpen {
+		add(id)
+	}
+	for _, k := range sc.seenList {
+		if int(k) < len(e.gatedBy) {
+			for _, id := range e.gatedBy[k] {
+				if sc.gateOK[id] != sc.gen {
+					sc.gateOK[id] = sc.gen
+					add(id)
+				}
+			}
+		}
+	}
+	sc.pids = ids[:0]
+	return e.phonByID.FindIDs(words, ids)
 }
 
 // openGates marks (sc.gateOK) the gated phonetic phrases one of whose

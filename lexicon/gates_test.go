@@ -3,7 +3,6 @@ package lexicon
 import (
 	"testing"
 
-	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon/phonetic"
 )
 
@@ -12,16 +11,7 @@ import (
 // (the per-phrase test it replaces), on every regression text against the
 // shipped lexicon with the real pronouncing dictionary.
 func TestOpenGatesEqualsKeyTest(t *testing.T) {
-	const dictPath = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
-	testutil.NeedFile(t, dictPath)
-	dict, err := phonetic.LoadDict(dictPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	lx, err := Default()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dict, lx := dictAndDefault(t)
 	e, err := Compile(lx, Options{Phonetic: phonetic.NewIndex(dict, phonetic.IndexOptions{})})
 	if err != nil {
 		t.Fatal(err)

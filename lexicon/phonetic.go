@@ -17,10 +17,20 @@ type PhoneticMatcher interface {
 	FindAmong(words []string, allow func(id int) bool) []PhoneticMatch
 }
 
+// phoneticByID is an optional PhoneticMatcher method: FindAmong for the
+// phrases ids lists, which the engine knows from its gates (few of many),
+// so the matcher need not ask about each. *phonetic.Index has it.
+type phoneticByID interface {
+	FindIDs(words []string, ids []int) []PhoneticMatch
+}
+
 // PhoneticMatch is one approximate occurrence: words[StartWord:EndWord]
 // sound like phrase ID at edit distance Distance; Score is in (0,1]. It is
 // phonetic.Match, so *phonetic.Index needs no adapter.
 type PhoneticMatch = phonetic.Match
 
 // The phonetic index is the production PhoneticMatcher.
-var _ PhoneticMatcher = (*phonetic.Index)(nil)
+var (
+	_ PhoneticMatcher = (*phonetic.Index)(nil)
+	_ phoneticByID    = (*phonetic.Index)(nil)
+)

@@ -35,6 +35,7 @@ type scratch struct {
 	gateOK   []uint32 // pattern id: a key of its phonKeys was seen (gen)
 	pwords   []string // matchPhonetic's words
 	pat      []int    // and their tokens
+	pids     []int    // findPhonetic's phrase ids
 }
 
 func (e *Engine) newScratch() *scratch {

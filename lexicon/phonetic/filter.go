@@ -16,6 +16,8 @@ const (
 
 type pieceFilter struct {
 	class      []byte
+	dense      [256]uint8 // phone: its class numbered from 0 (see bag.go)
+	nDense     int
 	postings   map[uint32][]posting
 	lengths    [maxKey + 1]bool // key lengths in use
 	unfiltered []int32          // entries the filter cannot exclude
@@ -38,22 +40,37 @@ type candidate struct {
 }
 
 func newPieceFilter(class []byte) *pieceFilter {
-	return &pieceFilter{class: class, postings: map[uint32][]posting{}}
+	f := &pieceFilter{class: class, postings: map[uint32][]posting{}}
+	num := map[byte]uint8{}
+	for p, c := range class {
+		n, ok := num[c]
+		if !ok {
+			n = uint8(len(num))
+			num[c] = n
+		}
+		f.dense[p] = n
+	}
+	f.nDense = max(1, len(num))
+	return f
 }
 
-// add registers entry e with phones that tolerate k full edits.
-func (f *pieceFilter) add(e int32, phones string, k int) {
+// add registers entry e with phones that tolerate k full edits and
+// returns its pieces (nil: the filter cannot exclude it).
+func (f *pieceFilter) add(e int32, phones string, k int) []piece {
 	m := len(phones)
 	if k+1 > m {
 		f.unfiltered = append(f.unfiltered, e)
-		return
+		return nil
 	}
+	pieces := make([]piece, 0, k+1)
 	for i := 0; i <= k; i++ {
 		lo, hi := i*m/(k+1), (i+1)*m/(k+1)
 		key := f.key(phones[lo:min(hi, lo+maxKey)])
 		f.postings[key] = append(f.postings[key], posting{e, int32(lo), int32(k)})
 		f.lengths[min(hi-lo, maxKey)] = true
+		pieces = append(pieces, piece{key: key, offset: int32(lo)})
 	}
+	return pieces
 }
 
 // key packs the classes of up to maxKey phones with their count.
@@ -80,8 +97,12 @@ type filterScratch struct {
 	allowOK  []bool
 	utt      [][]string          // pronounceAll's result
 	compound map[string][]string // words pronounced as compounds
-	dp       dpBuffers
+	align    alignScratch
 	matches  []Match
+	grams    gramTable // FindIDs' n-grams of the utterance
+	minPh    []int     // wordPhones' result
+	maxPh    []int
+	bag      bagScratch
 }
 
 func (sc *filterScratch) growAllow(n int) {
@@ -129,7 +150,7 @@ func (f *pieceFilter) candidates(utt [][]string, n int, sc *filterScratch, ok fu
 			sc.take(e, words, true)
 		}
 	}
-	minPhones := wordMinPhones(utt)
+	ph := wordPhones(utt, sc)
 	for w, prons := range utt {
 		for _, p := range prons {
 			for j := range len(p) {
@@ -141,12 +162,17 @@ func (f *pieceFilter) candidates(utt [][]string, n int, sc *filterScratch, ok fu
 						}
 						c := sc.take(ps.entry, words, false)
 						off := sc.offs[c]
-						markStarts(sc.slab[off:off+int32(words)], minPhones, at, int(ps.offset+ps.k))
+						markStarts(sc.slab[off:off+int32(words)], ph, at, int(ps.offset), int(ps.k))
 					}
 				})
 			}
 		}
 	}
+	return sc.finish(words)
+}
+
+// finish points every candidate at its start words in the slab.
+func (sc *filterScratch) finish(words int) []candidate {
 	for i := range sc.out {
 		off := sc.offs[i]
 		sc.out[i].starts = sc.slab[off : off+int32(words) : off+int32(words)]
@@ -154,28 +180,38 @@ func (f *pieceFilter) candidates(utt [][]string, n int, sc *filterScratch, ok fu
 	return sc.out
 }
 
-// markStarts marks the start words from which at most budget phones lie
-// before site st.
-func markStarts(starts []bool, minPhones []int, st site, budget int) {
-	before := st.phone
-	for s := st.word; s >= 0 && before <= budget; s-- {
-		starts[s] = true
+// markStarts marks the start words from which the phones before site st
+// can align with the phrase's first offset phones within k full edits:
+// between offset-k and offset+k of them (each insertion or deletion is a
+// full edit; a piece without full edits aligns phone for phone).
+func markStarts(starts []bool, ph phoneRange, st site, offset, k int) {
+	lo, hi := st.phone, st.phone // the phones before st from word s's start
+	for s := st.word; s >= 0 && lo <= offset+k; s-- {
+		if hi >= offset-k {
+			starts[s] = true
+		}
 		if s > 0 {
-			before += minPhones[s-1]
+			lo, hi = lo+ph.min[s-1], hi+ph.max[s-1]
 		}
 	}
 }
 
-func wordMinPhones(utt [][]string) []int {
-	out := make([]int, len(utt))
+// phoneRange is, per word, its shortest and longest pronunciation.
+type phoneRange struct{ min, max []int }
+
+func wordPhones(utt [][]string, sc *filterScratch) phoneRange {
+	lo := append(sc.minPh[:0], make([]int, len(utt))...)
+	hi := append(sc.maxPh[:0], make([]int, len(utt))...)
+	sc.minPh, sc.maxPh = lo, hi
 	for w, prons := range utt {
 		for i, p := range prons {
-			if i == 0 || len(p) < out[w] {
-				out[w] = len(p)
+			if i == 0 || len(p) < lo[w] {
+				lo[w] = len(p)
 			}
+			hi[w] = max(hi[w], len(p))
 		}
 	}
-	return out
+	return phoneRange{lo, hi}
 }
 
 // walk calls found with the key of every class n-gram starting at phone j

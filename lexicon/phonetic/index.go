@@ -65,6 +65,9 @@ type entry struct {
 	id      int
 	phones  string // phone ids
 	maxCost int    // in quarter phones
+	k       int    // full edits maxCost affords
+	pieces  []piece
+	bag     []classCount // the phrase's phones per class
 }
 
 // Index finds approximate occurrences of many phrases. Add all phrases
@@ -80,8 +83,12 @@ type Index struct {
 	costBy  []uint8
 	nPhones int
 	entries []entry
-	filter  *pieceFilter
-	scratch sync.Pool // *filterScratch
+	// byID (ids 0..len-1) and byIDSparse (others) list each phrase id's
+	// entries, for FindIDs.
+	byID       [][]int32
+	byIDSparse map[int][]int32
+	filter     *pieceFilter
+	scratch    sync.Pool // *filterScratch
 }
 
 // NewIndex returns an empty index over d's pronunciations.
@@ -170,9 +177,27 @@ func (ix *Index) addEntry(id int, phones string, minScore float64) {
 		// Score = 1 - cost/(m*fullCost) >= minScore
 		e.maxCost = min(e.maxCost, int((1-minScore)*float64(len(phones)*fullCost)+1e-9))
 	}
-	ix.filter.add(int32(len(ix.entries)), phones, e.maxCost/fullCost)
+	en := int32(len(ix.entries))
+	e.k = e.maxCost / fullCost
+	e.pieces = ix.filter.add(en, phones, e.k)
+	e.bag = ix.filter.bagOf(phones)
 	ix.entries = append(ix.entries, e)
+	switch {
+	case id >= 0 && id < maxDenseID:
+		for len(ix.byID) <= id {
+			ix.byID = append(ix.byID, nil)
+		}
+		ix.byID[id] = append(ix.byID[id], en)
+	default:
+		if ix.byIDSparse == nil {
+			ix.byIDSparse = map[int][]int32{}
+		}
+		ix.byIDSparse[id] = append(ix.byIDSparse[id], en)
+	}
 }
+
+// maxDenseID bounds the ids listed in a slice rather than a map.
+const maxDenseID = 1 << 20
 
 // budget is the largest weighted distance accepted for a phrase of m
 // phones, in quarter phones.

@@ -1,0 +1,158 @@
+package phonetic
+
+// FindIDs is FindAmong for a caller that already knows which phrases are
+// plausible: it looks only at the entries of ids (duplicates and unknown
+// ids are ignored) and returns exactly what FindAmong returns with an
+// allow that accepts those ids (TestFindIDsEqualsFindAmong). It is the
+// fast path when ids are few: instead of looking every class n-gram of the
+// utterance up among all phrases' pieces, it looks each piece of the
+// given phrases up among the utterance's n-grams.
+func (ix *Index) FindIDs(words []string, ids []int) []Match {
+	if len(ids) == 0 || len(words) == 0 {
+		return nil
+	}
+	sc := ix.scratch.Get().(*filterScratch)
+	defer ix.scratch.Put(sc)
+	utt := ix.pronounceAll(words, sc)
+	sc.begin(len(ix.entries))
+	nw := len(utt)
+	ph := wordPhones(utt, sc)
+	built := false
+	for _, id := range ids {
+		for _, en := range ix.entriesOf(id) {
+			if sc.stamp[en] == sc.gen {
+				continue // a duplicate id
+			}
+			e := &ix.entries[en]
+			if e.pieces == nil {
+				sc.take(en, nw, true)
+				continue
+			}
+			if !built {
+				sc.grams.build(ix.filter, utt)
+				built = true
+			}
+			for _, pc := range e.pieces {
+				for s := sc.grams.lookup(pc.key); s >= 0; s = sc.grams.sites[s].next {
+					c := sc.take(en, nw, false)
+					off := sc.offs[c]
+					st := sc.grams.sites[s]
+					markStarts(sc.slab[off:off+int32(nw)], ph, site{int(st.word), int(st.phone)}, int(pc.offset), e.k)
+				}
+			}
+		}
+	}
+	return ix.alignCandidates(utt, sc.finish(nw), sc)
+}
+
+// entriesOf returns the entry numbers of phrase id.
+func (ix *Index) entriesOf(id int) []int32 {
+	if id >= 0 && id < len(ix.byID) {
+		return ix.byID[id]
+	}
+	return ix.byIDSparse[id]
+}
+
+// piece is one pigeonhole piece of an entry: the key of its first phones'
+// classes and its offset in the phrase.
+type piece struct {
+	key    uint32
+	offset int32
+}
+
+// gramTable maps the class n-grams of one utterance (the keys the filter
+// uses) to where they start: open addressing with generation stamps, so
+// a call clears nothing.
+type gramTable struct {
+	gen   uint32
+	shift uint32 // 32 - log2(len(slots))
+	slots []gramSlot
+	sites []gramSite
+}
+
+type gramSlot struct {
+	key, gen uint32
+	head     int32
+}
+
+type gramSite struct {
+	word, phone, next int32
+}
+
+func (g *gramTable) build(f *pieceFilter, utt [][]string) {
+	n := 0
+	for _, prons := range utt {
+		for _, p := range prons {
+			n += len(p)
+		}
+	}
+	size, bits := 256, uint32(8)
+	for size < 8*n { // up to maxKey keys per phone, at most half full
+		size, bits = size*2, bits+1
+	}
+	g.shift = 32 - bits
+	if len(g.slots) < size {
+		g.slots = make([]gramSlot, size)
+		g.gen = 0
+	}
+	g.slots = g.slots[:size]
+	g.gen++
+	if g.gen == 0 {
+		clear(g.slots)
+		g.gen = 1
+	}
+	g.sites = g.sites[:0]
+	for w, prons := range utt {
+		for _, p := range prons {
+			for j := range len(p) {
+				g.walk(f, utt, int32(w), int32(j), w, p, j, 0, 0)
+			}
+		}
+	}
+}
+
+// walk inserts the key of every class n-gram (of a length the filter
+// uses) starting at phone j0 of word w0, continuing into the following
+// words: f.walk without a callback.
+func (g *gramTable) walk(f *pieceFilter, utt [][]string, w0, j0 int32, w int, p string, j int, key uint32, l int) {
+	for ; j < len(p) && l < maxKey; j++ {
+		key = key<<classBits | uint32(f.class[p[j]])
+		l++
+		if f.lengths[l] {
+			g.insert(uint32(l)<<(classBits*l)|key, w0, j0)
+		}
+	}
+	if l == maxKey || w+1 >= len(utt) {
+		return
+	}
+	for _, q := range utt[w+1] {
+		g.walk(f, utt, w0, j0, w+1, q, 0, key, l)
+	}
+}
+
+func (g *gramTable) slot(key uint32) *gramSlot {
+	mask := uint32(len(g.slots) - 1)
+	for h := (key * 0x9e3779b1) >> g.shift; ; h = (h + 1) & mask {
+		s := &g.slots[h]
+		if s.gen != g.gen || s.key == key {
+			return s
+		}
+	}
+}
+
+func (g *gramTable) insert(key uint32, w, j int32) {
+	s := g.slot(key)
+	if s.gen != g.gen {
+		s.key, s.gen, s.head = key, g.gen, -1
+	}
+	g.sites = append(g.sites, gramSite{word: w, phone: j, next: s.head})
+	s.head = int32(len(g.sites) - 1)
+}
+
+// lookup returns the first site of key, or -1.
+func (g *gramTable) lookup(key uint32) int32 {
+	if s := g.slot(key); s.gen == g.gen {
+		return s.head
+	}
+	return -1
+}
