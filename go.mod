@@ -35,7 +35,9 @@ require (
 	github.com/prometheus/common v0.72.0
 	github.com/rs/cors v1.11.1
 	github.com/spf13/cobra v1.10.2
+	github.com/synadia-io/orbit.go/natsext v0.1.3
 	github.com/synadia-io/orbit.go/pcgroups v0.2.2
+	github.com/valyala/fastjson v1.6.10
 	go.etcd.io/bbolt v1.4.0
 	golang.org/x/net v0.60.0
 	golang.org/x/sys v0.49.0
@@ -91,7 +93,6 @@ require (
 	github.com/pion/turn/v5 v5.1.3 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
-	github.com/synadia-io/orbit.go/natsext v0.1.3 // indirect
 	github.com/wlynxg/anet v0.0.5 // indirect
 	golang.org/x/crypto v0.58.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -46,6 +47,10 @@ type Detector struct {
 	stream    *lexicon.Stream // its partials, when current can stream
 	version   string
 	fired     map[string]bool
+	// last is the previous hypothesis of the utterance and its hits: a
+	// partial that repeats it word for word cannot hit anything new.
+	last     transcript.Hypothesis
+	lastHits []lexicon.Hit
 }
 
 // NewDetector makes a Detector for one session of room; session keeps
@@ -75,6 +80,13 @@ func (d *Detector) Detect(h transcript.Hypothesis) ([]alerter.Alert, []lexicon.H
 			d.stream = s.NewStream()
 		}
 		clear(d.fired)
+		d.last, d.lastHits = transcript.Hypothesis{}, nil
+	}
+	if d.repeats(h) {
+		// Its hits are the previous hypothesis' and all of them fired: no
+		// alert, and no need to match again. Recognizers and platforms
+		// repeat partials while a speaker pauses.
+		return nil, d.lastHits
 	}
 	var hits []lexicon.Hit
 	if d.stream != nil {
@@ -82,6 +94,7 @@ func (d *Detector) Detect(h transcript.Hypothesis) ([]alerter.Alert, []lexicon.H
 	} else {
 		hits = d.current.Match(h)
 	}
+	d.last, d.lastHits = h, hits
 	var fresh []lexicon.Hit
 	for _, hit := range hits {
 		if d.fired[hit.RuleID] {
@@ -94,6 +107,17 @@ func (d *Detector) Detect(h transcript.Hypothesis) ([]alerter.Alert, []lexicon.H
 		return nil, hits
 	}
 	return []alerter.Alert{d.alert(h, fresh)}, hits
+}
+
+// repeats reports whether h is a partial with the same text and
+// alternatives as the previous hypothesis of its utterance (and the same
+// words, which place the hits). A final is always matched: it is what the
+// transcript store keeps.
+func (d *Detector) repeats(h transcript.Hypothesis) bool {
+	p := &d.last
+	return !h.Final && h.Text != "" && p.Utterance == h.Utterance && p.Text == h.Text &&
+		slices.Equal(p.Alternatives, h.Alternatives) && slices.Equal(p.Words, h.Words) &&
+		p.Start == h.Start && p.End == h.End
 }
 
 // alert groups the new hits of one hypothesis into one alert: one alert

@@ -115,6 +115,47 @@ func TestDetectorAlertsOncePerUtterance(t *testing.T) {
 	}
 }
 
+// countingMatcher is wordMatcher counting the hypotheses it matched.
+type countingMatcher struct {
+	wordMatcher
+	n *int
+}
+
+func (m countingMatcher) Match(h transcript.Hypothesis) []lexicon.Hit {
+	*m.n++
+	return m.wordMatcher.Match(h)
+}
+
+// TestDetectorSkipsRepeatedPartials: a partial that repeats the previous
+// hypothesis of its utterance is not matched again and reports the same
+// hits with no alert; a changed one, a final, or the next utterance are
+// matched.
+func TestDetectorSkipsRepeatedPartials(t *testing.T) {
+	matched := 0
+	d := NewDetector(Room{ID: "r"}, "s1", Static(countingMatcher{wordMatcher{"v1", []string{"cure"}}, &matched}))
+	steps := []struct {
+		h               transcript.Hypothesis
+		alerts, matched int
+	}{
+		{transcript.Hypothesis{Utterance: 1, Text: "it cure"}, 1, 1},
+		{transcript.Hypothesis{Utterance: 1, Text: "it cure"}, 0, 1}, // repeated: skipped
+		{transcript.Hypothesis{Utterance: 1, Text: "it cure", Alternatives: []string{"it cured"}}, 0, 2},
+		{transcript.Hypothesis{Utterance: 1, Text: "it cure", Alternatives: []string{"it cured"}}, 0, 2},
+		{transcript.Hypothesis{Utterance: 1, Text: "it cure", Alternatives: []string{"it cured"}, End: time.Second}, 0, 3},
+		{transcript.Hypothesis{Utterance: 1, Final: true, Text: "it cure", Alternatives: []string{"it cured"}, End: time.Second}, 0, 4},
+		{transcript.Hypothesis{Utterance: 2, Text: "it cure"}, 1, 5},
+	}
+	for i, st := range steps {
+		alerts, hits := d.Detect(st.h)
+		if len(alerts) != st.alerts || matched != st.matched {
+			t.Errorf("step %d: %d alerts after %d matches, want %d after %d", i, len(alerts), matched, st.alerts, st.matched)
+		}
+		if len(hits) != 1 || hits[0].RuleID != "r-cure" {
+			t.Errorf("step %d: hits %+v, want r-cure", i, hits)
+		}
+	}
+}
+
 // TestDetectorPinsVersionPerUtterance: a version published mid-utterance
 // applies from the next utterance on.
 func TestDetectorPinsVersionPerUtterance(t *testing.T) {

@@ -172,7 +172,7 @@ func (s *Scan) handle(msg jetstream.Msg) {
 		s.dead(msg, err)
 		return
 	}
-	if s.stale(msg, m) {
+	if s.stale(msg, hdr, m) {
 		s.Stats.Shed.Add(1)
 		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session}, false)
 		_ = msg.Ack()
@@ -184,9 +184,9 @@ func (s *Scan) handle(msg jetstream.Msg) {
 	if m.Clips {
 		clip = s.opts.ClipURL
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx := &lazyTimeout{d: scanTimeout}
 	alerts, err := s.opts.Scanner.ScanWith(ctx, h, clip)
-	cancel()
+	ctx.cancel()
 	s.Stats.Scanned.Add(1)
 	s.Stats.Alerts.Add(uint64(len(alerts)))
 	if err != nil {
@@ -294,10 +294,51 @@ func (s *Scan) sweep() {
 // stale reports whether m is a partial the overload policy sheds: stored
 // longer than ShedPartialsAfter ago (the scanner is behind). A requester
 // waiting for it (the utterances API) is never shed.
-func (s *Scan) stale(msg jetstream.Msg, m Message) bool {
-	if m.Final || s.opts.ShedPartialsAfter < 0 || msg.Headers().Get(HeaderReplyAll) != "" {
+func (s *Scan) stale(msg jetstream.Msg, hdr nats.Header, m Message) bool {
+	if m.Final || s.opts.ShedPartialsAfter < 0 || hdr.Get(HeaderReplyAll) != "" {
 		return false
 	}
 	md, err := msg.Metadata()
 	return err == nil && time.Since(md.Timestamp) > s.opts.ShedPartialsAfter
 }
+
+// scanTimeout bounds the sink and linker work of one hypothesis.
+const scanTimeout = 10 * time.Second
+
+// lazyTimeout is a context that times out scanTimeout after it is first
+// asked for its deadline or channel. Most hypotheses have no alert and
+// never ask (the scanner touches its context only to deliver or link), so
+// they pay for no timer: context.WithTimeout per message was about 3 % of
+// the scan role's CPU. Safe for concurrent use.
+type lazyTimeout struct {
+	d    time.Duration
+	once sync.Once
+	ctx  context.Context
+	stop context.CancelFunc
+}
+
+func (l *lazyTimeout) get() context.Context {
+	l.once.Do(func() { l.ctx, l.stop = context.WithTimeout(context.Background(), l.d) })
+	return l.ctx
+}
+
+func (l *lazyTimeout) Deadline() (time.Time, bool) { return l.get().Deadline() }
+func (l *lazyTimeout) Done() <-chan struct{}       { return l.get().Done() }
+func (l *lazyTimeout) Err() error                  { return l.get().Err() }
+func (l *lazyTimeout) Value(any) any               { return nil }
+
+// cancel releases the timer, if one was made; unused, the context is
+// done from now on, as a cancelled one would be.
+func (l *lazyTimeout) cancel() {
+	l.once.Do(func() { l.ctx = doneContext })
+	if l.stop != nil {
+		l.stop()
+	}
+}
+
+// doneContext is a context already cancelled (never changed).
+var doneContext = func() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}()

@@ -1,7 +1,6 @@
 package utt
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -102,9 +101,7 @@ func Decode(subject string, data []byte) (Message, string, error) {
 		return Message{}, "", fmt.Errorf("%w: subject %s: %w", ErrInvalid, subject, err)
 	}
 	var m Message
-	dec := json.NewDecoder(strings.NewReader(string(data)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
+	if err := decodeBody(data, &m); err != nil {
 		return Message{}, room, fmt.Errorf("%w: body is not a JSON utterance: %w", ErrInvalid, err)
 	}
 	if err := m.validate(); err != nil {

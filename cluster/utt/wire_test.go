@@ -1,6 +1,7 @@
 package utt
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -55,4 +56,36 @@ func TestHeardRoundTrip(t *testing.T) {
 		got.Utterance != 4 || !got.Final || got.Recognizer != "sphinx" {
 		t.Fatalf("round trip: %+v, want %+v", got, h)
 	}
+}
+
+// TestLazyTimeout: the scan handler's context makes its timer only when
+// asked, then behaves as context.WithTimeout's; cancelled unused it is done.
+func TestLazyTimeout(t *testing.T) {
+	used := &lazyTimeout{d: time.Hour}
+	if dl, ok := used.Deadline(); !ok || time.Until(dl) < 59*time.Minute {
+		t.Fatalf("deadline %v, %v: want about an hour from now", dl, ok)
+	}
+	if used.Err() != nil {
+		t.Fatalf("err %v before cancel", used.Err())
+	}
+	used.cancel()
+	<-used.Done()
+	if !errors.Is(used.Err(), context.Canceled) {
+		t.Errorf("err %v after cancel, want context.Canceled", used.Err())
+	}
+	unused := &lazyTimeout{d: time.Hour}
+	unused.cancel()
+	if unused.stop != nil {
+		t.Error("a timer was made for a context nobody asked")
+	}
+	<-unused.Done()
+	if unused.Err() == nil {
+		t.Error("an unused context is not done after cancel")
+	}
+	short := &lazyTimeout{d: time.Millisecond}
+	<-short.Done()
+	if !errors.Is(short.Err(), context.DeadlineExceeded) {
+		t.Errorf("err %v, want DeadlineExceeded", short.Err())
+	}
+	short.cancel()
 }
