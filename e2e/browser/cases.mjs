@@ -128,7 +128,8 @@ try {
 
   await step('the case in Chinese renders as Chinese', async () => {
     await page.click('[data-lang-switch] [data-lang=zh-CN]');
-    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && /的案件/.test(document.querySelector('#case-h').textContent), null, { timeout: 10000 });
+    // The page redraws on the switch: #case-h is briefly not there.
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && /的案件/.test((document.querySelector('#case-h') || {}).textContent || ''), null, { timeout: 10000 });
     const r = await cjkRendering(page, '#review-h');
     check(r.fonts.some((f) => /CJK|Han|Hei|Song|Ming|WenQuanYi|Droid Sans Fallback/i.test(f.familyName) && f.glyphCount > 0), 'not a CJK font: ' + JSON.stringify(r.fonts));
     check(!r.tofu, 'Chinese drawn as missing-glyph boxes');
