@@ -1,8 +1,10 @@
 package analysis
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // tokenView is the comparable part of a token, written text|digits with a
@@ -196,5 +198,35 @@ func BenchmarkTokenize(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		z.Tokenize(s)
+	}
+}
+
+// TestNormalizeDecodesCJKInline: the inline three-byte decode of the CJK
+// range gives what utf8 decoding does, and leaves broken sequences to it
+// (one space per invalid byte).
+func TestNormalizeDecodesCJKInline(t *testing.T) {
+	for r := rune(0x3000); r < 0xa100; r++ {
+		got := NormalizeRunes(string(r), nil)
+		if len(got) == 0 || got[0].Start != 0 || got[len(got)-1].End != len(string(r)) {
+			t.Fatalf("%U: spans %+v", r, got)
+		}
+		if 0x3400 <= r && r <= 0x9fff && (len(got) != 1 || got[0].R != Simplified(r)) {
+			t.Fatalf("%U: %+v, want %U", r, got, Simplified(r))
+		}
+	}
+	for _, s := range []string{"\xe4\xb8", "\xe4\xb8a", "\xe4a\xad", "\xed\xa0\x80", "\xe0\x80\x80", "a\xe4"} {
+		got := NormalizeRunes(s, nil)
+		var want []Rune
+		for i := 0; i < len(s); {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError {
+				r = ' '
+			}
+			want = append(want, Rune{r, i, i + n})
+			i += n
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q: %v, want %v", s, got, want)
+		}
 	}
 }

@@ -33,6 +33,16 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 			i++
 			continue
 		}
+		if c := s[i]; c&0xf0 == 0xe0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			// A three-byte sequence decoded inline (utf8's is a call per
+			// rune): in the CJK range it is never overlong nor a surrogate.
+			if r := rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f); 0x3400 <= r && r <= 0x9fff {
+				out = append(out, Rune{r, i, i + 3})
+				cjk = true
+				i += 3
+				continue
+			}
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if 0x3400 <= r && r <= 0x9fff {
 			// CJK ideographs: NFKC, width and case leave them alone.

@@ -3,12 +3,35 @@ package analysis
 // Immutable tables used by normalization and tokenizing. They are built
 // once at package init and never written afterwards.
 
-// hanDigits are Chinese numerals read digit by digit (幺 is 1 when reading
-// out phone numbers; 〇 and 零 are 0).
-var hanDigits = map[rune]byte{'零': '0', '〇': '0', '一': '1', '幺': '1', '二': '2',
-	'三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9',
-	'壹': '1', '贰': '2', '叁': '3', '肆': '4', '伍': '5', '陆': '6', '柒': '7',
-	'捌': '8', '玖': '9'}
+// hanDigit is the digit a Chinese numeral reads as when read digit by
+// digit (幺 is 1 when reading out phone numbers; 〇 and 零 are 0), or 0. A
+// switch, not a map: it runs for every Han character tokenized, and a map
+// lookup was a fifth of tokenizing Chinese.
+func hanDigit(r rune) byte {
+	switch r {
+	case '零', '〇':
+		return '0'
+	case '一', '幺', '壹':
+		return '1'
+	case '二', '贰':
+		return '2'
+	case '三', '叁':
+		return '3'
+	case '四', '肆':
+		return '4'
+	case '五', '伍':
+		return '5'
+	case '六', '陆':
+		return '6'
+	case '七', '柒':
+		return '7'
+	case '八', '捌':
+		return '8'
+	case '九', '玖':
+		return '9'
+	}
+	return 0
+}
 
 // hanUnit is the value of a positional numeral: a run holding one is a compound number
 // (三十五 = 35), not a digit string.

@@ -89,7 +89,8 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 		switch {
 		case isHan(r):
 			if !isFillerRune(r) {
-				toks = append(toks, hanToken(s, rs[i], py))
+				toks = append(toks, Token{})
+				fillHan(&toks[len(toks)-1], s, rs[i], py)
 				info = append(info, wordInfo{})
 			}
 			i++
@@ -282,17 +283,25 @@ func runToken(s string, k Kind, rs []Rune) Token {
 	return t
 }
 
-func hanToken(s string, r Rune, py *pinyin.Table) Token {
-	t := Token{Kind: Han, Han: r.R, Start: r.Start, End: r.End, Syllables: py.Syllables(r.R)}
-	if sameAsSource(s, []Rune{r}) {
+// fillHan makes *t the token of Han rune r in place (see fillWord).
+func fillHan(t *Token, s string, r Rune, py *pinyin.Table) {
+	*t = Token{Kind: Han, Han: r.R, Start: r.Start, End: r.End, Syllables: py.Syllables(r.R)}
+	if sameRune(s, r) {
 		t.Text = s[r.Start:r.End]
 	} else {
 		t.Text = string(r.R)
 	}
-	if d, ok := hanDigits[r.R]; ok {
+	if d := hanDigit(r.R); d != 0 {
 		t.Digits = digitStrings[d-'0']
 	}
-	return t
+}
+
+// sameRune is sameAsSource for one rune, without decoding: the source
+// bytes are r's UTF-8 encoding.
+func sameRune(s string, r Rune) bool {
+	var buf [utf8.UTFMax]byte
+	n := utf8.EncodeRune(buf[:], r.R)
+	return r.End-r.Start == n && s[r.Start:r.End] == string(buf[:n])
 }
 
 // fillWord completes a Word token in place (a Token is over 100 bytes:
