@@ -10,7 +10,8 @@ import (
 // digits only next to other digits; runs with 十/百/千/万 or English tens are
 // compound numbers whose value sits on their first token.
 //
-// info holds lookupWord of each Word token (zero for the others).
+// info holds lookupWord of each Word token and fillHan's of each Han
+// token (zero for the others).
 func markNumbers(toks []Token, info []wordInfo) {
 	for i := range toks {
 		t := &toks[i]
@@ -20,7 +21,7 @@ func markNumbers(toks []Token, info []wordInfo) {
 	}
 	for i := 0; i < len(toks); {
 		j := i
-		for j < len(toks) && toks[j].Kind == Han && (toks[j].Digits != "" || hanUnit(toks[j].Han) > 0 || toks[j].Han == '两') {
+		for j < len(toks) && info[j].numeral {
 			j++
 		}
 		if j > i {
@@ -29,7 +30,7 @@ func markNumbers(toks []Token, info []wordInfo) {
 			continue
 		}
 		if n := info[i].number; n > 0 {
-			i = compoundEn(toks, i, n)
+			i = compoundEn(toks, i, int(n))
 			continue
 		}
 		i++
@@ -42,7 +43,7 @@ func markNumbers(toks []Token, info []wordInfo) {
 // Only before a single digit ("double the price" stays a word).
 func markRepeats(toks []Token, info []wordInfo) {
 	for i := 0; i+1 < len(toks); i++ {
-		n := info[i].repeat
+		n := int(info[i].repeat)
 		next := &toks[i+1]
 		if n == 0 || toks[i].Kind != Word || len(next.Digits) != 1 || next.Compound {
 			continue

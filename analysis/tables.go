@@ -74,9 +74,16 @@ var fillers = map[string]bool{"嗯": true, "呃": true, "额": true, "啊": true
 // once per word (specialWords) instead of once per table.
 type wordInfo struct {
 	filler bool
-	digit  byte // enDigits
-	number int  // enNumbers
-	repeat int  // repeatWords
+	digit  byte   // enDigits
+	repeat uint8  // repeatWords
+	number uint16 // enNumbers
+	// numeral: a Han token that is a digit, a positional numeral or 两.
+	numeral bool
+}
+
+// numberWord reports a token markNumbers may read together with others.
+func (wi wordInfo) numberWord() bool {
+	return wi.numeral || wi.digit != 0 || wi.number > 0 || wi.repeat > 0
 }
 
 // specialWords merges the English word tables; maxSpecialWord is the
@@ -99,10 +106,10 @@ var specialWords, maxSpecialWord = func() (map[string]wordInfo, int) {
 		upd(w, func(wi *wordInfo) { wi.digit = d })
 	}
 	for w, n := range enNumbers {
-		upd(w, func(wi *wordInfo) { wi.number = n })
+		upd(w, func(wi *wordInfo) { wi.number = uint16(n) })
 	}
 	for w, n := range repeatWords {
-		upd(w, func(wi *wordInfo) { wi.repeat = n })
+		upd(w, func(wi *wordInfo) { wi.repeat = uint8(n) })
 	}
 	return m, longest
 }()

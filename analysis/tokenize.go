@@ -84,14 +84,16 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 	rs := NormalizeRunes(s, z.runes[:0])
 	py := pinyin.Default()
 	toks, info := z.toks[:0], z.info[:0]
+	num := false // some token is a numeral or number word (markNumbers)
 	for i := 0; i < len(rs); {
 		r := rs[i].R
 		switch {
 		case isHan(r):
 			if !isFillerRune(r) {
 				toks = append(toks, Token{})
-				fillHan(&toks[len(toks)-1], s, rs[i], py)
-				info = append(info, wordInfo{})
+				wi := fillHan(&toks[len(toks)-1], s, rs[i], py)
+				info = append(info, wi)
+				num = num || wi.numeral
 			}
 			i++
 		case r >= '0' && r <= '9':
@@ -110,13 +112,16 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 				toks = append(toks, t)
 				fillWord(&toks[len(toks)-1], wi, py, !z.SkipStems)
 				info = append(info, wi)
+				num = num || wi.numberWord()
 			}
 			i = j
 		default:
 			i++
 		}
 	}
-	markNumbers(toks, info)
+	if num {
+		markNumbers(toks, info)
+	}
 	z.runes, z.toks, z.info = rs, toks, info
 	return toks
 }
@@ -137,6 +142,7 @@ func isASCII(s string) bool {
 func (z *Tokenizer) tokenizeASCII(s string) []Token {
 	py := pinyin.Default()
 	toks, info := z.toks[:0], z.info[:0]
+	num := false
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
@@ -172,13 +178,16 @@ func (z *Tokenizer) tokenizeASCII(s string) []Token {
 				toks = append(toks, t)
 				fillWord(&toks[len(toks)-1], wi, py, !z.SkipStems)
 				info = append(info, wi)
+				num = num || wi.numberWord()
 			}
 			i = j
 		default:
 			i++
 		}
 	}
-	markNumbers(toks, info)
+	if num {
+		markNumbers(toks, info)
+	}
 	z.toks, z.info = toks, info
 	return toks
 }
@@ -283,22 +292,29 @@ func runToken(s string, k Kind, rs []Rune) Token {
 	return t
 }
 
-// fillHan makes *t the token of Han rune r in place (see fillWord).
-func fillHan(t *Token, s string, r Rune, py *pinyin.Table) {
-	*t = Token{Kind: Han, Han: r.R, Start: r.Start, End: r.End, Syllables: py.Syllables(r.R)}
+// fillHan makes *t, a zero Token, the token of Han rune r in place (see
+// fillWord), and returns what markNumbers needs to know about it.
+func fillHan(t *Token, s string, r Rune, py *pinyin.Table) wordInfo {
+	t.Kind, t.Han, t.Start, t.End, t.Syllables = Han, r.R, r.Start, r.End, py.Syllables(r.R)
 	if sameRune(s, r) {
 		t.Text = s[r.Start:r.End]
 	} else {
 		t.Text = string(r.R)
 	}
-	if d := hanDigit(r.R); d != 0 {
+	d := hanDigit(r.R)
+	if d != 0 {
 		t.Digits = digitStrings[d-'0']
 	}
+	return wordInfo{numeral: d != 0 || r.R == '两' || hanUnit(r.R) > 0}
 }
 
-// sameRune is sameAsSource for one rune, without decoding: the source
-// bytes are r's UTF-8 encoding.
+// sameRune is sameAsSource for one rune: the source bytes are r's UTF-8
+// encoding (the three-byte case, all of CJK, compared inline).
 func sameRune(s string, r Rune) bool {
+	if r.End-r.Start == 3 && 0x800 <= r.R && r.R <= 0xffff {
+		return s[r.Start] == byte(0xe0|r.R>>12) && s[r.Start+1] == byte(0x80|(r.R>>6)&0x3f) &&
+			s[r.Start+2] == byte(0x80|r.R&0x3f)
+	}
 	var buf [utf8.UTFMax]byte
 	n := utf8.EncodeRune(buf[:], r.R)
 	return r.End-r.Start == n && s[r.Start:r.End] == string(buf[:n])

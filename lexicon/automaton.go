@@ -25,43 +25,58 @@ import (
 // work per token is bounded by the live nodes, not by the number of rules.
 // Reaching a node that ends an anchor makes its patterns candidates; the
 // verifier then decides, from where the anchor started.
+//
+// The layout is flat, for the cache at 10,000 rules: a node is 20 bytes
+// of offsets into shared arrays (edge keys, edge spans, targets, outputs)
+// instead of three slices of its own, so following an edge touches a few
+// neighbouring words rather than chasing a pointer per slice, and the
+// whole automaton is a handful of allocations.
 type automaton struct {
 	nodes []anode
 	// root[key] and a node's edges are spans of targets: a key may lead to
 	// several children when elements with different keys share it.
 	root    []edgeSpan
 	targets []int32
+	// ekeys (sorted within a node) and espans are every node's edges,
+	// node after node: most nodes have one or two, so a scan beats a hash.
+	ekeys  []int32
+	espans []edgeSpan
+	outs   []int32 // every node's outputs, node after node
 }
 
 type anode struct {
-	gap int32 // tokens a path may skip here before the next element
+	edges, nEdges int32 // ekeys[edges:edges+nEdges], espans likewise
+	out, nOut     int32 // outs[out:out+nOut]: patterns whose anchor ends here, in lexicon order
+	gap           int16 // tokens a path may skip here before the next element
 	// cover: some element ending here is Han or has letter readings, so
 	// one Latin word may cover it together with its neighbours (typed
 	// pinyin, initials, letters: verifier.cover). Only such elements are
 	// advanced again on the same word.
 	cover bool
-	out   []int32 // patterns whose anchor ends here, in lexicon order
-	// ekeys (sorted) and espans are the node's edges: most nodes have one
-	// or two, so a scan beats a hash.
-	ekeys  []int32
-	espans []edgeSpan
 }
 
 // next returns the targets of node's edge on key.
 func (a *automaton) next(node, key int32) (edgeSpan, bool) {
 	n := &a.nodes[node]
-	if len(n.ekeys) <= 8 {
-		for i, k := range n.ekeys {
+	keys := a.ekeys[n.edges : n.edges+n.nEdges]
+	if len(keys) <= 8 {
+		for i, k := range keys {
 			if k == key {
-				return n.espans[i], true
+				return a.espans[n.edges+int32(i)], true
 			}
 		}
 		return edgeSpan{}, false
 	}
-	if i, ok := slices.BinarySearch(n.ekeys, key); ok {
-		return n.espans[i], true
+	if i, ok := slices.BinarySearch(keys, key); ok {
+		return a.espans[n.edges+int32(i)], true
 	}
 	return edgeSpan{}, false
+}
+
+// outputs are the patterns whose anchor ends at node.
+func (a *automaton) outputs(node int32) []int32 {
+	n := &a.nodes[node]
+	return a.outs[n.out : n.out+n.nOut]
 }
 
 type edgeSpan struct{ off, n int32 }
@@ -80,6 +95,7 @@ func (e *Engine) buildAutomaton() {
 		}
 	}
 	a := &automaton{nodes: []anode{{}}}
+	outs := [][]int32{nil}
 	children := map[string]int32{} // parent + element keys -> child
 	childKeys := map[int32][]int32{}
 	parentOf := map[int32]int32{}
@@ -103,19 +119,20 @@ func (e *Engine) buildAutomaton() {
 			if !ok {
 				child = int32(len(a.nodes))
 				a.nodes = append(a.nodes, anode{})
+				outs = append(outs, nil)
 				children[sig] = child
 				childKeys[child] = keys
 				parentOf[child] = node
 			}
 			if i > lo {
-				a.nodes[node].gap = max(a.nodes[node].gap, int32(p.slop))
+				a.nodes[node].gap = max(a.nodes[node].gap, int16(p.slop))
 			}
 			if el := &p.elems[i]; el.tok.Kind == analysis.Han || len(el.fsyls) > 0 {
 				a.nodes[child].cover = true
 			}
 			node = child
 		}
-		a.nodes[node].out = append(a.nodes[node].out, int32(p.id))
+		outs[node] = append(outs[node], int32(p.id))
 		if hi-lo == 1 && len(p.elems) > 1 {
 			// A one-element anchor of a longer phrase (every element spans
 			// several tokens): the rarest other element must also occur.
@@ -154,12 +171,18 @@ func (e *Engine) buildAutomaton() {
 			a.root[all[i].key] = sp
 		} else {
 			n := &a.nodes[all[i].from]
-			n.ekeys, n.espans = append(n.ekeys, all[i].key), append(n.espans, sp)
+			if n.nEdges == 0 {
+				n.edges = int32(len(a.ekeys))
+			}
+			n.nEdges++
+			a.ekeys, a.espans = append(a.ekeys, all[i].key), append(a.espans, sp)
 		}
 		i = j
 	}
-	for i := range a.nodes {
-		slices.Sort(a.nodes[i].out)
+	for i, o := range outs {
+		slices.Sort(o)
+		a.nodes[i].out, a.nodes[i].nOut = int32(len(a.outs)), int32(len(o))
+		a.outs = append(a.outs, o...)
 	}
 	e.auto = a
 }
@@ -340,12 +363,14 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 		next = next[:0]
 		at := int32(i)
 		for _, l := range cur {
-			if at-l.last-1 <= a.nodes[l.node].gap {
+			// A path that does not advance on this token waits if it may
+			// still advance on the next one, having skipped this one.
+			if at-l.last <= int32(a.nodes[l.node].gap) {
 				next = sc.push(next, l)
 			}
 		}
 		for _, l := range cur {
-			if at-l.last-1 > a.nodes[l.node].gap {
+			if at-l.last-1 > int32(a.nodes[l.node].gap) {
 				continue
 			}
 			for _, k := range keys {
@@ -414,7 +439,7 @@ func (e *Engine) advance(next []live, sp edgeSpan, l live, sc *scratch) []live {
 	for _, to := range e.auto.targets[sp.off : sp.off+sp.n] {
 		l.node = to
 		next = sc.push(next, l)
-		for _, id := range e.auto.nodes[to].out {
+		for _, id := range e.auto.outputs(to) {
 			sc.add(id, l.lo)
 			sc.add(id, l.hi)
 		}

@@ -2,6 +2,7 @@ package lexicon
 
 import (
 	"fmt"
+	"math/rand"
 	"os"
 	"reflect"
 	"testing"
@@ -66,4 +67,38 @@ func brief(hs []Hit) []string {
 		out = append(out, h.RuleID+"("+h.Via+":"+h.MatchedText+")")
 	}
 	return out
+}
+
+// TestStrIDs: the hot-path string table finds exactly the keys of the map
+// it was built from, over lengths that take each branch of strHash.
+func TestStrIDs(t *testing.T) {
+	m := map[string]int32{}
+	rng := rand.New(rand.NewSource(3))
+	for i := 0; i < 3000; i++ {
+		b := make([]byte, rng.Intn(30))
+		for j := range b {
+			b[j] = byte('a' + rng.Intn(3))
+		}
+		m[string(b)] = int32(i)
+	}
+	tab := newStrIDs(m)
+	for k, id := range m {
+		if got, ok := tab.get(k); !ok || got != id {
+			t.Fatalf("%q: got %d %v, want %d", k, got, ok, id)
+		}
+	}
+	for i := 0; i < 3000; i++ {
+		b := make([]byte, rng.Intn(30))
+		for j := range b {
+			b[j] = byte('a' + rng.Intn(4))
+		}
+		_, want := m[string(b)]
+		if _, ok := tab.get(string(b)); ok != want {
+			t.Fatalf("%q: in table %v, in map %v", b, ok, want)
+		}
+	}
+	var empty strIDs
+	if id, ok := empty.get("x"); ok || id != -1 {
+		t.Fatal("empty table found a key")
+	}
 }

@@ -17,11 +17,11 @@ type keyTables struct {
 	hanMap  map[rune]int32
 	syl     []int32 // fuzzy syllable -> "s" key, -1 none
 	initial [256]int32
-	digits  map[string]int32
-	word    map[string]int32
-	stem    map[string]int32
-	prefix  map[string]int32
-	join    map[string]int32
+	digits  strIDs
+	word    strIDs
+	stem    strIDs
+	prefix  strIDs
+	join    strIDs
 	// stemRoot says which words may stem to a pattern's stem: a stem shares
 	// all but at most its last letters with its word (Porter only rewrites
 	// suffixes; over the CMU dictionary at most one letter differs), so a
@@ -29,7 +29,7 @@ type keyTables struct {
 	stemRoot1 [26]bool
 	stemRoot2 [26 * 26]bool
 	stemRoot3 [26 * 26 * 26]bool
-	knownStem map[string]int32 // pattern words: their "t" key (-1: none)
+	knownStem strIDs // pattern words: their "t" key (-1: none)
 }
 
 const cjkLo, cjkHi = 0x3400, 0x9fff
@@ -48,9 +48,9 @@ func (e *Engine) buildKeyTables() {
 	for i := range kt.initial {
 		kt.initial[i] = -1
 	}
-	kt.hanMap, kt.digits, kt.word, kt.stem, kt.prefix, kt.join, kt.knownStem =
-		map[rune]int32{}, map[string]int32{}, map[string]int32{}, map[string]int32{},
-		map[string]int32{}, map[string]int32{}, map[string]int32{}
+	kt.hanMap = map[rune]int32{}
+	digits, word, stem, prefix, join, known := map[string]int32{}, map[string]int32{},
+		map[string]int32{}, map[string]int32{}, map[string]int32{}, map[string]int32{}
 	for k, id := range e.keyIDs {
 		v := k[1:]
 		switch k[0] {
@@ -66,32 +66,31 @@ func (e *Engine) buildKeyTables() {
 		case 'i':
 			kt.initial[v[0]] = id
 		case 'd':
-			kt.digits[v] = id
+			digits[v] = id
 		case 'w':
-			kt.word[v] = id
+			word[v] = id
 		case 't':
-			kt.stem[v] = id
+			stem[v] = id
 			kt.addStemRoot(v)
 		case 'p':
-			kt.prefix[v] = id
+			prefix[v] = id
 		case 'j':
-			kt.join[v] = id
+			join[v] = id
 		}
-	}
-	if len(kt.stem) == 0 {
-		return
 	}
 	for _, p := range e.patterns {
 		for _, el := range p.elems {
-			if el.tok.Kind == analysis.Word {
-				if id, ok := kt.stem[el.tok.Stem]; ok {
-					kt.knownStem[el.tok.Text] = id
+			if len(stem) > 0 && el.tok.Kind == analysis.Word {
+				if id, ok := stem[el.tok.Stem]; ok {
+					known[el.tok.Text] = id
 				} else {
-					kt.knownStem[el.tok.Text] = -1
+					known[el.tok.Text] = -1
 				}
 			}
 		}
 	}
+	kt.digits, kt.word, kt.stem = newStrIDs(digits), newStrIDs(word), newStrIDs(stem)
+	kt.prefix, kt.join, kt.knownStem = newStrIDs(prefix), newStrIDs(join), newStrIDs(known)
 }
 
 func (kt *keyTables) addStemRoot(s string) {
@@ -145,13 +144,6 @@ func (kt *keyTables) hanKey(r rune) int32 {
 	return -1
 }
 
-func lookup(m map[string]int32, k string) int32 {
-	if id, ok := m[k]; ok {
-		return id
-	}
-	return -1
-}
-
 // tokenKeys appends to out the keys token i satisfies that some pattern
 // uses (the mirror of elemKeys and anchorKeys). han says whether the
 // segment is Chinese (chineseContext): only then, or for a conventional
@@ -174,7 +166,7 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 		out = append(out, id)
 	}
 	if t.Digits != "" {
-		add(lookup(kt.digits, t.Digits))
+		add(kt.digits.id(t.Digits))
 	}
 	switch t.Kind {
 	case analysis.Han:
@@ -184,13 +176,13 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 		}
 	case analysis.Word:
 		w := t.Text
-		add(lookup(kt.word, w))
-		if len(kt.stem) > 0 {
+		add(kt.word.id(w))
+		if kt.stem.n > 0 {
 			add(e.stemKey(t))
 		}
-		if len(kt.prefix) > 0 {
+		if kt.prefix.n > 0 {
 			for l := 2; l <= min(len(w), e.maxPrefix); l++ {
-				add(lookup(kt.prefix, w[:l]))
+				add(kt.prefix.id(w[:l]))
 			}
 		}
 		// One-letter words carry their letter readings (v: wei) and match
@@ -221,7 +213,7 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 				}
 			}
 		}
-		if e.joins && len(kt.join) > 0 {
+		if e.joins && kt.join.n > 0 {
 			out = e.joinKeys(toks, i, sc, out)
 		}
 	}
@@ -232,7 +224,7 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 func (e *Engine) stemKey(t *analysis.Token) int32 {
 	kt := &e.kt
 	if t.Stem == "" {
-		if id, ok := kt.knownStem[t.Text]; ok {
+		if id, ok := kt.knownStem.get(t.Text); ok {
 			return id
 		}
 		if !kt.mayStem(t.Text) {
@@ -240,7 +232,7 @@ func (e *Engine) stemKey(t *analysis.Token) int32 {
 		}
 		t.Stem = analysis.Stem(t.Text)
 	}
-	return lookup(kt.stem, t.Stem)
+	return kt.stem.id(t.Stem)
 }
 
 // joinKeys adds "j" keys for 2-3 words starting at i spelled together, so
@@ -256,7 +248,7 @@ func (e *Engine) joinKeys(toks []analysis.Token, i int, sc *scratch, out []int32
 			return out
 		}
 		sc.key = append(sc.key, t.Text...)
-		if id, ok := e.kt.join[string(sc.key)]; ok {
+		if id, ok := e.kt.join.get(string(sc.key)); ok {
 			out = append(out, id)
 		}
 	}
