@@ -59,9 +59,15 @@ const (
 // spotters the contact and digits patterns use (emails, urls, handles,
 // analysis.DigitRuns), plus messenger ids after their platform's name
 // (微信 and its homophones, V信, vx, wechat; QQ, 扣扣; WhatsApp; Telegram,
-// 电报, tg). It keeps no state and is safe for concurrent use.
+// 电报, tg). It keeps no state and is safe for concurrent use; an
+// IdentifierScanner does the same reusing its buffers.
 func Identifiers(text string) []Identifier {
-	toks := analysis.Tokenize(text)
+	z := analysis.Tokenizer{SkipStems: true} // no spotter reads stems
+	return identifiersIn(text, z.Tokenize(text))
+}
+
+// identifiersOf is Identifiers on text's tokens.
+func identifiersOf(text string, toks []analysis.Token) []Identifier {
 	if len(toks) == 0 {
 		return nil
 	}

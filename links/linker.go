@@ -27,7 +27,10 @@ type Options struct {
 
 // Linker records the identifiers of final hypotheses and links them to
 // banned accounts: the pipeline.Linker of the scan role.
-type Linker struct{ opts Options }
+type Linker struct {
+	opts Options
+	ids  lexicon.IdentifierScanner
+}
 
 // NewLinker makes a Linker.
 func NewLinker(opts Options) *Linker {
@@ -64,7 +67,7 @@ func (l *Linker) Link(ctx context.Context, h pipeline.Heard, alerts []alerter.Al
 	if !h.Final || len(accts) == 0 {
 		return nil, nil
 	}
-	ids := lexicon.Identifiers(h.Text)
+	ids := l.ids.Identifiers(h.Text)
 	if len(ids) == 0 {
 		return nil, nil
 	}
