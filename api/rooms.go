@@ -58,6 +58,11 @@ type RoomStatus struct {
 	Total      RoomTotals `json:"total"`
 	// LexiconVersion is the version new utterances are matched with.
 	LexiconVersion string `json:"lexicon_version,omitempty"`
+	// Owner is the ingest worker holding the room's claim in a cluster
+	// (its holder name, as `earshot cluster status` lists it), shown by
+	// that worker: a pulled room it pulls, or a room its WHIP publisher
+	// feeds.
+	Owner string `json:"owner,omitempty"`
 	// Reports are the room's viewer-report figures on this node, the
 	// flood breaker's state among them (absent before the first report).
 	Reports *RoomReports `json:"reports,omitempty"`

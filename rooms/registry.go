@@ -479,3 +479,11 @@ func (r *Registry) recognizerOf(id string) string {
 	}
 	return ""
 }
+
+// Pulled reports whether id is a registered room fed by a pulled source.
+func (r *Registry) Pulled(id string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	e, ok := r.rooms[id]
+	return ok && e.spec != nil && e.spec.Pulled()
+}

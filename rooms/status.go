@@ -45,6 +45,10 @@ type Status struct {
 	Total      Totals `json:"total"`
 	// LexiconVersion is the lexicon version new utterances are matched with.
 	LexiconVersion string `json:"lexicon_version,omitempty"`
+	// Owner names this worker when it holds the room's claim
+	// (Options.Owner, when it names its holder): it pulls the room, or a
+	// WHIP publisher's session here holds it.
+	Owner string `json:"owner,omitempty"`
 }
 
 // Totals add up a room's sessions.
@@ -119,6 +123,9 @@ func (r *Registry) statusLocked(id string, e *entry) Status {
 		if e.running {
 			st.Total.add(s)
 		}
+	}
+	if o, ok := r.opts.Owner.(interface{ Holder() string }); ok && r.opts.Owner.Holds(id) {
+		st.Owner = o.Holder()
 	}
 	if t := e.text; t != nil { // the text feed never ends: it counts as current
 		st.Utterance += t.Stats.Utterances.Load()

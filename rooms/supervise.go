@@ -34,6 +34,9 @@ func (r *Registry) supervise(ctx context.Context, e *entry) {
 			return
 		}
 		if r.lost(spec.ID) { // another worker pulls it now: no backoff, wait to own it again
+			// A claim being handed over is freed only now that this
+			// session stopped (a lost one is not this worker's to free).
+			r.disown(spec.ID)
 			attempt = 0
 			continue
 		}

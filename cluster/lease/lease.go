@@ -44,21 +44,30 @@ type Claim struct {
 
 // Table is one holder's claims in one bucket.
 type Table struct {
-	kv   jetstream.KeyValue
-	opts Options
-	stop chan struct{}
-	once sync.Once
-	wg   sync.WaitGroup
+	kv     jetstream.KeyValue
+	stream jetstream.Stream // the bucket's, for delete markers (create)
+	opts   Options
+	stop   chan struct{}
+	once   sync.Once
+	wg     sync.WaitGroup
 
-	mu   sync.Mutex
-	held map[string]*held
-	info json.RawMessage
-	keep map[string]bool // keys taken again whenever lost (Keep)
+	// renewMu serializes renewals (the tick's and Touch's): two updates
+	// at one revision would make the later look like a lost claim.
+	renewMu sync.Mutex
+	mu      sync.Mutex
+	held    map[string]*held
+	info    json.RawMessage
+	keep    map[string]bool // keys taken again whenever lost (Keep)
 }
 
 type held struct {
 	rev     uint64
 	renewed time.Time
+	taken   time.Time
+	// moved is set when the claim was taken over another holder's
+	// release (a delete marker, which lives one TTL): the key just
+	// changed hands, as opposed to being new or having expired.
+	moved bool
 }
 
 // Open makes or joins the bucket and starts renewing.
@@ -89,7 +98,11 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Table, er
 	if err != nil {
 		return nil, fmt.Errorf("lease: bucket %s: %w", opts.Bucket, err)
 	}
-	t := &Table{kv: kv, opts: opts, stop: make(chan struct{}), held: map[string]*held{}, keep: map[string]bool{}}
+	stream, err := js.Stream(ctx, "KV_"+opts.Bucket)
+	if err != nil {
+		return nil, fmt.Errorf("lease: bucket %s: stream: %w", opts.Bucket, err)
+	}
+	t := &Table{kv: kv, stream: stream, opts: opts, stop: make(chan struct{}), held: map[string]*held{}, keep: map[string]bool{}}
 	t.wg.Go(t.renewLoop)
 	return t, nil
 }
@@ -119,17 +132,72 @@ func (t *Table) TryTake(ctx context.Context, key string) (bool, error) {
 	if t.Holds(key) {
 		return true, nil
 	}
-	rev, err := t.kv.Create(ctx, key, t.value())
+	rev, moved, err := t.create(ctx, key)
 	if errors.Is(err, jetstream.ErrKeyExists) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("lease: take %s: %w", key, err)
 	}
+	now := time.Now()
 	t.mu.Lock()
-	t.held[key] = &held{rev: rev, renewed: time.Now()}
+	t.held[key] = &held{rev: rev, renewed: now, taken: now, moved: moved}
 	t.mu.Unlock()
 	return true, nil
+}
+
+// create is jetstream's KeyValue.Create (write at revision 0, or at the
+// delete marker's revision when the key was deleted: both a CAS, so of
+// two takers after a delete one wins, nats.rs#1301), which also says
+// whether the key was taken over a delete marker: released by its last
+// holder within the last TTL (moved).
+func (t *Table) create(ctx context.Context, key string) (rev uint64, moved bool, err error) {
+	rev, err = t.kv.Update(ctx, key, t.value(), 0)
+	if err == nil {
+		return rev, false, nil
+	}
+	if !isWrongLastSeq(err) && !errors.Is(err, jetstream.ErrKeyExists) {
+		return 0, false, err
+	}
+	// The KV API hides a delete marker's revision (Get says not found):
+	// read the key's last message from the bucket's stream.
+	msg, gerr := t.stream.GetLastMsgForSubject(ctx, "$KV."+t.opts.Bucket+"."+key)
+	switch {
+	case errors.Is(gerr, jetstream.ErrMsgNotFound): // expired just now: next tick
+		return 0, false, jetstream.ErrKeyExists
+	case gerr != nil:
+		return 0, false, gerr
+	}
+	if op := msg.Header.Get("KV-Operation"); op != "DEL" && op != "PURGE" {
+		return 0, false, jetstream.ErrKeyExists // held
+	}
+	rev, err = t.kv.Update(ctx, key, t.value(), msg.Sequence)
+	if err != nil && isWrongLastSeq(err) {
+		return 0, false, jetstream.ErrKeyExists // another taker won the marker
+	}
+	return rev, err == nil, err
+}
+
+// Moved reports when this holder took key, and whether it took it over
+// its previous holder's release (the key changed hands then) rather than
+// as a new or expired key. ok is false when key is not held.
+func (t *Table) Moved(key string) (taken time.Time, moved, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	h, ok := t.held[key]
+	if !ok {
+		return time.Time{}, false, false
+	}
+	return h.taken, h.moved, true
+}
+
+// Touch renews key now (with the info set last), so what its value says
+// is read by others at once rather than at the next tick. Not held: a
+// no-op.
+// It does not wait for the write (a renewal of every key may be under
+// way).
+func (t *Table) Touch(key string) {
+	t.wg.Go(func() { t.renew(key) })
 }
 
 // Keep holds key for as long as the Table is open: it is taken now if it
@@ -169,8 +237,9 @@ func (t *Table) retake(ctx context.Context, key string) error {
 	if err != nil {
 		return fmt.Errorf("lease: take %s back: %w", key, err)
 	}
+	now := time.Now()
 	t.mu.Lock()
-	t.held[key] = &held{rev: rev, renewed: time.Now()}
+	t.held[key] = &held{rev: rev, renewed: now, taken: now}
 	t.mu.Unlock()
 	return nil
 }
@@ -279,37 +348,48 @@ func (t *Table) renewLoop() {
 }
 
 func (t *Table) renewAll() {
+	for _, k := range t.Held() {
+		t.renew(k)
+	}
+}
+
+// renew updates k at the revision this holder wrote last.
+func (t *Table) renew(k string) {
+	t.renewMu.Lock()
+	defer t.renewMu.Unlock()
 	t.mu.Lock()
-	keys := make(map[string]uint64, len(t.held))
-	for k, h := range t.held {
-		keys[k] = h.rev
+	h, ok := t.held[k]
+	var rev uint64
+	if ok {
+		rev = h.rev
 	}
 	t.mu.Unlock()
-	for k, rev := range keys {
-		ctx, cancel := context.WithTimeout(context.Background(), t.opts.TTL/3)
-		nrev, err := t.kv.Update(ctx, k, t.value(), rev)
-		cancel()
-		t.mu.Lock()
-		h, ok := t.held[k]
-		if !ok || h.rev != rev { // released meanwhile
-			t.mu.Unlock()
-			continue
-		}
-		if err == nil {
-			h.rev, h.renewed = nrev, time.Now()
-			t.mu.Unlock()
-			continue
-		}
-		fenced := time.Since(h.renewed) >= t.opts.TTL*2/3
-		lost := fenced || errors.Is(err, jetstream.ErrKeyExists) || errors.Is(err, jetstream.ErrKeyNotFound) || isWrongLastSeq(err)
-		if lost {
-			delete(t.held, k)
-		}
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), t.opts.TTL/3)
+	nrev, err := t.kv.Update(ctx, k, t.value(), rev)
+	cancel()
+	t.mu.Lock()
+	h, ok = t.held[k]
+	if !ok || h.rev != rev { // released or taken again meanwhile
 		t.mu.Unlock()
-		if lost {
-			t.opts.Logger.Warn("lease lost", "bucket", t.opts.Bucket, "key", k, "err", err)
-			t.opts.OnLost(k)
-		}
+		return
+	}
+	if err == nil {
+		h.rev, h.renewed = nrev, time.Now()
+		t.mu.Unlock()
+		return
+	}
+	fenced := time.Since(h.renewed) >= t.opts.TTL*2/3
+	lost := fenced || errors.Is(err, jetstream.ErrKeyExists) || errors.Is(err, jetstream.ErrKeyNotFound) || isWrongLastSeq(err)
+	if lost {
+		delete(t.held, k)
+	}
+	t.mu.Unlock()
+	if lost {
+		t.opts.Logger.Warn("lease lost", "bucket", t.opts.Bucket, "key", k, "err", err)
+		t.opts.OnLost(k)
 	}
 }
 

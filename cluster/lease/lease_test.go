@@ -103,3 +103,37 @@ func TestExpiresAndRenews(t *testing.T) {
 		t.Fatalf("claims %+v, %v", cs, err)
 	}
 }
+
+// TestMoved: a key taken over another holder's release says it moved; a
+// new key, or one taken after its claim expired, does not.
+func TestMoved(t *testing.T) {
+	ts := tables(t, 2, time.Second, nil)
+	ctx := context.Background()
+	if ok, _ := ts[0].TryTake(ctx, "k"); !ok {
+		t.Fatal("take")
+	}
+	if _, moved, ok := ts[0].Moved("k"); !ok || moved {
+		t.Fatalf("a new key: moved %v held %v", moved, ok)
+	}
+	if err := ts[0].Release(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := ts[1].TryTake(ctx, "k"); !ok {
+		t.Fatal("take after release")
+	}
+	if _, moved, _ := ts[1].Moved("k"); !moved {
+		t.Fatal("taken over a release: not moved")
+	}
+	if ok, _ := ts[0].TryTake(ctx, "k"); ok {
+		t.Fatal("a held key taken twice")
+	}
+	// Touches racing the renewals never look like a lost claim.
+	from := time.Now()
+	testutil.WaitFor(t, 5*time.Second, "two TTLs of renewals and touches", func() bool {
+		ts[1].Touch("k")
+		if !ts[1].Holds("k") {
+			t.Fatal("a touched claim was lost")
+		}
+		return time.Since(from) > 2*time.Second
+	})
+}

@@ -38,13 +38,25 @@ type Options struct {
 	// IntakePerSecond caps how many rooms this worker takes a second
 	// (bursts of a quarter of that); default 20.
 	IntakePerSecond float64
-	Logger          *slog.Logger
+	// MovePerSecond caps how many pulled rooms this worker hands over a
+	// second when it holds more than the least loaded worker
+	// (rebalance.go); default 2. Negative: never hand over.
+	MovePerSecond float64
+	// MoveCooldown is how long a room that changed hands is not handed
+	// over again; default 2 minutes.
+	MoveCooldown time.Duration
+	Logger       *slog.Logger
+	// cpu reads this process's CPU share (cpu.go); tests replace it.
+	cpu func() float64
 }
 
 // Load is what a worker's presence claim says about it.
 type Load struct {
 	Rooms int    `json:"rooms"`
 	Addr  string `json:"addr,omitempty"`
+	// CPU is the share of the machine's cores this process used over the
+	// last tick (0 to 1).
+	CPU float64 `json:"cpu"`
 }
 
 // Placement is one worker's rooms.Owner.
@@ -55,12 +67,29 @@ type Placement struct {
 	stop   context.CancelFunc
 	done   chan struct{}
 
+	move *rate.Limiter
+
 	takeMu     sync.Mutex // serializes Acquire's check and take
 	mu         sync.Mutex
 	addr       string          // Options.Addr until SetAddr
 	others     map[string]Load // live workers but this one, refreshed every TTL/3
 	refreshed  time.Time
 	refreshing bool
+	cpu        float64 // this process's, read every tick
+	// pushed are the rooms claimed for a WHIP session here (claim.go):
+	// never pulled, never handed over.
+	pushed map[string]bool
+	// handing are rooms being handed over (rebalance.go): Holds is false
+	// for them, so their sessions stop, and Release then frees them;
+	// handed are rooms given away, not taken back here for a while.
+	handing map[string]time.Time
+	handed  map[string]time.Time
+	// back are handed-over rooms nobody took: zero time, to be taken back
+	// by Acquire; else when they were, not handed over again until
+	// MoveCooldown has passed.
+	back map[string]time.Time
+	// pausedUntil stops handovers after one nobody took.
+	pausedUntil time.Time
 }
 
 var _ rooms.Owner = (*Placement)(nil)
@@ -76,6 +105,15 @@ func Start(ctx context.Context, js jetstream.JetStream, opts Options) (*Placemen
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.MovePerSecond == 0 {
+		opts.MovePerSecond = 2
+	}
+	if opts.MoveCooldown <= 0 {
+		opts.MoveCooldown = 2 * time.Minute
+	}
+	if opts.cpu == nil {
+		opts.cpu = newCPUMeter()
+	}
 	t, err := lease.Open(ctx, js, lease.Options{Bucket: Bucket, Holder: opts.Holder, TTL: opts.TTL,
 		Replicas: opts.Replicas, Logger: opts.Logger})
 	if err != nil {
@@ -83,7 +121,9 @@ func Start(ctx context.Context, js jetstream.JetStream, opts Options) (*Placemen
 	}
 	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Placement{t: t, opts: opts, intake: rate.NewLimiter(rate.Limit(opts.IntakePerSecond), max(1, int(opts.IntakePerSecond/4))),
-		stop: stop, done: make(chan struct{}), others: map[string]Load{}, addr: opts.Addr}
+		move: rate.NewLimiter(rate.Limit(max(opts.MovePerSecond, 0)), max(1, int(opts.MovePerSecond))),
+		stop: stop, done: make(chan struct{}), others: map[string]Load{}, addr: opts.Addr,
+		pushed: map[string]bool{}, handing: map[string]time.Time{}, handed: map[string]time.Time{}, back: map[string]time.Time{}}
 	p.refresh(ctx)
 	go p.loop(lctx)
 	return p, nil
@@ -98,21 +138,27 @@ func (p *Placement) loop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			p.refresh(ctx)
+			p.mu.Lock()
+			p.cpu = p.opts.cpu()
+			p.mu.Unlock()
+			if p.refresh(ctx) {
+				p.rebalance()
+			}
 		}
 	}
 }
 
-// refresh publishes this worker's load and reads the others'.
-func (p *Placement) refresh(ctx context.Context) {
+// refresh publishes this worker's load and reads the others'; it
+// reports whether it read them.
+func (p *Placement) refresh(ctx context.Context) bool {
 	p.t.SetInfo(p.load())
 	if _, err := p.t.TryTake(ctx, nodePrefix+p.opts.Holder); err != nil {
 		p.opts.Logger.Warn("worker presence not renewed", "err", err)
-		return
+		return false
 	}
 	claims, err := p.t.Claims(ctx, nodePrefix)
 	if err != nil {
-		return
+		return false
 	}
 	others := map[string]Load{}
 	for k, c := range claims {
@@ -127,13 +173,21 @@ func (p *Placement) refresh(ctx context.Context) {
 	p.mu.Lock()
 	p.others, p.refreshed = others, time.Now()
 	p.mu.Unlock()
+	return true
 }
 
 func (p *Placement) load() Load {
 	p.mu.Lock()
-	addr := p.addr
+	addr, cpu := p.addr, p.cpu
 	p.mu.Unlock()
-	return Load{Rooms: len(p.Rooms()), Addr: addr}
+	return Load{Rooms: len(p.Rooms()), Addr: addr, CPU: cpu}
+}
+
+// published writes this worker's load now (after a take or handover), so
+// the others see it before the next tick.
+func (p *Placement) published() {
+	p.t.SetInfo(p.load())
+	p.t.Touch(nodePrefix + p.opts.Holder)
 }
 
 // SetAddr sets where this worker's HTTP is reached (known once it
@@ -177,14 +231,20 @@ func (p *Placement) Rooms() []string {
 // so demanding strict equality would make workers wait for each other.
 const slack = 2
 
+// busyCPU is the CPU share above which a worker takes no free room while
+// another live worker is below it: rooms per worker alone would keep
+// piling rooms on a worker whose recognizer cannot keep up.
+const busyCPU = 0.9
+
 // leastLoaded reports whether no other live worker holds slack or more
-// rooms fewer than this one.
+// rooms fewer than this one, and this one is not busy (busyCPU) while
+// another is not.
 func (p *Placement) leastLoaded() bool {
 	mine := len(p.Rooms())
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, l := range p.others {
-		if l.Rooms+slack <= mine {
+		if l.Rooms+slack <= mine || p.cpu >= busyCPU && l.CPU < busyCPU {
 			return false
 		}
 	}
@@ -194,8 +254,15 @@ func (p *Placement) leastLoaded() bool {
 // Acquire implements rooms.Owner.
 func (p *Placement) Acquire(ctx context.Context, room string) bool {
 	key := roomPrefix + room
+	back, ok := p.mayPull(room)
+	if !ok {
+		return false
+	}
 	if p.t.Holds(key) {
 		return true
+	}
+	if back { // handed over and nobody took it: take it back, whatever the loads
+		return p.takeBack(ctx, room)
 	}
 	// One take at a time: the load check and the take must see each
 	// other, or every room's supervisor passes the check at once.
@@ -215,7 +282,7 @@ func (p *Placement) Acquire(ctx context.Context, room string) bool {
 	if ok {
 		p.intake.Allow()
 		p.opts.Logger.Info("room claimed", "room", room)
-		p.t.SetInfo(p.load())
+		p.published()
 	}
 	return ok
 }
@@ -241,16 +308,35 @@ func (p *Placement) maybeRefresh(ctx context.Context) {
 	}
 }
 
-// Holds implements rooms.Owner.
-func (p *Placement) Holds(room string) bool { return p.t.Holds(roomPrefix + room) }
+// Holds implements rooms.Owner: this worker holds room's claim (pulled or
+// a WHIP session's) and is not handing it over.
+func (p *Placement) Holds(room string) bool {
+	p.mu.Lock()
+	_, handing := p.handing[room]
+	p.mu.Unlock()
+	return !handing && p.t.Holds(roomPrefix+room)
+}
 
-// Release implements rooms.Owner.
+// Release implements rooms.Owner: the room's session stopped (removal,
+// drain, or a handover: then the claim is freed for the worker it goes
+// to).
 func (p *Placement) Release(room string) {
+	p.mu.Lock()
+	if _, ok := p.handing[room]; ok {
+		delete(p.handing, room)
+		p.handed[room] = time.Now()
+	}
+	p.mu.Unlock()
+	p.release(room)
+}
+
+func (p *Placement) release(room string) {
 	ctx, cancel := context.WithTimeout(context.Background(), p.opts.TTL)
 	defer cancel()
 	if err := p.t.Release(ctx, roomPrefix+room); err != nil {
 		p.opts.Logger.Warn("room claim not released; it expires by itself", "room", room, "err", err)
 	}
+	p.published()
 }
 
 // Owners lists every room claim: room -> holder.

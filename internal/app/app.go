@@ -46,6 +46,7 @@ type Service struct {
 	rec        transcript.Recognizer
 	engines    *engines
 	whip       *whip.Server
+	whipClaims *whipClaims // the WHIP sessions' room claims (whipclaim.go); nil without the ingest role
 	reg        *rooms.Registry
 	cancel     context.CancelFunc
 	http       *http.Server

@@ -15,6 +15,9 @@ import (
 // ReplaceAudio: the previous publisher's session drains, then this one
 // runs).
 func (s *Service) newWHIP() (*whip.Server, error) {
+	if s.roles.place != nil {
+		s.whipClaims = &whipClaims{place: s.roles.place, log: s.log, rooms: map[string]*whipClaim{}}
+	}
 	return whip.New(whip.Config{
 		// CORS is the API server's (server/browser.go): http.allow_origin
 		// on the WHIP routes only.
@@ -36,6 +39,9 @@ func (s *Service) newWHIP() (*whip.Server, error) {
 			drop := func(err error) {
 				s.log.Warn("whip session not started", "room", room, "err", err)
 				sess.Close()
+			}
+			if s.whipClaims != nil { // the room's claim is kept while the session runs
+				s.whipClaims.started(room, sess)
 			}
 			if err := s.reg.ReplaceAudio(pipeline.Room{ID: room}, sess, drop); err != nil {
 				go drop(err) // OnSession must not block: the 201 answer waits for it

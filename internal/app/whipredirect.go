@@ -10,56 +10,81 @@ import (
 	"time"
 )
 
-// whipHandler is the WHIP server behind a redirect: a POST /whip/{room}
-// for a room whose claim another ingest worker holds (cluster/placement)
-// is answered 307 Temporary Redirect with Location on that worker's WHIP
-// endpoint (RFC 9725 section 4.5 lets a WHIP endpoint redirect), so the
-// publisher's audio goes to the worker that owns the room. A room nobody
-// holds, or whose holder has no address to reach it by, is served here.
+// whipHandler is the WHIP server behind the room's claim (cluster/
+// placement). On an ingest worker a POST /whip/{room} takes the room's
+// claim for the publisher's session (whipclaim.go), or, when another
+// ingest worker holds it, is answered 307 Temporary Redirect with
+// Location on that worker's WHIP endpoint (RFC 9725 section 4.5 lets a
+// WHIP endpoint redirect), so the publisher's audio goes to the one worker
+// that owns the room. A pulled room's publishers go to its puller (which
+// refuses them, as a single process does). On a node without the ingest
+// role, a room another worker holds is redirected the same way.
 func (s *Service) whipHandler() http.Handler {
 	if s.whip == nil {
 		return nil
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if loc := s.whipOwner(r); loc != "" {
-			w.Header().Set("Location", loc)
-			w.WriteHeader(http.StatusTemporaryRedirect)
-			return
+		room, post := whipPost(r)
+		p := s.roles.place
+		switch {
+		case !post || p == nil:
+		case s.reg.Pulled(room):
+			if holder, addr := s.whipOwner(r, room); holder != "" && s.redirectWHIP(w, r, holder, addr) {
+				return
+			}
+		default:
+			done, ok := s.claimForWHIP(w, r, room)
+			if !ok {
+				return
+			}
+			defer done()
 		}
 		s.whip.ServeHTTP(w, r)
 	})
 }
 
-// whipOwner is the URL to redirect r to, or "".
-func (s *Service) whipOwner(r *http.Request) string {
+// whipPost is the room of a WHIP POST (the endpoint, not a session).
+func whipPost(r *http.Request) (room string, ok bool) {
+	room, ok = strings.CutPrefix(r.URL.Path, "/whip/")
+	if !ok || r.Method != http.MethodPost || room == "" || strings.Contains(room, "/") {
+		return "", false
+	}
+	return room, true
+}
+
+// whipOwner is the other worker holding room's claim and its address, or
+// "" (nobody, this worker, or the claim not read).
+func (s *Service) whipOwner(r *http.Request, room string) (holder, addr string) {
 	p := s.roles.place
-	if p == nil || r.Method != http.MethodPost {
-		return ""
-	}
-	room, ok := strings.CutPrefix(r.URL.Path, "/whip/")
-	if !ok || room == "" || strings.Contains(room, "/") {
-		return ""
-	}
 	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
 	defer cancel()
 	holder, addr, err := p.Owner(ctx, room)
 	if err != nil {
 		s.log.Warn("whip: room owner not read; serving here", "room", room, "err", err)
-		return ""
+		return "", ""
 	}
-	if holder == "" || holder == p.Holder() {
-		return ""
+	if holder == p.Holder() {
+		return "", ""
 	}
+	return holder, addr
+}
+
+// redirectWHIP answers 307 to holder's WHIP endpoint for r, keeping the
+// path and query; false (nothing written) when holder has no address to
+// redirect to.
+func (s *Service) redirectWHIP(w http.ResponseWriter, r *http.Request, holder, addr string) bool {
 	host := dialable(addr)
 	if host == "" {
-		s.log.Warn("whip: the room's owner has no address to redirect to; serving here", "room", room, "owner", holder, "addr", addr)
-		return ""
+		s.log.Warn("whip: the room's owner has no address to redirect to", "path", r.URL.Path, "owner", holder, "addr", addr)
+		return false
 	}
 	u := url.URL{Scheme: "http", Host: host, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	if r.TLS != nil {
 		u.Scheme = "https"
 	}
-	return u.String()
+	w.Header().Set("Location", u.String())
+	w.WriteHeader(http.StatusTemporaryRedirect)
+	return true
 }
 
 // dialable turns a listen address into one another host can dial: a

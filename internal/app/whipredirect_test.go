@@ -80,4 +80,8 @@ func TestWHIPRedirectsToTheOwner(t *testing.T) {
 	if resp := offer(a, "r8"); resp.StatusCode == http.StatusTemporaryRedirect {
 		t.Fatal("a room nobody owns was redirected")
 	}
+	// The offer took r8's claim for its session; refused, it gave it up.
+	if holder, _, err := a.roles.place.Owner(ctx, "r8"); holder != "" || err != nil {
+		t.Fatalf("r8 still claimed by %q (%v) after its only offer was refused", holder, err)
+	}
 }
