@@ -17,10 +17,8 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
-	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -30,6 +28,7 @@ type node struct {
 	cmd  *exec.Cmd
 	api  *api.Client
 	log  string
+	addr string // its HTTP address
 	done chan struct{}
 }
 
@@ -156,40 +155,11 @@ func wavServer(t *testing.T) *httptest.Server {
 // intake cap), and no room is left unpulled.
 func TestKillIngestWorker(t *testing.T) {
 	testutil.NeedTool(t, "ffmpeg")
-	hubDir := t.TempDir()
-	hub := startService(t, func(c *config.Config) {
-		c.DataDir = hubDir
-		c.Lexicon.File, c.Lexicon.Phonetic = "testdata/lexicon/v1.yaml", false
-		c.Recognizer.Engine = "none"
-		c.Cluster.Roles = []string{"api", "scan", "index"}
-		allowLoopback(c)
-	})
-	token := mint(t, hub, api.RoleAdmin, "")
-	replay := filepath.Join(t.TempDir(), "replay.jsonl")
-	if err := os.WriteFile(replay, []byte(`{"start_ms":500,"end_ms":1500,"text":"an alpha phrase","final":true}`+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	worker := func(name string) *node {
-		dir := t.TempDir()
-		copyDir(t, filepath.Join(hubDir, "keys"), filepath.Join(dir, "keys"))
-		cfg := config.Default()
-		cfg.DataDir = dir
-		cfg.HTTP.Addr = "127.0.0.1:" + testutil.FreePort(t, "tcp")
-		cfg.NATS.URL = hub.NATSURL()
-		cfg.NATS.CredsFile = natstest.CredsFile(t, hub.NATSAuth(), natsauth.User{Role: natsauth.RoleService, Name: name})
-		cfg.Cluster.Roles = []string{"ingest", "api"}
-		cfg.Lexicon.File, cfg.Lexicon.Phonetic = filepath.Join(mustAbs(t, "testdata/lexicon/v1.yaml")), false
-		cfg.Recognizer.Engine, cfg.Recognizer.Replay.File = "replay", replay
-		allowLoopback(&cfg)
-		return startNode(t, name, cfg, token)
-	}
-	a, b := worker("worker-a"), worker("worker-b")
+	h := startIngestHub(t)
+	a, b := h.worker(t, "worker-a", ""), h.worker(t, "worker-b", "")
 	ctx := context.Background()
-	for _, n := range []*node{a, b} {
-		testutil.WaitFor(t, 60*time.Second, n.name+" answering", func() bool { _, err := n.api.Rooms(ctx); return err == nil })
-	}
 	far := wavServer(t)
-	hc := apiClient(t, hub)
+	hc := apiClient(t, h.Service)
 	var ids []string
 	for i := range 20 {
 		id := fmt.Sprintf("pulled-%02d", i)

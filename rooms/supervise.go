@@ -34,6 +34,8 @@ func (r *Registry) supervise(ctx context.Context, e *entry) {
 			return
 		}
 		if r.lost(spec.ID) { // another worker pulls it now: no backoff, wait to own it again
+			// Shown at once: asking for the claim again may wait on NATS.
+			r.setState(e, StateElsewhere, reasonElsewhere, 0)
 			// A claim being handed over is freed only now that this
 			// session stopped (a lost one is not this worker's to free).
 			r.disown(spec.ID)

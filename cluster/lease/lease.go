@@ -51,13 +51,10 @@ type Table struct {
 	once   sync.Once
 	wg     sync.WaitGroup
 
-	// renewMu serializes renewals (the tick's and Touch's): two updates
-	// at one revision would make the later look like a lost claim.
-	renewMu sync.Mutex
-	mu      sync.Mutex
-	held    map[string]*held
-	info    json.RawMessage
-	keep    map[string]bool // keys taken again whenever lost (Keep)
+	mu   sync.Mutex
+	held map[string]*held
+	info json.RawMessage
+	keep map[string]bool // keys taken again whenever lost (Keep)
 }
 
 type held struct {
@@ -68,6 +65,10 @@ type held struct {
 	// release (a delete marker, which lives one TTL): the key just
 	// changed hands, as opposed to being new or having expired.
 	moved bool
+	// renewing is set while a renewal of the key is in flight: one at a
+	// time (the tick's or Touch's), since two updates at one revision
+	// would make the later look like a lost claim.
+	renewing bool
 }
 
 // Open makes or joins the bucket and starts renewing.
@@ -271,11 +272,19 @@ func (t *Table) Release(ctx context.Context, key string) error {
 	t.mu.Lock()
 	h, ok := t.held[key]
 	delete(t.held, key)
+	var renewing bool
+	if ok {
+		renewing = h.renewing
+	}
 	t.mu.Unlock()
 	if !ok {
 		return nil
 	}
-	if err := t.kv.Delete(ctx, key, jetstream.LastRevision(h.rev)); err != nil {
+	err := t.kv.Delete(ctx, key, jetstream.LastRevision(h.rev))
+	if err != nil && renewing && isWrongLastSeq(err) {
+		return nil // the renewal in flight wrote after rev; it deletes at its own (finishRelease)
+	}
+	if err != nil {
 		return fmt.Errorf("lease: release %s: %w", key, err)
 	}
 	return nil
@@ -347,33 +356,46 @@ func (t *Table) renewLoop() {
 	}
 }
 
+// renewParallel bounds the renewals in flight at once: one after the
+// other, a few hundred claims on a loaded server would not all be renewed
+// within TTL*2/3 and their holder would fence itself.
+const renewParallel = 16
+
 func (t *Table) renewAll() {
+	sem := make(chan struct{}, renewParallel)
+	var wg sync.WaitGroup
 	for _, k := range t.Held() {
-		t.renew(k)
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			t.renew(k)
+		})
 	}
+	wg.Wait()
 }
 
-// renew updates k at the revision this holder wrote last.
+// renew updates k at the revision this holder wrote last, unless a
+// renewal of k is in flight.
 func (t *Table) renew(k string) {
-	t.renewMu.Lock()
-	defer t.renewMu.Unlock()
 	t.mu.Lock()
 	h, ok := t.held[k]
-	var rev uint64
-	if ok {
-		rev = h.rev
-	}
-	t.mu.Unlock()
-	if !ok {
+	if !ok || h.renewing {
+		t.mu.Unlock()
 		return
 	}
+	h.renewing = true
+	rev := h.rev
+	t.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), t.opts.TTL/3)
 	nrev, err := t.kv.Update(ctx, k, t.value(), rev)
 	cancel()
 	t.mu.Lock()
-	h, ok = t.held[k]
-	if !ok || h.rev != rev { // released or taken again meanwhile
-		t.mu.Unlock()
+	h.renewing = false
+	if t.held[k] != h { // released meanwhile: the release deleted at rev,
+		t.mu.Unlock() // which this renewal may have outdated
+		if err == nil {
+			t.finishRelease(k, nrev)
+		}
 		return
 	}
 	if err == nil {
@@ -390,6 +412,17 @@ func (t *Table) renew(k string) {
 	if lost {
 		t.opts.Logger.Warn("lease lost", "bucket", t.opts.Bucket, "key", k, "err", err)
 		t.opts.OnLost(k)
+	}
+}
+
+// finishRelease deletes k at rev, written by a renewal that crossed k's
+// release (whose delete, at the revision before, then failed).
+func (t *Table) finishRelease(k string, rev uint64) {
+	ctx, cancel := context.WithTimeout(context.Background(), t.opts.TTL/3)
+	defer cancel()
+	err := t.kv.Delete(ctx, k, jetstream.LastRevision(rev))
+	if err != nil && !isWrongLastSeq(err) {
+		t.opts.Logger.Warn("lease not released; it expires by itself", "bucket", t.opts.Bucket, "key", k, "err", err)
 	}
 }
 

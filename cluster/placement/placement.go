@@ -268,6 +268,10 @@ func (p *Placement) Acquire(ctx context.Context, room string) bool {
 	// other, or every room's supervisor passes the check at once.
 	p.takeMu.Lock()
 	defer p.takeMu.Unlock()
+	// Each try bounded: with NATS unreachable, the other rooms' tries
+	// wait behind this one.
+	ctx, cancel := context.WithTimeout(ctx, p.opts.TTL/3)
+	defer cancel()
 	p.maybeRefresh(ctx)
 	// A token is spent only on a room actually taken: tries at rooms
 	// another worker holds must not use up the intake a takeover needs.

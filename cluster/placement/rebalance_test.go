@@ -3,7 +3,6 @@ package placement
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,76 +18,23 @@ import (
 	"github.com/earshot/earshot/rooms"
 )
 
-// pulls records every pull of every room, as the far end sees it: which
-// worker pulled it, from when to when.
-type pulls struct {
-	mu   sync.Mutex
-	list map[string][]pull // room -> pulls in start order
-}
-
-type pull struct {
-	worker     string
-	start, end time.Time // end zero: still pulling
-}
+// pulls records every pull of every room, as the far end sees it.
+type pulls struct{ testutil.Pulls }
 
 func (ps *pulls) open(worker string) rooms.OpenFunc {
-	return func(u, _ string) (ingest.Source, error) { return recorded{ps: ps, worker: worker, url: u}, nil }
+	return func(u, _ string) (ingest.Source, error) { return recorded{ps: ps, url: u}, nil }
 }
 
 // recorded is endless, recording its runs in pulls.
 type recorded struct {
-	ps     *pulls
-	worker string
-	url    string
+	ps  *pulls
+	url string
 }
 
 func (r recorded) Describe() string { return r.url }
 func (r recorded) Run(ctx context.Context, emit ingest.Emit) error {
-	r.ps.mu.Lock()
-	i := len(r.ps.list[r.url])
-	r.ps.list[r.url] = append(r.ps.list[r.url], pull{worker: r.worker, start: time.Now()})
-	r.ps.mu.Unlock()
-	defer func() {
-		r.ps.mu.Lock()
-		r.ps.list[r.url][i].end = time.Now()
-		r.ps.mu.Unlock()
-	}()
+	defer r.ps.Begin(r.url)()
 	return endless{r.url}.Run(ctx, emit)
-}
-
-// check reports, per room, how many times it was pulled and the longest
-// time two pulls of it overlapped.
-func (ps *pulls) check() (starts map[string]int, overlap time.Duration) {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	starts = map[string]int{}
-	now := time.Now()
-	for room, list := range ps.list {
-		starts[room] = len(list)
-		for i := range list {
-			for j := i + 1; j < len(list); j++ {
-				ei, ej := list[i].end, list[j].end
-				if ei.IsZero() {
-					ei = now
-				}
-				if ej.IsZero() {
-					ej = now
-				}
-				start := list[i].start
-				if list[j].start.After(start) {
-					start = list[j].start
-				}
-				end := ei
-				if ej.Before(end) {
-					end = ej
-				}
-				if d := end.Sub(start); d > overlap {
-					overlap = d
-				}
-			}
-		}
-	}
-	return starts, overlap
 }
 
 func startRecorded(t testing.TB, srv *natsembed.Server, name string, ps *pulls, mod func(*Options)) *worker {
@@ -132,7 +78,7 @@ func roomIDs(n int) []string {
 // each room moves at most once, and once even nothing moves any more.
 func TestRebalanceWhenAWorkerJoins(t *testing.T) {
 	srv := natstest.Start(t, "")
-	ps := &pulls{list: map[string][]pull{}}
+	ps := &pulls{}
 	ids := roomIDs(20)
 	a := startRecorded(t, srv, "a", ps, nil)
 	a.add(t, ids)
@@ -155,15 +101,15 @@ func TestRebalanceWhenAWorkerJoins(t *testing.T) {
 	t.Logf("rooms spread a %d / b %d %v after b joined", len(la), len(lb), spread.Round(10*time.Millisecond))
 
 	// Nothing moves once even: watched for three lease periods.
-	before, _ := ps.check()
+	before, _, _ := ps.Report(time.Time{})
 	deadline := time.Now().Add(3 * 3 * time.Second)
 	for time.Now().Before(deadline) {
-		if starts, _ := ps.check(); !equalCounts(starts, before) {
+		if starts, _, _ := ps.Report(time.Time{}); !testutil.SameCounts(starts, before) {
 			t.Fatalf("rooms moved again after the spread: %v, then %v", before, starts)
 		}
 		time.Sleep(100 * time.Millisecond) // polling interval, not a wait for an outcome
 	}
-	starts, overlap := ps.check()
+	starts, overlap, _ := ps.Report(time.Time{})
 	for _, id := range ids {
 		if n := starts["http://media.test/"+id]; n > 2 {
 			t.Errorf("%s pulled %d times: it moved more than once", id, n)
@@ -173,18 +119,6 @@ func TestRebalanceWhenAWorkerJoins(t *testing.T) {
 		t.Errorf("a room was pulled by two workers for %v, longer than one lease period", overlap)
 	}
 	t.Logf("longest overlap of two pulls of one room: %v", overlap)
-}
-
-func equalCounts(a, b map[string]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func abs(x int) int {
@@ -200,14 +134,14 @@ func abs(x int) int {
 // handovers pause: no room stays unpulled.
 func TestHandoverNobodyTakes(t *testing.T) {
 	srv := natstest.Start(t, "")
-	ps := &pulls{list: map[string][]pull{}}
+	ps := &pulls{}
 	ids := roomIDs(8)
 	a := startRecorded(t, srv, "a", ps, nil)
 	a.add(t, ids)
 	testutil.WaitFor(t, 20*time.Second, "every room live on a", func() bool { return len(a.live()) == len(ids) })
 	startRecorded(t, srv, "b", ps, nil) // alive, knows no room
 	testutil.WaitFor(t, 20*time.Second, "a room handed over", func() bool {
-		starts, _ := ps.check()
+		starts, _, _ := ps.Report(time.Time{})
 		for _, n := range starts {
 			if n > 1 {
 				return true
@@ -229,7 +163,7 @@ func TestHandoverNobodyTakes(t *testing.T) {
 // over, and is free for another worker once given up.
 func TestWHIPClaim(t *testing.T) {
 	srv := natstest.Start(t, "")
-	ps := &pulls{list: map[string][]pull{}}
+	ps := &pulls{}
 	a := startRecorded(t, srv, "a", ps, func(o *Options) { o.Addr = "127.0.0.1:1111" })
 	b := startRecorded(t, srv, "b", ps, func(o *Options) { o.Addr = "127.0.0.1:2222" })
 	ctx := testutil.Context(t, 30*time.Second)
