@@ -8,10 +8,10 @@ package phonetic
 //   - |L - m|, L the span's phone count: the ends w are bounded by the
 //     span's shortest and longest pronunciations;
 //   - D, the phrase's phones of a class beyond the span's count of that
-//     class (each is deleted or substituted across classes): at most that
-//     of the longest possible span, whose per-class counts bound every
-//     shorter one's;
-//   - I = D - m + L, the span's phones left over the same way.
+//     class (each is deleted or substituted across classes), counting for
+//     each word its pronunciation with the most phones of the class;
+//   - I = D - m + L, the span's phones left over the same way (L at
+//     least the span's shortest pronunciation).
 //
 // A start whose bound exceeds the entry's budget for every end cannot
 // yield a match, nor change one: the alignment keeps, per cell, the
@@ -109,12 +109,12 @@ func grow32(s []int32, n int) []int32 {
 // whether any is left.
 func (b *bagScratch) prune(e *entry, starts []bool) bool {
 	m, k := int32(len(e.phones)), int32(e.k)
-	nc, any := b.nc, false
+	any := false
 	for s, ok := range starts {
 		if !ok {
 			continue
 		}
-		if !b.feasible(e, int32(s), m, k, nc) {
+		if !b.feasible(e, int32(s), m, k) {
 			starts[s] = false
 			continue
 		}
@@ -123,7 +123,7 @@ func (b *bagScratch) prune(e *entry, starts []bool) bool {
 	return any
 }
 
-func (b *bagScratch) feasible(e *entry, s, m, k int32, nc int) bool {
+func (b *bagScratch) feasible(e *entry, s, m, k int32) bool {
 	end := b.barrier[s] // words s..end-1 have pronunciations
 	if end == s || b.lmin[s+1]-b.lmin[s] > m+k {
 		return false
@@ -139,13 +139,32 @@ func (b *bagScratch) feasible(e *entry, s, m, k int32, nc int) bool {
 	for b.lmax[wmin+1]-b.lmax[s] < m-k {
 		wmin++
 	}
-	hi, lo := b.cnt[int(wmax+1)*nc:], b.cnt[int(s)*nc:]
+	// The longest span's D bounds every shorter one's: most starts fail
+	// here, with one count.
+	d := b.excess(e, s, wmax)
+	if d > k {
+		return false
+	}
+	if wmin == wmax {
+		return d-m+(b.lmin[wmax+1]-b.lmin[s]) <= k
+	}
+	for w := wmin; w < wmax; w++ { // each end on its own: its D and I
+		if d := b.excess(e, s, w); d <= k && d-m+(b.lmin[w+1]-b.lmin[s]) <= k {
+			return true
+		}
+	}
+	return d-m+(b.lmin[wmax+1]-b.lmin[s]) <= k
+}
+
+// excess is D for the words s..w: the phrase's phones beyond the most
+// the span can have of their class.
+func (b *bagScratch) excess(e *entry, s, w int32) int32 {
+	lo, hi := b.cnt[int(s)*b.nc:], b.cnt[int(w+1)*b.nc:]
 	var d int32
 	for _, cc := range e.bag {
 		if have := int32(hi[cc.class] - lo[cc.class]); int32(cc.n) > have {
 			d += int32(cc.n) - have
 		}
 	}
-	ins := d - m + (b.lmin[wmin+1] - b.lmin[s])
-	return max(d, ins) <= k
+	return d
 }

@@ -95,8 +95,8 @@ type filterScratch struct {
 	// allowGen/allowOK memoize the caller's allow per entry and call.
 	allowGen []uint32
 	allowOK  []bool
-	utt      [][]string          // pronounceAll's result
-	compound map[string][]string // words pronounced as compounds
+	utt      [][]string // pronounceAll's result
+	words    []wordSlot // pronounceAll's word cache
 	align    alignScratch
 	matches  []Match
 	grams    gramTable // FindIDs' n-grams of the utterance

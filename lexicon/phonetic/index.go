@@ -3,6 +3,7 @@ package phonetic
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"sync"
 )
@@ -88,7 +89,8 @@ type Index struct {
 	byID       [][]int32
 	byIDSparse map[int][]int32
 	filter     *pieceFilter
-	scratch    sync.Pool // *filterScratch
+	seed       maphash.Seed // of the scratches' word caches
+	scratch    sync.Pool    // *filterScratch
 }
 
 // NewIndex returns an empty index over d's pronunciations.
@@ -107,6 +109,7 @@ func NewIndex(d *Dict, opts IndexOptions) *Index {
 		costBy:  costBy,
 		nPhones: n,
 		filter:  newPieceFilter(d.phones.classes()),
+		seed:    maphash.MakeSeed(),
 		scratch: sync.Pool{New: func() any { return new(filterScratch) }},
 	}
 }
