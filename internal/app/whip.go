@@ -8,6 +8,7 @@ import (
 	"github.com/earshot/earshot/ingest/whip"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/pipeline"
+	"github.com/earshot/earshot/rooms"
 )
 
 // newWHIP serves WHIP publishers at /whip/{room}: a room token authorizes
@@ -16,7 +17,8 @@ import (
 // runs).
 func (s *Service) newWHIP() (*whip.Server, error) {
 	if s.roles.place != nil {
-		s.whipClaims = &whipClaims{place: s.roles.place, log: s.log, rooms: map[string]*whipClaim{}}
+		s.whipClaims = &whipClaims{place: s.roles.place, log: s.log, rooms: map[string]*whipClaim{},
+			live: func(room string) bool { st, ok := s.reg.Room(room); return ok && st.State == rooms.StateLive }}
 	}
 	return whip.New(whip.Config{
 		// CORS is the API server's (server/browser.go): http.allow_origin

@@ -25,6 +25,9 @@ type whipClaims struct {
 		Info(string, ...any)
 		Warn(string, ...any)
 	}
+	// live reports whether the room's pipeline still runs a session here
+	// (the registry's): a claim is given up only once it drained.
+	live  func(room string) bool
 	mu    sync.Mutex
 	rooms map[string]*whipClaim
 }
@@ -84,6 +87,7 @@ func (c *whipClaims) started(room string, sess *whip.Session) {
 	c.mu.Unlock()
 	go func() {
 		<-sess.Done()
+		c.drained(room, e, sess)
 		c.mu.Lock()
 		delete(e.sessions, sess)
 		free := c.rooms[room] == e && c.unusedLocked(room, e)
@@ -94,6 +98,27 @@ func (c *whipClaims) started(room string, sess *whip.Session) {
 	}()
 	if watch {
 		go c.watch(room, e)
+	}
+}
+
+// drainWait bounds the wait for an ended session's pipeline to finalize
+// before its claim is given up (the claim's TTL: another worker could
+// take the room by then anyway if this one were gone).
+const drainWait = 3 * time.Second
+
+// drained waits until the room's pipeline no longer runs sess's session
+// (its last utterances finalized), or another session of the room took
+// over here, so the next worker starts only once this one stopped.
+func (c *whipClaims) drained(room string, e *whipClaim, sess *whip.Session) {
+	deadline := time.Now().Add(drainWait)
+	for time.Now().Before(deadline) && c.live(room) {
+		c.mu.Lock()
+		others := len(e.sessions) > 1 || len(e.sessions) == 1 && !e.sessions[sess]
+		c.mu.Unlock()
+		if others {
+			return
+		}
+		time.Sleep(50 * time.Millisecond) // polls the registry; no event tells when a pushed session finalized
 	}
 }
 
