@@ -8,8 +8,24 @@ out=docs/benchmarks.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# BENCH_ONLY="lexicon goal" runs only the named benchmarks and keeps every
+# other one's raw output from the docs/benchmarks.md there is, so a change
+# to one part is measured again without an hour of the rest.
+only=${BENCH_ONLY:-}
+if [ -n "$only" ] && [ -f "$out" ]; then
+  awk -v dir="$tmp" '
+    /^## / { name = substr($0, 4); next }
+    /^```$/ { if (inblock) { inblock = 0; name = "" } else if (name != "") { inblock = 1; first = 1 } ; next }
+    inblock { if (first) { sub(/^\$ /, ""); print > (dir "/" name ".cmd"); first = 0 } else print > (dir "/" name ".txt") }
+  ' "$out"
+fi
+
 run() { # name package pattern benchtime [count]
   local name=$1 pkg=$2 pat=$3 bt=${4:-$BT} count=${5:-1}
+  if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then
+    echo "== $name (kept from $out)" >&2
+    return
+  fi
   echo "== $name" >&2
   echo "go test -run '^\$' -bench '$pat' -benchtime $bt -count $count -benchmem -timeout 30m $pkg" > "$tmp/$name.cmd"
   go test -run '^$' -bench "$pat" -benchtime "$bt" -count "$count" -benchmem -timeout 30m "$pkg" > "$tmp/$name.txt" 2>&1 || true
@@ -45,7 +61,7 @@ run pcg-takeover ./cluster/pcgbench/ BenchmarkStaticTakeover "$(pick 2x)"
 run scan-node ./cluster/utt/ 'BenchmarkScanNode|BenchmarkUtteranceToAlert' "$(pick 3s)"
 export EARSHOT_GOAL_ROOMS=${EARSHOT_GOAL_ROOMS:-5000,20000}
 run goal ./cluster/utt/ BenchmarkGoalLoad "$(pick 1000x)"
-echo "EARSHOT_GOAL_ROOMS=$EARSHOT_GOAL_ROOMS $(cat "$tmp/goal.cmd")" > "$tmp/goal.cmd"
+grep -q "^EARSHOT_GOAL_ROOMS=" "$tmp/goal.cmd" || echo "EARSHOT_GOAL_ROOMS=$EARSHOT_GOAL_ROOMS $(cat "$tmp/goal.cmd")" > "$tmp/goal.cmd"
 run index-node ./cluster/utt/ BenchmarkIndexNode "$(pick 20000x)"
 run scan-handover ./cluster/utt/ BenchmarkScannerHandover "$(pick 3x)"
 run room-takeover ./cluster/placement/ BenchmarkRoomTakeover "$(pick 3x)"
@@ -161,6 +177,9 @@ ROWS
   echo "Written by \`make bench\` (scripts/bench.sh). Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs),"
   echo "$(free -g | awk '/Mem:/ {print $2}') GiB; $(go version); $(date -u +%Y-%m-%dT%H:%MZ). Shared machines are noisy:"
   echo "compare ratios within one run, not absolute numbers across runs."
+  if [ -n "$only" ]; then
+    echo "This run measured only: $only (BENCH_ONLY); every other section is kept from the run before."
+  fi
   echo
   echo "## Lexicon matcher against pure Aho-Corasick (issue 12)"
   echo
