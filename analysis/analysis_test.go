@@ -230,3 +230,15 @@ func TestNormalizeDecodesCJKInline(t *testing.T) {
 		}
 	}
 }
+
+func TestFirstNonASCII(t *testing.T) {
+	for _, s := range []string{"", "abc", "abcdefgh", "abcdefghi", "abcdefgh加", "加", "abcdefg加", "0123456789abcdef\x80", "0123456789abcdef"} {
+		want := strings.IndexFunc(s, func(r rune) bool { return r >= utf8.RuneSelf })
+		if want < 0 {
+			want = len(s)
+		}
+		if got := firstNonASCII(s); got != want {
+			t.Errorf("%q: %d, want %d", s, got, want)
+		}
+	}
+}

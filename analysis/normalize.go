@@ -109,7 +109,7 @@ func isFillerRune(r rune) bool {
 
 // HasHan reports whether s holds a Han character.
 func HasHan(s string) bool {
-	for i := 0; i < len(s); {
+	for i := firstNonASCII(s); i < len(s); {
 		if s[i] < utf8.RuneSelf {
 			i++
 			continue

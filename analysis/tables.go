@@ -115,17 +115,21 @@ var specialWords, maxSpecialWord = func() (map[string]wordInfo, int) {
 }()
 
 // specialShapes has bit n of entry c set when a special word of n letters
-// starts with c: most words skip the map.
-var specialShapes = func() (m [256]uint32) {
+// starts with c, specialEnds when one ends with c: most words skip the map.
+var specialShapes, specialEnds = func() (first, last [256]uint32) {
 	for w := range specialWords {
-		m[w[0]] |= 1 << len(w)
+		first[w[0]] |= 1 << len(w)
+		last[w[len(w)-1]] |= 1 << len(w)
 	}
-	return m
+	return first, last
 }()
 
 // lookupWord returns the table entries of a normalized English word.
 func lookupWord(w string) wordInfo {
-	if len(w) == 0 || len(w) > maxSpecialWord || specialShapes[w[0]]&(1<<len(w)) == 0 {
+	if len(w) == 0 || len(w) > maxSpecialWord {
+		return wordInfo{}
+	}
+	if bit := uint32(1) << len(w); specialShapes[w[0]]&bit == 0 || specialEnds[w[len(w)-1]]&bit == 0 {
 		return wordInfo{}
 	}
 	return specialWords[w]

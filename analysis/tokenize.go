@@ -126,13 +126,25 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 	return toks
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+func isASCII(s string) bool { return firstNonASCII(s) == len(s) }
+
+// firstNonASCII returns the index of s's first byte >= 0x80, or len(s),
+// eight bytes at a time.
+func firstNonASCII(s string) int {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		if (uint64(w[0])|uint64(w[1])<<8|uint64(w[2])<<16|uint64(w[3])<<24|
+			uint64(w[4])<<32|uint64(w[5])<<40|uint64(w[6])<<48|uint64(w[7])<<56)&0x8080808080808080 != 0 {
+			break
 		}
 	}
-	return true
+	for ; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // tokenizeASCII is Tokenize for ASCII text, straight from the bytes:
@@ -169,14 +181,16 @@ func (z *Tokenizer) tokenizeASCII(s string) []Token {
 				}
 				break
 			}
-			t := Token{Kind: Word, Text: s[i:j], Start: i, End: j}
+			w := s[i:j]
 			if upper || apos {
-				t.Text = lowerNoApostrophe(s[i:j])
+				w = lowerNoApostrophe(w)
 			}
-			wi := lookupWord(t.Text)
+			wi := lookupWord(w)
 			if !wi.filler {
-				toks = append(toks, t)
-				fillWord(&toks[len(toks)-1], wi, py, !z.SkipStems)
+				toks = append(toks, Token{})
+				t := &toks[len(toks)-1]
+				t.Kind, t.Text, t.Start, t.End = Word, w, i, j
+				fillWord(t, wi, py, !z.SkipStems)
 				info = append(info, wi)
 				num = num || wi.numberWord()
 			}

@@ -41,20 +41,25 @@ var vowellessEnglish = map[string]bool{
 var chineseOnly = map[string]bool{"vx": true, "wx": true, "qq": true, "vxin": true,
 	"weixin": true, "zfb": true, "zhifubao": true, "xhs": true, "pdd": true, "gzh": true}
 
-// wordShapes is a quick "certainly not in set" test: bit n of entry c is
-// set when a word of the set has n letters and starts with c. Most words
-// of a segment skip the map access.
-type wordShapes [256]uint64
+// wordShapes is a quick "certainly not in set" test: bit n of first[c]
+// (last[c]) is set when a word of the set has n letters and starts (ends)
+// with c. Almost every word of a segment skips the map access.
+type wordShapes struct{ first, last [256]uint64 }
 
 func shapesOf(set map[string]bool) (ws wordShapes) {
 	for w := range set {
-		ws[w[0]] |= 1 << min(len(w), 63)
+		ws.first[w[0]] |= 1 << min(len(w), 63)
+		ws.last[w[len(w)-1]] |= 1 << min(len(w), 63)
 	}
 	return ws
 }
 
 func (ws *wordShapes) in(set map[string]bool, w string) bool {
-	return w != "" && ws[w[0]]&(1<<min(len(w), 63)) != 0 && set[w]
+	if w == "" {
+		return false
+	}
+	bit := uint64(1) << min(len(w), 63)
+	return ws.first[w[0]]&bit != 0 && ws.last[w[len(w)-1]]&bit != 0 && set[w]
 }
 
 var chineseOnlyShapes, conventionalShapes = shapesOf(chineseOnly), shapesOf(conventionalLatin)

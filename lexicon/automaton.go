@@ -42,6 +42,7 @@ type automaton struct {
 	ekeys  []int32
 	espans []edgeSpan
 	outs   []int32 // every node's outputs, node after node
+	cover  bool    // some node has cover
 }
 
 type anode struct {
@@ -128,7 +129,7 @@ func (e *Engine) buildAutomaton() {
 				a.nodes[node].gap = max(a.nodes[node].gap, int16(p.slop))
 			}
 			if el := &p.elems[i]; el.tok.Kind == analysis.Han || len(el.fsyls) > 0 {
-				a.nodes[child].cover = true
+				a.nodes[child].cover, a.cover = true, true
 			}
 			node = child
 		}
@@ -384,7 +385,7 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 				next = e.advance(next, sp, live{last: at, lo: at, hi: at}, sc)
 			}
 		}
-		if toks[i].Kind == analysis.Word {
+		if toks[i].Kind == analysis.Word && a.cover {
 			// One word covering several elements (weixin, vx): paths it
 			// advanced may advance again on the same word, from and to
 			// elements a word can cover together (anode.cover): "buy buy"

@@ -30,6 +30,9 @@ type keyTables struct {
 	stemRoot2 [26 * 26]bool
 	stemRoot3 [26 * 26 * 26]bool
 	knownStem strIDs // pattern words: their "t" key (-1: none)
+	// readings: some pattern uses a syllable or initial key. Literal
+	// lexicons use none, and their tokens skip the reading lookups.
+	readings bool
 }
 
 const cjkLo, cjkHi = 0x3400, 0x9fff
@@ -63,8 +66,10 @@ func (e *Engine) buildKeyTables() {
 			}
 		case 's':
 			kt.syl[pinyin.Syllable(v[0])<<8|pinyin.Syllable(v[1])] = id
+			kt.readings = true
 		case 'i':
 			kt.initial[v[0]] = id
+			kt.readings = true
 		case 'd':
 			digits[v] = id
 		case 'w':
@@ -171,6 +176,9 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 	switch t.Kind {
 	case analysis.Han:
 		add(kt.hanKey(t.Han))
+		if !kt.readings {
+			break
+		}
 		for _, s := range t.Syllables {
 			add(kt.syl[e.py.Fuzzy(s)])
 		}
@@ -184,6 +192,12 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 			for l := 2; l <= min(len(w), e.maxPrefix); l++ {
 				add(kt.prefix.id(w[:l]))
 			}
+		}
+		if e.joins && kt.join.n > 0 {
+			out = e.joinKeys(toks, i, sc, out)
+		}
+		if !kt.readings {
+			break
 		}
 		// One-letter words carry their letter readings (v: wei) and match
 		// Latin pattern elements by sound whatever the segment's language.
@@ -212,9 +226,6 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 					add(kt.initial[c])
 				}
 			}
-		}
-		if e.joins && kt.join.n > 0 {
-			out = e.joinKeys(toks, i, sc, out)
 		}
 	}
 	return out
