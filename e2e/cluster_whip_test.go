@@ -222,6 +222,22 @@ func TestClusterWHIPClaim(t *testing.T) {
 		st := roomOn(b)
 		return st.State == "live" && st.Sessions >= 2 && st.SourceStats != nil && st.SourceStats.Packets > 0
 	})
+	// A node without the ingest role never ingests a publisher: it sends
+	// it to the owner, or to the least loaded worker for a room nobody owns.
+	p5 := newWHIPPublisher(t)
+	p5.publish(t, "http://"+h.HTTPAddr()+"/whip/"+room, token, pkts)
+	if !slices.Equal(p5.statuses, []int{http.StatusTemporaryRedirect, http.StatusCreated}) || p5.hops[1] != endpoint(b) {
+		t.Errorf("a publisher reaching the api node: answers %v via %v, want 307 to the owner %s", p5.statuses, p5.hops, endpoint(b))
+	}
+	const free = "whip-claim-2"
+	p6 := newWHIPPublisher(t)
+	p6.publish(t, "http://"+h.HTTPAddr()+"/whip/"+free, mint(t, h.Service, api.RoleAnchor, free), pkts)
+	if len(p6.statuses) != 2 || p6.statuses[0] != http.StatusTemporaryRedirect || p6.hops[1] != "http://"+a.addr+"/whip/"+free {
+		t.Errorf("a publisher of a free room reaching the api node: answers %v via %v, want 307 to the least loaded worker, whip-a", p6.statuses, p6.hops)
+	}
+	if st, err := apiClient(t, h.Service).Room(ctx, free); err == nil && st.Sessions > 0 {
+		t.Errorf("the api node ran a session of %s", free)
+	}
 	close(stop)
 	<-sampled
 	if len(both) > 0 {

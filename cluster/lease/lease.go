@@ -307,16 +307,29 @@ func (t *Table) Claim(ctx context.Context, key string) (c Claim, ok bool, err er
 
 // Claims lists every live claim in the bucket whose key has prefix.
 func (t *Table) Claims(ctx context.Context, prefix string) (map[string]Claim, error) {
-	lister, err := t.kv.ListKeys(ctx)
+	return Claims(ctx, t.kv, prefix)
+}
+
+// Claims lists every live claim in kv whose key has prefix; a prefix
+// ending in "." is listed by the server's subject filter, not by reading
+// every key of the bucket (the node claims among thousands of rooms').
+func Claims(ctx context.Context, kv jetstream.KeyValue, prefix string) (map[string]Claim, error) {
+	var lister jetstream.KeyLister
+	var err error
+	if strings.HasSuffix(prefix, ".") {
+		lister, err = kv.ListKeysFiltered(ctx, prefix+">")
+	} else {
+		lister, err = kv.ListKeys(ctx)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("lease: list %s: %w", t.opts.Bucket, err)
+		return nil, fmt.Errorf("lease: list %s: %w", kv.Bucket(), err)
 	}
 	out := map[string]Claim{}
 	for k := range lister.Keys() {
 		if !strings.HasPrefix(k, prefix) {
 			continue
 		}
-		e, err := t.kv.Get(ctx, k)
+		e, err := kv.Get(ctx, k)
 		if err != nil {
 			continue // expired or deleted between list and get
 		}

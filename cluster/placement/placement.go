@@ -68,6 +68,7 @@ type Placement struct {
 	done   chan struct{}
 
 	move *rate.Limiter
+	view *View
 
 	takeMu     sync.Mutex // serializes Acquire's check and take
 	mu         sync.Mutex
@@ -121,6 +122,7 @@ func Start(ctx context.Context, js jetstream.JetStream, opts Options) (*Placemen
 	}
 	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Placement{t: t, opts: opts, intake: rate.NewLimiter(rate.Limit(opts.IntakePerSecond), max(1, int(opts.IntakePerSecond/4))),
+		view: NewView(js),
 		move: rate.NewLimiter(rate.Limit(max(opts.MovePerSecond, 0)), max(1, int(opts.MovePerSecond))),
 		stop: stop, done: make(chan struct{}), others: map[string]Load{}, addr: opts.Addr,
 		pushed: map[string]bool{}, handing: map[string]time.Time{}, handed: map[string]time.Time{}, back: map[string]time.Time{}}
@@ -203,13 +205,7 @@ func (p *Placement) SetAddr(addr string) {
 // the claim: every claim of a worker carries its Load). holder is "" when
 // nobody holds it.
 func (p *Placement) Owner(ctx context.Context, room string) (holder, addr string, err error) {
-	c, ok, err := p.t.Claim(ctx, roomPrefix+room)
-	if err != nil || !ok {
-		return "", "", err
-	}
-	var l Load
-	_ = json.Unmarshal(c.Info, &l) // no address: no redirect
-	return c.Holder, l.Addr, nil
+	return p.view.Owner(ctx, room)
 }
 
 // Holder is this worker's name in the claims.

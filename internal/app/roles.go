@@ -35,6 +35,9 @@ type roles struct {
 	// place decides which ingest worker pulls each registered room (ingest
 	// role; the single process always wins its own rooms).
 	place *placement.Placement
+	// view reads the room claims on a node without the ingest role, to
+	// send WHIP publishers to the worker that owns the room.
+	view  *placement.View
 	nodes *lease.Table // this node's presence claim
 	// spools keep what could not be published while NATS was unreachable
 	// (spool.go); empty with the embedded server.
@@ -108,6 +111,9 @@ func (s *Service) startRoles(ctx context.Context) error {
 		}); err != nil {
 			return err
 		}
+	}
+	if !c.Has("ingest") && c.Has("api") { // whipredirect.go: publishers sent on to the ingest workers
+		s.roles.view = placement.NewView(js)
 	}
 	if c.Has("scan") {
 		sc, err := pipeline.NewScanner(pipeline.ScanConfig{Matcher: s.lex.matcher, Sink: s.sink, Linker: s.linker(), Logger: s.log.With("role", "scan")})

@@ -17,8 +17,9 @@ import (
 // Location on that worker's WHIP endpoint (RFC 9725 section 4.5 lets a
 // WHIP endpoint redirect), so the publisher's audio goes to the one worker
 // that owns the room. A pulled room's publishers go to its puller (which
-// refuses them, as a single process does). On a node without the ingest
-// role, a room another worker holds is redirected the same way.
+// refuses them, as a single process does). A node without the ingest role
+// never ingests a publisher: it redirects to the room's owner, or to the
+// least loaded ingest worker when nobody owns the room (sendWHIP).
 func (s *Service) whipHandler() http.Handler {
 	if s.whip == nil {
 		return nil
@@ -27,6 +28,9 @@ func (s *Service) whipHandler() http.Handler {
 		room, post := whipPost(r)
 		p := s.roles.place
 		switch {
+		case post && p == nil && s.roles.view != nil:
+			s.sendWHIP(w, r, room) // no ingest here: never served on this node
+			return
 		case !post || p == nil:
 		case s.reg.Pulled(room):
 			if holder, addr := s.whipOwner(r, room); holder != "" && s.redirectWHIP(w, r, holder, addr) {
@@ -41,6 +45,33 @@ func (s *Service) whipHandler() http.Handler {
 		}
 		s.whip.ServeHTTP(w, r)
 	})
+}
+
+// sendWHIP answers a publisher's POST on a node without the ingest role:
+// 307 to the worker holding the room's claim, or, when nobody holds it, to
+// the least loaded live ingest worker (which takes the claim as the offer
+// arrives); 503 when no worker can be named.
+func (s *Service) sendWHIP(w http.ResponseWriter, r *http.Request, room string) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	holder, addr, err := s.roles.view.Owner(ctx, room)
+	if err == nil && holder != "" && s.redirectWHIP(w, r, holder, addr) {
+		return
+	}
+	if err == nil && holder == "" {
+		workers, werr := s.roles.view.Workers(ctx)
+		for _, wk := range workers {
+			if s.redirectWHIP(w, r, wk.Holder, wk.Addr) {
+				return
+			}
+		}
+		err = werr
+	}
+	if err != nil {
+		s.log.Warn("whip: room owner not read", "room", room, "err", err)
+	}
+	w.Header().Set("Retry-After", "1")
+	http.Error(w, "whip: no ingest worker can take this room now; try again", http.StatusServiceUnavailable)
 }
 
 // whipPost is the room of a WHIP POST (the endpoint, not a session).
