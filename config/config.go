@@ -103,7 +103,9 @@ type NATS struct {
 	URL string `yaml:"url"`
 	// Listen is the embedded server's client address (host:port).
 	Listen string `yaml:"listen"`
-	// CredsFile authenticates to an external cluster.
+	// CredsFile authenticates to an external cluster: the NATS user of
+	// this node's roles (`earshot creds --role ingest,scan`), whose
+	// permissions are checked against the roles at start.
 	CredsFile string `yaml:"creds_file"`
 	// TLS secures the embedded server's client listener: with cert_file
 	// and key_file every client must speak TLS; with ca_file too, it must

@@ -5,7 +5,9 @@
 # one api node; streams the sample broadcast's lines into 4 rooms; registers
 # 3 pulled rooms (live HTTP streams from a local far end) on the api node,
 # which shares them with the workers, and shows which worker pulls each; shows
-# the anchor's reminders and `earshot cluster status`; then kill -9s one
+# the anchor's reminders and `earshot cluster status`; each node connects as
+# the NATS user of its roles only, and a worker given the index node's creds
+# is refused at start; then kill -9s one
 # worker and one NATS server, shows the partitions and the pulled rooms
 # moving, streams more, and checks that every alert sent is in the log
 # exactly once. Stops all it started.
@@ -50,7 +52,12 @@ KEYS=$WORK/keys-origin
 PID[keys]=$!
 poll "the key-making serve" 30 curl -fsS "http://127.0.0.1:$((BASE + 29))/healthz"
 kill "${PID[keys]}"; wait "${PID[keys]}" 2>/dev/null || true; unset 'PID[keys]'
+# The operator's tools (cluster status) use the service user; each node gets
+# the NATS user of its roles only (docs/nats-permissions.md).
 "$BIN" creds --data "$KEYS" --role service --name demo-cluster --out "$WORK/service.creds" 2>/dev/null
+for r in api index ingest,scan; do
+  "$BIN" creds --data "$KEYS" --role "$r" --name "demo-$r" --out "$WORK/$r.creds" 2>/dev/null
+done
 go run scripts/natsconf/main.go "$KEYS" > "$WORK/trust.conf"
 
 echo "== 3 NATS servers (JetStream, cluster 'earshot', operator mode) on 127.0.0.1:$((BASE + 1))-$((BASE + 3))"
@@ -87,9 +94,11 @@ YAML
 node() { # node NAME HTTP_PORT ROLES
   local name=$1 port=$2 roles=$3
   mkdir -p "$WORK/$name"
-  cp -a "$KEYS/keys" "$WORK/$name/keys"
+  # The shared keys (HTTP tokens, lexicon, identifier hashes), never the NATS
+  # keys: a node that held keys/nats could mint itself any user.
+  cp -a "$KEYS/keys" "$WORK/$name/keys" && rm -rf "$WORK/$name/keys/nats"
   "$BIN" serve --config "$WORK/earshot.yaml" --data "$WORK/$name" --http "127.0.0.1:$port" --roles "$roles" \
-    --nats-url "$URLS" --nats-creds "$WORK/service.creds" --log-level warn --console-token-ttl 0 \
+    --nats-url "$URLS" --nats-creds "$WORK/$roles.creds" --log-level warn --console-token-ttl 0 \
     > "$WORK/$name.log" 2>&1 &
   PID[$name]=$!
   # Only the api role serves HTTP; a node prints its addresses once it is up.
@@ -99,11 +108,19 @@ node() { # node NAME HTTP_PORT ROLES
 }
 # One after another: nodes that create the R3 streams at the same moment
 # time out on the cluster's stream API (see the report of issue 11).
-echo "== earshot nodes, each started when the previous one is ready"
+echo "== earshot nodes, each started when the previous one is ready, each with the NATS user of its roles"
 node api-1    $((BASE + 24)) api
 node index-1  $((BASE + 23)) index
 node worker-1 $((BASE + 21)) ingest,scan
 node worker-2 $((BASE + 22)) ingest,scan
+echo "== a worker given the index node's NATS user is refused at start, naming what its roles need"
+mkdir -p "$WORK/wrong"
+if timeout 60 "$BIN" serve --config "$WORK/earshot.yaml" --data "$WORK/wrong" --roles ingest,scan --nats-url "$URLS" \
+  --nats-creds "$WORK/index.creds" --log-level error > "$WORK/wrong.out" 2>&1; then
+  echo "demo-cluster: FAIL: a worker with the index node's creds started" >&2; exit 1
+fi
+grep -o 'lacks permissions.*' "$WORK/wrong.out" | cut -c1-160 | sed 's/^/   refused: ... /'
+grep -q 'role ingest needs publish' "$WORK/wrong.out"
 API=http://127.0.0.1:$((BASE + 24))
 WORKERS="worker-1=${PID[worker-1]} worker-2=${PID[worker-2]}"
 

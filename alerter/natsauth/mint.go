@@ -85,8 +85,8 @@ func (u User) validate() error {
 	if u.TTL < 0 {
 		return fmt.Errorf("natsauth: negative lifetime %s", u.TTL)
 	}
-	if u.NoExpiry && u.Role != RoleService {
-		return fmt.Errorf("natsauth: %s creds must expire (only service creds may be long-lived)", u.Role)
+	if u.NoExpiry && len(u.Role.Stages()) == 0 {
+		return fmt.Errorf("natsauth: %s creds must expire (only service and cluster-role creds may be long-lived)", u.Role)
 	}
 	return nil
 }

@@ -90,6 +90,7 @@ var roles = map[Role]roleSpec{
 				"$KV.>",     // KV puts (EARSHOT_LEXICON, EARSHOT_DISPOSITIONS)
 				"$JS.ACK.>", // acknowledging consumed messages
 				"$JS.FC.>",  // flow-control replies of ordered consumers (KV watch)
+				UserInfoSubject, // its own permissions (the start-up check)
 			},
 			// _INBOX.>: replies of the JetStream API and KV watch deliveries.
 			SubAllow: []string{"earshot.>", "_INBOX.>"},
@@ -101,7 +102,16 @@ var roles = map[Role]roleSpec{
 	},
 }
 
-// Roles lists the roles, sorted.
+func init() {
+	// The cluster roles and their unions (cluster.go), each a scope of its
+	// own, derived from the one resource table.
+	for name, rs := range unionRoles() {
+		desc := "earshot node with role(s) " + strings.ReplaceAll(string(name), "+", ", ") + " only"
+		roles[name] = roleSpec{perms: clusterPermissions(rs), desc: desc}
+	}
+}
+
+// Roles lists the roles, sorted (the cluster roles' unions included).
 func Roles() []Role {
 	out := make([]Role, 0, len(roles))
 	for r := range roles {
@@ -111,17 +121,50 @@ func Roles() []Role {
 	return out
 }
 
-// ParseRole checks a role name.
-func ParseRole(s string) (Role, error) {
-	r := Role(strings.TrimSpace(s))
-	if _, ok := roles[r]; !ok {
-		names := make([]string, 0, len(roles))
-		for _, r := range Roles() {
-			names = append(names, string(r))
+// BaseRoles are the roles that are not unions of cluster roles, sorted.
+func BaseRoles() []Role {
+	var out []Role
+	for _, r := range Roles() {
+		if !strings.Contains(string(r), "+") {
+			out = append(out, r)
 		}
-		return "", fmt.Errorf("natsauth: role %q: want one of %s", s, strings.Join(names, ", "))
+	}
+	return out
+}
+
+// ParseRole checks a role name; several cluster roles separated by commas
+// (ingest,scan) or plus signs are their union (ingest+scan).
+func ParseRole(s string) (Role, error) {
+	s = strings.TrimSpace(s)
+	if strings.ContainsAny(s, ",+") {
+		parts := strings.FieldsFunc(s, func(c rune) bool { return c == ',' || c == '+' })
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		return ClusterRole(parts)
+	}
+	r := Role(s)
+	if _, ok := roles[r]; !ok {
+		return "", unknownRole(s)
 	}
 	return r, nil
+}
+
+func unknownRole(s string) error {
+	names := make([]string, 0, len(roles))
+	for _, r := range BaseRoles() {
+		names = append(names, string(r))
+	}
+	return fmt.Errorf("natsauth: role %q: want one of %s, or several of %s joined by commas (ingest,scan)",
+		s, strings.Join(names, ", "), strings.Join(roleNames(ClusterRoles), ", "))
+}
+
+func roleNames(rs []Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
 }
 
 // PermissionsOf returns a copy of the role's permissions (anchor subjects

@@ -57,6 +57,10 @@ type Options struct {
 	// When full, the entry closest to expiry is dropped.
 	MaxEntries int
 
+	// Bind uses the alert stream as it is, never creating or updating it:
+	// for a node whose NATS user may not manage it (a cluster role that
+	// does not write alerts; docs/nats-permissions.md).
+	Bind bool
 	// Timeout bounds Send and the log reader when ctx has no deadline;
 	// default 5s.
 	Timeout time.Duration

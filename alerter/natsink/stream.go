@@ -29,8 +29,15 @@ func streamConfig(o Options) jetstream.StreamConfig {
 	}
 }
 
-// ensureStream creates the stream or updates it to the wanted config.
+// ensureStream creates the stream or updates it to the wanted config; with
+// o.Bind it only checks that the stream exists.
 func ensureStream(ctx context.Context, js jetstream.JetStream, o Options) error {
+	if o.Bind {
+		if _, err := js.Stream(ctx, alerter.AlertStream); err != nil {
+			return fmt.Errorf("natsink: stream %s: %w", alerter.AlertStream, err)
+		}
+		return nil
+	}
 	if _, err := js.CreateOrUpdateStream(ctx, streamConfig(o)); err != nil {
 		return fmt.Errorf("natsink: ensure stream %s: %w", alerter.AlertStream, err)
 	}

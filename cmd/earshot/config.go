@@ -27,7 +27,7 @@ func addConfigFlags(cmd *cobra.Command) *configFlags {
 	f.StringVar(&cf.cfg.HTTP.Addr, "http", cf.cfg.HTTP.Addr, "HTTP API listen address")
 	f.StringVar(&cf.cfg.NATS.Listen, "nats", cf.cfg.NATS.Listen, "embedded NATS client listen address")
 	f.StringVar(&cf.cfg.NATS.URL, "nats-url", "", "external NATS URL (skips the embedded server)")
-	f.StringVar(&cf.cfg.NATS.CredsFile, "nats-creds", "", "the .creds file for --nats-url (earshot creds --role service)")
+	f.StringVar(&cf.cfg.NATS.CredsFile, "nats-creds", "", "the .creds file for --nats-url: the user of this node's roles (earshot creds --role ingest,scan); checked at start")
 	f.StringVar(&cf.cfg.Lexicon.File, "lexicon", "", "lexicon YAML file (default: the shipped lexicon)")
 	f.StringVar(&cf.cfg.Recognizer.Engine, "recognizer", cf.cfg.Recognizer.Engine, "ASR engine: "+app.EnginesHelp())
 	f.StringVar(&cf.cfg.LogLevel, "log-level", cf.cfg.LogLevel, "debug, info, warn or error")

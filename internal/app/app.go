@@ -12,6 +12,8 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/earshot/earshot/alerter"
+
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
@@ -38,8 +40,11 @@ type Service struct {
 	nats    *natsembed.Server   // nil with an external cluster
 	bounds  storeBounds         // every stream's MaxBytes (bounds.go)
 	natsKey *natsauth.Authority // the embedded server's keys; nil with an external cluster
-	nc      *nats.Conn
-	sink    *natsink.Sink
+	// perms is what this node's NATS user may do (natsperms.go); nil:
+	// unrestricted (the embedded server's service user) or unknown.
+	perms *natsPerms
+	nc    *nats.Conn
+	sink  *natsink.Sink
 	// escalation counts the scan role's reminders (escalation.go); nil
 	// without the scan role.
 	escalation *escalation.Tracker
@@ -103,6 +108,9 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	if err = s.awaitNATS(ctx); err != nil { // startup.go: NATS may be down or electing; retried
 		return nil, err
 	}
+	if err = s.checkNATSPermissions(ctx); err != nil { // natsperms.go: creds that cannot do the roles' job fail now
+		return nil, err
+	}
 	if err = s.retryStep(ctx, "stream bounds", func(ctx context.Context) (err error) {
 		s.bounds, err = s.storeBounds(ctx) // bounds.go: every stream's MaxBytes
 		return err
@@ -114,7 +122,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 	}
 	var shared natsink.SharedCooldown
 	if err = s.retryStep(ctx, "cooldown bucket", func(ctx context.Context) (err error) {
-		shared, err = sharedCooldown(ctx, s.nc, cfg.Cluster.Replicas, s.bounds.cooldown) // roles.go: survives a scanner handover
+		shared, err = s.sharedCooldown(ctx, cfg.Cluster.Replicas, s.bounds.cooldown) // roles.go: survives a scanner handover
 		return err
 	}); err != nil {
 		return nil, err
@@ -126,6 +134,7 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		Cooldown: time.Duration(cfg.Alerts.Cooldown), CooldownFor: s.lexLoader.Cooldown,
 		MaxAge: time.Duration(cfg.Alerts.Retention), MaxBytes: s.bounds.alerts, Logger: log,
 		Replicas: cfg.Cluster.Replicas, SharedCooldown: shared, Spool: s.roles.spools.alerts,
+		Bind: !s.mayManage(alerter.AlertStream), // jsscope.go: a role that may not make it waits for it
 	}
 	if s.nats != nil {
 		sinkOpts.Health = s.nats.StreamWritable // refuse at once, naming why, while the disk is full
@@ -140,6 +149,11 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 		sinkOpts.Observer = s.escalation
 	}
 	if err = s.retryStep(ctx, "alert stream", func(ctx context.Context) (err error) {
+		if sinkOpts.Bind {
+			if err := s.awaitStream(ctx, alerter.AlertStream); err != nil {
+				return err
+			}
+		}
 		s.sink, err = natsink.New(ctx, s.nc, sinkOpts)
 		return err
 	}); err != nil {

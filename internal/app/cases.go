@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/earshot/earshot/alerter/appeal"
 	"github.com/earshot/earshot/alerter/cases"
 	"github.com/earshot/earshot/server"
@@ -24,7 +22,7 @@ type caseQueue struct {
 
 // openCases adds the case queue and appeals to the API's options.
 func (s *Service) openCases(ctx context.Context, opts server.Options) (server.Options, error) {
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return opts, fmt.Errorf("cases: jetstream: %w", err)
 	}

@@ -7,8 +7,6 @@ import (
 	"net/url"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/escalation"
@@ -28,7 +26,7 @@ func (s *Service) console(opts server.Options) (server.Options, error) {
 		return opts, fmt.Errorf("dispositions: %w", err)
 	}
 	opts.Tokens, opts.Bus, opts.Dispositions, opts.Lookup = s.tokens, s.nc, disp, s.sink.Log()
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return opts, fmt.Errorf("jetstream: %w", err)
 	}

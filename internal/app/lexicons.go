@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/backtest"
@@ -36,7 +34,7 @@ var _ server.LexiconService = (*lexicons)(nil)
 // shipped) lexicon as version 1 if the bucket is empty, waits until the
 // active version is compiled here, and makes the loader follow it.
 func (s *Service) startLexicons(ctx context.Context) error {
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return fmt.Errorf("lexicon versions: %w", err)
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/earshot/earshot/links"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/server"
@@ -21,7 +19,7 @@ func (s *Service) openLinks(ctx context.Context) error {
 	if !s.cfg.Cluster.Has("scan") && !s.cfg.Cluster.Has("api") {
 		return nil // ingest and index nodes hash nothing: they need no key
 	}
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}

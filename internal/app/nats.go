@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/nats-io/nats.go"
 
@@ -50,7 +51,9 @@ func (s *Service) connectNATS(ctx context.Context) error {
 func (s *Service) connectExternal() error {
 	// RetryOnFailedConnect: a node starts while NATS is down and finishes
 	// its start-up when it answers (startup.go awaits it).
-	opts := append([]nats.Option{nats.Name("earshot"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true), s.natsErrors()},
+	// The connection is named by its roles, so the servers' monitoring
+	// (connz) and a permissions violation in their logs name the role.
+	opts := append([]nats.Option{nats.Name("earshot " + strings.Join(s.cfg.Cluster.Roles, ",")), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true), s.natsErrors()},
 		ClientTLS(s.cfg.NATS.ClientTLS)...)
 	if s.cfg.NATS.CredsFile != "" {
 		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))

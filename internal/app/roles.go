@@ -6,8 +6,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 
 	"github.com/earshot/earshot/alerter/natsink"
@@ -64,7 +62,7 @@ func holderName() string {
 func (s *Service) startRoles(ctx context.Context) error {
 	c := s.cfg.Cluster
 	s.roles.holder = holderName()
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
@@ -193,10 +191,10 @@ func (s *Service) stopRoles() {
 }
 
 // sharedCooldown is the reminder cooldown every scanner shares.
-func sharedCooldown(ctx context.Context, nc *nats.Conn, replicas int, maxBytes int64) (natsink.SharedCooldown, error) {
-	js, err := jetstream.New(nc)
+func (s *Service) sharedCooldown(ctx context.Context, replicas int, maxBytes int64) (natsink.SharedCooldown, error) {
+	js, err := s.jetStream()
 	if err != nil {
-		return nil, fmt.Errorf("jetstream: %w", err)
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -206,7 +204,7 @@ func sharedCooldown(ctx context.Context, nc *nats.Conn, replicas int, maxBytes i
 // ensureEvents makes the stream that records reminders, escalations,
 // dispositions and appeals for webhooks and the trust ledger.
 func (s *Service) ensureEvents(ctx context.Context) error {
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}

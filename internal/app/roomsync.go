@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/earshot/earshot/cluster/roomsync"
 	"github.com/earshot/earshot/rooms"
 	"github.com/earshot/earshot/server"
@@ -31,7 +29,7 @@ var _ server.RoomAdmin = sharedRooms{}
 // openRoomSync joins the cluster's room list: applies it to the registry
 // and shares the registry's rooms the list does not know.
 func (s *Service) openRoomSync(ctx context.Context) error {
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}

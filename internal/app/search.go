@@ -34,8 +34,8 @@ func transcriptsDir(cfg config.Config) string {
 // startSearch joins the index registry, and on an index node answers
 // searches from the local store.
 func (s *Service) startSearch(ctx context.Context, js jetstream.JetStream) error {
-	if s.transcripts == nil {
-		return nil
+	if s.transcripts == nil || !(s.cfg.Cluster.Has("index") || s.cfg.Cluster.Has("api")) {
+		return nil // only index nodes answer and api nodes ask
 	}
 	// Retried like every start-up step: a cluster still electing answers
 	// with timeouts.

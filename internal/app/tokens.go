@@ -15,7 +15,6 @@ import (
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/auth/revocation"
 	"github.com/earshot/earshot/internal/keyfile"
-	"github.com/nats-io/nats.go/jetstream"
 )
 
 // legacyTokenKey is the HMAC key of the hand-made token format earshot
@@ -85,7 +84,7 @@ func (s *Service) Keys() *auth.Keys { return s.keys }
 func (s *Service) openRevocations() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return fmt.Errorf("revocations: %w", err)
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/nats-io/nats.go/jetstream"
-
 	"github.com/earshot/earshot/cluster/lease"
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/trust"
@@ -33,7 +31,7 @@ func (s *Service) startTrust(ctx context.Context) error {
 	if c.Trust.Disabled || !(c.Cluster.Has("api") || c.Cluster.Has("index")) {
 		return nil
 	}
-	js, err := jetstream.New(s.nc)
+	js, err := s.jetStream()
 	if err != nil {
 		return err
 	}
