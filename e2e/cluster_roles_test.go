@@ -184,8 +184,8 @@ type violationLog struct {
 }
 
 func (v *violationLog) Enabled(context.Context, slog.Level) bool { return true }
-func (v *violationLog) WithAttrs([]slog.Attr) slog.Handler      { return v }
-func (v *violationLog) WithGroup(string) slog.Handler           { return v }
+func (v *violationLog) WithAttrs([]slog.Attr) slog.Handler       { return v }
+func (v *violationLog) WithGroup(string) slog.Handler            { return v }
 func (v *violationLog) Handle(_ context.Context, r slog.Record) error {
 	line := r.Message
 	r.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })

@@ -107,7 +107,7 @@ var resources = []resource{
 		RoleAPI: {access: read | write | manage | purge},
 	}},
 	{name: "EARSHOT_LEXICON", kv: true, use: map[Role]grant{
-		RoleAPI: full, // only the api role writes versions (and signs them)
+		RoleAPI:    full, // only the api role writes versions (and signs them)
 		RoleIngest: readOnly, RoleScan: readOnly, RoleIndex: readOnly,
 	}},
 	{name: "EARSHOT_DISPOSITIONS", kv: true, use: map[Role]grant{RoleAPI: full}},

@@ -85,11 +85,11 @@ var roles = map[Role]roleSpec{
 	RoleService: {
 		perms: Permissions{
 			PubAllow: []string{
-				"earshot.>", // alerts (into EARSHOT_ALERTS), reminders, dispositions
-				"$JS.API.>", // streams, consumers, KV buckets, direct gets
-				"$KV.>",     // KV puts (EARSHOT_LEXICON, EARSHOT_DISPOSITIONS)
-				"$JS.ACK.>", // acknowledging consumed messages
-				"$JS.FC.>",  // flow-control replies of ordered consumers (KV watch)
+				"earshot.>",     // alerts (into EARSHOT_ALERTS), reminders, dispositions
+				"$JS.API.>",     // streams, consumers, KV buckets, direct gets
+				"$KV.>",         // KV puts (EARSHOT_LEXICON, EARSHOT_DISPOSITIONS)
+				"$JS.ACK.>",     // acknowledging consumed messages
+				"$JS.FC.>",      // flow-control replies of ordered consumers (KV watch)
 				UserInfoSubject, // its own permissions (the start-up check)
 			},
 			// _INBOX.>: replies of the JetStream API and KV watch deliveries.
