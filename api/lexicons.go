@@ -262,6 +262,12 @@ type BacktestReport struct {
 	Dispositions *DispositionDiff `json:"dispositions,omitempty"`
 	ElapsedMs    float64          `json:"elapsed_ms"`
 	PerSecond    float64          `json:"utterances_per_second"`
+	// Nodes are the index nodes whose transcripts were scanned; in a
+	// cluster, Partial says some did not answer in time (MissingNodes) and
+	// the counts lack their shares.
+	Nodes        []string `json:"nodes,omitempty"`
+	MissingNodes []string `json:"missing_nodes,omitempty"`
+	Partial      bool     `json:"partial,omitempty"`
 }
 
 // RuleDelta is one rule's hits under each version.

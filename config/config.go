@@ -167,6 +167,10 @@ type Lexicon struct {
 	// accepts besides its own signing key's (DATA/keys/lexicon.nk): the
 	// previous key during a key rotation.
 	TrustedKeys []string `yaml:"trusted_keys"`
+	// BacktestTimeout bounds a backtest: each index node's run over its
+	// share, and the api node's wait for their reports (a node silent
+	// past it is named in the partial report); 0 is 30 s.
+	BacktestTimeout Duration `yaml:"backtest_timeout"`
 }
 
 // Recognizer selects and configures the ASR engine.

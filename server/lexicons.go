@@ -30,7 +30,9 @@ type LexiconService interface {
 	// Live is the compiled active version.
 	Live() *lexicon.Engine
 	// Backtest fails with ErrNoTranscripts when no store is wired.
-	Backtest(ctx context.Context, draft *lexicon.Engine, from, to time.Time) (*backtest.Report, error)
+	// yaml is the draft's source (index nodes of a cluster compile it
+	// again to scan their own shares).
+	Backtest(ctx context.Context, yaml []byte, draft *lexicon.Engine, from, to time.Time) (*backtest.Report, error)
 }
 
 // ErrNoTranscripts: backtests need the transcript store.

@@ -125,7 +125,7 @@ func (s *Server) backtestLexicon(w http.ResponseWriter, r *http.Request) {
 		s.lexiconError(w, err)
 		return
 	}
-	rep, err := s.opts.Lexicons.Backtest(r.Context(), eng, from, to)
+	rep, err := s.opts.Lexicons.Backtest(r.Context(), []byte(d.YAML), eng, from, to)
 	if err != nil {
 		s.lexiconError(w, err)
 		return

@@ -50,7 +50,7 @@ func (noLexicons) Check(string, []byte) (*lexicon.Lexicon, *lexicon.Engine, erro
 	return nil, nil, version.ErrEmpty
 }
 func (noLexicons) Live() *lexicon.Engine { return nil }
-func (noLexicons) Backtest(context.Context, *lexicon.Engine, time.Time, time.Time) (*backtest.Report, error) {
+func (noLexicons) Backtest(context.Context, []byte, *lexicon.Engine, time.Time, time.Time) (*backtest.Report, error) {
 	return nil, ErrNoTranscripts
 }
 

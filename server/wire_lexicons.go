@@ -77,6 +77,7 @@ func wireReport(r *backtest.Report) api.BacktestReport {
 	out := api.BacktestReport{
 		From: r.From, To: r.To, Utterances: r.Utterances, Truncated: r.Truncated, LiveHits: r.LiveHits,
 		DraftHits: r.DraftHits, Gained: r.Gained, Lost: r.Lost, Kept: r.Kept, ElapsedMs: r.ElapsedMs, PerSecond: r.PerSecond,
+		Nodes: r.Nodes, MissingNodes: r.MissingNodes, Partial: r.Partial,
 	}
 	out.Rules = each(r.Rules, func(d backtest.RuleDelta) api.RuleDelta {
 		return api.RuleDelta{RuleID: d.RuleID, Category: d.Category, Live: d.Live, Draft: d.Draft,

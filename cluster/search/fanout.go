@@ -28,6 +28,10 @@ type FanoutOptions struct {
 	// 6 s, past the store's 5 s search budget, so a node's own timeout
 	// arrives as its answer rather than as silence.
 	Timeout time.Duration
+	// BacktestTimeout is how long a backtest waits for every node; default
+	// DefaultBacktestTimeout plus a second (a node's own deadline arrives
+	// as its answer).
+	BacktestTimeout time.Duration
 }
 
 // Fanout reads transcripts from every index node: the api node's
@@ -43,6 +47,9 @@ func NewFanout(nc *nats.Conn, reg *Registry, opts FanoutOptions) *Fanout {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 6 * time.Second
 	}
+	if opts.BacktestTimeout <= 0 {
+		opts.BacktestTimeout = DefaultBacktestTimeout + time.Second
+	}
 	return &Fanout{nc: nc, reg: reg, opts: opts}
 }
 
@@ -55,6 +62,11 @@ type answers struct {
 // ask sends req on subject to every registered node and collects their
 // replies until each answered or the deadline passed.
 func (f *Fanout) ask(ctx context.Context, subject string, req request) (answers, error) {
+	return f.askWithin(ctx, subject, req, f.opts.Timeout)
+}
+
+// askWithin is ask with its own deadline.
+func (f *Fanout) askWithin(ctx context.Context, subject string, req request, timeout time.Duration) (answers, error) {
 	nodes, err := f.reg.Nodes(ctx)
 	if err != nil {
 		return answers{}, err
@@ -68,7 +80,7 @@ func (f *Fanout) ask(ctx context.Context, subject string, req request) (answers,
 		return answers{}, fmt.Errorf("search: encode request: %w", err)
 	}
 	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	msgs, err := natsext.RequestMany(ctx, f.nc, subject, data, natsext.RequestManyMaxMessages(len(nodes)))
 	if err != nil {
@@ -101,7 +113,7 @@ func (f *Fanout) ask(ctx context.Context, subject string, req request) (answers,
 		if err := parent.Err(); err != nil {
 			return answers{}, err // the caller gave up (the client went away)
 		}
-		return answers{}, fmt.Errorf("search: %w (waited %s for %v)", ErrUnavailable, f.opts.Timeout, out.missing)
+		return answers{}, fmt.Errorf("search: %w (waited %s for %v)", ErrUnavailable, timeout, out.missing)
 	}
 	return out, nil
 }

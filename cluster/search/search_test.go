@@ -53,7 +53,7 @@ func newCluster(t testing.TB, n, records int) *cluster {
 		}
 		// Each node its own connection, as on separate machines: the
 		// service user may answer a request once per connection.
-		srv, err := Serve(natstest.InProcess(t, srvNATS), st, ServeOptions{Node: id})
+		srv, err := Serve(natstest.InProcess(t, srvNATS), st, ServeOptions{Node: id, Backtest: backtestOver(st)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/earshot/earshot/lexicon/backtest"
 	"github.com/earshot/earshot/transcript/store"
 )
 
@@ -36,7 +37,16 @@ type ServeOptions struct {
 	// busy itself).
 	MaxInFlight int
 	Logger      *slog.Logger
+	// Backtest runs a backtest over this node's share; nil answers no
+	// backtests.
+	Backtest func(ctx context.Context, q BacktestQuery) (*backtest.Report, error)
+	// BacktestTimeout bounds one backtest; default DefaultBacktestTimeout.
+	BacktestTimeout time.Duration
 }
+
+// DefaultBacktestTimeout bounds a backtest on each node and the api node's
+// wait for their answers (a day of a busy installation's transcripts).
+const DefaultBacktestTimeout = 30 * time.Second
 
 // Server answers one index node's share of transcript reads.
 type Server struct {
@@ -60,6 +70,9 @@ func Serve(nc *nats.Conn, local Local, opts ServeOptions) (*Server, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
+	if opts.BacktestTimeout <= 0 {
+		opts.BacktestTimeout = DefaultBacktestTimeout
+	}
 	if opts.MaxInFlight <= 0 {
 		opts.MaxInFlight = 16
 	}
@@ -69,7 +82,11 @@ func Serve(nc *nats.Conn, local Local, opts ServeOptions) (*Server, error) {
 	s := &Server{local: local, opts: opts, slots: make(chan struct{}, opts.MaxInFlight),
 		maxReply: int(nc.MaxPayload()) - 4<<10}
 	s.ctx, s.stop = context.WithCancel(context.Background())
-	for _, subj := range []string{subjectSearch, subjectGet, subjectAround, subjectHasRoom, subjectFetch + "." + opts.Node} {
+	subjects := []string{subjectSearch, subjectGet, subjectAround, subjectHasRoom, subjectFetch + "." + opts.Node}
+	if opts.Backtest != nil {
+		subjects = append(subjects, subjectBacktest)
+	}
+	for _, subj := range subjects {
 		sub, err := nc.Subscribe(subj, s.handle)
 		if err != nil {
 			s.Close()
@@ -104,7 +121,11 @@ func (s *Server) handle(m *nats.Msg) {
 	s.wg.Add(1)
 	go func() {
 		defer func() { <-s.slots; s.wg.Done() }()
-		ctx, cancel := context.WithTimeout(s.ctx, s.opts.Timeout)
+		d := s.opts.Timeout
+		if m.Subject == subjectBacktest {
+			d = s.opts.BacktestTimeout
+		}
+		ctx, cancel := context.WithTimeout(s.ctx, d)
 		defer cancel()
 		s.respond(m, s.answer(ctx, m.Subject, m.Data))
 	}()
@@ -142,6 +163,13 @@ func (s *Server) answer(ctx context.Context, subject string, data []byte) (r rep
 		}
 	case subjectHasRoom:
 		if r.Has, err = s.local.HasRoom(ctx, req.Room); err != nil {
+			return fail(err)
+		}
+	case subjectBacktest:
+		if req.Backtest == nil || s.opts.Backtest == nil {
+			return reply{Error: &wireError{Kind: kindBad, Msg: "no backtest in the request"}}
+		}
+		if r.Report, err = s.opts.Backtest(ctx, *req.Backtest); err != nil {
 			return fail(err)
 		}
 	default:

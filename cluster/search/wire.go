@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/earshot/earshot/lexicon/backtest"
 	"github.com/earshot/earshot/transcript/store"
 )
 
@@ -17,14 +18,17 @@ const (
 	subjectAround  = SubjectPrefix + ".around"
 	subjectHasRoom = SubjectPrefix + ".hasroom"
 	subjectFetch   = SubjectPrefix + ".fetch" // .<node>
+	// subjectBacktest runs a lexicon backtest over each node's share.
+	subjectBacktest = SubjectPrefix + ".backtest"
 )
 
 // wireVersion is the request and reply format's version.
 const wireVersion = 1
 
 // maxRequestBytes bounds a request a node decodes: a query is at most a
-// few KB, a fetch at most store.MaxSize ids.
-const maxRequestBytes = 64 << 10
+// few KB, a fetch at most store.MaxSize ids, a backtest two lexicons and
+// the verdicts in its range (NATS's default max_payload bounds it too).
+const maxRequestBytes = 1 << 20
 
 // request is every operation's body; the subject says which fields count.
 type request struct {
@@ -38,6 +42,22 @@ type request struct {
 	// Before and After are nanoseconds.
 	Before time.Duration `json:"before,omitempty"`
 	After  time.Duration `json:"after,omitempty"`
+	// Backtest is a backtest request (subjectBacktest).
+	Backtest *BacktestQuery `json:"backtest,omitempty"`
+}
+
+// BacktestQuery is a lexicon backtest every index node runs over its own
+// share of the transcripts: the live and the draft lexicon as YAML (each
+// node compiles them), the range, and reviewers' verdicts in it.
+type BacktestQuery struct {
+	Live     []byte    `json:"live"`
+	Draft    []byte    `json:"draft"`
+	From     time.Time `json:"from"`
+	To       time.Time `json:"to"`
+	Examples int       `json:"examples,omitempty"`
+	// Verdicts says Dispositions are given (perhaps none in range).
+	Verdicts     bool                   `json:"verdicts,omitempty"`
+	Dispositions []backtest.Disposition `json:"dispositions,omitempty"`
 }
 
 // reply is every node's answer.
@@ -50,6 +70,7 @@ type reply struct {
 	Record  *store.Record    `json:"record,omitempty"`
 	Records []store.Record   `json:"records,omitempty"`
 	Has     bool             `json:"has,omitempty"`
+	Report  *backtest.Report `json:"report,omitempty"`
 }
 
 // Error kinds: the store's error types, so the api node answers exactly as

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -51,6 +52,10 @@ func newLexiconBacktestCmd() *cobra.Command {
 func printBacktest(w io.Writer, r *api.BacktestReport) {
 	fmt.Fprintf(w, "%d utterances %s .. %s (%.0f utterances/s)\n", r.Utterances,
 		r.From.Format("2006-01-02 15:04"), r.To.Format("2006-01-02 15:04"), r.PerSecond)
+	if r.Partial {
+		fmt.Fprintf(w, "PARTIAL: index node(s) %s did not answer in time; their transcripts are not counted (%d node(s) answered)\n",
+			strings.Join(r.MissingNodes, ", "), len(r.Nodes))
+	}
 	fmt.Fprintf(w, "hits: live %d, draft %d: +%d gained, -%d lost, %d kept\n", r.LiveHits, r.DraftHits, r.Gained, r.Lost, r.Kept)
 	for _, c := range r.Categories {
 		fmt.Fprintf(w, "  %-16s live %5d  draft %5d  +%-5d -%d\n", c.Category, c.Live, c.Draft, c.Gained, c.Lost)

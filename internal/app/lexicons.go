@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/earshot/earshot/cluster/search"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/backtest"
@@ -26,6 +27,9 @@ type lexicons struct {
 	mu           sync.Mutex
 	transcripts  backtest.Source
 	dispositions backtest.Dispositions
+	// cluster runs backtests over every index node's share (an api node;
+	// backtest_cluster.go); nil: over transcripts, this node's store.
+	cluster *search.Fanout
 }
 
 var _ server.LexiconService = (*lexicons)(nil)

@@ -79,16 +79,19 @@ func (l *lexicons) Live() *lexicon.Engine {
 	return nil
 }
 
-func (l *lexicons) Backtest(ctx context.Context, draft *lexicon.Engine, from, to time.Time) (*backtest.Report, error) {
+func (l *lexicons) Backtest(ctx context.Context, yaml []byte, draft *lexicon.Engine, from, to time.Time) (*backtest.Report, error) {
 	l.mu.Lock()
-	src, disp := l.transcripts, l.dispositions
+	src, disp, cluster := l.transcripts, l.dispositions, l.cluster
 	l.mu.Unlock()
-	if src == nil {
-		return nil, server.ErrNoTranscripts
-	}
 	live := l.watcher.Load()
 	if live == nil {
 		return nil, version.ErrEmpty
+	}
+	if cluster != nil { // backtest_cluster.go: every index node's share
+		return l.backtestCluster(ctx, cluster, live, yaml, disp, from, to)
+	}
+	if src == nil {
+		return nil, server.ErrNoTranscripts
 	}
 	return backtest.Run(ctx, src, live, draft, from, to, backtest.Options{Dispositions: disp})
 }

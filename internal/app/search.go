@@ -49,6 +49,11 @@ func (s *Service) startSearch(ctx context.Context, js jetstream.JetStream) error
 	if err != nil {
 		return err
 	}
+	if s.cfg.Cluster.Has("api") { // backtests run over every index node's share
+		s.lex.mu.Lock()
+		s.lex.cluster = s.fanout()
+		s.lex.mu.Unlock()
+	}
 	if !s.cfg.Cluster.Has("index") {
 		return nil
 	}
@@ -57,6 +62,7 @@ func (s *Service) startSearch(ctx context.Context, js jetstream.JetStream) error
 		return err
 	}
 	if s.search.server, err = search.Serve(s.nc, s.transcripts, search.ServeOptions{Node: id,
+		Backtest: s.backtestShare, BacktestTimeout: time.Duration(s.cfg.Lexicon.BacktestTimeout), // backtest_cluster.go
 		Logger: s.log.With("role", "index")}); err != nil {
 		return err
 	}
@@ -77,13 +83,23 @@ func (s *Service) transcriptSource() server.Transcripts {
 	if s.transcripts == nil || s.search.registry == nil {
 		return nil
 	}
+	return s.fanout()
+}
+
+// fanout reads from every registered index node.
+func (s *Service) fanout() *search.Fanout {
 	// Past the nodes' own search budget, so a node's timeout arrives as
 	// its answer rather than as silence.
 	budget := searchLimits(s.cfg.Transcripts.Search).Timeout
 	if budget <= 0 {
 		budget = 5 * time.Second
 	}
-	return search.NewFanout(s.nc, s.search.registry, search.FanoutOptions{Timeout: budget + time.Second})
+	bt := time.Duration(s.cfg.Lexicon.BacktestTimeout)
+	if bt <= 0 {
+		bt = search.DefaultBacktestTimeout
+	}
+	return search.NewFanout(s.nc, s.search.registry, search.FanoutOptions{Timeout: budget + time.Second,
+		BacktestTimeout: bt + time.Second}) // a node's own deadline arrives as its answer
 }
 
 // stopSearch stops answering; the registration stays, so searches report

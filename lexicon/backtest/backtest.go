@@ -49,6 +49,12 @@ type Report struct {
 	Dispositions *DispositionDiff `json:"dispositions,omitempty"`
 	ElapsedMs    float64          `json:"elapsed_ms"`
 	PerSecond    float64          `json:"utterances_per_second"`
+	// Nodes are the index nodes whose shares were scanned (a cluster's
+	// backtest, cluster/search); MissingNodes did not answer in time, and
+	// Partial says the report lacks their shares.
+	Nodes        []string `json:"nodes,omitempty"`
+	MissingNodes []string `json:"missing_nodes,omitempty"`
+	Partial      bool     `json:"partial,omitempty"`
 }
 
 // RuleDelta is one rule's hits under each version.
