@@ -320,7 +320,7 @@ func Default() Config {
 		HTTP: HTTP{Addr: "127.0.0.1:8080", RequireTokens: true,
 			Limits: defaultHTTPLimits(), RateLimit: defaultRateLimit()},
 		NATS:    NATS{Listen: "127.0.0.1:4222"},
-		Lexicon: Lexicon{Phonetic: true, MaxDropShare: 0.5},
+		Lexicon: Lexicon{Phonetic: true, MaxDropShare: 0.5, BacktestTimeout: Duration(30 * time.Second)},
 		Recognizer: Recognizer{Engine: "sphinx", Sphinx: Sphinx{
 			HMM: filepath.Join(model, "en-us"), LM: filepath.Join(model, "en-us.lm.bin"),
 			Dict: filepath.Join(model, "cmudict-en-us.dict"), NBest: 5,

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -10,7 +9,6 @@ import (
 	"github.com/earshot/earshot/api"
 	"github.com/earshot/earshot/config"
 	"github.com/earshot/earshot/internal/app"
-	"github.com/earshot/earshot/internal/testutil"
 )
 
 // TestClusterBacktestOverIndexNodes: a lexicon backtest on the api node
@@ -33,32 +31,7 @@ func TestClusterBacktestOverIndexNodes(t *testing.T) {
 	}
 	c := apiClient(t, hub)
 	ctx := context.Background()
-	final := true
-	posted := 0
-	indexed := func() (a, b int) {
-		for _, st := range index {
-			if err := st.Transcripts().Flush(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return int(index[0].Transcripts().Stats().Indexed), int(index[1].Transcripts().Stats().Indexed)
-	}
-	for round := 0; ; round++ {
-		for r := range 6 {
-			room := fmt.Sprintf("room-%d", (posted+r)%9)
-			if _, err := c.PostUtterances(ctx, api.Room{ID: room}, api.Utterance{Text: fmt.Sprintf("the alpha phrase and the beta words %d", posted), Final: &final}); err != nil {
-				t.Fatal(err)
-			}
-			posted++
-		}
-		testutil.WaitFor(t, 20*time.Second, "the round indexed", func() bool { a, b := indexed(); return a+b == posted })
-		if a, b := indexed(); a > 0 && b > 0 {
-			break
-		}
-		if round == 30 {
-			t.Fatalf("after %d utterances one index node holds them all", posted)
-		}
-	}
+	posted := postUntilShared(t, c, index, "the alpha phrase and the beta words %d")
 	draft, err := os.ReadFile("testdata/lexicon/v1.yaml")
 	if err != nil {
 		t.Fatal(err)

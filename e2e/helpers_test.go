@@ -188,3 +188,39 @@ func joinDir(t *testing.T, hubDir string, files ...string) string {
 	}
 	return dir
 }
+
+// postUntilShared posts finals (text, a format with the utterance's number)
+// through c in rounds until both index nodes hold a share (the shared
+// consumer hands each pull what is waiting, so one round may go to one
+// node), each round indexed before the next; it returns how many it
+// posted.
+func postUntilShared(t *testing.T, c *api.Client, index []*app.Service, text string) int {
+	t.Helper()
+	ctx := context.Background()
+	final := true
+	posted := 0
+	indexed := func() (a, b int) {
+		for _, st := range index {
+			if err := st.Transcripts().Flush(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return int(index[0].Transcripts().Stats().Indexed), int(index[1].Transcripts().Stats().Indexed)
+	}
+	for round := 0; ; round++ {
+		for r := range 6 {
+			room := fmt.Sprintf("room-%d", (posted+r)%9)
+			if _, err := c.PostUtterances(ctx, api.Room{ID: room}, api.Utterance{Text: fmt.Sprintf(text, posted), Final: &final}); err != nil {
+				t.Fatal(err)
+			}
+			posted++
+		}
+		testutil.WaitFor(t, 20*time.Second, "the round indexed", func() bool { a, b := indexed(); return a+b == posted })
+		if a, b := indexed(); a > 0 && b > 0 {
+			return posted
+		}
+		if round == 30 {
+			t.Fatalf("after %d utterances one index node holds them all", posted)
+		}
+	}
+}

@@ -43,34 +43,7 @@ func TestSearchOverIndexNodes(t *testing.T) {
 	}
 	c := apiClient(t, hub)
 	ctx := context.Background()
-	final := true
-	posted := 0
-	// Post in rounds until both nodes hold a share: the shared consumer
-	// hands each pull what is waiting, so one round may go to one node.
-	indexed := func() (a, b int) {
-		for _, st := range index {
-			if err := st.Transcripts().Flush(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return int(index[0].Transcripts().Stats().Indexed), int(index[1].Transcripts().Stats().Indexed)
-	}
-	for round := 0; ; round++ {
-		for r := range 6 {
-			room := fmt.Sprintf("room-%d", (posted+r)%9)
-			if _, err := c.PostUtterances(ctx, api.Room{ID: room}, api.Utterance{Text: fmt.Sprintf("searchable words number %d", posted), Final: &final}); err != nil {
-				t.Fatal(err)
-			}
-			posted++
-		}
-		testutil.WaitFor(t, 20*time.Second, "the round indexed", func() bool { a, b := indexed(); return a+b == posted })
-		if a, b := indexed(); a > 0 && b > 0 {
-			break
-		}
-		if round == 30 {
-			t.Fatalf("after %d utterances one index node holds them all", posted)
-		}
-	}
+	posted := postUntilShared(t, c, index, "searchable words number %d")
 	var res api.SearchResponse
 	var err error
 	testutil.WaitFor(t, 10*time.Second, "every posted utterance found", func() bool {

@@ -170,14 +170,15 @@ var (
 // with it before it starts.
 const UserInfoSubject = "$SYS.REQ.USER.INFO"
 
-// readAPI is the JetStream API a reader of stream s uses.
+// readAPI is the JetStream API a reader of stream s uses: its consumers
+// ($JS.API.CONSUMER.<op>.<s>[.<consumer>[.<filter>]]: create, info,
+// delete, list, names, pause; durable create; next), direct and stream
+// message gets, acks and flow control. Wildcards over the operation keep
+// the account JWT small: it carries every union role's lists.
 func readAPI(s string) []string {
 	return []string{
-		"$JS.API.CONSUMER.CREATE." + s, "$JS.API.CONSUMER.CREATE." + s + ".>",
-		"$JS.API.CONSUMER.DURABLE.CREATE." + s + ".>",
-		"$JS.API.CONSUMER.INFO." + s + ".>", "$JS.API.CONSUMER.DELETE." + s + ".>",
-		"$JS.API.CONSUMER.MSG.NEXT." + s + ".>",
-		"$JS.API.CONSUMER.LIST." + s, "$JS.API.CONSUMER.NAMES." + s,
+		"$JS.API.CONSUMER.*." + s, "$JS.API.CONSUMER.*." + s + ".>",
+		"$JS.API.CONSUMER.DURABLE.CREATE." + s + ".>", "$JS.API.CONSUMER.MSG.NEXT." + s + ".>",
 		"$JS.API.DIRECT.GET." + s, "$JS.API.DIRECT.GET." + s + ".>", "$JS.API.STREAM.MSG.GET." + s,
 		"$JS.ACK." + s + ".>", "$JS.FC." + s + ".>",
 	}

@@ -83,9 +83,19 @@ func (a *aggregator) note(r *RuleDelta, change string, h lexicon.Hit, o outcome)
 func (a *aggregator) report() *Report {
 	rep := a.rep
 	rep.Rules = make([]RuleDelta, 0, len(a.rules))
-	cats := map[string]*CategoryDelta{}
 	for _, r := range a.rules {
 		rep.Rules = append(rep.Rules, *r)
+	}
+	sortDeltas(rep.Rules)
+	rep.Categories = categoriesOf(rep.Rules)
+	rep.Dispositions = a.dd
+	return &rep
+}
+
+// categoriesOf sums rules by category, sorted by category.
+func categoriesOf(rules []RuleDelta) []CategoryDelta {
+	cats := map[string]*CategoryDelta{}
+	for _, r := range rules {
 		c := cats[r.Category]
 		if c == nil {
 			c = &CategoryDelta{Category: r.Category}
@@ -96,12 +106,10 @@ func (a *aggregator) report() *Report {
 		c.Gained += r.Gained
 		c.Lost += r.Lost
 	}
-	sortDeltas(rep.Rules)
-	rep.Categories = make([]CategoryDelta, 0, len(cats))
+	out := make([]CategoryDelta, 0, len(cats))
 	for _, c := range cats {
-		rep.Categories = append(rep.Categories, *c)
+		out = append(out, *c)
 	}
-	sort.Slice(rep.Categories, func(i, j int) bool { return rep.Categories[i].Category < rep.Categories[j].Category })
-	rep.Dispositions = a.dd
-	return &rep
+	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
+	return out
 }

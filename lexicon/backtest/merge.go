@@ -73,28 +73,14 @@ func Merge(parts []*Report, examples int) *Report {
 			dd.DismissedDropped += d.DismissedDropped
 		}
 	}
-	cats := map[string]*CategoryDelta{}
 	out.Rules = make([]RuleDelta, 0, len(rules))
 	for _, id := range order {
 		r := rules[id]
 		r.Examples = keepExamples(r.Examples, examples)
 		out.Rules = append(out.Rules, *r)
-		c := cats[r.Category]
-		if c == nil {
-			c = &CategoryDelta{Category: r.Category}
-			cats[r.Category] = c
-		}
-		c.Live += r.Live
-		c.Draft += r.Draft
-		c.Gained += r.Gained
-		c.Lost += r.Lost
 	}
 	sortDeltas(out.Rules)
-	out.Categories = make([]CategoryDelta, 0, len(cats))
-	for _, c := range cats {
-		out.Categories = append(out.Categories, *c)
-	}
-	sort.Slice(out.Categories, func(i, j int) bool { return out.Categories[i].Category < out.Categories[j].Category })
+	out.Categories = categoriesOf(out.Rules)
 	if out.ElapsedMs > 0 {
 		out.PerSecond = float64(out.Utterances) / (out.ElapsedMs / 1000)
 	}
