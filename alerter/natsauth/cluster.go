@@ -145,7 +145,7 @@ type coreSubject struct {
 
 var coreSubjects = []coreSubject{
 	{"earshot.scanned.*", []Role{RoleScan}, []Role{RoleIngest, RoleAPI}, "scanners' answers to the bus that published a hypothesis"},
-	{"earshot.index.>", []Role{RoleAPI}, []Role{RoleIndex}, "transcript searches fanned out to index nodes (answered with allow-responses)"},
+	{"earshot.index.>", []Role{RoleAPI}, []Role{RoleIndex}, "transcript searches and lexicon backtests fanned out to index nodes (earshot.index.search, .get, .around, .hasroom, .fetch.<node>, .backtest; answered with allow-responses)"},
 	{alerter.TrustSubjectPrefix + ".>", []Role{RoleIndex}, nil, "the trust ledger's writer publishes merchants' scores"},
 	{alerter.AlertSubjects, nil, []Role{RoleAPI}, "the console's live alert feed"},
 	{"earshot.utt.*", nil, []Role{RoleAPI}, "viewer reports follow where each room's stream is"},
