@@ -24,6 +24,10 @@ const (
 // string, so hits can quote the original words and find their timestamps.
 type Token struct {
 	Kind Kind
+	// Compound marks a part of a compound number (三十五, twenty one),
+	// which is never part of a digit string (千万不要 is not 8 digits).
+	// (Next to Kind: a Token is 96 bytes, not 104.)
+	Compound bool
 	// Han is the character of a Han token.
 	Han rune
 	// Text is the normalized text: the character, the word (apostrophes
@@ -37,9 +41,6 @@ type Token struct {
 	// only next to other digits; "double" and "triple" carry the extra
 	// copies of the next digit.
 	Digits string
-	// Compound marks a part of a compound number (三十五, twenty one),
-	// which is never part of a digit string (千万不要 is not 8 digits).
-	Compound bool
 	// Start and End are the byte span in the source text.
 	Start, End int
 	// Syllables are the toneless readings of a Han character, or the

@@ -43,6 +43,8 @@ type Engine struct {
 	phonByID    phoneticByID
 	scratch     sync.Pool
 
+	guardCache map[string][]elem // compile time only (compileGuards)
+
 	searchOnce sync.Once
 	searchIdx  bleve.Index
 	searchErr  error
@@ -75,6 +77,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	if err := e.buildTyped(); err != nil {
 		return nil, err
 	}
+	e.dropCompileState()
 	e.scratch.New = func() any { return e.newScratch() }
 	return e, nil
 }
@@ -191,7 +194,10 @@ func (e *Engine) compilePattern(p Pattern, category string, onlyZh bool) *cpatte
 	}
 	cp.key = normKey(cp.elems)
 	cp.short = cp.fuzzy && cp.zh && len(cp.elems) <= 2 && allHan(cp.elems)
-	cp.guards = compileGuards(p, category, cp.key, e.py)
+	if e.guardCache == nil {
+		e.guardCache = map[string][]elem{}
+	}
+	cp.guards = compileGuards(p, category, cp.key, e.py, e.guardCache)
 	cp.plain = !cp.fuzzy && cp.slop == 0
 	for _, el := range cp.elems {
 		cp.plain = cp.plain && !el.wildcard && !el.joinable
@@ -292,4 +298,16 @@ func allHan(els []elem) bool {
 		}
 	}
 	return true
+}
+
+// dropCompileState frees what only compiling needs: the key strings of the
+// patterns' elements (the automaton and key tables hold their ids) and the
+// guard cache.
+func (e *Engine) dropCompileState() {
+	for _, p := range e.patterns {
+		for i := range p.elems {
+			p.elems[i].keys = nil
+		}
+	}
+	e.guardCache = nil
 }
