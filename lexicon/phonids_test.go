@@ -65,7 +65,7 @@ func TestFindIDsPathEqualsAllowPath(t *testing.T) {
 
 // dictAndDefault loads the pronouncing dictionary production uses (or
 // skips, failing in CI) and the shipped lexicon.
-func dictAndDefault(t *testing.T) (*phonetic.Dict, *Lexicon) {
+func dictAndDefault(t testing.TB) (*phonetic.Dict, *Lexicon) {
 	t.Helper()
 	const dictPath = "/usr/share/pocketsphinx/model/en-us/cmudict-en-us.dict"
 	testutil.NeedFile(t, dictPath)
@@ -78,4 +78,38 @@ func dictAndDefault(t *testing.T) (*phonetic.Dict, *Lexicon) {
 		t.Fatal(err)
 	}
 	return dict, lx
+}
+
+// recorder is a phone index that records what the engine asks it.
+type recorder struct {
+	*phonetic.Index
+	words [][]string
+	ids   [][]int
+}
+
+func (r *recorder) FindIDs(words []string, ids []int) []PhoneticMatch {
+	r.words = append(r.words, append([]string(nil), words...))
+	r.ids = append(r.ids, append([]int(nil), ids...))
+	return r.Index.FindIDs(words, ids)
+}
+
+// BenchmarkFindIDs is the phonetic stage alone of BenchmarkMatch/default/en:
+// the phone index asked what the engine asks it on each English utterance.
+func BenchmarkFindIDs(b *testing.B) {
+	dict, lx := dictAndDefault(b)
+	rec := &recorder{Index: phonetic.NewIndex(dict, phonetic.IndexOptions{})}
+	e, err := Compile(lx, Options{Phonetic: rec})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, en := utterances(b)
+	for _, u := range en {
+		e.MatchText(u)
+	}
+	for b.Loop() {
+		for i, w := range rec.words {
+			rec.Index.FindIDs(w, rec.ids[i])
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(en))/1e3, "µs/utterance")
 }

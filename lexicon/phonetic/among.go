@@ -17,31 +17,44 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 	sc.begin(len(ix.entries))
 	nw := len(utt)
 	ph := wordPhones(utt, sc)
-	built := false
+	// The entries, once each, and their pieces' keys: the utterance's
+	// n-grams are indexed only when some listed piece may have them.
+	if len(sc.listed) < len(ix.entries) {
+		sc.listed = make([]uint32, len(ix.entries))
+	}
+	ents, filtered := sc.ents[:0], false
 	for _, id := range ids {
 		for _, en := range ix.entriesOf(id) {
-			if sc.stamp[en] == sc.gen {
-				continue // a duplicate id
-			}
-			e := &ix.entries[en]
-			if e.pieces == nil {
-				sc.take(en, nw, true)
-				continue
-			}
-			if !built {
-				sc.grams.build(ix.filter, utt)
-				built = true
-			}
-			for _, pc := range e.pieces {
-				for s := sc.grams.lookup(pc.key); s >= 0; s = sc.grams.sites[s].next {
-					c := sc.take(en, nw, false)
-					off := sc.offs[c]
-					st := sc.grams.sites[s]
-					markStarts(sc.slab[off:off+int32(nw)], ph, site{int(st.word), int(st.phone)}, int(pc.offset), e.k)
+			if sc.listed[en] != sc.gen {
+				sc.listed[en] = sc.gen
+				ents = append(ents, en)
+				for _, pc := range ix.entries[en].pieces {
+					sc.grams.want.add(pc.key)
+					filtered = true
 				}
 			}
 		}
 	}
+	sc.ents = ents
+	if filtered {
+		sc.grams.build(ix.filter, utt)
+	}
+	for _, en := range ents {
+		e := &ix.entries[en]
+		if e.pieces == nil {
+			sc.take(en, nw, true)
+			continue
+		}
+		for _, pc := range e.pieces {
+			for s := sc.grams.lookup(pc.key); s >= 0; s = sc.grams.sites[s].next {
+				c := sc.take(en, nw, false)
+				off := sc.offs[c]
+				st := sc.grams.sites[s]
+				markStarts(sc.slab[off:off+int32(nw)], ph, site{int(st.word), int(st.phone)}, int(pc.offset), e.k)
+			}
+		}
+	}
+	sc.grams.want.reset()
 	return ix.alignCandidates(utt, sc.finish(nw), sc)
 }
 
@@ -64,6 +77,7 @@ type piece struct {
 // uses) to where they start: open addressing with generation stamps, so
 // a call clears nothing.
 type gramTable struct {
+	want  keySet // the keys worth indexing
 	gen   uint32
 	shift uint32 // 32 - log2(len(slots))
 	slots []gramSlot
@@ -119,7 +133,9 @@ func (g *gramTable) walk(f *pieceFilter, utt [][]string, w0, j0 int32, w int, p 
 		key = key<<classBits | uint32(f.class[p[j]])
 		l++
 		if f.lengths[l] {
-			g.insert(uint32(l)<<(classBits*l)|key, w0, j0)
+			if k := uint32(l)<<(classBits*l) | key; g.want.has(k) {
+				g.insert(k, w0, j0)
+			}
 		}
 	}
 	if l == maxKey || w+1 >= len(utt) {
@@ -155,4 +171,38 @@ func (g *gramTable) lookup(key uint32) int32 {
 		return s.head
 	}
 	return -1
+}
+
+// keySet is a one-hash Bloom filter of keys: has may say yes for a key
+// never added, never no for one added.
+type keySet struct {
+	bits [keySetWords]uint64
+	set  []uint16 // the words with a bit set, for reset
+}
+
+const keySetWords = 1024 // 65,536 bits
+
+func keyBit(k uint32) (uint32, uint64) {
+	h := (k * 0x9e3779b1) >> 16
+	return h >> 6, 1 << (h & 63)
+}
+
+func (s *keySet) add(k uint32) {
+	w, b := keyBit(k)
+	if s.bits[w] == 0 {
+		s.set = append(s.set, uint16(w))
+	}
+	s.bits[w] |= b
+}
+
+func (s *keySet) has(k uint32) bool {
+	w, b := keyBit(k)
+	return s.bits[w]&b != 0
+}
+
+func (s *keySet) reset() {
+	for _, w := range s.set {
+		s.bits[w] = 0
+	}
+	s.set = s.set[:0]
 }

@@ -106,15 +106,16 @@ func TestBagBoundIsLossless(t *testing.T) {
 	pruned, kept := 0, 0
 	for range 200 {
 		utt := ix.pronounceAll(randomUtterance(rng, phrases, words), sc)
-		sc.bag.build(ix.filter, utt)
+		pick := entryPicker(ix, utt, sc, rng)
 		for range 40 {
-			en := rng.IntN(len(ix.entries))
+			en := pick()
 			e := &ix.entries[en]
+			sc.bag.build(ix.filter, utt) // candidates reuse the scratch, not the bag
 			for s := range utt {
 				starts := make([]bool, len(utt))
 				starts[s] = true
 				alone := ix.matchEntry(e, utt, starts, &buf, nil)
-				if sc.bag.prune(e, starts) {
+				if prune(e, starts, &sc.bag) {
 					kept++
 					continue
 				}
@@ -153,15 +154,9 @@ func TestAlignEqualsSharedPass(t *testing.T) {
 	}
 	for range 1000 {
 		utt := ix.pronounceAll(randomUtterance(rng, phrases, words), sc)
-		var cands []int32 // the entries the filter keeps: more matches
-		for _, c := range ix.filter.candidates(utt, len(ix.entries), sc, func(int32) bool { return true }) {
-			cands = append(cands, c.entry)
-		}
-		for i := range 30 {
-			en := int32(rng.IntN(len(ix.entries)))
-			if i%2 == 0 && len(cands) > 0 {
-				en = cands[rng.IntN(len(cands))]
-			}
+		pick := entryPicker(ix, utt, sc, rng)
+		for range 30 {
+			en := pick()
 			e := &ix.entries[en]
 			starts := make([]bool, len(utt))
 			for s := range starts {
@@ -179,5 +174,22 @@ func TestAlignEqualsSharedPass(t *testing.T) {
 	}
 	if compared < 300 {
 		t.Fatalf("only %d alignments found a match: the test proves little", compared)
+	}
+}
+
+// entryPicker returns entries to align with utt: in turn any entry and
+// one the filter keeps (those find matches).
+func entryPicker(ix *Index, utt [][]string, sc *filterScratch, rng *rand.Rand) func() int32 {
+	var cands []int32
+	for _, c := range ix.filter.candidates(utt, len(ix.entries), sc, func(int32) bool { return true }) {
+		cands = append(cands, c.entry)
+	}
+	i := 0
+	return func() int32 {
+		i++
+		if i%2 == 0 && len(cands) > 0 {
+			return cands[rng.IntN(len(cands))]
+		}
+		return int32(rng.IntN(len(ix.entries)))
 	}
 }

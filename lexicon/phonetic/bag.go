@@ -105,9 +105,9 @@ func grow32(s []int32, n int) []int32 {
 	return s[:n]
 }
 
-// prune clears the starts of e that cannot reach a match and reports
-// whether any is left.
-func (b *bagScratch) prune(e *entry, starts []bool) bool {
+// prune clears the starts of e that cannot reach a match (b is built for
+// the utterance) and reports whether any is left.
+func prune(e *entry, starts []bool, b *bagScratch) bool {
 	m, k := int32(len(e.phones)), int32(e.k)
 	any := false
 	for s, ok := range starts {

@@ -100,6 +100,8 @@ type filterScratch struct {
 	align    alignScratch
 	matches  []Match
 	grams    gramTable // FindIDs' n-grams of the utterance
+	listed   []uint32  // FindIDs: entry listed in call gen
+	ents     []int32   // and those entries
 	minPh    []int     // wordPhones' result
 	maxPh    []int
 	bag      bagScratch
@@ -119,6 +121,7 @@ func (sc *filterScratch) begin(n int) {
 	if sc.gen == 0 {
 		clear(sc.stamp)
 		clear(sc.allowGen)
+		clear(sc.listed)
 		sc.gen = 1
 	}
 	sc.out, sc.offs, sc.slab = sc.out[:0], sc.offs[:0], sc.slab[:0]

@@ -45,7 +45,7 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 	out := sc.matches[:0]
 	for _, c := range cands {
 		e := &ix.entries[c.entry]
-		if sc.bag.prune(e, c.starts) {
+		if prune(e, c.starts, &sc.bag) {
 			out = ix.alignEntry(e, utt, c.starts, &sc.align, out)
 		}
 	}
