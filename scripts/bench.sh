@@ -65,6 +65,7 @@ grep -q "^EARSHOT_GOAL_ROOMS=" "$tmp/goal.cmd" || echo "EARSHOT_GOAL_ROOMS=$EARS
 run index-node ./cluster/utt/ BenchmarkIndexNode "$(pick 20000x)"
 run scan-handover ./cluster/utt/ BenchmarkScannerHandover "$(pick 3x)"
 run room-takeover ./cluster/placement/ BenchmarkRoomTakeover "$(pick 3x)"
+run room-rebalance ./cluster/placement/ BenchmarkRebalanceOnJoin "$(pick 3x)"
 run search-fanout ./cluster/search/ BenchmarkSearch "$(pick 100x)"
 
 # lexicon: the median of each BenchmarkMatch line's ns/op (or its custom
@@ -221,6 +222,7 @@ ROWS
   echo "| one index node: finals from EARSHOT_UTT into the transcript store | $(value index-node IndexNode finals/s) finals/s | consumed $(value index-node IndexNode consumed/s)/s, dropped by the store's queue: $(value index-node IndexNode dropped) |"
   echo "| scanner handover: a scanner killed, the other consumes all 8 partitions | $(value scan-handover ScannerHandover handover-s) s | last posted violation answered after $(value scan-handover ScannerHandover rescanned-s) s |"
   echo "| room takeover: an ingest worker killed, its rooms live on the other | $(value room-takeover RoomTakeover takeover-s) s mean, $(value room-takeover RoomTakeover takeover-max-s) s max | $(value room-takeover RoomTakeover moved-rooms) rooms moved |"
+  echo "| rebalancing: 20 pulled rooms on one ingest worker, a second joins, until within two of even | $(value room-rebalance RebalanceOnJoin rebalance-s) s mean, $(value room-rebalance RebalanceOnJoin rebalance-max-s) s max | $(value room-rebalance RebalanceOnJoin moved-rooms) rooms moved |"
   echo "| search first page p99: one store / fan-out over 1 / 3 index nodes | $(value search-fanout 'first-page/store' p99-ms) / $(value search-fanout 'first-page/fanout-1' p99-ms) / $(value search-fanout 'first-page/fanout-3' p99-ms) ms | all nodes on this machine |"
   echo "| search deep page p99: one store / fan-out over 1 / 3 index nodes | $(value search-fanout 'deep-page/store' p99-ms) / $(value search-fanout 'deep-page/fanout-1' p99-ms) / $(value search-fanout 'deep-page/fanout-3' p99-ms) ms | |"
   echo
