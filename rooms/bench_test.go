@@ -15,19 +15,36 @@ import (
 	"github.com/earshot/earshot/transcript"
 )
 
-// pacedTone is an in-process live source: 20 ms of audio every 20 ms until
-// ctx ends, like a network source with the network taken away.
-type pacedTone struct{}
+// pacedTone is an in-process live source: a quiet tone, 20 ms every
+// 20 ms until ctx ends, like a network source with the network taken away.
+func pacedTone() *pacedPCM {
+	pcm := make([]int16, 320)
+	for i := range pcm {
+		pcm[i] = int16(500 * ((i % 32) - 16) / 16)
+	}
+	return &pacedPCM{pcm: pcm}
+}
 
-func (pacedTone) Describe() string { return "tone" }
-func (pacedTone) Run(ctx context.Context, emit ingest.Emit) error {
+// pacedPCM is a live room speaking pcm over and over, from sample at on:
+// 20 ms every 20 ms of wall time, like a network source.
+type pacedPCM struct {
+	pcm []int16
+	at  int
+}
+
+func (l *pacedPCM) Describe() string { return "paced pcm" }
+
+func (l *pacedPCM) Run(ctx context.Context, emit ingest.Emit) error {
+	const chunk = 320
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for off := time.Duration(0); ; off += 20 * time.Millisecond {
-		pcm := make([]int16, 320)
-		for i := range pcm {
-			pcm[i] = int16(500 * ((i % 32) - 16) / 16)
+		if l.at+chunk > len(l.pcm) {
+			l.at = 0
 		}
+		pcm := make([]int16, chunk)
+		copy(pcm, l.pcm[l.at:])
+		l.at += chunk
 		if err := emit(ingest.Chunk{Offset: off, PCM: pcm}); err != nil {
 			return err
 		}
@@ -68,7 +85,7 @@ func benchLive(b *testing.B, n int, window time.Duration) {
 	}
 	defer r.Close()
 	for i := range n {
-		if _, err := r.StartAudio(pipeline.Room{ID: fmt.Sprintf("b%04d", i)}, pacedTone{}, false); err != nil {
+		if _, err := r.StartAudio(pipeline.Room{ID: fmt.Sprintf("b%04d", i)}, pacedTone(), false); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -51,6 +51,9 @@ run rooms ./rooms/ BenchmarkLiveRooms "$(pick 3x)"
 run metrics ./internal/app/ BenchmarkScrape "$(pick 20x)"
 run natsink ./alerter/natsink/ Send "$(pick 1s)"
 run sphinx ./transcript/sphinx/ . "$(pick 3x)"
+# Issue 11: live rooms per ingest node with PocketSphinx (one op is a
+# search bounded by EARSHOT_SPHINX_BUDGET, default 3 minutes).
+run sphinx-rooms ./rooms/ BenchmarkSphinxRooms 1x
 run store-index ./transcript/store/ BenchmarkIndex "$(pick 20000x)"
 run store-search ./transcript/store/ BenchmarkSearch "$(pick 400x)"
 run pcgroups ./cluster/pcgbench/ BenchmarkPartitionedConsume "$(pick 20000x)" 3
@@ -207,6 +210,7 @@ ROWS
   echo "| pcgroups static takeover by a standby instance (AckWait 3 s) | $(value pcg-takeover StaticTakeover takeover-s) s | our claim TTL 3 s | |"
   echo "| transcript indexing | $(value store-index Index utterances/s) utterances/s | | |"
   echo "| PocketSphinx decode | $(value sphinx BenchmarkDecode rtf) x real time | | |"
+  echo "| live rooms PocketSphinx keeps up with, on the $(value sphinx-rooms SphinxRooms cores) cores the process got | $(value sphinx-rooms SphinxRooms max-rooms) rooms: $(value sphinx-rooms SphinxRooms cpu-%/room) % of a core and $(value sphinx-rooms SphinxRooms rss-MB/room) MB each, rtf $(value sphinx-rooms SphinxRooms rtf) | $(value sphinx-rooms SphinxRooms rooms/core) rooms per core | |"
   echo "| live room, no-op recognizer, 1,000 rooms | $(value rooms 'rooms=1000/evidence=0s' cpu-ns/room-s) CPU ns per room-second | | |"
   echo "| WHIP, 100 sessions: CPU per session, ingest latency p50 / p99 | $(value whip 'Sessions/100' cpu%/session) % / $(value whip 'Sessions/100' p50-ms) / $(value whip 'Sessions/100' p99-ms) ms | | |"
   echo "| /metrics scrape at 100 / 3,000 live rooms | $(value metrics 'rooms=100-' bytes/scrape) / $(value metrics 'rooms=3000-' bytes/scrape) bytes | 596,896 bytes at 3,000 rooms with per-room series | |"
@@ -229,13 +233,13 @@ ROWS
   echo "Earlier, annotated runs with the reasoning behind each benchmark: docs/bench-lexicon.txt,"
   echo "docs/bench-lexicon-lifecycle.txt, docs/bench-rooms.txt, docs/bench-store.txt, docs/bench-whip.txt,"
   echo "ingest/BENCHMARKS.md, alerter/natsink/BENCHMARKS.md."
-  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip webrtcaudio ffmpeg rooms metrics natsink sphinx store-index store-search pcgroups pcg-takeover scan-node goal index-node scan-handover room-takeover search-fanout; do
+  for name in lexicon phonetic backtest lifecycle resample ring wavfile whip webrtcaudio ffmpeg rooms metrics natsink sphinx sphinx-rooms store-index store-search pcgroups pcg-takeover scan-node goal index-node scan-handover room-takeover search-fanout; do
     echo
     echo "## $name"
     echo
     echo '```'
     echo "\$ $(cat "$tmp/$name.cmd")"
-    grep -E '^(Benchmark|ok|FAIL|PASS|cpu:|--- )|^ +[a-z_]+ ' "$tmp/$name.txt" || echo "(no output)"
+    grep -E '^(Benchmark|ok|FAIL|PASS|cpu:|--- )|^ +[a-z_]+ |: rooms=[0-9]+: ' "$tmp/$name.txt" || echo "(no output)"
     echo '```'
   done
 } > "$out"
