@@ -26,8 +26,17 @@ type loadFunc func(key string) (data []byte, rev uint64, found bool, err error)
 // cache is the state apply works on: entries read once, changed in
 // memory, and written back (dirty) by the ledger's flush. Without a
 // loader it is the whole state (Memory, replays).
+//
+// The ledger bounds it by generations (rotate): every alert adds a record
+// entry that is touched again only by its reminder, heeded, disposition or
+// appeal, mostly within minutes, while day and room entries are touched
+// all day. Once the current generation is full it becomes the old one and
+// a new one starts; an entry found in the old generation moves to the new,
+// so hot entries survive a rotation without a reload, and cold ones leave
+// memory at the next rotation (they are re-read when an event names them).
 type cache struct {
 	entries map[string]*entry
+	old     map[string]*entry // the previous generation, all clean
 	changed map[string]struct{}
 	load    loadFunc
 	find    func(ctx context.Context, id string) (alerter.Alert, error)
@@ -39,6 +48,11 @@ func newCache(load loadFunc, find func(context.Context, string) (alerter.Alert, 
 
 func (c *cache) get(key string, decode func([]byte, *entry) error) (*entry, bool, error) {
 	if e, ok := c.entries[key]; ok {
+		return e, true, nil
+	}
+	if e, ok := c.old[key]; ok {
+		delete(c.old, key)
+		c.entries[key] = e
 		return e, true, nil
 	}
 	e := &entry{}
@@ -129,6 +143,20 @@ func (c *cache) lookup(ctx context.Context, id string) (alerter.Alert, error) {
 }
 
 func (c *cache) dirty(key string) { c.changed[key] = struct{}{} }
+
+// rotate starts a new generation once the current one holds more than max
+// entries, dropping the old generation; only between batches, when every
+// entry is clean (flushed). It reports whether it rotated.
+func (c *cache) rotate(max int) bool {
+	if len(c.entries) <= max || len(c.changed) > 0 {
+		return false
+	}
+	c.old, c.entries = c.entries, map[string]*entry{}
+	return true
+}
+
+// size is the number of entries held, both generations.
+func (c *cache) size() int { return len(c.entries) + len(c.old) }
 
 // dirtyKeys are the changed keys in write order: day entries, then alert
 // records, then rooms (changeRecord relies on days being written first).

@@ -338,15 +338,16 @@ func (l *Ledger) flush(ctx context.Context, batch []Msg) ([]string, error) {
 			return nil, fmt.Errorf("trust: checkpoint %s: %w", stream, err)
 		}
 	}
-	if len(l.cache.entries) > maxCached {
-		l.cache = newCache(kvLoad(ctx, l.opts.KV), l.opts.Lookup)
-	}
+	l.cache.rotate(maxCached)
 	return merchants, nil
 }
 
-// maxCached bounds the writer's cache; past it the cache starts empty
-// again after a flush (entries are re-read on their next event).
-const maxCached = 100_000
+// maxCached bounds a generation of the writer's cache (cache.rotate): at
+// most twice this many entries, a few hundred bytes each, stay in memory.
+// Each alert adds one (its record), so at 30 alerts/s a generation lasts
+// about five minutes, longer than an alert's reminder and heeded events
+// take to follow it.
+const maxCached = 10_000
 
 func (l *Ledger) checkpoint(ctx context.Context, mark string) (uint64, error) {
 	data, _, found, err := kvLoad(ctx, l.opts.KV)("c." + Token(mark))
