@@ -277,6 +277,7 @@ func (s *Store) add(ctx context.Context, a alerter.Alert) (Case, error) {
 			if err := s.write(ctx, &c); err != nil {
 				return Case{}, err
 			}
+			s.touchRun(ctx, gkey, c.ID, gRev)
 			return c, s.link(ctx, a.ID, c.ID)
 		case err != nil && !errors.Is(err, ErrNotFound):
 			return Case{}, err
@@ -320,6 +321,20 @@ func (s *Store) add(ctx context.Context, a alerter.Alert) (Case, error) {
 	}
 	s.remember(c)
 	return c, s.link(ctx, a.ID, c.ID)
+}
+
+// touchRun writes the run's key again, unchanged, with each hit of its
+// case. Every hit reads the key, and nats-server answers a read of a key
+// by loading the whole file block that holds its last write (up to 8 MB,
+// cached for 10 s): written once when the case opened, the keys of the
+// open cases would sit in ever more old blocks, each loaded again and
+// again, while a key written with each hit stays in the block being
+// written, which is in memory anyway. A writer that lost the race (the run
+// moved on) leaves it: the key already names the newer case.
+func (s *Store) touchRun(ctx context.Context, gkey, caseID string, rev uint64) {
+	if _, err := s.kv.Update(ctx, gkey, []byte(caseID), rev); err != nil && !conflict(err) {
+		s.opts.Logger.Debug("cases: run key not rewritten", "key", gkey, "err", err)
+	}
 }
 
 func (s *Store) link(ctx context.Context, alertID, caseID string) error {

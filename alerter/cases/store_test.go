@@ -209,3 +209,31 @@ func TestTwoStoresShareTheBucket(t *testing.T) {
 		return true
 	})
 }
+
+// TestRunKeyFollowsHits: the run's key is written again with each hit, so
+// its last write stays in the block nats-server is writing (a read of a
+// key loads the whole block of its last write), and it still names the
+// run's case.
+func TestRunKeyFollowsHits(t *testing.T) {
+	st, _ := openStore(t)
+	ctx := testutil.Context(t, 20*time.Second)
+	first := alert("k1", "Mei", "r1", "s1", "low", "absolute-claim", 0)
+	for i, a := range []alerter.Alert{first, alert("k2", "Mei", "r1", "s1", "low", "absolute-claim", time.Minute),
+		alert("k3", "Mei", "r1", "s1", "high", "medical-claim", 2*time.Minute)} {
+		c, err := st.Add(ctx, a)
+		if err != nil {
+			t.Fatalf("Add %s: %v", a.ID, err)
+		}
+		e, err := st.kv.Get(ctx, "g."+groupKey(first))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(e.Value()) != "k1" {
+			t.Fatalf("after hit %d the run names case %q, want k1", i+1, e.Value())
+		}
+		// The hit's own writes (case, then link) come after the run key's.
+		if i > 0 && e.Revision() < c.Revision {
+			t.Errorf("after hit %d the run key was last written at revision %d, before the case (%d)", i+1, e.Revision(), c.Revision)
+		}
+	}
+}
