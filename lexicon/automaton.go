@@ -460,14 +460,14 @@ func (e *Engine) advanceCover(next []live, sp edgeSpan, l live, sc *scratch) []l
 
 // push adds l to next, or merges it into the path already at its node.
 func (sc *scratch) push(next []live, l live) []live {
-	if sc.nodeGen[l.node] == sc.tokGen {
-		m := &next[sc.nodeAt[l.node]]
+	nl := &sc.nodeLive[l.node]
+	if nl.gen == sc.tokGen {
+		m := &next[nl.at]
 		m.last = max(m.last, l.last)
 		m.lo, m.hi = min(m.lo, l.lo), max(m.hi, l.hi)
 		return next
 	}
-	sc.nodeGen[l.node] = sc.tokGen
-	sc.nodeAt[l.node] = int32(len(next))
+	nl.gen, nl.at = sc.tokGen, int32(len(next))
 	return append(next, l)
 }
 

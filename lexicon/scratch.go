@@ -26,9 +26,8 @@ type scratch struct {
 	live     []live
 	live2    []live
 	tokGen   uint32
-	nodeGen  []uint32 // automaton node: live at the current token
-	nodeAt   []int32  // its index in the live list
-	wordGen  []uint32 // automaton node: advanced again within the current word
+	nodeLive []nodeLive // automaton node: live at the current token, where
+	wordGen  []uint32   // automaton node: advanced again within the current word
 	tz       analysis.Tokenizer
 	hits     []Hit    // finish's hits before they are copied out
 	order    []int32  // sortedCopy's indices
@@ -42,8 +41,15 @@ func (e *Engine) newScratch() *scratch {
 	n, k, m := len(e.patterns), len(e.keyIDs), len(e.auto.nodes)
 	return &scratch{stamp: make([]uint32, n), pos: make([][2]int32, n), seen: make([]uint32, k),
 		fired: make([]uint32, len(e.rules)), gateOK: make([]uint32, n),
-		nodeGen: make([]uint32, m), nodeAt: make([]int32, m), wordGen: make([]uint32, m),
+		nodeLive: make([]nodeLive, m), wordGen: make([]uint32, m),
 		tz: analysis.Tokenizer{SkipStems: true}}
+}
+
+// nodeLive says a node is live at token generation gen, at index at of
+// the live list: one cache line per node looked up, not two.
+type nodeLive struct {
+	gen uint32
+	at  int32
 }
 
 // begin starts a call: new generation, no candidates.
@@ -57,7 +63,7 @@ func (sc *scratch) begin() {
 		sc.gen = 1
 	}
 	if sc.tokGen > 1<<31 {
-		clear(sc.nodeGen)
+		clear(sc.nodeLive)
 		clear(sc.wordGen)
 		sc.tokGen = 0
 	}
