@@ -122,6 +122,7 @@ type filterScratch struct {
 	grams    gramTable // FindIDs' n-grams of the utterance
 	listed   []uint32  // FindIDs: entry listed in call gen
 	hits     []uint64  // twoPieces: per start word, the pieces seen
+	touched  []int32   // and the words it set
 	ents     []int32   // and those entries
 	minPh    []int     // wordPhones' result
 	maxPh    []int
