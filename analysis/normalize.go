@@ -23,10 +23,7 @@ type Rune struct {
 // simplified (OpenCC, see opencc.go), each keeping its source span. Invalid UTF-8
 // becomes a space. Pass a reused out[:0] to avoid allocating.
 func NormalizeRunes(s string, out []Rune) []Rune {
-	// conv: some rune converts or starts a phrase; most simplified text
-	// has none and skips the conversion pass.
-	t2s := t2sConverter()
-	start, conv := len(out), false
+	start, cjk := len(out), false
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
@@ -41,7 +38,7 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 			// rune): in the CJK range it is never overlong nor a surrogate.
 			if r := rune(c&0x0f)<<12 | rune(s[i+1]&0x3f)<<6 | rune(s[i+2]&0x3f); 0x3400 <= r && r <= 0x9fff {
 				out = append(out, Rune{r, i, i + 3})
-				conv = conv || t2s.may(r)
+				cjk = true
 				i += 3
 				continue
 			}
@@ -50,7 +47,7 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 		if 0x3400 <= r && r <= 0x9fff {
 			// CJK ideographs: NFKC, width and case leave them alone.
 			out = append(out, Rune{r, i, i + n})
-			conv = conv || t2s.may(r)
+			cjk = true
 			i += n
 			continue
 		}
@@ -69,13 +66,15 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 		}
 		for _, c := range string(src) {
 			c = unicode.ToLower(c)
-			conv = conv || t2s.may(c)
+			cjk = cjk || c >= bmpBase
 			out = append(out, Rune{c, i, i + n})
 		}
 		i += n
 	}
-	if conv {
-		t2s.convert(out[start:])
+	if cjk {
+		// Chinese text almost always has some rune that converts or
+		// starts a phrase: a check per rune while decoding did not pay.
+		t2sConverter().convert(out[start:])
 	}
 	return out
 }
