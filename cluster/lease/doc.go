@@ -15,6 +15,15 @@
 // a claim as its own once TTL*2/3 has passed since its last successful
 // renewal (self-fencing), before any replica can expire it.
 //
+// Renewals run 16 at a time (one at a time per key: the tick's and
+// Touch's, which writes a key's value at once), so a holder of hundreds of
+// claims on a loaded server renews them all within the fence. A release
+// that crosses a renewal (its delete at the revision before fails) is
+// finished by the renewal, at the revision it wrote. A claim taken over a
+// delete marker (its previous holder released it within a TTL) is
+// reported as moved (Moved): the key changed hands, as opposed to being
+// new or expired.
+//
 // Keep is for claims that only say a holder is alive (a node's presence):
 // a kept key lost (a NATS server died and the stream did not answer the
 // renewal) is taken again at the next tick, free or still holding this
