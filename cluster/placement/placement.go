@@ -232,15 +232,20 @@ const slack = 2
 // piling rooms on a worker whose recognizer cannot keep up.
 const busyCPU = 0.9
 
-// leastLoaded reports whether no other live worker holds slack or more
-// rooms fewer than this one, and this one is not busy (busyCPU) while
-// another is not.
+// leastLoaded reports whether this worker should take a free room: it is
+// not busy (busyCPU) while another is not, and no other live worker that
+// is not busy while this one is holds slack or more rooms fewer.
 func (p *Placement) leastLoaded() bool {
 	mine := len(p.Rooms())
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	busy := p.cpu >= busyCPU
 	for _, l := range p.others {
-		if l.Rooms+slack <= mine || p.cpu >= busyCPU && l.CPU < busyCPU {
+		switch other := l.CPU >= busyCPU; {
+		case busy && !other:
+			return false
+		case other && !busy: // not a candidate: its rooms do not count against this one
+		case l.Rooms+slack <= mine:
 			return false
 		}
 	}

@@ -198,3 +198,23 @@ func TestWHIPClaim(t *testing.T) {
 		return h == "b" && err == nil
 	})
 }
+
+// TestBusyWorkerTakesNoFreeRoom: a worker whose CPU is above busyCPU takes
+// no free room while another is not busy, and its room count does not
+// hold the other back: the other takes every room.
+func TestBusyWorkerTakesNoFreeRoom(t *testing.T) {
+	srv := natstest.Start(t, "")
+	ps := &pulls{}
+	ids := roomIDs(6)
+	a := startRecorded(t, srv, "a", ps, func(o *Options) { o.cpu = func() float64 { return 0.95 } })
+	b := startRecorded(t, srv, "b", ps, func(o *Options) { o.cpu = func() float64 { return 0.1 } })
+	testutil.WaitFor(t, 10*time.Second, "each worker seeing the other's CPU", func() bool {
+		return a.pl.othersNow()["b"].CPU > 0 && b.pl.othersNow()["a"].CPU > 0.9
+	})
+	a.add(t, ids)
+	b.add(t, ids)
+	testutil.WaitFor(t, 20*time.Second, "every room live on b", func() bool { return len(b.live()) == len(ids) })
+	if n := len(a.live()); n != 0 {
+		t.Errorf("the busy worker pulls %d rooms", n)
+	}
+}
