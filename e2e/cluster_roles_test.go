@@ -147,10 +147,16 @@ func TestClusterRoleCreds(t *testing.T) {
 	}
 
 	// A pulled room registered on the api node is claimed by the ingest worker.
+	stop := make(chan struct{}) // the stream ends before the far end closes, the worker still pulling
 	far := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "audio/wav")
 		_, _ = w.Write(wavHeader())
 		for r.Context().Err() == nil {
+			select {
+			case <-stop:
+				return
+			default:
+			}
 			if _, err := w.Write(make([]byte, 3200)); err != nil {
 				return
 			}
@@ -159,6 +165,7 @@ func TestClusterRoleCreds(t *testing.T) {
 		}
 	}))
 	defer far.Close()
+	defer close(stop)
 	if _, err := c.AddRoom(ctx, api.RoomSpec{ID: "pulled1", Source: far.URL + "/live.wav"}); err != nil {
 		t.Fatal(err)
 	}
@@ -174,6 +181,25 @@ func TestClusterRoleCreds(t *testing.T) {
 		_, err = kv.Get(ctx, "room.pulled1")
 		return err
 	})
+	// A WHIP publisher of that room reaching the api node is sent on to
+	// the owner (307), or refused for now (503) when the owner has no
+	// WHIP address (this one serves no HTTP): either way the api role read
+	// the room claims, which a permissions violation would have shown.
+	req, err := http.NewRequest(http.MethodPost, "http://"+apiNode.HTTPAddr()+"/whip/pulled1", strings.NewReader("v=0\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/sdp")
+	req.Header.Set("Authorization", "Bearer "+mint(t, apiNode, api.RoleIngest, ""))
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusTemporaryRedirect && resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("WHIP on the api node for a room the ingest worker owns: %s, want 307 to the owner or 503", resp.Status)
+	}
 }
 
 // violationLog is a slog handler that keeps the permissions violations

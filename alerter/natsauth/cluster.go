@@ -83,7 +83,8 @@ var (
 // that may has made it (internal/app/jsscope.go); the api role manages
 // every shared one it opens, so an api node never waits for a worker.
 // Names are spelled out because several owning packages import this one's
-// importers; TestResourceNamesMatchPackages compares them.
+// importers; internal/app's TestEveryStreamHasPermissions compares them
+// with the streams earshot makes.
 var resources = []resource{
 	{name: "EARSHOT_UTT", subjects: []string{"earshot.utt.>"}, use: map[Role]grant{
 		RoleIngest: {access: write | manage}, RoleAPI: {access: write | manage}, // hypotheses from rooms and POSTed utterances
@@ -115,7 +116,8 @@ var resources = []resource{
 	{name: "EARSHOT_SCAN_LEASES", kv: true, use: map[Role]grant{RoleScan: full}},
 	{name: "EARSHOT_ESCALATION", kv: true, use: map[Role]grant{RoleScan: full}},
 	{name: "EARSHOT_ROOMS", kv: true, use: map[Role]grant{RoleAPI: full, RoleIngest: readOnly}},
-	{name: "EARSHOT_ROOM_LEASES", kv: true, use: map[Role]grant{RoleIngest: full}},
+	{name: "EARSHOT_ROOM_LEASES", kv: true, use: map[Role]grant{RoleIngest: full,
+		RoleAPI: readOnly}}, // an api node sends WHIP publishers to the room's owner (placement.View)
 	{name: "EARSHOT_NODES", kv: true, use: map[Role]grant{ // every node's presence
 		RoleIngest: full, RoleScan: full, RoleIndex: full, RoleAPI: full}},
 	{name: "EARSHOT_INDEX_NODES", kv: true, use: map[Role]grant{RoleIndex: full, RoleAPI: readManage}},
@@ -228,6 +230,15 @@ func clusterPermissions(rs []Role) Permissions {
 	slices.Sort(pub)
 	slices.Sort(sub)
 	return Permissions{PubAllow: slices.Compact(pub), SubAllow: slices.Compact(sub), Responses: responses}
+}
+
+// Streams lists the streams of the table (KV_<bucket> for a bucket).
+func Streams() []string {
+	out := make([]string, len(resources))
+	for i, res := range resources {
+		out[i] = res.stream()
+	}
+	return out
 }
 
 // ManagedBy lists the roles that may create and update stream (a stream
