@@ -355,7 +355,21 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 		if snap != nil && i == snap.tok {
 			snap.save(cur, sc)
 		}
-		keys := e.tokenKeys(toks, i, han, sc, sc.keys[:0])
+		var keys []int32
+		if t := &toks[i]; t.Kind == analysis.Han && t.Digits == "" && !e.kt.readings {
+			// The literal Chinese case, most tokens of a Chinese segment:
+			// a character no pattern uses, with no path live, changes
+			// nothing and is skipped outright.
+			id := e.kt.hanKey(t.Han)
+			if id < 0 && len(cur) == 0 {
+				continue
+			}
+			if keys = sc.keys[:0]; id >= 0 {
+				keys = append(keys, id)
+			}
+		} else {
+			keys = e.tokenKeys(toks, i, han, sc, sc.keys[:0])
+		}
 		sc.keys = keys
 		for _, k := range keys {
 			sc.see(k)

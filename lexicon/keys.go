@@ -168,13 +168,6 @@ func (kt *keyTables) hanKey(r rune) int32 {
 func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, out []int32) []int32 {
 	kt := &e.kt
 	t := &toks[i]
-	if t.Kind == analysis.Han && t.Digits == "" && !kt.readings {
-		// The literal Chinese case, most tokens of a Chinese segment.
-		if id := kt.hanKey(t.Han); id >= 0 {
-			out = append(out, id)
-		}
-		return out
-	}
 	add := func(id int32) {
 		if id < 0 {
 			return
