@@ -65,6 +65,7 @@ export function backtestView(b, schema, onPick) {
         h('span', { class: 'muted small' }, ' ', e.room, ' · ', fmtTime(e.at), ' · ', fmtMs(e.start_ms))))))))));
   const parts = [table];
   if (!rows.length) parts.push(h('p', { class: 'muted' }, t('editor.bt.same')));
+  if (b.partial) parts.push(h('p', { class: 'problem-text', id: 'bt-partial' }, t('editor.bt.partial', { nodes: (b.missing_nodes || []).join(', ') })));
   if (b.truncated) parts.push(h('p', { class: 'problem-text' }, t('editor.bt.truncated')));
   if (b.dispositions && b.dispositions.available) {
     parts.push(h('p', {}, t('editor.bt.reviewed', { lost: b.dispositions.confirmed_lost, raised: b.dispositions.dismissed_still_raised })));
