@@ -32,9 +32,6 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 					sc.grams.want.add(pc.key)
 					filtered = true
 				}
-				for _, pc := range ix.entries[en].pairs {
-					sc.grams.want.add(pc.key)
-				}
 			}
 		}
 	}
@@ -42,18 +39,10 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 	if filtered {
 		sc.grams.build(ix.filter, utt)
 	}
-	if cap(sc.hits) < nw {
-		sc.hits = make([]uint64, nw)
-	}
-	hits := sc.hits[:nw] // all 0: twoPieces clears what it sets
 	for _, en := range ents {
 		e := &ix.entries[en]
 		if e.pieces == nil {
 			sc.take(en, nw, true)
-			continue
-		}
-		if e.pairs != nil {
-			ix.twoPieces(e, en, hits, ph, sc)
 			continue
 		}
 		for _, pc := range e.pieces {
@@ -67,41 +56,6 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 	}
 	sc.grams.want.reset()
 	return ix.alignCandidates(utt, sc.finish(nw), sc)
-}
-
-// twoPieces is the filter for an entry split into k+2 pieces (pairs):
-// its at most k full edits leave at least two of them without one, so a
-// start needs two pieces seen where it allows.
-func (ix *Index) twoPieces(e *entry, en int32, hits []uint64, ph phoneRange, sc *filterScratch) {
-	touched := sc.touched[:0] // the words with a bit in hits (hits is all 0 between calls)
-	for i, pc := range e.pairs {
-		for s := sc.grams.lookup(pc.key); s >= 0; s = sc.grams.sites[s].next {
-			st := sc.grams.sites[s]
-			lo, hi := int(st.phone), int(st.phone)
-			for w := int(st.word); w >= 0 && lo <= int(pc.offset)+e.k; w-- {
-				if hi >= int(pc.offset)-e.k {
-					if hits[w] == 0 {
-						touched = append(touched, int32(w))
-					}
-					hits[w] |= 1 << i
-				}
-				if w > 0 {
-					lo, hi = lo+ph.min[w-1], hi+ph.max[w-1]
-				}
-			}
-		}
-	}
-	c := int32(-1)
-	for _, w := range touched {
-		if h := hits[w]; h&(h-1) != 0 { // two pieces or more
-			if c < 0 {
-				c = sc.take(en, len(hits), false)
-			}
-			sc.slab[sc.offs[c]+w] = true
-		}
-		hits[w] = 0
-	}
-	sc.touched = touched[:0]
 }
 
 // entriesOf returns the entry numbers of phrase id.

@@ -54,26 +54,6 @@ func newPieceFilter(class []byte) *pieceFilter {
 	return f
 }
 
-// pairsOf splits phones into k+2 pieces for FindIDs' two-piece filter,
-// when each has at least minPairPiece phones (else nil).
-func (f *pieceFilter) pairsOf(phones string, k int) []piece {
-	m, n := len(phones), k+2
-	if n > 64 || m < n*minPairPiece {
-		return nil
-	}
-	out := make([]piece, 0, n)
-	for i := range n {
-		lo, hi := i*m/n, (i+1)*m/n
-		out = append(out, piece{key: f.key(phones[lo:min(hi, lo+maxKey)]), offset: int32(lo)})
-		f.lengths[min(hi-lo, maxKey)] = true
-	}
-	return out
-}
-
-// minPairPiece is the shortest piece of the two-piece filter: shorter
-// keys occur almost everywhere.
-const minPairPiece = 3
-
 // add registers entry e with phones that tolerate k full edits and
 // returns its pieces (nil: the filter cannot exclude it).
 func (f *pieceFilter) add(e int32, phones string, k int) []piece {
@@ -121,8 +101,6 @@ type filterScratch struct {
 	matches  []Match
 	grams    gramTable // FindIDs' n-grams of the utterance
 	listed   []uint32  // FindIDs: entry listed in call gen
-	hits     []uint64  // twoPieces: per start word, the pieces seen
-	touched  []int32   // and the words it set
 	ents     []int32   // and those entries
 	minPh    []int     // wordPhones' result
 	maxPh    []int

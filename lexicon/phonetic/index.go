@@ -68,7 +68,6 @@ type entry struct {
 	maxCost int    // in quarter phones
 	k       int    // full edits maxCost affords
 	pieces  []piece
-	pairs   []piece      // k+2 pieces (FindIDs' two-piece filter), or nil
 	bag     []classCount // the phrase's phones per class
 }
 
@@ -184,9 +183,6 @@ func (ix *Index) addEntry(id int, phones string, minScore float64) {
 	en := int32(len(ix.entries))
 	e.k = e.maxCost / fullCost
 	e.pieces = ix.filter.add(en, phones, e.k)
-	if e.pieces != nil {
-		e.pairs = ix.filter.pairsOf(phones, e.k)
-	}
 	e.bag = ix.filter.bagOf(phones)
 	ix.entries = append(ix.entries, e)
 	switch {
