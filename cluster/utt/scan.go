@@ -54,10 +54,16 @@ type Scan struct {
 	Stats ScanStats
 
 	mu    sync.Mutex
-	parts map[int]jetstream.ConsumeContext
+	parts map[int]part
 	seen  map[[2]string]time.Time // session -> last message
 	stop  chan struct{}
 	wg    sync.WaitGroup
+}
+
+// part is an owned partition: its consumption and its acks.
+type part struct {
+	cc   jetstream.ConsumeContext
+	acks *acker
 }
 
 // ConsumerName is the durable consumer of partition p.
@@ -84,7 +90,7 @@ func NewScan(nc *nats.Conn, opts ScanOptions) (*Scan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("utt: jetstream: %w", err)
 	}
-	s := &Scan{nc: nc, js: js, opts: opts, parts: map[int]jetstream.ConsumeContext{},
+	s := &Scan{nc: nc, js: js, opts: opts, parts: map[int]part{},
 		seen: map[[2]string]time.Time{}, stop: make(chan struct{})}
 	s.wg.Go(s.sweep)
 	return s, nil
@@ -107,20 +113,17 @@ func (s *Scan) Own(ctx context.Context, p int) error {
 	if _, ok := s.parts[p]; ok {
 		return nil
 	}
-	c, err := s.js.CreateOrUpdateConsumer(ctx, Stream, jetstream.ConsumerConfig{
-		Durable: ConsumerName(p), FilterSubject: PartitionFilter(p),
-		AckPolicy: jetstream.AckExplicitPolicy, AckWait: 5 * time.Second, MaxDeliver: 10,
-		BackOff:       []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second},
-		MaxAckPending: 2048, DeliverPolicy: jetstream.DeliverAllPolicy,
-	})
+	c, err := s.scanConsumer(ctx, p) // acks.go
 	if err != nil {
 		return fmt.Errorf("utt: consumer %s: %w", ConsumerName(p), err)
 	}
-	cc, err := c.Consume(s.handle, jetstream.PullMaxMessages(512), jetstream.PullExpiry(pullExpiry))
+	a := newAcker(s.opts.Logger)
+	cc, err := c.Consume(func(msg jetstream.Msg) { s.handle(a, msg) },
+		jetstream.PullMaxMessages(512), jetstream.PullExpiry(pullExpiry))
 	if err != nil {
 		return fmt.Errorf("utt: consume %s: %w", ConsumerName(p), err)
 	}
-	s.parts[p] = cc
+	s.parts[p] = part{cc, a}
 	return nil
 }
 
@@ -131,8 +134,9 @@ func (s *Scan) Release(p int) {
 	delete(s.parts, p)
 	s.mu.Unlock()
 	if ok {
-		cc.Drain()
-		<-cc.Closed()
+		cc.cc.Drain()
+		<-cc.cc.Closed()
+		cc.acks.close()
 	}
 }
 
@@ -156,7 +160,7 @@ func (s *Scan) Close() {
 	s.wg.Wait()
 }
 
-func (s *Scan) handle(msg jetstream.Msg) {
+func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 	hdr := msg.Headers()
 	ref := hdr.Get(nats.MsgIdHdr)
 	if session := hdr.Get(HeaderFlush); session != "" {
@@ -164,18 +168,19 @@ func (s *Scan) handle(msg jetstream.Msg) {
 		s.opts.Scanner.End(room, session)
 		s.forget(room, session)
 		s.answer(hdr, Answer{Ref: ref, Room: room, Session: session, Flushed: true}, true)
-		_ = msg.Ack()
+		acks.done(msg)
 		return
 	}
 	m, room, err := Decode(msg.Subject(), msg.Data())
 	if err != nil {
 		s.dead(msg, err)
+		acks.done(msg)
 		return
 	}
 	if s.stale(msg, hdr, m) {
 		s.Stats.Shed.Add(1)
 		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session}, false)
-		_ = msg.Ack()
+		acks.done(msg)
 		return
 	}
 	h := m.Heard(room)
@@ -201,11 +206,11 @@ func (s *Scan) handle(msg jetstream.Msg) {
 			a.Error += " (the utterance stays queued and is scanned again)"
 		}
 		s.answer(hdr, a, false)
-		_ = msg.NakWithDelay(time.Second)
+		acks.failed(msg, time.Second)
 		return
 	}
 	s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts}, len(alerts) > 0)
-	_ = msg.Ack()
+	acks.done(msg)
 }
 
 // answer publishes a on the message's reply subject when it asks for one.
@@ -224,8 +229,8 @@ func (s *Scan) answer(hdr nats.Header, a Answer, worth bool) {
 	}
 }
 
-// dead moves a message that cannot be scanned to the dead-letter subject
-// and acks it, so it never blocks its partition.
+// dead moves a message that cannot be scanned to the dead-letter subject;
+// the caller acks it, so it never blocks its partition.
 func (s *Scan) dead(msg jetstream.Msg, reason error) {
 	s.Stats.Dead.Add(1)
 	d := nats.NewMsg(DLQSubject)
@@ -242,7 +247,6 @@ func (s *Scan) dead(msg jetstream.Msg, reason error) {
 	} else {
 		s.opts.Logger.Warn("utterance message refused", "subject", msg.Subject(), "reason", reason)
 	}
-	_ = msg.Ack()
 }
 
 func lastToken(subject string) string {
