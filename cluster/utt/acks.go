@@ -63,10 +63,10 @@ func newAcker(log *slog.Logger) *acker {
 	return a
 }
 
-// done records msg as handled; it is acknowledged with a later ack.
-func (a *acker) done(msg jetstream.Msg) {
-	md, err := msg.Metadata()
-	if err != nil { // not a JetStream delivery: nothing to batch it with
+// done records msg (its metadata md, nil when it has none) as handled; it
+// is acknowledged with a later ack.
+func (a *acker) done(msg jetstream.Msg, md *jetstream.MsgMetadata) {
+	if md == nil { // not a JetStream delivery: nothing to batch it with
 		_ = msg.Ack()
 		return
 	}
@@ -93,15 +93,14 @@ func (a *acker) done(msg jetstream.Msg) {
 
 // failed naks msg for a redelivery after delay and holds the partition's
 // acks until it is scanned again.
-func (a *acker) failed(msg jetstream.Msg, delay time.Duration) {
-	md, err := msg.Metadata()
-	if err == nil && md.NumDelivered >= maxDeliver {
+func (a *acker) failed(msg jetstream.Msg, md *jetstream.MsgMetadata, delay time.Duration) {
+	if md != nil && md.NumDelivered >= maxDeliver {
 		a.log.Error("hypothesis given up: its scan failed on every delivery", "subject", msg.Subject(),
 			"deliveries", md.NumDelivered)
-		a.done(msg)
+		a.done(msg, md)
 		return
 	}
-	if err == nil {
+	if md != nil {
 		a.mu.Lock()
 		a.held[md.Sequence.Stream] = time.Now()
 		a.mu.Unlock()

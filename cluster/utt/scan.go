@@ -161,6 +161,10 @@ func (s *Scan) Close() {
 }
 
 func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
+	md, err := msg.Metadata() // parsed once: for the overload policy and the acks
+	if err != nil {
+		md = nil
+	}
 	hdr := msg.Headers()
 	ref := hdr.Get(nats.MsgIdHdr)
 	if session := hdr.Get(HeaderFlush); session != "" {
@@ -168,19 +172,19 @@ func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 		s.opts.Scanner.End(room, session)
 		s.forget(room, session)
 		s.answer(hdr, Answer{Ref: ref, Room: room, Session: session, Flushed: true}, true)
-		acks.done(msg)
+		acks.done(msg, md)
 		return
 	}
 	m, room, err := Decode(msg.Subject(), msg.Data())
 	if err != nil {
 		s.dead(msg, err)
-		acks.done(msg)
+		acks.done(msg, md)
 		return
 	}
-	if s.stale(msg, hdr, m) {
+	if s.stale(md, hdr, m) {
 		s.Stats.Shed.Add(1)
 		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session}, false)
-		acks.done(msg)
+		acks.done(msg, md)
 		return
 	}
 	h := m.Heard(room)
@@ -206,11 +210,11 @@ func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 			a.Error += " (the utterance stays queued and is scanned again)"
 		}
 		s.answer(hdr, a, false)
-		acks.failed(msg, time.Second)
+		acks.failed(msg, md, time.Second)
 		return
 	}
 	s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Alerts: alerts}, len(alerts) > 0)
-	acks.done(msg)
+	acks.done(msg, md)
 }
 
 // answer publishes a on the message's reply subject when it asks for one.
@@ -298,12 +302,11 @@ func (s *Scan) sweep() {
 // stale reports whether m is a partial the overload policy sheds: stored
 // longer than ShedPartialsAfter ago (the scanner is behind). A requester
 // waiting for it (the utterances API) is never shed.
-func (s *Scan) stale(msg jetstream.Msg, hdr nats.Header, m Message) bool {
-	if m.Final || s.opts.ShedPartialsAfter < 0 || hdr.Get(HeaderReplyAll) != "" {
+func (s *Scan) stale(md *jetstream.MsgMetadata, hdr nats.Header, m Message) bool {
+	if m.Final || s.opts.ShedPartialsAfter < 0 || md == nil || hdr.Get(HeaderReplyAll) != "" {
 		return false
 	}
-	md, err := msg.Metadata()
-	return err == nil && time.Since(md.Timestamp) > s.opts.ShedPartialsAfter
+	return time.Since(md.Timestamp) > s.opts.ShedPartialsAfter
 }
 
 // scanTimeout bounds the sink and linker work of one hypothesis.
