@@ -97,6 +97,7 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 	if err != nil {
 		return fmt.Errorf("natsink: store alert %s: %w", a.ID, err)
 	}
+	shared := s.loadCooldown(a) // in parallel with the store: one round trip, not two, before the reminder
 	dup, err := s.store(ctx, a)
 	if streamMissing(err) {
 		if rerr := s.recreate(ctx, "publish"); rerr == nil {
@@ -115,7 +116,7 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 	if dup || a.StaffOnly {
 		return nil
 	}
-	reminded, err := s.remind(a, now)
+	reminded, err := s.remind(a, now, shared)
 	if s.opts.Observer != nil {
 		s.opts.Observer.Observe(ctx, a, reminded, now)
 	}
@@ -150,29 +151,45 @@ func (s *Sink) store(ctx context.Context, a alerter.Alert) (duplicate bool, err 
 	return ack.Duplicate, nil
 }
 
-// remind publishes a Reminder for a unless the cooldown holds; reminded
-// says it went out.
-func (s *Sink) remind(a alerter.Alert, now time.Time) (reminded bool, err error) {
+// loadCooldown starts reading the shared cooldown of a's room and rule
+// when the local table has no entry for it (a room this Sink has not
+// reminded yet, or one it took over); the returned function waits for the
+// answer. Nil when there is nothing to read.
+func (s *Sink) loadCooldown(a alerter.Alert) func() (CooldownState, bool) {
 	shared := s.opts.SharedCooldown
-	if shared != nil && !s.cool.has(a.Room, a.RuleID) {
+	if shared == nil || a.StaffOnly || s.cool.has(a.Room, a.RuleID) {
+		return nil
+	}
+	type loaded struct {
+		st CooldownState
+		ok bool
+	}
+	ch := make(chan loaded, 1)
+	s.inflight.Add(1) // Send holds one: Close is not waiting yet
+	go func() {
+		defer s.inflight.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
-		if st, ok := shared.Load(ctx, a.Room, a.RuleID); ok {
+		defer cancel()
+		st, ok := shared.Load(ctx, a.Room, a.RuleID)
+		ch <- loaded{st, ok}
+	}()
+	return func() (CooldownState, bool) { l := <-ch; return l.st, l.ok }
+}
+
+// remind publishes a Reminder for a unless the cooldown holds; reminded
+// says it went out. shared, if not nil, gives the shared cooldown entry.
+func (s *Sink) remind(a alerter.Alert, now time.Time, shared func() (CooldownState, bool)) (reminded bool, err error) {
+	if shared != nil {
+		if st, ok := shared(); ok {
 			s.cool.seed(a.Room, a.RuleID, st)
 		}
-		cancel()
 	}
 	repeat, ok := s.cool.take(a.Room, a.RuleID, now, s.opts.cooldownFor(a))
 	if !ok {
 		return false, nil
 	}
-	if shared != nil {
-		defer func() {
-			ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
-			defer cancel()
-			if err := shared.Store(ctx, a.Room, a.RuleID, s.cool.state(a.Room, a.RuleID)); err != nil {
-				s.opts.Logger.Warn("cooldown not shared", "room", a.Room, "rule", a.RuleID, "err", err)
-			}
-		}()
+	if s.opts.SharedCooldown != nil {
+		defer s.shareCooldown(a.Room, a.RuleID)
 	}
 	msg, err := NewMsg(alerter.ReminderSubject(a.Room), reminderFor(a, now, repeat))
 	if err != nil {
@@ -182,6 +199,24 @@ func (s *Sink) remind(a alerter.Alert, now time.Time) (reminded bool, err error)
 		return false, fmt.Errorf("natsink: %w for alert %s: %w", ErrReminder, a.ID, err)
 	}
 	return true, nil
+}
+
+// shareCooldown writes the cooldown entry of (room, rule) to the shared
+// table off the caller's path: the scan role's partition need not wait a
+// round trip per reminder for it. The next reminder of the same room and
+// rule is a cooldown away, so writes of one entry do not overtake each
+// other; Close waits for the write.
+func (s *Sink) shareCooldown(room, rule string) {
+	st := s.cool.state(room, rule)
+	s.inflight.Add(1)
+	go func() {
+		defer s.inflight.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
+		defer cancel()
+		if err := s.opts.SharedCooldown.Store(ctx, room, rule, st); err != nil {
+			s.opts.Logger.Warn("cooldown not shared", "room", room, "rule", rule, "err", err)
+		}
+	}()
 }
 
 func reminderFor(a alerter.Alert, now time.Time, repeat int) alerter.Reminder {

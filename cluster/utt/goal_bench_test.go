@@ -18,11 +18,13 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/internal/natscluster"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
 	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/links"
 	"github.com/earshot/earshot/pipeline"
 	"github.com/earshot/earshot/transcript"
 )
@@ -43,6 +45,11 @@ type goalNode struct {
 // shippedMatcher is the shipped default lexicon, compiled.
 func shippedMatcher(tb testing.TB) pipeline.MatcherFunc {
 	tb.Helper()
+	return pipeline.Static(shippedEngine(tb))
+}
+
+func shippedEngine(tb testing.TB) *lexicon.Engine {
+	tb.Helper()
 	lx, err := lexicon.Default()
 	if err != nil {
 		tb.Fatal(err)
@@ -51,12 +58,16 @@ func shippedMatcher(tb testing.TB) pipeline.MatcherFunc {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return pipeline.Static(eng)
+	return eng
 }
 
 // goalScan is the scan role as internal/app runs it: the shipped lexicon,
-// the alert sink with the KV cooldown shared between scanners, every
-// partition owned (one scan node).
+// the alert sink with the KV cooldown shared between scanners and the
+// event stream recording each reminder, the
+// escalation tracker observing every stored alert (the shipped lexicon's
+// policies), the returning-violator linker extracting contact identifiers
+// from every final of a room with an anchor, every partition owned (one
+// scan node).
 func goalScan(b *testing.B, nc *nats.Conn, replicas int) *Scan {
 	b.Helper()
 	ctx := testutil.Context(b, 2*time.Minute)
@@ -65,11 +76,40 @@ func goalScan(b *testing.B, nc *nats.Conn, replicas int) *Scan {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sink, err := natsink.New(ctx, nc, natsink.Options{Replicas: replicas, SharedCooldown: shared, Logger: testutil.Quiet()})
+	// The record of reminders, escalations and heeded reminders, as the
+	// service makes it at start-up.
+	if _, err := natsink.EnsureEvents(ctx, js, natsink.EventOptions{Replicas: replicas}); err != nil {
+		b.Fatal(err)
+	}
+	lx, err := lexicon.Default()
 	if err != nil {
 		b.Fatal(err)
 	}
-	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: shippedMatcher(b), Sink: sink, Logger: testutil.Quiet()})
+	tracker, err := escalation.Open(ctx, nc, escalation.Options{Replicas: replicas, Logger: testutil.Quiet(),
+		Policy: func(a alerter.Alert) escalation.Policy {
+			p := lx.EscalationFor(a.Category, a.Severity)
+			return escalation.Policy{Window: p.Window, Staff: p.Staff, StopSuggested: p.StopSuggested, Heeded: p.Heeded,
+				PerCategory: p.Per == lexicon.EscalatePerCategory}
+		}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(tracker.Close)
+	sink, err := natsink.New(ctx, nc, natsink.Options{Replicas: replicas, SharedCooldown: shared, Observer: tracker, Logger: testutil.Quiet()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := links.OpenStore(ctx, js, links.StoreOptions{Replicas: replicas})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(st.Close)
+	hasher, err := links.NewHasher([]byte("goal-benchmark-links-key"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	linker := links.NewLinker(links.Options{Store: st, Hasher: hasher, Logger: testutil.Quiet()})
+	sc, _ := pipeline.NewScanner(pipeline.ScanConfig{Matcher: shippedMatcher(b), Sink: sink, Linker: linker, Logger: testutil.Quiet()})
 	s, err := NewScan(nc, ScanOptions{Scanner: sc, Partitions: 8, Logger: testutil.Quiet()})
 	if err != nil {
 		b.Fatal(err)
@@ -147,7 +187,8 @@ func startLoad(b *testing.B, bus *Bus, rooms int, rate float64) *goalLoad {
 		var err error
 		// A session per load: a later load's Nats-Msg-Ids (room:session:n)
 		// must not repeat an earlier one's inside the duplicate window.
-		if feeds[i], err = bus.Open(pipeline.Room{ID: fmt.Sprintf("bg%06d", i)}, fmt.Sprintf("load%d", rooms), pipeline.FeedOptions{}); err != nil {
+		room := pipeline.Room{ID: fmt.Sprintf("bg%06d", i), Anchor: fmt.Sprintf("anchor%06d", i), Merchant: fmt.Sprintf("shop%04d", i%1000)}
+		if feeds[i], err = bus.Open(room, fmt.Sprintf("load%d", rooms), pipeline.FeedOptions{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -333,7 +374,7 @@ func (g *goalNode) probe(b *testing.B, rem *reminders, load *goalLoad, rooms int
 	for range b.N {
 		<-tick.C
 		room := fmt.Sprintf("probe%06d", g.probes.Add(1))
-		f, err := g.bus.Open(pipeline.Room{ID: room}, "s1", pipeline.FeedOptions{})
+		f, err := g.bus.Open(pipeline.Room{ID: room, Anchor: "a-" + room, Merchant: "shop-probe"}, "s1", pipeline.FeedOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
