@@ -11,7 +11,8 @@
 // batched acks and a Nats-Msg-Id per hypothesis, and routes the scanner's
 // answers (alerts accepted, flush confirmations) back to the session on
 // earshot.scanned.<bus id>. Scan consumes partitions into a
-// pipeline.Scanner; Index consumes finals into the transcript store. A
+// pipeline.Scanner, acknowledging in batches (AckAll, acks.go);
+// Index consumes finals into the transcript store. A
 // message that fails validation goes to earshot.dlq.utt (stream
 // EARSHOT_DLQ) with the reason in the Earshot-Reason header and is acked:
 // it never blocks its partition.
