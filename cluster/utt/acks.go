@@ -120,11 +120,13 @@ func (a *acker) releasable(now time.Time) bool {
 	return len(a.held) == 0
 }
 
+// ackLocked acks the latest handled message; handled messages below an
+// earlier ack (redeliveries) need none, so the count restarts either way.
 func (a *acker) ackLocked() {
 	if a.last != nil {
 		_ = a.last.Ack()
-		a.last, a.n = nil, 0
 	}
+	a.last, a.n = nil, 0
 }
 
 func (a *acker) tick() {

@@ -187,3 +187,58 @@ func TestScanConsumerMigratesToAckAll(t *testing.T) {
 		t.Errorf("ack floor %d with %d pending, want 10 and 0", info.AckFloor.Stream, info.NumAckPending)
 	}
 }
+
+// fakeMsg is a jetstream.Msg that records its acks (the acker's unit test
+// needs no server: it only reads metadata and acks).
+type fakeMsg struct {
+	jetstream.Msg
+	seq   uint64
+	acked *[]uint64
+}
+
+func (m fakeMsg) Ack() error { *m.acked = append(*m.acked, m.seq); return nil }
+
+func (m fakeMsg) NakWithDelay(time.Duration) error { return nil }
+
+func (m fakeMsg) Subject() string { return "earshot.uttp.0.r1" }
+
+// TestAckerBatches: one ack per ackEvery handled messages (the latest),
+// the rest after ackDelay; a redelivery below the last ack adds none, and
+// the messages after it are acked together again.
+func TestAckerBatches(t *testing.T) {
+	var acked []uint64
+	a := newAcker(testutil.Quiet())
+	defer a.close()
+	handle := func(seq uint64) {
+		a.done(fakeMsg{seq: seq, acked: &acked}, &jetstream.MsgMetadata{Sequence: jetstream.SequencePair{Stream: seq}, NumDelivered: 1})
+	}
+	for seq := uint64(1); seq <= ackEvery+10; seq++ {
+		handle(seq)
+	}
+	a.mu.Lock()
+	got := append([]uint64(nil), acked...)
+	a.mu.Unlock()
+	if len(got) != 1 || got[0] != ackEvery {
+		t.Fatalf("acks %v after %d messages, want one of %d", got, ackEvery+10, ackEvery)
+	}
+	testutil.WaitFor(t, 5*time.Second, "the rest acked after the delay", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return len(acked) == 2 && acked[1] == ackEvery+10
+	})
+	handle(5) // a redelivery of something acked long ago
+	for seq := uint64(ackEvery + 11); seq <= ackEvery+20; seq++ {
+		handle(seq)
+	}
+	a.mu.Lock()
+	n := len(acked)
+	a.mu.Unlock()
+	if n != 2 {
+		t.Fatalf("acks %v: want no new ack before the delay", acked)
+	}
+	testutil.WaitFor(t, 5*time.Second, "the last ten acked together", func() bool {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		return len(acked) == 3 && acked[2] == ackEvery+20
+	})
+}
