@@ -24,17 +24,37 @@ type whipPublisher struct {
 	pc       *webrtc.PeerConnection
 	track    *webrtc.TrackLocalStaticSample
 	conn     net.PacketConn
+	offer    string   // the complete offer, made once
 	session  string   // the session resource's URL
 	statuses []int    // every answer of the last publish, redirects first
 	hops     []string // the endpoints it was sent to
 	stop     context.CancelFunc
 	done     chan struct{}
+	mu       sync.Mutex
+	ended    time.Time // when the server ended the session, as the publisher saw it
 }
 
 func newWHIPPublisher(t *testing.T) *whipPublisher {
 	t.Helper()
 	peer := testaudio.NewOpusPeer(t)
 	p := &whipPublisher{pc: peer.PC, track: peer.Track, conn: peer.Conn, done: make(chan struct{})}
+	end := func() {
+		p.mu.Lock()
+		if p.ended.IsZero() {
+			p.ended = time.Now()
+		}
+		p.mu.Unlock()
+	}
+	p.pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		if st == webrtc.PeerConnectionStateDisconnected || st == webrtc.PeerConnectionStateFailed || st == webrtc.PeerConnectionStateClosed {
+			end()
+		}
+	})
+	p.pc.SCTP().Transport().OnStateChange(func(st webrtc.DTLSTransportState) {
+		if st == webrtc.DTLSTransportStateClosed || st == webrtc.DTLSTransportStateFailed {
+			end()
+		}
+	})
 	t.Cleanup(p.close)
 	return p
 }
@@ -52,20 +72,32 @@ func (p *whipPublisher) close() {
 // answer recorded), sets the answer and starts sending the tone.
 func (p *whipPublisher) publish(t *testing.T, endpoint, token string, pkts []media.Sample) {
 	t.Helper()
-	off, err := p.pc.CreateOffer(nil)
-	if err != nil {
-		t.Fatal(err)
+	if code, body := p.try(t, endpoint, token, pkts); code != http.StatusCreated {
+		t.Fatalf("POST %v: %d %s", p.hops, code, body)
 	}
-	gathered := webrtc.GatheringCompletePromise(p.pc)
-	if err := p.pc.SetLocalDescription(off); err != nil {
-		t.Fatal(err)
+}
+
+// try is publish, returning the last answer instead of failing on one
+// that is not 201 (a 503 to retry).
+func (p *whipPublisher) try(t *testing.T, endpoint, token string, pkts []media.Sample) (int, string) {
+	t.Helper()
+	if p.offer == "" {
+		off, err := p.pc.CreateOffer(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gathered := webrtc.GatheringCompletePromise(p.pc)
+		if err := p.pc.SetLocalDescription(off); err != nil {
+			t.Fatal(err)
+		}
+		<-gathered
+		p.offer = p.pc.LocalDescription().SDP
 	}
-	<-gathered
 	client := &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	p.statuses, p.hops = nil, nil
 	for range 3 {
 		p.hops = append(p.hops, endpoint)
-		req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(p.pc.LocalDescription().SDP))
+		req, _ := http.NewRequest(http.MethodPost, endpoint, strings.NewReader(p.offer))
 		req.Header.Set("Authorization", "Bearer "+token)
 		req.Header.Set("Content-Type", "application/sdp")
 		resp, err := client.Do(req)
@@ -75,13 +107,12 @@ func (p *whipPublisher) publish(t *testing.T, endpoint, token string, pkts []med
 		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		p.statuses = append(p.statuses, resp.StatusCode)
-		switch resp.StatusCode {
-		case http.StatusTemporaryRedirect:
+		if resp.StatusCode == http.StatusTemporaryRedirect {
 			endpoint = resp.Header.Get("Location")
 			continue
-		case http.StatusCreated:
-		default:
-			t.Fatalf("POST %s: %d %s", endpoint, resp.StatusCode, body)
+		}
+		if resp.StatusCode != http.StatusCreated {
+			return resp.StatusCode, string(body)
 		}
 		loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
 		if err != nil {
@@ -94,9 +125,10 @@ func (p *whipPublisher) publish(t *testing.T, endpoint, token string, pkts []med
 		ctx, stop := context.WithCancel(context.Background())
 		p.stop = stop
 		go p.send(ctx, pkts)
-		return
+		return resp.StatusCode, ""
 	}
 	t.Fatalf("POST: more than two redirects: %v via %v", p.statuses, p.hops)
+	return 0, ""
 }
 
 // send loops the packets in real time until ctx ends.
@@ -246,4 +278,11 @@ func TestClusterWHIPClaim(t *testing.T) {
 	if st := roomOn(a); st.State == "live" {
 		t.Errorf("the room is live on whip-a too: %+v", st)
 	}
+}
+
+// endedAt is when the publisher saw its session end (zero: not yet).
+func (p *whipPublisher) endedAt() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ended
 }

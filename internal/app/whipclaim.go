@@ -33,8 +33,8 @@ type whipClaims struct {
 }
 
 type whipClaim struct {
-	offers   int // POSTs being answered
-	sessions map[*whip.Session]bool
+	offers   int                    // POSTs being answered
+	sessions map[*whip.Session]bool // true once ended for a lost claim
 	watching bool
 }
 
@@ -81,7 +81,7 @@ func (c *whipClaims) unusedLocked(room string, e *whipClaim) bool {
 func (c *whipClaims) started(room string, sess *whip.Session) {
 	c.mu.Lock()
 	e := c.entry(room)
-	e.sessions[sess] = true
+	e.sessions[sess] = false
 	watch := !e.watching
 	e.watching = true
 	c.mu.Unlock()
@@ -113,7 +113,8 @@ func (c *whipClaims) drained(room string, e *whipClaim, sess *whip.Session) {
 	deadline := time.Now().Add(drainWait)
 	for time.Now().Before(deadline) && c.live(room) {
 		c.mu.Lock()
-		others := len(e.sessions) > 1 || len(e.sessions) == 1 && !e.sessions[sess]
+		_, mine := e.sessions[sess]
+		others := len(e.sessions) > 1 || len(e.sessions) == 1 && !mine
 		c.mu.Unlock()
 		if others {
 			return
@@ -140,8 +141,11 @@ func (c *whipClaims) watch(room string, e *whipClaim) {
 		}
 		var ending []*whip.Session
 		if !c.place.Holds(room) {
-			for s := range e.sessions {
-				ending = append(ending, s)
+			for s, ended := range e.sessions {
+				if !ended {
+					ending = append(ending, s)
+					e.sessions[s] = true
+				}
 			}
 		}
 		c.mu.Unlock()
