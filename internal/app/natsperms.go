@@ -1,10 +1,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,7 +95,8 @@ func readNATSPerms(ctx context.Context, nc *nats.Conn) (*natsPerms, error) {
 }
 
 // missingPermissions lists what the stage roles need and p does not allow,
-// each naming the role that needs it.
+// each naming the role that needs it; earshot's own subjects first (they
+// say most about the mix-up), the JetStream API after.
 func missingPermissions(p *natsPerms, stages []string) []string {
 	if p == nil {
 		return nil
@@ -118,6 +121,13 @@ func missingPermissions(p *natsPerms, stages []string) []string {
 			out = append(out, fmt.Sprintf("role %s needs allow-responses (it answers requests)", st))
 		}
 	}
+	api := func(s string) int {
+		if strings.Contains(s, " $") {
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(out, func(a, b string) int { return cmp.Compare(api(a), api(b)) })
 	return out
 }
 
