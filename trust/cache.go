@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/earshot/earshot/alerter"
 )
@@ -30,20 +31,22 @@ type loadFunc func(key string) (data []byte, rev uint64, found bool, err error)
 // The ledger bounds it by generations (rotate): every alert adds a record
 // entry that is touched again only by its reminder, heeded, disposition or
 // appeal, mostly within minutes, while day and room entries are touched
-// all day. Once the current generation is full it becomes the old one and
-// a new one starts; an entry found in the old generation moves to the new,
-// so hot entries survive a rotation without a reload, and cold ones leave
-// memory at the next rotation (they are re-read when an event names them).
+// all day. Once the current generation is full or a minute old it becomes
+// the old one and a new one starts; an entry found in the old generation
+// moves to the new, so hot entries survive a rotation without a reload,
+// and cold ones leave memory at the next rotation (they are re-read when
+// an event names them). What stays is what the last minute or two touched.
 type cache struct {
 	entries map[string]*entry
 	old     map[string]*entry // the previous generation, all clean
+	born    time.Time         // when the current generation started
 	changed map[string]struct{}
 	load    loadFunc
 	find    func(ctx context.Context, id string) (alerter.Alert, error)
 }
 
 func newCache(load loadFunc, find func(context.Context, string) (alerter.Alert, error)) *cache {
-	return &cache{entries: map[string]*entry{}, changed: map[string]struct{}{}, load: load, find: find}
+	return &cache{entries: map[string]*entry{}, changed: map[string]struct{}{}, load: load, find: find, born: time.Now()}
 }
 
 func (c *cache) get(key string, decode func([]byte, *entry) error) (*entry, bool, error) {
@@ -145,13 +148,14 @@ func (c *cache) lookup(ctx context.Context, id string) (alerter.Alert, error) {
 func (c *cache) dirty(key string) { c.changed[key] = struct{}{} }
 
 // rotate starts a new generation once the current one holds more than max
-// entries, dropping the old generation; only between batches, when every
-// entry is clean (flushed). It reports whether it rotated.
-func (c *cache) rotate(max int) bool {
-	if len(c.entries) <= max || len(c.changed) > 0 {
+// entries or is older than age at now, dropping the old generation; only
+// between batches, when every entry is clean (flushed). It reports whether
+// it rotated.
+func (c *cache) rotate(max int, age time.Duration, now time.Time) bool {
+	if len(c.changed) > 0 || (len(c.entries) <= max && now.Sub(c.born) < age) {
 		return false
 	}
-	c.old, c.entries = c.entries, map[string]*entry{}
+	c.old, c.entries, c.born = c.entries, map[string]*entry{}, now
 	return true
 }
 

@@ -338,16 +338,19 @@ func (l *Ledger) flush(ctx context.Context, batch []Msg) ([]string, error) {
 			return nil, fmt.Errorf("trust: checkpoint %s: %w", stream, err)
 		}
 	}
-	l.cache.rotate(maxCached)
+	l.cache.rotate(maxCached, cacheGeneration, time.Now())
 	return merchants, nil
 }
 
-// maxCached bounds a generation of the writer's cache (cache.rotate): at
-// most twice this many entries, a few hundred bytes each, stay in memory.
-// Each alert adds one (its record), so at 30 alerts/s a generation lasts
-// about five minutes, longer than an alert's reminder and heeded events
-// take to follow it.
-const maxCached = 10_000
+// maxCached and cacheGeneration bound a generation of the writer's cache
+// (cache.rotate): at most twice maxCached entries, a few hundred bytes
+// each, stay in memory, and an entry not touched for two generations
+// leaves. Each alert adds one (its record), touched again by its reminder
+// within seconds; an entry that left is read again from the bucket.
+const (
+	maxCached       = 10_000
+	cacheGeneration = time.Minute
+)
 
 func (l *Ledger) checkpoint(ctx context.Context, mark string) (uint64, error) {
 	data, _, found, err := kvLoad(ctx, l.opts.KV)("c." + Token(mark))
