@@ -130,7 +130,7 @@ func BenchmarkIdentifiers(b *testing.B) {
 				Identifiers(s.text)
 			}
 		})
-		b.Run(s.name+"/scanner", func(b *testing.B) {
+		b.Run(s.name+"-scanner", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				sc.Identifiers(s.text)
