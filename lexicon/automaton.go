@@ -356,11 +356,16 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 			snap.save(cur, sc)
 		}
 		var keys []int32
-		if t := &toks[i]; t.Kind == analysis.Han && t.Digits == "" && !e.kt.readings {
-			// The literal Chinese case, most tokens of a Chinese segment:
-			// a character no pattern uses, with no path live, changes
-			// nothing and is skipped outright.
-			id := e.kt.hanKey(t.Han)
+		if t := &toks[i]; t.Digits == "" && (t.Kind == analysis.Han || t.Kind == analysis.Word && e.kt.wordOnly) && !e.kt.readings {
+			// The literal case, most tokens of a segment: one key at
+			// most, and a token no pattern uses, with no path live,
+			// changes nothing and is skipped outright.
+			var id int32
+			if t.Kind == analysis.Han {
+				id = e.kt.hanKey(t.Han)
+			} else {
+				id = e.kt.word.id(t.Text)
+			}
 			if id < 0 && len(cur) == 0 {
 				continue
 			}

@@ -37,6 +37,9 @@ type keyTables struct {
 	// readings: some pattern uses a syllable or initial key. Literal
 	// lexicons use none, and their tokens skip the reading lookups.
 	readings bool
+	// wordOnly: a word's only possible key is its "w" key (no stems,
+	// prefixes or joined spellings), as in a literal lexicon.
+	wordOnly bool
 }
 
 const cjkLo, cjkHi = 0x3400, 0x9fff
@@ -100,6 +103,7 @@ func (e *Engine) buildKeyTables() {
 			}
 		}
 	}
+	kt.wordOnly = len(stem) == 0 && len(prefix) == 0 && !(e.joins && len(join) > 0)
 	kt.digits, kt.word, kt.stem = newStrIDs(digits), newStrIDs(word), newStrIDs(stem)
 	kt.prefix, kt.join, kt.knownStem = newStrIDs(prefix), newStrIDs(join), newStrIDs(known)
 }
