@@ -178,6 +178,8 @@ type goalLoad struct {
 	sent   atomic.Uint64
 	cancel context.CancelFunc
 	done   chan struct{}
+	feeds  []pipeline.Feed
+	once   sync.Once
 }
 
 func startLoad(b *testing.B, bus *Bus, rooms int, rate float64) *goalLoad {
@@ -193,7 +195,7 @@ func startLoad(b *testing.B, bus *Bus, rooms int, rate float64) *goalLoad {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	l := &goalLoad{cancel: cancel, done: make(chan struct{})}
+	l := &goalLoad{cancel: cancel, done: make(chan struct{}), feeds: feeds}
 	go func() {
 		defer close(l.done)
 		t := time.NewTicker(2 * time.Millisecond)
@@ -219,7 +221,31 @@ func startLoad(b *testing.B, bus *Bus, rooms int, rate float64) *goalLoad {
 	return l
 }
 
-func (l *goalLoad) stop() { l.cancel(); <-l.done }
+// stop ends the load and closes its rooms' sessions (32 at a time, at
+// most a minute in all), so the next step starts without this one's
+// feeds and scanner sessions in the heap.
+func (l *goalLoad) stop() {
+	l.once.Do(func() {
+		l.cancel()
+		<-l.done
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		work := make(chan pipeline.Feed)
+		var wg sync.WaitGroup
+		for range 32 {
+			wg.Go(func() {
+				for f := range work {
+					_ = f.Close(ctx)
+				}
+			})
+		}
+		for _, f := range l.feeds {
+			work <- f
+		}
+		close(work)
+		wg.Wait()
+	})
+}
 
 // reminders routes each reminder to the probe waiting for its room.
 type reminders struct {
