@@ -2,6 +2,7 @@ package lexicon
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -76,16 +77,12 @@ func expandPhrase(s string, sets map[string][]string) ([]string, error) {
 	return out, nil
 }
 
+// setNames lists the sets for a message.
 func setNames(sets map[string][]string) string {
 	if len(sets) == 0 {
 		return "none defined"
 	}
-	names := make([]string, 0, len(sets))
-	for n := range sets {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
+	return strings.Join(slices.Sorted(maps.Keys(sets)), ", ")
 }
 
 // expandAll expands each phrase of ss; a phrase that does not expand is
@@ -152,11 +149,8 @@ func validateSets(sets map[string][]string, c *collector) {
 	if len(sets) > MaxSets {
 		c.add("", 0, "sets", "%d sets, at most %d", len(sets), MaxSets)
 	}
-	for _, name := range strings.Split(setNames(sets), ", ") {
-		members, ok := sets[name]
-		if !ok {
-			continue // "none defined"
-		}
+	for _, name := range slices.Sorted(maps.Keys(sets)) { // errors in a stable order
+		members := sets[name]
 		field := "sets." + name
 		if !reSetName.MatchString(name) {
 			c.add("", 0, field, "bad set name %q: must match [a-z0-9][a-z0-9_-]* and be at most 64 chars", name)

@@ -203,16 +203,22 @@ func (s *Store) addLocked(day string, idx bleve.Index) *partition {
 	return p
 }
 
-// Add queues rec for indexing without blocking: when the queue is full (or
-// the store closed) the record is dropped and counted. Empty ID and zero At
-// are filled in.
-func (s *Store) Add(rec Record) {
+// filled is rec with an empty ID and a zero At filled in.
+func (s *Store) filled(rec Record) Record {
 	if rec.ID == "" {
 		rec.ID = RecordID(rec.Room, rec.Session, rec.Utterance)
 	}
 	if rec.At.IsZero() {
 		rec.At = s.opts.Now()
 	}
+	return rec
+}
+
+// Add queues rec for indexing without blocking: when the queue is full (or
+// the store closed) the record is dropped and counted. Empty ID and zero At
+// are filled in.
+func (s *Store) Add(rec Record) {
+	rec = s.filled(rec)
 	select {
 	case <-s.stop:
 		s.dropped.Add(1)
@@ -232,12 +238,7 @@ func (s *Store) Add(rec Record) {
 // (unacknowledged) rather than being lost. It fails with ErrClosed once the
 // store is closed, or with ctx's error.
 func (s *Store) Put(ctx context.Context, rec Record) error {
-	if rec.ID == "" {
-		rec.ID = RecordID(rec.Room, rec.Session, rec.Utterance)
-	}
-	if rec.At.IsZero() {
-		rec.At = s.opts.Now()
-	}
+	rec = s.filled(rec)
 	select {
 	case <-s.stop:
 		return ErrClosed
