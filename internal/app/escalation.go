@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -16,8 +15,6 @@ import (
 // tells it of every reminder it decides (natsink.Options.Observer). The
 // policy is the lexicon in force's, like the per-rule cooldown.
 func (s *Service) openEscalation(ctx context.Context) (*escalation.Tracker, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	t, err := escalation.Open(ctx, s.nc, escalation.Options{Policy: s.lexLoader.Escalation,
 		Replicas: s.cfg.Cluster.Replicas, MaxBytes: s.bounds.escalation, Logger: s.log.With("stage", "escalation")})
 	if err != nil {

@@ -23,8 +23,6 @@ func (s *Service) openLinks(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	st, err := links.OpenStore(ctx, js, links.StoreOptions{Retention: time.Duration(s.cfg.Links.Retention),
 		MaxBytes: s.bounds.links, BanMaxBytes: s.bounds.bans, Replicas: s.cfg.Cluster.Replicas})
 	if err != nil {

@@ -19,8 +19,6 @@ import (
 // reports, raises viewer-reports alerts through the alert sink and runs
 // polls (docs/reports.md).
 func (s *Service) openReports(ctx context.Context) (*reports.Service, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	rules := reports.DefaultRules
 	c := s.cfg.Reports
 	if c.MinReporters > 0 {

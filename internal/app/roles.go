@@ -42,9 +42,6 @@ type roles struct {
 	spools spools
 }
 
-// stepTimeout bounds one try of a start-up step.
-const stepTimeout = 10 * time.Second
-
 // ScanLeaseBucket holds the scanners' presence and partition claims.
 const ScanLeaseBucket = status.ScanLeaseBucket
 
@@ -67,11 +64,9 @@ func (s *Service) startRoles(ctx context.Context) error {
 		return fmt.Errorf("jetstream: %w", err)
 	}
 	// Each step is retried while NATS is down or a new cluster elects its
-	// leaders (startup.go), each try bounded by stepTimeout.
+	// leaders (startup.go), each try bounded by attemptTimeout.
 	if err := s.retryStep(ctx, "utterance streams", func(ctx context.Context) error {
-		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-		defer cancel()
-		return utt.EnsureStreams(sctx, js, utt.StreamOptions{Partitions: c.Partitions, Replicas: c.Replicas,
+		return utt.EnsureStreams(ctx, js, utt.StreamOptions{Partitions: c.Partitions, Replicas: c.Replicas,
 			MaxBytes: s.bounds.utt, DLQMaxBytes: s.bounds.dlq})
 	}); err != nil {
 		return err
@@ -80,9 +75,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 	// status); the claim goes when the node drains or dies, and is taken
 	// again whenever it was lost (a NATS server of the cluster died).
 	if err := s.retryStep(ctx, "node presence", func(ctx context.Context) (err error) {
-		sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-		defer cancel()
-		s.roles.nodes, err = lease.Open(sctx, js, lease.Options{Bucket: status.NodesBucket, Holder: s.roles.holder,
+		s.roles.nodes, err = lease.Open(ctx, js, lease.Options{Bucket: status.NodesBucket, Holder: s.roles.holder,
 			Replicas: c.Replicas, Logger: s.log})
 		return err
 	}); err != nil {
@@ -101,9 +94,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 	}
 	if c.Has("ingest") {
 		if err := s.retryStep(ctx, "room placement", func(ctx context.Context) (err error) {
-			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-			defer cancel()
-			s.roles.place, err = placement.Start(sctx, js, placement.Options{Holder: s.roles.holder, Addr: s.cfg.HTTP.Addr,
+			s.roles.place, err = placement.Start(ctx, js, placement.Options{Holder: s.roles.holder, Addr: s.cfg.HTTP.Addr,
 				Replicas: c.Replicas, Logger: s.log.With("role", "ingest")})
 			return err
 		}); err != nil {
@@ -125,9 +116,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 		// Partitions are consumed only under a lease, in one process as in a
 		// cluster: the scanner that holds partition p's claim scans its rooms.
 		if err := s.retryStep(ctx, "scan leases", func(ctx context.Context) (err error) {
-			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-			defer cancel()
-			s.roles.leases, err = lease.Open(sctx, js, lease.Options{Bucket: ScanLeaseBucket, Holder: s.roles.holder,
+			s.roles.leases, err = lease.Open(ctx, js, lease.Options{Bucket: ScanLeaseBucket, Holder: s.roles.holder,
 				Replicas: c.Replicas, MaxBytes: s.bounds.leases, OnLost: s.roles.scan.OnLeaseLost, Logger: s.log.With("role", "scan")})
 			return err
 		}); err != nil {
@@ -145,9 +134,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 	}
 	if c.Has("index") {
 		if err := s.retryStep(ctx, "index consumer", func(ctx context.Context) (err error) {
-			sctx, cancel := context.WithTimeout(ctx, stepTimeout)
-			defer cancel()
-			s.roles.index, err = utt.StartIndex(sctx, js, utt.IndexOptions{Matcher: s.lex.matcher,
+			s.roles.index, err = utt.StartIndex(ctx, js, utt.IndexOptions{Matcher: s.lex.matcher,
 				Put: transcripts.Put(s.transcripts, time.Now), Logger: s.log.With("role", "index")})
 			return err
 		}); err != nil {
@@ -196,8 +183,6 @@ func (s *Service) sharedCooldown(ctx context.Context, replicas int, maxBytes int
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	return natsink.KVCooldown(ctx, js, natsink.DefaultRepeatReset, replicas, maxBytes)
 }
 
@@ -208,8 +193,6 @@ func (s *Service) ensureEvents(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
 	_, err = natsink.EnsureEvents(ctx, js, natsink.EventOptions{Replicas: s.cfg.Cluster.Replicas,
 		MaxBytes: s.bounds.events, MaxAge: time.Duration(s.cfg.Alerts.Retention)})
 	return err

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/earshot/earshot/cluster/roomsync"
 	"github.com/earshot/earshot/rooms"
@@ -33,8 +32,6 @@ func (s *Service) openRoomSync(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	s.roomSync, err = roomsync.Open(ctx, js, s.reg, roomsync.Options{Replicas: s.cfg.Cluster.Replicas,
 		MaxBytes: s.bounds.rooms, Logger: s.log.With("component", "roomsync")})
 	return err

@@ -40,8 +40,6 @@ func (s *Service) startSearch(ctx context.Context, js jetstream.JetStream) error
 	// Retried like every start-up step: a cluster still electing answers
 	// with timeouts.
 	err := s.retryStep(ctx, "index registry", func(ctx context.Context) (err error) {
-		ctx, cancel := context.WithTimeout(ctx, stepTimeout)
-		defer cancel()
 		s.search.registry, err = search.OpenRegistry(ctx, js, search.RegistryOptions{
 			Replicas: s.cfg.Cluster.Replicas, MaxBytes: s.bounds.indexNodes, Logger: s.log})
 		return err

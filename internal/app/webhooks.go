@@ -23,8 +23,6 @@ func (s *Service) startWebhooks(ctx context.Context) error {
 	for _, w := range s.cfg.Webhooks {
 		configured = append(configured, webhook.Endpoint{URL: w.URL, Secret: w.Secret, Events: w.Events})
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	s.webhooks, err = webhook.New(ctx, s.nc, webhook.Options{
 		Guard: guard, Configured: configured,
 		Timeout: time.Duration(c.Timeout), Attempts: c.Attempts,
