@@ -78,10 +78,11 @@ func (h *ingestHub) worker(t *testing.T, name, natsURL string) *node {
 	return n
 }
 
-// status is `earshot cluster status`, read with service creds.
+// status is `earshot cluster status`, read with the operator's monitor
+// creds (read-only), as an operator would.
 func (h *ingestHub) status(t *testing.T) status.Status {
 	t.Helper()
-	nc := natstest.Connect(t, h.NATSURL(), h.NATSAuth(), natsauth.User{Role: natsauth.RoleService, Name: "e2e-status"})
+	nc := natstest.Connect(t, h.NATSURL(), h.NATSAuth(), natsauth.User{Role: natsauth.RoleMonitor, Name: "e2e-status"})
 	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {

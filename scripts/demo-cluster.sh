@@ -52,9 +52,10 @@ KEYS=$WORK/keys-origin
 PID[keys]=$!
 poll "the key-making serve" 30 curl -fsS "http://127.0.0.1:$((BASE + 29))/healthz"
 kill "${PID[keys]}"; wait "${PID[keys]}" 2>/dev/null || true; unset 'PID[keys]'
-# The operator's tools (cluster status) use the service user; each node gets
-# the NATS user of its roles only (docs/nats-permissions.md).
-"$BIN" creds --data "$KEYS" --role service --name demo-cluster --out "$WORK/service.creds" 2>/dev/null
+# The operator's cluster status reads as the monitor user (claims and
+# consumer lag, nothing else); each node gets the NATS user of its roles
+# only (docs/nats-permissions.md).
+"$BIN" creds --data "$KEYS" --role monitor --name demo-cluster --out "$WORK/monitor.creds" 2>/dev/null
 for r in api index ingest,scan; do
   "$BIN" creds --data "$KEYS" --role "$r" --name "demo-$r" --out "$WORK/$r.creds" 2>/dev/null
 done
@@ -77,7 +78,7 @@ CONF
   URLS+="nats://127.0.0.1:$((BASE + i)),"
 done
 URLS=${URLS%,}
-status() { "$BIN" cluster status --nats-url "$URLS" --nats-creds "$WORK/service.creds" "$@"; }
+status() { "$BIN" cluster status --nats-url "$URLS" --nats-creds "$WORK/monitor.creds" "$@"; }
 poll "JetStream on the NATS cluster" 60 status
 
 # R3 streams, each bounded small: JetStream places a stream only where its

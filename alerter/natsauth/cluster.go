@@ -172,6 +172,37 @@ var (
 // with it before it starts.
 const UserInfoSubject = "$SYS.REQ.USER.INFO"
 
+// monitored are the buckets `earshot cluster status` reads (presence,
+// room and partition claims: who, never what was said), and
+// monitoredStream the stream whose consumers' lag it lists.
+var (
+	monitored       = []string{"EARSHOT_NODES", "EARSHOT_ROOM_LEASES", "EARSHOT_SCAN_LEASES"}
+	monitoredStream = "EARSHOT_UTT"
+)
+
+// monitorPermissions is RoleMonitor's: stream info, key listing (an
+// ordered consumer of its own on each monitored bucket: create, next,
+// flow control, and delete when the listing ends) and gets of those
+// buckets, and the consumer list of EARSHOT_UTT. Unlike readAPI it names
+// each consumer operation, so a monitor cannot delete or pause the
+// scanners' consumers, and it publishes nothing else: no message, no KV
+// put, no stream change. (Consumer names are random, so the delete
+// cannot be narrowed to its own: a monitor could end another's watch of
+// a claim bucket, which the watcher, an ordered consumer, recreates.)
+func monitorPermissions() Permissions {
+	pub := append([]string{}, everyNodePub...)
+	for _, b := range monitored {
+		st := "KV_" + b
+		pub = append(pub,
+			"$JS.API.CONSUMER.CREATE."+st, "$JS.API.CONSUMER.CREATE."+st+".>",
+			"$JS.API.CONSUMER.MSG.NEXT."+st+".>", "$JS.FC."+st+".>", "$JS.API.CONSUMER.DELETE."+st+".*",
+			"$JS.API.DIRECT.GET."+st, "$JS.API.DIRECT.GET."+st+".>", "$JS.API.STREAM.MSG.GET."+st)
+	}
+	pub = append(pub, "$JS.API.CONSUMER.LIST."+monitoredStream, "$JS.API.CONSUMER.NAMES."+monitoredStream)
+	slices.Sort(pub)
+	return Permissions{PubAllow: slices.Compact(pub), SubAllow: slices.Clone(everyNodeSub)}
+}
+
 // readAPI is the JetStream API a reader of stream s uses: its consumers
 // ($JS.API.CONSUMER.<op>.<s>[.<consumer>[.<filter>]]: create, info,
 // delete, list, names, pause; durable create; next), direct and stream

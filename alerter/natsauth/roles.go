@@ -27,6 +27,12 @@ const (
 	// RoleTrust reads merchants' trust scores as they change (a
 	// recommendation system; docs/trust.md).
 	RoleTrust Role = "trust"
+	// RoleMonitor is an operator's read-only view of a cluster (`earshot
+	// cluster status`): who holds which room and partition, and how far
+	// behind each hypothesis consumer is. It reads claims and consumer
+	// info only, never an alert, a transcript or the lexicon, and changes
+	// nothing (cluster.go: monitorPermissions).
+	RoleMonitor Role = "monitor"
 )
 
 // Permissions is what a role may publish and subscribe to. An empty allow
@@ -109,6 +115,8 @@ func init() {
 		desc := "earshot node with role(s) " + strings.ReplaceAll(string(name), "+", ", ") + " only"
 		roles[name] = roleSpec{perms: clusterPermissions(rs), desc: desc}
 	}
+	roles[RoleMonitor] = roleSpec{perms: monitorPermissions(), ttl: 30 * 24 * time.Hour,
+		desc: "an operator's read-only view of the cluster: claims and consumer lag only"}
 }
 
 // Roles lists the roles, sorted (the cluster roles' unions included).

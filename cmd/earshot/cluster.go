@@ -37,7 +37,7 @@ func newClusterStatusCmd() *cobra.Command {
 			}
 			nc, err := nats.Connect(flags.url, opts...)
 			if err != nil {
-				return fmt.Errorf("cluster status: connecting to %s (service creds: earshot creds --role service): %w", flags.url, err)
+				return fmt.Errorf("cluster status: connecting to %s (monitor creds: earshot creds --role monitor): %w", flags.url, err)
 			}
 			defer nc.Close()
 			js, err := jetstream.New(nc)
@@ -79,7 +79,7 @@ func newClusterStatusCmd() *cobra.Command {
 		},
 	}
 	flags = addNATSClientFlags(cmd)
-	cmd.Flags().StringVar(&creds, "nats-creds", "", "service .creds file (earshot creds --role service)")
+	cmd.Flags().StringVar(&creds, "nats-creds", "", "monitor (or service) .creds file (earshot creds --role monitor)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	cmd.Flags().IntVar(&partitions, "partitions", 8, "cluster.partitions of the nodes")
 	return cmd

@@ -20,7 +20,7 @@ func newCredsCmd() *cobra.Command {
 	var ttl time.Duration
 	var noExpiry bool
 	cmd := &cobra.Command{
-		Use:   "creds (--room R | --role compliance|trust|service|ingest|scan|index|api[,...])",
+		Use:   "creds (--room R | --role compliance|trust|monitor|service|ingest|scan|index|api[,...])",
 		Short: "Print a NATS .creds file for an anchor, compliance staff, a trust-score reader or a service",
 		Long: "Mints a NATS user signed by the data dir's role key (DATA/keys/nats) and prints\n" +
 			"its standard .creds file (user JWT and nkey seed) for `nats --creds F` or\n" +
@@ -29,7 +29,8 @@ func newCredsCmd() *cobra.Command {
 			"earshot.alert.> and expires after 12h; a cluster node's user (--role ingest,\n" +
 			"scan, index or api, several joined by commas for a node with several roles)\n" +
 			"may do only what its roles need and is long-lived, like service (every\n" +
-			"permission: the single process, operators' tools). See\n" +
+			"permission: the single process); monitor may only read what `earshot\n" +
+			"cluster status` shows (claims, consumer lag) and expires after 30 days. See\n" +
 			"docs/nats-permissions.md; revoke with `earshot creds revoke`.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -65,7 +66,7 @@ func newCredsCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", defaultDataDir(), "data dir holding the NATS keys (same as serve --data)")
 	f.StringVar(&room, "room", "", "the anchor's room")
-	f.StringVar(&role, "role", "", "anchor (with --room), compliance, trust (a recommendation system reading earshot.trust.>), service, or a cluster node's roles: ingest, scan, index, api, several joined by commas (ingest,scan)")
+	f.StringVar(&role, "role", "", "anchor (with --room), compliance, trust (a recommendation system reading earshot.trust.>), monitor (earshot cluster status, read-only), service, or a cluster node's roles: ingest, scan, index, api, several joined by commas (ingest,scan)")
 	f.StringVar(&out, "out", "", "write the .creds file here (mode 0600) instead of standard output")
 	f.StringVar(&name, "name", "", "label of a compliance, service or cluster-node user (e.g. worker-3)")
 	f.DurationVar(&ttl, "ttl", 0, "lifetime (default: anchor 24h, compliance 12h, service and cluster roles never)")
@@ -79,7 +80,7 @@ func credsUser(room, role string) (natsauth.User, error) {
 	case room != "" && (role == "" || role == string(natsauth.RoleAnchor)):
 		return natsauth.Anchor(room), nil
 	case room == "" && role == "":
-		return natsauth.User{}, errors.New("creds: give --room R or --role compliance|trust|service|ingest|scan|index|api (several cluster roles joined by commas)")
+		return natsauth.User{}, errors.New("creds: give --room R or --role compliance|trust|monitor|service|ingest|scan|index|api (several cluster roles joined by commas)")
 	case room != "":
 		return natsauth.User{}, fmt.Errorf("creds: --role %q does not go with --room %q", role, room)
 	case role == string(natsauth.RoleAnchor):
