@@ -21,6 +21,15 @@ type Owner interface {
 	Release(room string)
 }
 
+// Notifier is an Owner that can say when a room held by another worker
+// may have become free, so a worker waits for that instead of asking
+// Acquire four times a second for every room it does not hold.
+type Notifier interface {
+	// Freed is closed once room's claim may be free for this worker; at
+	// once if it may be now.
+	Freed(room string) <-chan struct{}
+}
+
 // reasonElsewhere is the reason shown with StateElsewhere.
 const reasonElsewhere = "pulled by another worker; taken over here if that worker goes away"
 
@@ -28,23 +37,48 @@ const reasonElsewhere = "pulled by another worker; taken over here if that worke
 // how often a running session checks that its claim still holds.
 const ownerPoll = 250 * time.Millisecond
 
+// ownerRecheck is how often a worker waiting for a Notifier asks Acquire
+// anyway: a safety net, not the way rooms move.
+const ownerRecheck = 30 * time.Second
+
 // own waits until this worker may pull e's room or ctx ends (false).
 func (r *Registry) own(ctx context.Context, e *entry, id string) bool {
 	o := r.opts.Owner
 	if o == nil {
 		return ctx.Err() == nil
 	}
+	n, _ := o.(Notifier)
 	for !o.Acquire(ctx, id) {
 		r.setState(e, StateElsewhere, reasonElsewhere, 0)
-		t := time.NewTimer(ownerPoll)
+		if !wait(ctx, ownerPoll) { // at most 4 tries a second, free or not
+			return false
+		}
+		if n == nil {
+			continue
+		}
+		t := time.NewTimer(ownerRecheck)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return false
+		case <-n.Freed(id):
 		case <-t.C:
 		}
+		t.Stop()
 	}
 	return ctx.Err() == nil
+}
+
+// wait sleeps d or until ctx ends (false).
+func wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // whileOwned is ctx cancelled when this worker loses id's claim.

@@ -67,8 +67,10 @@ type Placement struct {
 	stop   context.CancelFunc
 	done   chan struct{}
 
-	move *rate.Limiter
-	view *View
+	move  *rate.Limiter
+	view  *View
+	watch *claimWatch    // the room claims as the bucket's watch last said
+	bg    sync.WaitGroup // the watch's goroutines
 
 	takeMu     sync.Mutex // serializes Acquire's check and take
 	mu         sync.Mutex
@@ -93,7 +95,10 @@ type Placement struct {
 	pausedUntil time.Time
 }
 
-var _ rooms.Owner = (*Placement)(nil)
+var (
+	_ rooms.Owner    = (*Placement)(nil)
+	_ rooms.Notifier = (*Placement)(nil)
+)
 
 // Start joins the bucket and keeps this worker's presence claim.
 func Start(ctx context.Context, js jetstream.JetStream, opts Options) (*Placement, error) {
@@ -120,12 +125,20 @@ func Start(ctx context.Context, js jetstream.JetStream, opts Options) (*Placemen
 	if err != nil {
 		return nil, err
 	}
+	kv, err := js.KeyValue(ctx, Bucket)
+	if err != nil {
+		t.Close(ctx)
+		return nil, fmt.Errorf("placement: bucket %s: %w", Bucket, err)
+	}
 	lctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	p := &Placement{t: t, opts: opts, intake: rate.NewLimiter(rate.Limit(opts.IntakePerSecond), max(1, int(opts.IntakePerSecond/4))),
 		view: NewView(js),
 		move: rate.NewLimiter(rate.Limit(max(opts.MovePerSecond, 0)), max(1, int(opts.MovePerSecond))),
 		stop: stop, done: make(chan struct{}), others: map[string]Load{}, addr: opts.Addr,
-		pushed: map[string]bool{}, handing: map[string]time.Time{}, handed: map[string]time.Time{}, back: map[string]time.Time{}}
+		pushed: map[string]bool{}, handing: map[string]time.Time{}, handed: map[string]time.Time{}, back: map[string]time.Time{},
+		watch: newClaimWatch(opts.TTL, opts.Logger)}
+	p.bg.Add(1)
+	go func() { defer p.bg.Done(); p.watch.run(lctx, kv) }()
 	p.refresh(ctx)
 	go p.loop(lctx)
 	return p, nil
@@ -265,6 +278,9 @@ func (p *Placement) Acquire(ctx context.Context, room string) bool {
 	if back { // handed over and nobody took it: take it back, whatever the loads
 		return p.takeBack(ctx, room)
 	}
+	if p.watch.heldElsewhere(room, p.opts.Holder) { // no need to ask NATS (watch.go)
+		return false
+	}
 	// One take at a time: the load check and the take must see each
 	// other, or every room's supervisor passes the check at once.
 	p.takeMu.Lock()
@@ -312,6 +328,11 @@ func (p *Placement) maybeRefresh(ctx context.Context) {
 		p.mu.Unlock()
 	}
 }
+
+// Freed implements rooms.Notifier: closed once room's claim may be free
+// for this worker (released, handed over, or not renewed for a TTL), at
+// once if it may be now.
+func (p *Placement) Freed(room string) <-chan struct{} { return p.watch.freed(room, p.opts.Holder) }
 
 // Holds implements rooms.Owner: this worker holds room's claim (pulled or
 // a WHIP session's) and is not handing it over.
@@ -362,5 +383,6 @@ func Owners(ctx context.Context, t *lease.Table) (map[string]string, error) {
 func (p *Placement) Close(ctx context.Context) {
 	p.stop()
 	<-p.done
+	p.bg.Wait()
 	p.t.Close(ctx)
 }
