@@ -79,6 +79,7 @@ type Placement struct {
 	refreshed  time.Time
 	refreshing bool
 	cpu        float64 // this process's, read every tick
+	busyTicks  int     // ticks in a row with cpu >= busyCPU (rebalance.go)
 	// pushed are the rooms claimed for a WHIP session here (claim.go):
 	// never pulled, never handed over.
 	pushed map[string]bool
@@ -155,6 +156,11 @@ func (p *Placement) loop(ctx context.Context) {
 		case <-tick.C:
 			p.mu.Lock()
 			p.cpu = p.opts.cpu()
+			if p.cpu >= busyCPU {
+				p.busyTicks++
+			} else {
+				p.busyTicks = 0
+			}
 			p.mu.Unlock()
 			if p.refresh(ctx) {
 				p.rebalance()

@@ -41,6 +41,12 @@ func (e endless) Run(ctx context.Context, emit ingest.Emit) error {
 	}
 }
 
+// calmMeter is the CPU meter of the tests' workers: all of them run in
+// this one process, so the real meter would give each the same share, and
+// the machine's load would decide which rooms move (the e2e tests run real
+// meters in processes of their own).
+func calmMeter() float64 { return 0.1 }
+
 // worker is one ingest worker: its connection, placement and registry.
 type worker struct {
 	nc  *nats.Conn
@@ -55,7 +61,7 @@ func startWorker(t testing.TB, srv *natsembed.Server, name string) *worker {
 		t.Fatal(err)
 	}
 	js, _ := jetstream.New(nc)
-	pl, err := Start(context.Background(), js, Options{Holder: name, Logger: testutil.Quiet()})
+	pl, err := Start(context.Background(), js, Options{Holder: name, Logger: testutil.Quiet(), cpu: calmMeter})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,11 +27,27 @@ import (
 //     loads, and handovers pause for MoveCooldown: the other worker's
 //     presence said it was alive, but it does not take rooms.
 //
-// The decision uses rooms per worker only; CPU keeps a busy worker from
-// taking free rooms (leastLoaded) but does not move running rooms.
+// CPU moves rooms too. A worker busy (CPU >= busyCPU) for busyTicksToShed
+// ticks in a row while another live worker is calm (CPU < calmCPU) hands
+// one room over, then waits as many ticks again for its CPU to show the
+// difference: rooms differ in cost (a PocketSphinx room costs ~15% of a
+// core, a platform-transcript room nearly nothing), so counting rooms
+// alone would leave a worker's recognizers behind. The busy worker takes
+// no free room meanwhile (leastLoaded), and rooms are handed over by
+// count only to calm workers, so a worker between calm and busy neither
+// sheds nor receives: the band that keeps the two rules from undoing
+// each other.
 
 // moveGap is the difference in rooms that starts a handover.
 const moveGap = 3
+
+// calmCPU is the CPU share below which a worker receives rooms handed over
+// (by count or because another is busy).
+const calmCPU = 0.7
+
+// busyTicksToShed is how many ticks in a row a worker must be busy before
+// it hands a room over for its CPU, and waits again after one.
+const busyTicksToShed = 3
 
 // handoverGrace is how long a handed-over room is left to the others
 // before this worker takes it back.
@@ -82,11 +98,25 @@ func (p *Placement) rebalance() {
 		p.mu.Unlock()
 		return
 	}
-	least := -1
+	least, calm := -1, false
 	for _, l := range p.others {
+		if l.CPU >= calmCPU {
+			continue // a busy worker is no one to hand rooms to
+		}
+		calm = true
 		if least < 0 || l.Rooms < least {
 			least = l.Rooms
 		}
+	}
+	if !calm {
+		p.mu.Unlock()
+		return
+	}
+	if p.busyTicks >= busyTicksToShed {
+		p.busyTicks = 0 // the next one only once the CPU shows this one gone
+		p.mu.Unlock()
+		p.shedForCPU(now)
+		return
 	}
 	// Handovers under way or just done may not show in the others' loads
 	// yet: count them as the least loaded worker's.
@@ -113,6 +143,21 @@ func (p *Placement) rebalance() {
 		want--
 		p.opts.Logger.Info("handing a room over to a less loaded worker", "room", room, "rooms_here", mine, "least_loaded", least)
 	}
+}
+
+// shedForCPU hands the longest-held room that may move over to a calm
+// worker: this one has been busy for busyTicksToShed ticks.
+func (p *Placement) shedForCPU(now time.Time) {
+	cands := p.candidates(now)
+	if len(cands) == 0 || !p.move.AllowN(now, 1) {
+		return
+	}
+	room := cands[0]
+	p.mu.Lock()
+	p.handing[room] = now
+	cpu := p.cpu
+	p.mu.Unlock()
+	p.opts.Logger.Info("handing a room over: this worker's CPU is busy", "room", room, "cpu", cpu)
 }
 
 // candidates are the pulled rooms this worker may hand over, held longest

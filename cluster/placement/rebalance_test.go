@@ -3,6 +3,7 @@ package placement
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -44,7 +45,7 @@ func startRecorded(t testing.TB, srv *natsembed.Server, name string, ps *pulls, 
 		t.Fatal(err)
 	}
 	js, _ := jetstream.New(nc)
-	opts := Options{Holder: name, Logger: testutil.Quiet()}
+	opts := Options{Holder: name, Logger: testutil.Quiet(), cpu: calmMeter}
 	if mod != nil {
 		mod(&opts)
 	}
@@ -216,5 +217,59 @@ func TestBusyWorkerTakesNoFreeRoom(t *testing.T) {
 	testutil.WaitFor(t, 20*time.Second, "every room live on b", func() bool { return len(b.live()) == len(ids) })
 	if n := len(a.live()); n != 0 {
 		t.Errorf("the busy worker pulls %d rooms", n)
+	}
+}
+
+// TestBusyWorkerShedsRooms: two workers split 20 rooms by count; one
+// turns busy (CPU 0.95). It hands rooms over, one every few ticks, to the
+// calm one; once it is no longer busy (0.8: between calm and busy) nothing
+// moves either way, although the counts now differ by more than the gap
+// that moves rooms between calm workers.
+func TestBusyWorkerShedsRooms(t *testing.T) {
+	srv := natstest.Start(t, "")
+	ps := &pulls{}
+	ids := roomIDs(20)
+	var cpuA atomic.Value
+	cpuA.Store(0.1)
+	a := startRecorded(t, srv, "a", ps, func(o *Options) { o.cpu = func() float64 { return cpuA.Load().(float64) } })
+	b := startRecorded(t, srv, "b", ps, nil)
+	a.add(t, ids)
+	b.add(t, ids)
+	split := func() (int, int, bool) {
+		la, lb := a.live(), b.live()
+		for _, id := range ids {
+			if la[id] == lb[id] {
+				return len(la), len(lb), false
+			}
+		}
+		return len(la), len(lb), true
+	}
+	testutil.WaitFor(t, 20*time.Second, "the rooms split within two of even", func() bool {
+		na, nb, ok := split()
+		return ok && abs(na-nb) <= 2
+	})
+	na0, _, _ := split()
+
+	cpuA.Store(0.95)
+	shed := time.Now()
+	testutil.WaitFor(t, 30*time.Second, "the busy worker handing three rooms over", func() bool {
+		na, _, ok := split()
+		return ok && na <= na0-3
+	})
+	cpuA.Store(0.8)
+	t.Logf("three rooms handed over %v after the worker turned busy", time.Since(shed).Round(100*time.Millisecond))
+	testutil.WaitFor(t, 10*time.Second, "every room on one worker", func() bool { _, _, ok := split(); return ok })
+
+	before, _, _ := ps.Report(time.Time{})
+	na, nb, _ := split()
+	deadline := time.Now().Add(3 * 3 * time.Second) // three lease periods
+	for time.Now().Before(deadline) {
+		if starts, _, _ := ps.Report(time.Time{}); !testutil.SameCounts(starts, before) {
+			t.Fatalf("rooms moved while a is between calm and busy (a %d, b %d): %v, then %v", na, nb, before, starts)
+		}
+		time.Sleep(100 * time.Millisecond) // polling interval, not a wait for an outcome
+	}
+	if _, overlap, _ := ps.Report(time.Time{}); overlap > 3*time.Second {
+		t.Errorf("a room was pulled by two workers for %v, longer than one lease period", overlap)
 	}
 }
