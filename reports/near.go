@@ -79,6 +79,26 @@ func (n *nearAlerts) recent(ctx context.Context, room string) []alerter.Alert {
 	return p.Alerts
 }
 
+// heard adds an alert just stored to its room's cached alerts, so a
+// report sent right after it corroborates it even while the cache is
+// younger than nearTTL (a room's reports keep the cache warm: without
+// this, an alert stored less than two seconds after the last read would
+// be missed by every report until the next read).
+func (n *nearAlerts) heard(a alerter.Alert) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	e, ok := n.rooms[a.Room]
+	if !ok || slices.ContainsFunc(e.alerts, func(b alerter.Alert) bool { return b.ID == a.ID }) {
+		return
+	}
+	// A copy: readers hold the old slice without the lock.
+	e.alerts = append(slices.Clip(e.alerts), a)
+	if len(e.alerts) > nearLimit {
+		e.alerts = e.alerts[len(e.alerts)-nearLimit:]
+	}
+	n.rooms[a.Room] = e
+}
+
 // at lists the rule alerts of room's session whose hit atMs falls on,
 // nearest first.
 func (n *nearAlerts) at(ctx context.Context, room, session string, atMs int64) []string {

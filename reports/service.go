@@ -300,6 +300,7 @@ func (s *Service) onAlert(ctx context.Context, m *nats.Msg) {
 	if err := json.Unmarshal(m.Data, &a); err != nil || a.ID == "" || a.Category == alerter.CategoryViewerReports {
 		return
 	}
+	s.near.heard(a)
 	reps := s.det.Near(a.Room, a.Session, a.StartMs-corroborateBeforeMs, a.EndMs+corroborateAfterMs, MaxLinked)
 	if len(reps) == 0 {
 		return

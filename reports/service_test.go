@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -305,4 +306,44 @@ func TestCorroborationAfterTheFact(t *testing.T) {
 		l, ok := r.svc.Corroboration(stored[0].ID)
 		return ok && l.Reports == 2
 	})
+}
+
+// TestCorroborationRightAfterAnAlert: a room whose reports keep the
+// recent-alerts cache warm still links a report to an alert stored a
+// moment before it (the cache used to hide alerts younger than its two
+// seconds, so viewers reporting what they just heard corroborated nothing).
+func TestCorroborationRightAfterAnAlert(t *testing.T) {
+	r := newRig(t, Options{})
+	ctx := context.Background()
+	r.hear(t, "r7", 1, 400000, "hello")
+	var alertSub *nats.Subscription
+	for _, sub := range r.svc.subs {
+		if sub.Subject == alerter.AlertSubjects {
+			alertSub = sub
+		}
+	}
+	for i := range 3 {
+		start := int64(i+1) * 100000
+		rule := alerter.Alert{Room: "r7", RuleID: fmt.Sprintf("md-%d", i), Category: "medical-claim", Severity: "critical",
+			Reminder: "no cures", Session: "s1", Utterance: uint64(i + 2), StartMs: start, EndMs: start + 3000, Final: true}
+		if err := r.sink.Send(ctx, rule); err != nil {
+			t.Fatal(err)
+		}
+		stored := r.alerts(t, "r7", "medical-claim")
+		if len(stored) != i+1 {
+			t.Fatalf("%d rule alerts stored, want %d", len(stored), i+1)
+		}
+		want := stored[len(stored)-1].ID
+		testutil.WaitFor(t, 5*time.Second, "the alert delivered to the reports service", func() bool {
+			n, _ := alertSub.Delivered()
+			return n >= int64(i+1)
+		})
+		rep, err := r.svc.Submit(ctx, fmt.Sprintf("viewer-%d", i), "r7", Request{AtMs: start + 1000, Category: "medical-claim"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(rep.Corroborates, want) {
+			t.Fatalf("report %d right after alert %s corroborates %v", i, want, rep.Corroborates)
+		}
+	}
 }

@@ -32,6 +32,11 @@ func (l *Log) Alert(ctx context.Context, id string) (alerter.Alert, error) {
 	defer cancel()
 	cfg := Query{}.consumerConfig(alerter.AlertSubjects)
 	if t, ok := idTime(id); ok {
+		if t.After(l.opts.Now().Add(lookupSlack)) {
+			// An id from the future names nothing stored yet (and one past
+			// year 9999 is no start time the server could be asked for).
+			return alerter.Alert{}, fmt.Errorf("natsink: %s: %w (its time, %s, is ahead of now)", id, ErrNotFound, t.UTC().Format(time.RFC3339))
+		}
 		since := t.Add(-lookupSlack)
 		cfg.DeliverPolicy, cfg.OptStartTime = jetstream.DeliverByStartTimePolicy, &since
 	}

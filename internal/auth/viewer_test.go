@@ -66,6 +66,19 @@ func TestPlatformViewers(t *testing.T) {
 		{"staff audience", sign(key, with("aud", auth.Audience)), auth.ErrInvalid},
 		{"bad viewer id", sign(key, with("sub", "a b")), auth.ErrInvalid},
 		{"expired", sign(key, with("exp", now.Add(-time.Minute).Unix())), auth.ErrExpired},
+		{"issued a year ahead", sign(key, func() jwt.MapClaims {
+			c := base()
+			c["iat"], c["exp"] = now.AddDate(1, 0, 0).Unix(), now.AddDate(1, 0, 0).Add(time.Hour).Unix()
+			return c
+		}()), auth.ErrInvalid},
+		{"not yet valid", sign(key, with("nbf", now.Add(time.Hour).Unix())), auth.ErrInvalid},
+		{"no exp", sign(key, func() jwt.MapClaims { c := base(); delete(c, "exp"); return c }()), auth.ErrInvalid},
+		{"unknown kid", func() string {
+			tk := jwt.NewWithClaims(jwt.SigningMethodEdDSA, base())
+			tk.Header["kid"] = "nope"
+			s, _ := tk.SignedString(key)
+			return s
+		}(), auth.ErrSignature},
 		{"garbage", "not.a.token", auth.ErrMalformed},
 	}
 	for _, tc := range cases {
