@@ -35,7 +35,8 @@ func TestAlertLookup(t *testing.T) {
 			t.Fatalf("Alert(%s) returned %s", id, got.ID)
 		}
 	}
-	for _, id := range []string{alerter.NewID(time.Now()), "nope", "01ZZZZZZZZZZZZZZZZZZZZZZZZ"} {
+	for _, id := range []string{alerter.NewID(time.Now()), "nope", "01ZZZZZZZZZZZZZZZZZZZZZZZZ",
+		"7ZZZZZZZZZZZZZZZZZZZZZZZZZ", alerter.NewID(time.Now().AddDate(100, 0, 0))} {
 		if _, err := e.sink.Log().Alert(ctx, id); !errors.Is(err, ErrNotFound) {
 			t.Errorf("Alert(%s) = %v, want ErrNotFound", id, err)
 		}
