@@ -94,6 +94,9 @@ func identifiersOf(text string, toks []analysis.Token) []Identifier {
 		}
 	}
 	for _, sp := range urls(text, toks) {
+		for sp.s > 0 && label(&toks[sp.s-1]) && gapBefore(text, toks, sp.s) == "-" {
+			sp.s-- // lily-beauty.example.com: the domain spotter starts at beauty
+		}
 		if v := strings.TrimPrefix(addressValue(text, toks, sp.s, sp.e), "www."); len(v) <= maxAddress && !anyUsed(used, sp.s, sp.e) {
 			add(IDURL, v, sp.s, sp.e)
 		}
@@ -181,6 +184,7 @@ var weiSyl, xinSyl = func() (pinyin.Syllable, pinyin.Syllable) {
 var platformWords = map[string]IdentifierKind{
 	"wechat": IDWeChat, "weixin": IDWeChat, "vx": IDWeChat, "wx": IDWeChat, "vchat": IDWeChat,
 	"qq": IDQQ, "whatsapp": IDWhatsApp, "telegram": IDTelegram, "tg": IDTelegram,
+	"douyin": IDHandle, "tiktok": IDHandle, "instagram": IDHandle, "kuaishou": IDHandle,
 }
 
 // platformAt reads a messenger's name at token i and returns its kind
@@ -211,6 +215,10 @@ func platformAt(toks []analysis.Token, i int) (IdentifierKind, int) {
 		return IDQQ, 2
 	case t.Han == '电' && n.Han == '报':
 		return IDTelegram, 2
+	case (t.Text == "w" || t.Text == "v") && n.Text == "x" && (i == 0 || !oneChar(&toks[i-1])):
+		return IDWeChat, 2 // "w x id ...", "v x": not inside a spelled-out run
+	case t.Han == '抖' && n.Han == '音', t.Han == '快' && n.Han == '手':
+		return IDHandle, 2 // 抖音号, 快手号: an account id follows
 	}
 	return "", 0
 }
@@ -261,12 +269,25 @@ func idAt(text string, toks []analysis.Token, i int) (string, int) {
 			}
 		}
 	}
+	if j > i && !toks[j-1].IsDigit() && !functionWords[b.String()] && !numberWords[b.String()] {
+		// Letters, then digits said apart or in another script: lily 8899,
+		// lily eight eight nine nine, lily八八九九, l i l y 八 八 九 九.
+		for k := j; k < len(toks) && toks[k].IsDigit() && !toks[k].Compound && strings.TrimSpace(gapBefore(text, toks, k)) == ""; k++ {
+			b.WriteString(toks[k].Digits)
+			j = k + 1
+		}
+	}
 	v := strings.TrimRight(b.String(), "_")
 	if len(v) < minIDChars || len(v) > maxIDChars || functionWords[v] {
 		return "", i
 	}
 	return v, j
 }
+
+// numberWords may stand before the digits of a number and are no part of
+// an id: "plus eight six ..." is a phone number, not the id plus86....
+var numberWords = map[string]bool{"plus": true, "call": true, "dial": true, "phone": true, "tel": true,
+	"double": true, "triple": true, "number": true}
 
 // gluedNext reports whether token i+1 follows token i with nothing between
 // them but one of _ - . (lily_88, john-88, abc123).

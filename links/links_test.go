@@ -75,6 +75,13 @@ func TestReturningViolator(t *testing.T) {
 		{"zh phone in Chinese digits", "打我电话 13800138000", "电话幺三八零零幺三八零零零", "phone"},
 		{"en phone read out as words", "call me on 138 0013 8000", "call one three eight double oh one three eight zero zero zero", "phone"},
 		{"en email spoken", "write to lily.shop@qq.com", "email lily dot shop at qq dot com", "email"},
+		{"zh wechat, letters and Chinese digits", "家人们加我微信 lily8899", "新号开播 加我微信 l i l y 八 八 九 九 哦", "wechat"},
+		{"zh wechat, Chinese digits glued", "微信号是 lily8899", "加我微信 lily八八九九 领券", "wechat"},
+		{"en wechat, letters then digit words", "add my wechat lily8899", "add my wechat lily eight eight nine nine", "wechat"},
+		{"en wechat spelled w x", "wechat: lily_8899", "w x id lily 8899", "wechat"},
+		{"zh phone in groups of words", "电话 138 1234 5678", "有问题打电话 幺三八 一二三四 五六七八", "phone"},
+		{"en phone in groups of words", "打 13812345678", "call one three eight, one two three four, five six seven eight", "phone"},
+		{"a hyphenated web address", "visit lily-beauty.example.com", "go to www.lily-beauty.example.com", "url"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,7 +127,7 @@ func TestReturningViolator(t *testing.T) {
 
 func TestNoAlert(t *testing.T) {
 	f := newFixture(t, StoreOptions{})
-	f.say("r1", "old", "shop", "加我微信 abc123，客服热线 400-820-8820")
+	f.say("r1", "old", "shop", "加我微信 abc123，客服热线 400-820-8820，官网 lily-beauty.example.com")
 	f.ban(Account{Anchor, "old"}, ActionBan)
 	f.ban(Account{Merchant, "shop"}, ActionFlag)
 	hotline := f.l.opts.Hasher.Hash("4008208820")
@@ -132,6 +139,7 @@ func TestNoAlert(t *testing.T) {
 		{"the flagged merchant's own room", "r1", "", "shop", "微信 abc123"},
 		{"a benign hotline", "r2", "new", "m2", "客服热线 四零零八二零八八二零"},
 		{"an unrelated id", "r2", "new", "m2", "微信 zzz999"},
+		{"another site of the same domain", "r2", "new", "m2", "visit rose-beauty.example.com"},
 		{"no identifier", "r2", "new", "m2", "这款面霜很好用"},
 		{"a room without accounts", "r3", "", "", "微信 abc123"},
 	} {
