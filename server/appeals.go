@@ -41,8 +41,7 @@ func appealError(w http.ResponseWriter, err error) {
 // only here is an anchor of another room refused.
 func (s *Server) postAppeal(w http.ResponseWriter, r *http.Request) {
 	var req api.AppealRequest
-	if err := readStrict(w, r, &req); err != nil {
-		writeError(w, api.CodeBadAppeal, err.Error())
+	if !readStrict(w, r, &req, api.CodeBadAppeal) {
 		return
 	}
 	if err := appeal.ValidateReason(req.Reason); err != nil {
@@ -111,8 +110,7 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req api.AppealDecisionRequest
-	if err := readStrict(w, r, &req); err != nil {
-		writeError(w, api.CodeBadAppeal, err.Error())
+	if !readStrict(w, r, &req, api.CodeBadAppeal) {
 		return
 	}
 	if req.Outcome != alerter.AppealUpheld && req.Outcome != alerter.AppealOverturned {

@@ -34,21 +34,26 @@ type CaseStore interface {
 // maxCaseBody bounds a case or appeal request body.
 const maxCaseBody = 64 << 10
 
-// readStrict decodes one JSON object with only v's fields into v.
-func readStrict(w http.ResponseWriter, r *http.Request, v any) error {
+// readStrict decodes one JSON object with only v's fields into v. On
+// failure it has answered: 413 too_large for a body over maxCaseBody,
+// else code naming what is wrong.
+func readStrict(w http.ResponseWriter, r *http.Request, v any, code api.Code) bool {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxCaseBody))
 	if err != nil {
-		return fmt.Errorf("reading body: %w", err)
+		bodyError(w, err, code, "body")
+		return false
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("body is not the request object: %w", err)
+		writeError(w, code, "body is not the request object: "+err.Error())
+		return false
 	}
 	if dec.More() {
-		return errors.New("body has data after the JSON object")
+		writeError(w, code, "body has data after the JSON object")
+		return false
 	}
-	return nil
+	return true
 }
 
 // caseError answers a case store error with its code.
@@ -211,8 +216,7 @@ func (s *Server) caseWrite(w http.ResponseWriter, r *http.Request, req any, stat
 	if !ok {
 		return
 	}
-	if err := readStrict(w, r, req); err != nil {
-		writeError(w, api.CodeBadCase, err.Error())
+	if !readStrict(w, r, req, api.CodeBadCase) {
 		return
 	}
 	by, ok := reviewer(w, r)
@@ -245,8 +249,7 @@ func (s *Server) decideCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req api.CaseDecisionRequest
-	if err := readStrict(w, r, &req); err != nil {
-		writeError(w, api.CodeBadCase, err.Error())
+	if !readStrict(w, r, &req, api.CodeBadCase) {
 		return
 	}
 	st, err := caseDecision(req.Decision, req.Note)
@@ -317,8 +320,7 @@ func (s *Server) decide(ctx context.Context, c cases.Case, st cases.State, by, n
 
 func (s *Server) decideCases(w http.ResponseWriter, r *http.Request) {
 	var req api.BulkDecisionRequest
-	if err := readStrict(w, r, &req); err != nil {
-		writeError(w, api.CodeBadCase, err.Error())
+	if !readStrict(w, r, &req, api.CodeBadCase) {
 		return
 	}
 	st, err := caseDecision(req.Decision, req.Note)

@@ -182,11 +182,16 @@ func TestCaseErrors(t *testing.T) {
 		{"GET", "/v1/cases?age=-1h", "", 400, api.CodeBadQuery},
 		{"GET", "/v1/cases?limit=0", "", 400, api.CodeBadQuery},
 		{"GET", "/v1/cases?colour=red", "", 400, api.CodeBadQuery},
+		{"GET", "/v1/escalations?colour=red", "", 400, api.CodeBadQuery},
+		// A body over the limit is 413 too_large, not a malformed body.
+		{"POST", "/v1/cases/" + b.ID + "/notes", `{"text":"` + strings.Repeat("a", 70<<10) + `"}`, 413, api.CodeTooLarge},
+		{"POST", "/v1/cases/decisions", `{"ids":["` + b.ID + `"],"decision":"dismissed","note":"` + strings.Repeat("a", 70<<10) + `"}`, 413, api.CodeTooLarge},
+		{"POST", "/v1/appeals/" + b.ID + "/decision", `{"outcome":"upheld","note":"` + strings.Repeat("a", 70<<10) + `"}`, 413, api.CodeTooLarge},
 	} {
 		var env api.ErrorResponse
 		status := testutil.DoJSON(t, tc.method, e.url+tc.path, e.compliance, tc.body, &env)
 		if status != tc.status || env.Error.Code != tc.code {
-			t.Errorf("%s %s %s: %d %s, want %d %s (%s)", tc.method, tc.path, tc.body, status, env.Error.Code, tc.status, tc.code, env.Error.Message)
+			t.Errorf("%s %s %.120s: %d %s, want %d %s (%s)", tc.method, tc.path, tc.body, status, env.Error.Code, tc.status, tc.code, env.Error.Message)
 		}
 		if tc.code == api.CodeUnknownCase && strings.Contains(tc.path, "decisions") &&
 			(!strings.Contains(env.Error.Message, "NOPE1, NOPE2") || strings.Contains(env.Error.Message, b.ID)) {

@@ -46,8 +46,15 @@ func (s *Server) listEscalations(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, out)
 }
 
+var escalationParams = []string{"room", "level", "category", "since", "limit"}
+
 func parseEscalationQuery(r *http.Request, now time.Time) (escalation.Query, error) {
 	v := r.URL.Query()
+	for k := range v {
+		if !slices.Contains(escalationParams, k) {
+			return escalation.Query{}, fmt.Errorf("unknown parameter %q: want %s", k, strings.Join(escalationParams, ", "))
+		}
+	}
 	q := escalation.Query{Room: v.Get("room"), Level: v.Get("level"), Category: v.Get("category"),
 		Since: now.Add(-api.DefaultEscalationSince), Limit: api.DefaultEscalationLimit}
 	if q.Room != "" {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/earshot/earshot/alerter/webhook"
 	"github.com/earshot/earshot/api"
@@ -47,17 +48,41 @@ func webhookError(w http.ResponseWriter, err error) {
 	}
 }
 
+// maxWebhookBody bounds POST /v1/webhooks: a URL, a secret and five
+// event names fit many times over.
+const maxWebhookBody = 16 << 10
+
+// webhookBody is api.WebhookRequest as read: a secret sent empty is told
+// apart from one left out (which the server generates).
+type webhookBody struct {
+	URL    string   `json:"url"`
+	Secret *string  `json:"secret"`
+	Events []string `json:"events"`
+}
+
 func (s *Server) postWebhook(w http.ResponseWriter, r *http.Request) {
-	var req api.WebhookRequest
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10))
+	var body webhookBody
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxWebhookBody))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
+	if err := dec.Decode(&body); err != nil {
+		if tooBig := new(http.MaxBytesError); errors.As(err, &tooBig) {
+			bodyError(w, err, api.CodeBadWebhook, "body")
+			return
+		}
 		writeError(w, api.CodeBadWebhook, `body: want {"url": "https://...", "secret": "...", "events": ["alert", ...]}: `+err.Error())
 		return
 	}
 	if dec.More() {
 		writeError(w, api.CodeBadWebhook, "body: one JSON object, nothing after it")
 		return
+	}
+	req := api.WebhookRequest{URL: body.URL, Events: body.Events}
+	if body.Secret != nil {
+		if strings.TrimSpace(*body.Secret) == "" {
+			writeError(w, api.CodeBadWebhook, "secret: empty: send 16 to 256 random bytes, or leave the field out to have one generated")
+			return
+		}
+		req.Secret = *body.Secret
 	}
 	hook, err := s.opts.Webhooks.Create(r.Context(), req)
 	if err != nil {
@@ -94,6 +119,12 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) {
+	for k := range r.URL.Query() {
+		if k != "limit" {
+			writeError(w, api.CodeBadQuery, fmt.Sprintf("unknown parameter %q: want limit", k))
+			return
+		}
+	}
 	limit := defaultDeliveryPage
 	if l := r.URL.Query().Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)

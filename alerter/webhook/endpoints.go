@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/earshot/earshot/api"
@@ -84,6 +85,9 @@ func check(ctx context.Context, guard *netguard.Policy, e Endpoint) error {
 	}
 	if n := len(e.Secret); n < minSecret || n > maxSecret {
 		return fmt.Errorf("%w: secret: %d bytes, want %d to %d (or leave it out to have one generated)", ErrInvalid, n, minSecret, maxSecret)
+	}
+	if strings.TrimSpace(e.Secret) == "" {
+		return fmt.Errorf("%w: secret: only white space: use random bytes (or leave it out to have one generated)", ErrInvalid)
 	}
 	if err := api.CheckWebhookEvents(e.Events); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalid, err)

@@ -193,11 +193,17 @@ func TestWebhookAPIRefuses(t *testing.T) {
 		{`{"url": "http://127.0.0.1/x", "secret": "` + hookSecret + `", "events": ["alert", "alerts", "page"]}`, api.CodeBadWebhook, `"alerts", "page"`},
 		{`{"url": "http://10.0.0.7/x", "secret": "` + hookSecret + `", "events": ["alert"]}`, api.CodeURLRefused, "ingest.allow_hosts"},
 		{`{"url": "http://[::1]:8080/x", "secret": "` + hookSecret + `", "events": ["alert"]}`, api.CodeURLRefused, "loopback"},
+		// An empty secret is a mistake, not a request for a generated one
+		// (that is the field left out).
+		{`{"url": "http://127.0.0.1/x", "secret": "", "events": ["alert"]}`, api.CodeBadWebhook, "secret: empty"},
+		{`{"url": "http://127.0.0.1/x", "secret": "   ", "events": ["alert"]}`, api.CodeBadWebhook, "secret"},
+		{`{"url": "http://127.0.0.1/x", "secret": "` + strings.Repeat("s", 20<<10) + `", "events": ["alert"]}`, api.CodeTooLarge, "16384"},
+		{`{"url": "http://127.0.0.1/x", "secret": "` + hookSecret + `", "events": "alert"}`, api.CodeBadWebhook, "events"},
 	} {
 		var e api.ErrorResponse
 		code := testutil.DoJSON(t, http.MethodPost, base+"/v1/webhooks", tok, c.body, &e)
 		if code != c.code.Status() || e.Error.Code != c.code || !strings.Contains(e.Error.Message, c.says) {
-			t.Errorf("POST %s: %d %+v, want %s naming %q", c.body, code, e.Error, c.code, c.says)
+			t.Errorf("POST %.120s: %d %+v, want %s naming %q", c.body, code, e.Error, c.code, c.says)
 		}
 	}
 	compliance, err := svc.Mint(auth.Request{Role: api.RoleCompliance})
@@ -243,8 +249,10 @@ func TestWebhookAPIRefuses(t *testing.T) {
 	if code := testutil.DoJSON(t, http.MethodPost, base+"/v1/webhooks/"+cfgID+"/deliveries/dlv_nosuch/redeliver", tok, "", &e); code != http.StatusNotFound || e.Error.Code != api.CodeUnknownDelivery {
 		t.Errorf("redeliver of an unknown delivery: %d %+v", code, e.Error)
 	}
-	if code, _ := testutil.Do(t, http.MethodGet, base+"/v1/webhooks/"+cfgID+"/deliveries?limit=0", tok, ""); code != http.StatusBadRequest {
-		t.Errorf("?limit=0: %d, want 400", code)
+	for _, q := range []string{"limit=0", "limit=x", "colour=red"} {
+		if code, b := testutil.Do(t, http.MethodGet, base+"/v1/webhooks/"+cfgID+"/deliveries?"+q, tok, ""); code != http.StatusBadRequest || !strings.Contains(string(b), "bad_query") {
+			t.Errorf("?%s: %d %s, want 400 bad_query", q, code, b)
+		}
 	}
 }
 
