@@ -105,12 +105,13 @@ func TestGrouping(t *testing.T) {
 func TestQueueOrderFiltersAndStats(t *testing.T) {
 	st, _ := openStore(t)
 	ctx := testutil.Context(t, 20*time.Second)
-	for _, a := range []alerter.Alert{
+	for i, a := range []alerter.Alert{
 		alert("low1", "A", "r1", "s", "low", "absolute-claim", 0),
 		alert("high1", "B", "r1", "s", "high", "medical-claim", 5*time.Minute),
 		alert("high0", "C", "r2", "s", "high", "medical-claim", 2*time.Minute),
 		alert("esc1", "D", "r3", "s", "low", "absolute-claim", 30*time.Minute),
 	} {
+		a.Merchant = []string{"m-1", "m-2"}[i%2]
 		if _, err := st.Add(ctx, a); err != nil {
 			t.Fatal(err)
 		}
@@ -149,6 +150,8 @@ func TestQueueOrderFiltersAndStats(t *testing.T) {
 		{Filter{Category: "medical-claim"}, []string{"high0", "high1"}},
 		{Filter{Room: "r1"}, []string{"high1", "low1"}},
 		{Filter{Anchor: "D"}, []string{"esc1"}},
+		{Filter{Merchant: "m-2"}, []string{"esc1", "high1"}},
+		{Filter{Merchant: "m-3"}, nil},
 		{Filter{State: "assigned"}, []string{"high1"}},
 		{Filter{State: "unassigned"}, []string{"esc1", "low1"}},
 		{Filter{State: "decided"}, []string{"high0"}},

@@ -42,6 +42,9 @@ async function waitFor(what, fn, ms = 60000) {
 
 await post(`${base}/v1/rooms/${room}/audio?pace=fast&anchor=${encodeURIComponent(anchor)}&merchant=m-1`, fs.readFileSync(wav), 'audio/wav');
 for (const r of bulkRooms) await say(base, r, 'Please send the money to my personal bank account.');
+// One more text case, dismissed from the keyboard alone (d on the current row).
+const keyRoom = 'key-room';
+await say(base, keyRoom, 'Please send the money to my personal bank account.');
 const spoken = await waitFor('a case of three spoken hits', async () => {
   const l = await get('/v1/cases?room=' + room);
   return l.cases.find((c) => c.hit_count >= 3);
@@ -159,6 +162,17 @@ try {
       const v = await get('/v1/cases/' + c.id);
       check(v.state === 'dismissed' && v.hits.every((h) => h.disposition && h.disposition.decision === 'dismissed'), `case ${c.id} after bulk dismiss: ${v.state}`);
     }
+  });
+
+  await step('d dismisses the current case from the keyboard', async () => {
+    const c = await waitFor('the key-room case', async () => (await get('/v1/cases?state=open&room=' + keyRoom)).cases[0], 20000);
+    await page.waitForSelector(`tr[data-id="${c.id}"]`, { timeout: 10000 });
+    await page.click(`tr[data-id="${c.id}"] td:nth-child(4)`); // makes it the current row, selects nothing
+    await page.waitForFunction(() => /0/.test(document.querySelector('#selected-count').textContent), null, { timeout: 5000 });
+    await page.keyboard.press('d');
+    await page.waitForFunction((id) => !document.querySelector(`tr[data-id="${id}"]`), c.id, { timeout: 10000 });
+    const v = await get('/v1/cases/' + c.id);
+    check(v.state === 'dismissed' && v.hits.every((h) => h.disposition && h.disposition.decision === 'dismissed'), `case ${c.id} after d: ${v.state}`);
   });
 
   await step('? lists the shortcuts', async () => {
