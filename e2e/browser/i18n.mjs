@@ -31,6 +31,8 @@ try {
     await page.goto(`${base}/?lang=zh-CN#token=${encodeURIComponent(token)}`);
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN' && (document.querySelector('#whoami')?.textContent || '') !== '', null, { timeout: 5000 });
     check((await page.textContent('[data-nav=search]')) === '搜索', 'nav: ' + await page.textContent('[data-nav=search]'));
+    // The header names the role in the page's language too.
+    check((await page.textContent('#whoami')).endsWith('(合规)'), 'whoami: ' + await page.textContent('#whoami'));
     const r = await cjkRendering(page, '[data-nav=alerts]');
     console.log('CJK: ' + JSON.stringify(r));
     check(r.fonts.some((f) => /CJK|Han|Hei|Song|Ming|WenQuanYi|Droid Sans Fallback/i.test(f.familyName) && f.glyphCount > 0),

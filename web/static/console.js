@@ -13,6 +13,7 @@ import { caseView } from './case.js';
 import { appealsView } from './appeals.js';
 import { load, t, parts, onChange } from './i18n.js';
 import { mountShell, setCurrent } from './shell.js';
+import { roleName } from './signin.js';
 
 await load('common', 'console', 'cases');
 
@@ -48,7 +49,7 @@ function render() {
 function showWho() {
   const el = document.getElementById('whoami');
   const out = document.getElementById('signout');
-  el.textContent = who ? who.subject + ' (' + who.role + ')' : open ? t('common.who.none') : '';
+  el.textContent = who ? who.subject + ' (' + roleName(who.role) + ')' : open ? t('common.who.none') : '';
   el.dataset.subject = who ? who.subject : '';
   out.hidden = !who;
   document.getElementById('insecure').hidden = !open;

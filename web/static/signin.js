@@ -3,7 +3,7 @@
 // and never kept by the page.
 import { signIn } from './api.js';
 import { h } from './dom.js';
-import { t, parts } from './i18n.js';
+import { t, parts, has } from './i18n.js';
 
 // signInCard asks for a token of role (an i18n key's role name: policy,
 // compliance); cmd is the `earshot token` command that makes one.
@@ -24,10 +24,17 @@ export function signInCard({ role, cmd, submit, error, onSignedIn, onError }) {
     h('button', { type: 'submit' }, submit || t('common.signin.submit'))));
 }
 
+// roleName is a token role as page text ("合规" for compliance); a role
+// the dictionaries do not name stays as it is.
+export function roleName(role) {
+  const key = 'common.role.' + role;
+  return has(key) ? t(key) : role;
+}
+
 // showWho fills the shared header: who is signed in, the sign-out button,
 // and the warning shown when the server requires no tokens (open).
 export function showWho(who, open) {
-  document.getElementById('whoami').textContent = who ? who.subject + ' (' + who.role + ')' : open ? t('common.who.none') : '';
+  document.getElementById('whoami').textContent = who ? who.subject + ' (' + roleName(who.role) + ')' : open ? t('common.who.none') : '';
   document.getElementById('signout').hidden = !who;
   document.getElementById('insecure').hidden = !open;
 }
