@@ -22,7 +22,11 @@ type Case struct {
 	// Escalation is the highest level raised on its alerts: "staff",
 	// "stop_suggested" or "".
 	Escalation string `json:"escalation,omitempty"`
-	HitCount   int    `json:"hit_count"`
+	// Corroboration: viewers reported the moments of its alerts (distinct
+	// reporters and their weight); the queue ranks it above an
+	// uncorroborated case of the same escalation and severity.
+	Corroboration *Corroboration `json:"corroboration,omitempty"`
+	HitCount      int            `json:"hit_count"`
 	// State is open, confirmed or dismissed.
 	State        string     `json:"state"`
 	Assignee     string     `json:"assignee,omitempty"`

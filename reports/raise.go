@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ func (s *Service) raise(ctx context.Context, b Burst) error {
 		}
 		sum.Transcript = s.transcriptAround(ctx, b)
 	}
+	sum.Weight = math.Round(sum.Weight*1e4) / 1e4 // 2.1429, not 2.1428571428571423
 	a := alerter.Alert{
 		ID: alerter.NewID(s.opts.Now()), Room: b.Room, Anchor: b.Anchor, Merchant: b.Merchant,
 		RuleID: alerter.CategoryViewerReports, Category: alerter.CategoryViewerReports, Severity: "medium",

@@ -197,7 +197,7 @@ func (s *Server) withReports(ctx context.Context, vs []api.AlertView, polls bool
 	}
 	for i := range vs {
 		if l, ok := s.opts.Reports.Corroboration(vs[i].ID); ok && vs[i].Category != alerter.CategoryViewerReports && l.Reports > 0 {
-			vs[i].Corroboration = &api.Corroboration{Reports: l.Reports, Weight: l.Weight, ViewerAlertID: l.ViewerAlert}
+			vs[i].Corroboration = &api.Corroboration{Reports: l.Reports, Weight: math.Round(l.Weight*1e4) / 1e4, ViewerAlertID: l.ViewerAlert}
 		}
 		if polls {
 			if p, ok, err := s.opts.Reports.PollOf(ctx, vs[i].ID); err == nil && ok {

@@ -19,8 +19,15 @@ func wireQueueCase(c cases.Case, now time.Time) api.Case {
 		FirstAt: c.FirstAt, LastAt: c.LastAt, Severity: c.Severity, Categories: list(c.Categories, func(s string) string { return s }),
 		Escalation: c.Escalation, HitCount: c.HitCount, State: string(c.State), Assignee: c.Assignee, AssignedAt: c.AssignedAt,
 		Notes: each(c.Notes, wireCaseNote), DecidedBy: c.DecidedBy, DecidedAt: c.DecidedAt, DecisionNote: c.DecisionNote,
-		WaitingSeconds: max(0, end.Sub(c.FirstAt).Seconds()),
+		WaitingSeconds: max(0, end.Sub(c.FirstAt).Seconds()), Corroboration: wireCaseCorroboration(c.Corroboration),
 	}
+}
+
+func wireCaseCorroboration(k *cases.Corroboration) *api.Corroboration {
+	if k == nil || k.Reports == 0 {
+		return nil
+	}
+	return &api.Corroboration{Reports: k.Reports, Weight: k.Weight}
 }
 
 func wireCaseNote(n cases.Note) api.CaseNote { return api.CaseNote{By: n.By, At: n.At, Text: n.Text} }

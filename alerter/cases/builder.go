@@ -13,9 +13,10 @@ import (
 	"github.com/earshot/earshot/alerter"
 )
 
-// The builder's durable consumers. Every api node binds the same two, so
-// each alert and escalation is handled by one node at a time, and a node
-// that was down resumes where the cluster left off.
+// The builder's durable consumers (and ReportConsumer). Every api node
+// binds the same three, so each alert, escalation and report is handled by
+// one node at a time, and a node that was down resumes where the cluster
+// left off.
 const (
 	AlertConsumer      = "earshot-cases"
 	EscalationConsumer = "earshot-cases-escalations"
@@ -31,7 +32,7 @@ const (
 )
 
 // Builder feeds a Store from the alert stream and the event stream's
-// escalations.
+// escalations and viewer reports.
 type Builder struct {
 	st   *Store
 	log  *slog.Logger
@@ -54,6 +55,7 @@ func StartBuilder(ctx context.Context, js jetstream.JetStream, st *Store, log *s
 	}{
 		{alerter.AlertStream, AlertConsumer, alerter.AlertSubjects, b.alert},
 		{alerter.EventStream, EscalationConsumer, alerter.EscalationSubjectPrefix + ".*", b.escalation},
+		{alerter.EventStream, ReportConsumer, alerter.ReportSubjectPrefix + ".*", b.report},
 	} {
 		cons, err := js.CreateOrUpdateConsumer(ctx, c.stream, jetstream.ConsumerConfig{
 			Durable: c.name, Description: "earshot: builds the compliance cases (alerter/cases)",
@@ -114,6 +116,27 @@ func (b *Builder) escalation(m jetstream.Msg) {
 		_ = m.Term()
 	case err != nil:
 		b.retry(m, "escalation", e.ID, err) // ErrNotFound: its alert is not grouped yet
+	default:
+		_ = m.Ack()
+	}
+}
+
+func (b *Builder) report(m jetstream.Msg) {
+	var rep alerter.Report
+	if err := json.Unmarshal(m.Data(), &rep); err != nil {
+		b.log.Warn("cases: skipping undecodable report", "subject", m.Subject(), "err", err)
+		_ = m.Term()
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ackWait/2)
+	defer cancel()
+	err := b.st.Corroborate(ctx, rep)
+	switch {
+	case errors.Is(err, ErrInvalid):
+		b.log.Warn("cases: skipping report", "id", rep.ID, "err", err)
+		_ = m.Term()
+	case err != nil:
+		b.retry(m, "report", rep.ID, err) // ErrNotFound: its alert is not grouped yet
 	default:
 		_ = m.Ack()
 	}

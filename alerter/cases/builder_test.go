@@ -20,12 +20,7 @@ import (
 func TestTwoBuildersGroupEachAlertOnce(t *testing.T) {
 	st1, js := openStore(t)
 	ctx := testutil.Context(t, 60*time.Second)
-	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: alerter.AlertStream, Subjects: []string{alerter.AlertSubjects}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := natsink.EnsureEvents(ctx, js, natsink.EventOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	ensureStreams(t, js)
 	st2, err := Open(ctx, js, Options{Logger: testutil.Quiet()})
 	if err != nil {
 		t.Fatal(err)
@@ -86,5 +81,17 @@ func TestTwoBuildersGroupEachAlertOnce(t *testing.T) {
 			t.Fatalf("alert %s twice in case %s", h.AlertID, c.ID)
 		}
 		seen[h.AlertID] = true
+	}
+}
+
+// ensureStreams makes the alert and event streams the builder reads.
+func ensureStreams(t *testing.T, js jetstream.JetStream) {
+	t.Helper()
+	ctx := testutil.Context(t, 10*time.Second)
+	if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: alerter.AlertStream, Subjects: []string{alerter.AlertSubjects}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := natsink.EnsureEvents(ctx, js, natsink.EventOptions{}); err != nil {
+		t.Fatal(err)
 	}
 }

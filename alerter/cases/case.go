@@ -51,7 +51,9 @@ type Case struct {
 	// Escalation is the highest escalation level raised on one of its
 	// alerts (alerter.LevelStaff, alerter.LevelStopSuggested), or "".
 	Escalation string `json:"escalation,omitempty"`
-	Hits       []Hit  `json:"hits"`
+	// Corroboration is the viewers' reports of its alerts' moments, if any.
+	Corroboration *Corroboration `json:"corroboration,omitempty"`
+	Hits          []Hit          `json:"hits"`
 	// HitCount is len(Hits), kept where a summary leaves the hits out.
 	HitCount int    `json:"hit_count"`
 	State    State  `json:"state"`
@@ -65,9 +67,9 @@ type Case struct {
 	DecisionNote string    `json:"decision_note,omitempty"`
 	// Revision is the bucket's revision of the entry (not stored).
 	Revision uint64 `json:"-"`
-	// escRank and sevRank are the queue's sort keys, set in the index so
-	// that a listing compares integers.
-	escRank, sevRank int
+	// escRank, sevRank and corrRank are the queue's sort keys, set in the
+	// index so that a listing compares integers.
+	escRank, sevRank, corrRank int
 }
 
 // Hit is one alert of a case: what was said and where its evidence is.
@@ -204,16 +206,20 @@ func (c *Case) escalate(level string) bool {
 
 // ranked sets c's sort keys.
 func (c *Case) ranked() {
-	c.escRank, c.sevRank = LevelRank(c.Escalation), alerter.SeverityRank(c.Severity)
+	c.escRank, c.sevRank, c.corrRank = LevelRank(c.Escalation), alerter.SeverityRank(c.Severity), c.corroborationRank()
 }
 
 // queueLess is the queue's order: the highest escalation first, then the
-// most severe, then the oldest (the longest waiting), then by id.
+// most severe, then the most corroborated by viewers' reports (their
+// weight), then the oldest (the longest waiting), then by id.
 func queueLess(a, b *Case) int {
 	if d := b.escRank - a.escRank; d != 0 {
 		return d
 	}
 	if d := b.sevRank - a.sevRank; d != 0 {
+		return d
+	}
+	if d := b.corrRank - a.corrRank; d != 0 {
 		return d
 	}
 	if d := a.FirstAt.Compare(b.FirstAt); d != 0 {

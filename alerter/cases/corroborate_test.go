@@ -1,0 +1,78 @@
+package cases
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/testutil"
+)
+
+// TestCorroboratedCaseRanksHigher: viewer reports that fall on an alert's
+// moment (earshot.report.<room> naming it in corroborates) raise its case
+// above an uncorroborated case of the same severity, each reporter counts
+// once however often they report, a flooded new reporter weighs nothing,
+// and a report that comes before its alert is grouped waits for it.
+func TestCorroboratedCaseRanksHigher(t *testing.T) {
+	st, js := openStore(t)
+	ctx := testutil.Context(t, 60*time.Second)
+	ensureStreams(t, js)
+	b, err := StartBuilder(ctx, js, st, testutil.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	publish := func(subject string, v any) {
+		t.Helper()
+		data, _ := json.Marshal(v)
+		if _, err := js.Publish(ctx, subject, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	report := func(id, room, reporter string, weight float64, isNew, flood bool, alerts ...string) {
+		publish(alerter.ReportSubject(room), alerter.Report{Schema: 1, ID: id, Room: room, Reporter: reporter,
+			Weight: weight, New: isNew, Flood: flood, AtMs: 1000, Category: "medical-claim", Corroborates: alerts})
+	}
+	// A report before its alert is grouped: it waits for the alert.
+	report("p0", "r2", "h-early", 0.5, false, false, "b1")
+	// Oldest first: the uncorroborated case would lead an age-only queue.
+	for _, a := range []alerter.Alert{
+		alert("a1", "Ann", "r1", "s1", "high", "medical-claim", 0),
+		alert("b1", "Bob", "r2", "s1", "high", "medical-claim", time.Minute),
+		alert("b2", "Bob", "r2", "s1", "high", "medical-claim", 2*time.Minute),
+		alert("c1", "Cat", "r3", "s1", "critical", "medical-claim", 3*time.Minute),
+	} {
+		publish(alerter.AlertSubject(a.Category, a.Room), a)
+	}
+	report("p1", "r2", "h1", 0.73, false, false, "b1")
+	report("p2", "r2", "h1", 0.73, false, false, "b2") // the same reporter again
+	report("p3", "r2", "h2", 0.2, true, false, "b2", "b1")
+	report("p4", "r2", "h3", 0.2, true, true, "b1") // a new reporter in a flood
+	report("p5", "r1", "h4", 0.2, true, true, "a1") // flooded only: no rank
+	var cs []Case
+	testutil.WaitFor(t, 20*time.Second, "case b1 corroborated by 4 reporters", func() bool {
+		c, err := st.Get(ctx, "b1")
+		return err == nil && c.Corroboration != nil && c.Corroboration.Reports == 4
+	})
+	cs, _, err = st.List(Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []string
+	for _, c := range cs {
+		order = append(order, c.ID)
+	}
+	// critical first (severity outranks reports), then the corroborated
+	// high case, then the older one whose reports all weighed nothing.
+	if len(order) != 3 || order[0] != "c1" || order[1] != "b1" || order[2] != "a1" {
+		t.Fatalf("queue %v, want [c1 b1 a1]", order)
+	}
+	k := cs[1].Corroboration
+	if k.Reports != 4 || k.Weight != 1.43 {
+		t.Errorf("b1 corroboration %+v, want 4 reporters weighing 1.43 (0.5 + 0.73 + 0.2 + 0)", k)
+	}
+	if a := cs[2].Corroboration; a == nil || a.Reports != 1 || a.Weight != 0 {
+		t.Errorf("a1 corroboration %+v, want one reporter weighing 0", a)
+	}
+}
