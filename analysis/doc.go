@@ -20,6 +20,12 @@
 // that ASR emits between words (嗯, um) are dropped. DigitRuns finds the
 // phone-number-like runs of digit tokens.
 //
+// ASCIIScanner reads ASCII text word by word with none of Token's
+// weight, for a matcher that only looks words up: the same words, spans
+// and fillers as Tokenize, and each word's reading alone (ReadAlone;
+// number words next to each other are read together only by Tokenize).
+// Tokenize's own ASCII path is built on it.
+//
 // Tokenizer reuses its buffers across calls for hot paths. All tables are
 // built once and never written afterwards.
 //

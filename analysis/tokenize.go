@@ -73,6 +73,7 @@ type Tokenizer struct {
 	runes []Rune
 	toks  []Token
 	info  []wordInfo
+	ascii ASCIIScanner
 }
 
 // Tokenize is the package's Tokenize reusing z's buffers. Token texts are
@@ -148,57 +149,39 @@ func firstNonASCII(s string) int {
 	return i
 }
 
-// tokenizeASCII is Tokenize for ASCII text, straight from the bytes:
-// NFKC, width and OpenCC leave ASCII alone, so normalizing is lower
-// casing. It gives exactly the tokens of the general path
-// (TestTokenizeASCIIPath).
+// tokenizeASCII is Tokenize for ASCII text, straight from the bytes
+// (ASCIIScanner): NFKC, width and OpenCC leave ASCII alone, so
+// normalizing is lower casing. It gives exactly the tokens of the general
+// path (TestTokenizeASCIIPath).
 func (z *Tokenizer) tokenizeASCII(s string) []Token {
 	py := pinyin.Default()
 	toks, info := z.toks[:0], z.info[:0]
 	num := false
-	for i := 0; i < len(s); {
-		c := s[i]
-		switch {
-		case '0' <= c && c <= '9':
-			j := i + 1
-			for j < len(s) && '0' <= s[j] && s[j] <= '9' {
-				j++
-			}
-			toks = append(toks, Token{Kind: Number, Text: s[i:j], Digits: s[i:j], Start: i, End: j})
-			info = append(info, wordInfo{})
-			i = j
-		case asciiLetter(c):
-			j, upper, apos := i+1, c <= 'Z', false
-			for j < len(s) {
-				if asciiLetter(s[j]) {
-					upper = upper || s[j] <= 'Z'
-					j++
-					continue
-				}
-				if s[j] == '\'' && j+1 < len(s) && asciiLetter(s[j+1]) {
-					apos = true
-					j++
-					continue
-				}
-				break
-			}
-			w := s[i:j]
-			if upper || apos {
-				w = lowerNoApostrophe(w)
-			}
-			wi := lookupWord(w)
-			if !wi.filler {
-				toks = append(toks, Token{})
-				t := &toks[len(toks)-1]
-				t.Kind, t.Text, t.Start, t.End = Word, w, i, j
-				fillWord(t, wi, py, !z.SkipStems)
-				info = append(info, wi)
-				num = num || wi.numberWord()
-			}
-			i = j
-		default:
-			i++
+	z.ascii.Reset(s)
+	for {
+		a, ok := z.ascii.Next()
+		if !ok {
+			break
 		}
+		if a.Kind == Number {
+			toks = append(toks, Token{Kind: Number, Text: a.Text, Digits: a.Text, Start: int(a.Start), End: int(a.End)})
+			info = append(info, wordInfo{})
+			continue
+		}
+		wi := lookupWord(a.Text)
+		if wi.filler {
+			continue
+		}
+		w := a.Text
+		if a.Rewritten {
+			w = strings.Clone(w) // the scanner's buffer is reused
+		}
+		toks = append(toks, Token{})
+		t := &toks[len(toks)-1]
+		t.Kind, t.Text, t.Start, t.End = Word, w, int(a.Start), int(a.End)
+		fillWord(t, wi, py, !z.SkipStems)
+		info = append(info, wi)
+		num = num || wi.numberWord()
 	}
 	if num {
 		markNumbers(toks, info)
@@ -208,21 +191,6 @@ func (z *Tokenizer) tokenizeASCII(s string) []Token {
 }
 
 func asciiLetter(c byte) bool { return ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') }
-
-func lowerNoApostrophe(w string) string {
-	b := make([]byte, 0, len(w))
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		switch {
-		case c == '\'':
-			continue
-		case 'A' <= c && c <= 'Z':
-			c += 'a' - 'A'
-		}
-		b = append(b, c)
-	}
-	return string(b)
-}
 
 // isHan reports a Han character (or 〇), CJK Unified Ideographs first.
 func isHan(r rune) bool {

@@ -111,7 +111,7 @@ func (e *Engine) buildAutomaton() {
 			e.joins = e.joins || el.joinable
 		}
 		lo, hi := anchorRun(p, df, e.py)
-		p.anchor = lo
+		p.anchor, p.anchorEnd = lo, hi
 		node := int32(0)
 		for i := lo; i < hi; i++ {
 			keys := e.keyList(anchorKeys(p, i, e.py))

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	cfac "github.com/cloudflare/ahocorasick"
@@ -76,11 +77,13 @@ func benchEngine(b *testing.B, lx *Lexicon, segs []string) {
 	}
 	b.SetBytes(totalBytes(segs))
 	b.ReportAllocs()
+	done := cpuMetric(b)
 	for b.Loop() {
 		for _, s := range segs {
 			e.MatchText(s)
 		}
 	}
+	done()
 }
 
 func benchPetar(b *testing.B, pats, segs []string) {
@@ -88,22 +91,26 @@ func benchPetar(b *testing.B, pats, segs []string) {
 	m := builder.Build(pats)
 	b.SetBytes(totalBytes(segs))
 	b.ReportAllocs()
+	done := cpuMetric(b)
 	for b.Loop() {
 		for _, s := range segs {
 			_ = m.FindAll(strings.ToLower(s))
 		}
 	}
+	done()
 }
 
 func benchCloudflare(b *testing.B, pats, segs []string) {
 	m := cfac.NewStringMatcher(pats)
 	b.SetBytes(totalBytes(segs))
 	b.ReportAllocs()
+	done := cpuMetric(b)
 	for b.Loop() {
 		for _, s := range segs {
 			_ = m.MatchThreadSafe([]byte(strings.ToLower(s)))
 		}
 	}
+	done()
 }
 
 func benchCoregx(b *testing.B, pats, segs []string) {
@@ -113,11 +120,13 @@ func benchCoregx(b *testing.B, pats, segs []string) {
 	}
 	b.SetBytes(totalBytes(segs))
 	b.ReportAllocs()
+	done := cpuMetric(b)
 	for b.Loop() {
 		for _, s := range segs {
 			_ = m.FindAllOverlapping([]byte(strings.ToLower(s)))
 		}
 	}
+	done()
 }
 
 // benchMemory reports the heap a compiled lexicon keeps (its automaton,
@@ -166,12 +175,13 @@ func benchDefault(b *testing.B) {
 		utts []string
 	}{{"zh", zh}, {"en", en}} {
 		b.Run(set.name, func(b *testing.B) {
+			done := cpuMetric(b)
 			for b.Loop() {
 				for _, u := range set.utts {
 					e.MatchText(u)
 				}
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(set.utts))/1e3, "µs/utterance")
+			perUtt(b, done(), len(set.utts))
 		})
 	}
 }
@@ -235,6 +245,7 @@ func benchPartials(b *testing.B) {
 		hyps = append(hyps, hs)
 	}
 	b.Run("rescan", func(b *testing.B) {
+		done := cpuMetric(b)
 		for b.Loop() {
 			for _, hs := range hyps {
 				for _, h := range hs {
@@ -242,9 +253,10 @@ func benchPartials(b *testing.B) {
 				}
 			}
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(hyps))/1e3, "µs/utterance")
+		perUtt(b, done(), len(hyps))
 	})
 	b.Run("stream", func(b *testing.B) {
+		done := cpuMetric(b)
 		for b.Loop() {
 			for _, hs := range hyps {
 				st := e.NewStream()
@@ -253,6 +265,13 @@ func benchPartials(b *testing.B) {
 				}
 			}
 		}
-		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(hyps))/1e3, "µs/utterance")
+		perUtt(b, done(), len(hyps))
 	})
+}
+
+// perUtt reports wall-clock and CPU time per utterance, given the CPU
+// time per op (cpuMetric) and the utterances of one op.
+func perUtt(b *testing.B, cpu time.Duration, n int) {
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n)/1e3, "µs/utterance")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(n)/1e3, "cpu-µs/utterance")
 }

@@ -28,7 +28,12 @@ type Engine struct {
 	keyIDs      map[string]int32 // candidate key -> dense id
 	kt          keyTables        // the keys by kind, for the hot path
 	auto        *automaton
-	noIndex     bool // tests: every pattern is a candidate
+	noIndex     bool   // tests: every pattern is a candidate
+	lit         bool   // ASCII text takes the literal path (literal.go)
+	noLit       bool   // tests: never take it
+	litWords    strIDs // word -> litInfo index (literal.go)
+	litInfo     []litWord
+	ruleRank    []int32 // rule index-1 -> rank by id (literal.go)
 	digitPats   []*cpattern
 	contactPats []*cpattern
 	maxPrefix   int     // longest wildcard prefix, 0 when none
@@ -77,6 +82,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	if err := e.buildTyped(); err != nil {
 		return nil, err
 	}
+	e.buildLiteral()
 	e.dropCompileState()
 	e.scratch.New = func() any { return e.newScratch() }
 	return e, nil

@@ -45,6 +45,16 @@
 // live paths, not by the number of rules. What grows from 100 to 10,000
 // rules is the cache footprint and the number of true hits to verify.
 //
+// A lexicon of literal patterns only (fuzzy: false, slop: 0) matches ASCII
+// text on a shorter path (literal.go): one pass over the bytes reads each
+// word with one table lookup (its word and digit keys, whether it is a
+// filler or a number word) and feeds it to the automaton, with no Token
+// built, and an occurrence of a pattern whose anchor is the whole phrase
+// and that no guard, exception or allowed phrase can cancel in ASCII text
+// is its hit. What it cannot decide exactly (a byte that is not ASCII,
+// number words together, any other candidate) goes down the general path;
+// hits are identical (TestLiteralASCIIEqualsGeneral, FuzzLiteralASCII).
+//
 // This package must never publish anything, keep state between calls, or
 // know where text came from beyond a transcript.Hypothesis.
 package lexicon

@@ -40,8 +40,11 @@ type cpattern struct {
 	// also occurs in the segment (a one-element anchor of a longer phrase).
 	filtered bool
 	second   []int32
-	// anchor is the first element of the automaton's anchor run.
-	anchor int
+	// anchor and anchorEnd are the automaton's anchor run [anchor, anchorEnd).
+	anchor, anchorEnd int
+	// direct: in ASCII text an occurrence of the anchor is a hit, with no
+	// verification (literal.go).
+	direct bool
 	// phonGated phrases are aligned by sound only when one of phonKeys
 	// (their content words) occurs in the segment.
 	phonGated bool

@@ -73,6 +73,11 @@ type found struct {
 func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 	sc := e.scratch.Get().(*scratch)
 	defer e.scratch.Put(sc)
+	if e.lit && tr == nil && !e.noIndex && !e.noLit {
+		if hits, ok := e.literalASCII(text, sc); ok {
+			return hits
+		}
+	}
 	toks := sc.tz.Tokenize(text)
 	if len(toks) == 0 {
 		return nil

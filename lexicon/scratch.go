@@ -29,12 +29,14 @@ type scratch struct {
 	nodeLive []nodeLive // automaton node: live at the current token, where
 	wordGen  []uint32   // automaton node: advanced again within the current word
 	tz       analysis.Tokenizer
-	hits     []Hit    // finish's hits before they are copied out
-	order    []int32  // sortedCopy's indices
-	gateOK   []uint32 // pattern id: a key of its phonKeys was seen (gen)
-	pwords   []string // matchPhonetic's words
-	pat      []int    // and their tokens
-	pids     []int    // findPhonetic's phrase ids
+	asc      analysis.ASCIIScanner // the literal path's (literal.go)
+	lhits    []litHit              // and its hits
+	hits     []Hit                 // finish's hits before they are copied out
+	order    []int32               // sortedCopy's indices
+	gateOK   []uint32              // pattern id: a key of its phonKeys was seen (gen)
+	pwords   []string              // matchPhonetic's words
+	pat      []int                 // and their tokens
+	pids     []int                 // findPhonetic's phrase ids
 }
 
 func (e *Engine) newScratch() *scratch {

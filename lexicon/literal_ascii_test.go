@@ -1,0 +1,182 @@
+package lexicon
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/earshot/earshot/transcript"
+)
+
+// literalASCIIPool is what the literal path's tests build lexicons and
+// texts from: capitals, apostrophes, fillers, digits and number words
+// (alone and together), Chinese-only spellings (vx makes an English
+// segment Chinese), words of the guards, exceptions and allowed phrases
+// below, and a little non-ASCII (which sends a text down the general
+// path).
+var (
+	literalASCIIPool = strings.Fields("buy now Buy NOW don't dont it's the a price deal um uh " +
+		"vx weixin wechat add me cure cures free gift today , . ! ? -")
+	literalNumbers  = strings.Fields("eight 8 one 1 twenty oh five double hundred ten 3 12")
+	literalNonASCII = strings.Fields("café 加 ＢＵＹ")
+)
+
+// literalWord picks a word of the pool, a number one time in eight, one
+// that is not ASCII one time in a hundred.
+func literalWord(rng *rand.Rand) string {
+	switch n := rng.IntN(100); {
+	case n == 0:
+		return literalNonASCII[rng.IntN(len(literalNonASCII))]
+	case n < 13:
+		return literalNumbers[rng.IntN(len(literalNumbers))]
+	}
+	return literalASCIIPool[rng.IntN(len(literalASCIIPool))]
+}
+
+// literalASCIILexicon is a random literal lexicon over the pool: rules of
+// one to three patterns, some with languages, romanized, guards (English
+// ones make a pattern indirect, Chinese ones do not), exceptions and
+// allowed phrases of both kinds, a private-goods rule (its built-in guard
+// is Chinese).
+func literalASCIILexicon(rng *rand.Rand, n int) *Lexicon {
+	phrase := func(max int) string {
+		var ws []string
+		for range 1 + rng.IntN(max) {
+			w := literalWord(rng)
+			if strings.ContainsAny(w, ",.!?-") {
+				w = "free"
+			}
+			ws = append(ws, w)
+		}
+		return strings.Join(ws, " ")
+	}
+	no, zero := false, 0
+	lx := &Lexicon{Format: 1, Name: "literal-ascii"}
+	if rng.IntN(6) == 0 {
+		lx.Allow = []string{phrase(3)}
+	}
+	cats := []string{"other", "private-goods", "medical"}
+	for i := range n {
+		r := Rule{ID: fmt.Sprintf("r%02d", rng.IntN(n*2)) + fmt.Sprint(i), Category: cats[rng.IntN(len(cats))],
+			Severity: "low", Reminder: "r"}
+		for range 1 + rng.IntN(3) {
+			p := Pattern{Phrase: phrase(4), Fuzzy: &no, Slop: &zero}
+			switch rng.IntN(40) {
+			case 0:
+				p.NotFollowedBy = []string{phrase(2)}
+			case 1:
+				p.NotPrecededBy = []string{"加微信"}
+			case 2:
+				p.NotInside = []string{phrase(3)}
+			}
+			r.Patterns = append(r.Patterns, p)
+		}
+		switch rng.IntN(30) {
+		case 0:
+			r.Exceptions = []Exception{{Phrase: phrase(2)}}
+		case 1:
+			r.Exceptions = []Exception{{Phrase: "不要"}}
+		case 2:
+			r.Allow = []string{phrase(3)}
+		case 3:
+			r.Allow = []string{"小黄车"}
+		case 4:
+			r.Languages = []string{"zh"}
+		case 5:
+			r.Languages = []string{"en"}
+		case 6:
+			r.Romanized = true
+		}
+		lx.Rules = append(lx.Rules, r)
+	}
+	return lx
+}
+
+func literalASCIIText(rng *rand.Rand) string {
+	var b strings.Builder
+	for i := range 3 + rng.IntN(25) {
+		if i > 0 && rng.IntN(4) > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(literalWord(rng))
+	}
+	return b.String()
+}
+
+// TestLiteralASCIIEqualsGeneral is the differential test of the literal
+// ASCII path (literal.go): over random literal lexicons and texts, every
+// text it answers gets exactly the hits of the general path (tokenize,
+// scan, verify, cancel), field by field; the texts it hands over are
+// matched by the general path anyway. It must answer a fifth of them
+// with a hit each on average, or the test exercises too little (the
+// lexicons are made to hand many over: numbers together, indirect
+// patterns).
+func TestLiteralASCIIEqualsGeneral(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	answered, texts, hits := 0, 0, 0
+	for round := range 40 {
+		lx := literalASCIILexicon(rng, 5+round*3)
+		e, err := Compile(lx, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !e.lit {
+			t.Fatalf("round %d: a literal lexicon does not take the literal path", round)
+		}
+		gen, err := Compile(lx, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gen.noLit = true
+		for range 60 {
+			text := literalASCIIText(rng)
+			texts++
+			sc := e.scratch.Get().(*scratch)
+			got, ok := e.literalASCII(text, sc)
+			e.scratch.Put(sc)
+			want := gen.MatchText(text)
+			if ok {
+				answered++
+				hits += len(got)
+				if len(got) > 0 {
+					locate(got, text, transcript.Hypothesis{Text: text, Final: true})
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("round %d, %q:\n literal %+v\n general %+v", round, text, got, want)
+				}
+			}
+			if all := e.MatchText(text); !reflect.DeepEqual(all, want) {
+				t.Fatalf("round %d, %q: MatchText\n got  %+v\n want %+v", round, text, all, want)
+			}
+		}
+	}
+	if answered < texts/5 || hits < answered {
+		t.Fatalf("the literal path answered %d of %d texts with %d hits: the test exercises too little", answered, texts, hits)
+	}
+}
+
+// FuzzLiteralASCII is TestLiteralASCIIEqualsGeneral over fuzzed texts.
+func FuzzLiteralASCII(f *testing.F) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	lx := literalASCIILexicon(rng, 80)
+	e, err := Compile(lx, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	gen, err := Compile(lx, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	gen.noLit = true
+	for range 20 {
+		f.Add(literalASCIIText(rng))
+	}
+	f.Add("Don't BUY now'' 'buy' twenty  one, oh 5 double 8 VX")
+	f.Fuzz(func(t *testing.T, text string) {
+		if got, want := e.MatchText(text), gen.MatchText(text); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q:\n literal %+v\n general %+v", text, got, want)
+		}
+	})
+}
