@@ -194,6 +194,8 @@ func TestBanAPIErrors(t *testing.T) {
 		{"lift neither", "DELETE", "/v1/bans", "", api.CodeBadAccount},
 		{"links both", "GET", "/v1/links?anchor=a&merchant=b", "", api.CodeBadAccount},
 		{"links unknown parameter", "GET", "/v1/links?shop=a", "", api.CodeBadQuery},
+		{"links anchor twice", "GET", "/v1/links?anchor=a&anchor=b", "", api.CodeBadQuery},
+		{"bans unknown parameter", "GET", "/v1/bans?kind=anchor", "", api.CodeBadQuery},
 		{"benign both", "POST", "/v1/links/benign", `{"value":"400","hash":"00"}`, api.CodeBadBenign},
 		{"benign bad hash", "POST", "/v1/links/benign", `{"hash":"xyz"}`, api.CodeBadBenign},
 		{"benign no identifier", "POST", "/v1/links/benign", `{"value":"--"}`, api.CodeBadBenign},

@@ -131,6 +131,8 @@ func TestReportsRefuseBadInput(t *testing.T) {
 	}
 	_, otherKey, _ := ed25519.GenerateKey(rand.Reader)
 	forged, _ := auth.SignViewer(otherKey, "anon-7f3a", time.Now(), time.Hour)
+	expired, _ := auth.SignViewer(r.platform, "anon-7f3a", time.Now().Add(-3*time.Hour), time.Hour)
+	ahead, _ := auth.SignViewer(r.platform, "anon-7f3a", time.Now().AddDate(1, 0, 0), time.Hour)
 	cases := []struct {
 		name, token, body string
 		status            int
@@ -138,6 +140,8 @@ func TestReportsRefuseBadInput(t *testing.T) {
 	}{
 		{"platform-signed viewer id", platformTok, `{"at_ms": 1000, "category": "other"}`, 202, ""},
 		{"viewer id signed by another key", forged, `{"at_ms": 1000, "category": "other"}`, 401, api.CodeUnauthorized},
+		{"expired platform viewer token", expired, `{"at_ms": 1000, "category": "other"}`, 401, api.CodeUnauthorized},
+		{"platform viewer token issued a year ahead", ahead, `{"at_ms": 1000, "category": "other"}`, 401, api.CodeUnauthorized},
 		{"viewer token of another installation", authtest.Mint(t, authtest.Signer(t), auth.Request{Role: api.RoleViewer, Viewer: "v"}), `{"at_ms": 1000, "category": "other"}`, 401, api.CodeUnauthorized},
 		{"tampered viewer token", authtest.Tampered(good), `{"at_ms": 1000, "category": "other"}`, 401, api.CodeUnauthorized},
 		{"no token", "", `{"at_ms": 1000, "category": "other"}`, 401, api.CodeUnauthorized},
@@ -176,6 +180,25 @@ func TestReportsRefuseBadInput(t *testing.T) {
 	}
 	if _, err := c.RoomPoll(ctx, "shop"); !api.IsCode(err, api.CodeNoPoll) {
 		t.Fatalf("a room without a poll: %v", err)
+	}
+	// Polls and votes: unknown fields, and alert or poll ids far in the
+	// future, are refused by name (an id's time past year 9999 once made
+	// a 503).
+	for _, tc := range []struct {
+		name, method, path, token, body string
+		code                            api.Code
+	}{
+		{"vote with an unknown field", http.MethodPost, "/v1/rooms/shop/poll/vote", good, `{"poll": "p", "option": "yes", "weight": 9}`, api.CodeBadVote},
+		{"vote without an option", http.MethodPost, "/v1/rooms/shop/poll/vote", good, `{"poll": "p"}`, api.CodeBadVote},
+		{"vote in a poll id far in the future", http.MethodPost, "/v1/rooms/shop/poll/vote", good, `{"poll": "7ZZZZZZZZZZZZZZZZZZZZZZZZZ", "option": "yes"}`, api.CodeNoPoll},
+		{"poll on an alert id far in the future", http.MethodPost, "/v1/alerts/7ZZZZZZZZZZZZZZZZZZZZZZZZZ/poll", r.compliance, `{}`, api.CodeUnknownAlert},
+		{"close a poll of an alert id far in the future", http.MethodPost, "/v1/alerts/7ZZZZZZZZZZZZZZZZZZZZZZZZZ/poll/close", r.compliance, `{}`, api.CodeUnknownAlert},
+		{"an alert id far in the future", http.MethodGet, "/v1/alerts/7ZZZZZZZZZZZZZZZZZZZZZZZZZ", r.compliance, "", api.CodeUnknownAlert},
+	} {
+		code, body := testutil.DoWith(t, tc.method, r.base+tc.path, tc.token, "application/json", tc.body)
+		if code != tc.code.Status() || !strings.Contains(string(body), `"`+string(tc.code)+`"`) {
+			t.Errorf("%s: %d %s, want %d %s", tc.name, code, body, tc.code.Status(), tc.code)
+		}
 	}
 	// One viewer sending a report flood is rate-limited with Retry-After.
 	flood := r.viewer(t, "viewer-flood")

@@ -16,6 +16,7 @@ import (
 	"github.com/earshot/earshot/alerter/disposition"
 	"github.com/earshot/earshot/alerter/natsink"
 	"github.com/earshot/earshot/internal/natstest"
+	"github.com/earshot/earshot/internal/ratelimit"
 	"github.com/earshot/earshot/internal/testutil"
 )
 
@@ -345,5 +346,27 @@ func TestCorroborationRightAfterAnAlert(t *testing.T) {
 		if !slices.Contains(rep.Corroborates, want) {
 			t.Fatalf("report %d right after alert %s corroborates %v", i, want, rep.Corroborates)
 		}
+	}
+}
+
+// TestRoomRateLimit: many viewers flooding one room hit the room's limit
+// (each viewer within their own), named by scope, while another room
+// still takes reports.
+func TestRoomRateLimit(t *testing.T) {
+	r := newRig(t, Options{PerRoom: ratelimit.Rate{PerSecond: 0.001, Burst: 3}})
+	r.hear(t, "busy", 1, 30000, "hello")
+	r.hear(t, "calm", 1, 30000, "hello")
+	ctx := context.Background()
+	for i := range 3 {
+		if _, err := r.svc.Submit(ctx, fmt.Sprintf("v%d", i), "busy", Request{AtMs: 20000, Category: "other"}); err != nil {
+			t.Fatalf("report %d: %v", i, err)
+		}
+	}
+	var rate *RateError
+	if _, err := r.svc.Submit(ctx, "v9", "busy", Request{AtMs: 20000, Category: "other"}); !errors.As(err, &rate) || rate.Scope != "room" || rate.RetryAfter <= 0 {
+		t.Fatalf("a fourth viewer in a room limited to 3: %v", err)
+	}
+	if _, err := r.svc.Submit(ctx, "v9", "calm", Request{AtMs: 20000, Category: "other"}); err != nil {
+		t.Fatalf("another room: %v", err)
 	}
 }

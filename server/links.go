@@ -90,11 +90,9 @@ func accountOf(anchor, merchant string) (links.Account, error) {
 
 func (s *Server) accountQuery(w http.ResponseWriter, r *http.Request) (links.Account, bool) {
 	q := r.URL.Query()
-	for k := range q {
-		if k != "anchor" && k != "merchant" {
-			writeError(w, api.CodeBadQuery, fmt.Sprintf("unknown query parameter %q: want anchor= or merchant=", k))
-			return links.Account{}, false
-		}
+	if err := onlyParams(q, "anchor", "merchant"); err != nil {
+		writeError(w, api.CodeBadQuery, err.Error()+" (want anchor= or merchant=)")
+		return links.Account{}, false
 	}
 	a, err := accountOf(q.Get("anchor"), q.Get("merchant"))
 	if err != nil {
@@ -133,6 +131,10 @@ func (s *Server) postBan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listBans(w http.ResponseWriter, r *http.Request) {
+	if err := onlyParams(r.URL.Query()); err != nil {
+		writeError(w, api.CodeBadQuery, err.Error())
+		return
+	}
 	bans, err := s.opts.Links.Bans(r.Context())
 	if err != nil {
 		writeError(w, api.CodeLinks, err.Error())

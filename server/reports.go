@@ -1,8 +1,8 @@
 package server
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -177,8 +177,15 @@ func (s *Server) postVote(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var v api.VoteRequest
-	if err := json.Unmarshal(body, &v); err != nil || v.Poll == "" || v.Option == "" {
-		writeError(w, api.CodeBadVote, fmt.Sprintf("want {\"poll\": \"ID\", \"option\": \"...\"} (%v)", err))
+	err := decodeStrict(bytes.NewReader(body), &v)
+	switch {
+	case err == nil && v.Poll == "":
+		err = errors.New("poll is missing")
+	case err == nil && v.Option == "":
+		err = errors.New("option is missing")
+	}
+	if err != nil {
+		writeError(w, api.CodeBadVote, fmt.Sprintf("want {\"poll\": \"ID\", \"option\": \"...\"}: %v", err))
 		return
 	}
 	p, err := s.opts.Reports.Vote(r.Context(), viewer, room, v.Poll, v.Option)
