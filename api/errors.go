@@ -88,6 +88,7 @@ const (
 	CodeUnknownDelivery  Code = "unknown_delivery"
 	CodeWebhookConfig    Code = "webhook_configured"
 	CodeWebhookLimit     Code = "webhook_limit"
+	CodeEventGone        Code = "event_gone"
 	CodeWebhooks         Code = "webhooks"
 
 	// Viewer reports and polls.
@@ -190,12 +191,13 @@ var Errors = []ErrorSpec{
 	{CodeBadAccount, http.StatusBadRequest, "the anchor or merchant id is empty, longer than 128 bytes, not UTF-8 or has control characters, or a ban or links request names both or neither of anchor and merchant"},
 	{CodeUnknownAccount, http.StatusNotFound, "the trust ledger has nothing about this anchor or merchant in its window"},
 	{CodeTrustNotReady, http.StatusServiceUnavailable, "the trust ledger is still loading on this node; retry (Retry-After)"},
-	{CodeBadWebhook, http.StatusBadRequest, "the webhook body is malformed: its url (absolute http or https, no credentials), secret (1 to 256 bytes; under 16 is taken with a warning) or events (known types, each once); the message names what is wrong"},
+	{CodeBadWebhook, http.StatusBadRequest, "the webhook body is malformed: its url (absolute http or https, no credentials), secret (1 to 256 bytes, not blank, or left out to have one generated; under 16 is taken with a warning) or events (known types, each once); the message names what is wrong"},
 	{CodeURLRefused, http.StatusBadRequest, "the webhook URL's host is a loopback, private or otherwise special address not listed in ingest.allow_hosts (the outbound allow list pulled sources use)"},
 	{CodeUnknownWebhook, http.StatusNotFound, "no webhook endpoint has this id"},
 	{CodeUnknownDelivery, http.StatusNotFound, "the webhook endpoint has no delivery with this id (deliveries are kept 7 days)"},
 	{CodeWebhookConfig, http.StatusConflict, "the webhook endpoint comes from the config file's webhooks list: remove it there"},
 	{CodeWebhookLimit, http.StatusConflict, "there are already as many webhook endpoints as allowed (webhook_delivery.max_endpoints)"},
+	{CodeEventGone, http.StatusGone, "the delivery's event is no longer stored (its stream's retention dropped it): it cannot be sent again"},
 	{CodeWebhooks, http.StatusServiceUnavailable, "the webhook store (JetStream) cannot be read or written now; retry"},
 	{CodeBadReport, http.StatusBadRequest, "the report body is not one JSON object {\"at_ms\": N, \"category\": \"...\", \"text\": \"...\"} (or has unknown fields)"},
 	{CodeBadMoment, http.StatusBadRequest, "at_ms is missing, negative, fractional or not a number: the moment of the room's stream in whole milliseconds"},

@@ -41,6 +41,8 @@ func webhookError(w http.ResponseWriter, err error) {
 		writeError(w, api.CodeUnknownDelivery, err.Error())
 	case errors.Is(err, webhook.ErrConfigured):
 		writeError(w, api.CodeWebhookConfig, err.Error())
+	case errors.Is(err, webhook.ErrEventGone):
+		writeError(w, api.CodeEventGone, err.Error())
 	case errors.Is(err, webhook.ErrLimit):
 		writeError(w, api.CodeWebhookLimit, err.Error())
 	default:

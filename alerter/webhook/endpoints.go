@@ -24,6 +24,9 @@ var (
 	ErrUnknownDelivery = errors.New("unknown webhook delivery")
 	// ErrConfigured: the endpoint comes from the config file.
 	ErrConfigured = errors.New("webhook endpoint is configured in the config file")
+	// ErrEventGone: a redelivery's event is no longer stored (the source
+	// stream's retention dropped it).
+	ErrEventGone = errors.New("webhook event no longer stored")
 	// ErrLimit: as many endpoints as MaxEndpoints already.
 	ErrLimit = errors.New("too many webhook endpoints")
 )

@@ -184,6 +184,18 @@ func TestRedeliver(t *testing.T) {
 	if _, err := s.Redeliver(context.Background(), w.ID, "dlv_nosuch"); !errors.Is(err, ErrUnknownDelivery) {
 		t.Errorf("redeliver of an unknown id: %v", err)
 	}
+	// The event dropped by its stream's retention: gone for good, not a
+	// store that may answer later.
+	st, err := e.js.Stream(context.Background(), alerter.EventStream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Purge(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Redeliver(context.Background(), w.ID, got[0].ID); !errors.Is(err, ErrEventGone) {
+		t.Errorf("redeliver of a purged event: %v, want ErrEventGone", err)
+	}
 }
 
 func TestCreateRefuses(t *testing.T) {
