@@ -46,7 +46,9 @@ type automaton struct {
 }
 
 type anode struct {
-	edges, nEdges int32 // ekeys[edges:edges+nEdges], espans likewise
+	// ekeys[edges:edges+nEdges], espans likewise; a node with many
+	// edges has a table of 2^-nEdges slots there instead (probe).
+	edges, nEdges int32
 	out, nOut     int32 // outs[out:out+nOut]: patterns whose anchor ends here, in lexicon order
 	gap           int16 // tokens a path may skip here before the next element
 	// cover: some element ending here is Han or has letter readings, so
@@ -59,8 +61,8 @@ type anode struct {
 // next returns the targets of node's edge on key.
 func (a *automaton) next(node, key int32) (edgeSpan, bool) {
 	n := &a.nodes[node]
-	keys := a.ekeys[n.edges : n.edges+n.nEdges]
-	if len(keys) <= 8 {
+	if n.nEdges >= 0 {
+		keys := a.ekeys[n.edges : n.edges+n.nEdges]
 		for i, k := range keys {
 			if k == key {
 				return a.espans[n.edges+int32(i)], true
@@ -68,10 +70,63 @@ func (a *automaton) next(node, key int32) (edgeSpan, bool) {
 		}
 		return edgeSpan{}, false
 	}
-	if i, ok := slices.BinarySearch(keys, key); ok {
-		return a.espans[n.edges+int32(i)], true
+	return a.probe(n, key)
+}
+
+// A node with more than smallNode edges keeps them as an open-addressed
+// table of 2^bits slots (nEdges = -bits; empty slots have key -1), found
+// in one or two probes: the first characters of Chinese phrases have
+// dozens of continuations, and a binary search over them was an eighth
+// of matching Chinese with the default lexicon. Smaller nodes are
+// scanned.
+const smallNode = 8
+
+func (a *automaton) probe(n *anode, key int32) (edgeSpan, bool) {
+	bits := uint32(-n.nEdges)
+	mask := uint32(1)<<bits - 1
+	for h := edgeHash(key, bits); ; h = (h + 1) & mask {
+		switch k := a.ekeys[n.edges+int32(h)]; k {
+		case key:
+			return a.espans[n.edges+int32(h)], true
+		case -1:
+			return edgeSpan{}, false
+		}
 	}
-	return edgeSpan{}, false
+}
+
+func edgeHash(key int32, bits uint32) uint32 { return uint32(key) * 0x9e3779b1 >> (32 - bits) }
+
+// hashNodes lays out the edges of nodes with more than smallNode of
+// them as tables (probe); the others stay sorted runs.
+func (a *automaton) hashNodes() {
+	var ekeys []int32
+	var espans []edgeSpan
+	for i := range a.nodes {
+		n := &a.nodes[i]
+		keys, spans := a.ekeys[n.edges:n.edges+n.nEdges], a.espans[n.edges:n.edges+n.nEdges]
+		n.edges = int32(len(ekeys))
+		if len(keys) <= smallNode {
+			ekeys, espans = append(ekeys, keys...), append(espans, spans...)
+			continue
+		}
+		bits := uint32(1)
+		for 1<<bits < 2*len(keys) {
+			bits++
+		}
+		base := len(ekeys)
+		for range 1 << bits {
+			ekeys, espans = append(ekeys, -1), append(espans, edgeSpan{})
+		}
+		for j, k := range keys {
+			h := edgeHash(k, bits)
+			for ekeys[base+int(h)] != -1 {
+				h = (h + 1) & (1<<bits - 1)
+			}
+			ekeys[base+int(h)], espans[base+int(h)] = k, spans[j]
+		}
+		n.nEdges = -int32(bits)
+	}
+	a.ekeys, a.espans = ekeys, espans
 }
 
 // outputs are the patterns whose anchor ends at node.
@@ -185,6 +240,7 @@ func (e *Engine) buildAutomaton() {
 		a.nodes[i].out, a.nodes[i].nOut = int32(len(a.outs)), int32(len(o))
 		a.outs = append(a.outs, o...)
 	}
+	a.hashNodes()
 	e.auto = a
 }
 
@@ -390,12 +446,27 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 			}
 		}
 		for _, l := range cur {
-			if at-l.last-1 > int32(a.nodes[l.node].gap) {
+			n := &a.nodes[l.node]
+			if at-l.last-1 > int32(n.gap) {
 				continue
 			}
-			for _, k := range keys {
-				if sp, ok := a.next(l.node, k); ok {
-					next = e.advance(next, sp, live{last: at, lo: l.lo, hi: l.hi}, sc)
+			adv := live{last: at, lo: l.lo, hi: l.hi}
+			if n.nEdges < 0 {
+				for _, k := range keys {
+					if sp, ok := a.probe(n, k); ok {
+						next = e.advance(next, sp, adv, sc)
+					}
+				}
+				continue
+			}
+			// A small node's edges are scanned once against all the
+			// token's keys (distinct), not once per key.
+			for i, ek := range a.ekeys[n.edges : n.edges+n.nEdges] {
+				for _, k := range keys {
+					if ek == k {
+						next = e.advance(next, a.espans[n.edges+int32(i)], adv, sc)
+						break
+					}
 				}
 			}
 		}
