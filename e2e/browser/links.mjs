@@ -86,6 +86,9 @@ try {
       'card: ' + li.text);
     const open = await alertPage.getAttribute('#alert-links a[href^="/links"]', 'href');
     check(open === '/links?kind=anchor&id=' + fresh, 'links view link: ' + open);
+    await alertPage.waitForSelector('#alert-case', { timeout: 5000 });
+    const whole = await alertPage.innerText('main');
+    check(!/\bnull\b/.test(whole), 'the alert page shows "null": ' + whole);
     await shot(alertPage, 'links.alert');
     await alertPage.close();
   });

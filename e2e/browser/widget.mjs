@@ -112,6 +112,9 @@ try {
     await consolePage.waitForSelector('#poll-state[data-state=closed]', { timeout: 5000 });
     const card = await consolePage.textContent('#viewer-poll');
     check(!card.includes('null') && card.includes('2 votes'), 'the closed poll card: ' + card);
+    await consolePage.waitForSelector('#alert-case', { timeout: 5000 });
+    const whole = await consolePage.innerText('main');
+    check(!/\bnull\b/.test(whole), 'the alert page shows "null": ' + whole);
     await shot(consolePage, 'console-poll-closed');
     await page.waitForSelector('#poll[data-state=closed] #poll-results li[data-option=yes]', { timeout: 5000 });
     const rows = await page.$$eval('#poll-results li', (ls) => ls.map((l) => l.textContent));

@@ -15,7 +15,7 @@ export function alertView(main, args) {
   const id = args[0] || '';
   main.append(h('p', { class: 'muted' }, t('console.alert.loading')));
   api('/v1/alerts/' + encodeURIComponent(id))
-    .then((a) => { main.replaceChildren(...page(a)); })
+    .then((a) => { main.replaceChildren(...page(a).filter((x) => x != null)); }) // replaceChildren(null) writes "null"
     .catch((e) => main.replaceChildren(h('h1', {}, t('console.alert.title', { id })), problem(e, t('console.alert.failed'))));
   return null;
 }

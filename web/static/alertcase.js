@@ -12,8 +12,8 @@ export function caseCard(a) {
     body.replaceChildren(
       h('p', {}, t('cases.alertCard.of', { n: i + 1, who: c.anchor || c.room, hits: t('cases.case.hits', { n: c.hits.length }),
         state: t('cases.state.' + c.state) }), ' ', h('a', { href: '#/case/' + encodeURIComponent(c.id), id: 'alert-case' }, t('cases.alertCard.open'))),
-      hit && hit.appeal ? h('p', { id: 'alert-appeal', 'data-state': hit.appeal.state },
-        t('cases.alertCard.appeal', { state: t('cases.appeal.' + hit.appeal.state), reason: hit.appeal.reason })) : null);
+      ...(hit && hit.appeal ? [h('p', { id: 'alert-appeal', 'data-state': hit.appeal.state },
+        t('cases.alertCard.appeal', { state: t('cases.appeal.' + hit.appeal.state), reason: hit.appeal.reason }))] : [])); // replaceChildren(null) writes "null"
   }).catch(() => body.replaceChildren(h('p', { class: 'muted' }, t('cases.alertCard.none'))));
   return h('section', { class: 'card', 'aria-labelledby': 'case-card-h', id: 'case-card' },
     h('h2', { id: 'case-card-h' }, t('cases.alertCard.title')), body);
