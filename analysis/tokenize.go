@@ -158,11 +158,8 @@ func (z *Tokenizer) tokenizeASCII(s string) []Token {
 	toks, info := z.toks[:0], z.info[:0]
 	num := false
 	z.ascii.Reset(s)
-	for {
-		a, ok := z.ascii.Next()
-		if !ok {
-			break
-		}
+	for z.ascii.Next() {
+		a := z.ascii.Token()
 		if a.Kind == Number {
 			toks = append(toks, Token{Kind: Number, Text: a.Text, Digits: a.Text, Start: int(a.Start), End: int(a.End)})
 			info = append(info, wordInfo{})

@@ -165,6 +165,7 @@ func (e *Engine) buildLitWords() {
 // its byte span is all the Hit needs.
 func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 	sc.begin()
+	sc.indirect = false
 	a, kt := e.auto, &e.kt
 	cur, next := sc.live[:0], sc.live2[:0]
 	han, words, prevNum := false, false, false
@@ -172,33 +173,30 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 	z := &sc.asc
 	z.Reset(text)
 	ok := true
-	for {
-		t, more := z.Next()
-		if !more {
-			break
-		}
-		keys := sc.keys[:0]
-		numeric := false
-		if t.Kind == analysis.Word {
+	for z.Next() {
+		// A word has at most two keys: its word and its digit reading.
+		var keys [2]int32
+		nk, numeric := 0, false
+		if z.Kind() == analysis.Word {
 			words = true
-			if i, found := e.litWords.get(t.Text); found {
+			if i, found := e.litWords.get(z.Text()); found {
 				lw := &e.litInfo[i]
 				if lw.filler {
 					continue
 				}
 				if lw.wkey >= 0 {
-					keys = append(keys, lw.wkey)
+					keys[nk], nk = lw.wkey, nk+1
 				}
 				if numeric = lw.numeric; lw.dkey >= 0 {
-					keys = append(keys, lw.dkey)
+					keys[nk], nk = lw.dkey, nk+1
 				}
 				han = han || lw.chinese
 			}
 		} else {
 			numeric = true
 			if digits {
-				if id := kt.digits.id(t.Text); id >= 0 {
-					keys = append(keys, id)
+				if id := kt.digits.id(z.Text()); id >= 0 {
+					keys[nk], nk = id, nk+1
 				}
 			}
 		}
@@ -209,26 +207,36 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 			}
 			prevNum = numeric
 		}
-		if len(keys) == 0 {
+		if nk == 0 {
 			cur = cur[:0] // no path goes on (no gaps in a plain lexicon)
 			continue
 		}
-		sc.keys = keys
 		sc.tokGen++
 		next = next[:0]
+		start, end := z.Start(), z.End()
 		for _, l := range cur {
-			for _, k := range keys {
-				if sp, found := a.next(l.node, k); found {
-					next, ok = e.advanceLit(next, sp, l.lo, t.End, sc)
+			n := &a.nodes[l.node]
+			if n.nEdges < 0 {
+				for _, k := range keys[:nk] {
+					if sp, found := a.probe(n, k); found {
+						next = e.advanceLit(next, sp, l.lo, end, sc)
+					}
+				}
+				continue
+			}
+			for i, ek := range a.ekeys[n.edges : n.edges+n.nEdges] {
+				if ek == keys[0] || nk == 2 && ek == keys[1] {
+					next = e.advanceLit(next, a.espans[n.edges+int32(i)], l.lo, end, sc)
 				}
 			}
 		}
-		for _, k := range keys {
-			if sp := a.root[k]; sp.n > 0 && ok {
-				next, ok = e.advanceLit(next, sp, t.Start, t.End, sc)
+		for _, k := range keys[:nk] {
+			if sp := a.root[k]; sp.n > 0 {
+				next = e.advanceLit(next, sp, start, end, sc)
 			}
 		}
-		if !ok {
+		if sc.indirect {
+			ok = false
 			break
 		}
 		cur, next = next, cur
@@ -304,14 +312,16 @@ type litHit struct {
 }
 
 // advanceLit is advance on the literal path, for a path that started at
-// byte lo and whose token ends at byte end: every output must be direct,
-// and its first output is its first occurrence.
-func (e *Engine) advanceLit(next []live, sp edgeSpan, lo, end int32, sc *scratch) ([]live, bool) {
+// byte lo and whose token ends at byte end. Its first output of a pattern
+// is the pattern's first occurrence; an output that is not direct sets
+// sc.indirect (the text goes down the general path).
+func (e *Engine) advanceLit(next []live, sp edgeSpan, lo, end int32, sc *scratch) []live {
 	for _, to := range e.auto.targets[sp.off : sp.off+sp.n] {
 		next = sc.push(next, live{node: to, lo: lo, hi: lo})
 		for _, id := range e.auto.outputs(to) {
 			if !e.patterns[id].direct {
-				return next, false
+				sc.indirect = true
+				continue
 			}
 			if sc.stamp[id] != sc.gen {
 				sc.stamp[id] = sc.gen
@@ -320,5 +330,5 @@ func (e *Engine) advanceLit(next []live, sp edgeSpan, lo, end int32, sc *scratch
 			}
 		}
 	}
-	return next, true
+	return next
 }

@@ -180,3 +180,34 @@ func FuzzLiteralASCII(f *testing.F) {
 		}
 	})
 }
+
+// TestLiteralASCIIHandsOver: a text in which a pattern the literal path
+// cannot decide (here, one with an English guard) occurs at the same word
+// as one it can, in either order of the rules, goes down the general
+// path and gets both hits.
+func TestLiteralASCIIHandsOver(t *testing.T) {
+	no, zero := false, 0
+	guarded := Rule{ID: "guarded", Category: "other", Severity: "low",
+		Patterns: []Pattern{{Phrase: "buy now", Fuzzy: &no, Slop: &zero, NotFollowedBy: []string{"later"}}}}
+	direct := Rule{ID: "direct", Category: "other", Severity: "low",
+		Patterns: []Pattern{{Phrase: "the buy now", Fuzzy: &no, Slop: &zero}}}
+	for _, rules := range [][]Rule{{guarded, direct}, {direct, guarded}} {
+		e, err := Compile(&Lexicon{Format: 1, Name: "handover", Rules: rules}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := e.scratch.Get().(*scratch)
+		_, ok := e.literalASCII("so the buy now today", sc)
+		e.scratch.Put(sc)
+		if ok {
+			t.Fatalf("rules %s first: the literal path answered a text with an indirect candidate", rules[0].ID)
+		}
+		var ids []string
+		for _, h := range e.MatchText("so the buy now today") {
+			ids = append(ids, h.RuleID)
+		}
+		if fmt.Sprint(ids) != "[direct guarded]" {
+			t.Fatalf("rules %s first: hits %v, want [direct guarded]", rules[0].ID, ids)
+		}
+	}
+}

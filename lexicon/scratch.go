@@ -31,6 +31,7 @@ type scratch struct {
 	tz       analysis.Tokenizer
 	asc      analysis.ASCIIScanner // the literal path's (literal.go)
 	lhits    []litHit              // and its hits
+	indirect bool                  // and whether a candidate was not direct
 	hits     []Hit                 // finish's hits before they are copied out
 	order    []int32               // sortedCopy's indices
 	gateOK   []uint32              // pattern id: a key of its phonKeys was seen (gen)

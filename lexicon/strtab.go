@@ -11,14 +11,15 @@ import "math/bits"
 // looked up several times.
 type strIDs struct {
 	slots []strSlot
-	keys  []string // parallel to slots
 	mask  uint64
 	n     int
 }
 
+// strSlot keeps its key beside its tag: one cache line per lookup.
 type strSlot struct {
 	tag uint32 // hash bits, never 0 in a used slot
 	id  int32
+	key string
 }
 
 // newStrIDs freezes m; the table is at most half full.
@@ -27,14 +28,14 @@ func newStrIDs(m map[string]int32) strIDs {
 	for size < 2*len(m) {
 		size *= 2
 	}
-	t := strIDs{slots: make([]strSlot, size), keys: make([]string, size), mask: uint64(size - 1), n: len(m)}
+	t := strIDs{slots: make([]strSlot, size), mask: uint64(size - 1), n: len(m)}
 	for k, id := range m {
 		h := strHash(k)
 		i, tag := h&t.mask, strTag(h)
 		for t.slots[i].tag != 0 {
 			i = (i + 1) & t.mask
 		}
-		t.slots[i], t.keys[i] = strSlot{tag, id}, k
+		t.slots[i] = strSlot{tag, id, k}
 	}
 	return t
 }
@@ -47,11 +48,11 @@ func (t *strIDs) get(s string) (int32, bool) {
 	h := strHash(s)
 	i, tag := h&t.mask, strTag(h)
 	for {
-		sl := t.slots[i]
+		sl := &t.slots[i]
 		if sl.tag == 0 {
 			return -1, false
 		}
-		if sl.tag == tag && t.keys[i] == s {
+		if sl.tag == tag && sl.key == s {
 			return sl.id, true
 		}
 		i = (i + 1) & t.mask
