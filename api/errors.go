@@ -41,6 +41,8 @@ const (
 	CodeTooLarge         Code = "too_large"
 	CodeInvalidLexicon   Code = "invalid_lexicon"
 	CodeInternal         Code = "internal"
+	CodeNoRoute          Code = "no_route"
+	CodeMethodNotAllowed Code = "method_not_allowed"
 	CodeStoreFailed      Code = "store_failed"
 	CodeNotSupported     Code = "not_supported"
 	CodeNotDelivered     Code = "not_delivered"
@@ -151,6 +153,8 @@ var Errors = []ErrorSpec{
 	{CodeTooLarge, http.StatusRequestEntityTooLarge, "the body exceeds the route's size limit"},
 	{CodeInvalidLexicon, http.StatusUnprocessableEntity, "the lexicon does not validate; \"errors\" lists every problem"},
 	{CodeInternal, http.StatusInternalServerError, "a bug or a failure of the server itself; it is logged"},
+	{CodeNoRoute, http.StatusNotFound, "no route has this path (the README's HTTP API table lists every route)"},
+	{CodeMethodNotAllowed, http.StatusMethodNotAllowed, "the path takes other methods: the message and the Allow header name them"},
 	{CodeStoreFailed, http.StatusInternalServerError, "the transcript store failed; it is logged"},
 	{CodeNotSupported, http.StatusNotImplemented, "this server is built without the feature (e.g. room registration)"},
 	{CodeNotDelivered, http.StatusServiceUnavailable, "the utterances' alerts could not be delivered; retry"},

@@ -127,7 +127,7 @@ func New(opts Options) *Server {
 	s := &Server{opts: opts, mux: http.NewServeMux(), streams: newStreams(), limits: opts.Limits.withDefaults()}
 	s.limiter = newLimiter(s.limits)
 	s.routes()
-	s.handler = s.front(s.mux)
+	s.handler = s.front(s.unrouted(s.mux)) // unrouted.go
 	return s
 }
 
