@@ -9,7 +9,8 @@ type Reports struct {
 	// tokens it signs with the private keys are accepted, as viewer tokens
 	// only (internal/auth.PlatformViewers).
 	ViewerKeys []string `yaml:"viewer_keys"`
-	// MinReporters distinct reporters (default 3) whose weights add up to
+	// MinReporters distinct reporters with a record (default 3; new
+	// reporters never count) and every reporter's weight adding up to
 	// MinWeight (default 2) raise a viewer-reports alert.
 	MinReporters int     `yaml:"min_reporters"`
 	MinWeight    float64 `yaml:"min_weight"`

@@ -18,8 +18,9 @@ type Rules struct {
 	// MomentMs: reports within this many milliseconds of stream time of a
 	// moment's first report are about the same moment.
 	MomentMs int64
-	// MinReporters distinct reporters, whose weights add up to MinWeight,
-	// raise an alert.
+	// MinReporters distinct reporters with a record (enough decided
+	// reports: new reporters are no witnesses of their own), with every
+	// reporter's weight adding up to MinWeight, raise an alert.
 	MinReporters int
 	MinWeight    float64
 	// FloodNew new reporters (no record) reporting in one room within
@@ -222,7 +223,7 @@ func (d *Detector) Observe(rep alerter.Report, now time.Time) (Burst, bool) {
 		return Burst{}, false
 	}
 	b := d.burst(rep.Room, m)
-	if b.Summary.Reporters < d.rules.MinReporters || b.Summary.Weight < d.rules.MinWeight-1e-9 {
+	if recorded(m) < d.rules.MinReporters || b.Summary.Weight < d.rules.MinWeight-1e-9 {
 		return Burst{}, false
 	}
 	m.alerted = true
@@ -302,6 +303,22 @@ func (d *Detector) momentOf(st *roomState, rep alerter.Report, now time.Time) *m
 		fromMs: rep.AtMs, toMs: rep.AtMs, last: now, byReporter: map[string]int{}}
 	st.moments = append(st.moments, m)
 	return m
+}
+
+// recorded counts the moment's reporters with a record (enough decided
+// reports). Only they are independent witnesses: a burst needs
+// MinReporters of them, and new reporters only add their prior's weight
+// to what those make, so new accounts can never raise an alert alone,
+// however slowly they come (the flood breaker only sees them arrive
+// together).
+func recorded(m *moment) int {
+	n := 0
+	for _, e := range m.entries {
+		if !e.rep.New {
+			n++
+		}
+	}
+	return n
 }
 
 // maxTexts bounds the reporters' words an alert quotes.

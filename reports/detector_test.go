@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 type crowd struct {
 	n      int
 	record Record
+	every  time.Duration // between two of its reports; 0: 200 ms
 }
 
 func reportsOf(t *testing.T, prefix string, c crowd, atMs int64) []alerter.Report {
@@ -30,18 +32,22 @@ func TestBursts(t *testing.T) {
 	good := Record{Confirmed: 18, Dismissed: 2}
 	fresh := Record{}
 	poor := Record{Confirmed: 2, Dismissed: 8}
+	weak := Record{Confirmed: 14, Dismissed: 6} // 70% of 20: weighs 0.36
 	cases := []struct {
 		name   string
 		crowds []crowd
 		want   bool
 	}{
-		{"three reporters with good records", []crowd{{3, good}}, true},
-		{"two good reporters are not several", []crowd{{2, good}}, false},
-		{"brigade: fifty new reporters at once", []crowd{{50, fresh}}, false},
-		{"seven new reporters (below the breaker, below the weight)", []crowd{{7, fresh}}, false},
-		{"reporters staff usually dismiss", []crowd{{20, poor}}, false},
-		{"good reporters inside a brigade still count", []crowd{{40, fresh}, {3, good}}, true},
-		{"one good, many new: the flood weighs nothing", []crowd{{30, fresh}, {1, good}}, false},
+		{"three reporters with good records", []crowd{{n: 3, record: good}}, true},
+		{"two good reporters are not several", []crowd{{n: 2, record: good}}, false},
+		{"brigade: fifty new reporters at once", []crowd{{n: 50, record: fresh}}, false},
+		{"seven new reporters (below the breaker, below the weight)", []crowd{{n: 7, record: fresh}}, false},
+		{"reporters staff usually dismiss", []crowd{{n: 20, record: poor}}, false},
+		{"good reporters inside a brigade still count", []crowd{{n: 40, record: fresh}, {n: 3, record: good}}, true},
+		{"one good, many new: the flood weighs nothing", []crowd{{n: 30, record: fresh}, {n: 1, record: good}}, false},
+		{"a slow brigade: ten new reporters ten seconds apart, never a flood", []crowd{{n: 10, record: fresh, every: 10 * time.Second}}, false},
+		{"two good reporters and new ones: new reporters are no witnesses of their own", []crowd{{n: 2, record: good}, {n: 5, record: fresh}}, false},
+		{"weak records, with new reporters' weight on top", []crowd{{n: 3, record: weak}, {n: 5, record: fresh}}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,7 +60,7 @@ func TestBursts(t *testing.T) {
 			var b Burst
 			for ci, c := range tc.crowds {
 				for _, rep := range reportsOf(t, fmt.Sprint(ci), c, 60000) {
-					now = now.Add(200 * time.Millisecond)
+					now = now.Add(cmp.Or(c.every, 200*time.Millisecond))
 					if bb, ok := d.Observe(rep, now); ok {
 						if got {
 							t.Fatal("a second alert for the same moment")
