@@ -91,8 +91,10 @@ type Options struct {
 
 // Observer follows the reminders the Sink decides. Observe must not fail
 // the alert: the alert is stored and its reminder sent or held by the
-// time it is called. It runs on Send's goroutine, before Send returns, so
-// it sees a room's alerts in order.
+// time it is called. It runs off Send's path, on one of the Sink's
+// observer goroutines (observe.go): a room's alerts are observed one at a
+// time, in the order Send stored them; alerts of different rooms may be
+// observed concurrently. Sink.Close returns after the last Observe.
 type Observer interface {
 	Observe(ctx context.Context, a alerter.Alert, reminded bool, at time.Time)
 }

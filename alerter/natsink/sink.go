@@ -27,6 +27,7 @@ type Sink struct {
 	closed   bool
 	inflight sync.WaitGroup
 
+	observers *observers  // observe.go; nil without Options.Observer
 	state     state       // health.go: faults, recreation
 	pump      *spool.Pump // spool.go; nil without Options.Spool
 	stopped   chan struct{}
@@ -61,6 +62,9 @@ func New(ctx context.Context, nc *nats.Conn, opts Options) (*Sink, error) {
 		monitored: make(chan struct{}),
 	}
 	s.state.kick = make(chan struct{}, 1)
+	if opts.Observer != nil {
+		s.observers = newObservers(opts.Observer, opts.Timeout)
+	}
 	s.startSpool()
 	go s.monitor()
 	return s, nil
@@ -117,8 +121,8 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 		return nil
 	}
 	reminded, err := s.remind(a, now, shared)
-	if s.opts.Observer != nil {
-		s.opts.Observer.Observe(ctx, a, reminded, now)
+	if s.observers != nil {
+		s.observers.observe(a, reminded, now)
 	}
 	return err
 }
@@ -266,8 +270,9 @@ func (s *Sink) Alerts(ctx context.Context, q Query) ([]alerter.Alert, error) {
 // Page reads one page of the alert log (Log.Page).
 func (s *Sink) Page(ctx context.Context, q Query) (Page, error) { return s.log.Page(ctx, q) }
 
-// Close refuses further sends, waits for sends in flight, and flushes
-// published reminders to the server. It does not close the connection.
+// Close refuses further sends, waits for sends in flight and for the
+// Observer to have seen every alert they stored, and flushes published
+// reminders to the server. It does not close the connection.
 func (s *Sink) Close() error {
 	s.mu.Lock()
 	already := s.closed
@@ -279,6 +284,9 @@ func (s *Sink) Close() error {
 	close(s.stopped)
 	<-s.monitored
 	s.inflight.Wait()
+	if s.observers != nil {
+		s.observers.close()
+	}
 	s.stopSpool()
 	if s.nc.IsClosed() {
 		return nil
