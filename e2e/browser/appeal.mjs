@@ -4,6 +4,7 @@
 // overturn it with a note; the overlay shows the outcome and the alert is
 // dismissed. Another room's anchor and a second appeal are refused.
 import { launch, shot, say, step, check, env, watchErrors } from './lib.mjs';
+import { cjkRendering } from './cjk.mjs';
 
 const base = env('EARSHOT_URL');
 const tok = env('EARSHOT_TOKEN');
@@ -86,6 +87,10 @@ try {
     await shot(overlay, 'overlay-appeal');
     await overlayZh.waitForSelector('.reminder.appeal-overturned', { timeout: 10000 });
     check((await overlayZh.textContent('.reminder.appeal-overturned')).includes('申诉成立'), 'zh overlay: ' + await overlayZh.textContent('.reminder.appeal-overturned'));
+    // The screenshot shows Chinese only if a CJK font draws it (no tofu).
+    const r = await cjkRendering(overlayZh, '.reminder.appeal-overturned');
+    check(r.fonts.some((f) => /CJK|Han|Hei|Song|Ming|WenQuanYi|Droid Sans Fallback/i.test(f.familyName) && f.glyphCount > 0) && !r.tofu,
+      'the zh overlay does not draw its Chinese with a CJK font: ' + JSON.stringify(r));
     await shot(overlayZh, 'overlay-appeal.zh');
   });
 } finally {
