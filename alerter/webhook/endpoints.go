@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -85,6 +86,11 @@ func check(ctx context.Context, guard *netguard.Policy, e Endpoint) error {
 		return fmt.Errorf("%w: url: credentials in the URL are not allowed (the signature authenticates earshot)", ErrInvalid)
 	case u.Fragment != "":
 		return fmt.Errorf("%w: url %q: a fragment is never sent; remove it", ErrInvalid, e.URL)
+	}
+	if p := u.Port(); p != "" { // url.Parse takes any digits
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%w: url %q: port %s: want 1 to 65535", ErrInvalid, e.URL, p)
+		}
 	}
 	if n := len(e.Secret); n < minSecret || n > maxSecret {
 		return fmt.Errorf("%w: secret: %d bytes, want %d to %d (or leave it out to have one generated)", ErrInvalid, n, minSecret, maxSecret)

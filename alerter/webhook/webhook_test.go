@@ -220,6 +220,9 @@ func TestCreateRefuses(t *testing.T) {
 		{"loopback not allowed", api.WebhookRequest{URL: "http://127.0.0.2/x", Secret: testSecret, Events: []string{"alert"}}, ErrURLRefused, "loopback"},
 		{"metadata", api.WebhookRequest{URL: "http://169.254.169.254/latest", Secret: testSecret, Events: []string{"alert"}}, ErrURLRefused, "metadata"},
 		{"localhost name", api.WebhookRequest{URL: "http://localhost:8080/x", Secret: testSecret, Events: []string{"alert"}}, ErrURLRefused, "loopback"},
+		{"port too big", api.WebhookRequest{URL: "http://127.0.0.1:99999/x", Secret: testSecret, Events: []string{"alert"}}, ErrInvalid, "port 99999"},
+		{"port zero", api.WebhookRequest{URL: "http://127.0.0.1:0/x", Secret: testSecret, Events: []string{"alert"}}, ErrInvalid, "port 0"},
+		{"blank secret", api.WebhookRequest{URL: "http://127.0.0.1/x", Secret: " \t ", Events: []string{"alert"}}, ErrInvalid, "white space"},
 	} {
 		_, err := s.Create(ctx, c.req)
 		if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.msg) {
