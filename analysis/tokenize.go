@@ -69,6 +69,10 @@ type Tokenizer struct {
 	// tokenizing English, and a matcher that needs the stems of only a few
 	// words calls Stem for those.
 	SkipStems bool
+	// SkipReadings leaves Token.Syllables empty: a matcher that compares
+	// characters and words only (no sound-alikes, no letters read as
+	// syllables) saves a table lookup per character.
+	SkipReadings bool
 
 	runes []Rune
 	toks  []Token
@@ -93,7 +97,7 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 		case isHan(r):
 			if !isFillerRune(r) {
 				toks = append(toks, Token{})
-				wi := fillHan(&toks[len(toks)-1], s, rs[i], py)
+				wi := fillHan(&toks[len(toks)-1], s, rs[i], py, !z.SkipReadings)
 				info = append(info, wi)
 				num = num || wi.numeral
 			}
@@ -112,7 +116,7 @@ func (z *Tokenizer) Tokenize(s string) []Token {
 			wi := lookupWord(t.Text)
 			if t.Text != "" && !wi.filler {
 				toks = append(toks, t)
-				fillWord(&toks[len(toks)-1], wi, py, !z.SkipStems)
+				fillWord(&toks[len(toks)-1], wi, py, !z.SkipStems, !z.SkipReadings)
 				info = append(info, wi)
 				num = num || wi.numberWord()
 			}
@@ -176,7 +180,7 @@ func (z *Tokenizer) tokenizeASCII(s string) []Token {
 		toks = append(toks, Token{})
 		t := &toks[len(toks)-1]
 		t.Kind, t.Text, t.Start, t.End = Word, w, int(a.Start), int(a.End)
-		fillWord(t, wi, py, !z.SkipStems)
+		fillWord(t, wi, py, !z.SkipStems, !z.SkipReadings)
 		info = append(info, wi)
 		num = num || wi.numberWord()
 	}
@@ -274,8 +278,11 @@ func runToken(s string, k Kind, rs []Rune) Token {
 
 // fillHan makes *t, a zero Token, the token of Han rune r in place (see
 // fillWord), and returns what markNumbers needs to know about it.
-func fillHan(t *Token, s string, r Rune, py *pinyin.Table) wordInfo {
-	t.Kind, t.Han, t.Start, t.End, t.Syllables = Han, r.R, r.Start, r.End, py.Syllables(r.R)
+func fillHan(t *Token, s string, r Rune, py *pinyin.Table, readings bool) wordInfo {
+	t.Kind, t.Han, t.Start, t.End = Han, r.R, r.Start, r.End
+	if readings {
+		t.Syllables = py.Syllables(r.R)
+	}
 	if sameRune(s, r) {
 		t.Text = s[r.Start:r.End]
 	} else {
@@ -302,11 +309,11 @@ func sameRune(s string, r Rune) bool {
 
 // fillWord completes a Word token in place (a Token is over 100 bytes:
 // the ASCII fast path spent a fifth of its time copying them).
-func fillWord(t *Token, wi wordInfo, py *pinyin.Table, stem bool) {
+func fillWord(t *Token, wi wordInfo, py *pinyin.Table, stem, readings bool) {
 	if stem {
 		t.Stem = Stem(t.Text)
 	}
-	if len(t.Text) == 1 {
+	if readings && len(t.Text) == 1 {
 		t.Syllables = py.Letter(t.Text[0])
 	}
 	if wi.digit != 0 && t.Text != "oh" {

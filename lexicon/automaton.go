@@ -432,8 +432,10 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 			keys = e.tokenKeys(toks, i, han, sc, sc.keys[:0])
 		}
 		sc.keys = keys
-		for _, k := range keys {
-			sc.see(k)
+		if e.needSeen {
+			for _, k := range keys {
+				sc.see(k)
+			}
 		}
 		sc.tokGen++
 		next = next[:0]

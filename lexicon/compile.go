@@ -31,6 +31,8 @@ type Engine struct {
 	noIndex     bool   // tests: every pattern is a candidate
 	lit         bool   // ASCII text takes the literal path (literal.go)
 	noLit       bool   // tests: never take it
+	noReadings  bool   // tokens need no pinyin (readingsUnused)
+	needSeen    bool   // something reads the keys a call saw (seenNeeded)
 	litWords    strIDs // word -> litInfo index (literal.go)
 	litInfo     []litWord
 	ruleRank    []int32 // rule index-1 -> rank by id (literal.go)
@@ -83,9 +85,62 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 		return nil, err
 	}
 	e.buildLiteral()
+	e.noReadings = e.readingsUnused()
+	e.needSeen = e.seenNeeded()
 	e.dropCompileState()
 	e.scratch.New = func() any { return e.newScratch() }
 	return e, nil
+}
+
+// readingsUnused reports whether no pattern, exception or allowed phrase
+// matches by sound or reads letters as syllables, and no key is a
+// syllable or an initial: then matching never reads a token's pinyin, and
+// tokenizing skips it (analysis.Tokenizer.SkipReadings), a table lookup
+// per character of Chinese.
+func (e *Engine) readingsUnused() bool {
+	if e.kt.readings || e.typed != nil && !e.typed.noReadings { // the twin reads our tokens
+		return false
+	}
+	for _, p := range e.patterns {
+		if !p.special() && p.fuzzy {
+			return false
+		}
+	}
+	for _, r := range e.rules {
+		for _, x := range r.exceptions {
+			if x.p.fuzzy {
+				return false
+			}
+		}
+		for _, a := range r.allow {
+			if a.fuzzy {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// seenNeeded reports whether matching reads the keys a call's tokens
+// emitted (scratch.see): filtered patterns, exceptions' gates and the
+// phonetic gates do. A lexicon with none of them skips the bookkeeping.
+func (e *Engine) seenNeeded() bool {
+	if e.phonetic != nil && e.nPhon > 0 || e.noIndex {
+		return true
+	}
+	for _, p := range e.patterns {
+		if p.filtered {
+			return true
+		}
+	}
+	for _, r := range e.rules {
+		for _, x := range r.exceptions {
+			if x.gate != nil {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Lexicon returns the lexicon the engine was compiled from.

@@ -35,27 +35,9 @@ func TestLiteralHitsMatchReference(t *testing.T) {
 		}
 		texts = append(texts, b.String())
 	}
-	var tz analysis.Tokenizer
 	checked, hits := 0, 0
 	for round := range 12 {
-		lx := &Lexicon{Format: 1, Name: "literal"}
-		for i := range 40 + round*40 {
-			text := texts[rng.IntN(len(texts))]
-			toks := tz.Tokenize(text)
-			if len(toks) == 0 {
-				continue
-			}
-			k := rng.IntN(len(toks))
-			n := min(1+rng.IntN(4), len(toks)-k)
-			words := make([]string, n)
-			for j := range words {
-				words[j] = text[toks[k+j].Start:toks[k+j].End]
-			}
-			no, zero := false, 0
-			lx.Rules = append(lx.Rules, Rule{ID: fmt.Sprintf("r%d", i), Category: "other", Severity: "low",
-				Patterns: []Pattern{{Phrase: strings.Join(words, " "), Fuzzy: &no, Slop: &zero}}})
-		}
-		e := literalEngine(t, lx)
+		e := literalEngine(t, cutLiteralRules(rng, texts, 40+round*40, 4))
 		for _, text := range texts {
 			want := referenceLiteral(e, text)
 			got := map[string]string{}
@@ -167,4 +149,66 @@ func FuzzLiteral(f *testing.F) {
 			t.Fatalf("%q:\n engine    %v\n reference %v", text, got, want)
 		}
 	})
+}
+
+// TestSkipReadingsSameHits: a lexicon that never matches by sound
+// tokenizes without pinyin (readingsUnused); over the literal lexicons of
+// TestLiteralHitsMatchReference and the regression sentences its hits are
+// those of the same engine tokenizing with pinyin. A fuzzy exception
+// needs the readings.
+func TestSkipReadingsSameHits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(56, 78))
+	texts := regressionTexts(t)
+	lx := cutLiteralRules(rng, texts, 400, 3)
+	yes := true
+	skip, err := Compile(lx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	with, err := Compile(lx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !skip.noReadings {
+		t.Fatal("a literal lexicon tokenizes with pinyin")
+	}
+	with.noReadings = false // before its first match makes a scratch
+	hits := 0
+	for _, text := range texts {
+		got, want := skip.MatchText(text), with.MatchText(text)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%q:\n without pinyin %v\n with pinyin    %v", text, got, want)
+		}
+		hits += len(got)
+	}
+	if hits < len(texts)/2 {
+		t.Fatalf("only %d hits over %d texts", hits, len(texts))
+	}
+	lx.Rules[0].Exceptions = []Exception{{Phrase: "加微信", Fuzzy: &yes}}
+	if e, err := Compile(lx, Options{}); err != nil || e.noReadings {
+		t.Fatalf("a fuzzy exception: noReadings %v (%v)", e != nil && e.noReadings, err)
+	}
+}
+
+// cutLiteralRules makes n literal rules (fuzzy: false, slop: 0), each a run
+// of up to max tokens cut from one of texts, so most rules have hits.
+func cutLiteralRules(rng *rand.Rand, texts []string, n, max int) *Lexicon {
+	var tz analysis.Tokenizer
+	lx := &Lexicon{Format: 1, Name: "literal"}
+	no, zero := false, 0
+	for i := range n {
+		text := texts[rng.IntN(len(texts))]
+		toks := tz.Tokenize(text)
+		if len(toks) == 0 {
+			continue
+		}
+		k := rng.IntN(len(toks))
+		words := make([]string, min(1+rng.IntN(max), len(toks)-k))
+		for j := range words {
+			words[j] = text[toks[k+j].Start:toks[k+j].End]
+		}
+		lx.Rules = append(lx.Rules, Rule{ID: fmt.Sprintf("r%d", i), Category: "other", Severity: "low",
+			Patterns: []Pattern{{Phrase: strings.Join(words, " "), Fuzzy: &no, Slop: &zero}}})
+	}
+	return lx
 }

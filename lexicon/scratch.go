@@ -45,7 +45,7 @@ func (e *Engine) newScratch() *scratch {
 	return &scratch{stamp: make([]uint32, n), pos: make([][2]int32, n), seen: make([]uint32, k),
 		fired: make([]uint32, len(e.rules)), gateOK: make([]uint32, n),
 		nodeLive: make([]nodeLive, m), wordGen: make([]uint32, m),
-		tz: analysis.Tokenizer{SkipStems: true}}
+		tz: analysis.Tokenizer{SkipStems: true, SkipReadings: e.noReadings}}
 }
 
 // nodeLive says a node is live at token generation gen, at index at of

@@ -40,7 +40,7 @@ var _ StreamMatcher = (*Engine)(nil)
 
 // NewStream starts matching one utterance's hypotheses.
 func (e *Engine) NewStream() *Stream {
-	return &Stream{e: e, z: analysis.Tokenizer{SkipStems: true}}
+	return &Stream{e: e, z: analysis.Tokenizer{SkipStems: true, SkipReadings: e.noReadings}}
 }
 
 // Match is Engine.Match for the next hypothesis of the utterance.
