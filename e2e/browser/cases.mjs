@@ -188,6 +188,18 @@ try {
     const st = await get('/v1/cases/stats');
     const decided = st.categories.filter((c) => c.confirmed + c.dismissed > 0);
     check(decided.length > 0 && decided.every((c) => c.p50_seconds > 0), 'stats: ' + JSON.stringify(st));
+    // The console shows the same under the queue, in the page's language.
+    await page.goto(`${base}/#/cases`);
+    // It follows the queue: the decisions just made show without a reload.
+    await page.waitForFunction((cats) => cats.every((c) => /\d/.test(document.querySelector(`#case-stats tr[data-category="${c}"] .p50`)?.textContent || '')),
+      decided.map((c) => c.category), { timeout: 10000 }).catch(() => {});
+    const shown = await page.$$eval('#case-stats tbody tr', (trs) => trs.map((tr) => ({ cat: tr.dataset.category, p50: tr.querySelector('.p50').textContent })));
+    check(shown.length === st.categories.length, 'stats rows: ' + JSON.stringify(shown));
+    for (const c of decided) {
+      const row = shown.find((r) => r.cat === c.category);
+      check(row && /\d/.test(row.p50), `no median decision time shown for ${c.category}: ` + JSON.stringify(shown));
+    }
+    await shot(page, 'console-case-stats');
   });
 } finally {
   await browser.close();

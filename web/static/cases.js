@@ -5,6 +5,7 @@
 import { api, feed, postJSON, schema } from './api.js';
 import { h, announce, problem, setConn, select } from './dom.js';
 import { t, termLabel } from './i18n.js';
+import { statsSection } from './case-stats.js';
 
 // queueOrder is the ids of the queue as last shown, so the case view's
 // j/k move to the next and previous case.
@@ -98,6 +99,7 @@ export function casesView(main, _args, params) {
     h('button', { type: 'button', id: 'bulk-confirm', class: 'confirmed', disabled: true, onclick: () => decideSelected('confirmed') }, t('cases.bulk.confirm')),
     h('button', { type: 'button', class: 'link', onclick: () => dlg.showModal() }, t('cases.keys.show')));
   const dlg = help();
+  const stats = statsSection({ label, fmtWait }); // case-stats.js
   main.append(
     h('h1', {}, t('cases.title')),
     h('p', { class: 'muted small', id: 'queue-lead' }),
@@ -108,6 +110,7 @@ export function casesView(main, _args, params) {
         ['escalation', 'severity', 'room', 'anchor', 'categories', 'hits', 'waiting', 'assignee', 'state']
           .map((c) => h('th', { scope: 'col' }, t('cases.col.' + c))))),
       tbody),
+    stats.el,
     dlg);
 
   let rows = [];
@@ -223,6 +226,7 @@ export function casesView(main, _args, params) {
   async function reload() {
     try {
       draw(await api('/v1/cases?' + query));
+      stats.refresh();
     } catch (e) {
       status.replaceChildren(problem(e, t('cases.loadFailed')));
     }
