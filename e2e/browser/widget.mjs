@@ -122,6 +122,13 @@ try {
     await shot(page, 'widget-closed');
   });
 
+  await step('the case queue shows the detection the viewer corroborated', async () => {
+    await consolePage.goto(`${base}/#/cases`);
+    const tag = await consolePage.waitForSelector('table.cases tr .corroborated', { timeout: 10000 });
+    const text = await tag.textContent();
+    check(text.includes('1 viewer reported it') && (await tag.getAttribute('data-reports')) === '1', 'queue tag: ' + text);
+  });
+
   await step('in Chinese', async () => {
     const zh = await ctx1.newPage();
     watchErrors(zh, errors);

@@ -28,6 +28,13 @@ export async function loadTerms() {
 export const label = (kind, id) => (terms && terms[kind].get(id) ? termLabel(terms[kind].get(id)) : id);
 
 export const sevBadge = (id) => h('span', { class: 'badge severity-' + id, 'data-severity': id }, label('severity', id));
+// corroborated says how many viewers reported the moments of a case's
+// alerts: the queue ranks it above others of its severity.
+const corroborated = (c) => (c.corroboration && c.corroboration.reports
+  ? h('span', { class: 'corroborated small muted', 'data-reports': c.corroboration.reports },
+    ' ' + t('cases.corroborated', { n: c.corroboration.reports }))
+  : null);
+
 export const escBadge = (level) => (level ? h('span', { class: 'badge esc esc-' + level, 'data-escalation': level }, t('cases.esc.' + level)) : null);
 export const stateBadge = (c) => h('span', { class: 'badge decision-' + (c.state === 'open' ? 'open' : c.state), 'data-state': c.state },
   t('cases.state.' + c.state));
@@ -153,7 +160,7 @@ export function casesView(main, _args, params) {
       onclick: (e) => { if (e.target !== box) { current = queueOrder.indexOf(c.id); mark(); } } },
     h('td', {}, box),
     h('td', {}, escBadge(c.escalation)),
-    h('td', {}, sevBadge(c.severity)),
+    h('td', {}, sevBadge(c.severity), corroborated(c)),
     h('td', {}, c.room),
     h('td', {}, h('a', { href: '#/case/' + encodeURIComponent(c.id), class: 'open-case' }, c.anchor || t('cases.noAnchor'))),
     h('td', {}, c.categories.map((x) => label('category', x)).join(t('cases.sep'))),
