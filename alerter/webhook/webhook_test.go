@@ -307,3 +307,23 @@ func TestRebindingRefusedAtDial(t *testing.T) {
 		t.Errorf("the receiver got %d requests", len(hits))
 	}
 }
+
+// TestEndpointLimit: config and API endpoints together are bounded by
+// MaxEndpoints; one more is refused with ErrLimit, and a deleted one
+// makes room again.
+func TestEndpointLimit(t *testing.T) {
+	e := newEnv(t)
+	o := e.opts()
+	o.MaxEndpoints = 2
+	o.Configured = []Endpoint{{URL: "http://127.0.0.1:9/cfg", Secret: testSecret, Events: []string{api.EventAlert}}}
+	s := e.start(t, o)
+	ctx := context.Background()
+	w := create(t, s, "http://127.0.0.1:9/one", api.EventAlert)
+	if _, err := s.Create(ctx, api.WebhookRequest{URL: "http://127.0.0.1:9/two", Secret: testSecret, Events: []string{"alert"}}); !errors.Is(err, ErrLimit) || !strings.Contains(err.Error(), "2 of webhook_delivery.max_endpoints 2") {
+		t.Fatalf("one endpoint over the limit: %v, want ErrLimit naming the count", err)
+	}
+	if err := s.Delete(ctx, w.ID); err != nil {
+		t.Fatal(err)
+	}
+	create(t, s, "http://127.0.0.1:9/two", api.EventAlert)
+}
