@@ -100,3 +100,73 @@ func ExampleASCIIScanner() {
 	// for 16-19 numeric=false digits=""
 	// twenty 20-26 numeric=true digits="20"
 }
+
+// checkHanScanner compares the HanScanner's tokens of s with Tokenize's:
+// up to a digit or a letter that is not Han, where it must stop, the same
+// Han tokens (character, span), and for a token with no Numeric neighbour
+// the same digit reading.
+func checkHanScanner(t *testing.T, s string) {
+	t.Helper()
+	var z HanScanner
+	rs := NormalizeRunes(s, nil)
+	z.Reset(rs)
+	var got []Rune
+	for z.Next() {
+		got = append(got, z.Rune())
+	}
+	want := Tokenize(s)
+	if !z.Stopped() {
+		if len(got) != len(want) {
+			t.Fatalf("%q: scanner %d tokens, Tokenize %q", s, len(got), tokenView(want))
+		}
+	}
+	for i, r := range got {
+		if i >= len(want) {
+			t.Fatalf("%q: scanner token %d past Tokenize's %q", s, i, tokenView(want))
+		}
+		w := want[i]
+		if w.Kind != Han || w.Han != r.R || w.Start != r.Start || w.End != r.End {
+			t.Fatalf("%q token %d: scanner %+v, Tokenize %+v", s, i, r, w)
+		}
+		rd := ReadHanAlone(r.R)
+		if rd.Numeric != ReadsWithNext(&w) {
+			t.Fatalf("%q token %d (%c): Numeric %v, Tokenize %+v", s, i, r.R, rd.Numeric, w)
+		}
+		num := func(j int) bool {
+			return j >= 0 && j < len(want) && ReadsWithNext(&want[j])
+		}
+		if !num(i-1) && !num(i+1) && (rd.Digits != w.Digits || rd.Compound != w.Compound) {
+			t.Fatalf("%q token %d (%c) alone: reads %q compound %v, Tokenize %q compound %v",
+				s, i, r.R, rd.Digits, rd.Compound, w.Digits, w.Compound)
+		}
+	}
+}
+
+// TestHanScannerEqualsTokenize is the differential test of the Han
+// scanner against Tokenize: characters, traditional ones and phrases
+// OpenCC converts, fillers, numerals alone and together, punctuation,
+// full-width forms, and now and then a digit or a letter (where it stops).
+func TestHanScannerEqualsTokenize(t *testing.T) {
+	pool := strings.Fields("加 我 微 信 威 這 个 最 好 的 一 二 八 十 两 三 百 万 幺 〇 嗯 啊 價 帳 號 醫療 反覆 ， 。 ！ 、 　 · " +
+		"㐀 𠀀 ＶＸ V 8 ８ a ß")
+	rng := rand.New(rand.NewPCG(9, 10))
+	for range 3000 {
+		var b strings.Builder
+		for range rng.IntN(20) {
+			w := pool[rng.IntN(len(pool))]
+			if strings.ContainsAny(w, "ＶＸV8８aß") && rng.IntN(4) > 0 {
+				continue
+			}
+			b.WriteString(w)
+		}
+		checkHanScanner(t, b.String())
+	}
+}
+
+// FuzzHanScanner is TestHanScannerEqualsTokenize over fuzzed texts.
+func FuzzHanScanner(f *testing.F) {
+	for _, s := range []string{"加我威信", "三十五万一千零八", "價格帳號", "嗯这个最好", "两个 一二三", "ＶＸ加", "\xff\xfe加"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkHanScanner(t, s) })
+}

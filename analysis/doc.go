@@ -24,7 +24,9 @@
 // weight, for a matcher that only looks words up: the same words, spans
 // and fillers as Tokenize, and each word's reading alone (ReadAlone;
 // number words next to each other are read together only by Tokenize).
-// Tokenize's own ASCII path is built on it.
+// Tokenize's own ASCII path is built on it. HanScanner does the same for
+// the normalized characters of Chinese text, up to its first digit or
+// letter (ReadHanAlone).
 //
 // Tokenizer reuses its buffers across calls for hot paths. All tables are
 // built once and never written afterwards.

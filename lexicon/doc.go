@@ -54,6 +54,9 @@
 // is its hit. What it cannot decide exactly (a byte that is not ASCII,
 // number words together, any other candidate) goes down the general path;
 // hits are identical (TestLiteralASCIIEqualsGeneral, FuzzLiteralASCII).
+// Chinese text takes the same shortcut over its normalized characters
+// (literal_han.go), checking a direct pattern's guards on the characters
+// (TestLiteralHanEqualsGeneral, FuzzLiteralHan).
 //
 // This package must never publish anything, keep state between calls, or
 // know where text came from beyond a transcript.Hypothesis.

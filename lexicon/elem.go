@@ -45,6 +45,9 @@ type cpattern struct {
 	// direct: in ASCII text an occurrence of the anchor is a hit, with no
 	// verification (literal.go).
 	direct bool
+	// hanDirect, guarded: the same in text of Han characters, where its
+	// own guards may still cancel it (literal_han.go).
+	hanDirect, guarded bool
 	// phonGated phrases are aligned by sound only when one of phonKeys
 	// (their content words) occurs in the segment.
 	phonGated bool

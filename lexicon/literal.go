@@ -40,7 +40,9 @@ func (e *Engine) buildLiteral() {
 	}
 	e.lit = true
 	for _, p := range e.patterns {
-		p.direct = directASCII(p)
+		p.direct, p.hanDirect = directASCII(p), hanDirect(p)
+		g := p.guards
+		p.guarded = len(g.followed)+len(g.preceded)+len(g.inside) > 0
 	}
 	e.buildLitWords()
 	// ruleRank orders rules as sortedCopy does at equal starts: by id,

@@ -115,70 +115,80 @@ func literalASCIIText(rng *rand.Rand) string {
 // patterns).
 func TestLiteralASCIIEqualsGeneral(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	answered, texts, hits := 0, 0, 0
+	var d literalDiff
 	for round := range 40 {
-		lx := literalASCIILexicon(rng, 5+round*3)
-		e, err := Compile(lx, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !e.lit {
-			t.Fatalf("round %d: a literal lexicon does not take the literal path", round)
-		}
-		gen, err := Compile(lx, Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		gen.noLit = true
+		e, gen := literalPair(t, literalASCIILexicon(rng, 5+round*3))
 		for range 60 {
-			text := literalASCIIText(rng)
-			texts++
-			sc := e.scratch.Get().(*scratch)
-			got, ok := e.literalASCII(text, sc)
-			e.scratch.Put(sc)
-			want := gen.MatchText(text)
-			if ok {
-				answered++
-				hits += len(got)
-				if len(got) > 0 {
-					locate(got, text, transcript.Hypothesis{Text: text, Final: true})
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("round %d, %q:\n literal %+v\n general %+v", round, text, got, want)
-				}
-			}
-			if all := e.MatchText(text); !reflect.DeepEqual(all, want) {
-				t.Fatalf("round %d, %q: MatchText\n got  %+v\n want %+v", round, text, all, want)
-			}
+			d.check(t, e, gen, literalASCIIText(rng), e.literalASCII)
 		}
 	}
-	if answered < texts/5 || hits < answered {
-		t.Fatalf("the literal path answered %d of %d texts with %d hits: the test exercises too little", answered, texts, hits)
+	if d.answered < d.texts/5 || d.hits < d.answered {
+		t.Fatalf("the literal path answered %d of %d texts with %d hits: the test exercises too little", d.answered, d.texts, d.hits)
 	}
 }
 
 // FuzzLiteralASCII is TestLiteralASCIIEqualsGeneral over fuzzed texts.
 func FuzzLiteralASCII(f *testing.F) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	lx := literalASCIILexicon(rng, 80)
-	e, err := Compile(lx, Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	gen, err := Compile(lx, Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	gen.noLit = true
+	e, gen := literalPair(f, literalASCIILexicon(rng, 80))
 	for range 20 {
 		f.Add(literalASCIIText(rng))
 	}
 	f.Add("Don't BUY now'' 'buy' twenty  one, oh 5 double 8 VX")
-	f.Fuzz(func(t *testing.T, text string) {
-		if got, want := e.MatchText(text), gen.MatchText(text); !reflect.DeepEqual(got, want) {
-			t.Fatalf("%q:\n literal %+v\n general %+v", text, got, want)
-		}
-	})
+	f.Fuzz(func(t *testing.T, text string) { literalSame(t, e, gen, text) })
+}
+
+// literalPair compiles lx twice: an engine that takes the literal paths
+// and one that never does (the general path).
+func literalPair(t testing.TB, lx *Lexicon) (lit, gen *Engine) {
+	t.Helper()
+	lit, err := Compile(lx, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lit.lit {
+		t.Fatal("a literal lexicon does not take the literal paths")
+	}
+	if gen, err = Compile(lx, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	gen.noLit = true
+	return lit, gen
+}
+
+// literalSame: the literal engine's hits of text are the general one's.
+func literalSame(t *testing.T, lit, gen *Engine, text string) []Hit {
+	t.Helper()
+	want := gen.MatchText(text)
+	if got := lit.MatchText(text); !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\n literal %+v\n general %+v", text, got, want)
+	}
+	return want
+}
+
+// literalDiff counts what the differential tests of a literal path saw.
+type literalDiff struct{ answered, texts, hits, guarded int }
+
+// check matches text on one literal path (path) and, when it answers,
+// compares its hits with the general path's, field by field; MatchText
+// must agree in any case.
+func (d *literalDiff) check(t *testing.T, lit, gen *Engine, text string, path func(string, *scratch) ([]Hit, bool)) {
+	t.Helper()
+	d.texts++
+	sc := lit.scratch.Get().(*scratch)
+	got, ok := path(text, sc)
+	d.guarded += len(sc.occs)
+	lit.scratch.Put(sc)
+	want := literalSame(t, lit, gen, text)
+	if !ok {
+		return
+	}
+	d.answered++
+	d.hits += len(got)
+	locate(got, text, transcript.Hypothesis{Text: text, Final: true})
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q:\n literal path %+v\n general      %+v", text, got, want)
+	}
 }
 
 // TestLiteralASCIIHandsOver: a text in which a pattern the literal path

@@ -77,6 +77,11 @@ func (e *Engine) run(text string, tr *[]Explanation) []Hit {
 		if hits, ok := e.literalASCII(text, sc); ok {
 			return hits
 		}
+		if sc.asc.NonASCII() {
+			if hits, ok := e.literalHan(text, sc); ok {
+				return hits
+			}
+		}
 	}
 	toks := sc.tz.Tokenize(text)
 	if len(toks) == 0 {

@@ -32,12 +32,16 @@ type scratch struct {
 	asc      analysis.ASCIIScanner // the literal path's (literal.go)
 	lhits    []litHit              // and its hits
 	indirect bool                  // and whether a candidate was not direct
-	hits     []Hit                 // finish's hits before they are copied out
-	order    []int32               // sortedCopy's indices
-	gateOK   []uint32              // pattern id: a key of its phonKeys was seen (gen)
-	pwords   []string              // matchPhonetic's words
-	pat      []int                 // and their tokens
-	pids     []int                 // findPhonetic's phrase ids
+	runes    []analysis.Rune       // the literal Han path's (literal_han.go)
+	hz       analysis.HanScanner
+	htoks    []hanTok
+	occs     []hanOcc
+	hits     []Hit    // finish's hits before they are copied out
+	order    []int32  // sortedCopy's indices
+	gateOK   []uint32 // pattern id: a key of its phonKeys was seen (gen)
+	pwords   []string // matchPhonetic's words
+	pat      []int    // and their tokens
+	pids     []int    // findPhonetic's phrase ids
 }
 
 func (e *Engine) newScratch() *scratch {
