@@ -4,7 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,6 +25,7 @@ import (
 	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/alerter/escalation"
 	"github.com/earshot/earshot/alerter/natsink"
+	"github.com/earshot/earshot/internal/gctune"
 	"github.com/earshot/earshot/internal/natscluster"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testutil"
@@ -316,7 +322,22 @@ func (r *reminders) expect(room string) chan time.Time {
 // the machine's 1-minute load average at the end of the step (loadavg),
 // which says how much of the two cores the run could have had. The
 // -benchtime is the number of probes (1000x is 10 s).
+//
+// The process runs with earshot serve's garbage-collector policy
+// (gctune.Apply: GOGC 400 under a soft memory limit), as the node it
+// stands for does; GOGC=100 in the environment measures Go's default.
 func BenchmarkGoalLoad(b *testing.B) {
+	pct := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(pct)
+	limit := debug.SetMemoryLimit(-1) // reads it
+	gc := gctune.Apply()
+	b.Cleanup(func() { // the benchmarks after this one run with the policy they had
+		if gc.Percent != 0 {
+			debug.SetGCPercent(int(pct[0].Value.Uint64()))
+		}
+		debug.SetMemoryLimit(limit)
+	})
+	b.Logf("garbage collector: GOGC %d, memory limit %d bytes (0: left to the environment)", gc.Percent, gc.MemoryLimit)
 	loads := []int{2500, 5000, 10000, 20000}
 	if v := os.Getenv("EARSHOT_GOAL_ROOMS"); v != "" {
 		loads = loads[:0]
@@ -333,6 +354,19 @@ func BenchmarkGoalLoad(b *testing.B) {
 		name  string
 		start func(*testing.B) *goalNode
 	}{{"single", singleNode}, {"cluster", clusterNode}}
+	// EARSHOT_GOAL_MODES=single (or cluster) measures one deployment alone:
+	// for profiling one of them without the other's processes and load.
+	if v := os.Getenv("EARSHOT_GOAL_MODES"); v != "" {
+		modes = slices.DeleteFunc(modes, func(m struct {
+			name  string
+			start func(*testing.B) *goalNode
+		}) bool {
+			return !slices.Contains(strings.Split(v, ","), m.name)
+		})
+		if len(modes) == 0 {
+			b.Fatalf("EARSHOT_GOAL_MODES=%q: want single, cluster or both separated by a comma", v)
+		}
+	}
 	nodes := make([]*goalNode, len(modes))
 	rems := make([]*reminders, len(modes))
 	for i, m := range modes {
@@ -393,6 +427,7 @@ func (g *goalNode) probe(b *testing.B, rem *reminders, load *goalLoad, rooms int
 	results := make(chan result, b.N)
 	sent0, scanned0, shed0 := load.sent.Load(), g.scan.Stats.Scanned.Load(), g.scan.Stats.Shed.Load()
 	cpu0, nats0 := selfCPU(), procsCPU(g.pids)
+	gc0 := readGC()
 	t0 := time.Now()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -413,6 +448,9 @@ func (g *goalNode) probe(b *testing.B, rem *reminders, load *goalLoad, rooms int
 			select {
 			case at := <-ch:
 				r.reminder, r.reminded = at.Sub(start), true
+				if trace.IsEnabled() { // -test.trace: find the slow probes' windows in the trace
+					trace.Log(ctx, "probe", fmt.Sprintf("%s %d %d", room, start.UnixNano(), at.UnixNano()))
+				}
 			case <-time.After(5 * time.Second):
 			}
 			results <- r
@@ -435,6 +473,7 @@ func (g *goalNode) probe(b *testing.B, rem *reminders, load *goalLoad, rooms int
 	}
 	b.StopTimer()
 	wall := time.Since(t0).Seconds()
+	writeHeapProfile(b, fmt.Sprintf("%s-%d", strings.Split(b.Name(), "/")[1], rooms))
 	scanned, shed := g.scan.Stats.Scanned.Load()-scanned0, g.scan.Stats.Shed.Load()-shed0
 	b.ReportMetric(pct(toReminder, 50), "p50-ms")
 	b.ReportMetric(pct(toReminder, 99), "p99-ms")
@@ -444,6 +483,14 @@ func (g *goalNode) probe(b *testing.B, rem *reminders, load *goalLoad, rooms int
 	b.ReportMetric(100*float64(shed)/float64(max(scanned+shed, 1)), "shed-%")
 	cpu, natsCPU := selfCPU()-cpu0, procsCPU(g.pids)-nats0
 	b.ReportMetric(cpu.Seconds()/wall, "earshot-cores")
+	// The garbage collector of this process over the window: its CPU
+	// (mark workers and assists) per background hypothesis, its cycles a
+	// second, and the heap it found live at the last cycle: what a mark
+	// phase has to walk while the load goes on.
+	gc := readGC()
+	b.ReportMetric(float64((gc.cpu-gc0.cpu).Microseconds())/float64(max(load.sent.Load()-sent0, 1)), "gc-cpu-µs/hyp")
+	b.ReportMetric(float64(gc.cycles-gc0.cycles)/wall, "gc/s")
+	b.ReportMetric(float64(gc.live)/(1<<20), "live-MB")
 	b.ReportMetric(natsCPU.Seconds()/wall, "nats-cores")
 	// CPU per background hypothesis, every process counted: what sizes a
 	// node with cores of its own, whatever this machine lent the run.
@@ -520,4 +567,37 @@ func procsCPU(pids []int) time.Duration {
 		total += time.Duration(ut+st) * 10 * time.Millisecond
 	}
 	return total
+}
+
+// writeHeapProfile writes the heap profile of this moment (the load still
+// running) to $EARSHOT_GOAL_PROFILES/heap-<name>.pb.gz when that is set:
+// what the live heap holds at a step, for go tool pprof.
+func writeHeapProfile(b *testing.B, name string) {
+	dir := os.Getenv("EARSHOT_GOAL_PROFILES")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, "heap-"+name+".pb.gz"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC() // the profile's in-use figures are as of the last GC
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		b.Fatal(err)
+	}
+}
+
+type gcStats struct {
+	cpu    time.Duration
+	cycles uint64
+	live   uint64
+}
+
+// readGC reads the garbage collector's CPU, cycle count and live heap
+// from runtime/metrics.
+func readGC() gcStats {
+	ms := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(ms)
+	return gcStats{cpu: time.Duration(ms[0].Value.Float64() * 1e9), cycles: ms[1].Value.Uint64(), live: ms[2].Value.Uint64()}
 }

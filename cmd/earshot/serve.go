@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/earshot/earshot/internal/app"
+	"github.com/earshot/earshot/internal/gctune"
 )
 
 func newServeCmd() *cobra.Command {
@@ -28,6 +29,11 @@ func newServeCmd() *cobra.Command {
 			return err
 		}
 		log := newLogger(cfg.LogLevel)
+		// The collector's policy of a long-running node (GOGC 400 under a
+		// soft memory limit; an operator's GOGC or GOMEMLIMIT wins):
+		// internal/gctune says why.
+		gc := gctune.Apply()
+		log.Info("garbage collector", "gogc", gc.Percent, "memory_limit_bytes", gc.MemoryLimit)
 		svc, err := app.Start(cmd.Context(), cfg, log)
 		if err != nil {
 			return err

@@ -75,6 +75,12 @@ var rules = []rule{
 		Not:  []string{"./..."}, Allow: []string{"./internal/spool"},
 	},
 	{
+		Doc:    "internal/gctune/doc.go: This package must never be called from a library package (it changes process-wide state: only cmd/ calls it).",
+		From:   []string{"./..."},
+		Except: []string{"./cmd/..."},
+		Not:    []string{"./internal/gctune"},
+	},
+	{
 		Doc:  "internal/netguard/doc.go: This package must never depend on what the connection is for (no ingest, rooms or webhook specifics).",
 		From: []string{"./internal/netguard"},
 		Not:  []string{"./..."}, Allow: []string{"./internal/netguard"},

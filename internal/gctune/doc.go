@@ -1,0 +1,27 @@
+// Package gctune sets the garbage collector's policy of a long-running
+// earshot process (`earshot serve`): GOGC 400 instead of Go's 100, with a
+// soft memory limit of three quarters of the memory the process may use
+// (its cgroup's limit, else the machine's), so the collector runs a
+// quarter as often and never lets the heap outgrow the node.
+//
+// Why: at issue 11's goal load (20,000 rooms, 15,000 hypotheses/s on one
+// 2-core scan node) the default policy ran a mark phase about once a
+// second over ~200 MB of live heap (the embedded server's stream state,
+// 20,000 rooms' feeds and scanner sessions). A mark phase took ~300 ms,
+// and while it ran the collector's workers held one of the two cores
+// (Go runs idle-time mark workers on every P it can), so the pipeline's
+// goroutines queued behind each other on the other: the utterance to
+// reminder p99 was the length of a mark phase (BenchmarkGoalLoad, its
+// runtime trace: every slow probe fell inside one; GOGC=off took p99
+// from 330 ms to 7 ms). With GOGC 400 the heap may grow to five times the
+// live heap before a cycle starts (about 1 GB at 20,000 rooms), and the
+// collector costs a fifth of the CPU it did (docs/scaling.md).
+//
+// An operator's GOGC or GOMEMLIMIT (the Go runtime's own environment
+// variables) is left as it is: Apply changes only what the environment
+// did not set.
+//
+// This package must never be called from a library package or a test of
+// one (it changes process-wide state: only cmd/ and benchmarks that stand
+// for `earshot serve` call it), and never lower a limit the operator set.
+package gctune
