@@ -7,7 +7,8 @@ import (
 
 // Access is who may call a route: data, so that the server's guard, the
 // authorization matrix test and the README's table read one list. Every
-// route that takes a token admits RoleAdmin as well as Roles.
+// route that takes a token admits RoleAdmin as well as Roles, except an
+// act that is the anchor's own (Own).
 type Access struct {
 	// Roles are the token roles the route admits (and RoleAdmin).
 	Roles []Role
@@ -32,6 +33,10 @@ type Access struct {
 	// dispositions, revocations): they need a token even when the server
 	// runs with http.require_tokens: false.
 	Identity bool
+	// Own routes are an act only the anchor may make for themself (an
+	// appeal, which they may make once per alert): admin is not admitted
+	// either, so nobody uses up the anchor's appeal in their name.
+	Own bool
 }
 
 // The access of the routes that take no token.
@@ -49,6 +54,9 @@ func AnchorOr(roles ...Role) Access { return Access{Roles: roles, Anchor: true} 
 // ResourceAnchorOr admits the anchor of the room of the path's resource
 // (checked by the handler, Access.RoomAnchor), and tokens of roles.
 func ResourceAnchorOr(roles ...Role) Access { return Access{Roles: roles, RoomAnchor: true} }
+
+// Owned marks a route only the anchor (and Roles) may call: not admin.
+func (a Access) Owned() Access { a.Own = true; return a }
 
 // Recorded marks a routes whose author is the token's subject.
 func (a Access) Recorded() Access { a.Identity = true; return a }
@@ -68,7 +76,7 @@ func (a Access) Admits(role Role, tokenRoom, pathRoom string) bool {
 	switch {
 	case !a.NeedsToken():
 		return true
-	case role == RoleAdmin || a.AnyToken:
+	case a.AnyToken, role == RoleAdmin && !a.Own:
 		return true
 	case role == RoleAnchor && a.Anchor:
 		return tokenRoom != "" && tokenRoom == pathRoom
@@ -106,7 +114,9 @@ func (a Access) String() string {
 			parts = append(parts, string(r))
 		}
 	}
-	parts = append(parts, string(RoleAdmin))
+	if !a.Own {
+		parts = append(parts, string(RoleAdmin))
+	}
 	return strings.Join(parts, ", ")
 }
 
@@ -187,7 +197,7 @@ var Routes = []Route{
 	{Method: post, Path: "/v1/links/benign", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureLinks, Body: BodyJSON, Summary: "mark a shared business number benign, by the token's subject (BenignRequest -> Benign)"},
 	{Method: del, Path: "/v1/links/benign", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureLinks, Summary: "remove the benign mark of ?hash="},
 
-	{Method: post, Path: "/v1/alerts/{id}/appeal", Access: ResourceAnchorOr().Recorded(), Feature: FeatureAppeals, Body: BodyJSON, Summary: "the anchor of the alert's room appeals a confirmed alert, once (AppealRequest -> Appeal)"},
+	{Method: post, Path: "/v1/alerts/{id}/appeal", Access: ResourceAnchorOr().Owned().Recorded(), Feature: FeatureAppeals, Body: BodyJSON, Summary: "the anchor of the alert's room appeals a confirmed alert, once (AppealRequest -> Appeal)"},
 	{Method: get, Path: "/v1/appeals", Access: Allow(RoleCompliance), Feature: FeatureAppeals, Summary: "appeals, pending first, ?state= pending, upheld or overturned (AppealList)"},
 	{Method: post, Path: "/v1/appeals/{id}/decision", Access: Allow(RoleCompliance).Recorded(), Feature: FeatureAppeals, Body: BodyJSON, Summary: "uphold or overturn an appeal (overturned dismisses the alert), by the token's subject (AppealDecisionRequest -> Appeal)"},
 
