@@ -38,12 +38,16 @@ func TestRoomsRefuseInternalSources(t *testing.T) {
 		"http://169.254.169.254/latest/meta-data/",
 		"rtmps://100.64.1.1/live/x",
 		"http://2130706433/x.flv", // 127.0.0.1 to a C resolver
+		"rtmp://93.184.216.34:99999/live/x",
 	} {
 		room := "internal-" + string(rune('a'+i))
 		_, err := c.AddRoom(ctx, api.RoomSpec{ID: room, Source: source})
 		want := []string{"source", "outbound address policy", "ingest.allow_hosts"}
-		if strings.Contains(source, "2130706433") {
+		switch {
+		case strings.Contains(source, "2130706433"):
 			want = []string{"source", "not a host name"}
+		case strings.Contains(source, "99999"):
+			want = []string{"source", "port 99999: want 1 to 65535"}
 		}
 		for _, w := range want {
 			if !api.IsCode(err, api.CodeBadRoom) || !strings.Contains(err.Error(), w) {

@@ -87,7 +87,7 @@ func (s *Service) outboundPolicy() (*netguard.Policy, error) {
 func checkSource(guard *netguard.Policy) func(context.Context, string) error {
 	return func(ctx context.Context, rawURL string) error {
 		err := guard.CheckURL(ctx, rawURL)
-		if errors.Is(err, netguard.ErrRefused) || errors.Is(err, netguard.ErrBadHost) {
+		if errors.Is(err, netguard.ErrRefused) || errors.Is(err, netguard.ErrBadHost) || errors.Is(err, netguard.ErrBadPort) {
 			return err
 		}
 		return nil

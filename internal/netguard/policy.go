@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"slices"
 	"strings"
 	"time"
@@ -21,6 +22,10 @@ var ErrRefused = errors.New("refused by the outbound address policy")
 // well-formed name (e.g. "2130706433", which C resolvers read as
 // 127.0.0.1).
 var ErrBadHost = errors.New("bad host")
+
+// ErrBadPort is wrapped when a URL's port is not 1 to 65535 (url.Parse
+// takes any digits: such a source or endpoint would fail every connect).
+var ErrBadPort = errors.New("not a port")
 
 // Resolver looks names up; *net.Resolver is one. Tests pass their own to
 // make a name resolve to loopback without touching /etc/hosts or DNS.
@@ -293,6 +298,11 @@ func (p *Policy) CheckURL(ctx context.Context, rawURL string) error {
 	}
 	if u.Hostname() == "" {
 		return fmt.Errorf("%w: URL has no host", ErrBadHost)
+	}
+	if s := u.Port(); s != "" {
+		if n, err := strconv.Atoi(s); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("%w: port %s: want 1 to 65535", ErrBadPort, s)
+		}
 	}
 	_, err = p.Resolve(ctx, u.Hostname())
 	return err

@@ -204,6 +204,8 @@ func TestCheckURL(t *testing.T) {
 		"http://93.184.216.34/x.m3u8":     nil,
 		"rtsp:///x":                       ErrBadHost,
 		"http://2130706433/":              ErrBadHost,
+		"rtmp://93.184.216.34:99999/live": ErrBadPort,
+		"http://93.184.216.34:0/x.m3u8":   ErrBadPort,
 	} {
 		if err := p.CheckURL(context.Background(), raw); (want == nil) != (err == nil) || want != nil && !errors.Is(err, want) {
 			t.Errorf("%s: got %v, want %v", raw, err, want)
