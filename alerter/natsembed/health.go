@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,59 @@ type health struct {
 	at   time.Time
 	errs []server.HealthzError
 	err  error // the report as one error; nil when healthy
+	// unrecovered is when each stream was first reported "could not be
+	// recovered" in a row of readings (settle).
+	unrecovered map[string]time.Time
+}
+
+// recoverGrace is how long a stream may read "could not be recovered"
+// before it counts: nats-server's Healthz says so of any stream whose
+// directory exists while the account does not know the stream, which is
+// also every stream for the moment between its directory's creation and
+// its registration (and its deletion and the directory's removal). A
+// stream the start-up ledger found missing (it did not load) counts at
+// once; any other really lost stays so, and is reported a second later.
+const recoverGrace = time.Second
+
+// settle drops the "could not be recovered" errors of streams first
+// reported so less than recoverGrace ago, unless missing (by stream name:
+// Healthz names the account by its key, the ledger by its name) says the
+// stream did not load at start (h.mu held).
+func (h *health) settle(errs []server.HealthzError, now time.Time, missing map[string]bool) []server.HealthzError {
+	seen := map[string]time.Time{}
+	out := errs[:0:0]
+	for _, e := range errs {
+		if unrecovered(e) && !missing[e.Stream] {
+			key := e.Account + " > " + e.Stream
+			first, ok := h.unrecovered[key]
+			if !ok {
+				first = now
+			}
+			seen[key] = first
+			if now.Sub(first) < recoverGrace {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	h.unrecovered = seen
+	return out
+}
+
+func unrecovered(e server.HealthzError) bool {
+	return e.Type == server.HealthzErrorStream && strings.Contains(e.Error, "could not be recovered")
+}
+
+// missingAtStart are the names of the streams the start-up ledger found
+// missing and that are not back yet.
+func (s *Server) missingAtStart() map[string]bool {
+	out := map[string]bool{}
+	for _, l := range s.Losses() {
+		if l.Missing && l.Found == (Holding{}) {
+			out[l.Stream] = true
+		}
+	}
+	return out
 }
 
 // Ready reports whether JetStream is up and every stream it holds loaded
@@ -63,13 +117,22 @@ func isWriteErr(msg string) bool { return strings.Contains(msg, "write error") }
 func (s *Server) healthz() ([]server.HealthzError, error) {
 	h := &s.health
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if time.Since(h.at) < healthTTL {
+		defer h.mu.Unlock()
 		return h.errs, h.err
 	}
-	h.at = time.Now()
+	h.mu.Unlock()
+	// Read outside h.mu: the ledger's lock is never held with it (two
+	// readers at once both read; the last one's reading is kept).
 	hs := s.ns.Healthz(&server.HealthzOptions{Details: true})
-	h.errs, h.err = hs.Errors, nil
+	var missing map[string]bool
+	if slices.ContainsFunc(hs.Errors, unrecovered) {
+		missing = s.missingAtStart()
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.at = time.Now()
+	h.errs, h.err = h.settle(hs.Errors, h.at, missing), nil
 	if hs.Status != "ok" && len(hs.Errors) == 0 {
 		h.errs = []server.HealthzError{{Type: server.HealthzErrorJetStream, Error: hs.Error}}
 	}
