@@ -241,3 +241,57 @@ func TestLinksRetention(t *testing.T) {
 		return err
 	})
 }
+
+// TestBanCatchesVestAccountsAlreadyOnAir: the vest account came back and
+// said the old account's phone number (in English words) before
+// compliance banned the old one; POST /v1/bans raises the
+// returning-violator alert at once, naming the banned account, with both
+// sentences, over real HTTP and NATS.
+func TestBanCatchesVestAccountsAlreadyOnAir(t *testing.T) {
+	svc := startService(t, func(c *config.Config) { c.Recognizer.Engine = "none" })
+	ctx := testutil.Context(t, 60*time.Second)
+	ingest := anonClient(t, svc, api.WithToken(mint(t, svc, api.RoleIngest, "")))
+	staff, err := svc.Mint(auth.Request{Role: api.RoleCompliance, Subject: "alice@compliance"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	compliance := anonClient(t, svc, api.WithToken(staff))
+	for _, u := range []struct {
+		room api.Room
+		text string
+	}{
+		{api.Room{ID: "old-room", Anchor: "old-anchor", Merchant: "old-shop"}, "call me on 138 1234 5678"},
+		{api.Room{ID: "vest-room", Anchor: "vest-anchor", Merchant: "vest-shop"}, "call one three eight, one two three four, five six seven eight"},
+	} {
+		if _, err := ingest.PostUtterances(ctx, u.room, api.Utterance{Text: u.text, StartMs: 1000, EndMs: 4000}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The identifiers are recorded before the ban.
+	testutil.Eventually(t, 10*time.Second, func() error {
+		v, err := compliance.Links(ctx, "anchor", "vest-anchor")
+		if err == nil && len(v.Identifiers) == 0 {
+			err = fmt.Errorf("vest-anchor's identifiers not recorded yet")
+		}
+		return err
+	})
+	if as, _ := compliance.Alerts(ctx, api.AlertQuery{Category: "returning-violator"}); len(as) != 0 {
+		t.Fatalf("%d returning-violator alerts before any ban", len(as))
+	}
+	if _, err := compliance.AddBan(ctx, api.BanRequest{Anchor: "old-anchor", Reason: "sold counterfeit creams"}); err != nil {
+		t.Fatal(err)
+	}
+	var alerts []api.AlertView
+	testutil.Eventually(t, 10*time.Second, func() (err error) {
+		alerts, err = compliance.Alerts(ctx, api.AlertQuery{Category: "returning-violator"})
+		if err == nil && len(alerts) != 1 {
+			err = fmt.Errorf("%d returning-violator alerts after the ban, want 1", len(alerts))
+		}
+		return err
+	})
+	a := alerts[0].Alert
+	if a.Room != "vest-room" || a.Anchor != "vest-anchor" || !a.StaffOnly || len(a.Links) != 1 || a.Links[0].AccountID != "old-anchor" ||
+		a.Links[0].Earlier.Room != "old-room" || a.Links[0].By != "alice@compliance" || !strings.Contains(a.Context, "one three eight") {
+		t.Fatalf("alert %+v", a)
+	}
+}

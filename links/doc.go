@@ -18,8 +18,11 @@
 // identifier a different, banned or flagged account said before, the
 // Linker returns a returning-violator alert (alerter.Link: the banned
 // account, the earlier mention with its room, times and clip) for the
-// scanner to deliver like any other; identifiers marked benign (a brand's
-// hotline) are neither recorded nor linked.
+// scanner to deliver like any other; a new ban looks back the same way
+// (Linker.Banned, delivered by Service.PutBan on the API node), so an
+// account that said the identifier before the ban is caught too.
+// Identifiers marked benign (a brand's hotline) are neither recorded nor
+// linked.
 //
 // This package must never ban, mute or remind anyone by itself: a link is
 // a suggestion for a human. It must never put a raw identifier in a key,

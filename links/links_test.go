@@ -279,3 +279,47 @@ func TestKeyCheck(t *testing.T) {
 		t.Errorf("fingerprint %q", fp)
 	}
 }
+
+// TestBanCatchesThoseWhoCameBefore: an account that said a banned
+// account's identifier before the ban is linked at the ban (one alert per
+// sentence, naming the banned account, with both sides' mentions), not
+// only when it says the identifier again; the banned account's own
+// merchant (the same sentence), benign numbers and unrelated ids link
+// nothing, and the next mention within Realert raises nothing more.
+func TestBanCatchesThoseWhoCameBefore(t *testing.T) {
+	f := newFixture(t, StoreOptions{})
+	f.say("r1", "old", "old-shop", "家人们加我微信 lily8899，客服热线 400-820-8820")
+	f.say("r2", "vest", "vest-shop", "新号开播 加我微信 l i l y 八 八 九 九")
+	f.say("r3", "brand", "brand-shop", "客服热线 四零零八二零八八二零")
+	f.say("r4", "other", "other-shop", "微信 zzz999")
+	hotline := f.l.opts.Hasher.Hash("4008208820")
+	if _, err := f.store.PutBenign(context.Background(), Benign{Hash: hotline, Note: "brand hotline", By: "bob"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.store.PutBan(context.Background(), Ban{Account: Account{Anchor, "old"}, Action: ActionBan, Reason: "sold fakes", By: "alice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.l.Banned(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("%d alerts at the ban, want 1 (the vest account's sentence): %+v", len(got), got)
+	}
+	a := got[0]
+	if err := a.Validate(); err != nil {
+		t.Error(err)
+	}
+	if a.Category != alerter.CategoryReturningViolator || !a.StaffOnly || a.Room != "r2" || a.Anchor != "vest" || a.Merchant != "vest-shop" ||
+		a.Context != "新号开播 加我微信 l i l y 八 八 九 九" || a.Severity != "high" || len(a.Links) != 1 {
+		t.Fatalf("alert %+v", a)
+	}
+	if k := a.Links[0]; k.AccountID != "old" || k.AccountKind != "anchor" || k.Reason != "sold fakes" || k.IdentifierKind != "wechat" ||
+		k.Earlier.Room != "r1" || k.Earlier.AlertID != "A1" {
+		t.Errorf("link %+v", k)
+	}
+	if again := f.say("r2", "vest", "vest-shop", "微信 lily8899"); len(again) != 0 {
+		t.Errorf("the next mention within Realert raised %d more alerts", len(again))
+	}
+}

@@ -1,10 +1,13 @@
 package links
 
 import (
+	"cmp"
 	"context"
+	"log/slog"
 	"math"
 	"slices"
 
+	"github.com/earshot/earshot/alerter"
 	"github.com/earshot/earshot/lexicon"
 )
 
@@ -127,10 +130,38 @@ func cmpAccount(x, y Account) int {
 }
 
 // Service is what the API serves: the store, and the hasher that turns a
-// value staff typed into the hash it is stored under.
+// value staff typed into the hash it is stored under. With Linker and
+// Sink set, a ban also delivers the returning-violator alerts of the
+// accounts that said the banned account's identifiers before it
+// (Linker.Banned).
 type Service struct {
 	*Store
 	Hasher *Hasher
+	Linker *Linker
+	Sink   alerter.Sink
+	Logger *slog.Logger
+}
+
+// PutBan stores b, then raises the returning-violator alerts of accounts
+// that already share its identifiers. The ban stands even when they
+// cannot be delivered now (they are logged, and the next mention raises
+// them).
+func (s *Service) PutBan(ctx context.Context, b Ban) (Ban, error) {
+	b, err := s.Store.PutBan(ctx, b)
+	if err != nil || s.Linker == nil || s.Sink == nil {
+		return b, err
+	}
+	log := cmp.Or(s.Logger, slog.Default())
+	alerts, err := s.Linker.Banned(ctx, b)
+	if err != nil {
+		log.Warn("accounts sharing a banned account's identifiers not checked", "kind", b.Kind, "err", err)
+	}
+	for _, a := range alerts {
+		if err := s.Sink.Send(ctx, a); err != nil {
+			log.Warn("returning-violator alert at a ban not delivered", "room", a.Room, "err", err)
+		}
+	}
+	return b, nil
 }
 
 // HashOf normalizes a typed identifier (lexicon.NormalizeIdentifier) and

@@ -129,7 +129,7 @@ var resources = []resource{
 	{name: "EARSHOT_TRUST_LEASE", kv: true, use: map[Role]grant{RoleIndex: full}},
 	{name: "EARSHOT_WEBHOOK_DELIVERIES", kv: true, use: map[Role]grant{RoleAPI: {access: read | write | manage | purge}}},
 	{name: "EARSHOT_WEBHOOK_ENDPOINTS", kv: true, use: map[Role]grant{RoleAPI: full}},
-	{name: "EARSHOT_LINKS", kv: true, use: map[Role]grant{RoleScan: full, RoleAPI: readManage}},
+	{name: "EARSHOT_LINKS", kv: true, use: map[Role]grant{RoleScan: full, RoleAPI: full}}, // api: a ban notes the links it raised (links.Linker.Banned)
 	{name: "EARSHOT_BANS", kv: true, use: map[Role]grant{
 		RoleAPI: full,
 		// scanners read the ban list and check the shared hash key

@@ -33,7 +33,12 @@ func (s *Service) openLinks(ctx context.Context) error {
 		st.Close()
 		return err
 	}
-	s.links = &links.Service{Store: st, Hasher: h}
+	s.links = &links.Service{Store: st, Hasher: h, Logger: s.log.With("part", "links")}
+	if s.cfg.Cluster.Has("api") && s.sink != nil { // a ban catches the accounts that came back before it
+		s.links.Linker = links.NewLinker(links.Options{Store: st, Hasher: h, Realert: time.Duration(s.cfg.Links.Realert),
+			Logger: s.log.With("part", "links")})
+		s.links.Sink = s.sink
+	}
 	return nil
 }
 
