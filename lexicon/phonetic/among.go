@@ -25,6 +25,9 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 	ents, filtered := sc.ents[:0], false
 	for _, id := range ids {
 		for _, en := range ix.entriesOf(id) {
+			if ix.entries[en].lead != en {
+				continue // its lead stands for it until the alignment
+			}
 			if sc.listed[en] != sc.gen {
 				sc.listed[en] = sc.gen
 				ents = append(ents, en)
@@ -55,7 +58,7 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 		}
 	}
 	sc.grams.want.reset()
-	return ix.alignCandidates(utt, sc.finish(nw), sc)
+	return ix.alignCandidates(utt, sc.finish(nw), sc, true)
 }
 
 // entriesOf returns the entry numbers of phrase id.

@@ -73,6 +73,20 @@ func (f *pieceFilter) add(e int32, phones string, k int) []piece {
 	return pieces
 }
 
+// sameClasses reports whether two phone strings have the same classes,
+// phone for phone.
+func (f *pieceFilter) sameClasses(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if f.class[a[i]] != f.class[b[i]] {
+			return false
+		}
+	}
+	return true
+}
+
 // key packs the classes of up to maxKey phones with their count.
 func (f *pieceFilter) key(phones string) uint32 {
 	k := uint32(len(phones))

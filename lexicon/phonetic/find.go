@@ -32,12 +32,14 @@ func (ix *Index) FindAmong(words []string, allow func(id int) bool) []Match {
 			return sc.allowOK[en]
 		}
 	}
-	return ix.alignCandidates(utt, ix.filter.candidates(utt, len(ix.entries), sc, ok), sc)
+	return ix.alignCandidates(utt, ix.filter.candidates(utt, len(ix.entries), sc, ok), sc, false)
 }
 
 // alignCandidates drops the starts the bag bound excludes (bag.go) and
-// aligns each candidate from the others.
-func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterScratch) []Match {
+// aligns each candidate from the others; with groups, the candidates are
+// leads (entry.lead) and every variant of each lead's group is aligned
+// from its starts.
+func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterScratch, groups bool) []Match {
 	if len(cands) == 0 {
 		return nil
 	}
@@ -45,8 +47,15 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 	out := sc.matches[:0]
 	for _, c := range cands {
 		e := &ix.entries[c.entry]
-		if prune(e, c.starts, &sc.bag) {
+		if !prune(e, c.starts, &sc.bag) {
+			continue
+		}
+		if !groups {
 			out = ix.alignEntry(e, utt, c.starts, &sc.align, out)
+			continue
+		}
+		for _, v := range e.same {
+			out = ix.alignEntry(&ix.entries[v], utt, c.starts, &sc.align, out)
 		}
 	}
 	sc.matches = out[:0]

@@ -69,6 +69,14 @@ type entry struct {
 	k       int    // full edits maxCost affords
 	pieces  []piece
 	bag     []classCount // the phrase's phones per class
+	// lead is the first entry of the same phrase whose phones have the
+	// same filter classes, length and budget (variants that differ in
+	// vowels only: "the" as DH AH or DH IY), itself if none. The filter,
+	// the start words and the bag bound depend on nothing else, so
+	// FindIDs runs them once per lead and aligns every variant of its
+	// group (same) from the starts they leave.
+	lead int32
+	same []int32 // on a lead: its group, itself first
 }
 
 // Index finds approximate occurrences of many phrases. Add all phrases
@@ -184,7 +192,21 @@ func (ix *Index) addEntry(id int, phones string, minScore float64) {
 	e.k = e.maxCost / fullCost
 	e.pieces = ix.filter.add(en, phones, e.k)
 	e.bag = ix.filter.bagOf(phones)
+	e.lead = en
+	for _, o := range ix.entriesOf(id) {
+		if l := &ix.entries[o]; l.lead == o && l.maxCost == e.maxCost && ix.filter.sameClasses(l.phones, phones) {
+			e.lead = o
+			break
+		}
+	}
+	if e.lead == en {
+		e.same = []int32{en}
+	}
 	ix.entries = append(ix.entries, e)
+	if e.lead != en {
+		l := &ix.entries[e.lead]
+		l.same = append(l.same, en)
+	}
 	switch {
 	case id >= 0 && id < maxDenseID:
 		for len(ix.byID) <= id {
