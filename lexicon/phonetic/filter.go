@@ -110,7 +110,6 @@ type filterScratch struct {
 	allowGen []uint32
 	allowOK  []bool
 	utt      [][]string // pronounceAll's result
-	words    []wordSlot // pronounceAll's word cache
 	align    alignScratch
 	matches  []Match
 	grams    gramTable // FindIDs' n-grams of the utterance

@@ -63,39 +63,40 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 }
 
 // pronounceAll looks up every word; nil marks an unknown word. The
-// result lives in sc until its next call. Words go through the scratch's
+// result lives in sc until its next call. Words go through the index's
 // word cache first: a live stream says the same few thousand words over
 // and over, and the dictionary's map of 130,000 words misses the CPU's
-// caches on most lookups; a compound is split once per cache slot.
+// caches on most lookups; a compound is split once per cache slot. The
+// cache is the index's, not a pooled scratch's: the runtime empties pools
+// at every garbage collection, and refilling a scratch's cache from the
+// map was a fifth of phonetic matching.
 func (ix *Index) pronounceAll(words []string, sc *filterScratch) [][]string {
 	out := sc.utt[:0]
-	if sc.words == nil {
-		sc.words = make([]wordSlot, wordCacheSize)
-	}
 	for _, w := range words {
-		slot := &sc.words[maphash.String(ix.seed, w)&(wordCacheSize-1)]
-		if !slot.set || slot.word != w {
+		slot := &ix.words[maphash.String(ix.seed, w)&(wordCacheSize-1)]
+		ws := slot.Load()
+		if ws == nil || ws.word != w {
 			n := normalizeWord(w)
 			prons, ok := ix.dict.words[n]
 			if !ok {
 				prons = ix.dict.lookup(n)
 			}
-			*slot = wordSlot{word: strings.Clone(w), prons: prons, set: true}
+			ws = &wordSlot{word: strings.Clone(w), prons: prons}
+			slot.Store(ws) // a race with another caller leaves either; both are right
 		}
-		out = append(out, slot.prons)
+		out = append(out, ws.prons)
 	}
 	sc.utt = out
 	return out
 }
 
-// wordCacheSize is the number of slots of a scratch's word cache (a power
+// wordCacheSize is the number of slots of the index's word cache (a power
 // of two); a slot keeps the last word hashed to it.
-const wordCacheSize = 2048
+const wordCacheSize = 4096
 
 type wordSlot struct {
 	word  string
 	prons []string
-	set   bool
 }
 
 // reduce keeps, per ID, the best of overlapping matches.

@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Defaults of IndexOptions.
@@ -97,8 +98,9 @@ type Index struct {
 	byID       [][]int32
 	byIDSparse map[int][]int32
 	filter     *pieceFilter
-	seed       maphash.Seed // of the scratches' word caches
-	scratch    sync.Pool    // *filterScratch
+	seed       maphash.Seed               // of the word cache
+	words      []atomic.Pointer[wordSlot] // pronounceAll's word cache
+	scratch    sync.Pool                  // *filterScratch
 }
 
 // NewIndex returns an empty index over d's pronunciations.
@@ -118,6 +120,7 @@ func NewIndex(d *Dict, opts IndexOptions) *Index {
 		nPhones: n,
 		filter:  newPieceFilter(d.phones.classes()),
 		seed:    maphash.MakeSeed(),
+		words:   make([]atomic.Pointer[wordSlot], wordCacheSize),
 		scratch: sync.Pool{New: func() any { return new(filterScratch) }},
 	}
 }
