@@ -1,6 +1,8 @@
 package lexicon
 
 import (
+	"strings"
+
 	"github.com/earshot/earshot/analysis"
 	"github.com/earshot/earshot/analysis/pinyin"
 )
@@ -199,7 +201,7 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 		w := t.Text
 		add(kt.word.id(w))
 		if kt.stem.n > 0 {
-			add(e.stemKey(t))
+			add(e.stemKey(t, sc))
 		}
 		if kt.prefix.n > 0 {
 			for l := 2; l <= min(len(w), e.maxPrefix); l++ {
@@ -245,7 +247,7 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 }
 
 // stemKey stems t if it may match a pattern stem and returns the "t" key.
-func (e *Engine) stemKey(t *analysis.Token) int32 {
+func (e *Engine) stemKey(t *analysis.Token, sc *scratch) int32 {
 	kt := &e.kt
 	if t.Stem == "" {
 		if id, ok := kt.knownStem.get(t.Text); ok {
@@ -254,9 +256,31 @@ func (e *Engine) stemKey(t *analysis.Token) int32 {
 		if !kt.mayStem(t.Text) {
 			return -1
 		}
-		t.Stem = analysis.Stem(t.Text)
+		t.Stem = sc.stem(t.Text)
 	}
 	return kt.stem.id(t.Stem)
+}
+
+// stem is analysis.Stem through the scratch's cache of recent words:
+// speech repeats its words, and Porter stemming was a twentieth of
+// matching English with the default lexicon. A slot keeps the last word
+// hashed to it (copied: the text's own bytes must not stay alive).
+func (sc *scratch) stem(w string) string {
+	if sc.stems == nil {
+		sc.stems = make([]stemSlot, stemCacheSize)
+	}
+	sl := &sc.stems[strHash(w)&(stemCacheSize-1)]
+	if !sl.set || sl.word != w {
+		*sl = stemSlot{word: strings.Clone(w), stem: analysis.Stem(w), set: true}
+	}
+	return sl.stem
+}
+
+const stemCacheSize = 1024 // a power of two
+
+type stemSlot struct {
+	word, stem string
+	set        bool
 }
 
 // joinKeys adds "j" keys for 2-3 words starting at i spelled together, so
