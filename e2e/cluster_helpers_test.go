@@ -35,7 +35,7 @@ type ingestHub struct {
 	replay string // the workers' replay recognizer file
 }
 
-func startIngestHub(t *testing.T) *ingestHub {
+func startIngestHub(t *testing.T, mutate ...func(*config.Config)) *ingestHub {
 	t.Helper()
 	dir := t.TempDir()
 	svc := startService(t, func(c *config.Config) {
@@ -44,6 +44,9 @@ func startIngestHub(t *testing.T) *ingestHub {
 		c.Recognizer.Engine = "none"
 		c.Cluster.Roles = []string{"api", "scan", "index"}
 		allowLoopback(c)
+		for _, m := range mutate {
+			m(c)
+		}
 	})
 	replay := filepath.Join(t.TempDir(), "replay.jsonl")
 	if err := os.WriteFile(replay, []byte(`{"start_ms":500,"end_ms":1500,"text":"an alpha phrase","final":true}`+"\n"), 0o600); err != nil {
@@ -54,7 +57,7 @@ func startIngestHub(t *testing.T) *ingestHub {
 
 // worker starts an ingest+api worker process reaching NATS at natsURL
 // ("" for the hub's own address) and waits until it answers.
-func (h *ingestHub) worker(t *testing.T, name, natsURL string) *node {
+func (h *ingestHub) worker(t *testing.T, name, natsURL string, mutate ...func(*config.Config)) *node {
 	t.Helper()
 	dir := t.TempDir()
 	copyDir(t, filepath.Join(h.dir, "keys"), filepath.Join(dir, "keys"))
@@ -72,6 +75,9 @@ func (h *ingestHub) worker(t *testing.T, name, natsURL string) *node {
 	// engine says one line at 0.5 s of every session.
 	cfg.Recognizer.Engine, cfg.Recognizer.Replay.File = "replay", h.replay
 	allowLoopback(&cfg)
+	for _, m := range mutate {
+		m(&cfg)
+	}
 	n := startNode(t, name, cfg, h.token)
 	n.addr = cfg.HTTP.Addr
 	testutil.WaitFor(t, 60*time.Second, name+" answering", func() bool { _, err := n.api.Rooms(context.Background()); return err == nil })

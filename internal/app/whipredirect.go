@@ -101,8 +101,9 @@ func (s *Service) whipOwner(r *http.Request, room string) (holder, addr string) 
 }
 
 // redirectWHIP answers 307 to holder's WHIP endpoint for r, keeping the
-// path and query; false (nothing written) when holder has no address to
-// redirect to.
+// path and query, or forwards a browser's offer there (whipforward.go);
+// false (nothing written) when holder has no address to redirect to or
+// cannot be reached.
 func (s *Service) redirectWHIP(w http.ResponseWriter, r *http.Request, holder, addr string) bool {
 	host := dialable(addr)
 	if host == "" {
@@ -112,6 +113,9 @@ func (s *Service) redirectWHIP(w http.ResponseWriter, r *http.Request, holder, a
 	u := url.URL{Scheme: "http", Host: host, Path: r.URL.Path, RawQuery: r.URL.RawQuery}
 	if r.TLS != nil {
 		u.Scheme = "https"
+	}
+	if fromBrowser(r) { // a browser would drop its token on the way (whipforward.go)
+		return s.forwardWHIP(w, r, &u)
 	}
 	w.Header().Set("Location", u.String())
 	w.WriteHeader(http.StatusTemporaryRedirect)
