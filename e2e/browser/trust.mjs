@@ -101,6 +101,13 @@ try {
     check((await page.textContent('[data-nav=trust]')) === '信用', 'nav: ' + await page.textContent('[data-nav=trust]'));
     const label = await page.$eval('#indicator-table tr[data-indicator=violations_per_hour] td', (td) => td.textContent);
     check(label === '每小时违规', 'indicator label: ' + label);
+    const viol = await page.$eval('#violation-table tbody tr', (tr) => ({ key: tr.dataset.violation, text: tr.cells[0].textContent }));
+    const zh = await page.evaluate(async (key) => {
+      const sc = await (await fetch('/v1/lexicons/schema')).json();
+      const byID = new Map([...sc.categories, ...sc.severities].map((x) => [x.id, x.label_zh]));
+      return key.split('/').map((id) => byID.get(id)).join(' · ');
+    }, viol.key);
+    check(viol.text === zh, 'violation row in Chinese: ' + viol.text + ', want ' + zh);
     check((await page.textContent('#chart svg > title')).startsWith('近 30 天的'), 'chart title in Chinese: ' + await page.textContent('#chart svg > title'));
     const r = await cjkRendering(page, 'h1');
     check(!r.tofu, 'the Chinese heading is drawn as boxes: ' + JSON.stringify(r.fonts));

@@ -3,9 +3,9 @@
 // indicators (value, weight, contribution) and their history charted per
 // day. Every number is the server's (GET /v1/trust/...): the page computes
 // nothing about an account itself.
-import { api, session, signOut, takeTokenFromURL, tokensOptional } from './api.js';
+import { api, schema, session, signOut, takeTokenFromURL, tokensOptional } from './api.js';
 import { h, problem } from './dom.js';
-import { load, t, onChange } from './i18n.js';
+import { load, t, onChange, termLabel } from './i18n.js';
 import { mountShell } from './shell.js';
 import { askToken as gateToken, showWho as whoIs } from './signin.js';
 import { lineChart } from './trust-chart.js';
@@ -65,6 +65,9 @@ async function openAccount(id) {
   history.replaceState(null, '', u.pathname + u.search);
   try {
     st.report = await api(base(st.kind) + '/' + encodeURIComponent(id) + '?history=30');
+    if (!st.terms) { // the lexicon's labels of categories and severities; ids if it cannot be read
+      st.terms = await schema().then((sc) => new Map([...sc.categories, ...sc.severities].map((x) => [x.id, x]))).catch(() => new Map());
+    }
   } catch (e) {
     st.report = null;
     $('#detail').hidden = false;
@@ -106,9 +109,15 @@ function renderDetail() {
   $('#violations').replaceChildren(viol.length
     ? h('table', { id: 'violation-table' }, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('trust.viol.what')),
       h('th', { scope: 'col', class: 'num' }, t('trust.viol.n')))),
-    h('tbody', {}, viol.map(([k, n]) => h('tr', {}, h('td', {}, k.replace('/', ' · ')), h('td', { class: 'num' }, n)))))
+    h('tbody', {}, viol.map(([k, n]) => h('tr', { 'data-violation': k }, h('td', {}, violationLabel(k)), h('td', { class: 'num' }, n)))))
     : h('p', { class: 'muted' }, t('trust.viol.none')));
   document.body.dataset.detail = r.id;
+}
+
+// violationLabel names "category/severity" in the page's language.
+function violationLabel(key) {
+  const name = (id) => (st.terms && st.terms.get(id) ? termLabel(st.terms.get(id)) : id);
+  return key.split('/').map(name).join(' · ');
 }
 
 function renderChart() {
