@@ -176,6 +176,9 @@ unanswered|probes unanswered within 10 s
 missing|reminders not seen
 stream-B/hyp|bytes per hypothesis stored in EARSHOT_UTT, per replica
 heap-MB|Go heap in use of the earshot process (MB; single includes NATS)
+live-MB|heap the last GC found live in the earshot process (MB)
+gc-cpu-µs/hyp|garbage collector CPU of the earshot process per background hypothesis (µs; GOGC 400, internal/gctune)
+gc/s|garbage-collection cycles a second of the earshot process
 cores-20k|cores 20,000 rooms need at this step's CPU per hypothesis
 goal-met|goal held at this step (p99 < 10 ms, offered rate, all answered): 1
 loadavg|machine load average (1 min) at the end of the step

@@ -367,6 +367,18 @@ func BenchmarkGoalLoad(b *testing.B) {
 			b.Fatalf("EARSHOT_GOAL_MODES=%q: want single, cluster or both separated by a comma", v)
 		}
 	}
+	// EARSHOT_GOAL_WARMUP (default 3s) is how long each step's load runs
+	// before it is measured: 2m fills the stream's duplicate window (every
+	// Nats-Msg-Id of the last 2 minutes is held by the server), the heap
+	// of a node that has run for a while.
+	warmup := 3 * time.Second
+	if v := os.Getenv("EARSHOT_GOAL_WARMUP"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			b.Fatalf("EARSHOT_GOAL_WARMUP=%q: want a duration, e.g. 2m", v)
+		}
+		warmup = d
+	}
 	nodes := make([]*goalNode, len(modes))
 	rems := make([]*reminders, len(modes))
 	for i, m := range modes {
@@ -379,7 +391,7 @@ func BenchmarkGoalLoad(b *testing.B) {
 			load := startLoad(b, g.bus, rooms, float64(rooms)*3/4)
 			// Warm up: the streams, consumers and routes settle, the load
 			// reaches its steady state.
-			time.Sleep(3 * time.Second)
+			time.Sleep(warmup)
 			b.Run(fmt.Sprintf("%s/rooms=%d", m.name, rooms), func(b *testing.B) { g.probe(b, rems[i], load, rooms) })
 			load.stop()
 			g.drain(b)
