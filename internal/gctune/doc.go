@@ -14,8 +14,12 @@
 // reminder p99 was the length of a mark phase (BenchmarkGoalLoad, its
 // runtime trace: every slow probe fell inside one; GOGC=off took p99
 // from 330 ms to 7 ms). With GOGC 400 the heap may grow to five times the
-// live heap before a cycle starts (about 1 GB at 20,000 rooms), and the
-// collector costs a fifth of the CPU it did (docs/scaling.md).
+// live heap before a cycle starts, never past the memory limit (a node
+// that ran 20,000 rooms for two minutes holds ~1 GB live, most of it the
+// embedded server's duplicate window and stream state: up to ~5 GB of
+// heap where the memory allows, cycles closer together where it does
+// not), and the collector costs a quarter to a fifth of the CPU it did
+// (docs/scaling.md).
 //
 // An operator's GOGC or GOMEMLIMIT (the Go runtime's own environment
 // variables) is left as it is: Apply changes only what the environment
