@@ -320,8 +320,14 @@ func (r *reminders) expect(room string) chan time.Time {
 // hypotheses/s) need (cores-20k); probes unanswered within 10 s
 // (unanswered), reminders not seen within 5 s of the answer (missing), and
 // the machine's 1-minute load average at the end of the step (loadavg),
-// which says how much of the two cores the run could have had. The
-// -benchtime is the number of probes (1000x is 10 s).
+// which says how much of the two cores the run could have had, and this
+// process's garbage collector over the window (gc-cpu-µs/hyp, gc/s,
+// live-MB: in single the embedded server's heap is the scan role's). The
+// -benchtime is the number of probes (1000x is 10 s). For profiling:
+// EARSHOT_GOAL_MODES=single (or cluster) runs one deployment,
+// EARSHOT_GOAL_WARMUP=2m fills the duplicate window before measuring,
+// EARSHOT_GOAL_PROFILES=dir writes a heap profile per step, and with
+// -test.trace every probe is logged into the trace (category "probe").
 //
 // The process runs with earshot serve's garbage-collector policy
 // (gctune.Apply: GOGC 400 under a soft memory limit), as the node it
