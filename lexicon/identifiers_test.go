@@ -168,7 +168,8 @@ func identifierTexts(t *testing.T) []string {
 	parts := []string{"微信", "威信", "V信", "vx", "wechat", "we", "chat", "qq", "扣扣", "whats", "app", "电报", "tg",
 		"a", "b", "j", "o", "h", "n", "w", "1", "2", "88", "138", "0013", "8000", "一", "二", "三", "幺", "零", "两",
 		"one", "two", "eight", "double", "oh", "zero", "at", "艾特", "dot", "点", "com", "cn", "gmail", "lily",
-		"shop", "的", "家人们", "号", "是", "id", "is", "my", " ", " ", " ", ".", "@", "_", "-", "。", "，", ":"}
+		"shop", "的", "家人们", "号", "是", "id", "is", "my", " ", " ", " ", ".", "@", "_", "-", "。", "，", ":",
+		"x", "v", "抖音", "快手", "tiktok", "八", "九", "nine", "beauty"}
 	rng := rand.New(rand.NewPCG(8, 9))
 	for range 3000 {
 		var b strings.Builder
