@@ -2,9 +2,11 @@ package cases
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/earshot/earshot/alerter"
 )
@@ -13,6 +15,12 @@ import (
 // (earshot.report.* in EARSHOT_EVENTS): a report that falls on the moment
 // of a case's alert corroborates the case.
 const ReportConsumer = "earshot-cases-reports"
+
+// groupingGrace is how long after a report its alerts may still be
+// waiting for the builder to group them; past it a report whose alert is
+// in no case (expired with the alerts' retention, a backlog replayed at
+// the first start) is skipped rather than retried.
+const groupingGrace = 2 * time.Minute
 
 // MaxCorroborators bounds the reporters a case remembers (to count each
 // once); past it, reports are no longer added.
@@ -72,6 +80,9 @@ func (s *Store) Corroborate(ctx context.Context, rep alerter.Report) error {
 	done := map[string]bool{}
 	for _, alertID := range rep.Corroborates {
 		id, err := s.CaseOf(ctx, alertID)
+		if errors.Is(err, ErrNotFound) && !rep.At.IsZero() && s.opts.Now().Sub(rep.At) > groupingGrace {
+			continue // its alert is in no case, and will not be: expired, or never grouped
+		}
 		if err != nil {
 			return fmt.Errorf("report %s: %w", rep.ID, err)
 		}

@@ -31,11 +31,14 @@ func TestCorroboratedCaseRanksHigher(t *testing.T) {
 		}
 	}
 	report := func(id, room, reporter string, weight float64, isNew, flood bool, alerts ...string) {
-		publish(alerter.ReportSubject(room), alerter.Report{Schema: 1, ID: id, Room: room, Reporter: reporter,
+		publish(alerter.ReportSubject(room), alerter.Report{Schema: 1, ID: id, At: t0.Add(time.Hour), Room: room, Reporter: reporter,
 			Weight: weight, New: isNew, Flood: flood, AtMs: 1000, Category: "medical-claim", Corroborates: alerts})
 	}
-	// A report before its alert is grouped: it waits for the alert.
+	// A report before its alert is grouped: it waits for the alert. One
+	// of an alert long gone is skipped, not retried.
 	report("p0", "r2", "h-early", 0.5, false, false, "b1")
+	publish(alerter.ReportSubject("r9"), alerter.Report{Schema: 1, ID: "old", At: t0, Room: "r9", Reporter: "h-old",
+		Weight: 1, Corroborates: []string{"expired-alert"}})
 	// Oldest first: the uncorroborated case would lead an age-only queue.
 	for _, a := range []alerter.Alert{
 		alert("a1", "Ann", "r1", "s1", "high", "medical-claim", 0),
@@ -75,4 +78,13 @@ func TestCorroboratedCaseRanksHigher(t *testing.T) {
 	if a := cs[2].Corroboration; a == nil || a.Reports != 1 || a.Weight != 0 {
 		t.Errorf("a1 corroboration %+v, want one reporter weighing 0", a)
 	}
+	// Every report is done with, the one of an expired alert included.
+	cons, err := js.Consumer(ctx, alerter.EventStream, ReportConsumer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.WaitFor(t, 10*time.Second, "every report acknowledged", func() bool {
+		info, err := cons.Info(ctx)
+		return err == nil && info.NumPending == 0 && info.NumAckPending == 0
+	})
 }
