@@ -79,3 +79,21 @@ func TestPageEmptyStream(t *testing.T) {
 		t.Fatalf("empty stream: %+v %v", p, err)
 	}
 }
+
+// TestPageSinceFarAhead: a since far in the future lists nothing; past
+// 2262 (beyond int64 nanoseconds) the server's start time once wrapped
+// and listed every alert.
+func TestPageSinceFarAhead(t *testing.T) {
+	e := newEnv(t, Options{Now: time.Now, Duplicates: time.Second})
+	fillAlerts(t, e.nc, 20)
+	ctx := testutil.Context(t, 30*time.Second)
+	for _, since := range []time.Time{time.Now().AddDate(1, 0, 0), time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		p, err := e.sink.Log().Page(ctx, Query{Since: since})
+		if err != nil || len(p.Alerts) != 0 {
+			t.Errorf("since %s: %d alerts (%v), want none", since.Format(time.RFC3339), len(p.Alerts), err)
+		}
+	}
+	if p, err := e.sink.Log().Page(ctx, Query{Since: time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil || len(p.Alerts) != 20 {
+		t.Errorf("since year 1: %d alerts (%v), want all 20", len(p.Alerts), err)
+	}
+}
