@@ -64,6 +64,8 @@ func TestEscalationsListedAndFed(t *testing.T) {
 		{api.EscalationQuery{Category: "price-fraud"}, 0},
 		{api.EscalationQuery{Limit: 1}, 1},
 		{api.EscalationQuery{Since: now.Add(time.Hour)}, 0},
+		{api.EscalationQuery{Since: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}, 0}, // past int64 nanoseconds
+		{api.EscalationQuery{Since: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}, 0},
 	} {
 		got, err := e.staff.Escalations(context.Background(), tc.q)
 		if err != nil || len(got) != tc.want {
