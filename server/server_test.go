@@ -147,6 +147,11 @@ func TestBadInput(t *testing.T) {
 		{"bad limit", "GET", "/v1/alerts?limit=0", "", 400, "limit"},
 		{"huge limit", "GET", "/v1/alerts?limit=99999999999999999999", "", 400, "limit"},
 		{"bad since", "GET", "/v1/alerts?since=yesterday", "", 400, "since"},
+		{"unknown parameter", "GET", "/v1/alerts?severity=high", "", 400, "unknown parameter \"severity\""},
+		{"repeated parameter", "GET", "/v1/alerts?room=a&room=b", "", 400, "given 2 times"},
+		{"room with a dot", "GET", "/v1/alerts?room=a.b", "", 400, "room"},
+		{"room wildcard", "GET", "/v1/alerts?room=%2A", "", 400, "room"},
+		{"category wildcard", "GET", "/v1/alerts?category=%3E", "", 400, "categor"},
 		{"unknown room", "GET", "/v1/rooms/nobody", "", 404, "nobody"},
 	}
 	for _, tc := range cases {

@@ -140,9 +140,33 @@ func alertViews(as []alerter.Alert) []api.AlertView {
 	return list(as, func(a alerter.Alert) api.AlertView { return api.AlertView{Alert: wireAlert(a)} })
 }
 
+// alertParams are the parameters of GET /v1/alerts: another one is
+// refused rather than ignored (a filter misspelt must not list everything).
+var alertParams = []string{"room", "category", "limit", "before", "since", "disposition"}
+
 func alertQuery(r *http.Request) (natsink.Query, error) {
 	v := r.URL.Query()
+	for k, vs := range v {
+		if !slices.Contains(alertParams, k) {
+			return natsink.Query{}, fmt.Errorf("unknown parameter %q: want %s", k, strings.Join(alertParams, ", "))
+		}
+		if len(vs) > 1 {
+			return natsink.Query{}, fmt.Errorf("parameter %q given %d times: give it once", k, len(vs))
+		}
+	}
 	q := natsink.Query{Room: v.Get("room"), Category: v.Get("category")}
+	// Both become tokens of a subject filter: a "*" or "a.b" would list
+	// other rooms' alerts.
+	if q.Room != "" {
+		if err := alerter.ValidRoomID(q.Room); err != nil {
+			return q, err
+		}
+	}
+	if q.Category != "" {
+		if err := alerter.ValidCategory(q.Category); err != nil {
+			return q, err
+		}
+	}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > api.MaxAlertLimit {
