@@ -42,7 +42,6 @@ func TestReportersEarnTheirWeight(t *testing.T) {
 	// A report in the shop first: the service now holds the room's recent
 	// alerts (none). Then five rule alerts, reported right after they were
 	// said: the reports must find alerts stored a moment before them.
-	r.say(t, "shop", line("hello and welcome", 0, 1500))
 	for _, v := range viewers {
 		report("shop", v, `{"at_ms": 1000, "category": "other"}`)
 	}

@@ -47,9 +47,6 @@ var (
 	ErrFuture   = errors.New("at_ms is ahead of the room's stream")
 	ErrCategory = errors.New("category is unknown")
 	ErrText     = errors.New("text is too long or not text")
-	// ErrUnknownRoom: no stream of the room was heard and no registration
-	// names it (Options.Known).
-	ErrUnknownRoom = errors.New("the room has not been seen")
 )
 
 // Request is the body of POST /v1/rooms/{room}/reports.

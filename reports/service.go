@@ -75,11 +75,7 @@ type Options struct {
 	MaxAheadMs int64
 	// DedupMs: a viewer's reports of one room within the same slot of this
 	// many milliseconds of stream time are one report.
-	DedupMs int64
-	// Known, when set, tells whether a room no hypothesis was heard of yet
-	// exists all the same (registered, or seen by the room registry): a
-	// report of a room neither heard nor known is ErrUnknownRoom.
-	Known    func(room string) bool
+	DedupMs  int64
 	Replicas int
 	MaxBytes int64
 	Logger   *slog.Logger
@@ -255,9 +251,6 @@ func (s *Service) submit(ctx context.Context, viewer, room string, req Request) 
 		return alerter.Report{}, &RateError{Scope: "room", RetryAfter: wait}
 	}
 	pos, known := s.track.position(room)
-	if !known && s.opts.Known != nil && !s.opts.Known(room) {
-		return alerter.Report{}, fmt.Errorf("%w: room %s: no registration, and no speech heard", ErrUnknownRoom, room)
-	}
 	ahead := int64(0)
 	if known {
 		ahead = pos.endMs + now.Sub(pos.wall).Milliseconds()

@@ -97,7 +97,7 @@ func reportError(w http.ResponseWriter, err error) {
 		code api.Code
 	}{
 		{reports.ErrBody, api.CodeBadReport}, {reports.ErrTime, api.CodeBadMoment}, {reports.ErrFuture, api.CodeMomentAhead},
-		{reports.ErrCategory, api.CodeUnknownCategory}, {reports.ErrText, api.CodeReportText}, {reports.ErrUnknownRoom, api.CodeUnknownRoom},
+		{reports.ErrCategory, api.CodeUnknownCategory}, {reports.ErrText, api.CodeReportText},
 		{reports.ErrDuplicate, api.CodeDuplicateReport}, {reports.ErrBadPoll, api.CodeBadPoll},
 		{reports.ErrPollExists, api.CodePollExists}, {reports.ErrPollOpen, api.CodePollOpen}, {reports.ErrNoPoll, api.CodeNoPoll},
 		{reports.ErrPollClosed, api.CodePollClosed}, {reports.ErrVoted, api.CodeAlreadyVoted}, {reports.ErrBadOption, api.CodeBadVote},

@@ -31,7 +31,7 @@ func (s *Service) openReports(ctx context.Context) (*reports.Service, error) {
 		rules.FloodNew = c.FloodNewReporters
 	}
 	opts := reports.Options{Sink: s.sink, Alerts: s.sink.Log(), Rules: rules, Replicas: s.cfg.Cluster.Replicas,
-		MaxBytes: s.bounds.reports, Logger: s.log.With("stage", "reports"), Known: s.roomKnown}
+		MaxBytes: s.bounds.reports, Logger: s.log.With("stage", "reports")}
 	if s.transcripts != nil {
 		opts.Transcripts = &reportTranscripts{s: s}
 	}
@@ -40,17 +40,6 @@ func (s *Service) openReports(ctx context.Context) (*reports.Service, error) {
 		return nil, fmt.Errorf("reports: %w", err)
 	}
 	return r, nil
-}
-
-// roomKnown tells the reports stage whether a room it heard no speech of
-// is registered or seen by the room registry (the cluster's, on a node
-// that shares it); before the registry is up every room is taken as known.
-func (s *Service) roomKnown(room string) bool {
-	if s.reg == nil && s.roomSync == nil {
-		return true
-	}
-	_, ok := s.roomsAPI().Room(room)
-	return ok
 }
 
 // reportTranscripts is where a burst's transcript comes from: every index
