@@ -57,15 +57,8 @@ func parseEscalationQuery(r *http.Request, now time.Time) (escalation.Query, err
 	}
 	q := escalation.Query{Room: v.Get("room"), Level: v.Get("level"), Category: v.Get("category"),
 		Since: now.Add(-api.DefaultEscalationSince), Limit: api.DefaultEscalationLimit}
-	if q.Room != "" {
-		if err := alerter.ValidRoomID(q.Room); err != nil {
-			return q, err
-		}
-	}
-	if q.Category != "" {
-		if err := alerter.ValidCategory(q.Category); err != nil {
-			return q, err
-		}
+	if err := subjectFilters(q.Room, q.Category); err != nil {
+		return q, err
 	}
 	if q.Level != "" && !slices.Contains(api.Levels(), q.Level) {
 		return q, fmt.Errorf("level %q: want one of %s", q.Level, strings.Join(api.Levels(), ", "))

@@ -140,6 +140,21 @@ func alertViews(as []alerter.Alert) []api.AlertView {
 	return list(as, func(a alerter.Alert) api.AlertView { return api.AlertView{Alert: wireAlert(a)} })
 }
 
+// subjectFilters checks the room and category filters of a listing, each
+// a token of a subject filter when given: a "*" or "a.b" would match
+// other rooms or categories.
+func subjectFilters(room, category string) error {
+	if room != "" {
+		if err := alerter.ValidRoomID(room); err != nil {
+			return err
+		}
+	}
+	if category != "" {
+		return alerter.ValidCategory(category)
+	}
+	return nil
+}
+
 // alertParams are the parameters of GET /v1/alerts: another one is
 // refused rather than ignored (a filter misspelt must not list everything).
 var alertParams = []string{"room", "category", "limit", "before", "since", "disposition"}
@@ -155,17 +170,8 @@ func alertQuery(r *http.Request) (natsink.Query, error) {
 		}
 	}
 	q := natsink.Query{Room: v.Get("room"), Category: v.Get("category")}
-	// Both become tokens of a subject filter: a "*" or "a.b" would list
-	// other rooms' alerts.
-	if q.Room != "" {
-		if err := alerter.ValidRoomID(q.Room); err != nil {
-			return q, err
-		}
-	}
-	if q.Category != "" {
-		if err := alerter.ValidCategory(q.Category); err != nil {
-			return q, err
-		}
+	if err := subjectFilters(q.Room, q.Category); err != nil {
+		return q, err
 	}
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
