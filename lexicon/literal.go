@@ -60,10 +60,10 @@ func (e *Engine) buildLiteral() {
 
 // directASCII reports whether, in ASCII text, each occurrence of p's
 // anchor is an occurrence of p that nothing cancels: the anchor is the
-// whole phrase; each element is a word without a digit reading or one
-// with a single-digit one (eight; the automaton finds 8 and eight by the
-// digit key, which plainAt accepts, and no compound token has a
-// single-digit reading); and no guard, exception or allowed phrase can
+// whole phrase; each element is a word or character without a digit
+// reading or one with a single-digit one (eight, 八; the automaton finds
+// 8 and eight by the digit key, which plainAt accepts, and no compound
+// token has a single-digit reading); and no guard, exception or allowed phrase can
 // match ASCII text (each has a Han character that is not a numeral). A
 // plain pattern's match is always "exact", so the short-Latin guard never
 // applies.
@@ -72,11 +72,8 @@ func directASCII(p *cpattern) bool {
 		return false
 	}
 	for i := range p.elems {
-		t := &p.elems[i].tok
-		if t.Kind == analysis.Han {
-			continue // never a candidate in ASCII text
-		}
-		if t.Digits != "" && (len(t.Digits) != 1 || t.Compound) {
+		// A character reads only as itself or, a numeral, as its digit.
+		if t := &p.elems[i].tok; t.Digits != "" && (len(t.Digits) != 1 || t.Compound) {
 			return false
 		}
 	}
