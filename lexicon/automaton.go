@@ -42,7 +42,12 @@ type automaton struct {
 	ekeys  []int32
 	espans []edgeSpan
 	outs   []int32 // every node's outputs, node after node
-	cover  bool    // some node has cover
+	// masks[node] has keyBit(k) set for each key k of its edges: a path
+	// whose node has none of a token's bits cannot advance on it, and is
+	// passed over without a look at its edges (most live paths, most
+	// tokens).
+	masks []uint64
+	cover bool // some node has cover
 }
 
 type anode struct {
@@ -376,7 +381,11 @@ func (e *Engine) scan(toks []analysis.Token, han bool, sc *scratch, from, snap *
 				next = sc.push(next, l)
 			}
 		}
+		bits := keyBits(keys)
 		for _, l := range cur {
+			if a.masks[l.node]&bits == 0 {
+				continue // no edge on any of the keys
+			}
 			n := &a.nodes[l.node]
 			if at-l.last-1 > int32(n.gap) {
 				continue

@@ -5,7 +5,8 @@ import "testing"
 // TestNodeEdgesFound checks the automaton's two edge layouts (a scanned
 // run, or a table for a node with many edges: probe) against the edges as
 // stored: next finds every stored key with its targets, and no other key,
-// for every node and key of the default lexicon and of a 10,000-rule one.
+// for every node and key of the default lexicon and of a 10,000-rule one;
+// and the node's mask has every stored key's bit.
 func TestNodeEdgesFound(t *testing.T) {
 	def, err := Default()
 	if err != nil {
@@ -30,6 +31,11 @@ func TestNodeEdgesFound(t *testing.T) {
 						t.Fatalf("node %d stores key %d twice", node, k)
 					}
 					stored[k] = a.espans[int(n.edges)+i]
+				}
+			}
+			for k := range stored {
+				if a.masks[node]&keyBit(k) == 0 {
+					t.Fatalf("node %d: key %d not in its mask", node, k)
 				}
 			}
 			for k := range int32(len(e.keyIDs)) {

@@ -47,9 +47,13 @@ func edgeHash(key int32, bits uint32) uint32 { return uint32(key) * 0x9e3779b1 >
 func (a *automaton) hashNodes() {
 	var ekeys []int32
 	var espans []edgeSpan
+	a.masks = make([]uint64, len(a.nodes))
 	for i := range a.nodes {
 		n := &a.nodes[i]
 		keys, spans := a.ekeys[n.edges:n.edges+n.nEdges], a.espans[n.edges:n.edges+n.nEdges]
+		for _, k := range keys {
+			a.masks[i] |= keyBit(k)
+		}
 		n.edges = int32(len(ekeys))
 		if len(keys) <= smallNode {
 			ekeys, espans = append(ekeys, keys...), append(espans, spans...)
@@ -73,4 +77,16 @@ func (a *automaton) hashNodes() {
 		n.nEdges = -int32(bits)
 	}
 	a.ekeys, a.espans = ekeys, espans
+}
+
+// keyBit is key's bit in a node's mask (automaton.masks).
+func keyBit(key int32) uint64 { return 1 << (uint32(key) * 0x9e3779b1 >> 26) }
+
+// keyBits is the mask of a token's keys.
+func keyBits(keys []int32) uint64 {
+	var m uint64
+	for _, k := range keys {
+		m |= keyBit(k)
+	}
+	return m
 }

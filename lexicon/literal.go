@@ -214,6 +214,8 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 		next = next[:0]
 		start, end := z.Start(), z.End()
 		for _, l := range cur {
+			// (No mask test here, unlike scan: English words have few
+			// live paths, most of which advance.)
 			n := &a.nodes[l.node]
 			if n.nEdges < 0 {
 				for _, k := range keys[:nk] {

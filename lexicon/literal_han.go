@@ -96,7 +96,11 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 		}
 		sc.tokGen++
 		next = next[:0]
+		bits := keyBits(keys[:nk])
 		for _, l := range cur {
+			if a.masks[l.node]&bits == 0 {
+				continue // no edge on any of the keys
+			}
 			for _, k := range keys[:nk] {
 				if sp, found := a.next(l.node, k); found {
 					next, occs = e.advanceHan(next, occs, sp, l.lo, sc)
