@@ -20,13 +20,13 @@ import (
 // A Stream holds the state of one utterance and is not safe for
 // concurrent use; the Engine keeps none. Start a new Stream per utterance.
 type Stream struct {
-	e    *Engine
-	text string
-	toks []analysis.Token
-	han  bool
-	at   resume
-	ok   bool // at holds a usable state
-	z    analysis.Tokenizer
+	e     *Engine
+	text  string
+	toks  []analysis.Token
+	han   bool
+	at    resume
+	ok    bool   // at holds a usable state
+	spare resume // the next state's buffers
 }
 
 // StreamMatcher is a Matcher that can match the partials of one
@@ -40,7 +40,7 @@ var _ StreamMatcher = (*Engine)(nil)
 
 // NewStream starts matching one utterance's hypotheses.
 func (e *Engine) NewStream() *Stream {
-	return &Stream{e: e, z: analysis.Tokenizer{SkipStems: true, SkipReadings: e.noReadings}}
+	return &Stream{e: e}
 }
 
 // Match is Engine.Match for the next hypothesis of the utterance.
@@ -50,6 +50,11 @@ func (s *Stream) run(text string) []Hit {
 	e := s.e
 	sc := e.scratch.Get().(*scratch)
 	defer e.scratch.Put(sc)
+	if s.toks == nil {
+		// Room for a sentence's tokens at once, not grown by doubling
+		// from the first word's partial (six allocations per utterance).
+		s.toks = make([]analysis.Token, 0, 32)
+	}
 	var from *resume
 	keep := 0 // tokens carried over from the previous text
 	if s.ok && s.at.tok <= len(s.toks) {
@@ -60,7 +65,7 @@ func (s *Stream) run(text string) []Hit {
 		if strings.HasPrefix(text, s.text[:off]) {
 			keep, from = s.at.tok, &s.at
 			s.toks = s.toks[:keep]
-			for _, t := range s.z.Tokenize(text[off:]) {
+			for _, t := range sc.tz.Tokenize(text[off:]) {
 				t.Start += off
 				t.End += off
 				s.toks = append(s.toks, t)
@@ -68,7 +73,7 @@ func (s *Stream) run(text string) []Hit {
 		}
 	}
 	if from == nil {
-		s.toks = append(s.toks[:0], s.z.Tokenize(text)...)
+		s.toks = append(s.toks[:0], sc.tz.Tokenize(text)...)
 	}
 	s.text = text
 	toks := s.toks
@@ -81,9 +86,13 @@ func (s *Stream) run(text string) []Hit {
 		from = nil // Latin words read as Chinese, or no longer: start over
 	}
 	s.han = han
-	snap := resume{tok: resumePoint(text, toks)}
-	cands := e.scan(toks, han, sc, from, &snap)
-	s.at, s.ok = snap, true
+	// The state saved for the next partial goes into the spare buffers
+	// (from reads s.at's while scan writes): two resumes, swapped, reused
+	// for every partial of the utterance.
+	snap := &s.spare
+	snap.tok = resumePoint(text, toks)
+	cands := e.scan(toks, han, sc, from, snap)
+	s.at, s.spare, s.ok = *snap, s.at, true
 	return e.finish(text, toks, han, cands, sc, nil)
 }
 
