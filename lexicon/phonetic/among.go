@@ -108,14 +108,18 @@ func (g *gramTable) build(f *pieceFilter, utt [][]string) {
 		size, bits = size*2, bits+1
 	}
 	g.shift = 32 - bits
-	if len(g.slots) < size {
+	// By capacity: a short utterance reslices the table, and the next
+	// longer one must not make a new one (it did, for most utterances).
+	// Slots past the current length keep older generations, so a wrap
+	// clears them all.
+	if cap(g.slots) < size {
 		g.slots = make([]gramSlot, size)
 		g.gen = 0
 	}
 	g.slots = g.slots[:size]
 	g.gen++
 	if g.gen == 0 {
-		clear(g.slots)
+		clear(g.slots[:cap(g.slots)])
 		g.gen = 1
 	}
 	g.sites = g.sites[:0]
