@@ -12,16 +12,18 @@ import (
 // The Observer (the escalation stage: a few KV reads and writes per alert)
 // runs off Send's path. On the scan role's path Send is called on a
 // partition's goroutine, and every hypothesis of that partition behind an
-// alert used to wait for the Observer's round trips (BenchmarkGoalLoad's
-// tail). Send now hands the observation to one of observerShards queues,
-// chosen by the room, and returns; each queue is worked by one goroutine
-// in order, so a room's alerts are observed one at a time in the order
-// Send stored them, as before. Nothing is dropped: a full queue makes Send
+// alert used to wait for the Observer's round trips. Send now hands the
+// observation to one of observerShards queues, chosen by the room, and
+// returns; each queue is worked by one goroutine in order, so a room's
+// alerts are observed one at a time in the order Send stored them, as
+// before. Nothing is dropped: a full queue makes Send
 // wait (backpressure, as a slow Observer did before), and Close waits for
 // every observation queued.
 const (
 	observerShards = 4
-	observerQueue  = 1024
+	// observerQueue is each queue's capacity; an alert queued is ~600
+	// bytes the collector scans, so it stays small.
+	observerQueue = 256
 )
 
 type observation struct {
