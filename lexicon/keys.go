@@ -28,6 +28,10 @@ type keyTables struct {
 	stem    strIDs
 	prefix  strIDs
 	join    strIDs
+	// joinHead holds the first pieces a joined spelling can start with
+	// (every prefix of a join key of at least minJoinPiece letters): a
+	// word that is none starts no joined key, and most words are none.
+	joinHead strIDs
 	// stemRoot says which words may stem to a pattern's stem: a stem shares
 	// all but at most its last letters with its word (Porter only rewrites
 	// suffixes; over the CMU dictionary at most one letter differs), so a
@@ -108,6 +112,13 @@ func (e *Engine) buildKeyTables() {
 	kt.wordOnly = len(stem) == 0 && len(prefix) == 0 && !(e.joins && len(join) > 0)
 	kt.digits, kt.word, kt.stem = newStrIDs(digits), newStrIDs(word), newStrIDs(stem)
 	kt.prefix, kt.join, kt.knownStem = newStrIDs(prefix), newStrIDs(join), newStrIDs(known)
+	heads := map[string]int32{}
+	for v := range join {
+		for l := minJoinPiece; l < len(v); l++ {
+			heads[v[:l]] = 0
+		}
+	}
+	kt.joinHead = newStrIDs(heads)
 }
 
 func (kt *keyTables) addStemRoot(s string) {
@@ -287,6 +298,9 @@ type stemSlot struct {
 // a one-word pattern finds its split ASR spelling (see verifier.join).
 func (e *Engine) joinKeys(toks []analysis.Token, i int, sc *scratch, out []int32) []int32 {
 	if len(toks[i].Text) < minJoinPiece {
+		return out
+	}
+	if _, ok := e.kt.joinHead.get(toks[i].Text); !ok {
 		return out
 	}
 	sc.key = append(sc.key[:0], toks[i].Text...)

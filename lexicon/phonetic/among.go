@@ -31,8 +31,10 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 			if sc.listed[en] != sc.gen {
 				sc.listed[en] = sc.gen
 				ents = append(ents, en)
-				for _, pc := range ix.entries[en].pieces {
+				e := &ix.entries[en]
+				for _, pc := range e.pieces {
 					sc.grams.want.add(pc.key)
+					sc.grams.first |= 1 << ix.filter.class[e.phones[pc.offset]]
 					filtered = true
 				}
 			}
@@ -58,6 +60,7 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 		}
 	}
 	sc.grams.want.reset()
+	sc.grams.first = 0
 	return ix.alignCandidates(utt, sc.finish(nw), sc, true)
 }
 
@@ -80,7 +83,11 @@ type piece struct {
 // uses) to where they start: open addressing with generation stamps, so
 // a call clears nothing.
 type gramTable struct {
-	want  keySet // the keys worth indexing
+	want keySet // the keys worth indexing
+	// first has bit c set when some wanted key starts with class c: an
+	// n-gram starting with another class is never wanted, so build
+	// starts no walk there.
+	first uint64
 	gen   uint32
 	shift uint32 // 32 - log2(len(slots))
 	slots []gramSlot
@@ -126,7 +133,9 @@ func (g *gramTable) build(f *pieceFilter, utt [][]string) {
 	for w, prons := range utt {
 		for _, p := range prons {
 			for j := range len(p) {
-				g.walk(f, utt, int32(w), int32(j), w, p, j, 0, 0)
+				if g.first&(1<<f.class[p[j]]) != 0 {
+					g.walk(f, utt, int32(w), int32(j), w, p, j, 0, 0)
+				}
 			}
 		}
 	}
