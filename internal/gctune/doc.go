@@ -7,19 +7,17 @@
 // Why: at issue 11's goal load (20,000 rooms, 15,000 hypotheses/s on one
 // 2-core scan node) the default policy ran a mark phase about once a
 // second over ~200 MB of live heap (the embedded server's stream state,
-// 20,000 rooms' feeds and scanner sessions). A mark phase took ~300 ms,
-// and while it ran the collector's workers held one of the two cores
-// (Go runs idle-time mark workers on every P it can), so the pipeline's
-// goroutines queued behind each other on the other: the utterance to
-// reminder p99 was the length of a mark phase (BenchmarkGoalLoad, its
-// runtime trace: every slow probe fell inside one; GOGC=off took p99
-// from 330 ms to 7 ms). With GOGC 400 the heap may grow to five times the
-// live heap before a cycle starts, never past the memory limit (a node
-// that ran 20,000 rooms for two minutes holds ~1 GB live, most of it the
-// embedded server's duplicate window and stream state: up to ~5 GB of
-// heap where the memory allows, cycles closer together where it does
-// not), and the collector costs a quarter to a fifth of the CPU it did
-// (docs/scaling.md).
+// 20,000 rooms' feeds and scanner sessions), and the collector took a
+// seventh to a fifth of the process's CPU. With GOGC 400 a cycle comes
+// every 5-7 s and the collector costs a third of that CPU; the process
+// needs about 12 % less CPU per hypothesis (BenchmarkGoalLoad, nine
+// interleaved pairs, docs/scaling.md). It does not shorten a mark phase
+// (the live heap sets that), so it is not a cure for the tail latency
+// marks cause. The heap may grow to five times the live heap before a
+// cycle starts, never past the memory limit (a node that ran 20,000 rooms
+// for two minutes holds ~1 GB live, most of it the embedded server's
+// duplicate window and stream state: up to ~5 GB of heap where the
+// memory allows, cycles closer together where it does not).
 //
 // An operator's GOGC or GOMEMLIMIT (the Go runtime's own environment
 // variables) is left as it is: Apply changes only what the environment
