@@ -111,6 +111,16 @@ func (e *Engine) buildKeyTables() {
 	}
 	kt.wordOnly = len(stem) == 0 && len(prefix) == 0 && !(e.joins && len(join) > 0)
 	kt.digits, kt.word, kt.stem = newStrIDs(digits), newStrIDs(word), newStrIDs(stem)
+	// The prefix table also holds every shorter start of a prefix key
+	// (id -2, no key), so a word's prefixes are looked up only while
+	// some key can still begin with them.
+	for v := range prefix {
+		for l := 2; l < len(v); l++ {
+			if _, ok := prefix[v[:l]]; !ok {
+				prefix[v[:l]] = -2
+			}
+		}
+	}
 	kt.prefix, kt.join, kt.knownStem = newStrIDs(prefix), newStrIDs(join), newStrIDs(known)
 	heads := map[string]int32{}
 	for v := range join {
@@ -216,7 +226,11 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 		}
 		if kt.prefix.n > 0 {
 			for l := 2; l <= min(len(w), e.maxPrefix); l++ {
-				add(kt.prefix.id(w[:l]))
+				id, ok := kt.prefix.get(w[:l])
+				if !ok {
+					break // no prefix key begins with w[:l]
+				}
+				add(id) // -2: only the start of one
 			}
 		}
 		if e.joins && kt.join.n > 0 {
