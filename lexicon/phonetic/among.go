@@ -25,7 +25,7 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 	ents, filtered := sc.ents[:0], false
 	for _, id := range ids {
 		for _, en := range ix.entriesOf(id) {
-			if ix.entries[en].lead != en {
+			if !ix.isLead[en] {
 				continue // its lead stands for it until the alignment
 			}
 			if sc.listed[en] != sc.gen {

@@ -97,6 +97,7 @@ type Index struct {
 	// entries, for FindIDs.
 	byID       [][]int32
 	byIDSparse map[int][]int32
+	isLead     []bool // by entry: entry.lead is itself (FindIDs reads this, not the entries)
 	filter     *pieceFilter
 	seed       maphash.Seed               // of the word cache
 	words      []atomic.Pointer[wordSlot] // pronounceAll's word cache
@@ -206,6 +207,7 @@ func (ix *Index) addEntry(id int, phones string, minScore float64) {
 		e.same = []int32{en}
 	}
 	ix.entries = append(ix.entries, e)
+	ix.isLead = append(ix.isLead, e.lead == en)
 	if e.lead != en {
 		l := &ix.entries[e.lead]
 		l.same = append(l.same, en)
