@@ -20,12 +20,16 @@ type BanRequest struct {
 
 // Ban is an account on the ban list.
 type Ban struct {
-	Kind   string    `json:"kind"` // anchor or merchant
-	ID     string    `json:"id"`
-	Action string    `json:"action"`
-	Reason string    `json:"reason"`
-	By     string    `json:"by"`
-	At     time.Time `json:"at"`
+	Kind string `json:"kind"` // anchor or merchant
+	ID   string `json:"id"`
+	// Anchor or Merchant repeats ID under the key POST /v1/bans took it
+	// by, so a ban reads back as it was asked for.
+	Anchor   string    `json:"anchor,omitempty"`
+	Merchant string    `json:"merchant,omitempty"`
+	Action   string    `json:"action"`
+	Reason   string    `json:"reason"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
 }
 
 // BanList is GET /v1/bans: newest first.

@@ -159,7 +159,7 @@ func TestReturningViolator(t *testing.T) {
 		t.Errorf("ingest reads links: %d", code)
 	}
 	bans, err := policy.Bans(ctx)
-	if err != nil || len(bans) != 1 || bans[0].ID != "old-anchor" {
+	if err != nil || len(bans) != 1 || bans[0].ID != "old-anchor" || bans[0].Anchor != "old-anchor" || bans[0].Merchant != "" {
 		t.Errorf("bans %+v %v", bans, err)
 	}
 	if _, err := compliance.LiftBan(ctx, "anchor", "old-anchor"); err != nil {

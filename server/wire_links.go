@@ -7,7 +7,14 @@ import (
 )
 
 func wireBan(b links.Ban) api.Ban {
-	return api.Ban{Kind: string(b.Kind), ID: b.ID, Action: string(b.Action), Reason: b.Reason, By: b.By, At: b.At}
+	w := api.Ban{Kind: string(b.Kind), ID: b.ID, Action: string(b.Action), Reason: b.Reason, By: b.By, At: b.At}
+	switch w.Kind {
+	case "anchor":
+		w.Anchor = b.ID
+	case "merchant":
+		w.Merchant = b.ID
+	}
+	return w
 }
 
 func wireBanPtr(b *links.Ban) *api.Ban {
