@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/earshot/earshot/api"
@@ -31,24 +30,6 @@ func (s *Server) trustAnchor(w http.ResponseWriter, r *http.Request) {
 }
 func (s *Server) trustMerchant(w http.ResponseWriter, r *http.Request) {
 	s.trustAccount(w, r, trust.Merchant)
-}
-
-// onlyParams refuses a query parameter the route does not take, or one
-// given twice, naming it.
-func onlyParams(q url.Values, names ...string) error {
-	for k, v := range q {
-		known := false
-		for _, n := range names {
-			known = known || k == n
-		}
-		if !known {
-			return fmt.Errorf("unknown query parameter %q: this route takes %v", k, names)
-		}
-		if len(v) > 1 {
-			return fmt.Errorf("query parameter %q given %d times", k, len(v))
-		}
-	}
-	return nil
 }
 
 func (s *Server) trustReady(w http.ResponseWriter) bool {

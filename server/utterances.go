@@ -140,34 +140,14 @@ func alertViews(as []alerter.Alert) []api.AlertView {
 	return list(as, func(a alerter.Alert) api.AlertView { return api.AlertView{Alert: wireAlert(a)} })
 }
 
-// subjectFilters checks the room and category filters of a listing, each
-// a token of a subject filter when given: a "*" or "a.b" would match
-// other rooms or categories.
-func subjectFilters(room, category string) error {
-	if room != "" {
-		if err := alerter.ValidRoomID(room); err != nil {
-			return err
-		}
-	}
-	if category != "" {
-		return alerter.ValidCategory(category)
-	}
-	return nil
-}
-
 // alertParams are the parameters of GET /v1/alerts: another one is
 // refused rather than ignored (a filter misspelt must not list everything).
 var alertParams = []string{"room", "category", "limit", "before", "since", "disposition"}
 
 func alertQuery(r *http.Request) (natsink.Query, error) {
 	v := r.URL.Query()
-	for k, vs := range v {
-		if !slices.Contains(alertParams, k) {
-			return natsink.Query{}, fmt.Errorf("unknown parameter %q: want %s", k, strings.Join(alertParams, ", "))
-		}
-		if len(vs) > 1 {
-			return natsink.Query{}, fmt.Errorf("parameter %q given %d times: give it once", k, len(vs))
-		}
+	if err := onlyParams(v, alertParams...); err != nil {
+		return natsink.Query{}, err
 	}
 	q := natsink.Query{Room: v.Get("room"), Category: v.Get("category")}
 	if err := subjectFilters(q.Room, q.Category); err != nil {
