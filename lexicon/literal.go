@@ -58,6 +58,21 @@ func (e *Engine) buildLiteral() {
 	}
 }
 
+// wholeSingleDigits reports whether p's anchor is its whole phrase and
+// each element reads only as itself or, a numeral, as its single digit
+// (八 for 8 and eight): what both direct literal paths need of a pattern.
+func wholeSingleDigits(p *cpattern) bool {
+	if p.anchor != 0 || p.anchorEnd != len(p.elems) {
+		return false
+	}
+	for i := range p.elems {
+		if t := &p.elems[i].tok; t.Digits != "" && (len(t.Digits) != 1 || t.Compound) {
+			return false
+		}
+	}
+	return true
+}
+
 // directASCII reports whether, in ASCII text, each occurrence of p's
 // anchor is an occurrence of p that nothing cancels: the anchor is the
 // whole phrase; each element is a word or character without a digit
@@ -68,14 +83,8 @@ func (e *Engine) buildLiteral() {
 // plain pattern's match is always "exact", so the short-Latin guard never
 // applies.
 func directASCII(p *cpattern) bool {
-	if p.anchor != 0 || p.anchorEnd != len(p.elems) {
+	if !wholeSingleDigits(p) {
 		return false
-	}
-	for i := range p.elems {
-		// A character reads only as itself or, a numeral, as its digit.
-		if t := &p.elems[i].tok; t.Digits != "" && (len(t.Digits) != 1 || t.Compound) {
-			return false
-		}
 	}
 	g := p.guards
 	for _, list := range [][][]elem{g.followed, g.preceded, g.inside} {

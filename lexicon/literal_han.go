@@ -24,14 +24,8 @@ import (
 // has a digit reading (they are compared character by character), and
 // the rule has no exceptions and no allowed phrases.
 func hanDirect(p *cpattern) bool {
-	if p.anchor != 0 || p.anchorEnd != len(p.elems) || p.rule == nil ||
-		len(p.rule.exceptions) > 0 || len(p.rule.allow) > 0 {
+	if !wholeSingleDigits(p) || p.rule == nil || len(p.rule.exceptions) > 0 || len(p.rule.allow) > 0 {
 		return false
-	}
-	for i := range p.elems {
-		if t := &p.elems[i].tok; t.Digits != "" && (len(t.Digits) != 1 || t.Compound) {
-			return false
-		}
 	}
 	g := p.guards
 	for _, list := range [][][]elem{g.followed, g.preceded, g.inside} {
