@@ -26,6 +26,20 @@ func (ps *pulls) open(worker string) rooms.OpenFunc {
 	return func(u, _ string) (ingest.Source, error) { return recorded{ps: ps, url: u}, nil }
 }
 
+// stayPut fails the test if any room starts a pull again within three
+// lease periods (3 s claims).
+func (ps *pulls) stayPut(t *testing.T, when string) {
+	t.Helper()
+	before, _, _ := ps.Report(time.Time{})
+	deadline := time.Now().Add(3 * 3 * time.Second)
+	for time.Now().Before(deadline) {
+		if starts, _, _ := ps.Report(time.Time{}); !testutil.SameCounts(starts, before) {
+			t.Fatalf("rooms moved %s: %v, then %v", when, before, starts)
+		}
+		time.Sleep(100 * time.Millisecond) // polling interval, not a wait for an outcome
+	}
+}
+
 // recorded is endless, recording its runs in pulls.
 type recorded struct {
 	ps  *pulls
@@ -102,14 +116,7 @@ func TestRebalanceWhenAWorkerJoins(t *testing.T) {
 	t.Logf("rooms spread a %d / b %d %v after b joined", len(la), len(lb), spread.Round(10*time.Millisecond))
 
 	// Nothing moves once even: watched for three lease periods.
-	before, _, _ := ps.Report(time.Time{})
-	deadline := time.Now().Add(3 * 3 * time.Second)
-	for time.Now().Before(deadline) {
-		if starts, _, _ := ps.Report(time.Time{}); !testutil.SameCounts(starts, before) {
-			t.Fatalf("rooms moved again after the spread: %v, then %v", before, starts)
-		}
-		time.Sleep(100 * time.Millisecond) // polling interval, not a wait for an outcome
-	}
+	ps.stayPut(t, "after the spread")
 	starts, overlap, _ := ps.Report(time.Time{})
 	for _, id := range ids {
 		if n := starts["http://media.test/"+id]; n > 2 {
@@ -260,15 +267,8 @@ func TestBusyWorkerShedsRooms(t *testing.T) {
 	t.Logf("three rooms handed over %v after the worker turned busy", time.Since(shed).Round(100*time.Millisecond))
 	testutil.WaitFor(t, 10*time.Second, "every room on one worker", func() bool { _, _, ok := split(); return ok })
 
-	before, _, _ := ps.Report(time.Time{})
 	na, nb, _ := split()
-	deadline := time.Now().Add(3 * 3 * time.Second) // three lease periods
-	for time.Now().Before(deadline) {
-		if starts, _, _ := ps.Report(time.Time{}); !testutil.SameCounts(starts, before) {
-			t.Fatalf("rooms moved while a is between calm and busy (a %d, b %d): %v, then %v", na, nb, before, starts)
-		}
-		time.Sleep(100 * time.Millisecond) // polling interval, not a wait for an outcome
-	}
+	ps.stayPut(t, fmt.Sprintf("while a is between calm and busy (a %d, b %d)", na, nb))
 	if _, overlap, _ := ps.Report(time.Time{}); overlap > 3*time.Second {
 		t.Errorf("a room was pulled by two workers for %v, longer than one lease period", overlap)
 	}
