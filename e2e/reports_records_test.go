@@ -113,9 +113,14 @@ func TestReportersEarnTheirWeight(t *testing.T) {
 	if !strings.Contains(va.Context, "goose down") {
 		t.Errorf("the alert's transcript lacks the reported moment: %q", va.Context)
 	}
-	var q api.CaseList
-	testutil.DoJSON(t, http.MethodGet, r.base+"/v1/cases?room=shop", r.compliance, "", &q)
-	if len(q.Cases) == 0 || q.Cases[0].Corroboration == nil || q.Cases[0].Corroboration.Reports != 3 {
-		t.Errorf("the shop's case does not carry its corroboration: %+v", q.Cases)
-	}
+	// The case builder reads the reports on a consumer of its own: its
+	// corroboration follows them a moment later.
+	testutil.Eventually(t, 15*time.Second, func() error {
+		var q api.CaseList
+		testutil.DoJSON(t, http.MethodGet, r.base+"/v1/cases?room=shop", r.compliance, "", &q)
+		if len(q.Cases) == 0 || q.Cases[0].Corroboration == nil || q.Cases[0].Corroboration.Reports != 3 {
+			return fmt.Errorf("the shop's case does not carry its corroboration: %+v", q.Cases)
+		}
+		return nil
+	})
 }
