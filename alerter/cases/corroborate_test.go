@@ -54,9 +54,12 @@ func TestCorroboratedCaseRanksHigher(t *testing.T) {
 	report("p4", "r2", "h3", 0.2, true, true, "b1") // a new reporter in a flood
 	report("p5", "r1", "h4", 0.2, true, true, "a1") // flooded only: no rank
 	var cs []Case
-	testutil.WaitFor(t, 20*time.Second, "case b1 corroborated by 4 reporters", func() bool {
-		c, err := st.Get(ctx, "b1")
-		return err == nil && c.Corroboration != nil && c.Corroboration.Reports == 4
+	// One consumer reads the reports in order: p5, the last, has reached
+	// a1 once it carries a reporter.
+	testutil.WaitFor(t, 20*time.Second, "case b1 corroborated by 4 reporters, a1 by the last report", func() bool {
+		b, err := st.Get(ctx, "b1")
+		a, aerr := st.Get(ctx, "a1")
+		return err == nil && aerr == nil && b.Corroboration != nil && b.Corroboration.Reports == 4 && a.Corroboration != nil
 	})
 	cs, _, err = st.List(Filter{})
 	if err != nil {
