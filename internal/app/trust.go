@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/earshot/earshot/cluster/lease"
 	"github.com/earshot/earshot/cluster/utt"
 	"github.com/earshot/earshot/trust"
@@ -35,13 +37,19 @@ func (s *Service) startTrust(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	kv, err := trust.EnsureBucket(sctx, js, trust.BucketOptions{Window: c.Trust.WindowDays, History: c.Trust.HistoryDays,
-		Replicas: c.Cluster.Replicas, MaxBytes: s.bounds.trust})
-	if err != nil {
+	// The bucket and the lease are made like every other start-up step
+	// (retryStep: a JetStream cluster may leave one of several concurrent
+	// creates unanswered); the ledger's load has its own 10 s.
+	var kv jetstream.KeyValue
+	if err := s.retryStep(ctx, "trust bucket", func(ctx context.Context) (err error) {
+		kv, err = trust.EnsureBucket(ctx, js, trust.BucketOptions{Window: c.Trust.WindowDays, History: c.Trust.HistoryDays,
+			Replicas: c.Cluster.Replicas, MaxBytes: s.bounds.trust})
+		return err
+	}); err != nil {
 		return err
 	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	s.trust.view = trust.NewView(c.Trust.WindowDays, c.Trust.HistoryDays, nil)
 	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	s.trust.stop = stop
@@ -57,8 +65,11 @@ func (s *Service) startTrust(ctx context.Context) error {
 	if !c.Cluster.Has("index") {
 		return nil
 	}
-	if s.trust.leases, err = lease.Open(sctx, js, lease.Options{Bucket: TrustLeaseBucket, Holder: s.roles.holder,
-		Replicas: c.Cluster.Replicas, MaxBytes: s.bounds.trustLease, Logger: s.log.With("role", "trust")}); err != nil {
+	if err := s.retryStep(ctx, "trust lease", func(ctx context.Context) (err error) {
+		s.trust.leases, err = lease.Open(ctx, js, lease.Options{Bucket: TrustLeaseBucket, Holder: s.roles.holder,
+			Replicas: c.Cluster.Replicas, MaxBytes: s.bounds.trustLease, Logger: s.log.With("role", "trust")})
+		return err
+	}); err != nil {
 		return err
 	}
 	sources := append(trust.DefaultSources(), trust.Source{Stream: utt.Stream, Filter: utt.StoredPrefix + ".>",
