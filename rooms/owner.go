@@ -3,6 +3,8 @@ package rooms
 import (
 	"context"
 	"time"
+
+	"github.com/earshot/earshot/internal/ctxtime"
 )
 
 // Owner decides which worker of a cluster pulls a registered room: with
@@ -50,7 +52,7 @@ func (r *Registry) own(ctx context.Context, e *entry, id string) bool {
 	n, _ := o.(Notifier)
 	for !o.Acquire(ctx, id) {
 		r.setState(e, StateElsewhere, reasonElsewhere, 0)
-		if !wait(ctx, ownerPoll) { // at most 4 tries a second, free or not
+		if !ctxtime.Sleep(ctx, ownerPoll) { // at most 4 tries a second, free or not
 			return false
 		}
 		if n == nil {
@@ -67,18 +69,6 @@ func (r *Registry) own(ctx context.Context, e *entry, id string) bool {
 		t.Stop()
 	}
 	return ctx.Err() == nil
-}
-
-// wait sleeps d or until ctx ends (false).
-func wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
 
 // whileOwned is ctx cancelled when this worker loses id's claim.

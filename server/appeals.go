@@ -82,11 +82,9 @@ func (s *Server) postAppeal(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listAppeals(w http.ResponseWriter, r *http.Request) {
-	for k := range r.URL.Query() {
-		if k != "state" {
-			writeError(w, api.CodeBadQuery, fmt.Sprintf("unknown parameter %q: want state", k))
-			return
-		}
+	if err := onlyParams(r.URL.Query(), "state"); err != nil {
+		writeError(w, api.CodeBadQuery, err.Error())
+		return
 	}
 	aps, err := s.opts.Appeals.List(r.Context(), r.URL.Query().Get("state"))
 	if errors.Is(err, appeal.ErrInvalid) {

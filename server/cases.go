@@ -113,10 +113,8 @@ var caseParams = []string{"category", "room", "anchor", "merchant", "assignee", 
 
 func caseFilter(r *http.Request) (cases.Filter, error) {
 	v := r.URL.Query()
-	for k := range v {
-		if !slices.Contains(caseParams, k) {
-			return cases.Filter{}, fmt.Errorf("unknown parameter %q: want %s", k, strings.Join(caseParams, ", "))
-		}
+	if err := onlyParams(v, caseParams...); err != nil {
+		return cases.Filter{}, err
 	}
 	f := cases.Filter{Category: v.Get("category"), Room: v.Get("room"), Anchor: v.Get("anchor"),
 		Merchant: v.Get("merchant"), Assignee: v.Get("assignee"), State: v.Get("state")}

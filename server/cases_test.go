@@ -183,6 +183,11 @@ func TestCaseErrors(t *testing.T) {
 		{"GET", "/v1/cases?limit=0", "", 400, api.CodeBadQuery},
 		{"GET", "/v1/cases?colour=red", "", 400, api.CodeBadQuery},
 		{"GET", "/v1/escalations?colour=red", "", 400, api.CodeBadQuery},
+		// A filter given twice is refused, not read as its first value.
+		{"GET", "/v1/cases?room=room-b&room=room-c", "", 400, api.CodeBadQuery},
+		{"GET", "/v1/escalations?room=room-b&room=room-c", "", 400, api.CodeBadQuery},
+		{"GET", "/v1/appeals?state=pending&state=upheld", "", 400, api.CodeBadQuery},
+		{"GET", "/v1/appeals?colour=red", "", 400, api.CodeBadQuery},
 		// A body over the limit is 413 too_large, not a malformed body.
 		{"POST", "/v1/cases/" + b.ID + "/notes", `{"text":"` + strings.Repeat("a", 70<<10) + `"}`, 413, api.CodeTooLarge},
 		{"POST", "/v1/cases/decisions", `{"ids":["` + b.ID + `"],"decision":"dismissed","note":"` + strings.Repeat("a", 70<<10) + `"}`, 413, api.CodeTooLarge},

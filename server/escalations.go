@@ -50,10 +50,8 @@ var escalationParams = []string{"room", "level", "category", "since", "limit"}
 
 func parseEscalationQuery(r *http.Request, now time.Time) (escalation.Query, error) {
 	v := r.URL.Query()
-	for k := range v {
-		if !slices.Contains(escalationParams, k) {
-			return escalation.Query{}, fmt.Errorf("unknown parameter %q: want %s", k, strings.Join(escalationParams, ", "))
-		}
+	if err := onlyParams(v, escalationParams...); err != nil {
+		return escalation.Query{}, err
 	}
 	q := escalation.Query{Room: v.Get("room"), Level: v.Get("level"), Category: v.Get("category"),
 		Since: now.Add(-api.DefaultEscalationSince), Limit: api.DefaultEscalationLimit}

@@ -121,11 +121,9 @@ func (s *Server) deleteWebhook(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) listDeliveries(w http.ResponseWriter, r *http.Request) {
-	for k := range r.URL.Query() {
-		if k != "limit" {
-			writeError(w, api.CodeBadQuery, fmt.Sprintf("unknown parameter %q: want limit", k))
-			return
-		}
+	if err := onlyParams(r.URL.Query(), "limit"); err != nil {
+		writeError(w, api.CodeBadQuery, err.Error())
+		return
 	}
 	limit := defaultDeliveryPage
 	if l := r.URL.Query().Get("limit"); l != "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/nats-io/nuid"
 
 	"github.com/earshot/earshot/alerter"
+	"github.com/earshot/earshot/internal/ctxtime"
 )
 
 // LeaderKey is the claim the ledger's writer holds.
@@ -124,13 +125,13 @@ func (l *Ledger) run(ctx context.Context) {
 		if c := l.opts.Claim; c != nil {
 			ok, err := c.TryTake(ctx, LeaderKey)
 			if err != nil || !ok {
-				sleep(ctx, time.Second)
+				ctxtime.Sleep(ctx, time.Second)
 				continue
 			}
 		}
 		if err := l.lead(ctx); err != nil && ctx.Err() == nil {
 			l.opts.Logger.Warn("trust: ledger stopped, starting again", "err", err)
-			sleep(ctx, time.Second)
+			ctxtime.Sleep(ctx, time.Second)
 		}
 	}
 	if c := l.opts.Claim; c != nil && c.Holds(LeaderKey) {
@@ -288,7 +289,7 @@ func (l *Ledger) process(ctx context.Context, batch []Msg) error {
 		}
 		if !errors.Is(err, errConflict) {
 			l.opts.Logger.Warn("trust: flush failed, retrying", "err", err)
-			sleep(ctx, min(time.Duration(attempt+1)*200*time.Millisecond, 5*time.Second))
+			ctxtime.Sleep(ctx, min(time.Duration(attempt+1)*200*time.Millisecond, 5*time.Second))
 		}
 	}
 }
@@ -362,13 +363,4 @@ func (l *Ledger) checkpoint(ctx context.Context, mark string) (uint64, error) {
 		return 0, fmt.Errorf("trust: checkpoint of %s: %q: %w", mark, data, err)
 	}
 	return seq, nil
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-	case <-t.C:
-	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/cluster/lease"
+	"github.com/earshot/earshot/internal/ctxtime"
 )
 
 // claimWatch keeps the bucket's room claims in memory from one KV watch,
@@ -53,7 +54,7 @@ func (w *claimWatch) run(ctx context.Context, kv jetstream.KeyValue) {
 		wa, err := kv.Watch(ctx, roomPrefix+">")
 		if err != nil {
 			w.log.Warn("room claims not watched; every room not held here is asked about in NATS", "err", err)
-			if !sleep(ctx, w.ttl) {
+			if !ctxtime.Sleep(ctx, w.ttl) {
 				return
 			}
 			continue
@@ -154,17 +155,5 @@ func (w *claimWatch) sweep(ctx context.Context) {
 			}
 		}
 		w.mu.Unlock()
-	}
-}
-
-// sleep waits d or until ctx ends (false).
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }

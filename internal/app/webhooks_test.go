@@ -249,7 +249,7 @@ func TestWebhookAPIRefuses(t *testing.T) {
 	if code := testutil.DoJSON(t, http.MethodPost, base+"/v1/webhooks/"+cfgID+"/deliveries/dlv_nosuch/redeliver", tok, "", &e); code != http.StatusNotFound || e.Error.Code != api.CodeUnknownDelivery {
 		t.Errorf("redeliver of an unknown delivery: %d %+v", code, e.Error)
 	}
-	for _, q := range []string{"limit=0", "limit=x", "colour=red"} {
+	for _, q := range []string{"limit=0", "limit=x", "colour=red", "limit=5&limit=6"} {
 		if code, b := testutil.Do(t, http.MethodGet, base+"/v1/webhooks/"+cfgID+"/deliveries?"+q, tok, ""); code != http.StatusBadRequest || !strings.Contains(string(b), "bad_query") {
 			t.Errorf("?%s: %d %s, want 400 bad_query", q, code, b)
 		}

@@ -75,6 +75,11 @@ var rules = []rule{
 		Not:  []string{"./..."}, Allow: []string{"./internal/spool"},
 	},
 	{
+		Doc:  "internal/ctxtime/doc.go: This package must never keep state or start goroutines (it knows no earshot package).",
+		From: []string{"./internal/ctxtime"},
+		Not:  []string{"./..."}, Allow: []string{"./internal/ctxtime"},
+	},
+	{
 		Doc:    "internal/gctune/doc.go: This package must never be called from a library package (it changes process-wide state: only cmd/ calls it).",
 		From:   []string{"./..."},
 		Except: []string{"./cmd/..."},
