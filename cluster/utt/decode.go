@@ -1,6 +1,7 @@
 package utt
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"math"
@@ -30,6 +31,9 @@ var parsers fastjson.ParserPool
 
 // decodeBody fills m from the JSON object data.
 func decodeBody(data []byte, m *Message) error {
+	if tooDeep(data) {
+		return fmt.Errorf("nested deeper than %d levels (a word's field is 3 deep)", maxDepth)
+	}
 	// The parser alone reads numbers such as 007 and escapes such as \0;
 	// the validator holds the body to the JSON grammar first.
 	if err := fastjson.ValidateBytes(data); err != nil {
@@ -51,6 +55,46 @@ func decodeBody(data []byte, m *Message) error {
 		}
 	})
 	return err
+}
+
+// maxDepth bounds a body's nesting before fastjson reads it. The
+// schema's deepest value is a word's field (the object, its words array, a
+// word: 3 levels), so no body deeper than that is valid; and fastjson's
+// validator has no depth limit and builds its error for a broken, deeply
+// nested body in time that grows with the cube of the depth: 8,000 '['
+// took 6 s, 100,000 hours, while the scanner held the room's partition.
+const maxDepth = 8
+
+// tooDeep reports whether data nests arrays and objects more than maxDepth
+// deep (brackets inside strings do not count). Bodies with few brackets,
+// which is nearly all, are passed by two vectorized counts.
+func tooDeep(data []byte) bool {
+	if bytes.Count(data, []byte{'['})+bytes.Count(data, []byte{'{'}) <= maxDepth {
+		return false
+	}
+	depth, inString, escaped := 0, false, false
+	for _, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > maxDepth {
+				return true
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return false
 }
 
 var (

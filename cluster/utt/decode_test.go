@@ -3,8 +3,10 @@ package utt
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -115,4 +117,34 @@ func BenchmarkDecode(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestDecodeRefusesDeepNesting: a body nested deeper than any valid message
+// is refused at once naming the depth. fastjson's validator alone took 6 s
+// for 8,000 '[' and hours for 100,000, holding the room's partition (found
+// publishing to earshot.utt.<room> by hand); brackets in strings and a
+// message of 2,000 words (many objects, 3 deep) are still read.
+func TestDecodeRefusesDeepNesting(t *testing.T) {
+	manyWords, _ := json.Marshal(Message{Schema: 1, Session: "s", Utterance: 1, Text: "w",
+		Words: slices.Repeat([]Word{{Text: "w", EndMs: 1}}, MaxWords)})
+	cases := []struct {
+		name, body string
+		deep       bool
+	}{
+		{"100,000 arrays", strings.Repeat("[", 100_000), true},
+		{"3,000 arrays, closed", strings.Repeat("[", 3000) + strings.Repeat("]", 3000), true},
+		{"deep in a word", `{"schema":1,"session":"s","utterance":1,"words":[{"text":` + strings.Repeat("[", 50_000) + `}]}`, true},
+		{"deep in an unknown field", `{"schema":1,"session":"s","utterance":1,"x":` + strings.Repeat(`{"a":`, 9) + `1` + strings.Repeat("}", 9) + `}`, true},
+		{"brackets in text", `{"schema":1,"session":"s","utterance":1,"text":"[[[[[[[[[[{{{{{{{{{{ \" [[[[[[[[["}`, false},
+		{"2,000 words", string(manyWords), false},
+	}
+	for _, c := range cases {
+		_, _, err := Decode("earshot.uttp.0.r1", []byte(c.body))
+		switch {
+		case c.deep && (!errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "nested deeper than")):
+			t.Errorf("%s: err %v, want ErrInvalid naming the nesting", c.name, err)
+		case !c.deep && err != nil:
+			t.Errorf("%s: refused: %v", c.name, err)
+		}
+	}
 }
