@@ -237,19 +237,13 @@ func (s *Scan) answer(hdr nats.Header, a Answer, worth bool) {
 // the caller acks it, so it never blocks its partition.
 func (s *Scan) dead(msg jetstream.Msg, reason error) {
 	s.Stats.Dead.Add(1)
-	d := nats.NewMsg(DLQSubject)
-	d.Data = msg.Data()
-	d.Header.Set(HeaderReason, reason.Error())
-	d.Header.Set(HeaderSubject, msg.Subject())
-	if id := msg.Headers().Get(nats.MsgIdHdr); id != "" {
-		d.Header.Set(nats.MsgIdHdr, "dlq:"+id)
-	}
+	d := deadLetter(msg.Subject(), msg.Data(), msg.Headers(), reason.Error(), s.nc.MaxPayload())
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if _, err := s.js.PublishMsg(ctx, d); err != nil {
-		s.opts.Logger.Error("dead-letter publish failed; dropping the message", "subject", msg.Subject(), "reason", reason, "err", err)
+		s.opts.Logger.Error("dead-letter publish failed; dropping the message", "subject", msg.Subject(), "reason", d.Header.Get(HeaderReason), "err", err)
 	} else {
-		s.opts.Logger.Warn("utterance message refused", "subject", msg.Subject(), "reason", reason)
+		s.opts.Logger.Warn("utterance message refused", "subject", msg.Subject(), "reason", d.Header.Get(HeaderReason))
 	}
 }
 
