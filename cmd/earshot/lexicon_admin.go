@@ -39,7 +39,8 @@ Columns, in this order unless a header row names them (any order; "lang" and
             does not fire (the rule's allow list)
 A header row needs phrase, category, severity and reminder; language and allow
 may be left out. Rows sharing category, severity, language and reminder become
-one rule with a pattern per row. A row with an allow value and no phrase adds to the
+one rule with a pattern per row. A file whose header is only "allow" (or
+"whitelist", "白名单") is a bare allow list: one allowed phrase per row, no rules. A row with an allow value and no phrase adds to the
 lexicon-level allow list, so a 白名单 file imports as is.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -162,23 +162,45 @@ func readCSV(file string, r io.Reader) ([]csvRow, error) {
 	return rows, nil
 }
 
+// isHeader reports whether rec names columns: it has a phrase column, or
+// it is the header of a bare allow list (allow, whitelist or 白名单, and
+// only known column names), the way other filters export a 白名单.
 func isHeader(rec []string) bool {
+	allow, known := false, true
 	for _, f := range rec {
-		if strings.EqualFold(strings.TrimSpace(f), "phrase") {
+		switch name := columnName(f); {
+		case name == "phrase":
 			return true
+		case name == "allow":
+			allow = true
+		case name != "" && !slices.Contains(csvColumns, name):
+			known = false
 		}
 	}
-	return false
+	return allow && known
+}
+
+// columnName is a header field's column: lower case, with the other
+// names files use for a column.
+func columnName(f string) string {
+	name := strings.ToLower(strings.TrimSpace(f))
+	switch name {
+	case "languages", "lang":
+		return "language"
+	case "whitelist", "白名单":
+		return "allow"
+	}
+	return name
 }
 
 func headerColumns(file string, rec []string) (map[string]int, error) {
 	col := map[string]int{}
 	for i, f := range rec {
-		name := strings.ToLower(strings.TrimSpace(f))
-		if name == "languages" || name == "lang" {
-			name = "language"
-		}
-		col[name] = i
+		col[columnName(f)] = i
+	}
+	if _, ok := col["phrase"]; !ok {
+		// A bare allow list: every row is allowed phrases, no rule.
+		return col, nil
 	}
 	for _, need := range []string{"phrase", "category", "severity", "reminder"} {
 		if _, ok := col[need]; !ok {

@@ -50,3 +50,30 @@ func TestImportCSVWithoutAllow(t *testing.T) {
 		t.Errorf("no allow column, but the YAML has one:\n%s", out)
 	}
 }
+
+// TestImportCSVAllowListFile: a 白名单 exported by another filter is a
+// list of words under one header (allow, whitelist or 白名单); it imports
+// as the lexicon's allow list, with no rule. Before, the header was read
+// as a phrase row and the import failed on its empty category.
+func TestImportCSVAllowListFile(t *testing.T) {
+	for _, header := range []string{"allow", "Allow", "whitelist", "白名单"} {
+		in := header + "\n特效妆\nbest before\n\n最近\n"
+		out, err := ImportCSV("white.csv", "white", strings.NewReader(in))
+		if err != nil {
+			t.Errorf("header %q: %v", header, err)
+			continue
+		}
+		lx, err := lexicon.Parse("white.yaml", out)
+		if err != nil {
+			t.Fatalf("header %q: %v\n%s", header, err, out)
+		}
+		if got := strings.Join(lx.Allow, "|"); got != "特效妆|best before|最近" || len(lx.Rules) != 0 {
+			t.Errorf("header %q: allow %q and %d rules, want 特效妆|best before|最近 and none", header, got, len(lx.Rules))
+		}
+	}
+	// A header naming a phrase column still needs the rule's columns.
+	if _, err := ImportCSV("half.csv", "half", strings.NewReader("phrase,allow\n特效,特效妆\n")); err == nil ||
+		!strings.Contains(err.Error(), `no "category" column`) {
+		t.Errorf("phrase without category: err %v, want the missing column named", err)
+	}
+}

@@ -12,6 +12,8 @@ func FuzzImportCSV(f *testing.F) {
 	f.Add("phrase,category,severity,language,reminder\n加微信,private-goods,high,zh,不要\n")
 	f.Add("add me,private-goods,high,en,stop\n\"a,b\",x,y,z,w\n")
 	f.Add("phrase\n")
+	f.Add("白名单\n特效妆\nbest before|最近\n")
+	f.Add("allow,notes\n特效妆,x\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		out, err := ImportCSV("f.csv", "f", bytes.NewReader([]byte(in)))
 		if err != nil {
