@@ -42,6 +42,13 @@ rules:
     patterns: [{phrase: totally free, fuzzy: false}, {phrase: cure, fuzzy: false}]
     typed: true
     reminder: r
+  - id: pg-whatsapp
+    category: private-goods
+    severity: high
+    languages: [en]
+    patterns: [whatsapp]
+    typed: true
+    reminder: r
   - id: abs-free-plain
     category: price-fraud
     severity: medium
@@ -71,6 +78,11 @@ func TestSwitches(t *testing.T) {
 		{"c.u.r.e your skin", []string{"abs-free"}},
 		{"it is totally free today", []string{"abs-free", "abs-free-plain"}},
 		{"the bjc forum", []string{"pg-beijing"}},
+		{"add me on wh@tsapp", []string{"pg-whatsapp"}}, // @ typed for a
+		{"add me on wh@ts@pp", []string{"pg-whatsapp"}},
+		{"add me on whats.app", []string{"pg-whatsapp"}},
+		{"add me on w h a t s a p p", []string{"pg-whatsapp"}},
+		{"mail me at lily@shop.com", nil},
 		{"ship from the store today", nil},
 	}
 	for _, tt := range tests {

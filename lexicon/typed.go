@@ -92,7 +92,8 @@ func (e *Engine) typedHits(text string, toks []analysis.Token, han bool, tr *[]E
 }
 
 // typedTokens joins Latin words split by noise (c.u.r.e, c-u-r-e, and
-// single letters f r e e) and squeezes every word; it reports whether any
+// single letters f r e e; an @ alone between letters is read as the a it
+// stands for, wh@tsapp) and squeezes every word; it reports whether any
 // token changed.
 func typedTokens(text string, toks []analysis.Token) ([]analysis.Token, bool) {
 	out := make([]analysis.Token, 0, len(toks))
@@ -116,6 +117,9 @@ func typedTokens(text string, toks []analysis.Token) ([]analysis.Token, bool) {
 		if j > i {
 			var b strings.Builder
 			for k := i; k <= j; k++ {
+				if k > i && kind == noiseMark && text[toks[k-1].End:toks[k].Start] == "@" {
+					b.WriteByte('a') // wh@tsapp: @ typed for the a it looks like
+				}
 				b.WriteString(toks[k].Text)
 			}
 			w = b.String()
