@@ -31,9 +31,10 @@ func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, sc 
 	if len(e.contactPats) == 0 {
 		return
 	}
+	mails := emails(text, toks)
 	spans := map[string][]span{
-		"email":  emails(text, toks),
-		"url":    urls(text, toks),
+		"email":  mails,
+		"url":    outside(urls(text, toks), mails),
 		"handle": handles(toks),
 	}
 	for _, p := range e.contactPats {
@@ -119,19 +120,81 @@ func emails(text string, toks []analysis.Token) []span {
 	var out []span
 	for i := 1; i < len(toks); i++ {
 		c, n := mark(text, toks, i)
-		if c != '@' || !label(&toks[i-1]) {
+		if c != '@' || !userLabel(&toks[i-1]) {
 			continue
 		}
 		end, labels := domainAt(text, toks, i+n)
 		if labels == 0 || end == 0 {
 			continue
 		}
-		start := i - 1
-		for start > 0 && len(toks[start-1].Text) == 1 && label(&toks[start-1]) && len(toks[start].Text) == 1 {
-			start-- // a user name spelled out: j o h n at ...
-		}
-		out = append(out, span{s: start, e: end, via: "contact", score: 0.9})
+		out = append(out, span{s: userStart(text, toks, i-1), e: end, via: "contact", score: 0.9})
 		i = end - 1
+	}
+	return out
+}
+
+// userLabel is a token an e-mail user name is made of: a label, or a digit
+// said in Chinese (幺三八 艾特 qq 点 com: a QQ number's address).
+func userLabel(t *analysis.Token) bool { return label(t) || (t.Han != 0 && t.IsDigit()) }
+
+// userStart walks back from token last, the end of a user name, over what
+// the name is made of: characters spelled one by one (j o h n, one two
+// three) and labels joined by a dot, an underscore or a dash, written
+// (lily.shop, lily_shop) or said (john dot smith, john underscore smith,
+// lily 下划线 shop). It returns the name's first token.
+func userStart(text string, toks []analysis.Token, last int) int {
+	start := last
+	for start > 0 {
+		if oneChar(&toks[start]) && oneChar(&toks[start-1]) {
+			start--
+			continue
+		}
+		n, ok := joinerBefore(text, toks, start)
+		if !ok || start-1-n < 0 || !userLabel(&toks[start-1-n]) {
+			break
+		}
+		start -= 1 + n
+	}
+	return start
+}
+
+// joinerBefore reports whether a separator of a user name comes right
+// before token i, and how many tokens it is (0 when written).
+func joinerBefore(text string, toks []analysis.Token, i int) (n int, ok bool) {
+	switch strings.TrimSpace(gapBefore(text, toks, i)) {
+	case ".", "_", "-", "．", "＿":
+		return 0, true
+	}
+	if i < 2 {
+		return 0, false
+	}
+	switch t := &toks[i-1]; {
+	case t.Kind == analysis.Word && (t.Text == "dot" || t.Text == "underscore" || t.Text == "dash" || t.Text == "hyphen"):
+		return 1, true
+	case t.Han == '点':
+		return 1, true
+	case t.Han == '线' && i >= 4 && toks[i-3].Han == '下' && toks[i-2].Han == '划':
+		return 3, true
+	}
+	return 0, false
+}
+
+// outside keeps the spans of ss that overlap none of not: a web address
+// inside an e-mail address (its domain, a dotted user name) is that
+// address, already a hit of its own.
+func outside(ss, not []span) []span {
+	if len(not) == 0 {
+		return ss
+	}
+	out := ss[:0]
+	for _, s := range ss {
+		clear := true
+		for _, n := range not {
+			clear = clear && (s.e <= n.s || s.s >= n.e)
+		}
+		if clear {
+			out = append(out, s)
+		}
 	}
 	return out
 }
@@ -191,7 +254,7 @@ func handles(toks []analysis.Token) []span {
 	return out
 }
 
-// oneChar is a token of one Latin letter or one digit.
+// oneChar is a token of one Latin letter or one digit (8, eight, 八).
 func oneChar(t *analysis.Token) bool {
 	switch t.Kind {
 	case analysis.Word:
@@ -201,6 +264,8 @@ func oneChar(t *analysis.Token) bool {
 		return len(t.Digits) == 1 && !t.Compound // "eight" read out
 	case analysis.Number:
 		return len(t.Text) == 1
+	case analysis.Han:
+		return t.IsDigit() && len(t.Digits) == 1 // 八 read out
 	}
 	return false
 }
