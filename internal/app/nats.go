@@ -5,12 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nkeys"
 
 	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/alerter/natsembed"
@@ -56,6 +59,9 @@ func (s *Service) connectExternal() error {
 	opts := append([]nats.Option{nats.Name("earshot " + strings.Join(s.cfg.Cluster.Roles, ",")), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true), s.natsErrors()},
 		ClientTLS(s.cfg.NATS.ClientTLS)...)
 	if s.cfg.NATS.CredsFile != "" {
+		if err := checkCredsFile(s.cfg.NATS.CredsFile); err != nil {
+			return err
+		}
 		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
 	} else {
 		s.log.Warn("connecting to the external NATS without credentials (nats.creds_file is empty)", "url", s.cfg.NATS.URL)
@@ -65,6 +71,30 @@ func (s *Service) connectExternal() error {
 		return fmt.Errorf("connecting to NATS at %s: %w", s.cfg.NATS.URL, err)
 	}
 	s.nc = nc
+	return nil
+}
+
+// checkCredsFile reads a .creds file as nats.go will on every connect: a
+// user JWT and an nkey seed. nats.go reads it only while connecting, and
+// with RetryOnFailedConnect a file that is not creds looked like a NATS
+// that is down: the node retried until cluster.startup_timeout.
+func checkCredsFile(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("nats.creds_file: %w", err)
+	}
+	kp, err := nkeys.ParseDecoratedNKey(data)
+	if err != nil {
+		return fmt.Errorf("nats.creds_file %s: no user seed (want a file from `earshot creds`): %w", path, err)
+	}
+	kp.Wipe()
+	tok, err := jwt.ParseDecoratedJWT(data)
+	if err == nil {
+		_, err = jwt.DecodeUserClaims(tok)
+	}
+	if err != nil {
+		return fmt.Errorf("nats.creds_file %s: no user JWT (want a file from `earshot creds`): %w", path, err)
+	}
 	return nil
 }
 

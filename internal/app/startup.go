@@ -85,10 +85,13 @@ func (s *Service) beginStartup() error {
 	})
 	// No keep-alive: a client must not hold a connection to this listener
 	// when the API takes the address over.
-	s.boot.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	s.boot.srv.SetKeepAlivesEnabled(false)
-	s.httpLn, s.boot.addr = ln, ln.Addr().String()
-	go func() { _ = s.boot.srv.Serve(ln) }()
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv.SetKeepAlivesEnabled(false)
+	s.boot.srv, s.httpLn, s.boot.addr = srv, ln, ln.Addr().String()
+	// srv, not s.boot.srv: a start-up that fails at once (a creds file
+	// missing) ends the listener, and clears s.boot.srv, before this
+	// goroutine may have run.
+	go func() { _ = srv.Serve(ln) }()
 	return nil
 }
 

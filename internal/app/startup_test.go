@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -302,5 +303,59 @@ func TestDamagedSpoolReported(t *testing.T) {
 	_, body, err := get("http://" + svc.HTTPAddr() + "/readyz")
 	if err != nil || !strings.Contains(string(body), "damaged stretches of the local spool") {
 		t.Fatalf("/readyz: %v %s", err, body)
+	}
+}
+
+// TestBadCredsFileFailsAtOnce: a creds file that is missing or is not
+// creds fails start-up at once naming nats.creds_file, however long the
+// start-up may wait for NATS, and an api node's start-up listener, which
+// the failure ends at once, does not crash the process. Found by hand: a
+// garbage file was retried as "NATS RECONNECTING" until
+// cluster.startup_timeout, and a missing one crashed an api node 2 times in
+// 6 (the listener's goroutine read a server the failed start had cleared).
+func TestBadCredsFileFailsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.creds")
+	jwtOnly := filepath.Join(dir, "jwt-only.creds")
+	seedOnly := filepath.Join(dir, "seed-only.creds")
+	cl := natscluster.Start(t, 1, natstest.Authority(t))
+	good, err := os.ReadFile(natstest.CredsFile(t, cl.Auth, natsauth.User{Role: natsauth.RoleService, Name: "n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.Kill(0) // NATS down: only the file can fail start-up at once
+	jwtPart, seedPart, _ := bytes.Cut(good, []byte("************************* IMPORTANT"))
+	for path, data := range map[string][]byte{garbage: []byte("garbage\n"), jwtOnly: jwtPart, seedOnly: seedPart} {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name, file, want string
+		tries            int
+	}{
+		{"missing", filepath.Join(dir, "none.creds"), "no such file", 10},
+		{"garbage", garbage, "no user seed", 1},
+		{"a JWT without its seed", jwtOnly, "no user seed", 1},
+		{"a seed without its JWT", seedOnly, "no user JWT", 1},
+	}
+	for _, c := range cases {
+		for range c.tries {
+			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
+			cfg.HTTP.Addr = "127.0.0.1:0"
+			cfg.Recognizer.Engine = "none"
+			cfg.Cluster.Roles = []string{"api"}
+			cfg.NATS.URL, cfg.NATS.CredsFile = cl.URLs[0], c.file
+			cfg.Cluster.StartupTimeout = config.Duration(2 * time.Minute)
+			svc, err := Start(testutil.Context(t, 30*time.Second), cfg, testutil.Quiet())
+			if err == nil {
+				svc.Close(context.Background())
+				t.Fatalf("%s: started", c.name)
+			}
+			if !strings.Contains(err.Error(), "nats.creds_file") || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("%s: %v, want nats.creds_file and %q", c.name, err, c.want)
+			}
+		}
 	}
 }
