@@ -41,6 +41,10 @@ type ASCIIScanner struct {
 	start, end int32
 	kind       Kind
 	rewritten  bool
+	// pack holds a word's first eight normalized bytes, little-endian,
+	// zero beyond its end; n its normalized length (Packed).
+	pack uint64
+	n    int
 }
 
 // Reset starts scanning s.
@@ -60,6 +64,12 @@ func (z *ASCIIScanner) End() int32 { return z.end }
 
 // Kind is the current token's kind, Word or Number.
 func (z *ASCIIScanner) Kind() Kind { return z.kind }
+
+// Packed returns a Word's first eight normalized bytes as one integer
+// (little-endian, the rest zero) and its normalized length: a word of at
+// most eight bytes is its integer (no letter is a zero byte), which a
+// table keyed by it compares in one instruction. Undefined for a Number.
+func (z *ASCIIScanner) Packed() (uint64, int) { return z.pack, z.n }
 
 // Token returns the current token.
 func (z *ASCIIScanner) Token() ASCIIToken {
@@ -82,10 +92,17 @@ func (z *ASCIIScanner) Next() bool {
 			return true
 		}
 		if asciiLetter(c) {
+			// The packed bytes are lower case (c|0x20 of a letter), with
+			// no apostrophe: the normalized text's.
 			j, upper, apos := i+1, c <= 'Z', false
+			pack, n := uint64(c|0x20), 1
 			for j < len(s) {
-				if asciiLetter(s[j]) {
-					upper = upper || s[j] <= 'Z'
+				if d := s[j]; asciiLetter(d) {
+					upper = upper || d <= 'Z'
+					if n < 8 {
+						pack |= uint64(d|0x20) << (8 * n)
+					}
+					n++
 					j++
 					continue
 				}
@@ -101,6 +118,7 @@ func (z *ASCIIScanner) Next() bool {
 				w = z.lower(w)
 			}
 			z.i, z.text, z.start, z.end, z.kind, z.rewritten = j, w, int32(i), int32(j), Word, upper || apos
+			z.pack, z.n = pack, n
 			return true
 		}
 		if c >= 0x80 {

@@ -25,6 +25,9 @@ func checkASCIIScanner(t *testing.T, s string) {
 		if !ok {
 			break
 		}
+		if p, n := z.Packed(); tok.Kind == Word && (n != len(tok.Text) || p != pack8(tok.Text)) {
+			t.Fatalf("%q: word %q packed as %#x, length %d", s, tok.Text, p, n)
+		}
 		gs = append(gs, got{ASCIIToken{Text: strings.Clone(tok.Text), Start: tok.Start, End: tok.End, Kind: tok.Kind}, r})
 	}
 	cut := firstNonASCII(s)
@@ -51,12 +54,22 @@ func checkASCIIScanner(t *testing.T, s string) {
 	}
 }
 
+// pack8 is Packed's integer of a normalized word, byte by byte.
+func pack8(w string) uint64 {
+	var p uint64
+	for i := 0; i < len(w) && i < 8; i++ {
+		p |= uint64(w[i]) << (8 * i)
+	}
+	return p
+}
+
 // TestASCIIScannerEqualsTokenize is the differential test of the scanner
 // against Tokenize over random ASCII texts: capitals, apostrophes,
 // fillers, digits, number, digit and repeat words alone and together,
 // punctuation, and a byte that is not ASCII now and then.
 func TestASCIIScannerEqualsTokenize(t *testing.T) {
 	pool := strings.Fields("buy NOW Don't it's a'b 'x y' um uh UMM er hmm eight 8 one 1 twenty oh OH five " +
+		"whatsapp WhatsApp whats'app abcdefgh abcdefghi ABCDEFGHIJ pre'orders " +
 		"double triple hundred ten Thirteen 3 12 007 x1y2 ABC'DEF , . ! ? - ' '' café")
 	rng := rand.New(rand.NewPCG(7, 8))
 	for range 3000 {

@@ -61,7 +61,16 @@ type anode struct {
 	// pinyin, initials, letters: verifier.cover). Only such elements are
 	// advanced again on the same word.
 	cover bool
+	// lit: nodeIndirect when an output here is not direct, nodeHanIndirect
+	// when one is not hanDirect (literal.go, literal_han.go): the literal
+	// paths learn it from the node they reach, not pattern by pattern.
+	lit uint8
 }
+
+const (
+	nodeIndirect uint8 = 1 << iota
+	nodeHanIndirect
+)
 
 // outputs are the patterns whose anchor ends at node.
 func (a *automaton) outputs(node int32) []int32 {

@@ -28,14 +28,15 @@ type Engine struct {
 	keyIDs      map[string]int32 // candidate key -> dense id
 	kt          keyTables        // the keys by kind, for the hot path
 	auto        *automaton
-	noIndex     bool   // tests: every pattern is a candidate
-	lit         bool   // ASCII text takes the literal path (literal.go)
-	noLit       bool   // tests: never take it
-	noReadings  bool   // tokens need no pinyin (readingsUnused)
-	needSeen    bool   // something reads the keys a call saw (seenNeeded)
-	litWords    strIDs // word -> litInfo index (literal.go)
-	litInfo     []litWord
-	ruleRank    []int32 // rule index-1 -> rank by id (literal.go)
+	noIndex     bool     // tests: every pattern is a candidate
+	lit         bool     // ASCII text takes the literal path (literal.go)
+	noLit       bool     // tests: never take it
+	noReadings  bool     // tokens need no pinyin (readingsUnused)
+	needSeen    bool     // something reads the keys a call saw (seenNeeded)
+	litWords    litTab   // word -> what the literal path reads of it (literal.go)
+	ruleRank    []int32  // rule index-1 -> rank by id (literal.go)
+	litPats     []litPat // pattern id -> what the literal paths read of it
+	litTmpl     []Hit    // pattern id -> its Hit on a literal path, but the span
 	digitPats   []*cpattern
 	contactPats []*cpattern
 	maxPrefix   int     // longest wildcard prefix, 0 when none

@@ -1,11 +1,6 @@
 package lexicon
 
 import (
-	"cmp"
-	"slices"
-	"strings"
-	"time"
-
 	"github.com/earshot/earshot/analysis"
 )
 
@@ -45,17 +40,8 @@ func (e *Engine) buildLiteral() {
 		p.guarded = len(g.followed)+len(g.preceded)+len(g.inside) > 0
 	}
 	e.buildLitWords()
-	// ruleRank orders rules as sortedCopy does at equal starts: by id,
-	// then lexicon order.
-	order := make([]int32, len(e.rules))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(e.rules[x].rule.ID, e.rules[y].rule.ID) })
-	e.ruleRank = make([]int32, len(e.rules))
-	for rank, i := range order {
-		e.ruleRank[i] = int32(rank)
-	}
+	e.buildLitPats()
+	e.markLitNodes()
 }
 
 // wholeSingleDigits reports whether p's anchor is its whole phrase and
@@ -136,34 +122,33 @@ type litWord struct {
 // so the literal path reads a word with one lookup: a word in none of
 // them is no key and reads alone.
 func (e *Engine) buildLitWords() {
-	m := map[string]int32{}
-	var info []litWord
-	get := func(w string) *litWord {
-		i, ok := m[w]
+	m := map[string]litWord{}
+	set := func(w string, f func(*litWord)) {
+		lw, ok := m[w]
 		if !ok {
-			i = int32(len(info))
-			m[w] = i
-			info = append(info, litWord{wkey: -1, dkey: -1})
+			lw = litWord{wkey: -1, dkey: -1}
 		}
-		return &info[i]
+		f(&lw)
+		m[w] = lw
 	}
 	for k, id := range e.keyIDs {
 		if k[0] == 'w' {
-			get(k[1:]).wkey = id
+			set(k[1:], func(lw *litWord) { lw.wkey = id })
 		}
 	}
 	analysis.SpecialWords(func(w string) {
 		r := analysis.ReadAlone(w)
-		lw := get(w)
-		lw.filler, lw.numeric = r.Filler, r.Numeric
-		if r.Digits != "" {
-			lw.dkey = e.kt.digits.id(r.Digits)
-		}
+		set(w, func(lw *litWord) {
+			lw.filler, lw.numeric = r.Filler, r.Numeric
+			if r.Digits != "" {
+				lw.dkey = e.kt.digits.id(r.Digits)
+			}
+		})
 	})
 	for w := range chineseOnly {
-		get(w).chinese = true
+		set(w, func(lw *litWord) { lw.chinese = true })
 	}
-	e.litWords, e.litInfo = newStrIDs(m), info
+	e.litWords = newLitTab(m)
 }
 
 // literalASCII matches text on the literal ASCII path; false sends it down
@@ -187,8 +172,8 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 		nk, numeric := 0, false
 		if z.Kind() == analysis.Word {
 			words = true
-			if i, found := e.litWords.get(z.Text()); found {
-				lw := &e.litInfo[i]
+			pack, n := z.Packed()
+			if lw, found := e.litWords.get(pack, n, z.Text()); found {
 				if lw.filler {
 					continue
 				}
@@ -261,78 +246,15 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 	return e.literalHits(text, han, words, sc), true
 }
 
-// literalHits are finish's hits of the candidates: in lexicon order, the
-// first pattern of a rule that occurs gives its Hit, at its first
-// occurrence; languages as segmentLangs.
-func (e *Engine) literalHits(text string, han, words bool, sc *scratch) []Hit {
-	langs := uint8(0)
-	if han {
-		langs |= langZh
-	}
-	if words {
-		langs |= langEn
-	}
-	if langs == 0 {
-		langs = langZh | langEn
-	}
-	// Direct patterns are never filtered (their anchor is the phrase).
-	out := append(sc.out[:0], sc.cands...)
-	slices.Sort(out)
-	sc.out = out
-	fire := sc.lhits[:0]
-	for _, id := range out {
-		p := e.patterns[id]
-		ph := han || p.rule.romanized
-		if p.langs&langs == 0 && !(ph && p.langs&langZh != 0) {
-			continue
-		}
-		if sc.fired[p.rule.index-1] == sc.gen {
-			continue
-		}
-		sc.fired[p.rule.index-1] = sc.gen
-		bs, be := sc.pos[id][0], sc.pos[id][1]
-		fire = append(fire, litHit{key: uint64(bs)<<32 | uint64(e.ruleRank[p.rule.index-1]), id: id, bs: bs, be: be})
-	}
-	sc.lhits = fire
-	if len(fire) == 0 {
-		return nil
-	}
-	// sortedCopy's order (start, rule id, lexicon order), sorting the
-	// small records by one integer and writing each Hit once, into the
-	// result: at 10,000 rules a segment breaks about 20, and building them
-	// in the scratch, then copying them out sorted by string compares, was
-	// half of the call. A rule fires once, so the key is unique.
-	slices.SortFunc(fire, func(x, y litHit) int { return cmp.Compare(x.key, y.key) })
-	res := make([]Hit, len(fire))
-	for i, f := range fire {
-		p := e.patterns[f.id]
-		r, h := p.rule.rule, &res[i]
-		h.RuleID, h.Category, h.Severity, h.Reminder, h.Policy = r.ID, r.Category, r.Severity, r.Reminder, r.Policy
-		h.Pattern, h.MatchedText, h.Via, h.Score = p.src, text[f.bs:f.be], "exact", 1
-		h.Start, h.End = time.Duration(f.bs), time.Duration(f.be)
-	}
-	return res
-}
-
-// litHit is a hit of the literal path before it becomes a Hit: its
-// pattern and byte span.
-type litHit struct {
-	key        uint64 // start byte << 32 | the rule's rank (ruleRank)
-	id, bs, be int32
-}
-
 // advanceLit is advance on the literal path, for a path that started at
 // byte lo and whose token ends at byte end. Its first output of a pattern
 // is the pattern's first occurrence; an output that is not direct sets
 // sc.indirect (the text goes down the general path).
 func (e *Engine) advanceLit(next []live, sp edgeSpan, lo, end int32, sc *scratch) []live {
-	for _, to := range e.auto.targets[sp.off : sp.off+sp.n] {
+	a := e.auto
+	for _, to := range a.targets[sp.off : sp.off+sp.n] {
 		next = sc.push(next, live{node: to, lo: lo, hi: lo})
-		for _, id := range e.auto.outputs(to) {
-			if !e.patterns[id].direct {
-				sc.indirect = true
-				continue
-			}
+		for _, id := range a.litOutputs(to, nodeIndirect, sc) {
 			if sc.stamp[id] != sc.gen {
 				sc.stamp[id] = sc.gen
 				sc.pos[id] = [2]int32{lo, end}

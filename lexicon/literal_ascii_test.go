@@ -13,12 +13,13 @@ import (
 // literalASCIIPool is what the literal path's tests build lexicons and
 // texts from: capitals, apostrophes, fillers, digits and number words
 // (alone and together), Chinese-only spellings (vx makes an English
-// segment Chinese), words of the guards, exceptions and allowed phrases
+// segment Chinese), words of eight letters and more (a table keyed by
+// their first eight, littab.go), words of the guards, exceptions and allowed phrases
 // below, and a little non-ASCII (which sends a text down the general
 // path).
 var (
 	literalASCIIPool = strings.Fields("buy now Buy NOW don't dont it's the a price deal um uh " +
-		"vx weixin wechat add me cure cures free gift today , . ! ? -")
+		"vx weixin wechat add me cure cures free gift today , . ! ? - whatsapp instagram InstaGram telegram telegrams")
 	literalNumbers  = strings.Fields("eight 8 one 1 twenty oh five double hundred ten 3 12")
 	literalNonASCII = strings.Fields("café 加 ＢＵＹ")
 )

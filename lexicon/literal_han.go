@@ -162,20 +162,17 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 // guarded one records its occurrence; an unguarded one its first (pos
 // holds the start and end tokens until literalHan turns them into bytes).
 func (e *Engine) advanceHan(next []live, occs []hanOcc, sp edgeSpan, lo int32, sc *scratch) ([]live, []hanOcc) {
-	for _, to := range e.auto.targets[sp.off : sp.off+sp.n] {
+	a := e.auto
+	for _, to := range a.targets[sp.off : sp.off+sp.n] {
 		next = sc.push(next, live{node: to, lo: lo, hi: lo})
-		for _, id := range e.auto.outputs(to) {
-			p := e.patterns[id]
-			if !p.hanDirect {
-				sc.indirect = true
-				continue
-			}
-			if p.guarded {
+		for _, id := range a.litOutputs(to, nodeHanIndirect, sc) {
+			lp := &e.litPats[id]
+			if lp.flags&litGuarded != 0 {
 				occs = append(occs, hanOcc{id: id, at: lo})
 			}
 			if sc.stamp[id] != sc.gen {
 				sc.stamp[id] = sc.gen
-				sc.pos[id] = [2]int32{lo, lo + int32(len(p.elems)) - 1}
+				sc.pos[id] = [2]int32{lo, lo + int32(lp.n) - 1}
 				sc.cands = append(sc.cands, id)
 			}
 		}

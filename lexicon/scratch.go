@@ -16,6 +16,7 @@ type scratch struct {
 	gen      uint32
 	stamp    []uint32   // pattern id: a candidate in this call
 	fired    []uint32   // rule index-1: has its Hit in this call
+	slot     []int32    // rule index-1: where literalHits keeps it (when fired)
 	pos      [][2]int32 // pattern id: range of tokens its anchor started at
 	cands    []int32
 	out      []int32
@@ -48,7 +49,7 @@ type scratch struct {
 func (e *Engine) newScratch() *scratch {
 	n, k, m := len(e.patterns), len(e.keyIDs), len(e.auto.nodes)
 	return &scratch{stamp: make([]uint32, n), pos: make([][2]int32, n), seen: make([]uint32, k),
-		fired: make([]uint32, len(e.rules)), gateOK: make([]uint32, n),
+		fired: make([]uint32, len(e.rules)), slot: make([]int32, len(e.rules)), gateOK: make([]uint32, n),
 		nodeLive: make([]nodeLive, m), wordGen: make([]uint32, m),
 		tz: analysis.Tokenizer{SkipStems: true, SkipReadings: e.noReadings}}
 }
