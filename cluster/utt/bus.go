@@ -24,7 +24,7 @@ import (
 // Answer is what a scanner sends back on HeaderReply: the alerts the sink
 // accepted for one message, or why it could not scan it.
 type Answer struct {
-	Ref     string          `json:"ref"` // the message's Nats-Msg-Id
+	Ref     string          `json:"ref"` // the message's id (refOf)
 	Room    string          `json:"room"`
 	Session string          `json:"session"`
 	Alerts  []alerter.Alert `json:"alerts,omitempty"`
@@ -187,8 +187,8 @@ func (b *Bus) retry(j ackJob, err error) {
 		err = werr // the server's reason (a full disk) says more than a timeout
 	}
 	b.Lost.Add(1)
-	b.opts.Logger.Error("hypothesis lost: the utterance stream refused it", "subject", msg.Subject, "id", msg.Header.Get(nats.MsgIdHdr), "err", err)
-	b.notQueued(msg.Header.Get(nats.MsgIdHdr), err)
+	b.opts.Logger.Error("hypothesis lost: the utterance stream refused it", "subject", msg.Subject, "id", refOf(msg.Header), "err", err)
+	b.notQueued(refOf(msg.Header), err)
 	j.feed.pending.Done()
 }
 
@@ -247,7 +247,14 @@ func (f *feed) msg(h transcript.Hypothesis) (*nats.Msg, error) {
 	}
 	m := nats.NewMsg(Subject(f.room.ID))
 	m.Data = body
-	m.Header.Set(nats.MsgIdHdr, f.ref())
+	if h.Final {
+		m.Header.Set(nats.MsgIdHdr, f.ref())
+	} else {
+		// A partial is superseded by the next hypothesis of its utterance:
+		// the scan role drops a repeat by its id, so the stream need not
+		// hold one (HeaderID).
+		m.Header.Set(HeaderID, f.ref())
+	}
 	m.Header.Set(alerter.HeaderContentType, alerter.ContentTypeJSON)
 	if f.opts.OnAlerts != nil {
 		m.Header.Set(HeaderReply, f.bus.reply)
@@ -255,9 +262,18 @@ func (f *feed) msg(h transcript.Hypothesis) (*nats.Msg, error) {
 	return m, nil
 }
 
-// ref is a Nats-Msg-Id unique to this hypothesis of this session.
+// ref is an id unique to this message of this session: the Nats-Msg-Id
+// of a final or a flush, the HeaderID of a partial.
 func (f *feed) ref() string {
 	return f.room.ID + ":" + f.session + ":" + strconv.FormatUint(f.seq.Add(1), 10)
+}
+
+// refOf is a hypothesis' id: its Nats-Msg-Id, else its HeaderID.
+func refOf(h nats.Header) string {
+	if id := h.Get(nats.MsgIdHdr); id != "" {
+		return id
+	}
+	return h.Get(HeaderID)
 }
 
 // publish queues m asynchronously; it waits while too many are pending.
@@ -302,7 +318,7 @@ func (f *feed) Send(ctx context.Context, h transcript.Hypothesis) error {
 // channel it arrives on; a nil channel when m was spooled (no answer to
 // wait for while NATS is unreachable).
 func (f *feed) request(ctx context.Context, m *nats.Msg) (string, <-chan Answer, error) {
-	ref := m.Header.Get(nats.MsgIdHdr)
+	ref := refOf(m.Header)
 	ch := make(chan Answer, 1)
 	m.Header.Set(HeaderReply, f.bus.reply)
 	m.Header.Set(HeaderReplyAll, "1")

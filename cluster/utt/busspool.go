@@ -76,7 +76,7 @@ func (b *Bus) spoolLocked(m *nats.Msg) error {
 	if err := s.sp.Append(m); err != nil {
 		b.Lost.Add(1)
 		b.opts.Logger.Error("hypothesis lost: NATS is unreachable and the local spool refused it", "subject", m.Subject,
-			"id", m.Header.Get(nats.MsgIdHdr), "err", err)
+			"id", refOf(m.Header), "err", err)
 		return fmt.Errorf("utt: %w: NATS unreachable and the spool refused the hypothesis: %w", alerter.ErrUnavailable, err)
 	}
 	if !s.on {
@@ -99,7 +99,8 @@ func (b *Bus) spoolEmptied() {
 }
 
 // deliverSpooled publishes a batch asynchronously with the headers it was
-// spooled with (so its Nats-Msg-Id) and waits for the acks in order.
+// spooled with (so its Nats-Msg-Id, or a partial's HeaderID) and waits for
+// the acks in order.
 func (b *Bus) deliverSpooled(ctx context.Context, recs []spool.Record) (int, error) {
 	if !b.nc.IsConnected() {
 		return 0, fmt.Errorf("not connected to NATS (%s)", b.nc.Status())
@@ -126,7 +127,7 @@ func (b *Bus) deliverSpooled(ctx context.Context, recs []spool.Record) (int, err
 				return i, err // not the stream's answer: try again later
 			}
 			b.Lost.Add(1) // the stream refused it for good: trying again changes nothing
-			b.opts.Logger.Error("spooled hypothesis refused by the utterance stream", "id", fut.Msg().Header.Get(nats.MsgIdHdr), "err", err)
+			b.opts.Logger.Error("spooled hypothesis refused by the utterance stream", "id", refOf(fut.Msg().Header), "err", err)
 		case <-ctx.Done():
 			return i, ctx.Err()
 		}

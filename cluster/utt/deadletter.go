@@ -28,7 +28,7 @@ func deadLetter(subject string, data []byte, hdr nats.Header, reason string, max
 	d := nats.NewMsg(DLQSubject)
 	d.Header.Set(HeaderReason, cut(reason, MaxReasonBytes))
 	d.Header.Set(HeaderSubject, subject)
-	if id := hdr.Get(nats.MsgIdHdr); id != "" {
+	if id := refOf(hdr); id != "" {
 		d.Header.Set(nats.MsgIdHdr, "dlq:"+cut(id, MaxReasonBytes))
 	}
 	d.Data = data

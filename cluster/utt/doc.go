@@ -8,7 +8,9 @@
 // server's subject transform partition(N,1), so all hypotheses of a room
 // fall into one partition and one consumer at a time scans them in order.
 // Bus is the pipeline.Bus of serve: it publishes asynchronously with
-// batched acks and a Nats-Msg-Id per hypothesis, and routes the scanner's
+// batched acks and an id per hypothesis (the Nats-Msg-Id of a final; a
+// partial's in Earshot-Id, so the stream keeps no duplicate record of
+// it and the scan role skips its repeats), and routes the scanner's
 // answers (alerts accepted, flush confirmations) back to the session on
 // earshot.scanned.<bus id>. Scan consumes partitions into a
 // pipeline.Scanner, acknowledging in batches (AckAll, acks.go);

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +44,10 @@ type ScanStats struct {
 	Scanned, Alerts, Dead, Retried atomic.Uint64
 	// Shed counts partials skipped by the overload policy.
 	Shed atomic.Uint64
+	// Repeated counts partials skipped because the session's scan had
+	// passed them: a second copy in the stream, or one overtaken by a
+	// later hypothesis of its session (advance).
+	Repeated atomic.Uint64
 }
 
 // Scan is the scan role: it consumes partitions of EARSHOT_UTT into the
@@ -55,7 +61,7 @@ type Scan struct {
 
 	mu    sync.Mutex
 	parts map[int]part
-	seen  map[[2]string]time.Time // session -> last message
+	seen  map[[2]string]sessionMark // room, session -> its last message
 	stop  chan struct{}
 	wg    sync.WaitGroup
 }
@@ -91,7 +97,7 @@ func NewScan(nc *nats.Conn, opts ScanOptions) (*Scan, error) {
 		return nil, fmt.Errorf("utt: jetstream: %w", err)
 	}
 	s := &Scan{nc: nc, js: js, opts: opts, parts: map[int]part{},
-		seen: map[[2]string]time.Time{}, stop: make(chan struct{})}
+		seen: map[[2]string]sessionMark{}, stop: make(chan struct{})}
 	s.wg.Go(s.sweep)
 	return s, nil
 }
@@ -166,7 +172,7 @@ func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 		md = nil
 	}
 	hdr := msg.Headers()
-	ref := hdr.Get(nats.MsgIdHdr)
+	ref := refOf(hdr)
 	if session := hdr.Get(HeaderFlush); session != "" {
 		room := lastToken(msg.Subject())
 		s.opts.Scanner.End(room, session)
@@ -181,6 +187,12 @@ func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 		acks.done(msg, md)
 		return
 	}
+	if !s.advance(md, room, m.Session, ref, m.Final) {
+		s.Stats.Repeated.Add(1)
+		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session}, false)
+		acks.done(msg, md)
+		return
+	}
 	if s.stale(md, hdr, m) {
 		s.Stats.Shed.Add(1)
 		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session}, false)
@@ -188,7 +200,6 @@ func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 		return
 	}
 	h := m.Heard(room)
-	s.touch(room, m.Session)
 	var clip func(string) string
 	if m.Clips {
 		clip = s.opts.ClipURL
@@ -256,10 +267,50 @@ func lastToken(subject string) string {
 	return subject
 }
 
-func (s *Scan) touch(room, session string) {
+// sessionMark is what the scan role keeps of a session between its
+// messages: when it last had one (the idle sweep) and the highest message
+// number n of its ids (<room>:<session>:<n>) it handled.
+type sessionMark struct {
+	at time.Time
+	n  uint64
+}
+
+// advance records a message of room's session as handled and reports
+// whether to scan it. A partial whose id's number is not above the
+// highest the session has had is not scanned: it is a second copy in the
+// stream (partials carry no Nats-Msg-Id, so the stream's duplicate window
+// does not drop them: a publish retried after a lost ack, a spooled one
+// delivered again after an outage) or one overtaken by a later hypothesis
+// of its session, which supersedes it (its final carries its words). So a
+// partial id is scanned at most once while the session's state lives,
+// however often it is stored. Finals are always scanned (the stream drops
+// their repeats by Nats-Msg-Id, and a final is what the transcript store
+// keeps), and so is a redelivery of the consumer (a failed scan, a
+// handover: the scan of its first delivery did not count), and a message
+// whose id is not of the form (a platform's own).
+func (s *Scan) advance(md *jetstream.MsgMetadata, room, session, ref string, final bool) bool {
+	n, numbered := refNumber(ref, room, session)
+	k := [2]string{room, session}
 	s.mu.Lock()
-	s.seen[[2]string{room, session}] = time.Now()
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	mark := s.seen[k]
+	fresh := !numbered || final || n > mark.n || md != nil && md.NumDelivered > 1
+	if numbered && n > mark.n {
+		mark.n = n
+	}
+	mark.at = time.Now()
+	s.seen[k] = mark
+	return fresh
+}
+
+// refNumber is n of an id <room>:<session>:<n> of this room and session.
+func refNumber(ref, room, session string) (uint64, bool) {
+	rest, ok := strings.CutPrefix(ref, room)
+	if !ok || len(rest) < len(session)+2 || rest[0] != ':' || rest[1:1+len(session)] != session || rest[1+len(session)] != ':' {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(rest[len(session)+2:], 10, 64)
+	return n, err == nil
 }
 
 func (s *Scan) forget(room, session string) {
@@ -279,8 +330,8 @@ func (s *Scan) sweep() {
 		case now := <-t.C:
 			var idle [][2]string
 			s.mu.Lock()
-			for k, at := range s.seen {
-				if now.Sub(at) > s.opts.IdleSession {
+			for k, mark := range s.seen {
+				if now.Sub(mark.at) > s.opts.IdleSession {
 					idle = append(idle, k)
 					delete(s.seen, k)
 				}

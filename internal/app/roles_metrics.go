@@ -7,12 +7,12 @@ import (
 )
 
 // clusterCollector exports the roles' counters (roles.go): what the scan
-// role scanned, shed (the overload policy: stale partials), dead-lettered
-// and retried, and hypotheses the bus lost after its retries. No room
+// role scanned, shed (the overload policy: stale partials), skipped as
+// repeated (a partial's second copy), dead-lettered and retried, and hypotheses the bus lost after its retries. No room
 // label: the counters are per node.
 type clusterCollector struct {
-	r                                  *roles
-	scanned, shed, dead, retried, lost *prometheus.Desc
+	r                                            *roles
+	scanned, shed, repeated, dead, retried, lost *prometheus.Desc
 	// the local spools (spool.go), labelled by spool: utt or alerts
 	spRecords, spBytes, spFull, spAppended, spDelivered, spRefused, spDamaged *prometheus.Desc
 }
@@ -22,6 +22,7 @@ func newClusterCollector(r *roles) *clusterCollector {
 	return &clusterCollector{r: r,
 		scanned:     d("earshot_scan_hypotheses_total", "Hypotheses the scan role scanned from the utterance stream."),
 		shed:        d("earshot_scan_shed_partials_total", "Partial hypotheses skipped because they waited in the stream too long (overload policy: partials first)."),
+		repeated:    d("earshot_scan_repeated_partials_total", "Partial hypotheses skipped because their session's scan had passed them: a second copy of one (partials carry no Nats-Msg-Id), or one overtaken by a later hypothesis."),
 		dead:        d("earshot_scan_dead_letters_total", "Utterance messages that failed validation and went to earshot.dlq.utt."),
 		retried:     d("earshot_scan_retried_total", "Hypotheses negatively acknowledged for redelivery because their alert was not stored."),
 		lost:        d("earshot_ingest_hypotheses_lost_total", "Hypotheses the utterance stream refused after every retry, or the full local spool refused."),
@@ -40,7 +41,7 @@ func sp(name, help string) *prometheus.Desc {
 }
 
 func (c *clusterCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.scanned, c.shed, c.dead, c.retried, c.lost,
+	for _, d := range []*prometheus.Desc{c.scanned, c.shed, c.repeated, c.dead, c.retried, c.lost,
 		c.spRecords, c.spBytes, c.spFull, c.spAppended, c.spDelivered, c.spRefused, c.spDamaged} {
 		ch <- d
 	}
@@ -53,6 +54,7 @@ func (c *clusterCollector) Collect(ch chan<- prometheus.Metric) {
 	if s := c.r.scan; s != nil {
 		counter(c.scanned, s.Stats.Scanned.Load())
 		counter(c.shed, s.Stats.Shed.Load())
+		counter(c.repeated, s.Stats.Repeated.Load())
 		counter(c.dead, s.Stats.Dead.Load())
 		counter(c.retried, s.Stats.Retried.Load())
 	}
