@@ -23,7 +23,7 @@ func (ix *Index) alignEntry(e *entry, utt [][]string, starts []bool, b *alignScr
 	b.ends = b.ends[:0]
 	for s, ok := range starts {
 		if ok {
-			ix.alignFrom(e, utt, s, b)
+			ix.alignFrom(e, utt, s, b, false)
 		}
 	}
 	if len(b.ends) == 0 {
@@ -94,8 +94,9 @@ func (b *alignScratch) reset(m int) {
 }
 
 // alignFrom aligns the phrase from start word s alone and appends to
-// b.ends every word w with D(s, w) within budget.
-func (ix *Index) alignFrom(e *entry, utt [][]string, s int, b *alignScratch) {
+// b.ends every word w with D(s, w) within budget (only the first when
+// first).
+func (ix *Index) alignFrom(e *entry, utt [][]string, s int, b *alignScratch, first bool) {
 	m, maxCost := len(e.phones), int32(e.maxCost)
 	inf := maxCost + 1
 	b.reset(m)
@@ -142,6 +143,9 @@ func (ix *Index) alignFrom(e *entry, utt [][]string, s int, b *alignScratch) {
 		lo, hi = nlo, nhi
 		if c := col[m]; c <= maxCost {
 			b.ends = append(b.ends, end{start: s, cost: int(c), word: w})
+			if first {
+				return
+			}
 		}
 	}
 }

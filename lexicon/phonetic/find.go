@@ -38,7 +38,7 @@ func (ix *Index) FindAmong(words []string, allow func(id int) bool) []Match {
 // alignCandidates drops the starts the bag bound excludes (bag.go) and
 // aligns each candidate from the others; with groups, the candidates are
 // leads (entry.lead) and every variant of each lead's group is aligned
-// from its starts.
+// from the starts its merged phrase leaves (merge.go).
 func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterScratch, groups bool) []Match {
 	if len(cands) == 0 {
 		return nil
@@ -52,6 +52,9 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 		}
 		if !groups {
 			out = ix.alignEntry(e, utt, c.starts, &sc.align, out)
+			continue
+		}
+		if e.merged != "" && !ix.boundStarts(e, utt, c.starts, &sc.align) {
 			continue
 		}
 		for _, v := range e.same {

@@ -78,6 +78,10 @@ type entry struct {
 	// group (same) from the starts they leave.
 	lead int32
 	same []int32 // on a lead: its group, itself first
+	// merged (on a lead of several variants) is the group's merged
+	// phrase, noMerge when the set phones ran out (merge.go).
+	merged  string
+	noMerge bool
 }
 
 // Index finds approximate occurrences of many phrases. Add all phrases
@@ -99,6 +103,7 @@ type Index struct {
 	byIDSparse map[int][]int32
 	isLead     []bool // by entry: entry.lead is itself (FindIDs reads this, not the entries)
 	filter     *pieceFilter
+	sets       []uint64                   // phone nPhones+i stands for the phones of sets[i] (merge.go)
 	seed       maphash.Seed               // of the word cache
 	words      []atomic.Pointer[wordSlot] // pronounceAll's word cache
 	scratch    sync.Pool                  // *filterScratch
@@ -211,6 +216,7 @@ func (ix *Index) addEntry(id int, phones string, minScore float64) {
 	if e.lead != en {
 		l := &ix.entries[e.lead]
 		l.same = append(l.same, en)
+		ix.mergeInto(l, phones)
 	}
 	switch {
 	case id >= 0 && id < maxDenseID:
