@@ -38,6 +38,28 @@ func roleNode(url, creds, dir string, roles ...string) func(*config.Config) {
 	}
 }
 
+// roleStarter starts nodes configured by roleNode, logging to denied
+// (which checks that no node was refused a permission), each closed when
+// the test ends.
+func roleStarter(t *testing.T, denied *violationLog) func(mutate func(*config.Config)) *app.Service {
+	return func(mutate func(*config.Config)) *app.Service {
+		t.Helper()
+		cfg := config.Default()
+		cfg.HTTP.Addr = "127.0.0.1:0"
+		mutate(&cfg)
+		svc, err := app.Start(context.Background(), cfg, slog.New(denied))
+		if err != nil {
+			t.Fatalf("starting %v: %v", cfg.Cluster.Roles, err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			svc.Close(ctx)
+		})
+		return svc
+	}
+}
+
 func roleCreds(t *testing.T, keys *natsauth.Authority, roles ...string) string {
 	t.Helper()
 	r, err := natsauth.ParseRole(strings.Join(roles, ","))
@@ -57,21 +79,7 @@ func TestClusterRoleCreds(t *testing.T) {
 	url, keys := srv.ClientURL(), srv.Auth()
 	apiDir := t.TempDir()
 	var denied violationLog
-	start := func(mutate func(*config.Config)) *app.Service {
-		cfg := config.Default()
-		cfg.HTTP.Addr = "127.0.0.1:0"
-		mutate(&cfg)
-		svc, err := app.Start(context.Background(), cfg, slog.New(&denied))
-		if err != nil {
-			t.Fatalf("starting %v: %v", cfg.Cluster.Roles, err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			svc.Close(ctx)
-		})
-		return svc
-	}
+	start := roleStarter(t, &denied)
 	apiNode := start(roleNode(url, roleCreds(t, keys, "api"), apiDir, "api"))
 	join := func() string { return joinDir(t, apiDir, app.LexiconKeyFile, links.KeyFile) }
 	start(roleNode(url, roleCreds(t, keys, "scan"), join(), "scan"))

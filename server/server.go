@@ -93,6 +93,10 @@ type Options struct {
 	Links LinkService
 	// Ready are the checks of GET /readyz (readiness.go).
 	Ready []ReadyCheck
+	// Only, when set, serves just the routes it admits, whatever else is
+	// configured: an ingest worker without the api role serves health,
+	// readiness, metrics and WHIP (WorkerRoute).
+	Only func(api.Route) bool
 
 	// Limits bound bodies, reads, uploads and request rates (limits.go).
 	Limits Limits
@@ -138,7 +142,7 @@ func (s *Server) routes() {
 	hs := s.handlers()
 	for _, rt := range api.Routes {
 		h, ok := hs[rt.Pattern()]
-		if !ok || !s.enabled(rt.Feature) {
+		if !ok || !s.serves(rt) {
 			continue
 		}
 		delete(hs, rt.Pattern())
@@ -150,7 +154,7 @@ func (s *Server) routes() {
 		s.served = append(s.served, rt)
 	}
 	for p := range hs {
-		if rt, ok := routeOf(p); !ok || s.enabled(rt.Feature) {
+		if rt, ok := routeOf(p); !ok || s.serves(rt) {
 			s.unlisted = append(s.unlisted, p)
 		}
 	}
@@ -257,6 +261,20 @@ func (s *Server) handlers() map[string]http.Handler {
 func routeOf(pattern string) (api.Route, bool) {
 	method, path, _ := strings.Cut(pattern, " ")
 	return api.RouteOf(method, path)
+}
+
+// serves reports whether this server answers rt: its feature is
+// configured and Options.Only, if set, admits it.
+func (s *Server) serves(rt api.Route) bool {
+	return s.enabled(rt.Feature) && (s.opts.Only == nil || s.opts.Only(rt))
+}
+
+// WorkerRoute admits what an ingest worker without the api role serves:
+// its health and readiness, its metrics and the WHIP sessions of the rooms
+// it owns (api nodes send publishers there: 307 or forwarding).
+func WorkerRoute(rt api.Route) bool {
+	return rt.Feature == api.FeatureWHIP || rt.Feature == api.FeatureMetrics ||
+		(rt.Method == http.MethodGet && (rt.Path == "/healthz" || rt.Path == "/readyz"))
 }
 
 // enabled reports whether the option a feature needs is set.

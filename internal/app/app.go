@@ -196,10 +196,13 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 			return nil, err
 		}
 	}
-	if !cfg.Cluster.Has("api") {
-		return s, nil
+	switch {
+	case cfg.Cluster.Has("api"):
+		return s, s.listenHTTP()
+	case cfg.Cluster.Has("ingest"):
+		return s, s.listenWorkerHTTP() // workerhttp.go: its WHIP sessions, health, metrics
 	}
-	return s, s.listenHTTP()
+	return s, nil
 }
 
 func (s *Service) listenHTTP() error {
@@ -247,7 +250,12 @@ func (s *Service) listenHTTP() error {
 	if opts.PublicMetrics {
 		s.log.Info("http.public_metrics: /metrics answers without a token")
 	}
-	api := server.New(opts)
+	return s.serveHTTP(server.New(opts))
+}
+
+// serveHTTP listens on http.addr (the start-up listener's address, port 0
+// resolved) and serves api there.
+func (s *Service) serveHTTP(api *server.Server) error {
 	s.api = api
 	addr := s.cfg.HTTP.Addr
 	if s.boot != nil && s.boot.addr != "" {

@@ -55,10 +55,11 @@ func (b *booting) Ready(context.Context) error {
 		b.since.UTC().Format(time.RFC3339), b.deadline.UTC().Format(time.RFC3339), why)
 }
 
-// beginStartup starts the clock of the NATS-dependent start-up and, for an
-// api node on an external NATS, a temporary HTTP listener: /healthz
+// beginStartup starts the clock of the NATS-dependent start-up and, for a
+// node on an external NATS that serves HTTP, a temporary HTTP listener: /healthz
 // answers (the process lives), /readyz and everything else 503 naming what
-// start-up waits for, until listenHTTP takes the address over.
+// start-up waits for, until listenHTTP (or listenWorkerHTTP on an ingest
+// worker) takes the address over.
 func (s *Service) beginStartup() error {
 	d := time.Duration(s.cfg.Cluster.StartupTimeout)
 	if d <= 0 {
@@ -66,7 +67,7 @@ func (s *Service) beginStartup() error {
 	}
 	now := time.Now()
 	s.boot = &booting{since: now, deadline: now.Add(d)}
-	if s.cfg.NATS.URL == "" || !s.cfg.Cluster.Has("api") {
+	if s.cfg.NATS.URL == "" || !(s.cfg.Cluster.Has("api") || s.cfg.Cluster.Has("ingest")) { // the nodes that serve HTTP (workerhttp.go)
 		return nil
 	}
 	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
