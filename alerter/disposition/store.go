@@ -64,6 +64,9 @@ type Options struct {
 	// MaxBytes bounds the bucket on disk; when it is full a new decision
 	// is refused (never an old one dropped). 0 is no bound.
 	MaxBytes int64
+	// Replicas of the bucket (cluster.replicas: 3 on a 3-server cluster);
+	// default 1.
+	Replicas int
 	// Now is the clock; default time.Now.
 	Now    func() time.Time
 	Logger *slog.Logger
@@ -104,6 +107,7 @@ func Open(ctx context.Context, nc *nats.Conn, opts Options) (*Store, error) {
 		MaxValueSize: MaxRequestBytes * 2,
 		MaxBytes:     opts.MaxBytes,
 		Storage:      jetstream.FileStorage,
+		Replicas:     max(1, opts.Replicas),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("disposition: bucket %s: %w", Bucket, err)

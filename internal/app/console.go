@@ -21,7 +21,8 @@ import (
 func (s *Service) console(opts server.Options) (server.Options, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	disp, err := disposition.Open(ctx, s.nc, disposition.Options{Logger: s.log, MaxBytes: s.bounds.dispositions})
+	disp, err := disposition.Open(ctx, s.nc, disposition.Options{Logger: s.log, MaxBytes: s.bounds.dispositions,
+		Replicas: s.cfg.Cluster.Replicas})
 	if err != nil {
 		return opts, fmt.Errorf("dispositions: %w", err)
 	}

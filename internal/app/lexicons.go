@@ -47,7 +47,7 @@ func (s *Service) startLexicons(ctx context.Context) error {
 		return err
 	}
 	store, err := version.Open(ctx, js, version.Options{Compile: s.lexLoader.Compile, Logger: s.log, Keys: keys,
-		MaxBytes: s.bounds.lexicon, MaxDropShare: s.cfg.Lexicon.MaxDropShare})
+		MaxBytes: s.bounds.lexicon, MaxDropShare: s.cfg.Lexicon.MaxDropShare, Replicas: s.cfg.Cluster.Replicas})
 	if err != nil {
 		return err
 	}

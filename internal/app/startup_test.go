@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nkeys"
 
 	"github.com/earshot/earshot/alerter/natsauth"
@@ -233,6 +234,32 @@ func TestConcurrentStartOnR3(t *testing.T) {
 		case <-time.After(150 * time.Second):
 			t.Fatal("start-up did not finish")
 		}
+	}
+	// Every stream and bucket has the cluster's 3 replicas: one that
+	// lives on a single server stops when that server dies (found by
+	// hand: EARSHOT_DISPOSITIONS and EARSHOT_LEXICON were R1, so killing
+	// the NATS server holding them failed GET /v1/alerts for minutes and a
+	// node starting meanwhile waited on the lexicon bucket).
+	nc := natstest.Connect(t, cl.URLs[0], cl.Auth, natsauth.User{Role: natsauth.RoleService, Name: "check"})
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := testutil.Context(t, 30*time.Second)
+	names := js.StreamNames(ctx)
+	n := 0
+	for name := range names.Name() {
+		n++
+		info, err := js.Stream(ctx, name)
+		if err != nil {
+			t.Fatalf("stream %s: %v", name, err)
+		}
+		if r := info.CachedInfo().Config.Replicas; r != 3 {
+			t.Errorf("stream %s has %d replicas, want cluster.replicas 3", name, r)
+		}
+	}
+	if names.Err() != nil || n < 10 {
+		t.Fatalf("%d streams listed: %v", n, names.Err())
 	}
 }
 

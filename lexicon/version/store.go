@@ -54,6 +54,9 @@ type Options struct {
 	// MaxBytes bounds the bucket on disk; when it is full a publish is
 	// refused (never an old version dropped). 0 is no bound.
 	MaxBytes int64
+	// Replicas of the bucket (cluster.replicas: 3 on a 3-server cluster);
+	// default 1.
+	Replicas int
 	// MaxDropShare is the share of the live rules a version may drop
 	// without Draft.Force (guard.go); default DefaultMaxDropShare.
 	MaxDropShare float64
@@ -91,7 +94,7 @@ func Open(ctx context.Context, js jetstream.JetStream, opts Options) (*Store, er
 	// Create or update, so a bucket made before MaxBytes existed gets it.
 	kv, err := js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
 		Bucket: Bucket, History: opts.History, Description: "earshot lexicon versions",
-		Storage: jetstream.FileStorage, MaxBytes: opts.MaxBytes,
+		Storage: jetstream.FileStorage, MaxBytes: opts.MaxBytes, Replicas: max(1, opts.Replicas),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("version: opening bucket %s: %w", Bucket, err)
