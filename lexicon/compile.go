@@ -3,6 +3,7 @@ package lexicon
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 
@@ -50,6 +51,7 @@ type Engine struct {
 	phonOpen    []int32   // the phonetic patterns no gate closes
 	phonByID    phoneticByID
 	scratch     sync.Pool
+	words       []atomic.Pointer[wordKey] // wordKeys' cache
 
 	guardCache map[string][]elem // compile time only (compileGuards)
 
@@ -90,6 +92,7 @@ func Compile(lx *Lexicon, opts Options) (*Engine, error) {
 	e.needSeen = e.seenNeeded()
 	e.dropCompileState()
 	e.scratch.New = func() any { return e.newScratch() }
+	e.words = make([]atomic.Pointer[wordKey], wordCacheSize)
 	return e, nil
 }
 

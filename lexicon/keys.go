@@ -1,8 +1,6 @@
 package lexicon
 
 import (
-	"strings"
-
 	"github.com/earshot/earshot/analysis"
 	"github.com/earshot/earshot/analysis/pinyin"
 )
@@ -220,20 +218,11 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 		}
 	case analysis.Word:
 		w := t.Text
-		add(kt.word.id(w))
-		if kt.stem.n > 0 {
-			add(e.stemKey(t, sc))
+		ids, joinHead := e.wordKeys(t, sc)
+		for _, id := range ids {
+			add(id)
 		}
-		if kt.prefix.n > 0 {
-			for l := 2; l <= min(len(w), e.maxPrefix); l++ {
-				id, ok := kt.prefix.get(w[:l])
-				if !ok {
-					break // no prefix key begins with w[:l]
-				}
-				add(id) // -2: only the start of one
-			}
-		}
-		if e.joins && kt.join.n > 0 {
+		if e.joins && kt.join.n > 0 && joinHead {
 			out = e.joinKeys(toks, i, sc, out)
 		}
 		if !kt.readings {
@@ -271,52 +260,10 @@ func (e *Engine) tokenKeys(toks []analysis.Token, i int, han bool, sc *scratch, 
 	return out
 }
 
-// stemKey stems t if it may match a pattern stem and returns the "t" key.
-func (e *Engine) stemKey(t *analysis.Token, sc *scratch) int32 {
-	kt := &e.kt
-	if t.Stem == "" {
-		if id, ok := kt.knownStem.get(t.Text); ok {
-			return id
-		}
-		if !kt.mayStem(t.Text) {
-			return -1
-		}
-		t.Stem = sc.stem(t.Text)
-	}
-	return kt.stem.id(t.Stem)
-}
-
-// stem is analysis.Stem through the scratch's cache of recent words:
-// speech repeats its words, and Porter stemming was a twentieth of
-// matching English with the default lexicon. A slot keeps the last word
-// hashed to it (copied: the text's own bytes must not stay alive).
-func (sc *scratch) stem(w string) string {
-	if sc.stems == nil {
-		sc.stems = make([]stemSlot, stemCacheSize)
-	}
-	sl := &sc.stems[strHash(w)&(stemCacheSize-1)]
-	if !sl.set || sl.word != w {
-		*sl = stemSlot{word: strings.Clone(w), stem: analysis.Stem(w), set: true}
-	}
-	return sl.stem
-}
-
-const stemCacheSize = 1024 // a power of two
-
-type stemSlot struct {
-	word, stem string
-	set        bool
-}
-
 // joinKeys adds "j" keys for 2-3 words starting at i spelled together, so
 // a one-word pattern finds its split ASR spelling (see verifier.join).
+// Word i may begin one (wordKeys' joinHead).
 func (e *Engine) joinKeys(toks []analysis.Token, i int, sc *scratch, out []int32) []int32 {
-	if len(toks[i].Text) < minJoinPiece {
-		return out
-	}
-	if _, ok := e.kt.joinHead.get(toks[i].Text); !ok {
-		return out
-	}
 	sc.key = append(sc.key[:0], toks[i].Text...)
 	for j := i + 1; j < len(toks) && j < i+maxJoin; j++ {
 		t := &toks[j]
