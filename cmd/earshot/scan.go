@@ -127,7 +127,11 @@ func scanLines(ctx context.Context, sink alerter.Sink, room pipeline.Room, m pip
 	in.Buffer(make([]byte, 64*1024), maxScanLine)
 	var errs []error
 	for n := 1; in.Scan(); n++ {
-		text := strings.TrimSpace(in.Text())
+		text := in.Text()
+		if n == 1 {
+			text = strings.TrimPrefix(text, "\ufeff") // a byte-order mark: Windows editors write one
+		}
+		text = strings.TrimSpace(text)
 		if text == "" {
 			continue
 		}

@@ -73,3 +73,31 @@ func TestScanLinesStdinAndText(t *testing.T) {
 		t.Error("a missing --lines file must fail")
 	}
 }
+
+// TestScanLinesWindowsFile: a sentence list saved by a Windows editor
+// (a byte-order mark, CRLF line ends) is read as its sentences: the mark is
+// not quoted as part of line 1's utterance.
+func TestScanLinesWindowsFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.txt")
+	if err := os.WriteFile(path, []byte("\ufeff加我威信\r\n\r\nthis cures cancer\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runCmd(t, "scan", "--lines", path, "--format", "jsonl")
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	lines := map[int]string{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var o struct {
+			Line    int    `json:"line"`
+			Context string `json:"context"`
+		}
+		if err := json.Unmarshal([]byte(l), &o); err != nil {
+			t.Fatalf("not JSON: %q: %v", l, err)
+		}
+		lines[o.Line] = o.Context
+	}
+	if lines[1] != "加我威信" || lines[3] != "this cures cancer" || len(lines) != 2 {
+		t.Errorf("utterances by line %v, want 1: 加我威信 and 3: this cures cancer", lines)
+	}
+}
