@@ -108,15 +108,7 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 		sc.fired[f.p.rule.index-1] = sc.gen
 		hits = append(hits, e.hit(f, text, toks))
 	}
-	langs := segmentLangs(toks, han)
-	for _, id := range cands {
-		p := e.patterns[id]
-		ph := han || p.rule.romanized // see Rule.Romanized
-		if p.langs&langs == 0 && !(ph && p.langs&langZh != 0) {
-			continue
-		}
-		e.verify(p, toks, ph, sc.pos[id], tr != nil, sc, emit)
-	}
+	e.verifyCandidates(toks, han, cands, sc, tr != nil, nil, emit)
 	e.matchDigits(toks, han, sc, emit)
 	e.matchContacts(text, toks, han, sc, emit)
 	e.matchPhonetic(toks, han, tr != nil, sc, emit)
@@ -127,12 +119,34 @@ func (e *Engine) finish(text string, toks []analysis.Token, han bool, cands []in
 			}
 		}
 	}
+	for _, h := range e.spelledHits(text, toks, han, tr) {
+		if !hasRule(hits, h.RuleID) {
+			hits = append(hits, h)
+		}
+	}
 	if len(hits) == 0 {
 		return nil
 	}
 	out, order := sortedCopy(hits, sc.order)
 	sc.order = order
 	return out
+}
+
+// verifyCandidates verifies the candidates of the segment's languages
+// whose pattern keep accepts (nil: every one).
+func (e *Engine) verifyCandidates(toks []analysis.Token, han bool, cands []int32, sc *scratch, all bool, keep func(*cpattern) bool, emit func(found)) {
+	langs := segmentLangs(toks, han)
+	for _, id := range cands {
+		p := e.patterns[id]
+		if keep != nil && !keep(p) {
+			continue
+		}
+		ph := han || p.rule.romanized // see Rule.Romanized
+		if p.langs&langs == 0 && !(ph && p.langs&langZh != 0) {
+			continue
+		}
+		e.verify(p, toks, ph, sc.pos[id], all, sc, emit)
+	}
 }
 
 // verify tries start positions around where the anchor was seen. Each
