@@ -1,9 +1,6 @@
 package lexicon
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // TestSpelledLetters: in Chinese speech, letters said one at a time
 // ("加 W X", "B J C 发货", "w e i x i n") read as the word they spell, the
@@ -22,12 +19,6 @@ func TestSpelledLetters(t *testing.T) {
 		{"add w x to the list", nil},
 	}
 	for _, tt := range tests {
-		var got []string
-		for _, h := range e.MatchText(tt.text) {
-			got = append(got, h.RuleID)
-		}
-		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
-			t.Errorf("%q: fired %v, want %v", tt.text, got, tt.want)
-		}
+		expectRules(t, e, tt.text, tt.want)
 	}
 }

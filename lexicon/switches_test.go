@@ -86,12 +86,18 @@ func TestSwitches(t *testing.T) {
 		{"ship from the store today", nil},
 	}
 	for _, tt := range tests {
-		var got []string
-		for _, h := range e.MatchText(tt.text) {
-			got = append(got, h.RuleID)
-		}
-		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
-			t.Errorf("%q: fired %v, want %v", tt.text, got, tt.want)
-		}
+		expectRules(t, e, tt.text, tt.want)
+	}
+}
+
+// expectRules checks that text fires exactly the rules want, in order.
+func expectRules(t *testing.T, e *Engine, text string, want []string) {
+	t.Helper()
+	var got []string
+	for _, h := range e.MatchText(text) {
+		got = append(got, h.RuleID)
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("%q: fired %v, want %v", text, got, want)
 	}
 }
