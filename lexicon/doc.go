@@ -12,7 +12,8 @@
 // keeping its byte span in the original text so hits quote the original
 // words and find their timestamps. Chinese is also matched on toneless pinyin (all readings of
 // heteronyms), letters read as syllables (V信), typed pinyin (weixin) and
-// initials (vx); English on stems, suffix wildcards and, through the
+// initials (vx), also when spelled letter by letter (加 W X; spelled.go);
+// English on stems, suffix wildcards and, through the
 // PhoneticMatcher interface, on phone sequences.
 //
 // The hot path never queries bleve. Every phrase pattern is anchored on a
