@@ -43,6 +43,10 @@ type RoomStatus struct {
 	HeardMs          int64     `json:"heard_ms"`
 	Chunks           uint64    `json:"chunks"`
 	Dropped          uint64    `json:"dropped_chunks"`
+	// ShedPartials are the session's partial hypotheses a scanner that
+	// fell behind skipped as stale (the overload policy, docs/scaling.md:
+	// their finals are always scanned).
+	ShedPartials uint64 `json:"shed_partials"`
 	// Utterances and Alerts count the current or last audio session plus
 	// the room's text feed.
 	Utterances uint64 `json:"utterances"`
@@ -75,6 +79,7 @@ type RoomTotals struct {
 	PCMBytes     uint64  `json:"pcm_bytes"`
 	Chunks       uint64  `json:"chunks"`
 	Dropped      uint64  `json:"dropped_chunks"`
+	ShedPartials uint64  `json:"shed_partials"`
 	Utterances   uint64  `json:"utterances"`
 	Alerts       uint64  `json:"alerts"`
 	// Source adds up the sessions' SourceStats.

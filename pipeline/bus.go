@@ -36,6 +36,11 @@ type FeedOptions struct {
 	// hypotheses sent with Feed.Send (not Feed.Scan), possibly on another
 	// goroutine, possibly a little after Send returned. It must be quick.
 	OnAlerts func([]alerter.Alert)
+	// OnShed, if set, receives how many of the session's partial
+	// hypotheses a scanner skipped because they waited too long (the
+	// overload policy, docs/scaling.md), at most about once a second and
+	// at the session's flush. It must be quick.
+	OnShed func(n uint64)
 }
 
 // Feed is one session's way onto a Bus.

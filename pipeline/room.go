@@ -89,6 +89,10 @@ type Stats struct {
 	Hypotheses    atomic.Uint64
 	Utterances    atomic.Uint64
 	Alerts        atomic.Uint64
+	// ShedPartials counts partial hypotheses a scanner that fell behind
+	// skipped as stale (their finals are scanned): the overload policy's
+	// second step, as the scanner reported it (FeedOptions.OnShed).
+	ShedPartials atomic.Uint64
 }
 
 // Session is one continuous stream of a room: an upload, a WHIP session, a
@@ -128,7 +132,7 @@ func Run(ctx context.Context, s *Session, cfg Config) error {
 		if cfg.OnAlerts != nil {
 			cfg.OnAlerts(as)
 		}
-	}})
+	}, OnShed: func(n uint64) { stats.ShedPartials.Add(n) }})
 	if err != nil {
 		return fmt.Errorf("pipeline: room %s: opening the bus: %w", room.ID, err)
 	}

@@ -29,6 +29,9 @@ type Status struct {
 	HeardMs          int64     `json:"heard_ms"`
 	Chunks           uint64    `json:"chunks"`
 	Dropped          uint64    `json:"dropped_chunks"`
+	// ShedPartials are partial hypotheses of the session a scanner that
+	// fell behind skipped (the overload policy; their finals are scanned).
+	ShedPartials uint64 `json:"shed_partials"`
 	// Utterance and Alerts count the current or last audio session plus
 	// the room's text feed (POST /v1/rooms/{room}/utterances).
 	Utterance uint64 `json:"utterances"`
@@ -57,11 +60,13 @@ type Totals struct {
 	HeardSeconds float64 `json:"heard_seconds"`
 	// PCMBytes is the 16 kHz 16-bit audio the sources delivered, dropped
 	// or not.
-	PCMBytes   uint64 `json:"pcm_bytes"`
-	Chunks     uint64 `json:"chunks"`
-	Dropped    uint64 `json:"dropped_chunks"`
-	Utterances uint64 `json:"utterances"`
-	Alerts     uint64 `json:"alerts"`
+	PCMBytes uint64 `json:"pcm_bytes"`
+	Chunks   uint64 `json:"chunks"`
+	Dropped  uint64 `json:"dropped_chunks"`
+	// ShedPartials add up the sessions' Status.ShedPartials.
+	ShedPartials uint64 `json:"shed_partials"`
+	Utterances   uint64 `json:"utterances"`
+	Alerts       uint64 `json:"alerts"`
 	// Source adds up the sessions' source counters (SourceStats).
 	Source ingest.SourceStats `json:"source"`
 }
@@ -77,6 +82,7 @@ func (t *Totals) add(ses *pipeline.Session) {
 	t.PCMBytes += 2 * s.Samples.Load()
 	t.Chunks += s.Chunks.Load()
 	t.Dropped += s.DroppedChunks.Load()
+	t.ShedPartials += s.ShedPartials.Load()
 	t.Utterances += s.Utterances.Load()
 	t.Alerts += s.Alerts.Load()
 }
@@ -116,6 +122,7 @@ func (r *Registry) statusLocked(id string, e *entry) Status {
 	if s := e.session; s != nil {
 		st.Room, st.Source, st.Session = s.Room, s.Source.Describe(), s.ID
 		st.HeardMs, st.Chunks, st.Dropped = s.Stats.HeardMs.Load(), s.Stats.Chunks.Load(), s.Stats.DroppedChunks.Load()
+		st.ShedPartials = s.Stats.ShedPartials.Load()
 		st.Utterance, st.Alerts = s.Stats.Utterances.Load(), s.Stats.Alerts.Load()
 		if src, ok := ingest.StatsOf(s.Source); ok {
 			st.SourceStats = &src

@@ -18,11 +18,12 @@ func wireRoomStatus(st rooms.Status) api.RoomStatus {
 		Room: wireRoom(st.Room), State: string(st.State), Reason: st.Reason, Registered: st.Registered,
 		RegisteredSource: st.RegisteredSource, Source: st.Source, Session: st.Session,
 		Started: st.Started, Ended: st.Ended, HeardMs: st.HeardMs, Chunks: st.Chunks, Dropped: st.Dropped,
-		Utterances: st.Utterance, Alerts: st.Alerts, LastError: st.LastError, Attempt: st.Attempt,
+		ShedPartials: st.ShedPartials,
+		Utterances:   st.Utterance, Alerts: st.Alerts, LastError: st.LastError, Attempt: st.Attempt,
 		Reconnects: st.Reconnects, Sessions: st.Sessions, LexiconVersion: st.LexiconVersion, Owner: st.Owner,
 		Total: api.RoomTotals{
 			HeardMs: st.Total.HeardMs, HeardSeconds: st.Total.HeardSeconds, PCMBytes: st.Total.PCMBytes,
-			Chunks: st.Total.Chunks, Dropped: st.Total.Dropped, Utterances: st.Total.Utterances, Alerts: st.Total.Alerts,
+			Chunks: st.Total.Chunks, Dropped: st.Total.Dropped, ShedPartials: st.Total.ShedPartials, Utterances: st.Total.Utterances, Alerts: st.Total.Alerts,
 			Source: wireSourceStats(st.Total.Source),
 		},
 	}

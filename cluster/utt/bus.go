@@ -33,6 +33,10 @@ type Answer struct {
 	// a full disk, say); the hypothesis stays queued and is scanned again.
 	Unavailable bool `json:"unavailable,omitempty"`
 	Flushed     bool `json:"flushed,omitempty"`
+	// Shed counts the session's partials the scanner skipped as stale
+	// since it last said so (the overload policy): told at most once a
+	// second per session, and with the flush.
+	Shed uint64 `json:"shed,omitempty"`
 }
 
 // BusOptions configure a Bus.
@@ -145,6 +149,9 @@ func (b *Bus) onAnswer(m *nats.Msg) {
 	delete(b.waiters, a.Ref)
 	f := b.feeds[feedKey(a.Room, a.Session)]
 	b.mu.Unlock()
+	if f != nil && a.Shed > 0 && f.opts.OnShed != nil { // a flush's answer, which has its waiter, may carry it too
+		f.opts.OnShed(a.Shed)
+	}
 	if waiting {
 		w <- a // buffered: one answer per ref
 		return
@@ -256,7 +263,7 @@ func (f *feed) msg(h transcript.Hypothesis) (*nats.Msg, error) {
 		m.Header.Set(HeaderID, f.ref())
 	}
 	m.Header.Set(alerter.HeaderContentType, alerter.ContentTypeJSON)
-	if f.opts.OnAlerts != nil {
+	if f.opts.OnAlerts != nil || f.opts.OnShed != nil {
 		m.Header.Set(HeaderReply, f.bus.reply)
 	}
 	return m, nil

@@ -3,6 +3,7 @@ package utt
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -202,8 +203,9 @@ func TestIndexStoresFinals(t *testing.T) {
 func TestShedStalePartials(t *testing.T) {
 	e := newEnv(t, 1)
 	ctx := testutil.Context(t, 30*time.Second)
-	e.scan.Release(0) // the scanner falls behind: nothing consumes
-	f, _ := e.bus.Open(pipeline.Room{ID: "r1"}, "s1", pipeline.FeedOptions{})
+	e.scan.Release(0)      // the scanner falls behind: nothing consumes
+	var told atomic.Uint64 // what the session hears of its shed partials (its room's status)
+	f, _ := e.bus.Open(pipeline.Room{ID: "r1"}, "s1", pipeline.FeedOptions{OnShed: func(n uint64) { told.Add(n) }})
 	for u := 1; u <= 5; u++ {
 		_ = f.Send(ctx, transcript.Hypothesis{Utterance: uint64(u), Text: "it cure"})
 		_ = f.Send(ctx, transcript.Hypothesis{Utterance: uint64(u), Final: true, Text: "it cure"})
@@ -223,6 +225,13 @@ func TestShedStalePartials(t *testing.T) {
 		as, _ := e.sink.Alerts(ctx, natsinkQuery())
 		return len(as) == 5
 	})
+	// Told once a second at most, and the rest with the flush.
+	if err := f.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := told.Load(); n != 5 {
+		t.Fatalf("the session was told of %d shed partials, want 5", n)
+	}
 }
 
 // TestBusCloseTwice: a service closed by its owner and again by a deferred

@@ -176,8 +176,8 @@ func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 	if session := hdr.Get(HeaderFlush); session != "" {
 		room := lastToken(msg.Subject())
 		s.opts.Scanner.End(room, session)
-		s.forget(room, session)
-		s.answer(hdr, Answer{Ref: ref, Room: room, Session: session, Flushed: true}, true)
+		shed := s.forget(room, session)
+		s.answer(hdr, Answer{Ref: ref, Room: room, Session: session, Flushed: true, Shed: shed}, true)
 		acks.done(msg, md)
 		return
 	}
@@ -195,7 +195,8 @@ func (s *Scan) handle(acks *acker, msg jetstream.Msg) {
 	}
 	if s.stale(md, hdr, m) {
 		s.Stats.Shed.Add(1)
-		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session}, false)
+		shed := s.shedOne(room, m.Session)
+		s.answer(hdr, Answer{Ref: ref, Room: room, Session: m.Session, Shed: shed}, shed > 0)
 		acks.done(msg, md)
 		return
 	}
@@ -273,6 +274,10 @@ func lastToken(subject string) string {
 type sessionMark struct {
 	at time.Time
 	n  uint64
+	// shed counts partials skipped as stale not yet told to the session
+	// (Answer.Shed), last told at told.
+	shed uint64
+	told time.Time
 }
 
 // advance records a message of room's session as handled and reports
@@ -313,10 +318,37 @@ func refNumber(ref, room, session string) (uint64, bool) {
 	return n, err == nil
 }
 
-func (s *Scan) forget(room, session string) {
+// forget drops the session's state, returning the partials it shed that
+// it has not told the session of yet.
+func (s *Scan) forget(room, session string) uint64 {
+	k := [2]string{room, session}
 	s.mu.Lock()
-	delete(s.seen, [2]string{room, session})
+	shed := s.seen[k].shed
+	delete(s.seen, k)
 	s.mu.Unlock()
+	return shed
+}
+
+// shedNoticeEvery is how often at most a session is told how many of its
+// partials were shed: one small answer a second per room, while the
+// scanner is behind, instead of one per partial.
+const shedNoticeEvery = time.Second
+
+// shedOne counts a shed partial of the session and returns the count to
+// tell it now (0: not yet, it was told less than shedNoticeEvery ago).
+func (s *Scan) shedOne(room, session string) uint64 {
+	k := [2]string{room, session}
+	now := time.Now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	mark := s.seen[k]
+	mark.shed++
+	n := uint64(0)
+	if now.Sub(mark.told) >= shedNoticeEvery {
+		n, mark.shed, mark.told = mark.shed, 0, now
+	}
+	s.seen[k] = mark
+	return n
 }
 
 // sweep forgets sessions whose publisher went away without a flush.
