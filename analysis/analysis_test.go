@@ -151,6 +151,40 @@ func TestNormalizeHelpers(t *testing.T) {
 	}
 }
 
+// TestNormalizeInvisibleAndDingbats: characters that are never seen (a
+// soft hyphen, zero-width spaces and joiners, bidi marks, variation
+// selectors, the keycap mark) do not split a word or a number, and the
+// dingbat and keycap digit styles read as digits, as ① does through NFKC.
+func TestNormalizeInvisibleAndDingbats(t *testing.T) {
+	for in, want := range map[string]string{
+		"cu\u00adre":       "cure",
+		"cu\u200bre":       "cure",
+		"c\u200dure":       "cure",
+		"wh\u200catsapp":   "whatsapp",
+		"\u202ecure\u202c": "cure",
+		"we\u2060chat":     "wechat",
+		"❶❸❽⓿⓿":            "13800",
+		"➀➂➇ ➊➌➑ ⓵⓷⓼":      "138 138 138",
+		"1\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e3": "138",
+		"❿":         "10",
+		"加\u200b微信": "加微信",
+	} {
+		if got := Normalize(in); got != want {
+			t.Errorf("Normalize(%+q) = %+q, want %+q", in, got, want)
+		}
+		toks := Tokenize(in)
+		if len(toks) == 0 || toks[len(toks)-1].End > len(in) {
+			t.Errorf("%+q: tokens %+v", in, toks)
+		}
+	}
+	// A word's span still covers what was written, invisible runes included.
+	in := "add cu\u200bre"
+	toks := Tokenize(in)
+	if len(toks) != 2 || toks[1].Text != "cure" || in[toks[1].Start:toks[1].End] != "cu\u200bre" {
+		t.Errorf("%+q: tokens %+v, want add and cure spanning cu\\u200bre", in, toks)
+	}
+}
+
 func FuzzTokenize(f *testing.F) {
 	for _, s := range []string{"加我威信", "三十五万一千零八", "twenty one hundred", "ＶＸ　加", "\xff\xfe加", "ﬁ ① ㎏ 醫療", "don't"} {
 		f.Add(s)

@@ -7,8 +7,11 @@
 // vary on: NFKC (ﬁ → fi, ① → 1), full-width forms (ＶＸ → vx), case, and
 // traditional and variant characters to simplified with OpenCC's
 // dictionaries, phrases included (醫療 → 医疗, 反覆 → 反复; opencc.go), with
-// a small commerce overlay where OpenCC differs (帳 → 账). Every normalized
-// rune keeps the byte span of its source rune.
+// a small commerce overlay where OpenCC differs (帳 → 账). The digit styles
+// NFKC leaves alone (❶, ➀, ⓵, ⓿) read as digits, and runes that are never
+// drawn (zero-width spaces and joiners, soft hyphen, bidi controls,
+// variation selectors, the keycap mark) are dropped, so they cannot split
+// a word. Every normalized rune keeps the byte span of its source rune.
 //
 // Tokenize splits normalized text into tokens: one per Han character,
 // letter run or digit run, each with its span in the original text, the

@@ -56,6 +56,17 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 			i += n
 			continue
 		}
+		if invisible(r) {
+			i += n // never seen, so never a word break: cu\u200bre is cure
+			continue
+		}
+		if d := dingbatDigits(r); d != "" {
+			for _, c := range d {
+				out = append(out, Rune{c, i, i + n})
+			}
+			i += n
+			continue
+		}
 		if f := width.LookupRune(r).Folded(); f != 0 {
 			r = f
 		}
@@ -77,6 +88,45 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 		t2sConverter().convert(out[start:])
 	}
 	return out
+}
+
+// invisible reports a rune that is never drawn and carries no letter:
+// format characters (soft hyphen, zero-width space and joiners, word
+// joiner, bidi controls, byte-order mark), variation selectors and the
+// combining keycap (1️⃣). Typed text hides them inside words to split
+// them for filters; a reader sees the word whole, so matching does too.
+func invisible(r rune) bool {
+	switch {
+	case r >= 0xfe00 && r <= 0xfe0f, r == 0x20e3: // variation selectors, keycap
+		return true
+	case r < 0xad:
+		return false
+	}
+	return unicode.Is(unicode.Cf, r)
+}
+
+// dingbatDigits reads the circled digit styles NFKC leaves alone (❶, ➀,
+// ➊, ⓵, ⓿: ① is NFKC's) as the digits they show; "" for any other rune.
+func dingbatDigits(r rune) string {
+	var d rune
+	switch {
+	case r >= 0x2776 && r <= 0x277f: // ❶..❿
+		d = r - 0x2776 + 1
+	case r >= 0x2780 && r <= 0x2789: // ➀..➉
+		d = r - 0x2780 + 1
+	case r >= 0x278a && r <= 0x2793: // ➊..➓
+		d = r - 0x278a + 1
+	case r >= 0x24f5 && r <= 0x24fe: // ⓵..⓾
+		d = r - 0x24f5 + 1
+	case r == 0x24ff, r == 0x24ea: // ⓿, ⓪
+		return "0"
+	default:
+		return ""
+	}
+	if d == 10 {
+		return "10"
+	}
+	return string('0' + d)
 }
 
 // Normalize returns s normalized as NormalizeRunes does, as a string.
