@@ -47,7 +47,8 @@ type automaton struct {
 	// passed over without a look at its edges (most live paths, most
 	// tokens).
 	masks []uint64
-	cover bool // some node has cover
+	cover bool     // some node has cover
+	pairs litPairs // the literal paths' (litpairs.go)
 }
 
 type anode struct {

@@ -42,6 +42,7 @@ func (e *Engine) buildLiteral() {
 	e.buildLitWords()
 	e.buildLitPats()
 	e.markLitNodes()
+	e.auto.buildPairs()
 }
 
 // wholeSingleDigits reports whether p's anchor is its whole phrase and
@@ -166,6 +167,8 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 	z := &sc.asc
 	z.Reset(text)
 	ok := true
+	var prev [2]int32 // the previous word's keys, where paths of depth one begin (litpairs.go)
+	np, prevStart := 0, int32(0)
 	for z.Next() {
 		// A word has at most two keys: its word and its digit reading.
 		var keys [2]int32
@@ -201,7 +204,7 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 			prevNum = numeric
 		}
 		if nk == 0 {
-			cur = cur[:0] // no path goes on (no gaps in a plain lexicon)
+			cur, np = cur[:0], 0 // no path goes on (no gaps in a plain lexicon)
 			continue
 		}
 		sc.tokGen++
@@ -225,11 +228,22 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 				}
 			}
 		}
-		for _, k := range keys[:nk] {
-			if sp := a.root[k]; sp.n > 0 {
-				next = e.advanceLit(next, sp, start, end, sc)
+		for _, pk := range prev[:np] {
+			for _, k := range keys[:nk] {
+				if a.pairs.has(pk, k) {
+					a.pairTargets(pk, k, func(sp edgeSpan) { next = e.advanceLit(next, sp, prevStart, end, sc) })
+				}
 			}
 		}
+		for _, k := range keys[:nk] {
+			if a.pairs.outAt(k) {
+				sp := a.root[k]
+				for _, to := range a.targets[sp.off : sp.off+sp.n] {
+					e.reachLit(to, start, end, sc)
+				}
+			}
+		}
+		prev, np, prevStart = keys, nk, start
 		if sc.indirect {
 			ok = false
 			break
@@ -251,16 +265,21 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 // is the pattern's first occurrence; an output that is not direct sets
 // sc.indirect (the text goes down the general path).
 func (e *Engine) advanceLit(next []live, sp edgeSpan, lo, end int32, sc *scratch) []live {
-	a := e.auto
-	for _, to := range a.targets[sp.off : sp.off+sp.n] {
+	for _, to := range e.auto.targets[sp.off : sp.off+sp.n] {
 		next = sc.push(next, live{node: to, lo: lo, hi: lo})
-		for _, id := range a.litOutputs(to, nodeIndirect, sc) {
-			if sc.stamp[id] != sc.gen {
-				sc.stamp[id] = sc.gen
-				sc.pos[id] = [2]int32{lo, end}
-				sc.cands = append(sc.cands, id)
-			}
-		}
+		e.reachLit(to, lo, end, sc)
 	}
 	return next
+}
+
+// reachLit takes the outputs of node to, reached by a path that started
+// at byte lo on a token ending at byte end.
+func (e *Engine) reachLit(to, lo, end int32, sc *scratch) {
+	for _, id := range e.auto.litOutputs(to, nodeIndirect, sc) {
+		if sc.stamp[id] != sc.gen {
+			sc.stamp[id] = sc.gen
+			sc.pos[id] = [2]int32{lo, end}
+			sc.cands = append(sc.cands, id)
+		}
+	}
 }

@@ -62,6 +62,8 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 	toks, occs := sc.htoks[:0], sc.occs[:0]
 	digits, prevNum := kt.digits.n > 0, false
 	ok := true
+	var prev [2]int32 // the previous token's keys (litpairs.go)
+	np := 0
 	for z.Next() {
 		r := z.Rune()
 		at := int32(len(toks))
@@ -85,7 +87,7 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 			}
 		}
 		if nk == 0 {
-			cur = cur[:0] // no path goes on (no gaps in a plain lexicon)
+			cur, np = cur[:0], 0 // no path goes on (no gaps in a plain lexicon)
 			continue
 		}
 		sc.tokGen++
@@ -101,11 +103,22 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 				}
 			}
 		}
-		for _, k := range keys[:nk] {
-			if sp := a.root[k]; sp.n > 0 {
-				next, occs = e.advanceHan(next, occs, sp, at, sc)
+		for _, pk := range prev[:np] {
+			for _, k := range keys[:nk] {
+				if a.pairs.has(pk, k) {
+					a.pairTargets(pk, k, func(sp edgeSpan) { next, occs = e.advanceHan(next, occs, sp, at-1, sc) })
+				}
 			}
 		}
+		for _, k := range keys[:nk] {
+			if a.pairs.outAt(k) {
+				sp := a.root[k]
+				for _, to := range a.targets[sp.off : sp.off+sp.n] {
+					occs = e.reachHan(occs, to, at, sc)
+				}
+			}
+		}
+		prev, np = keys, nk
 		if sc.indirect {
 			ok = false
 			break
@@ -162,22 +175,28 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 // guarded one records its occurrence; an unguarded one its first (pos
 // holds the start and end tokens until literalHan turns them into bytes).
 func (e *Engine) advanceHan(next []live, occs []hanOcc, sp edgeSpan, lo int32, sc *scratch) ([]live, []hanOcc) {
-	a := e.auto
-	for _, to := range a.targets[sp.off : sp.off+sp.n] {
+	for _, to := range e.auto.targets[sp.off : sp.off+sp.n] {
 		next = sc.push(next, live{node: to, lo: lo, hi: lo})
-		for _, id := range a.litOutputs(to, nodeHanIndirect, sc) {
-			lp := &e.litPats[id]
-			if lp.flags&litGuarded != 0 {
-				occs = append(occs, hanOcc{id: id, at: lo})
-			}
-			if sc.stamp[id] != sc.gen {
-				sc.stamp[id] = sc.gen
-				sc.pos[id] = [2]int32{lo, lo + int32(lp.n) - 1}
-				sc.cands = append(sc.cands, id)
-			}
-		}
+		occs = e.reachHan(occs, to, lo, sc)
 	}
 	return next, occs
+}
+
+// reachHan takes the outputs of node to, reached by a path that started
+// at token lo.
+func (e *Engine) reachHan(occs []hanOcc, to, lo int32, sc *scratch) []hanOcc {
+	for _, id := range e.auto.litOutputs(to, nodeHanIndirect, sc) {
+		lp := &e.litPats[id]
+		if lp.flags&litGuarded != 0 {
+			occs = append(occs, hanOcc{id: id, at: lo})
+		}
+		if sc.stamp[id] != sc.gen {
+			sc.stamp[id] = sc.gen
+			sc.pos[id] = [2]int32{lo, lo + int32(lp.n) - 1}
+			sc.cands = append(sc.cands, id)
+		}
+	}
+	return occs
 }
 
 // guardedHan is guards.blocked on the literal Han path's tokens: a guard
