@@ -121,6 +121,16 @@ lexicon_goals() {
         printf "| %s: coregx at 10,000 rules / at 100, on the same input (no goal) | %.2fx | |\n", langs[li], lg
         printf "| %s: engine growth / coregx growth (no goal) | %s | |\n", langs[li], r(g, lg)
         printf "| %s: true hits per op (16 segments) at 100 / 1,000 / 10,000 rules | %s / %s / %s | |\n", langs[li], hits[k "100/engine"], hits[k "1000/engine"], hits[k "10000/engine"]
+        # The second measure: the 9,900 rules added to the 100 are all
+        # absent from the input, so the true hits stay those of 100 rules.
+        s = k "10000-same-hits/"
+        g2 = m(s "engine") / m(k "100/engine")
+        printf "| %s: engine at 10,000 rules <= 1.5x its time at 100, the 9,900 added rules absent from the input (second measure: same true hits, %s per op) | %.2fx | %s |\n", langs[li], hits[s "engine"], g2, verdict(g2, 1.5)
+        printf "| %s: coregx / petar / cloudflare likewise (no goal) | %s / %s / %s | |\n", langs[li], r(m(s "coregx"), m(k "100/coregx")), r(m(s "petar-dambovaliev"), m(k "100/petar-dambovaliev")), r(m(s "cloudflare"), m(k "100/cloudflare"))
+        sb = m(s "petar-dambovaliev"); sn = "petar-dambovaliev"
+        if (m(s "cloudflare") > 0 && m(s "cloudflare") < sb) { sb = m(s "cloudflare"); sn = "cloudflare" }
+        if (m(s "coregx") > 0 && m(s "coregx") < sb) { sb = m(s "coregx"); sn = "coregx" }
+        printf "| %s: engine / fastest library at 10,000 rules, same true hits (no goal) | %s (%s) | |\n", langs[li], r(m(s "engine"), sb), sn
         printf "| %s: engine-fuzzy growth 100 -> 10,000 (no goal) | %s | |\n", langs[li], r(m(k "10000/engine-fuzzy"), m(k "100/engine-fuzzy"))
         printf "| %s: memory of a compiled 10,000-rule literal lexicon | %.1f MB | reported |\n", langs[li], m(k "10000/memory")
       }
@@ -223,7 +233,10 @@ ROWS
   echo "besides the automaton: the true hits of the input (hits per op below; each is a Hit the caller"
   echo "gets, and the library's own time grows with them too) and the cache footprint of a larger automaton."
   echo "The engine's growth is shown beside coregx's on the same input; the goal (1.5x) is judged on the"
-  echo "engine's own, as written."
+  echo "engine's own, as written. A second measure, beside it and labelled so, grows the rules the same way"
+  echo "but keeps the true hits: the 10,000-rule set is the 100 rules and 9,900 more drawn from the same"
+  echo "characters or words whose phrases the input does not contain (rules=10000-same-hits, checked with"
+  echo "the engine and the libraries' lower-cased text), so what grows is the automaton alone."
   if [ -f "$tmp/lexicon.load" ]; then
     echo "Machine load (uptime) before and after this run: $(sed 's/.*load average: //' "$tmp/lexicon.load" | paste -sd '/' | sed 's#/# then #')."
   fi
