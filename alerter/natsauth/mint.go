@@ -19,7 +19,8 @@ import (
 // User says who to mint credentials for.
 type User struct {
 	Role Role
-	// Room is the anchor's room (RoleAnchor only).
+	// Room is the anchor's room (RoleAnchor), or the one room a platform
+	// publisher may feed (RolePlatformRoom).
 	Room string
 	// Name labels a non-anchor user (e.g. "scan-3"); default the role.
 	Name string
@@ -28,6 +29,9 @@ type User struct {
 	// NoExpiry mints a user that never expires (only for services).
 	NoExpiry bool
 }
+
+// roomScoped: the role's permissions name one room, the user's name.
+func (r Role) roomScoped() bool { return r == RoleAnchor || r == RolePlatformRoom }
 
 // Anchor is the user for room's anchor.
 func Anchor(room string) User { return User{Role: RoleAnchor, Room: room} }
@@ -75,12 +79,12 @@ func (u User) validate() error {
 		return err
 	}
 	switch {
-	case u.Role == RoleAnchor:
+	case u.Role.roomScoped():
 		if err := alerter.ValidRoomID(u.Room); err != nil {
-			return fmt.Errorf("natsauth: anchor creds: %w", err)
+			return fmt.Errorf("natsauth: %s creds: %w", u.Role, err)
 		}
 	case u.Room != "":
-		return fmt.Errorf("natsauth: a room (%q) goes only with role anchor, not %s", u.Room, u.Role)
+		return fmt.Errorf("natsauth: a room (%q) goes only with role anchor or platform-room, not %s", u.Room, u.Role)
 	}
 	if u.TTL < 0 {
 		return fmt.Errorf("natsauth: negative lifetime %s", u.TTL)
@@ -124,8 +128,8 @@ func (a *Authority) mint(u User) (Creds, error) {
 	uc.IssuerAccount = a.pub.account
 	uc.Name = u.Name
 	switch {
-	case u.Role == RoleAnchor:
-		// The anchor scope's subject template reads the room from the name.
+	case u.Role.roomScoped():
+		// The scope's subject template reads the room from the name.
 		uc.Name = u.Room
 		uc.Tags.Add("room:" + u.Room)
 	case uc.Name == "":
@@ -244,7 +248,7 @@ func ParseCreds(data []byte) (Creds, error) {
 			c.Role = Role(r)
 		}
 	}
-	if c.Role == RoleAnchor {
+	if c.Role.roomScoped() {
 		c.Room = uc.Name
 	}
 	return c, nil

@@ -315,3 +315,62 @@ func TestTrustReadsScoresOnly(t *testing.T) {
 	}
 	v.waitFor(t, c, "Publish", alerter.TrustSubject("shop1"))
 }
+
+// TestPlatformPublishesHypothesesOnly: a platform publisher may publish
+// hypotheses on earshot.utt.<room> (every room, or with platform-room its
+// one room) and get the stream's acks on its own inbox prefix, and
+// nothing else: no alert, no reminder, no other room's subject, no
+// subscription to another user's inbox replies. Before it, a platform had
+// to be handed the service user (docs/scaling.md said so).
+func TestPlatformPublishesHypothesesOnly(t *testing.T) {
+	srv := natstest.Start(t, "")
+	svc := natstest.Service(t, srv)
+	ctx := testutil.Context(t, 30*time.Second)
+	sjs, err := jetstream.New(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sjs.CreateStream(ctx, jetstream.StreamConfig{Name: "UTT", Subjects: []string{"earshot.utt.>"}}); err != nil {
+		t.Fatal(err)
+	}
+	heard, err := svc.SubscribeSync("earshot.utt.>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		user        natsauth.User
+		room, other string // a room it may feed; one it may not ("" none)
+	}{
+		{natsauth.User{Role: natsauth.RolePlatform}, "shop1", ""},
+		{natsauth.User{Role: natsauth.RolePlatformRoom, Room: "Shop-7"}, "Shop-7", "shop1"},
+	} {
+		var v violations
+		nc := natstest.Connect(t, srv.ClientURL(), srv.Auth(), c.user, v.handler(), nats.CustomInboxPrefix(natsauth.PlatformInboxPrefix))
+		js, err := jetstream.New(nc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.Publish(ctx, "earshot.utt."+c.room, []byte(`{"schema":1}`)); err != nil {
+			t.Fatalf("%s: publishing with an ack on earshot.utt.%s: %v", c.user.Role, c.room, err)
+		}
+		if m, err := heard.NextMsg(5 * time.Second); err != nil || m.Subject != "earshot.utt."+c.room {
+			t.Fatalf("%s: the hypothesis did not arrive: %v %v", c.user.Role, m, err)
+		}
+		denied := []string{alerter.AlertSubject("medical-claim", c.room), alerter.ReminderSubject(c.room), "$JS.API.STREAM.NAMES", "$KV.EARSHOT_ROOMS.x"}
+		if c.other != "" {
+			denied = append(denied, "earshot.utt."+c.other)
+		}
+		for _, subj := range denied {
+			if err := nc.Publish(subj, []byte("forged")); err != nil {
+				t.Fatal(err)
+			}
+			v.waitFor(t, nc, "Publish", subj)
+		}
+		for _, subj := range []string{"earshot.utt.>", "_INBOX.>", alerter.AlertSubjects, "$KV.>"} {
+			if _, err := nc.SubscribeSync(subj); err != nil {
+				t.Fatal(err)
+			}
+			v.waitFor(t, nc, "Subscription", subj)
+		}
+	}
+}

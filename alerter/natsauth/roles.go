@@ -33,7 +33,25 @@ const (
 	// info only, never an alert, a transcript or the lexicon, and changes
 	// nothing (cluster.go: monitorPermissions).
 	RoleMonitor Role = "monitor"
+	// RolePlatform is a platform's own ASR publishing hypotheses straight
+	// to earshot.utt.<room> (docs/scaling.md, "Message schema"), for every
+	// room, and nothing else: no alert, reminder, transcript or bucket.
+	RolePlatform Role = "platform"
+	// RolePlatformRoom is RolePlatform for one room (the user's name, as
+	// for RoleAnchor): `earshot creds --role platform --room R`.
+	RolePlatformRoom Role = "platform-room"
 )
+
+// PlatformInboxPrefix is the inbox prefix of platform users: the
+// stream's publish acknowledgements come there (nats.go
+// nats.CustomInboxPrefix, the nats CLI's --inbox-prefix). They may not
+// subscribe to _INBOX.>, which carries every other user's replies (KV
+// values, JetStream API answers).
+const PlatformInboxPrefix = "_INBOX_platform"
+
+// uttPrefix is cluster/utt's earshot.utt (that package imports this one's
+// importers); TestPlatformPublishesHypothesesOnly publishes on it.
+const uttPrefix = "earshot.utt"
 
 // Permissions is what a role may publish and subscribe to. An empty allow
 // list with a deny of ">" means nothing at all; deny wins over allow.
@@ -87,6 +105,22 @@ var roles = map[Role]roleSpec{
 		},
 		ttl:  30 * 24 * time.Hour,
 		desc: "a recommendation system: merchants' trust scores only",
+	},
+	RolePlatform: {
+		perms: Permissions{
+			PubAllow: []string{uttPrefix + ".*"},
+			SubAllow: []string{PlatformInboxPrefix + ".>"},
+		},
+		ttl:  30 * 24 * time.Hour,
+		desc: "a platform's ASR: publish hypotheses on earshot.utt.<room> for every room, nothing else",
+	},
+	RolePlatformRoom: {
+		perms: Permissions{
+			PubAllow: []string{uttPrefix + "." + roomTemplate},
+			SubAllow: []string{PlatformInboxPrefix + ".>"},
+		},
+		ttl:  30 * 24 * time.Hour,
+		desc: "a platform's ASR for one room: publish hypotheses on earshot.utt.<room> of that room only",
 	},
 	RoleService: {
 		perms: Permissions{

@@ -51,7 +51,7 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%s) = %s, %v", r, got, err)
 		}
 	}
-	if _, err := ParseRole("admin"); err == nil || !strings.Contains(err.Error(), "anchor, api, compliance, index, ingest, monitor, scan, service, trust") {
+	if _, err := ParseRole("admin"); err == nil || !strings.Contains(err.Error(), "anchor, api, compliance, index, ingest, monitor, platform, platform-room, scan, service, trust") {
 		t.Errorf("ParseRole(admin): %v", err)
 	}
 }

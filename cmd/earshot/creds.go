@@ -20,7 +20,7 @@ func newCredsCmd() *cobra.Command {
 	var ttl time.Duration
 	var noExpiry bool
 	cmd := &cobra.Command{
-		Use:   "creds (--room R | --role compliance|trust|monitor|service|ingest|scan|index|api[,...])",
+		Use:   "creds (--room R | --role compliance|trust|monitor|platform [--room R]|service|ingest|scan|index|api[,...])",
 		Short: "Print a NATS .creds file for an anchor, compliance staff, a trust-score reader or a service",
 		Long: "Mints a NATS user signed by the data dir's role key (DATA/keys/nats) and prints\n" +
 			"its standard .creds file (user JWT and nkey seed) for `nats --creds F` or\n" +
@@ -30,7 +30,10 @@ func newCredsCmd() *cobra.Command {
 			"scan, index or api, several joined by commas for a node with several roles)\n" +
 			"may do only what its roles need and is long-lived, like service (every\n" +
 			"permission: the single process); monitor may only read what `earshot\n" +
-			"cluster status` shows (claims, consumer lag) and expires after 30 days. See\n" +
+			"cluster status` shows (claims, consumer lag) and expires after 30 days;\n" +
+			"platform may only publish hypotheses on earshot.utt.<room> (with --room R:\n" +
+			"that room's only), its acks on the inbox prefix _INBOX_platform (nats\n" +
+			"--inbox-prefix _INBOX_platform), and expires after 30 days. See\n" +
 			"docs/nats-permissions.md; revoke with `earshot creds revoke`.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -65,8 +68,8 @@ func newCredsCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&dataDir, "data", defaultDataDir(), "data dir holding the NATS keys (same as serve --data)")
-	f.StringVar(&room, "room", "", "the anchor's room")
-	f.StringVar(&role, "role", "", "anchor (with --room), compliance, trust (a recommendation system reading earshot.trust.>), monitor (earshot cluster status, read-only), service, or a cluster node's roles: ingest, scan, index, api, several joined by commas (ingest,scan)")
+	f.StringVar(&room, "room", "", "the anchor's room, or the one room a platform publisher may feed")
+	f.StringVar(&role, "role", "", "anchor (with --room), compliance, trust (a recommendation system reading earshot.trust.>), monitor (earshot cluster status, read-only), platform (a platform's ASR publishing on earshot.utt.<room>; with --room R only that room), service, or a cluster node's roles: ingest, scan, index, api, several joined by commas (ingest,scan)")
 	f.StringVar(&out, "out", "", "write the .creds file here (mode 0600) instead of standard output")
 	f.StringVar(&name, "name", "", "label of a compliance, service or cluster-node user (e.g. worker-3)")
 	f.DurationVar(&ttl, "ttl", 0, "lifetime (default: anchor 24h, compliance 12h, service and cluster roles never)")
@@ -79,6 +82,10 @@ func credsUser(room, role string) (natsauth.User, error) {
 	switch {
 	case room != "" && (role == "" || role == string(natsauth.RoleAnchor)):
 		return natsauth.Anchor(room), nil
+	case room != "" && (role == string(natsauth.RolePlatform) || role == string(natsauth.RolePlatformRoom)):
+		return natsauth.User{Role: natsauth.RolePlatformRoom, Room: room}, nil
+	case role == string(natsauth.RolePlatformRoom):
+		return natsauth.User{}, errors.New("creds: --role platform-room needs --room R (or --role platform for every room)")
 	case room == "" && role == "":
 		return natsauth.User{}, errors.New("creds: give --room R or --role compliance|trust|monitor|service|ingest|scan|index|api (several cluster roles joined by commas)")
 	case room != "":
