@@ -283,6 +283,10 @@ func refOf(h nats.Header) string {
 	return h.Get(HeaderID)
 }
 
+// stallWait is the publish option of every hypothesis, made once: the
+// option is a closure, an allocation per publish otherwise.
+var stallWait = jetstream.WithStallWait(100 * time.Millisecond)
+
 // publish queues m asynchronously; it waits while too many are pending.
 // While NATS is unreachable m goes to the spool (spooled: true) instead.
 func (f *feed) publish(ctx context.Context, m *nats.Msg) (spooled bool, err error) {
@@ -293,7 +297,7 @@ func (f *feed) publish(ctx context.Context, m *nats.Msg) (spooled bool, err erro
 		return spooled, err
 	}
 	for {
-		fut, err := f.bus.js.PublishMsgAsync(m, jetstream.WithStallWait(100*time.Millisecond))
+		fut, err := f.bus.js.PublishMsgAsync(m, stallWait)
 		if errors.Is(err, jetstream.ErrTooManyStalledMsgs) {
 			if ctx.Err() != nil {
 				return false, fmt.Errorf("utt: publish %s: %w", m.Subject, ctx.Err())
