@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/earshot/earshot/alerter/natsauth"
@@ -88,7 +89,8 @@ func (h *ingestHub) worker(t *testing.T, name, natsURL string, mutate ...func(*c
 // creds (read-only), as an operator would.
 func (h *ingestHub) status(t *testing.T) status.Status {
 	t.Helper()
-	nc := natstest.Connect(t, h.NATSURL(), h.NATSAuth(), natsauth.User{Role: natsauth.RoleMonitor, Name: "e2e-status"})
+	nc := natstest.Connect(t, h.NATSURL(), h.NATSAuth(), natsauth.User{Role: natsauth.RoleMonitor, Name: "e2e-status"},
+		nats.CustomInboxPrefix(natsauth.MonitorInboxPrefix))
 	defer nc.Close()
 	js, err := jetstream.New(nc)
 	if err != nil {

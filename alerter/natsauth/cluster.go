@@ -201,8 +201,16 @@ func monitorPermissions() Permissions {
 	}
 	pub = append(pub, "$JS.API.CONSUMER.LIST."+monitoredStream, "$JS.API.CONSUMER.NAMES."+monitoredStream)
 	slices.Sort(pub)
-	return Permissions{PubAllow: slices.Compact(pub), SubAllow: slices.Clone(everyNodeSub)}
+	return Permissions{PubAllow: slices.Compact(pub), SubAllow: []string{MonitorInboxPrefix + ".>"}}
 }
+
+// MonitorInboxPrefix is the inbox prefix of monitor users (`earshot
+// cluster status` sets it when its creds are a monitor's): replies to its
+// own requests come there. A monitor may not subscribe to _INBOX.>, which
+// carries every other user's replies: the KV values and stream messages
+// the nodes fetch (room specs with their source tokens, alerts,
+// dispositions), which it must never read.
+const MonitorInboxPrefix = "_INBOX_monitor"
 
 // readAPI is the JetStream API a reader of stream s uses: its consumers
 // ($JS.API.CONSUMER.<op>.<s>[.<consumer>[.<filter>]]: create, info,

@@ -55,6 +55,7 @@ func TestGatherAsMonitor(t *testing.T) {
 	var mu sync.Mutex
 	var errs []error
 	mon := natstest.Connect(t, srv.ClientURL(), srv.Auth(), natsauth.User{Role: natsauth.RoleMonitor},
+		nats.CustomInboxPrefix(natsauth.MonitorInboxPrefix), // as earshot cluster status connects
 		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -106,4 +107,19 @@ func TestGatherAsMonitor(t *testing.T) {
 			return fmt.Errorf("monitor published %s without a violation", subj)
 		})
 	}
+	// Nor may it read other users' replies (KV values, messages the
+	// nodes fetch) on _INBOX.>: its own come on MonitorInboxPrefix.
+	if _, err := mon.SubscribeSync("_INBOX.>"); err != nil {
+		t.Fatal(err)
+	}
+	want := `Permissions Violation for Subscription to "_INBOX.>"`
+	testutil.Eventually(t, 5*time.Second, func() error {
+		_ = mon.Flush()
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.Contains(fmt.Sprint(errs), want) {
+			return nil
+		}
+		return errors.New("monitor subscribed to _INBOX.> without a violation")
+	})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/spf13/cobra"
 
+	"github.com/earshot/earshot/alerter/natsauth"
 	"github.com/earshot/earshot/cluster/status"
 )
 
@@ -34,6 +36,12 @@ func newClusterStatusCmd() *cobra.Command {
 			opts := flags.options(nats.Name("earshot-cluster-status"))
 			if creds != "" {
 				opts = append(opts, nats.UserCredentials(creds))
+				if data, err := os.ReadFile(creds); err == nil {
+					if c, err := natsauth.ParseCreds(data); err == nil && c.Role == natsauth.RoleMonitor {
+						// a monitor's replies come on its own inbox prefix only
+						opts = append(opts, nats.CustomInboxPrefix(natsauth.MonitorInboxPrefix))
+					}
+				}
 			}
 			nc, err := nats.Connect(flags.url, opts...)
 			if err != nil {
