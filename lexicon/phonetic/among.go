@@ -42,7 +42,7 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 	}
 	sc.ents = ents
 	if filtered {
-		sc.grams.build(ix.filter, utt)
+		sc.grams.build(ix.filter, sc.ucls)
 	}
 	for _, en := range ents {
 		e := &ix.entries[en]
@@ -103,6 +103,8 @@ type gramSite struct {
 	word, phone, next int32
 }
 
+// build indexes the wanted n-grams of an utterance given as its words'
+// pronunciations' classes (pronounceAll's sc.ucls).
 func (g *gramTable) build(f *pieceFilter, utt [][]string) {
 	n := 0
 	for _, prons := range utt {
@@ -133,7 +135,7 @@ func (g *gramTable) build(f *pieceFilter, utt [][]string) {
 	for w, prons := range utt {
 		for _, p := range prons {
 			for j := range len(p) {
-				if g.first&(1<<f.class[p[j]]) != 0 {
+				if g.first&(1<<p[j]) != 0 {
 					g.walk(f, utt, int32(w), int32(j), w, p, j, 0, 0)
 				}
 			}
@@ -143,10 +145,10 @@ func (g *gramTable) build(f *pieceFilter, utt [][]string) {
 
 // walk inserts the key of every class n-gram (of a length the filter
 // uses) starting at phone j0 of word w0, continuing into the following
-// words: f.walk without a callback.
+// words: f.walk without a callback, over classes (p is a pronunciation's).
 func (g *gramTable) walk(f *pieceFilter, utt [][]string, w0, j0 int32, w int, p string, j int, key uint32, l int) {
 	for ; j < len(p) && l < maxKey; j++ {
-		key = key<<classBits | uint32(f.class[p[j]])
+		key = key<<classBits | uint32(p[j])
 		l++
 		if f.lengths[l] {
 			if k := uint32(l)<<(classBits*l) | key; g.want.has(k) {

@@ -110,6 +110,7 @@ type filterScratch struct {
 	allowGen []uint32
 	allowOK  []bool
 	utt      [][]string // pronounceAll's result
+	ucls     [][]string // and its classes
 	align    alignScratch
 	matches  []Match
 	grams    gramTable // FindIDs' n-grams of the utterance

@@ -66,40 +66,66 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 }
 
 // pronounceAll looks up every word; nil marks an unknown word. The
-// result lives in sc until its next call. Words go through the index's
-// word cache first: a live stream says the same few thousand words over
-// and over, and the dictionary's map of 130,000 words misses the CPU's
-// caches on most lookups; a compound is split once per cache slot. The
-// cache is the index's, not a pooled scratch's: the runtime empties pools
-// at every garbage collection, and refilling a scratch's cache from the
-// map was a fifth of phonetic matching.
+// result lives in sc until its next call, and so do the words' phone
+// classes (sc.ucls: per pronunciation, its phones' filter classes, which
+// FindIDs' n-gram table reads). Words go through the index's word cache
+// first: a live stream says the same few thousand words over and over,
+// and the dictionary's map of 130,000 words misses the CPU's caches on
+// most lookups; a compound is split once per cache entry. The cache is
+// the index's, not a pooled scratch's: the runtime empties pools at every
+// garbage collection, and refilling a scratch's cache from the map was a
+// fifth of phonetic matching. It has two ways: a word is in its slot or
+// the other of its pair, the one last looked up first.
 func (ix *Index) pronounceAll(words []string, sc *filterScratch) [][]string {
-	out := sc.utt[:0]
+	out, cls := sc.utt[:0], sc.ucls[:0]
 	for _, w := range words {
-		slot := &ix.words[maphash.String(ix.seed, w)&(wordCacheSize-1)]
+		i := maphash.String(ix.seed, w) & (wordCacheSize - 1)
+		slot, other := &ix.words[i], &ix.words[i^1]
 		ws := slot.Load()
 		if ws == nil || ws.word != w {
-			n := normalizeWord(w)
-			prons, ok := ix.dict.words[n]
-			if !ok {
-				prons = ix.dict.lookup(n)
+			switch o := other.Load(); {
+			case o != nil && o.word == w:
+				slot.Store(o) // a race with another caller leaves either; both are right
+				other.Store(ws)
+				ws = o
+			default:
+				other.Store(ws)
+				ws = ix.wordSlot(w)
+				slot.Store(ws)
 			}
-			ws = &wordSlot{word: strings.Clone(w), prons: prons}
-			slot.Store(ws) // a race with another caller leaves either; both are right
 		}
-		out = append(out, ws.prons)
+		out, cls = append(out, ws.prons), append(cls, ws.cls)
 	}
-	sc.utt = out
+	sc.utt, sc.ucls = out, cls
 	return out
 }
 
+// wordSlot looks w up in the dictionary for the word cache.
+func (ix *Index) wordSlot(w string) *wordSlot {
+	n := normalizeWord(w)
+	prons, ok := ix.dict.words[n]
+	if !ok {
+		prons = ix.dict.lookup(n)
+	}
+	ws := &wordSlot{word: strings.Clone(w), prons: prons, cls: make([]string, len(prons))}
+	for i, p := range prons {
+		b := make([]byte, len(p))
+		for j := range b {
+			b[j] = ix.filter.class[p[j]]
+		}
+		ws.cls[i] = string(b)
+	}
+	return ws
+}
+
 // wordCacheSize is the number of slots of the index's word cache (a power
-// of two); a slot keeps the last word hashed to it.
+// of two), in pairs.
 const wordCacheSize = 4096
 
 type wordSlot struct {
 	word  string
 	prons []string
+	cls   []string // per pronunciation, its phones' filter classes
 }
 
 // reduce keeps, per ID, the best of overlapping matches.
