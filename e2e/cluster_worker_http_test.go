@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/earshot/earshot/api"
+	"github.com/earshot/earshot/internal/app"
 	"github.com/earshot/earshot/internal/auth"
 	"github.com/earshot/earshot/internal/natstest"
 	"github.com/earshot/earshot/internal/testaudio"
@@ -20,7 +21,8 @@ import (
 // them), with only its roles' NATS user, serves its WHIP sessions, health,
 // readiness and metrics, and nothing of the api's: the api node's 307
 // sends a pion publisher there and the session connects; a token revoked
-// on the api node is refused on the worker. Found by hand: such a worker
+// on the api node is refused on the worker. An index node serves its
+// health and metrics the same way (no WHIP). Found by hand: such a worker
 // listened on nothing, while its presence carried its http.addr, so the api
 // node redirected every WHIP publisher to a closed port.
 func TestIngestWorkerServesWHIP(t *testing.T) {
@@ -33,30 +35,38 @@ func TestIngestWorkerServesWHIP(t *testing.T) {
 	workerDir := t.TempDir()
 	copyDir(t, filepath.Join(apiDir, "keys"), filepath.Join(workerDir, "keys")) // the HTTP token keys too
 	worker := start(roleNode(url, roleCreds(t, keys, "ingest", "scan"), workerDir, "ingest", "scan"))
+	indexDir := t.TempDir()
+	copyDir(t, filepath.Join(apiDir, "keys"), filepath.Join(indexDir, "keys"))
+	index := start(roleNode(url, roleCreds(t, keys, "index"), indexDir, "index"))
 	defer denied.check(t)
 
 	base := "http://" + worker.HTTPAddr()
-	if worker.HTTPAddr() == "" {
-		t.Fatal("the ingest worker serves no HTTP")
-	}
 	admin := mint(t, apiNode, api.RoleAdmin, "")
-	for _, c := range []struct {
-		path, token string
-		want        int
-	}{
-		{"/healthz", "", http.StatusOK},
-		{"/readyz", "", http.StatusOK},
-		{"/metrics", admin, http.StatusOK},
-		{"/metrics", "", http.StatusUnauthorized},
-		{"/v1/rooms", admin, http.StatusNotFound}, // the api nodes'
-		{"/v1/alerts", admin, http.StatusNotFound},
-	} {
-		testutil.Eventually(t, 20*time.Second, func() error {
-			if code, body := testutil.Do(t, http.MethodGet, base+c.path, c.token, ""); code != c.want {
-				return &statusErr{c.path, code, c.want, string(body)}
-			}
-			return nil
-		})
+	for _, node := range []*app.Service{worker, index} { // an index node serves its health and metrics too
+		if node.HTTPAddr() == "" {
+			t.Fatal("a node without the api role serves no HTTP")
+		}
+		for _, c := range []struct {
+			path, token string
+			want        int
+		}{
+			{"/healthz", "", http.StatusOK},
+			{"/readyz", "", http.StatusOK},
+			{"/metrics", admin, http.StatusOK},
+			{"/metrics", "", http.StatusUnauthorized},
+			{"/v1/rooms", admin, http.StatusNotFound}, // the api nodes'
+			{"/v1/alerts", admin, http.StatusNotFound},
+		} {
+			testutil.Eventually(t, 20*time.Second, func() error {
+				if code, body := testutil.Do(t, http.MethodGet, "http://"+node.HTTPAddr()+c.path, c.token, ""); code != c.want {
+					return &statusErr{c.path, code, c.want, string(body)}
+				}
+				return nil
+			})
+		}
+	}
+	if code, _ := testutil.Do(t, http.MethodPost, "http://"+index.HTTPAddr()+"/whip/w1", admin, "v=0\r\n"); code != http.StatusNotFound {
+		t.Fatalf("the index node answers WHIP: %d", code)
 	}
 
 	ingest, err := apiNode.Mint(auth.Request{Role: api.RoleIngest, Subject: "platform-1"})

@@ -102,8 +102,8 @@ node() { # node NAME HTTP_PORT ROLES
     --nats-url "$URLS" --nats-creds "$WORK/$roles.creds" --log-level warn --console-token-ttl 0 \
     > "$WORK/$name.log" 2>&1 &
   PID[$name]=$!
-  # api nodes serve the API; ingest workers their WHIP sessions, health and
-  # metrics; the index node no HTTP. A node prints its addresses once it is up.
+  # api nodes serve the API; the others their health and metrics (ingest
+  # workers their WHIP sessions too). A node prints its addresses once it is up.
   poll "$name to start" 60 grep -q 'NATS on' "$WORK/$name.log"
   if [ "$roles" = api ]; then poll "$name ready (GET /readyz)" 30 curl -fsS "http://127.0.0.1:$port/readyz"; fi
   printf '   %-9s %-12s pid %s\n' "$name" "$roles" "${PID[$name]}"

@@ -123,7 +123,7 @@ var resources = []resource{
 	{name: "EARSHOT_INDEX_NODES", kv: true, use: map[Role]grant{RoleIndex: full, RoleAPI: readManage}},
 	{name: "EARSHOT_REPORTS", kv: true, use: map[Role]grant{RoleAPI: full}},
 	{name: "EARSHOT_REVOCATIONS", kv: true, use: map[Role]grant{RoleAPI: full,
-		RoleIngest: readOnly}}, // an ingest worker checks the tokens of its WHIP publishers
+		RoleIngest: readOnly, RoleScan: readOnly, RoleIndex: readOnly}}, // every node checks tokens (WHIP publishers, metrics scrapers)
 	{name: "EARSHOT_CASES", kv: true, use: map[Role]grant{RoleAPI: full}},
 	{name: "EARSHOT_APPEALS", kv: true, use: map[Role]grant{RoleAPI: full}},
 	{name: "EARSHOT_TRUST", kv: true, use: map[Role]grant{RoleIndex: full, RoleAPI: readManage}},

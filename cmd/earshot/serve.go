@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -39,11 +38,7 @@ func newServeCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if addr := svc.HTTPAddr(); addr != "" {
-			fmt.Fprintf(cmd.OutOrStdout(), "earshot: HTTP on http://%s, NATS on %s\n", addr, svc.NATSURL())
-		} else { // an index node serves no HTTP
-			fmt.Fprintf(cmd.OutOrStdout(), "earshot: no HTTP (roles %s), NATS on %s\n", strings.Join(cfg.Cluster.Roles, ","), svc.NATSURL())
-		}
+		fmt.Fprintf(cmd.OutOrStdout(), "earshot: HTTP on http://%s, NATS on %s\n", svc.HTTPAddr(), svc.NATSURL())
 		if consoleTTL > 0 {
 			if u, err := svc.ConsoleURL(consoleTTL); err == nil {
 				fmt.Fprintf(cmd.OutOrStdout(), "earshot: compliance console (token valid %s): %s\n", consoleTTL, u)

@@ -196,13 +196,10 @@ func Start(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Service
 			return nil, err
 		}
 	}
-	switch {
-	case cfg.Cluster.Has("api"):
+	if cfg.Cluster.Has("api") {
 		return s, s.listenHTTP()
-	case cfg.Cluster.Has("ingest"):
-		return s, s.listenWorkerHTTP() // workerhttp.go: its WHIP sessions, health, metrics
 	}
-	return s, nil
+	return s, s.listenWorkerHTTP() // workerhttp.go: its WHIP sessions (ingest), health, metrics
 }
 
 func (s *Service) listenHTTP() error {

@@ -81,11 +81,7 @@ func (s *Service) startRoles(ctx context.Context) error {
 	}); err != nil {
 		return err
 	}
-	info := status.NodeInfo{Roles: c.Roles}
-	if c.Has("api") || c.Has("ingest") { // the nodes that serve HTTP (workerhttp.go); an index node serves none
-		info.HTTP = s.cfg.HTTP.Addr
-	}
-	s.roles.nodes.SetInfo(info)
+	s.roles.nodes.SetInfo(status.NodeInfo{Roles: c.Roles, HTTP: s.cfg.HTTP.Addr}) // every node serves HTTP (workerhttp.go)
 	s.roles.nodes.Keep(s.roles.holder)
 	if c.Has("ingest") || c.Has("api") {
 		bo := utt.BusOptions{Logger: s.log.With("role", "ingest"), Spool: s.roles.spools.utt}

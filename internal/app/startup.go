@@ -67,7 +67,7 @@ func (s *Service) beginStartup() error {
 	}
 	now := time.Now()
 	s.boot = &booting{since: now, deadline: now.Add(d)}
-	if s.cfg.NATS.URL == "" || !(s.cfg.Cluster.Has("api") || s.cfg.Cluster.Has("ingest")) { // the nodes that serve HTTP (workerhttp.go)
+	if s.cfg.NATS.URL == "" { // every node serves HTTP (workerhttp.go)
 		return nil
 	}
 	ln, err := net.Listen("tcp", s.cfg.HTTP.Addr)
