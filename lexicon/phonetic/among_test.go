@@ -119,7 +119,7 @@ func TestBagBoundIsLossless(t *testing.T) {
 		for range 40 {
 			en := pick()
 			e := &ix.entries[en]
-			sc.bag.build(ix.filter, utt) // candidates reuse the scratch, not the bag
+			sc.bag.build(ix.filter, utt, sc.uslots) // candidates reuse the scratch, not the bag
 			for s := range utt {
 				starts := make([]bool, len(utt))
 				starts[s] = true

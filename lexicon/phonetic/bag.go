@@ -51,10 +51,11 @@ type bagScratch struct {
 	lmin, lmax []int32  // prefix sums over words, len words+1
 	cnt        []uint16 // prefix sums, (words+1)*nc
 	barrier    []int32  // first unknown word at or after w
-	tmp        []uint16
 }
 
-func (b *bagScratch) build(f *pieceFilter, utt [][]string) {
+// build fills b for utt, whose words' cache entries (pronounceAll) hold
+// their per-class counts.
+func (b *bagScratch) build(f *pieceFilter, utt [][]string, words []*wordSlot) {
 	nc, nw := f.nDense, len(utt)
 	b.nc = nc
 	b.lmin, b.lmax = grow32(b.lmin, nw+1), grow32(b.lmax, nw+1)
@@ -63,24 +64,15 @@ func (b *bagScratch) build(f *pieceFilter, utt [][]string) {
 		b.cnt = make([]uint16, (nw+1)*nc)
 	}
 	b.cnt = b.cnt[:(nw+1)*nc]
-	if cap(b.tmp) < nc {
-		b.tmp = make([]uint16, nc)
-	}
-	tmp := b.tmp[:nc]
 	clear(b.cnt[:nc])
 	b.lmin[0], b.lmax[0] = 0, 0
 	for w, prons := range utt {
 		row, next := b.cnt[w*nc:(w+1)*nc], b.cnt[(w+1)*nc:(w+2)*nc]
-		copy(next, row)
+		for c, n := range words[w].bag[:nc] {
+			next[c] = row[c] + n
+		}
 		lo, hi := 0, 0
 		for i, p := range prons {
-			clear(tmp)
-			for j := 0; j < len(p); j++ {
-				tmp[f.dense[p[j]]]++
-			}
-			for c, n := range tmp {
-				next[c] = max(next[c], row[c]+n)
-			}
 			if i == 0 || len(p) < lo {
 				lo = len(p)
 			}

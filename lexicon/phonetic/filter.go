@@ -109,8 +109,9 @@ type filterScratch struct {
 	// allowGen/allowOK memoize the caller's allow per entry and call.
 	allowGen []uint32
 	allowOK  []bool
-	utt      [][]string // pronounceAll's result
-	ucls     [][]string // and its classes
+	utt      [][]string  // pronounceAll's result
+	ucls     [][]string  // and its classes
+	uslots   []*wordSlot // and the words' cache entries
 	align    alignScratch
 	matches  []Match
 	grams    gramTable // FindIDs' n-grams of the utterance

@@ -43,7 +43,7 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 	if len(cands) == 0 {
 		return nil
 	}
-	sc.bag.build(ix.filter, utt)
+	sc.bag.build(ix.filter, utt, sc.uslots)
 	out := sc.matches[:0]
 	for _, c := range cands {
 		e := &ix.entries[c.entry]
@@ -77,7 +77,7 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 // fifth of phonetic matching. It has two ways: a word is in its slot or
 // the other of its pair, the one last looked up first.
 func (ix *Index) pronounceAll(words []string, sc *filterScratch) [][]string {
-	out, cls := sc.utt[:0], sc.ucls[:0]
+	out, cls, slots := sc.utt[:0], sc.ucls[:0], sc.uslots[:0]
 	for _, w := range words {
 		i := maphash.String(ix.seed, w) & (wordCacheSize - 1)
 		slot, other := &ix.words[i], &ix.words[i^1]
@@ -94,9 +94,9 @@ func (ix *Index) pronounceAll(words []string, sc *filterScratch) [][]string {
 				slot.Store(ws)
 			}
 		}
-		out, cls = append(out, ws.prons), append(cls, ws.cls)
+		out, cls, slots = append(out, ws.prons), append(cls, ws.cls), append(slots, ws)
 	}
-	sc.utt, sc.ucls = out, cls
+	sc.utt, sc.ucls, sc.uslots = out, cls, slots
 	return out
 }
 
@@ -107,13 +107,20 @@ func (ix *Index) wordSlot(w string) *wordSlot {
 	if !ok {
 		prons = ix.dict.lookup(n)
 	}
-	ws := &wordSlot{word: strings.Clone(w), prons: prons, cls: make([]string, len(prons))}
+	f := ix.filter
+	ws := &wordSlot{word: strings.Clone(w), prons: prons, cls: make([]string, len(prons)), bag: make([]uint16, f.nDense)}
+	cnt := make([]uint16, f.nDense)
 	for i, p := range prons {
 		b := make([]byte, len(p))
+		clear(cnt)
 		for j := range b {
-			b[j] = ix.filter.class[p[j]]
+			b[j] = f.class[p[j]]
+			cnt[f.dense[p[j]]]++
 		}
 		ws.cls[i] = string(b)
+		for c, n := range cnt {
+			ws.bag[c] = max(ws.bag[c], n)
+		}
 	}
 	return ws
 }
@@ -126,6 +133,7 @@ type wordSlot struct {
 	word  string
 	prons []string
 	cls   []string // per pronunciation, its phones' filter classes
+	bag   []uint16 // per dense class, the most phones of it a pronunciation has (bag.go)
 }
 
 // reduce keeps, per ID, the best of overlapping matches.
