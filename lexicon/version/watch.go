@@ -168,10 +168,11 @@ func (w *Watcher) run(ctx context.Context, kw jetstream.KeyWatcher, ready chan s
 				w.lastErr.Store(&err)
 				w.opts.Logger.Error("lexicon version not activated; keeping the current one", "revision", e.Revision(), "err", err)
 				if errors.Is(err, ErrRefused) {
-					w.refused.Add(1)
+					// The hook first: whoever sees the count has seen it run.
 					if w.opts.OnRefused != nil {
 						w.opts.OnRefused(e.Revision(), err)
 					}
+					w.refused.Add(1)
 				}
 			}
 		}
