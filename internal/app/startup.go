@@ -171,7 +171,11 @@ func (s *Service) awaitNATS(ctx context.Context) error {
 			if err := s.nc.LastError(); err != nil && permanentConnectError(err) {
 				return fmt.Errorf("connecting to NATS at %s: %w", s.cfg.NATS.URL, err)
 			}
-			return fmt.Errorf("%w: NATS at %s is %s (last error: %v)", errNotYet, s.natsURLs(), s.nc.Status(), s.nc.LastError())
+			last := "no server has answered yet"
+			if err := s.nc.LastError(); err != nil {
+				last = "last error: " + err.Error()
+			}
+			return fmt.Errorf("%w: NATS at %s is %s (%s)", errNotYet, s.natsURLs(), s.nc.Status(), last)
 		}
 		js, err := jetstream.New(s.nc)
 		if err != nil {
