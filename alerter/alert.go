@@ -100,6 +100,17 @@ func (a Alert) ForHit(hit AlertHit) Alert {
 	return a
 }
 
+// LedBy returns a copy of a whose top-level fields are hit's, one of a's
+// hits, with every hit still listed: the same alert, led by another of
+// its rules (the reminder of an utterance whose leading rule is in its
+// cooldown speaks of the next rule that is not).
+func (a Alert) LedBy(hit AlertHit) Alert {
+	hits := a.AllHits()
+	led := a.ForHit(hit)
+	led.Hits = hits
+	return led
+}
+
 // SeverityRank orders severities, info lowest; unknown ones rank below it.
 func SeverityRank(s string) int {
 	switch s {

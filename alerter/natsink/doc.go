@@ -1,8 +1,9 @@
 // Package natsink is the NATS alerter.Sink. Send stores an alert in the
 // JetStream stream EARSHOT_ALERTS (subject earshot.alert.<category>.<room>)
 // and returns once the stream has acknowledged it; then, unless the
-// per-room, per-rule cooldown holds, it publishes a Reminder on core NATS
-// subject earshot.room.<room>.reminder. Log reads alerts back from the
+// per-room, per-rule cooldown holds for every rule the alert lists, it
+// publishes a Reminder on core NATS subject earshot.room.<room>.reminder,
+// led by the most severe of them whose cooldown is open. Log reads alerts back from the
 // stream for GET /v1/alerts: backwards from the stream's end in windows of
 // sequence numbers, each read by a consumer that starts at the window
 // (list.go), so listing the newest alerts costs about what it returns, not

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -120,9 +121,9 @@ func (s *Sink) Send(ctx context.Context, a alerter.Alert) error {
 	if dup || a.StaffOnly {
 		return nil
 	}
-	reminded, err := s.remind(a, now, shared)
+	led, reminded, err := s.remind(a, now, shared)
 	if s.observers != nil {
-		s.observers.observe(a, reminded, now)
+		s.observers.observe(led, reminded, now)
 	}
 	return err
 }
@@ -180,29 +181,84 @@ func (s *Sink) loadCooldown(a alerter.Alert) func() (CooldownState, bool) {
 	return func() (CooldownState, bool) { l := <-ch; return l.st, l.ok }
 }
 
-// remind publishes a Reminder for a unless the cooldown holds; reminded
-// says it went out. shared, if not nil, gives the shared cooldown entry.
-func (s *Sink) remind(a alerter.Alert, now time.Time, shared func() (CooldownState, bool)) (reminded bool, err error) {
+// remind publishes a Reminder for a unless the cooldown of every rule a
+// broke holds; reminded says it went out. The reminder is led by a's most
+// severe rule whose cooldown is open: an utterance that breaks a rule the
+// anchor was just reminded of and a new one must still remind them of the
+// new one. led is a led by that rule (a itself when none is open), the
+// alert the escalation observer counts. shared, if not nil, gives the
+// shared cooldown entry of a's leading rule.
+func (s *Sink) remind(a alerter.Alert, now time.Time, shared func() (CooldownState, bool)) (led alerter.Alert, reminded bool, err error) {
 	if shared != nil {
 		if st, ok := shared(); ok {
 			s.cool.seed(a.Room, a.RuleID, st)
 		}
 	}
-	repeat, ok := s.cool.take(a.Room, a.RuleID, now, s.opts.cooldownFor(a))
+	led, repeat, ok := s.takeCooldown(a, now)
 	if !ok {
-		return false, nil
+		return a, false, nil
 	}
 	if s.opts.SharedCooldown != nil {
-		defer s.shareCooldown(a.Room, a.RuleID)
+		defer s.shareCooldown(led.Room, led.RuleID)
 	}
-	msg, err := NewMsg(alerter.ReminderSubject(a.Room), reminderFor(a, now, repeat))
+	msg, err := NewMsg(alerter.ReminderSubject(led.Room), reminderFor(led, now, repeat))
 	if err != nil {
-		return false, err
+		return led, false, err
 	}
 	if err := s.nc.PublishMsg(msg); err != nil {
-		return false, fmt.Errorf("natsink: %w for alert %s: %w", ErrReminder, a.ID, err)
+		return led, false, fmt.Errorf("natsink: %w for alert %s: %w", ErrReminder, a.ID, err)
 	}
-	return true, nil
+	return led, true, nil
+}
+
+// maxRulesPerReminder bounds how many of one alert's rules are tried for a
+// reminder, each a cooldown lookup (a shared-table read for a rule this
+// Sink has not reminded of yet).
+const maxRulesPerReminder = 8
+
+// takeCooldown charges the cooldown of a's leading rule or, when it holds,
+// of the next rule of a (most severe first) whose cooldown is open, and
+// returns a led by that rule with its repeat number.
+func (s *Sink) takeCooldown(a alerter.Alert, now time.Time) (alerter.Alert, int, bool) {
+	if repeat, ok := s.cool.take(a.Room, a.RuleID, now, s.opts.cooldownFor(a)); ok {
+		return a, repeat, true
+	}
+	tried := map[string]bool{a.RuleID: true}
+	for _, h := range sortedHits(a.AllHits()) {
+		if tried[h.RuleID] || len(tried) >= maxRulesPerReminder {
+			continue
+		}
+		tried[h.RuleID] = true
+		led := a.LedBy(h)
+		s.seedShared(led.Room, led.RuleID)
+		if repeat, ok := s.cool.take(led.Room, led.RuleID, now, s.opts.cooldownFor(led)); ok {
+			return led, repeat, true
+		}
+	}
+	return a, 0, false
+}
+
+// seedShared reads the shared cooldown of (room, rule) into the local table
+// when the table has no entry for it; a rule other than an alert's leading
+// one is rare enough to be read on the caller's path.
+func (s *Sink) seedShared(room, rule string) {
+	if s.opts.SharedCooldown == nil || s.cool.has(room, rule) {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), s.opts.Timeout)
+	defer cancel()
+	if st, ok := s.opts.SharedCooldown.Load(ctx, room, rule); ok {
+		s.cool.seed(room, rule, st)
+	}
+}
+
+// sortedHits is hits most severe first, in their order otherwise.
+func sortedHits(hits []alerter.AlertHit) []alerter.AlertHit {
+	out := slices.Clone(hits)
+	slices.SortStableFunc(out, func(x, y alerter.AlertHit) int {
+		return alerter.SeverityRank(y.Severity) - alerter.SeverityRank(x.Severity)
+	})
+	return out
 }
 
 // shareCooldown writes the cooldown entry of (room, rule) to the shared

@@ -344,3 +344,79 @@ func TestStaffOnlyAlertRemindsNobody(t *testing.T) {
 		t.Errorf("stored %+v, %v", got, err)
 	}
 }
+
+// TestGroupedAlertRemindsOfTheOpenRule: one utterance breaking a rule still
+// in its cooldown and a new one reminds of the new one (led by it, the other
+// listed beside it, the new rule's cooldown charged); one breaking only held
+// rules reminds of nothing.
+func TestGroupedAlertRemindsOfTheOpenRule(t *testing.T) {
+	e := newEnv(t, Options{Cooldown: 20 * time.Second})
+	ctx := testutil.Context(t, 30*time.Second)
+	sub, err := e.nc.SubscribeSync(alerter.ReminderSubject("R1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	grouped := func(utt uint64, rules ...string) alerter.Alert {
+		a := hit("R1", rules[0], utt)
+		a.Severity = "critical"
+		for i, r := range rules {
+			h := hit("R1", r, utt).AllHits()[0]
+			if i == 0 {
+				h.Severity = "critical"
+			}
+			a.Hits = append(a.Hits, h)
+		}
+		return a
+	}
+	steps := []struct {
+		name      string
+		alert     alerter.Alert
+		wantRule  string // "": no reminder
+		wantAlso  []string
+		wantCount int
+	}{
+		{"lead alone", grouped(1, "cure"), "cure", nil, 1},
+		{"lead held, a new rule beside it", grouped(2, "cure", "wechat"), "wechat", []string{"cure"}, 1},
+		{"both held", grouped(3, "cure", "wechat"), "", nil, 0},
+		{"both held, a third open", grouped(4, "cure", "wechat", "best"), "best", []string{"cure", "wechat"}, 1},
+	}
+	remindedOf := map[string]bool{}
+	for _, st := range steps {
+		if err := e.sink.Send(ctx, st.alert); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got := reminders(t, e.nc, sub)
+		if st.wantRule == "" {
+			if len(got) != 0 {
+				t.Errorf("%s: reminded %+v, want none", st.name, got)
+			}
+			continue
+		}
+		if len(got) != 1 || got[0].RuleID != st.wantRule || got[0].Repeat != st.wantCount {
+			t.Fatalf("%s: reminders %+v, want one for %s", st.name, got, st.wantRule)
+		}
+		remindedOf[got[0].AlertID] = true
+		var also []string
+		for _, h := range got[0].Also {
+			also = append(also, h.RuleID)
+		}
+		if !slices.Equal(also, st.wantAlso) {
+			t.Errorf("%s: also %v, want %v", st.name, also, st.wantAlso)
+		}
+	}
+	// The alerts stored are led by their most severe rule, as they were
+	// sent, and each reminder names one of them.
+	stored, err := e.sink.Alerts(ctx, Query{Room: "R1"})
+	if err != nil || len(stored) != 4 {
+		t.Fatalf("%d stored (%v), want 4", len(stored), err)
+	}
+	for _, a := range stored {
+		if a.RuleID != "cure" {
+			t.Errorf("stored alert %s led by %s, want cure", a.ID, a.RuleID)
+		}
+		delete(remindedOf, a.ID)
+	}
+	if len(remindedOf) != 0 {
+		t.Errorf("reminders of alerts never stored: %v", remindedOf)
+	}
+}
