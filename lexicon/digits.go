@@ -122,11 +122,11 @@ func clampScore(s float64) float64 {
 	return min(s, 1)
 }
 
-// sortedCopy returns hits ordered by position, then rule id, stably, in
-// a new slice of exact size. It sorts indices (order is reused memory):
+// sortedAppend appends hits to dst ordered by position, then rule id,
+// stably (a nil dst: a new slice of exact size). It sorts indices (order is reused memory):
 // at 10,000 rules a segment breaks about 20 rules, and an insertion sort
 // moving 160-byte Hits was a fifth of the call.
-func sortedCopy(hits []Hit, order []int32) ([]Hit, []int32) {
+func sortedAppend(dst, hits []Hit, order []int32) ([]Hit, []int32) {
 	order = order[:0]
 	for i := range hits {
 		order = append(order, int32(i))
@@ -141,9 +141,9 @@ func sortedCopy(hits []Hit, order []int32) ([]Hit, []int32) {
 		}
 		return cmp.Compare(a, b) // stable
 	})
-	out := make([]Hit, len(hits))
-	for i, j := range order {
-		out[i] = hits[j]
+	dst = slices.Grow(dst, len(hits))
+	for _, j := range order {
+		dst = append(dst, hits[j])
 	}
-	return out, order
+	return dst, order
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/earshot/earshot/lexicon"
+	"github.com/earshot/earshot/transcript"
 )
 
 const exampleYAML = `format: 1
@@ -54,4 +55,25 @@ func ExampleEngine_MatchText() {
 	// 家人们加薇信: pg-wechat-add "加薇信" via pinyin
 	// 加V信领券: pg-wechat-add "加V信" via pinyin
 	// add me right now on WeChat: pg-wechat-add "add me right now on WeChat" via exact
+}
+
+// A caller that is done with each hypothesis' hits before the next one
+// (it stores or sends copies) matches into one slice, reused: the engine
+// then allocates no new slice of Hits per hypothesis.
+func ExampleEngine_AppendMatch() {
+	lx, _ := lexicon.Parse("example.yaml", []byte(exampleYAML))
+	e, _ := lexicon.Compile(lx, lexicon.Options{})
+	var hits []lexicon.Hit
+	for _, text := range []string{"家人们加薇信", "今天不聊这个", "add me right now on WeChat"} {
+		hits = e.AppendMatch(hits[:0], transcript.Hypothesis{Text: text, Final: true})
+		fmt.Printf("%s: %d", text, len(hits))
+		for _, h := range hits {
+			fmt.Printf(" %s %q", h.RuleID, h.MatchedText)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// 家人们加薇信: 1 pg-wechat-add "加薇信"
+	// 今天不聊这个: 0
+	// add me right now on WeChat: 1 pg-wechat-add "add me right now on WeChat"
 }

@@ -29,7 +29,7 @@ type Explanation struct {
 // every occurrence, and what cancelled it.
 func (e *Engine) Explain(text string) []Explanation {
 	var tr []Explanation
-	hits := e.run(text, &tr)
+	hits := e.run(nil, text, &tr)
 	for i := range tr {
 		for _, h := range hits {
 			if tr[i].RuleID == h.RuleID && tr[i].Pattern == h.Pattern &&

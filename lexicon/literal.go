@@ -157,7 +157,7 @@ func (e *Engine) buildLitWords() {
 // not a token index: a direct pattern's first output is its first
 // occurrence (occurrences of one phrase end in the order they start), and
 // its byte span is all the Hit needs.
-func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
+func (e *Engine) literalASCII(dst []Hit, text string, sc *scratch) ([]Hit, bool) {
 	sc.begin()
 	sc.indirect = false
 	a, kt := e.auto, &e.kt
@@ -252,12 +252,12 @@ func (e *Engine) literalASCII(text string, sc *scratch) ([]Hit, bool) {
 	}
 	sc.live, sc.live2 = cur, next
 	if !ok || z.NonASCII() {
-		return nil, false
+		return dst, false
 	}
 	if len(sc.cands) == 0 {
-		return nil, true
+		return dst, true
 	}
-	return e.literalHits(text, han, words, sc), true
+	return e.literalHits(dst, text, han, words, sc), true
 }
 
 // advanceLit is advance on the literal path, for a path that started at

@@ -173,11 +173,11 @@ type literalDiff struct{ answered, texts, hits, guarded int }
 // check matches text on one literal path (path) and, when it answers,
 // compares its hits with the general path's, field by field; MatchText
 // must agree in any case.
-func (d *literalDiff) check(t *testing.T, lit, gen *Engine, text string, path func(string, *scratch) ([]Hit, bool)) {
+func (d *literalDiff) check(t *testing.T, lit, gen *Engine, text string, path func([]Hit, string, *scratch) ([]Hit, bool)) {
 	t.Helper()
 	d.texts++
 	sc := lit.scratch.Get().(*scratch)
-	got, ok := path(text, sc)
+	got, ok := path(nil, text, sc)
 	d.guarded += len(sc.occs)
 	lit.scratch.Put(sc)
 	want := literalSame(t, lit, gen, text)
@@ -208,7 +208,7 @@ func TestLiteralASCIIHandsOver(t *testing.T) {
 			t.Fatal(err)
 		}
 		sc := e.scratch.Get().(*scratch)
-		_, ok := e.literalASCII("so the buy now today", sc)
+		_, ok := e.literalASCII(nil, "so the buy now today", sc)
 		e.scratch.Put(sc)
 		if ok {
 			t.Fatalf("rules %s first: the literal path answered a text with an indirect candidate", rules[0].ID)

@@ -51,7 +51,7 @@ type hanOcc struct{ id, at int32 }
 
 // literalHan matches text on the literal Han path; false sends it down the
 // general path. Paths keep the token they started at (live.lo).
-func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
+func (e *Engine) literalHan(dst []Hit, text string, sc *scratch) ([]Hit, bool) {
 	sc.begin()
 	sc.indirect = false
 	a, kt := e.auto, &e.kt
@@ -127,10 +127,10 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 	}
 	sc.live, sc.live2, sc.htoks, sc.occs = cur, next, toks, occs
 	if !ok || z.Stopped() {
-		return nil, false
+		return dst, false
 	}
 	if len(sc.cands) == 0 {
-		return nil, true
+		return dst, true
 	}
 	// Guarded patterns: the first occurrence no guard cancels, past
 	// each cancelled one, as verify goes (occurrences by start).
@@ -167,7 +167,7 @@ func (e *Engine) literalHan(text string, sc *scratch) ([]Hit, bool) {
 		cands = append(cands, id)
 	}
 	sc.cands = cands
-	return e.literalHits(text, true, false, sc), true
+	return e.literalHits(dst, text, true, false, sc), true
 }
 
 // advanceHan is advance on the literal Han path, for a path that started

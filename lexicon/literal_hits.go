@@ -17,7 +17,7 @@ import (
 
 // litPat is what the literal paths read of a pattern.
 type litPat struct {
-	rank  int32 // its rule's rank by id (sortedCopy's order at equal starts)
+	rank  int32 // its rule's rank by id (sortedAppend's order at equal starts)
 	rule  int32 // its rule's index-1
 	n     int16 // its elements
 	langs uint8 // its rule's languages
@@ -34,7 +34,7 @@ const (
 // buildLitPats fills litPats, ruleRank and the Hit templates of the
 // direct patterns. Called by buildLiteral once it has marked them.
 func (e *Engine) buildLitPats() {
-	// ruleRank orders rules as sortedCopy does at equal starts: by id,
+	// ruleRank orders rules as sortedAppend does at equal starts: by id,
 	// then lexicon order.
 	order := make([]int32, len(e.rules))
 	for i := range order {
@@ -108,10 +108,10 @@ type litHit struct {
 	id, bs, be int32
 }
 
-// literalHits are finish's hits of the candidates: in lexicon order, the
-// first pattern of a rule that occurs gives its Hit, at its first
-// occurrence; languages as segmentLangs.
-func (e *Engine) literalHits(text string, han, words bool, sc *scratch) []Hit {
+// literalHits appends finish's hits of the candidates to dst: in lexicon
+// order, the first pattern of a rule that occurs gives its Hit, at its
+// first occurrence; languages as segmentLangs.
+func (e *Engine) literalHits(dst []Hit, text string, han, words bool, sc *scratch) []Hit {
 	langs := uint8(0)
 	if han {
 		langs |= langZh
@@ -145,9 +145,9 @@ func (e *Engine) literalHits(text string, han, words bool, sc *scratch) []Hit {
 	}
 	sc.lhits = fire
 	if len(fire) == 0 {
-		return nil
+		return dst
 	}
-	// sortedCopy's order (start, rule id, lexicon order) is the key's (a
+	// sortedAppend's order (start, rule id, lexicon order) is the key's (a
 	// rule fires once, so keys are unique). Candidates come roughly in
 	// the order they end, so their starts are nearly sorted: an insertion
 	// sort does a few moves where a general sort did its whole work.
@@ -156,12 +156,13 @@ func (e *Engine) literalHits(text string, han, words bool, sc *scratch) []Hit {
 			fire[j], fire[j-1] = fire[j-1], fire[j]
 		}
 	}
-	res := make([]Hit, len(fire))
+	n0 := len(dst)
+	dst = slices.Grow(dst, len(fire))[:n0+len(fire)]
 	for i, f := range fire {
-		h := &res[i]
+		h := &dst[n0+i]
 		*h = e.litTmpl[f.id]
 		h.MatchedText = text[f.bs:f.be]
 		h.Start, h.End = time.Duration(f.bs), time.Duration(f.be)
 	}
-	return res
+	return dst
 }

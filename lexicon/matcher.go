@@ -32,3 +32,13 @@ type Hit struct {
 type Matcher interface {
 	Match(h transcript.Hypothesis) []Hit
 }
+
+// AppendMatcher is a Matcher that can append Match's hits to the caller's
+// slice (Engine.AppendMatch), so a caller done with each result before the
+// next call reuses one slice instead of a new one per hypothesis.
+type AppendMatcher interface {
+	Matcher
+	AppendMatch(dst []Hit, h transcript.Hypothesis) []Hit
+}
+
+var _ AppendMatcher = (*Engine)(nil)

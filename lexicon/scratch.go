@@ -38,7 +38,7 @@ type scratch struct {
 	htoks    []hanTok
 	occs     []hanOcc
 	hits     []Hit    // finish's hits before they are copied out
-	order    []int32  // sortedCopy's indices
+	order    []int32  // sortedAppend's indices
 	gateOK   []uint32 // pattern id: a key of its phonKeys was seen (gen)
 	pwords   []string // matchPhonetic's words
 	pat      []int    // and their tokens

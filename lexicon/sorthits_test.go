@@ -31,7 +31,7 @@ func TestSortedCopyEqualsStableSort(t *testing.T) {
 			return strings.Compare(a.RuleID, b.RuleID)
 		})
 		var got []Hit
-		got, order = sortedCopy(hits, order)
+		got, order = sortedAppend(nil, hits, order)
 		if len(want) == 0 && len(got) == 0 {
 			continue
 		}

@@ -44,9 +44,15 @@ func (e *Engine) NewStream() *Stream {
 }
 
 // Match is Engine.Match for the next hypothesis of the utterance.
-func (s *Stream) Match(h transcript.Hypothesis) []Hit { return s.e.match(h, s.run) }
+func (s *Stream) Match(h transcript.Hypothesis) []Hit { return s.e.match(nil, h, s.run) }
 
-func (s *Stream) run(text string) []Hit {
+// AppendMatch is Engine.AppendMatch for the next hypothesis of the
+// utterance.
+func (s *Stream) AppendMatch(dst []Hit, h transcript.Hypothesis) []Hit {
+	return s.e.match(dst, h, s.run)
+}
+
+func (s *Stream) run(dst []Hit, text string) []Hit {
 	e := s.e
 	sc := e.scratch.Get().(*scratch)
 	defer e.scratch.Put(sc)
@@ -79,7 +85,7 @@ func (s *Stream) run(text string) []Hit {
 	toks := s.toks
 	if len(toks) == 0 {
 		s.ok = false
-		return nil
+		return dst
 	}
 	han := chineseContext(text, toks)
 	if from != nil && han != s.han {
@@ -93,7 +99,7 @@ func (s *Stream) run(text string) []Hit {
 	snap.tok = resumePoint(text, toks)
 	cands := e.scan(toks, han, sc, from, snap)
 	s.at, s.spare, s.ok = *snap, s.at, true
-	return e.finish(text, toks, han, cands, sc, nil)
+	return e.finish(dst, text, toks, han, cands, sc, nil)
 }
 
 // resumePoint is the token the next hypothesis rescans from: the last

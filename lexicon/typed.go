@@ -88,7 +88,7 @@ func (e *Engine) typedHits(text string, toks []analysis.Token, han bool, tr *[]E
 	}
 	sc := e.scratch.Get().(*scratch)
 	defer e.scratch.Put(sc)
-	return e.finish(text, tt, han, e.candidates(tt, han, sc), sc, tr)
+	return e.finish(nil, text, tt, han, e.candidates(tt, han, sc), sc, tr)
 }
 
 // typedTokens joins Latin words split by noise (c.u.r.e, c-u-r-e, and

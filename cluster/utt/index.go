@@ -28,10 +28,13 @@ type IndexOptions struct {
 	// (pipeline/transcripts.Put) and may wait while the store is busy: the
 	// message stays unacknowledged meanwhile, so a backlog waits in the
 	// stream. An error leaves it to be redelivered. Put or Store is
-	// required; Put wins.
+	// required; Put wins. The hits are valid only during the call: the
+	// Index reuses their memory for the next final, so Put copies what it
+	// keeps (transcripts.Record copies the fields it stores).
 	Put func(ctx context.Context, h pipeline.Heard, hits []lexicon.Hit) error
 	// Store is Put for a store that never waits (pipeline/transcripts.Hook
-	// drops what its store's queue cannot take).
+	// drops what its store's queue cannot take); its hits, like Put's, are
+	// valid only during the call.
 	Store func(h pipeline.Heard, hits []lexicon.Hit)
 	// Consumer names the durable consumer; default IndexConsumer. Index
 	// nodes that share a name share the stream's finals.
@@ -45,6 +48,11 @@ type Index struct {
 	cc      jetstream.ConsumeContext
 	opts    IndexOptions
 	Indexed atomic.Uint64
+	// hits is the hit slice every final is matched into when the matcher
+	// can append (lexicon.AppendMatcher): a final's hits do not outlive
+	// handle, which the consumer calls one message at a time, so one
+	// slice serves them all instead of a new one per final.
+	hits []lexicon.Hit
 }
 
 // StartIndex starts the index role.
@@ -88,7 +96,17 @@ func (ix *Index) handle(msg jetstream.Msg) {
 		return
 	}
 	h := m.Heard(room)
-	hits := ix.opts.Matcher().Match(h.Hypothesis)
+	var hits []lexicon.Hit
+	mt := ix.opts.Matcher()
+	if am, ok := mt.(lexicon.AppendMatcher); ok {
+		hits = am.AppendMatch(ix.hits[:0], h.Hypothesis)
+		ix.hits = hits
+		// The Hits point into this message's text: cleared after use so
+		// the slice does not keep the payload alive until the next final.
+		defer clear(hits)
+	} else {
+		hits = mt.Match(h.Hypothesis)
+	}
 	if ix.opts.Put != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), putWait)
 		err := ix.opts.Put(ctx, h, hits)

@@ -20,6 +20,11 @@ type Compiled struct {
 // Match implements lexicon.Matcher.
 func (c *Compiled) Match(h transcript.Hypothesis) []lexicon.Hit { return c.Engine.Match(h) }
 
+// AppendMatch is lexicon.Engine.AppendMatch.
+func (c *Compiled) AppendMatch(dst []lexicon.Hit, h transcript.Hypothesis) []lexicon.Hit {
+	return c.Engine.AppendMatch(dst, h)
+}
+
 // NewStream implements lexicon.StreamMatcher.
 func (c *Compiled) NewStream() *lexicon.Stream { return c.Engine.NewStream() }
 
