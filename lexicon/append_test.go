@@ -81,7 +81,7 @@ func TestAppendMatchEqualsMatch(t *testing.T) {
 					h = x
 				}
 			}
-			mark := Hit{RuleID: "kept"}
+			mark := Hit{HitRule: &HitRule{RuleID: "kept"}}
 			got := e.AppendMatch([]Hit{mark}, h)
 			if want := e.Match(h); len(want) == 0 || len(got) != 1+len(want) || got[0] != mark || !reflect.DeepEqual(got[1:], want) {
 				t.Fatalf("AppendMatch([kept]) = %+v, want kept then %+v", got, want)

@@ -163,6 +163,7 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 			continue
 		}
 		cp.id, cp.rule, cp.langs = len(e.patterns), cr, ruleLangs(r)
+		cp.hitRules = newHitRules(r, cp.src)
 		e.patterns = append(e.patterns, cp)
 		cr.patterns = append(cr.patterns, cp)
 		if cp.digits > 0 {

@@ -35,7 +35,9 @@ type cpattern struct {
 	digits  int
 	contact string // "email", "url" or "handle": a contact-handle pattern
 	guards  guards
-	key     string // normalized token texts joined, for built-in guards
+	// hitRules are its Hits' shared part, one per way of matching (vias).
+	hitRules *hitRules
+	key      string // normalized token texts joined, for built-in guards
 	// filtered patterns are candidates only if one of the second keys
 	// also occurs in the segment (a one-element anchor of a longer phrase).
 	filtered bool

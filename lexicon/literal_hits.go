@@ -67,9 +67,7 @@ func (e *Engine) buildLitPats() {
 			lp.flags |= litRomanized
 		}
 		lp.rule, lp.rank = int32(cr.index-1), e.ruleRank[cr.index-1]
-		r := cr.rule
-		e.litTmpl[id] = Hit{RuleID: r.ID, Category: r.Category, Severity: r.Severity,
-			Reminder: r.Reminder, Policy: r.Policy, Pattern: p.src, Via: "exact", Score: 1}
+		e.litTmpl[id] = Hit{HitRule: p.hitRule("exact"), Score: 1}
 	}
 }
 

@@ -19,10 +19,10 @@ func (e *Engine) Match(h transcript.Hypothesis) []Hit { return e.AppendMatch(nil
 // slice. A caller that matches many hypotheses and is done with each
 // result before the next call passes the previous result as dst[:0]: on
 // the literal paths the engine then allocates nothing per call (at 10,000
-// rules a segment of English breaks about 20 rules, and their Hits, nine
-// strings each, were most of the call's memory and of the collector's
-// marking). The Hits' strings point into the lexicon and into h's text,
-// never into dst, so copying a Hit out keeps it valid after dst is reused.
+// rules a segment of English breaks about 20 rules, and their Hits are
+// most of the call's memory and of the collector's marking). A Hit points
+// into the lexicon (HitRule) and into h's text, never into dst, so
+// copying a Hit out keeps it valid after dst is reused.
 func (e *Engine) AppendMatch(dst []Hit, h transcript.Hypothesis) []Hit {
 	return e.match(dst, h, e.run1)
 }
@@ -252,11 +252,8 @@ func allowedAround(r *crule, toks []analysis.Token, e *Engine, han bool, sp span
 
 // hit builds the Hit for an occurrence; MatchedText is the original span.
 func (e *Engine) hit(f found, text string, toks []analysis.Token) Hit {
-	r := f.p.rule.rule
 	bs, be := toks[f.sp.s].Start, toks[f.sp.e-1].End
-	return Hit{RuleID: r.ID, Category: r.Category, Severity: r.Severity,
-		Reminder: r.Reminder, Policy: r.Policy, Pattern: f.p.src,
-		MatchedText: text[bs:be], Via: f.sp.via, Score: f.sp.score,
+	return Hit{HitRule: f.p.hitRule(f.sp.via), MatchedText: text[bs:be], Score: f.sp.score,
 		Start: time.Duration(bs), End: time.Duration(be)}
 }
 

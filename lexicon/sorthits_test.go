@@ -20,8 +20,8 @@ func TestSortedCopyEqualsStableSort(t *testing.T) {
 	for trial := range 500 {
 		hits := make([]Hit, rng.IntN(40))
 		for i := range hits {
-			hits[i] = Hit{RuleID: fmt.Sprintf("r%d", rng.IntN(8)), Start: time.Duration(rng.IntN(6)),
-				Pattern: fmt.Sprint(i)}
+			hits[i] = Hit{HitRule: &HitRule{RuleID: fmt.Sprintf("r%d", rng.IntN(8)), Pattern: fmt.Sprint(i)},
+				Start: time.Duration(rng.IntN(6))}
 		}
 		want := slices.Clone(hits)
 		slices.SortStableFunc(want, func(a, b Hit) int {

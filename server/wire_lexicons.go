@@ -60,8 +60,12 @@ func wireRule(r lexicon.Rule) api.Rule {
 }
 
 func wireHit(h lexicon.Hit) api.LexiconHit {
-	return api.LexiconHit{RuleID: h.RuleID, Category: h.Category, Severity: h.Severity, Reminder: h.Reminder,
-		Policy: h.Policy, Pattern: h.Pattern, MatchedText: h.MatchedText, Via: h.Via, Start: h.Start, End: h.End, Score: h.Score}
+	var r lexicon.HitRule
+	if h.HitRule != nil {
+		r = *h.HitRule
+	}
+	return api.LexiconHit{RuleID: r.RuleID, Category: r.Category, Severity: r.Severity, Reminder: r.Reminder,
+		Policy: r.Policy, Pattern: r.Pattern, MatchedText: h.MatchedText, Via: r.Via, Start: h.Start, End: h.End, Score: h.Score}
 }
 
 func wireExplanation(e lexicon.Explanation) api.Explanation {

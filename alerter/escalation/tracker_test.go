@@ -42,8 +42,8 @@ func (m words) Match(h transcript.Hypothesis) []lexicon.Hit {
 	var hits []lexicon.Hit
 	for _, w := range m {
 		if strings.Contains(h.Text, w) {
-			hits = append(hits, lexicon.Hit{RuleID: "r-" + w, Category: "medical-claim", Severity: "high",
-				MatchedText: w, Reminder: "no " + w})
+			hits = append(hits, lexicon.Hit{HitRule: &lexicon.HitRule{RuleID: "r-" + w, Category: "medical-claim",
+				Severity: "high", Reminder: "no " + w}, MatchedText: w})
 		}
 	}
 	return hits

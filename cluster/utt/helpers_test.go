@@ -23,7 +23,7 @@ func (m wordMatcher) Match(h transcript.Hypothesis) []lexicon.Hit {
 	var hits []lexicon.Hit
 	for _, w := range m {
 		if strings.Contains(h.Text, w) {
-			hits = append(hits, lexicon.Hit{RuleID: "r-" + w, Category: "medical-claim", Severity: "high", MatchedText: w})
+			hits = append(hits, lexicon.Hit{HitRule: &lexicon.HitRule{RuleID: "r-" + w, Category: "medical-claim", Severity: "high"}, MatchedText: w})
 		}
 	}
 	return hits

@@ -28,7 +28,7 @@ func TestHookKeepsFinalUtterances(t *testing.T) {
 		{"blank final", transcript.Hypothesis{Utterance: 2, Final: true, Text: "  "}, nil, nil},
 		{"english", transcript.Hypothesis{Utterance: 3, Final: true, Text: "add my wechat", Recognizer: "sphinx",
 			Start: 1500 * time.Millisecond, End: 3 * time.Second, Confidence: 0.5},
-			[]lexicon.Hit{{RuleID: "wechat", Category: "private-goods", Severity: "critical", MatchedText: "wechat", Via: "exact"}},
+			[]lexicon.Hit{{HitRule: &lexicon.HitRule{RuleID: "wechat", Category: "private-goods", Severity: "critical", Via: "exact"}, MatchedText: "wechat"}},
 			&store.Record{ID: store.RecordID("r1", "s1", 3), Room: "r1", Anchor: "anna", Merchant: "m", Session: "s1",
 				Utterance: 3, At: at.UTC(), StartMs: 1500, EndMs: 3000, Text: "add my wechat", Lang: "en",
 				Recognizer: "sphinx", Confidence: 0.5, Hits: []store.RecordHit{{RuleID: "wechat",
