@@ -19,8 +19,13 @@ import (
 
 // wordKey is a cached word's keys.
 type wordKey struct {
-	word     string // copied: the text's own bytes must not stay alive
-	stem     string // what Token.Stem is filled with, "" for nothing
+	word string // copied: the text's own bytes must not stay alive
+	stem string // the stem lookupWord computed, "" for none
+	// vstem is the word's stem, what Token.Stem is filled with: the
+	// verifier compares stems (stemOf), and stemming every candidate's
+	// tokens afresh was a fiftieth of matching English with the shipped
+	// lexicon.
+	vstem    string
 	ids      [maxWordKeys]int32
 	n        int8 // -1: more than maxWordKeys, looked up every time
 	joinHead bool // it may begin a join (joinKeys)
@@ -30,52 +35,75 @@ type wordKey struct {
 // long word under many wildcard prefixes) is looked up every time.
 const maxWordKeys = 6
 
-// wordCacheSize is the slots of the cache (a power of two), in pairs: a
-// word is in its slot or the other of its pair, the one last looked up
-// first, so two words hashed to one pair do not evict each other. A
-// stream's vocabulary is a few thousand words; with 4,096 slots a third
-// word in a pair (one word in ten at 1,200 words) was looked up afresh
-// every time it came round. 64 KB of pointers an engine.
-const wordCacheSize = 8192
+// wordCacheSize is the slots of the cache (a power of two), in sets of
+// wordWays: a word is in one of its set's ways, the one last looked up
+// first. A stream's vocabulary is a few thousand words; with pairs, three
+// words in one pair evicted each other every time they came round (a
+// hundred lookups afresh a round of the shipped benchmark's 1,150 words),
+// with four ways a fifth word in a set is rare. 64 KB of pointers an
+// engine.
+const (
+	wordCacheSize = 8192
+	wordWays      = 4
+)
 
 // wordKeys returns the keys of t's text and whether it may begin a join,
-// and fills t.Stem as the verifier wants it. The keys are valid until the
+// and fills t.Stem with its stem (stemOf's). The keys are valid until the
 // next call with sc.
 func (e *Engine) wordKeys(t *analysis.Token, sc *scratch) ([]int32, bool) {
-	if t.Stem != "" { // stemmed already: its stem decides, not the cache
+	k := e.cachedWord(t.Text, sc)
+	if t.Stem != "" && t.Stem != k.vstem {
+		// Stemmed otherwise already: its stem decides, not the cache. A
+		// token stemmed here before (the typed and spelled readings scan
+		// copies of the tokens) has the cache's stem and keeps the cache.
 		ids, _, join := e.lookupWord(t.Text, t.Stem, sc.wtmp[:0])
 		sc.wtmp = ids
 		return ids, join
 	}
-	i := strHash(t.Text) & (wordCacheSize - 1)
-	slot, other := &e.words[i], &e.words[i^1]
-	k := slot.Load()
-	switch o := other.Load(); {
-	case k != nil && k.word == t.Text:
-	case o != nil && o.word == t.Text:
-		slot.Store(o)
-		other.Store(k)
-		k = o
-	default:
-		w := strings.Clone(t.Text)
-		ids, stem, join := e.lookupWord(w, "", sc.wtmp[:0])
-		sc.wtmp = ids
-		other.Store(k)
-		k = &wordKey{word: w, stem: stem, n: -1, joinHead: join}
-		if len(ids) <= maxWordKeys {
-			k.n = int8(copy(k.ids[:], ids))
-		}
-		slot.Store(k)
-	}
-	if k.stem != "" {
-		t.Stem = k.stem
-	}
+	t.Stem = k.vstem
 	if k.n < 0 {
 		ids, _, _ := e.lookupWord(t.Text, k.stem, sc.wtmp[:0])
 		sc.wtmp = ids
 		return ids, k.joinHead
 	}
 	return k.ids[:k.n], k.joinHead
+}
+
+// cachedWord returns w's cache entry, looking it up on a miss. A word
+// found in a later way swaps with the first; a new word enters first and
+// the last way's leaves.
+func (e *Engine) cachedWord(w string, sc *scratch) *wordKey {
+	set := e.words[strHash(w)&(wordCacheSize-1)&^(wordWays-1):][:wordWays]
+	first := set[0].Load()
+	if first != nil && first.word == w {
+		return first
+	}
+	for j := 1; j < wordWays; j++ {
+		k := set[j].Load()
+		if k == nil {
+			break // ways fill in order: the rest are empty
+		}
+		if k.word == w {
+			set[0].Store(k)
+			set[j].Store(first)
+			return k
+		}
+	}
+	for j := wordWays - 1; j > 0; j-- {
+		set[j].Store(set[j-1].Load())
+	}
+	w = strings.Clone(w)
+	ids, stem, join := e.lookupWord(w, "", sc.wtmp[:0])
+	sc.wtmp = ids
+	k := &wordKey{word: w, stem: stem, vstem: stem, n: -1, joinHead: join}
+	if stem == "" {
+		k.vstem = analysis.Stem(w)
+	}
+	if len(ids) <= maxWordKeys {
+		k.n = int8(copy(k.ids[:], ids))
+	}
+	set[0].Store(k)
+	return k
 }
 
 // lookupWord appends word w's keys to ids (stem is its stem when known)

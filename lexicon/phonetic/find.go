@@ -1,8 +1,9 @@
 package phonetic
 
 import (
+	"cmp"
 	"hash/maphash"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -74,30 +75,46 @@ func (ix *Index) alignCandidates(utt [][]string, cands []candidate, sc *filterSc
 // most lookups; a compound is split once per cache entry. The cache is
 // the index's, not a pooled scratch's: the runtime empties pools at every
 // garbage collection, and refilling a scratch's cache from the map was a
-// fifth of phonetic matching. It has two ways: a word is in its slot or
-// the other of its pair, the one last looked up first.
+// fifth of phonetic matching. It is set-associative (wordWays ways), the
+// word last looked up first in its set.
 func (ix *Index) pronounceAll(words []string, sc *filterScratch) [][]string {
 	out, cls, slots := sc.utt[:0], sc.ucls[:0], sc.uslots[:0]
 	for _, w := range words {
-		i := maphash.String(ix.seed, w) & (wordCacheSize - 1)
-		slot, other := &ix.words[i], &ix.words[i^1]
-		ws := slot.Load()
-		if ws == nil || ws.word != w {
-			switch o := other.Load(); {
-			case o != nil && o.word == w:
-				slot.Store(o) // a race with another caller leaves either; both are right
-				other.Store(ws)
-				ws = o
-			default:
-				other.Store(ws)
-				ws = ix.wordSlot(w)
-				slot.Store(ws)
-			}
-		}
+		ws := ix.cachedWord(w)
 		out, cls, slots = append(out, ws.prons), append(cls, ws.cls), append(slots, ws)
 	}
 	sc.utt, sc.ucls, sc.uslots = out, cls, slots
 	return out
+}
+
+// cachedWord returns w's cache entry, looking it up on a miss. A word
+// found in a later way swaps with the first, so a set's words sort
+// themselves by use; a new word enters first and the last way's leaves.
+// Entries are immutable and replaced whole: a race with another caller
+// may lose an entry or hold one twice, never a wrong one.
+func (ix *Index) cachedWord(w string) *wordSlot {
+	set := ix.words[maphash.String(ix.seed, w)&(wordCacheSize-1)&^(wordWays-1):][:wordWays]
+	first := set[0].Load()
+	if first != nil && first.word == w {
+		return first
+	}
+	for j := 1; j < wordWays; j++ {
+		ws := set[j].Load()
+		if ws == nil {
+			break // ways fill in order: the rest are empty
+		}
+		if ws.word == w {
+			set[0].Store(ws)
+			set[j].Store(first)
+			return ws
+		}
+	}
+	for j := wordWays - 1; j > 0; j-- {
+		set[j].Store(set[j-1].Load())
+	}
+	ws := ix.wordSlot(w)
+	set[0].Store(ws)
+	return ws
 }
 
 // wordSlot looks w up in the dictionary for the word cache.
@@ -126,10 +143,15 @@ func (ix *Index) wordSlot(w string) *wordSlot {
 }
 
 // wordCacheSize is the number of slots of the index's word cache (a power
-// of two), in pairs: 8,192, so that a stream's few thousand words seldom
-// put three in one pair (at 4,096 one word in ten of 1,200 did, and was
-// looked up in the dictionary every time it came round).
-const wordCacheSize = 8192
+// of two), in sets of wordWays: a stream's few thousand words seldom put
+// a fifth in one set. With pairs instead, 1,150 distinct words of the
+// shipped benchmark missed 105 times a round (three words in a pair evict
+// each other every time they come round), each a dictionary lookup and
+// four allocations; with four ways, none.
+const (
+	wordCacheSize = 8192
+	wordWays      = 4
+)
 
 type wordSlot struct {
 	word  string
@@ -138,20 +160,34 @@ type wordSlot struct {
 	bag   []uint16 // per dense class, the most phones of it a pronunciation has (bag.go)
 }
 
-// reduce keeps, per ID, the best of overlapping matches.
+// reduce keeps, per ID, the best of overlapping matches. better and the
+// final order are total on what can be kept (two matches of an ID at one
+// start overlap), so the sorts' instability changes nothing; slices'
+// sorts allocate nothing, sort.Slice's swapper did, every call.
 func reduce(ms []Match) []Match {
-	sort.Slice(ms, func(i, j int) bool { return better(ms[i], ms[j]) })
+	if len(ms) == 0 {
+		return nil
+	}
+	slices.SortFunc(ms, func(a, b Match) int {
+		switch {
+		case better(a, b):
+			return -1
+		case better(b, a):
+			return 1
+		}
+		return 0
+	})
 	var out []Match
 	for _, m := range ms {
 		if !overlapsKept(out, m) {
 			out = append(out, m)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].StartWord != out[j].StartWord {
-			return out[i].StartWord < out[j].StartWord
+	slices.SortFunc(out, func(a, b Match) int {
+		if a.StartWord != b.StartWord {
+			return cmp.Compare(a.StartWord, b.StartWord)
 		}
-		return out[i].ID < out[j].ID
+		return cmp.Compare(a.ID, b.ID)
 	})
 	return out
 }
