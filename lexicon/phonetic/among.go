@@ -17,51 +17,56 @@ func (ix *Index) FindIDs(words []string, ids []int) []Match {
 	sc.begin(len(ix.entries))
 	nw := len(utt)
 	ph := wordPhones(utt, sc)
-	// The entries, once each, and their pieces' keys: the utterance's
+	// The ids' leads, once each, and their pieces' keys: the utterance's
 	// n-grams are indexed only when some listed piece may have them.
 	if len(sc.listed) < len(ix.entries) {
 		sc.listed = make([]uint32, len(ix.entries))
 	}
-	ents, filtered := sc.ents[:0], false
+	listed, filtered := sc.lids[:0], false
 	for _, id := range ids {
-		for _, en := range ix.entriesOf(id) {
-			if !ix.isLead[en] {
-				continue // its lead stands for it until the alignment
-			}
-			if sc.listed[en] != sc.gen {
-				sc.listed[en] = sc.gen
-				ents = append(ents, en)
-				e := &ix.entries[en]
-				for _, pc := range e.pieces {
-					sc.grams.want.add(pc.key)
-					sc.grams.first |= 1 << ix.filter.class[e.phones[pc.offset]]
-					filtered = true
-				}
+		ps := ix.leadsOf(id)
+		if len(ps) == 0 || sc.listed[ps[0].entry] == sc.gen {
+			continue // unknown, or listed already
+		}
+		sc.listed[ps[0].entry] = sc.gen
+		listed = append(listed, id)
+		for _, pc := range ps {
+			if pc.first != noPieces {
+				sc.grams.want.add(pc.key)
+				sc.grams.first |= 1 << pc.first
+				filtered = true
 			}
 		}
 	}
-	sc.ents = ents
+	sc.lids = listed
 	if filtered {
 		sc.grams.build(ix.filter, sc.ucls)
 	}
-	for _, en := range ents {
-		e := &ix.entries[en]
-		if e.pieces == nil {
-			sc.take(en, nw, true)
-			continue
-		}
-		for _, pc := range e.pieces {
+	for _, id := range listed {
+		for _, pc := range ix.leadsOf(id) {
+			if pc.first == noPieces {
+				sc.take(pc.entry, nw, true)
+				continue
+			}
 			for s := sc.grams.lookup(pc.key); s >= 0; s = sc.grams.sites[s].next {
-				c := sc.take(en, nw, false)
+				c := sc.take(pc.entry, nw, false)
 				off := sc.offs[c]
 				st := sc.grams.sites[s]
-				markStarts(sc.slab[off:off+int32(nw)], ph, site{int(st.word), int(st.phone)}, int(pc.offset), e.k)
+				markStarts(sc.slab[off:off+int32(nw)], ph, site{int(st.word), int(st.phone)}, int(pc.offset), int(pc.k))
 			}
 		}
 	}
 	sc.grams.want.reset()
 	sc.grams.first = 0
 	return ix.alignCandidates(utt, sc.finish(nw), sc, true)
+}
+
+// leadsOf returns the pieces of phrase id's leads.
+func (ix *Index) leadsOf(id int) []leadPiece {
+	if id >= 0 && id < len(ix.leadsByID) {
+		return ix.leadsByID[id]
+	}
+	return ix.leadsSparse[id]
 }
 
 // entriesOf returns the entry numbers of phrase id.

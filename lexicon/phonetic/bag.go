@@ -1,5 +1,7 @@
 package phonetic
 
+import "slices"
+
 // A lossless bound before any alignment. An alignment of a phrase of m
 // phones with the utterance's phones from start word s to end word w
 // pays fullCost for every insertion, deletion and substitution across
@@ -40,6 +42,9 @@ next:
 		}
 		out = append(out, classCount{class: c, n: 1})
 	}
+	// The largest counts first: excess stops once past the budget, and
+	// a big count is the likeliest to be short.
+	slices.SortStableFunc(out, func(a, b classCount) int { return int(b.n) - int(a.n) })
 	return out
 }
 
@@ -133,7 +138,7 @@ func (b *bagScratch) feasible(e *entry, s, m, k int32) bool {
 	}
 	// The longest span's D bounds every shorter one's: most starts fail
 	// here, with one count.
-	d := b.excess(e, s, wmax)
+	d := b.excess(e, s, wmax, k)
 	if d > k {
 		return false
 	}
@@ -141,7 +146,7 @@ func (b *bagScratch) feasible(e *entry, s, m, k int32) bool {
 		return d-m+(b.lmin[wmax+1]-b.lmin[s]) <= k
 	}
 	for w := wmin; w < wmax; w++ { // each end on its own: its D and I
-		if d := b.excess(e, s, w); d <= k && d-m+(b.lmin[w+1]-b.lmin[s]) <= k {
+		if d := b.excess(e, s, w, k); d <= k && d-m+(b.lmin[w+1]-b.lmin[s]) <= k {
 			return true
 		}
 	}
@@ -149,13 +154,19 @@ func (b *bagScratch) feasible(e *entry, s, m, k int32) bool {
 }
 
 // excess is D for the words s..w: the phrase's phones beyond the most
-// the span can have of their class.
-func (b *bagScratch) excess(e *entry, s, w int32) int32 {
-	lo, hi := b.cnt[int(s)*b.nc:], b.cnt[int(w+1)*b.nc:]
+// the span can have of their class; once it passes limit, some value
+// above limit (every caller rejects the span then, and most spans are
+// rejected, a few classes in).
+func (b *bagScratch) excess(e *entry, s, w, limit int32) int32 {
+	cnt := b.cnt
+	lo, hi := int(s)*b.nc, int(w+1)*b.nc
 	var d int32
 	for _, cc := range e.bag {
-		if have := int32(hi[cc.class] - lo[cc.class]); int32(cc.n) > have {
-			d += int32(cc.n) - have
+		c := int(cc.class)
+		if have := int32(cnt[hi+c] - cnt[lo+c]); int32(cc.n) > have {
+			if d += int32(cc.n) - have; d > limit {
+				return d
+			}
 		}
 	}
 	return d

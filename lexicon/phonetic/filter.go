@@ -1,5 +1,7 @@
 package phonetic
 
+import "slices"
+
 // The candidate filter applies the pigeonhole principle: a phrase aligned
 // with at most k full edits, split into k+1 pieces, keeps at least one piece
 // without a full edit. Cheaper edits never change a phone's class, so that
@@ -115,8 +117,8 @@ type filterScratch struct {
 	align    alignScratch
 	matches  []Match
 	grams    gramTable // FindIDs' n-grams of the utterance
-	listed   []uint32  // FindIDs: entry listed in call gen
-	ents     []int32   // and those entries
+	listed   []uint32  // FindIDs: entry (an id's first lead) listed in call gen
+	lids     []int     // and those ids
 	minPh    []int     // wordPhones' result
 	maxPh    []int
 	bag      bagScratch
@@ -151,8 +153,11 @@ func (sc *filterScratch) take(e int32, words int, all bool) int32 {
 	sc.stamp[e], sc.slot[e] = sc.gen, int32(len(sc.out))
 	sc.out = append(sc.out, candidate{entry: e})
 	sc.offs = append(sc.offs, int32(len(sc.slab)))
-	for range words {
-		sc.slab = append(sc.slab, all)
+	n := len(sc.slab)
+	sc.slab = slices.Grow(sc.slab, words)[:n+words]
+	st := sc.slab[n:]
+	for i := range st {
+		st[i] = all
 	}
 	return sc.slot[e]
 }

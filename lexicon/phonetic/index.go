@@ -101,12 +101,17 @@ type Index struct {
 	// entries, for FindIDs.
 	byID       [][]int32
 	byIDSparse map[int][]int32
-	isLead     []bool // by entry: entry.lead is itself (FindIDs reads this, not the entries)
-	filter     *pieceFilter
-	sets       []uint64                   // phone nPhones+i stands for the phones of sets[i] (merge.go)
-	seed       maphash.Seed               // of the word cache
-	words      []atomic.Pointer[wordSlot] // pronounceAll's word cache
-	scratch    sync.Pool                  // *filterScratch
+	// leadsByID and leadsSparse list, likewise, the pieces of each phrase
+	// id's leads, all FindIDs reads of an id: one small array an id
+	// rather than an entry of a hundred bytes and its pieces' array for
+	// each of its leads (a cache miss each, a third of FindIDs' own time).
+	leadsByID   [][]leadPiece
+	leadsSparse map[int][]leadPiece
+	filter      *pieceFilter
+	sets        []uint64                   // phone nPhones+i stands for the phones of sets[i] (merge.go)
+	seed        maphash.Seed               // of the word cache
+	words       []atomic.Pointer[wordSlot] // pronounceAll's word cache
+	scratch     sync.Pool                  // *filterScratch
 }
 
 // NewIndex returns an empty index over d's pronunciations.
@@ -212,7 +217,9 @@ func (ix *Index) addEntry(id int, phones string, minScore float64) {
 		e.same = []int32{en}
 	}
 	ix.entries = append(ix.entries, e)
-	ix.isLead = append(ix.isLead, e.lead == en)
+	if e.lead == en {
+		ix.addLead(id, en, &e)
+	}
 	if e.lead != en {
 		l := &ix.entries[e.lead]
 		l.same = append(l.same, en)
@@ -229,6 +236,48 @@ func (ix *Index) addEntry(id int, phones string, minScore float64) {
 			ix.byIDSparse = map[int][]int32{}
 		}
 		ix.byIDSparse[id] = append(ix.byIDSparse[id], en)
+	}
+}
+
+// leadPiece is one piece of a lead (entry.lead is itself) as FindIDs
+// reads it: the piece, its entry's full-edit budget and its first phone's
+// class; a lead the filter cannot exclude has one, with first noPieces.
+type leadPiece struct {
+	entry  int32
+	key    uint32
+	offset int32
+	k      int32
+	first  int32
+}
+
+const noPieces = -1
+
+// addLead lists lead en (entry e) of phrase id for FindIDs.
+func (ix *Index) addLead(id int, en int32, e *entry) {
+	var ps []leadPiece
+	switch {
+	case id >= 0 && id < maxDenseID:
+		for len(ix.leadsByID) <= id {
+			ix.leadsByID = append(ix.leadsByID, nil)
+		}
+		ps = ix.leadsByID[id]
+	default:
+		if ix.leadsSparse == nil {
+			ix.leadsSparse = map[int][]leadPiece{}
+		}
+		ps = ix.leadsSparse[id]
+	}
+	if e.pieces == nil {
+		ps = append(ps, leadPiece{entry: en, k: int32(e.k), first: noPieces})
+	}
+	for _, pc := range e.pieces {
+		ps = append(ps, leadPiece{entry: en, key: pc.key, offset: pc.offset, k: int32(e.k),
+			first: int32(ix.filter.class[e.phones[pc.offset]])})
+	}
+	if id >= 0 && id < maxDenseID {
+		ix.leadsByID[id] = ps
+	} else {
+		ix.leadsSparse[id] = ps
 	}
 }
 
