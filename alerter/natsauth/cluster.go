@@ -162,10 +162,10 @@ var coreSubjects = []coreSubject{
 // everyNode is what any earshot node may do: reach the JetStream account
 // info and any stream's info (the bounds of start-up read every stream's
 // size; configuration, never content), read its own permissions (the
-// start-up check), and get replies.
+// start-up check), and get replies on its own inbox (NodeInboxTemplate).
 var (
 	everyNodePub = []string{"$JS.API.INFO", "$JS.API.STREAM.INFO.*", UserInfoSubject}
-	everyNodeSub = []string{"_INBOX.>"}
+	everyNodeSub = []string{NodeInboxTemplate + ".>"}
 )
 
 // UserInfoSubject answers a connected user with its own permissions

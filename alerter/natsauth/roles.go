@@ -69,6 +69,9 @@ type roleSpec struct {
 	// ttl is the default lifetime of a minted user; 0 never expires.
 	ttl  time.Duration
 	desc string
+	// inbox is the inbox prefix its users connect with (InboxPrefix),
+	// "" for _INBOX: the one allowed in SubAllow.
+	inbox string
 }
 
 // roomTemplate is expanded by the server from the user JWT's name, which
@@ -147,10 +150,15 @@ func init() {
 	// own, derived from the one resource table.
 	for name, rs := range unionRoles() {
 		desc := "earshot node with role(s) " + strings.ReplaceAll(string(name), "+", ", ") + " only"
-		roles[name] = roleSpec{perms: clusterPermissions(rs), desc: desc}
+		roles[name] = roleSpec{perms: clusterPermissions(rs), desc: desc, inbox: NodeInboxTemplate}
 	}
 	roles[RoleMonitor] = roleSpec{perms: monitorPermissions(), ttl: 30 * 24 * time.Hour,
-		desc: "an operator's read-only view of the cluster: claims and consumer lag only"}
+		desc: "an operator's read-only view of the cluster: claims and consumer lag only", inbox: MonitorInboxPrefix}
+	for _, r := range []Role{RolePlatform, RolePlatformRoom} {
+		spec := roles[r]
+		spec.inbox = PlatformInboxPrefix
+		roles[r] = spec
+	}
 }
 
 // Roles lists the roles, sorted (the cluster roles' unions included).

@@ -37,9 +37,9 @@ func newClusterStatusCmd() *cobra.Command {
 			if creds != "" {
 				opts = append(opts, nats.UserCredentials(creds))
 				if data, err := os.ReadFile(creds); err == nil {
-					if c, err := natsauth.ParseCreds(data); err == nil && c.Role == natsauth.RoleMonitor {
-						// a monitor's replies come on its own inbox prefix only
-						opts = append(opts, nats.CustomInboxPrefix(natsauth.MonitorInboxPrefix))
+					if c, err := natsauth.ParseCreds(data); err == nil && c.InboxPrefix() != "" {
+						// a monitor's (or a node's) replies come on its own inbox prefix only
+						opts = append(opts, nats.CustomInboxPrefix(c.InboxPrefix()))
 					}
 				}
 			}

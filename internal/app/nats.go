@@ -59,10 +59,16 @@ func (s *Service) connectExternal() error {
 	opts := append([]nats.Option{nats.Name("earshot " + strings.Join(s.cfg.Cluster.Roles, ",")), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true), s.natsErrors()},
 		ClientTLS(s.cfg.NATS.ClientTLS)...)
 	if s.cfg.NATS.CredsFile != "" {
-		if err := checkCredsFile(s.cfg.NATS.CredsFile); err != nil {
+		prefix, err := checkCredsFile(s.cfg.NATS.CredsFile)
+		if err != nil {
 			return err
 		}
 		opts = append(opts, nats.UserCredentials(s.cfg.NATS.CredsFile))
+		if prefix != "" {
+			// A node's replies come on its own inbox, which no other
+			// user may read (natsauth.NodeInboxTemplate).
+			opts = append(opts, nats.CustomInboxPrefix(prefix))
+		}
 	} else {
 		s.log.Warn("connecting to the external NATS without credentials (nats.creds_file is empty)", "url", s.cfg.NATS.URL)
 	}
@@ -77,25 +83,33 @@ func (s *Service) connectExternal() error {
 // checkCredsFile reads a .creds file as nats.go will on every connect: a
 // user JWT and an nkey seed. nats.go reads it only while connecting, and
 // with RetryOnFailedConnect a file that is not creds looked like a NATS
-// that is down: the node retried until cluster.startup_timeout.
-func checkCredsFile(path string) error {
+// that is down: the node retried until cluster.startup_timeout. It
+// returns the inbox prefix the file's user connects with
+// (natsauth.InboxPrefix; "" for nats.go's default).
+func checkCredsFile(path string) (string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("nats.creds_file: %w", err)
+		return "", fmt.Errorf("nats.creds_file: %w", err)
 	}
 	kp, err := nkeys.ParseDecoratedNKey(data)
 	if err != nil {
-		return fmt.Errorf("nats.creds_file %s: no user seed (want a file from `earshot creds`): %w", path, err)
+		return "", fmt.Errorf("nats.creds_file %s: no user seed (want a file from `earshot creds`): %w", path, err)
 	}
 	kp.Wipe()
 	tok, err := jwt.ParseDecoratedJWT(data)
+	var uc *jwt.UserClaims
 	if err == nil {
-		_, err = jwt.DecodeUserClaims(tok)
+		uc, err = jwt.DecodeUserClaims(tok)
 	}
 	if err != nil {
-		return fmt.Errorf("nats.creds_file %s: no user JWT (want a file from `earshot creds`): %w", path, err)
+		return "", fmt.Errorf("nats.creds_file %s: no user JWT (want a file from `earshot creds`): %w", path, err)
 	}
-	return nil
+	for _, t := range uc.Tags {
+		if r, ok := strings.CutPrefix(t, "role:"); ok {
+			return natsauth.InboxPrefix(natsauth.Role(r), uc.Subject), nil
+		}
+	}
+	return "", nil
 }
 
 // OpenNATSKeys opens the NATS keys of an earshot data dir (DATA/keys/nats).

@@ -23,6 +23,9 @@ type natsPerms struct {
 	user      string
 	pub, sub  *server.SubjectPermission
 	responses bool
+	// inbox is the inbox prefix the connection uses (nats.go's
+	// CustomInboxPrefix, "_INBOX" by default): its replies come there.
+	inbox string
 }
 
 // allows reports whether the permission list lets subject (which may hold
@@ -87,7 +90,10 @@ func readNATSPerms(ctx context.Context, nc *nats.Conn) (*natsPerms, error) {
 	if ui.Error != nil || ui.Data == nil {
 		return nil, nil // an older server: unknown
 	}
-	p := &natsPerms{user: ui.Data.User}
+	p := &natsPerms{user: ui.Data.User, inbox: nc.Opts.InboxPrefix}
+	if p.inbox == "" {
+		p.inbox = nats.InboxPrefix[:len(nats.InboxPrefix)-1]
+	}
 	if perms := ui.Data.Permissions; perms != nil {
 		p.pub, p.sub, p.responses = perms.Publish, perms.Subscribe, perms.Response != nil
 	}
@@ -113,6 +119,14 @@ func missingPermissions(p *natsPerms, stages []string) []string {
 			}
 		}
 		for _, subj := range need.SubAllow {
+			if subj == natsauth.NodeInboxTemplate+".>" {
+				// What the node needs is the inbox it connected with: its
+				// own (the server expanded the template with its key) or,
+				// for the service user, _INBOX. A node on a cluster whose
+				// account JWT predates the node inboxes is refused here,
+				// not left with replies it may not read.
+				subj = p.inbox + ".>"
+			}
 			if !allows(p.sub, subj) {
 				out = append(out, fmt.Sprintf("role %s needs subscribe %s", st, subj))
 			}

@@ -89,7 +89,11 @@ func Connect(t testing.TB, url string, a *natsauth.Authority, u natsauth.User, o
 // Dial connects with creds and returns the error, for tests that expect
 // a refusal.
 func Dial(url string, c natsauth.Creds, opts ...nats.Option) (*nats.Conn, error) {
-	opts = append([]nats.Option{c.Option(), nats.Timeout(5 * time.Second), nats.MaxReconnects(0)}, opts...)
+	first := []nats.Option{c.Option(), nats.Timeout(5 * time.Second), nats.MaxReconnects(0)}
+	if p := c.InboxPrefix(); p != "" {
+		first = append(first, nats.CustomInboxPrefix(p)) // as earshot's own clients connect
+	}
+	opts = append(first, opts...)
 	return nats.Connect(url, opts...)
 }
 
