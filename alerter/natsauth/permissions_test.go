@@ -337,6 +337,11 @@ func TestPlatformPublishesHypothesesOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The subscription must be at the server before the platform (another
+	// connection) publishes, or under load the message passes it by.
+	if err := svc.Flush(); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		user        natsauth.User
 		room, other string // a room it may feed; one it may not ("" none)
