@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"cmp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -24,6 +25,7 @@ type Rune struct {
 // becomes a space. Pass a reused out[:0] to avoid allocating.
 func NormalizeRunes(s string, out []Rune) []Rune {
 	start, cjk := len(out), false
+	var la []lookAlikeAt // Greek, Cyrillic or Armenian letters drawn like Latin ones
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
@@ -56,31 +58,13 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 			i += n
 			continue
 		}
-		if invisible(r) {
-			i += n // never seen, so never a word break: cu\u200bre is cure
-			continue
-		}
-		if d := dingbatDigits(r); d != "" {
-			for _, c := range d {
-				out = append(out, Rune{c, i, i + n})
-			}
-			i += n
-			continue
-		}
-		if f := width.LookupRune(r).Folded(); f != 0 {
-			r = f
-		}
-		var buf [utf8.UTFMax]byte
-		src := buf[:utf8.EncodeRune(buf[:], r)]
-		if !norm.NFKC.IsNormal(src) {
-			src = norm.NFKC.Bytes(src)
-		}
-		for _, c := range string(src) {
-			c = unicode.ToLower(c)
-			cjk = cjk || c >= bmpBase
-			out = append(out, Rune{c, i, i + n})
-		}
+		var c bool
+		out, c = appendOther(out, start, r, i, i+n, &la)
+		cjk = cjk || c
 		i += n
+	}
+	if len(la) > 0 {
+		foldLookAlikes(out, start, la)
 	}
 	if cjk {
 		// Chinese text almost always has some rune that converts or
@@ -88,6 +72,57 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 		t2sConverter().convert(out[start:])
 	}
 	return out
+}
+
+// appendOther appends the normalized runes of r, the source rune at
+// [i, end) that is neither ASCII nor a CJK ideograph, and reports whether
+// one is past the BMP's Latin, Greek and Cyrillic (traditional Chinese
+// may follow). Kept out of NormalizeRunes so its loop stays small for the
+// ASCII and Han text that is nearly all of it.
+func appendOther(out []Rune, start int, r rune, i, end int, la *[]lookAlikeAt) ([]Rune, bool) {
+	if invisible(r) {
+		return out, false // never seen, so never a word break: cu\u200bre is cure
+	}
+	if d := dingbatDigits(r); d != "" {
+		for _, c := range d {
+			out = append(out, Rune{c, i, end})
+		}
+		return out, false
+	}
+	if f := width.LookupRune(r).Folded(); f != 0 {
+		r = f
+	}
+	var buf [utf8.UTFMax]byte
+	src := buf[:utf8.EncodeRune(buf[:], r)]
+	if !norm.NFKC.IsNormal(src) {
+		src = norm.NFKC.Bytes(src)
+	}
+	cjk := false
+	for _, c := range string(src) {
+		if c < 0xc0 { // ASCII and Latin-1 punctuation, as full-width ，folds to
+			out = append(out, Rune{unicode.ToLower(c), i, end})
+			continue
+		}
+		if combiningMark(c) && len(out) > start && latinBefore(out[len(out)-1].R, len(out)-1, *la) {
+			continue // é written e + U+0301, w̶: the letter without its mark
+		}
+		if l := cmp.Or(lookAlike(c), lookAlike(r)); l != 0 { // NFKC reads ϲ as ς
+			*la = append(*la, lookAlikeAt{len(out), l})
+		}
+		c = unicode.ToLower(c)
+		if l := latinVariant(c); l != 0 {
+			c = l
+		}
+		cjk = cjk || c >= bmpBase
+		out = append(out, Rune{c, i, end})
+	}
+	return out, cjk
+}
+
+// latinBefore reports whether rune r at index i is a Latin letter (or a
+// look-alike of one) a combining mark after it is drawn on.
+func latinBefore(r rune, i int, la []lookAlikeAt) bool {
+	return ('a' <= r && r <= 'z') || (len(la) > 0 && la[len(la)-1].i == i)
 }
 
 // invisible reports a rune that is never drawn and carries no letter:
