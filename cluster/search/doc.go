@@ -17,7 +17,7 @@
 // result partial (Result.Partial, the nodes named in Result.Missing), never
 // a silent gap. A node's registration lapses ForgetAfter (24 h by default)
 // after it was last renewed, so a node removed for good stops being waited
-// for. Searches merge as one bleve index alias does (store.MergeOrder);
+// for; Forget (`earshot cluster forget-index`) removes it at once. Searches merge as one bleve index alias does (store.MergeOrder);
 // deep pages take a second round trip to fetch the page's records
 // (query-then-fetch), first pages one.
 //

@@ -19,8 +19,24 @@ import (
 // newClusterCmd groups the commands about a cluster of earshot nodes.
 func newClusterCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "cluster", Short: "Inspect a cluster of earshot nodes (docs/scaling.md)"}
-	cmd.AddCommand(newClusterStatusCmd())
+	cmd.AddCommand(newClusterStatusCmd(), newClusterForgetIndexCmd())
 	return cmd
+}
+
+// clusterConnect connects a cluster command to NATS with creds (a .creds
+// file, "" none), on the inbox prefix those creds' user reads.
+func clusterConnect(flags *natsClient, creds, name string) (*nats.Conn, error) {
+	opts := flags.options(nats.Name(name))
+	if creds != "" {
+		opts = append(opts, nats.UserCredentials(creds))
+		if data, err := os.ReadFile(creds); err == nil {
+			if c, err := natsauth.ParseCreds(data); err == nil && c.InboxPrefix() != "" {
+				// a monitor's (or a node's) replies come on its own inbox prefix only
+				opts = append(opts, nats.CustomInboxPrefix(c.InboxPrefix()))
+			}
+		}
+	}
+	return nats.Connect(flags.url, opts...)
 }
 
 func newClusterStatusCmd() *cobra.Command {
@@ -33,17 +49,7 @@ func newClusterStatusCmd() *cobra.Command {
 		Short: "Nodes and their roles, rooms per ingest worker, partitions per scanner, lag per consumer",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) (rerr error) {
-			opts := flags.options(nats.Name("earshot-cluster-status"))
-			if creds != "" {
-				opts = append(opts, nats.UserCredentials(creds))
-				if data, err := os.ReadFile(creds); err == nil {
-					if c, err := natsauth.ParseCreds(data); err == nil && c.InboxPrefix() != "" {
-						// a monitor's (or a node's) replies come on its own inbox prefix only
-						opts = append(opts, nats.CustomInboxPrefix(c.InboxPrefix()))
-					}
-				}
-			}
-			nc, err := nats.Connect(flags.url, opts...)
+			nc, err := clusterConnect(flags, creds, "earshot-cluster-status")
 			if err != nil {
 				return fmt.Errorf("cluster status: connecting to %s (monitor creds: earshot creds --role monitor): %w", flags.url, err)
 			}
