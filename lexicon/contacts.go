@@ -31,14 +31,21 @@ func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, sc 
 	if len(e.contactPats) == 0 {
 		return
 	}
-	mails := emails(text, toks)
-	spans := map[string][]span{
-		"email":  mails,
-		"url":    outside(urls(text, toks), mails),
-		"handle": handles(toks),
-	}
+	view, from := contactView(toks)
+	mails := emails(text, view)
+	webs := toSource(outside(urls(text, view), mails), from)
+	mails = toSource(mails, from)
 	for _, p := range e.contactPats {
-		for _, sp := range spans[p.contact] {
+		var spans []span
+		switch p.contact {
+		case "email":
+			spans = mails
+		case "url":
+			spans = webs
+		case "handle":
+			spans = handles(toks)
+		}
+		for _, sp := range spans {
 			emit(found{p: p, sp: sp, why: e.cancelled(p, toks, han, sp, sc)})
 		}
 	}
@@ -67,8 +74,10 @@ func mark(text string, toks []analysis.Token, i int) (c byte, n int) {
 		return '.', 1
 	case t.Han == '点':
 		return '.', 1
-	case t.Han == '艾' && i+1 < len(toks) && toks[i+1].Han == '特':
-		return '@', 2
+	case (t.Han == '艾' || t.Han == '爱') && i+1 < len(toks) && toks[i+1].Han == '特':
+		return '@', 2 // 爱特 is how ASR writes 艾特 as often
+	case t.Han == '圈' && i+1 < len(toks) && toks[i+1].Text == "a":
+		return '@', 2 // 圈a: the a in a circle
 	}
 	return 0, 0
 }
@@ -124,6 +133,9 @@ func emails(text string, toks []analysis.Token) []span {
 			continue
 		}
 		end, labels := domainAt(text, toks, i+n)
+		if (labels == 0 || end == 0) && i+n < len(toks) && mailHosts[toks[i+n].Text] && !functionWords[toks[i-1].Text] {
+			end, labels = i+n+1, 1 // lily at gmail: the provider names the address
+		}
 		if labels == 0 || end == 0 {
 			continue
 		}
@@ -213,6 +225,9 @@ func urls(text string, toks []analysis.Token) []span {
 			toks := append([]analysis.Token(nil), toks...)
 			toks[i].Text = "www"
 			end, labels := domainAt(text, toks, i)
+			if end == 0 {
+				end, labels = wwwName(text, toks, i)
+			}
 			if labels > 0 && end > 0 {
 				out = append(out, span{s: start, e: end, via: "contact", score: 0.9})
 				i = end - 1
@@ -223,6 +238,9 @@ func urls(text string, toks []analysis.Token) []span {
 			continue
 		}
 		end, labels := domainAt(text, toks, i)
+		if end == 0 && toks[i].Text == "www" {
+			end, labels = wwwName(text, toks, i)
+		}
 		if labels == 0 || end == 0 {
 			continue
 		}
@@ -234,6 +252,28 @@ func urls(text string, toks []analysis.Token) []span {
 	}
 	return out
 }
+
+// wwwName reads "www dot name" with no suffix said at toks[i] (www):
+// the prefix alone shows a web address.
+func wwwName(text string, toks []analysis.Token, i int) (end, labels int) {
+	c, n := mark(text, toks, i+1)
+	if c != '.' || i+1+n >= len(toks) || !label(&toks[i+1+n]) {
+		return 0, 0
+	}
+	name := i + 1 + n
+	for j := name; j < len(toks) && j < name+3 && label(&toks[j]); j++ {
+		if end, labels := domainAt(text, toks, j); end > 0 {
+			return end, labels // www dot lily shop dot com: a name said in words
+		}
+	}
+	return name + 1, 1
+}
+
+// mailHosts are the e-mail providers whose name after "at" is an address
+// even with no suffix said (lily at gmail).
+var mailHosts = map[string]bool{"gmail": true, "hotmail": true, "outlook": true, "yahoo": true,
+	"icloud": true, "qq": true, "163": true, "126": true, "foxmail": true, "sina": true,
+	"protonmail": true, "aol": true}
 
 // handles finds account ids read one character at a time.
 func handles(toks []analysis.Token) []span {
