@@ -26,7 +26,10 @@ import (
 // commerceOverlay corrects OpenCC where live-commerce speech means
 // something else: 帳 is almost always 转账 (transfer money), which OpenCC
 // writes 帐 (a tent, or the older spelling of 账).
-var commerceOverlay = map[rune]rune{'帳': '账', '帐': '账'}
+// It also carries variants OpenCC has in none of its tables that typed
+// evasions use: 躰 (体, as in 躰重), 嬭 (奶), 賸 (剩), 邨 (村). Not 袪: a
+// character of its own (a sleeve), however often written for 祛.
+var commerceOverlay = map[rune]rune{'帳': '账', '帐': '账', '躰': '体', '嬭': '奶', '賸': '剩', '邨': '村'}
 
 // converter is the compiled conversion. It is built once and never written
 // afterwards. Per rune it is one table lookup: the composition of both
@@ -79,6 +82,10 @@ func buildConverter() (*converter, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Japanese shinjitai (価, 売, 薬, 汚) are how typed Chinese hides a
+	// word from a simplified-only filter: OpenCC's JPVariantsRev (jp2t,
+	// which the module does not offer) turns them traditional, which
+	// TSCharacters then simplifies.
 	// Both conversions have two groups: variants (phrases, characters),
 	// then TSPhrases and TSCharacters.
 	if len(tw.DictChains) != 2 || len(hk.DictChains) != 2 {
@@ -95,6 +102,15 @@ func buildConverter() (*converter, error) {
 			}
 		}
 		stages[i] = st
+	}
+	jpChars, err := readCharTable(jpVariantsRev)
+	if err != nil {
+		return nil, err
+	}
+	for r, to := range jpChars {
+		if _, ok := stages[0].chars[r]; !ok && !jpNotVariant[r] {
+			stages[0].chars[r] = to
+		}
 	}
 	// The variant tables are written for traditional text; a few of their
 	// keys are also everyday simplified characters (么 in 什么 would become
