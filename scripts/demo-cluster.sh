@@ -38,7 +38,11 @@ poll() {
   local desc=$1 secs=$2; shift 2
   local end=$((SECONDS + secs))
   until "$@" >/dev/null 2>&1; do
-    if [ $SECONDS -ge $end ]; then echo "demo-cluster: timed out after ${secs}s waiting for $desc" >&2; exit 1; fi
+    if [ $SECONDS -ge $end ]; then
+      echo "demo-cluster: timed out after ${secs}s waiting for $desc; the cluster as it stands:" >&2
+      status >&2 || true # what was held, by whom, and what could not be read
+      exit 1
+    fi
     sleep 0.2
   done
 }
