@@ -157,11 +157,12 @@ func (e *Engine) compileRule(r *Rule, index int) *crule {
 	}
 	e.romanized = e.romanized || r.Romanized
 	onlyZh := len(r.Languages) == 1 && r.Languages[0] == "zh"
-	for _, p := range r.Patterns {
-		cp := e.compilePattern(p, r.Category, onlyZh)
+	for _, p := range r.withNumeralVariants() {
+		cp := e.compilePattern(p.Pattern, r.Category, onlyZh)
 		if cp == nil {
 			continue
 		}
+		cp.src = p.src
 		cp.id, cp.rule, cp.langs = len(e.patterns), cr, ruleLangs(r)
 		cp.hitRules = newHitRules(r, cp.src)
 		e.patterns = append(e.patterns, cp)
