@@ -3,6 +3,7 @@ package lexicon
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/earshot/earshot/analysis"
 )
@@ -104,6 +105,12 @@ func typedTokens(text string, toks []analysis.Token) ([]analysis.Token, bool) {
 			out = append(out, t)
 			continue
 		}
+		if w, j := leetWord(toks, i); j > i {
+			t.Text, t.End, t.Syllables, t.Digits, t.Stem, changed = squeeze(w), toks[j].End, nil, "", "", true
+			out = append(out, t)
+			i = j
+			continue
+		}
 		j, kind := i, 0
 		for j+1 < len(toks) && toks[j+1].Kind == analysis.Word {
 			k := noiseBetween(text, &toks[j], &toks[j+1])
@@ -155,8 +162,47 @@ func noiseBetween(text string, a, b *analysis.Token) int {
 		if len(a.Text) == 1 && len(b.Text) == 1 && len(gap) <= 2 {
 			return noiseSpace
 		}
-	case len(gap) <= 2 && !strings.ContainsAny(gap, " \t\n,;:!?，。！？"):
+	case utf8.RuneCountInString(gap) <= 2 && !strings.ContainsAny(gap, " \t\n,;:!?，。！？"):
+		// Two runes, not bytes: an emoji between letters (f🔥r🔥e🔥e) is noise too.
 		return noiseMark
 	}
 	return 0
+}
+
+// leet reads the digits typed for the letters they look like (fr33, w3chat,
+// cur3); a digit with no look-alike ends the word.
+var leet = [10]byte{'o', 'i', 0, 'e', 'a', 's', 0, 't', 0, 0}
+
+// leetWord joins the Latin word at toks[i] with the digit runs and words
+// written right against it (w3chat is w, 3, chat), reading the digits as
+// letters. It returns the word and the index of its last token, i when
+// no digit run touches the word.
+func leetWord(toks []analysis.Token, i int) (string, int) {
+	j := i
+	var b strings.Builder
+	b.WriteString(toks[i].Text)
+	for j+1 < len(toks) && toks[j+1].Start == toks[j].End {
+		n := &toks[j+1]
+		switch {
+		case n.Kind == analysis.Number && leetDigits(n.Text):
+			for k := 0; k < len(n.Text); k++ {
+				b.WriteByte(leet[n.Text[k]-'0'])
+			}
+		case n.Kind == analysis.Word && toks[j].Kind == analysis.Number:
+			b.WriteString(n.Text)
+		default:
+			return b.String(), j
+		}
+		j++
+	}
+	return b.String(), j
+}
+
+func leetDigits(s string) bool {
+	for k := 0; k < len(s); k++ {
+		if s[k] < '0' || s[k] > '9' || leet[s[k]-'0'] == 0 {
+			return false
+		}
+	}
+	return s != ""
 }
