@@ -11,7 +11,12 @@
 // NFKC leaves alone (❶, ➀, ⓵, ⓿) read as digits, and runes that are never
 // drawn (zero-width spaces and joiners, soft hyphen, bidi controls,
 // variation selectors, the keycap mark) are dropped, so they cannot split
-// a word. Every normalized rune keeps the byte span of its source rune.
+// a word. Latin letters in disguise read as Latin (confusables.go): small
+// capitals, accents and combining marks, and Greek, Cyrillic or Armenian
+// look-alikes inside a Latin word or as a whole word in a sentence with
+// no real word of their script; Japanese shinjitai read as simplified
+// (opencc_jp.go). Every normalized rune keeps the byte span of its source
+// rune.
 //
 // Tokenize splits normalized text into tokens: one per Han character,
 // letter run or digit run, each with its span in the original text, the
