@@ -220,3 +220,16 @@ func wordRune(r rune) bool {
 func combiningMark(r rune) bool {
 	return r >= 0x300 && (unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r))
 }
+
+// isRegional reports a regional indicator letter (🇦..🇿).
+func isRegional(r rune) bool { return r >= 0x1f1e6 && r <= 0x1f1ff }
+
+// regionalRun counts the regional indicator letters at the start of s.
+// Each is four bytes, F0 9F 87 A6..BF; the last byte tells the letter.
+func regionalRun(s string) int {
+	k := 0
+	for 4*k+3 < len(s) && s[4*k] == 0xf0 && s[4*k+1] == 0x9f && s[4*k+2] == 0x87 && s[4*k+3] >= 0xa6 && s[4*k+3] <= 0xbf {
+		k++
+	}
+	return k
+}

@@ -21,6 +21,9 @@ func TestNormalizeLookAlikes(t *testing.T) {
 		{"combining mark after han kept", "微\u0301", "微\u0301"},
 		{"tone-marked pinyin", "wēixìn", "weixin"},
 		{"script letters", "ɡmaıl", "gmail"},
+		{"parenthesized letters", "add ⒲⒠⒞⒣⒜⒯", "add wechat"},
+		{"regional indicator letters", "add 🇼🇪🇨🇭🇦🇹 now", "add wechat now"},
+		{"one flag stays a flag", "made in 🇨🇳", "made in 🇨🇳"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -58,6 +58,17 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 			i += n
 			continue
 		}
+		if isRegional(r) {
+			if k := regionalRun(s[i:]); k >= 3 {
+				// Regional indicator letters: two are a flag, a longer
+				// run (🇼🇪🇨🇭🇦🇹) spells a word.
+				for j := range k {
+					out = append(out, Rune{'a' + (rune(s[i+4*j+3]) - 0xa6), i + 4*j, i + 4*j + 4})
+				}
+				i += 4 * k
+				continue
+			}
+		}
 		var c bool
 		out, c = appendOther(out, start, r, i, i+n, &la)
 		cjk = cjk || c
@@ -88,6 +99,9 @@ func appendOther(out []Rune, start int, r rune, i, end int, la *[]lookAlikeAt) (
 			out = append(out, Rune{c, i, end})
 		}
 		return out, false
+	}
+	if r >= 0x249c && r <= 0x24b5 { // ⒜..⒵: NFKC writes (a), which splits a word
+		return append(out, Rune{'a' + r - 0x249c, i, end}), false
 	}
 	if f := width.LookupRune(r).Folded(); f != 0 {
 		r = f
