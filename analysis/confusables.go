@@ -233,32 +233,3 @@ func regionalRun(s string) int {
 	}
 	return k
 }
-
-// isHeart reports a heart symbol or emoji. Chinese captions write one for
-// 心 (xīn), the sound of 信: 薇❤, V❤, wei❤ for 微信.
-func isHeart(r rune) bool {
-	switch r {
-	case '❤', '♥', '♡', '💗', '💓', '💕', '💖', '💘', '💝', '💞':
-		return true
-	}
-	return false
-}
-
-// heartsAsXin reads the hearts at indexes hs of rs as 心 where one stands
-// for a syllable: right after or before a Han character or a Latin letter
-// (no space between). Called only for text with Han: "I ❤ NY" keeps its
-// heart.
-func heartsAsXin(rs []Rune, base int, hs []int) {
-	syllable := func(i int) bool {
-		if i < base || i >= len(rs) {
-			return false
-		}
-		r := rs[i].R
-		return isHan(r) || ('a' <= r && r <= 'z')
-	}
-	for _, h := range hs {
-		if h < len(rs) && isHeart(rs[h].R) && (syllable(h-1) || syllable(h+1)) {
-			rs[h].R = '心'
-		}
-	}
-}

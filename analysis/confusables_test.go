@@ -24,10 +24,6 @@ func TestNormalizeLookAlikes(t *testing.T) {
 		{"parenthesized letters", "add ⒲⒠⒞⒣⒜⒯", "add wechat"},
 		{"regional indicator letters", "add 🇼🇪🇨🇭🇦🇹 now", "add wechat now"},
 		{"one flag stays a flag", "made in 🇨🇳", "made in 🇨🇳"},
-		{"heart for xin beside han", "加我薇❤", "加我薇心"},
-		{"heart for xin after a letter in chinese text", "加我V❤️", "加我v心"},
-		{"heart in english text kept", "I❤NY", "i❤ny"},
-		{"heart set apart kept", "谢谢大家 ❤ ", "谢谢大家 ❤ "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -26,7 +26,6 @@ type Rune struct {
 func NormalizeRunes(s string, out []Rune) []Rune {
 	start, cjk := len(out), false
 	var la []lookAlikeAt // Greek, Cyrillic or Armenian letters drawn like Latin ones
-	var hearts []int     // indexes of ❤ and its kin, read as 心 in Chinese text
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
 			if 'A' <= c && c <= 'Z' {
@@ -70,9 +69,6 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 				continue
 			}
 		}
-		if isHeart(r) {
-			hearts = append(hearts, len(out))
-		}
 		var c bool
 		out, c = appendOther(out, start, r, i, i+n, &la)
 		cjk = cjk || c
@@ -80,9 +76,6 @@ func NormalizeRunes(s string, out []Rune) []Rune {
 	}
 	if len(la) > 0 {
 		foldLookAlikes(out, start, la)
-	}
-	if cjk && len(hearts) > 0 {
-		heartsAsXin(out, start, hearts)
 	}
 	if cjk {
 		// Chinese text almost always has some rune that converts or
