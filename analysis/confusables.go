@@ -9,13 +9,12 @@ import (
 
 // Typed captions and titles hide a Latin word from filters by drawing it
 // with letters that look the same: Cyrillic е or Greek Α inside "wechat",
-// a whole word of Greek capitals (ΖΑΡ for zap), small capitals (ᴡᴇᴄʜᴀᴛ),
+// ΜΕSSΑGΕ with Greek capitals among Latin ones, small capitals (ᴡᴇᴄʜᴀᴛ),
 // accents and combining strokes (wéchat, w̶e̶c̶h̶a̶t̶). A reader sees the
 // Latin word, so matching does too. Latin letters are Latin whatever they
 // look like, so their variants fold everywhere; Greek, Cyrillic and
-// Armenian letters fold only where the word is Latin (or the sentence has
-// no word of that script but look-alikes), so real Russian or Greek text
-// is never rewritten.
+// Armenian letters fold only inside a word with a Latin letter, so real
+// Russian or Greek text is never rewritten.
 
 // latinVariant folds a lower-case Latin letter that NFKC leaves alone to
 // the ASCII letter it is drawn as: small capitals, the dotless and script
@@ -150,54 +149,29 @@ type lookAlikeAt struct {
 }
 
 // foldLookAlikes rewrites the look-alike letters of rs (absolute indexes
-// in la, in order) to ASCII in the words where they stand for Latin: a
-// word with a Latin letter, and a word made only of look-alikes when no
-// word of the sentence is written in their script for real and the
-// sentence has Latin or Han elsewhere.
+// in la, in order) to ASCII in the words that have a Latin letter. A word
+// with none is left as written, even made only of look-alikes (КОТ, ΚΑΙ):
+// deciding that from the rest of the sentence would make a word's reading
+// depend on words far from it, which a streamed partial does not have.
 func foldLookAlikes(rs []Rune, base int, la []lookAlikeAt) {
-	type word struct{ from, to, la0, la1 int } // rune range, la range
-	var words [8]word
-	ws := words[:0]
-	real, context := false, false
 	k := 0
-	for i := base; i < len(rs); {
-		r := rs[i].R
-		if isHan(r) {
-			context = true
-		}
-		if !wordRune(r) {
+	for i := base; i < len(rs) && k < len(la); {
+		if !wordRune(rs[i].R) {
 			i++
 			continue
 		}
-		j, latin, other, k0 := i, false, false, k
+		j, latin, k0 := i, false, k
 		for ; j < len(rs) && wordRune(rs[j].R); j++ {
-			switch c := rs[j].R; {
-			case k < len(la) && la[k].i == j:
+			if k < len(la) && la[k].i == j {
 				k++
-			case c < utf8.RuneSelf:
+			} else if rs[j].R < utf8.RuneSelf {
 				latin = true
-			default:
-				other = true
 			}
 		}
-		switch {
-		case k == k0:
-			context = context || latin
-		case latin:
-			context = true
+		if latin {
 			fold(rs, la[k0:k])
-		case other:
-			real = true
-		default:
-			ws = append(ws, word{i, j, k0, k})
 		}
 		i = j
-	}
-	if real || !context {
-		return
-	}
-	for _, w := range ws {
-		fold(rs, la[w.la0:w.la1])
 	}
 }
 
