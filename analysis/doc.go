@@ -12,9 +12,10 @@
 // drawn (zero-width spaces and joiners, soft hyphen, bidi controls,
 // variation selectors, the keycap mark) are dropped, so they cannot split
 // a word. Latin letters in disguise read as Latin (confusables.go): small
-// capitals, accents and combining marks, and Greek, Cyrillic or Armenian
-// look-alikes inside a Latin word or as a whole word in a sentence with
-// no real word of their script; Japanese shinjitai read as simplified
+// capitals, accents and combining marks, parenthesized and regional
+// indicator letters, and Greek, Cyrillic or Armenian look-alikes inside a
+// word with a Latin letter (decided per word, never from the rest of the
+// sentence); Japanese shinjitai read as simplified
 // (opencc_jp.go). Every normalized rune keeps the byte span of its source
 // rune.
 //
