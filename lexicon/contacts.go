@@ -133,7 +133,7 @@ func emails(text string, toks []analysis.Token) []span {
 			continue
 		}
 		end, labels := domainAt(text, toks, i+n)
-		if (labels == 0 || end == 0) && i+n < len(toks) && mailHosts[toks[i+n].Text] && !functionWords[toks[i-1].Text] {
+		if (labels == 0 || end == 0) && i+n < len(toks) && mailHosts[toks[i+n].Text] && toks[i+n].Text != "outlook" && !functionWords[toks[i-1].Text] {
 			end, labels = i+n+1, 1 // lily at gmail: the provider names the address
 		}
 		if labels == 0 || end == 0 {
@@ -270,7 +270,8 @@ func wwwName(text string, toks []analysis.Token, i int) (end, labels int) {
 }
 
 // mailHosts are the e-mail providers whose name after "at" is an address
-// even with no suffix said (lily at gmail).
+// even with no suffix said (lily at gmail); not outlook, which is also a
+// word (we met at outlook point) and needs its suffix.
 var mailHosts = map[string]bool{"gmail": true, "hotmail": true, "outlook": true, "yahoo": true,
 	"icloud": true, "qq": true, "163": true, "126": true, "foxmail": true, "sina": true,
 	"protonmail": true, "aol": true}

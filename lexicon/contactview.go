@@ -52,6 +52,12 @@ func contactView(toks []analysis.Token) (view []analysis.Token, from []int) {
 			i += 2
 			continue
 		}
+		if splitHost(toks, i) {
+			view = append(view, joined(toks[i:i+2], analysis.Word, t.Text+toks[i+1].Text))
+			from = append(from, i)
+			i += 2
+			continue
+		}
 		if n := hanDigits(toks, i); n >= 2 {
 			var b strings.Builder
 			for _, d := range toks[i : i+n] {
@@ -79,7 +85,7 @@ func needsView(toks []analysis.Token) bool {
 			return true // letters said one at a time
 		case t.Text == "dotcom" || t.Text == "dotcn":
 			return true
-		case t.Han == '点' || t.Han == '特':
+		case t.Han == '点' || t.Han == '特' || splitHost(toks, i):
 			return true
 		}
 	}
@@ -149,4 +155,15 @@ func toSource(ss []span, from []int) []span {
 		ss[i].s, ss[i].e = from[ss[i].s], from[ss[i].e]
 	}
 	return ss
+}
+
+// splitHost reports a mail provider's name said as two words right after
+// "at" (at g mail, at hot mail, at out look: ASR splits what it does not
+// know as one word).
+func splitHost(toks []analysis.Token, i int) bool {
+	if i == 0 || i+1 >= len(toks) || toks[i-1].Text != "at" || toks[i].Kind != analysis.Word || toks[i+1].Kind != analysis.Word {
+		return false
+	}
+	a, b := toks[i].Text, toks[i+1].Text
+	return len(a)+len(b) <= 10 && mailHosts[a+b]
 }
