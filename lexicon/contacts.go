@@ -28,14 +28,27 @@ const (
 // matchContacts fires contact patterns on the addresses and spelled ids
 // in toks; text is what toks were cut from.
 func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, sc *scratch, emit func(found)) {
-	if len(e.contactPats) == 0 {
-		return
-	}
-	view, from := contactView(toks)
-	mails := emails(text, view)
-	webs := toSource(outside(urls(text, view), mails), from)
-	mails = toSource(mails, from)
+	langs := segmentLangs(toks, han)
+	pats := sc.cpats[:0]
 	for _, p := range e.contactPats {
+		if inLangs(p, langs, han) { // as digits: the rule's languages hold
+			pats = append(pats, p)
+		}
+	}
+	sc.cpats = pats
+	if len(pats) == 0 {
+		return // and the text is not read for addresses at all
+	}
+	var mails, webs []span
+	if mayMark(text, toks) {
+		view, from := contactView(toks)
+		if anyMark(text, view) { // every address has an @ or a dot, written or spoken
+			mails = emails(text, view)
+			webs = toSource(outside(urls(text, view), mails), from)
+			mails = toSource(mails, from)
+		}
+	}
+	for _, p := range pats {
 		var spans []span
 		switch p.contact {
 		case "email":
@@ -54,7 +67,7 @@ func (e *Engine) matchContacts(text string, toks []analysis.Token, han bool, sc 
 // mark reads the separator before token i: '@' or '.' written between
 // tokens, "at"/艾特 or "dot"/点 spoken (a spoken mark is n tokens), else 0.
 func mark(text string, toks []analysis.Token, i int) (c byte, n int) {
-	if i > 0 && i <= len(toks) {
+	if i > 0 && i <= len(toks) && markGap(text, toks, i) {
 		gap := strings.TrimSpace(gapBefore(text, toks, i))
 		switch gap {
 		case "@", "＠":
@@ -80,6 +93,68 @@ func mark(text string, toks []analysis.Token, i int) (c byte, n int) {
 		return '@', 2 // 圈a: the a in a circle
 	}
 	return 0, 0
+}
+
+// markGap reports whether the gap before token i can hold a written mark:
+// most gaps are nothing or one space, which trim to nothing.
+func markGap(text string, toks []analysis.Token, i int) bool {
+	start, end := toks[i-1].End, len(text)
+	if i < len(toks) {
+		end = toks[i].Start
+	}
+	return end-start > 1 || end-start == 1 && text[start] != ' '
+}
+
+// mayMark is anyMark's cheap first look, before contactView: true for
+// any text whose view can hold a mark. Besides what anyMark reads, a
+// view joins letters spelled one by one ("d o t") and splits dotcom.
+func mayMark(text string, toks []analysis.Token) bool {
+	if written(text) {
+		return true
+	}
+	for i := range toks {
+		t := &toks[i]
+		if t.Kind == analysis.Word {
+			switch t.Text {
+			case "at", "dot", "dotcom", "dotcn", "d":
+				return true
+			}
+		} else if t.Han == '点' || t.Han == '艾' || t.Han == '爱' || t.Han == '圈' {
+			return true
+		}
+	}
+	return false
+}
+
+// written reports whether text holds a written @ or dot, in one of the
+// forms mark reads. (strings.ContainsAny with non-ASCII runes decodes the
+// whole text; these searches are the fast byte ones.)
+func written(text string) bool {
+	return strings.IndexByte(text, '@') >= 0 || strings.IndexByte(text, '.') >= 0 ||
+		strings.Contains(text, "＠") || strings.Contains(text, "。") || strings.Contains(text, "．")
+}
+
+// anyMark reports whether some token of toks has a mark before it (mark):
+// every address has an @ or a dot, written or spoken. A written one is
+// looked for once in the whole text, not in each gap.
+func anyMark(text string, toks []analysis.Token) bool {
+	w := written(text)
+	for i := 0; i <= len(toks); i++ {
+		if w {
+			if c, _ := mark(text, toks, i); c != 0 {
+				return true
+			}
+			continue
+		}
+		if i == len(toks) {
+			break
+		}
+		t := &toks[i]
+		if t.Kind == analysis.Word && (t.Text == "at" || t.Text == "dot") || t.Han == '点' || t.Han == '艾' || t.Han == '爱' || t.Han == '圈' {
+			return true // what mark reads as a spoken @ or dot starts so
+		}
+	}
+	return false
 }
 
 // gapBefore is the text between token i-1 and token i (the end of text

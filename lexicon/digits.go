@@ -14,9 +14,12 @@ func (e *Engine) matchDigits(toks []analysis.Token, han bool, sc *scratch, emit 
 	if len(e.digitPats) == 0 {
 		return
 	}
+	langs := segmentLangs(toks, han)
 	for run := range analysis.DigitRuns(toks) {
 		for _, p := range e.digitPats {
-			if run.Len >= p.digits {
+			// a rule's languages hold for digits as for phrases: a
+			// zh-only number rule is not an English broadcast's
+			if run.Len >= p.digits && inLangs(p, langs, han) {
 				sp := span{s: run.Start, e: run.End, via: "digits", score: 1}
 				if run.Spoken {
 					sp.score = 0.9

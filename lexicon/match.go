@@ -162,11 +162,10 @@ func (e *Engine) verifyCandidates(toks []analysis.Token, han bool, cands []int32
 		if keep != nil && !keep(p) {
 			continue
 		}
-		ph := han || p.rule.romanized // see Rule.Romanized
-		if p.langs&langs == 0 && !(ph && p.langs&langZh != 0) {
+		if !inLangs(p, langs, han) {
 			continue
 		}
-		e.verify(p, toks, ph, sc.pos[id], all, sc, emit)
+		e.verify(p, toks, han || p.rule.romanized, sc.pos[id], all, sc, emit)
 	}
 }
 
@@ -305,6 +304,14 @@ const (
 // segmentLangs is the language set a segment selects rules by: zh with Han
 // characters or a Chinese-only spelling (vx, weixin), en with Latin words,
 // both when mixed, and every language when it has neither (digits only).
+// inLangs reports whether pattern p's rule applies to a segment of
+// languages langs (segmentLangs): a romanized rule's Chinese applies to
+// Latin text too (Rule.Romanized).
+func inLangs(p *cpattern, langs uint8, han bool) bool {
+	ph := han || p.rule.romanized
+	return p.langs&langs != 0 || ph && p.langs&langZh != 0
+}
+
 func segmentLangs(toks []analysis.Token, han bool) uint8 {
 	var l uint8
 	if han {

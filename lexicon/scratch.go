@@ -37,13 +37,14 @@ type scratch struct {
 	hz       analysis.HanScanner
 	htoks    []hanTok
 	occs     []hanOcc
-	hits     []Hit    // finish's hits before they are copied out
-	order    []int32  // sortedAppend's indices
-	gateOK   []uint32 // pattern id: a key of its phonKeys was seen (gen)
-	pwords   []string // matchPhonetic's words
-	pat      []int    // and their tokens
-	pids     []int    // findPhonetic's phrase ids
-	wtmp     []int32  // wordKeys' keys when not cached
+	hits     []Hit       // finish's hits before they are copied out
+	order    []int32     // sortedAppend's indices
+	gateOK   []uint32    // pattern id: a key of its phonKeys was seen (gen)
+	pwords   []string    // matchPhonetic's words
+	pat      []int       // and their tokens
+	pids     []int       // findPhonetic's phrase ids
+	wtmp     []int32     // wordKeys' keys when not cached
+	cpats    []*cpattern // matchContacts' patterns of the segment's languages
 }
 
 func (e *Engine) newScratch() *scratch {

@@ -144,6 +144,8 @@ rules:
   - {id: zh-only, category: private-goods, severity: low, languages: [zh], patterns: [wechat], reminder: r}
   - {id: en-only, category: private-goods, severity: low, languages: [en], patterns: [wechat], reminder: r}
   - {id: digits, category: private-goods, severity: low, languages: [en], patterns: [{digits: 7}], reminder: r}
+  - {id: digits-zh, category: private-goods, severity: low, languages: [zh], patterns: [{digits: 7}], reminder: r}
+  - {id: mail, category: private-goods, severity: low, languages: [en], patterns: [{contact: email}], reminder: r}
 `)
 	for _, c := range []struct {
 		text string
@@ -152,7 +154,14 @@ rules:
 		{"add me on wechat", []string{"en-only"}},
 		{"加我wechat", []string{"en-only", "zh-only"}},
 		{"wechat vx", []string{"en-only", "zh-only"}}, // vx is Chinese-only
-		{"幺三八零零幺三八", []string{"digits"}},              // digit runs ignore languages
+		// digit and contact patterns keep their rule's languages: an
+		// English number rule is not a Chinese broadcast's, nor the
+		// reverse; a segment of digits alone is both
+		{"幺三八零零幺三八", []string{"digits-zh"}},
+		{"call 5551234567 now", []string{"digits"}},
+		{"5551234567", []string{"digits", "digits-zh"}},
+		{"mail lily at gmail dot com", []string{"mail"}},
+		{"发邮件到 幺三八 艾特 一六三 点 com", []string{"mail"}}, // mixed: both languages
 	} {
 		var got []string
 		for _, h := range e.MatchText(c.text) {
