@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,18 +36,17 @@ func corruptions() []atRest {
 		}
 		return parts[0]
 	}
-	segment := func(t *testing.T, dataDir string) string {
+	// segments are the partition's segments. Each is damaged: an older
+	// one may be a merge's leftover no snapshot refers to, and under load
+	// even the newest may be one (a merge finishing as the node stops),
+	// where damage is rightly not noticed; one of them is always in use.
+	segments := func(t *testing.T, dataDir string) []string {
 		t.Helper()
 		zs, _ := filepath.Glob(filepath.Join(day(t, dataDir), "store", "*.zap"))
 		if len(zs) == 0 {
 			t.Fatal("no segment")
 		}
-		// The newest segment (zap names them with a growing, zero-padded
-		// number): the index always uses it, while an older one may be a
-		// merge's leftover no snapshot refers to, and damage there is
-		// rightly not noticed (it flaked when the first was one).
-		slices.Sort(zs)
-		return zs[len(zs)-1]
+		return zs
 	}
 	block := func(stream string) func(dataDir, account string) string {
 		return func(dataDir, account string) string {
@@ -60,16 +58,22 @@ func corruptions() []atRest {
 	return []atRest{
 		{"transcript segment: byte flipped", "transcripts", api.NoticeQuarantined, today, "quarantined",
 			func(t *testing.T, d, _ string) {
-				p := segment(t, d)
-				testdisk.Rewrite(t, p, testdisk.Flip(func(n int) int { return n / 2 }))
+				for _, p := range segments(t, d) {
+					testdisk.Rewrite(t, p, testdisk.Flip(func(n int) int { return n / 2 }))
+				}
 			}, false},
 		{"transcript segment: footer byte flipped", "transcripts", api.NoticeQuarantined, today, "quarantined",
 			func(t *testing.T, d, _ string) {
-				p := segment(t, d)
-				testdisk.Rewrite(t, p, testdisk.Flip(func(n int) int { return n - 40 }))
+				for _, p := range segments(t, d) {
+					testdisk.Rewrite(t, p, testdisk.Flip(func(n int) int { return n - 40 }))
+				}
 			}, false},
 		{"transcript segment: truncated", "transcripts", api.NoticeQuarantined, today, "quarantined",
-			func(t *testing.T, d, _ string) { testdisk.TruncateHalf(t, segment(t, d)) }, false},
+			func(t *testing.T, d, _ string) {
+				for _, p := range segments(t, d) {
+					testdisk.TruncateHalf(t, p)
+				}
+			}, false},
 		{"transcript root.bolt: garbage", "transcripts", api.NoticeQuarantined, today, "quarantined",
 			func(t *testing.T, d, _ string) {
 				p := filepath.Join(day(t, d), "store", "root.bolt")
