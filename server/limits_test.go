@@ -38,6 +38,14 @@ func TestEveryRouteHasLimits(t *testing.T) {
 // changed by tune; tokens "compliance-token" and "ingest-token" verify.
 func limitServer(t *testing.T, tune func(*Limits)) *httptest.Server {
 	t.Helper()
+	ts, _ := limitServerOf(t, tune)
+	return ts
+}
+
+// limitServerOf is limitServer, with the Server for tests that watch its
+// limiter.
+func limitServerOf(t *testing.T, tune func(*Limits)) (*httptest.Server, *Server) {
+	t.Helper()
 	l := DefaultLimits()
 	tune(&l)
 	// Anonymous calls are allowed: they exercise the per-address buckets.
@@ -52,7 +60,7 @@ func limitServer(t *testing.T, tune func(*Limits)) *httptest.Server {
 	ts.Config = s.HTTPServer("")
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, s
 }
 
 // namedTokens is a fake token checker: each name is a token of its role.
@@ -166,7 +174,7 @@ func TestRateLimits(t *testing.T) {
 // is refused at once with 503 busy and Retry-After; a stalled upload is
 // cut with 408 body_timeout.
 func TestUploadSlots(t *testing.T) {
-	ts := limitServer(t, func(l *Limits) { l.MaxUploads, l.BodyIdle = 1, 300*time.Millisecond })
+	ts, srv := limitServerOf(t, func(l *Limits) { l.MaxUploads, l.BodyIdle = 1, 300*time.Millisecond })
 	pr, pw := io.Pipe()
 	first := make(chan *http.Response, 1)
 	go func() {
@@ -184,6 +192,9 @@ func TestUploadSlots(t *testing.T) {
 	if _, err := pw.Write(wav[:100]); err != nil {
 		t.Fatal(err)
 	}
+	// The client has sent them; wait until the server holds the slot (in
+	// CI the second request came first once, and was let in).
+	testutil.WaitFor(t, 5*time.Second, "the first upload to hold its slot", func() bool { return len(srv.limiter.uploads) == 1 })
 	resp := send(t, "POST", ts.URL+"/v1/rooms/r2/audio?pace=fast", "", strings.NewReader(string(wav)))
 	if code := errorCode(t, resp); resp.StatusCode != 503 || code != api.CodeBusy || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("second upload: %d %s Retry-After %q, want 503 busy with Retry-After", resp.StatusCode, code, resp.Header.Get("Retry-After"))
