@@ -2,6 +2,7 @@ package defaults_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -90,6 +91,49 @@ func TestDefaultParses(t *testing.T) {
 		}
 		t.Logf("%-16s zh %3d  en %3d", c, have[c]["zh"], have[c]["en"])
 	}
+}
+
+// TestNoRepeatedListEntries: no guard list, exception list or allow list of
+// the shipped lexicon names the same entry twice. A repeat changes nothing
+// the engine does, but it is how hand-edited lists drift (第一's guards had
+// 件 and 遍 twice, a dozen rules 不敢说 twice): the copy an author edits is
+// not always the one that counts.
+func TestNoRepeatedListEntries(t *testing.T) {
+	lx, err := lexicon.Parse(defaults.FileName, defaults.YAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repeated := func(where string, entries []string) {
+		seen := map[string]bool{}
+		for _, e := range entries {
+			if seen[e] {
+				t.Errorf("%s: %q twice", where, e)
+			}
+			seen[e] = true
+		}
+	}
+	repeated("allow", lx.Allow)
+	for _, r := range lx.Rules {
+		for i, p := range r.Patterns {
+			repeated(fmt.Sprintf("rule %s patterns[%d].not_followed_by", r.ID, i), p.NotFollowedBy)
+			repeated(fmt.Sprintf("rule %s patterns[%d].not_preceded_by", r.ID, i), p.NotPrecededBy)
+			repeated(fmt.Sprintf("rule %s patterns[%d].not_inside", r.ID, i), p.NotInside)
+		}
+		var ex []string
+		for _, e := range r.Exceptions {
+			ex = append(ex, fmt.Sprintf("%s window=%v fuzzy=%v slop=%v", e.Phrase, deref(e.Window), deref(e.Fuzzy), deref(e.Slop)))
+		}
+		repeated("rule "+r.ID+" exceptions", ex)
+		repeated("rule "+r.ID+" allow", r.Allow)
+	}
+}
+
+// deref prints an optional field: its value, or "-" when unset.
+func deref[T any](p *T) any {
+	if p == nil {
+		return "-"
+	}
+	return *p
 }
 
 func isHan(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }
