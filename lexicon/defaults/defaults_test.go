@@ -128,6 +128,49 @@ func TestNoRepeatedListEntries(t *testing.T) {
 	}
 }
 
+// TestAllowedPhrasesAreLive: every phrase of a rule's allow list, said on
+// its own, is a hit of that rule without the list and none with it. An
+// allowed phrase is a span: it cancels only a hit lying inside it, so one
+// that does not hold the whole hit ("best medicine" for the hit "the best")
+// cancels nothing, and one the rule's exceptions already cancel is dead
+// weight.
+func TestAllowedPhrasesAreLive(t *testing.T) {
+	lx, err := lexicon.Parse(defaults.FileName, defaults.YAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fires := func(r lexicon.Rule, text string) bool {
+		one := *lx
+		one.Allow = nil
+		one.Rules = []lexicon.Rule{r}
+		e, err := lexicon.Compile(&one, lexicon.Options{})
+		if err != nil {
+			t.Fatalf("rule %s: %v", r.ID, err)
+		}
+		for _, h := range e.MatchText(text) {
+			if h.RuleID == r.ID {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range lx.Rules {
+		if len(r.Allow) == 0 {
+			continue
+		}
+		bare := r
+		bare.Allow = nil
+		for _, a := range r.Allow {
+			if !fires(bare, a) {
+				t.Errorf("rule %s: allowed phrase %q is no hit of the rule without its allow list", r.ID, a)
+			}
+			if fires(r, a) {
+				t.Errorf("rule %s: allowed phrase %q still fires with its allow list", r.ID, a)
+			}
+		}
+	}
+}
+
 // deref prints an optional field: its value, or "-" when unset.
 func deref[T any](p *T) any {
 	if p == nil {
