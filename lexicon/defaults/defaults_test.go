@@ -310,6 +310,29 @@ func TestCaseFilesPerCategory(t *testing.T) {
 	}
 }
 
+// TestCaseTextsNotCutByComments: in YAML " #" starts a comment, so an
+// unquoted case text with "#1" in it is silently cut there ("rated #1 by
+// editors" became "rated") and tests something else. Such texts are quoted.
+func TestCaseTextsNotCutByComments(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "cases", "*.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			v, ok := strings.CutPrefix(strings.TrimSpace(line), "- text:")
+			v = strings.TrimSpace(v)
+			if ok && v != "" && v[0] != '"' && v[0] != '\'' && strings.Contains(v, " #") {
+				t.Errorf("%s:%d: unquoted text with \" #\", cut by YAML as a comment: %s", f, i+1, v)
+			}
+		}
+	}
+}
+
 func firedCategories(hits []lexicon.Hit) (cats, ids []string) {
 	seen := map[string]bool{}
 	for _, h := range hits {
