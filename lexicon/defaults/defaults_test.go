@@ -12,6 +12,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/earshot/earshot/analysis"
 	"github.com/earshot/earshot/lexicon"
 	"github.com/earshot/earshot/lexicon/defaults"
 	"github.com/earshot/earshot/lexicon/phonetic"
@@ -167,6 +168,32 @@ func TestAllowedPhrasesAreLive(t *testing.T) {
 			if fires(r, a) {
 				t.Errorf("rule %s: allowed phrase %q still fires with its allow list", r.ID, a)
 			}
+		}
+	}
+}
+
+// TestSetMembersDistinct: no two members of a set read the same after
+// normalization (V信 and v信, ＴＢ and tb). Each member is compiled once
+// per phrase that names the set, and a phrase naming several sets may
+// expand to at most 2,000 (zh-pay-verb x zh-pay-mid x zh-pay-app is near
+// it), so a repeat costs room a new spelling needs.
+func TestSetMembersDistinct(t *testing.T) {
+	lx, err := lexicon.Parse(defaults.FileName, defaults.YAML())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, members := range lx.Sets {
+		seen := map[string]string{}
+		for _, m := range members {
+			var key []string
+			for _, tok := range analysis.Tokenize(m) {
+				key = append(key, tok.Text)
+			}
+			k := strings.Join(key, " ")
+			if prev, ok := seen[k]; ok {
+				t.Errorf("set %s: %q and %q both read %q", name, prev, m, k)
+			}
+			seen[k] = m
 		}
 	}
 }
