@@ -259,6 +259,9 @@ func (e *Engine) compilePattern(p Pattern, category string, onlyZh bool) *cpatte
 	if p.Slop != nil {
 		cp.slop = min(max(*p.Slop, 0), MaxSlop)
 	}
+	for i := range cp.elems {
+		cp.numeric = cp.numeric || numberTok(&cp.elems[i].tok)
+	}
 	cp.key = normKey(cp.elems)
 	cp.short = cp.fuzzy && cp.zh && len(cp.elems) <= 2 && allHan(cp.elems)
 	if e.guardCache == nil {

@@ -24,8 +24,11 @@ type cpattern struct {
 	src   string
 	elems []elem
 	slop  int
-	fuzzy bool // pinyin, stem, initials, phonetic allowed
-	stems bool // English stems allowed even when not fuzzy (exceptions)
+	// numeric: some element is a number, so slop skips no number token
+	// (numberTok): thirty [one] days is 31 days, not thirty days.
+	numeric bool
+	fuzzy   bool // pinyin, stem, initials, phonetic allowed
+	stems   bool // English stems allowed even when not fuzzy (exceptions)
 	// plain: exact tokens only (not fuzzy, no stems, no slop, no
 	// wildcard), so verifier.at compares token by token (plainAt).
 	plain   bool

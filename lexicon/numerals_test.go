@@ -1,6 +1,10 @@
 package lexicon
 
-import "testing"
+import (
+	"sort"
+	"strings"
+	"testing"
+)
 
 // TestCompoundNumeralsInPhrases: a number in a phrase matches written the
 // other way (十八岁 / 18岁, thirty days / 30 days), and the hit reports the
@@ -37,6 +41,56 @@ rules:
 			t.Errorf("%q: hits %+v, want none", tt.text, hits)
 		case tt.want != "" && (len(hits) != 1 || hits[0].RuleID != tt.want || hits[0].Pattern != tt.pattern):
 			t.Errorf("%q: hits %+v, want %s on pattern %q", tt.text, hits, tt.want, tt.pattern)
+		}
+	}
+}
+
+// TestSlopSkipsNoNumber: in a phrase that names a number, slop skips a
+// word but never a number or part of one, which would change the number
+// (thirty [one] days is 31 days); in a phrase with no number, slop still
+// skips numbers (results in [thirty one] days).
+func TestSlopSkipsNoNumber(t *testing.T) {
+	const y = `
+format: 1
+name: slop-numbers
+rules:
+  - {id: days, category: guarantee-claim, severity: low, reminder: r, patterns: [{phrase: thirty days, fuzzy: false, slop: 2}]}
+  - {id: days-fuzzy, category: guarantee-claim, severity: low, reminder: r, patterns: [{phrase: within thirty days}]}
+  - {id: pct, category: absolute-claim, severity: low, reminder: r, patterns: [{phrase: 100 percent, fuzzy: false}]}
+  - {id: zh-days, category: guarantee-claim, severity: low, reminder: r, patterns: [{phrase: 三十天见效, slop: 1}]}
+  - {id: any-days, category: guarantee-claim, severity: low, reminder: r, patterns: [{phrase: results in days, fuzzy: false, slop: 2}]}
+`
+	e := compileYAML(t, "slop-numbers.yaml", y)
+	tests := []struct {
+		text string
+		want []string // rule ids, sorted
+	}{
+		{"thirty days", []string{"days"}},
+		{"thirty whole days", []string{"days"}},
+		{"thirty one days", nil},
+		{"thirty 1 days", nil},
+		{"30 1 days", nil},
+		{"thirty or so days", []string{"days"}},
+		{"within thirty days", []string{"days", "days-fuzzy"}},
+		{"within thirty two days", nil},
+		{"100 percent", []string{"pct"}},
+		{"100 1 percent", nil},
+		{"100 per percent", []string{"pct"}},
+		{"三十天见效", []string{"zh-days"}},
+		{"三十天就见效", []string{"zh-days"}},
+		{"三十一天见效", nil},
+		{"30天见效", []string{"zh-days"}},
+		{"results in thirty one days", []string{"any-days"}},
+		{"results in 31 days", []string{"any-days"}},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, h := range e.MatchText(tt.text) {
+			got = append(got, h.RuleID)
+		}
+		sort.Strings(got)
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%q: rules %v, want %v", tt.text, got, tt.want)
 		}
 	}
 }

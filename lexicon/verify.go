@@ -98,9 +98,17 @@ func (v verifier) elem(ei, j int, first bool, sp *span) bool {
 			return true
 		}
 		*sp = saved
+		if v.p.numeric && numberTok(&v.toks[k]) {
+			break // a number is never slop in a phrase with a number
+		}
 	}
 	return false
 }
+
+// numberTok reports a token that is a number or part of one: digits, a
+// digit word, any word of a compound number (thirty one, 三十一). Skipped
+// by slop inside a phrase that names a number, it would change the number.
+func numberTok(t *analysis.Token) bool { return t.Digits != "" || t.Compound }
 
 // options tries every way element ei can start at token k.
 func (v verifier) options(ei, k int, sp *span) bool {
