@@ -13,6 +13,8 @@ import (
 // 第1, one is 1: one token each); a compound numeral is several tokens
 // (十 八) where the digits are one (18), so the engine compiles the other
 // spelling as a variant of the pattern, reporting the phrase as written.
+// A number is atomic for slop: in a phrase that names one, a gap skips no
+// number token (verifier.elem, numberTok), as thirty [one] days is 31 days.
 
 // maxNumeralVariant bounds the numbers read back into Chinese numerals:
 // quantities, ages, days and prices in phrases, not ids.
