@@ -20,10 +20,6 @@ const (
 	benchWordsSmall = "the a to and of you this it for on is in that my with we have your get now buy price today deal best one good great quality free shipping color size red blue small large order cart link click show see look here there love nice skin cream oil fresh food tea coffee box set gift sale off half new old brand store shop live room friend family people time day week month year"
 )
 
-// benchLexicon makes n one-phrase rules; literal rules are exact phrases
-// (fuzzy: false, slop: 0), what an Aho-Corasick automaton matches.
-func benchLexicon(n int, zh bool, seed int64) *Lexicon { return benchRules(n, zh, seed, false) }
-
 // benchWordsEN returns the English benchmark vocabulary: the 1,090 words
 // of the English regression sentences (testdata/bench-words-en.txt), so
 // that rules and input have the spread of words of real speech.
@@ -46,6 +42,8 @@ func benchWordsEN() []string {
 	return words
 }
 
+// benchRules makes n one-phrase rules; literal rules are exact phrases
+// (fuzzy: false, slop: 0), what an Aho-Corasick automaton matches.
 func benchRules(n int, zh bool, seed int64, literal bool) *Lexicon {
 	return benchRulesFrom(benchWordsEN(), n, zh, seed, literal)
 }

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libopus-dev libopusfile-dev
   chromium chromium-driver
   fonts-noto-cjk
+  valgrind
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-nice python3-gst-1.0 gir1.2-gst-plugins-bad-1.0
   gir1.2-gst-rtsp-server-1.0
