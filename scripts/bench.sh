@@ -182,6 +182,8 @@ lexicon_goals() {
         d = m("default/" langs[li])
         printf "| shipped default lexicon, %s, per 20-word utterance <= 20 µs | %.1f µs | %s |\n", langs[li], d, verdict(d, 20)
       }
+      for (li = 1; li <= 2; li++) if (("default/" langs[li] "-clean") in cnt)
+        printf "| shipped default lexicon, %s, per 20-word utterance of the clean sentences only (no violation in them; no goal) | %.1f µs | |\n", langs[li], m("default/" langs[li] "-clean")
       for (li = 1; li <= 2; li++) if (("default/" langs[li]) in instr)
         printf "| shipped default lexicon, %s, instructions per utterance (callgrind; no goal, the count noise does not move) | %s | |\n", langs[li], instr["default/" langs[li]]
       printf "| 20 partials of a 20-word utterance: rescanned / Stream | %.0f / %.0f µs | %s |\n", m("partials/rescan"), m("partials/stream"), r(m("partials/rescan"), m("partials/stream")) " faster"
