@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"os"
 	"strings"
+	"sync"
 )
 
 // Synthetic lexicons and segments for benchmarks (bench_test.go) and the
@@ -22,8 +23,9 @@ const (
 
 // benchWordsEN returns the English benchmark vocabulary: the 1,090 words
 // of the English regression sentences (testdata/bench-words-en.txt), so
-// that rules and input have the spread of words of real speech.
-func benchWordsEN() []string {
+// that rules and input have the spread of words of real speech. Read
+// once: every rule set and segment set of a run draws from it.
+var benchWordsEN = sync.OnceValue(func() []string {
 	f, err := os.Open("testdata/bench-words-en.txt")
 	if err != nil {
 		panic(fmt.Sprintf("bench vocabulary: %v", err))
@@ -40,7 +42,7 @@ func benchWordsEN() []string {
 		panic(fmt.Sprintf("bench vocabulary: %v", err))
 	}
 	return words
-}
+})
 
 // benchRules makes n one-phrase rules; literal rules are exact phrases
 // (fuzzy: false, slop: 0), what an Aho-Corasick automaton matches.

@@ -51,7 +51,7 @@ instr() {
   fi
   echo "== $name" >&2
   go test -c -o "$tmp/lexicon.test" ./lexicon/
-  echo "valgrind --tool=callgrind --toggle-collect='*lexicon.(*Engine).match' lexicon.test -test.bench 'BenchmarkMatch/default/(zh|en)\$' -test.benchtime 20x" > "$tmp/$name.cmd"
+  echo "GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind --toggle-collect='github.com/earshot/earshot/lexicon.(*Engine).match' lexicon.test -test.bench 'BenchmarkMatch/default/(zh|en)\$' -test.benchtime 20x (per language, the smaller of two runs)" > "$tmp/$name.cmd"
   : > "$tmp/$name.txt"
   for lang in zh en; do
     # Utterances per op from one plain run (ns/op over µs/utterance).
